@@ -1,0 +1,33 @@
+package dev.sessionlimits.core;
+
+import java.time.Instant;
+
+/**
+ * What ended a session, as far as it is known. For {@link EndReason#SESSION_LIMIT_REACHED} it names
+ * the exhausted {@code scope} and {@code limit} and the login that caused it; for endings by a person
+ * ({@code revoked_by_admin}, {@code ended_by_user}) the {@code actor}. Absent parts are null.
+ */
+public record EndCause(
+    Scope scope,
+    Integer limit,
+    Instant loginAt,
+    String loginIp,
+    String loginUserAgent,
+    String loginDevice,
+    String loginSessionId,
+    String actor) {
+
+  /** No known cause (expiry, logout). */
+  public static final EndCause NONE = new EndCause(null, null, null, null, null, null, null, null);
+
+  /** The cause of an eviction by a login that exhausted {@code scope}. */
+  public static EndCause limitReached(Scope scope, int limit, Session login) {
+    return new EndCause(scope, limit, login.createdAt(), login.clientIp(), login.userAgent(),
+        login.device(), login.id(), null);
+  }
+
+  /** An ending by a person, such as an administrator's revocation. */
+  public static EndCause byActor(String actor) {
+    return new EndCause(null, null, null, null, null, null, null, actor);
+  }
+}

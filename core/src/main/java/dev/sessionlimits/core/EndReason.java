@@ -1,0 +1,35 @@
+package dev.sessionlimits.core;
+
+import java.util.Locale;
+
+/** Why a session ended. The API spells each one in lower case ({@link #code()}). */
+public enum EndReason {
+  /** The user signed out of this session. */
+  LOGGED_OUT,
+  /** A newer login exceeded a session limit and this session was ended to make room. */
+  SESSION_LIMIT_REACHED,
+  /** No authenticated request arrived for {@code SESSION_COOKIE_AGE} seconds. */
+  IDLE_TIMEOUT,
+  /** The session reached {@code SESSION_MAX_LIFETIME} seconds since login. */
+  MAX_LIFETIME,
+  /** The user signed this session out from another device. */
+  ENDED_BY_USER,
+  /** An administrator revoked the session. */
+  REVOKED_BY_ADMIN,
+  /** The account was disabled. */
+  USER_DISABLED,
+  /** The account's password was changed. */
+  PASSWORD_CHANGED;
+
+  private final String code = name().toLowerCase(Locale.ROOT);
+
+  /** The lower-case name used in the HTTP API, e.g. {@code session_limit_reached}. */
+  public String code() {
+    return code;
+  }
+
+  /** The reason named by {@code code}, in either case. */
+  public static EndReason fromCode(String code) {
+    return valueOf(code.toUpperCase(Locale.ROOT));
+  }
+}

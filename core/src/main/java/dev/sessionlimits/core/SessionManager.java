@@ -1,0 +1,82 @@
+package dev.sessionlimits.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The library's front door: issues tokens, opens sessions under a {@link QuotaPolicy}, authenticates
+ * tokens and ends sessions, on any {@link SessionStore}, with time from an injected clock.
+ */
+public final class SessionManager {
+
+  /** Longer presented tokens are not even hashed: no issued token comes close. */
+  private static final int MAX_TOKEN_LENGTH = 256;
+
+  private final SessionStore store;
+  private final InstantSource clock;
+  private final SecureRandom random;
+
+  public SessionManager(SessionStore store, InstantSource clock) {
+    this(store, clock, new SecureRandom());
+  }
+
+  public SessionManager(SessionStore store, InstantSource clock, SecureRandom random) {
+    this.store = requireNonNull(store, "store");
+    this.clock = requireNonNull(clock, "clock");
+    this.random = requireNonNull(random, "random");
+  }
+
+  /** The outcome of a login: a new session and its token, or a refusal. */
+  public sealed interface LoginResult {
+    /** The session is open; {@code token} goes to the client, {@code ended} made room for it. */
+    record Admitted(SessionToken token, Session session, List<Session> ended) implements LoginResult {}
+
+    /** Refused by the quota; nothing changed. */
+    record Refused(QuotaDecision.Deny deny) implements LoginResult {}
+  }
+
+  /** Opens a session for {@code attempt} now, atomically with the quota check. */
+  public LoginResult login(LoginAttempt attempt, QuotaPolicy policy) {
+    SessionToken token = SessionToken.generate(random);
+    Session candidate = Session.open(SessionToken.newSessionId(random), token.hash(), attempt,
+        clock.instant(), policy);
+    OpenResult result = store.open(candidate, policy);
+    if (result instanceof OpenResult.Opened opened) {
+      return new LoginResult.Admitted(token, opened.session(), opened.ended());
+    }
+    return new LoginResult.Refused(((OpenResult.Refused) result).deny());
+  }
+
+  /**
+   * The session a presented token belongs to. A live session is extended by {@code idleTimeout}
+   * unless the request is {@code quiet} (background polling must not keep a user signed in).
+   */
+  public Lookup authenticate(String token, Duration idleTimeout, boolean quiet) {
+    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+      return Lookup.UNKNOWN;
+    }
+    TokenHash hash = TokenHash.of(token);
+    Instant now = clock.instant();
+    return quiet ? store.find(hash, now) : store.touch(hash, now, idleTimeout);
+  }
+
+  /** Ends a session now for {@code reason}; {@code actor} is who did it, or null. */
+  public Optional<Session> end(String sessionId, EndReason reason, String actor) {
+    EndCause cause = (actor == null) ? EndCause.NONE : EndCause.byActor(actor);
+    return store.end(sessionId, new SessionEnd(reason, clock.instant(), cause));
+  }
+
+  public SessionStore store() {
+    return store;
+  }
+
+  public Instant now() {
+    return clock.instant();
+  }
+}

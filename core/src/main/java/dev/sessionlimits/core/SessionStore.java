@@ -1,0 +1,88 @@
+package dev.sessionlimits.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where sessions live. A store provides atomicity and persistence; which sessions a login ends is
+ * decided by {@link Quota#decide}, never by the store.
+ *
+ * <p>The central promise is {@link #open}: however many logins for one user or one address arrive
+ * at once, on however many nodes, no instant sees more live sessions than the limit. Every
+ * implementation runs the store contract suite ({@code SessionStoreContract} in the core test-jar).
+ */
+public interface SessionStore extends AutoCloseable {
+
+  /** A new store in this JVM's memory: fast, exact under concurrency, gone when the JVM exits. */
+  static SessionStore inMemory() {
+    return new InMemorySessionStore();
+  }
+
+  /** How long an ended session stays findable, so a later request learns why it ended. */
+  Duration TOMBSTONE_RETENTION = Duration.ofDays(7);
+
+  /**
+   * Opens {@code candidate} if {@code policy} admits it, atomically with the check: reads the live
+   * sessions of the candidate's user and address, asks {@link Quota#decide}, ends the evicted
+   * sessions with {@link EndReason#SESSION_LIMIT_REACHED}, and stores the candidate, all under one
+   * lock (or transaction) on the user and the address. The login time is
+   * {@code candidate.createdAt()}.
+   *
+   * @throws StoreUnavailableException when the store cannot be reached; nothing was opened
+   */
+  OpenResult open(Session candidate, QuotaPolicy policy);
+
+  /**
+   * The session with this token hash, as of {@code now}, without extending it. A session found
+   * expired is recorded as ended ({@code idle_timeout} or {@code max_lifetime}) and reported ended.
+   */
+  Lookup find(TokenHash tokenHash, Instant now);
+
+  /**
+   * Like {@link #find}, and records activity at {@code now} for a live session: its idle expiry
+   * moves to {@code now + idleTimeout} (never past its absolute expiry). Touches less than
+   * {@link Session#TOUCH_RESOLUTION} after the previous one are not written.
+   */
+  Lookup touch(TokenHash tokenHash, Instant now, Duration idleTimeout);
+
+  /** The session with this public id, live or a tombstone. */
+  Optional<Session> get(String sessionId);
+
+  /**
+   * Ends a live session. Returns the ended session if this call ended it; empty if there is no such
+   * session or it had already ended (or expired: then it is recorded with its expiry reason).
+   */
+  Optional<Session> end(String sessionId, SessionEnd end);
+
+  /** The user's live sessions at {@code now}, earliest-created first. */
+  List<Session> liveSessionsOfUser(String user, Instant now);
+
+  /** The live sessions from {@code clientIp} at {@code now}, earliest-created first. */
+  List<Session> liveSessionsFrom(String clientIp, Instant now);
+
+  /** Every live session at {@code now}, earliest-created first. */
+  List<Session> liveSessions(Instant now);
+
+  /**
+   * Records every session expired at {@code now} as ended (telling the listeners) and forgets
+   * tombstones whose end is {@link #TOMBSTONE_RETENTION} or more before {@code now}.
+   */
+  PurgeResult purge(Instant now);
+
+  /** Calls {@code listener} for every session this store ends from now on, until closed. */
+  Subscription subscribe(SessionListener listener);
+
+  @Override
+  void close();
+
+  /** How many sessions a {@link #purge} marked expired, and how many tombstones it forgot. */
+  record PurgeResult(int expired, int forgotten) {}
+
+  /** A listener's registration. */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+}

@@ -1,0 +1,9 @@
+package dev.sessionlimits.core;
+
+class InMemorySessionStoreTest extends SessionStoreContract {
+
+  @Override
+  protected SessionStore createStore() {
+    return SessionStore.inMemory();
+  }
+}

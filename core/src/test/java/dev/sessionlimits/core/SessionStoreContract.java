@@ -1,0 +1,545 @@
+package dev.sessionlimits.core;
+
+import static dev.sessionlimits.core.Fixtures.IDLE;
+import static dev.sessionlimits.core.Fixtures.candidate;
+import static dev.sessionlimits.core.Fixtures.policy;
+import static dev.sessionlimits.core.Fixtures.userLimit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The behaviour every {@link SessionStore} must have. A store's test class extends this and says how
+ * to make a fresh, empty store; the store gets all of these tests. Times are passed explicitly, so
+ * no test waits for a clock.
+ */
+public abstract class SessionStoreContract {
+
+  protected static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
+  protected static final String IP_A = "203.0.113.7";
+  protected static final String IP_B = "198.51.100.4";
+
+  protected SessionStore store;
+  private final List<Session> announced = new CopyOnWriteArrayList<>();
+
+  /** A new, empty store; it is closed after the test. */
+  protected abstract SessionStore createStore() throws Exception;
+
+  /** How many threads the concurrent bursts use; a store may lower it to fit its pool. */
+  protected int burstThreads() {
+    return 64;
+  }
+
+  @BeforeEach
+  void openStore() throws Exception {
+    store = createStore();
+    store.subscribe(announced::add);
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  // ---- opening under the limits
+
+  @Test
+  void opensSessionsWhileUnderTheLimit() {
+    QuotaPolicy policy = userLimit(2, ExhaustionAction.DENY_ACCESS);
+    Session first = opened(candidate("alice", IP_A, T0, policy), policy);
+    Session second = opened(candidate("alice", IP_B, T0.plusSeconds(1), policy), policy);
+
+    assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(2)))
+        .extracting(Session::id).containsExactly(first.id(), second.id());
+  }
+
+  @Test
+  void deniesTheSecondLoginUnderDenyAccess() {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session first = opened(candidate("alice", IP_A, T0, policy), policy);
+
+    OpenResult result = store.open(candidate("alice", IP_B, T0.plusSeconds(5), policy), policy);
+
+    assertThat(result).isInstanceOf(OpenResult.Refused.class);
+    QuotaDecision.Deny deny = ((OpenResult.Refused) result).deny();
+    assertThat(deny.scope()).isEqualTo(Scope.USER);
+    assertThat(deny.limit()).isEqualTo(1);
+    assertThat(deny.active()).isEqualTo(1);
+    assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(5)))
+        .extracting(Session::id).containsExactly(first.id());
+    assertThat(announced).isEmpty();
+  }
+
+  @Test
+  void destroyNextExpiringEndsTheSessionThatExpiresSoonest() {
+    QuotaPolicy policy = userLimit(2, ExhaustionAction.DESTROY_NEXT_EXPIRING);
+    Session older = opened(candidate("alice", IP_A, T0, policy), policy);
+    Session newer = opened(candidate("alice", IP_A, T0.plusSeconds(60), policy), policy);
+    store.touch(older.tokenHash(), T0.plusSeconds(120), IDLE);
+
+    List<Session> ended = openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(180), policy), policy);
+
+    assertThat(ended).extracting(Session::id).containsExactly(newer.id());
+    assertThat(store.find(older.tokenHash(), T0.plusSeconds(180))).isInstanceOf(Lookup.Live.class);
+  }
+
+  @Test
+  void destroyNextExpiringBreaksTiesByCreationThenById() {
+    QuotaPolicy policy = userLimit(2, ExhaustionAction.DESTROY_NEXT_EXPIRING);
+    QuotaPolicy shortLived = new QuotaPolicy(2, -1, ExhaustionAction.DESTROY_NEXT_EXPIRING,
+        IDLE.plusSeconds(10), Duration.ZERO);
+    // Both expire at T0 + IDLE + 10s: the earlier-created one goes.
+    Session earlier = opened(candidate("alice", IP_A, T0, shortLived), shortLived);
+    Session later = opened(candidate("alice", IP_A, T0.plusSeconds(10), policy), policy);
+    assertThat(earlier.expiresAt()).isEqualTo(later.expiresAt());
+
+    List<Session> ended = openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(20), policy), policy);
+
+    assertThat(ended).extracting(Session::id).containsExactly(earlier.id());
+  }
+
+  @Test
+  void destroyOldestSessionEndsTheEarliestCreated() {
+    QuotaPolicy policy = userLimit(2, ExhaustionAction.DESTROY_OLDEST_SESSION);
+    Session oldest = opened(candidate("alice", IP_A, T0, policy), policy);
+    Session middle = opened(candidate("alice", IP_A, T0.plusSeconds(60), policy), policy);
+    store.touch(middle.tokenHash(), T0.plusSeconds(61), IDLE);
+    store.touch(oldest.tokenHash(), T0.plusSeconds(120), IDLE);
+
+    List<Session> ended = openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(180), policy), policy);
+
+    assertThat(ended).extracting(Session::id).containsExactly(oldest.id());
+  }
+
+  @Test
+  void destroyOldSessionsEndsEveryOtherSessionAndLeavesOnlyTheNewOne() {
+    QuotaPolicy policy = userLimit(3, ExhaustionAction.DESTROY_OLD_SESSIONS);
+    List<String> before = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      before.add(opened(candidate("alice", IP_A, T0.plusSeconds(i), policy), policy).id());
+    }
+
+    Session newest = candidate("alice", IP_A, T0.plusSeconds(10), policy);
+    List<Session> ended = openedWithEnded(newest, policy);
+
+    assertThat(ended).extracting(Session::id).containsExactlyInAnyOrderElementsOf(before);
+    assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(10)))
+        .extracting(Session::id).containsExactly(newest.id());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"DESTROY_NEXT_EXPIRING", "DESTROY_OLDEST_SESSION"})
+  void aLoweredLimitTrimsToFitAtTheNextLogin(String actionName) {
+    ExhaustionAction action = ExhaustionActions.builtIns().require(actionName);
+    QuotaPolicy generous = userLimit(10, action);
+    for (int i = 0; i < 5; i++) {
+      opened(candidate("alice", IP_A, T0.plusSeconds(i), generous), generous);
+    }
+    QuotaPolicy lowered = userLimit(2, action);
+
+    List<Session> ended = openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(10), lowered), lowered);
+
+    assertThat(ended).hasSize(4);
+    assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(10))).hasSize(2);
+  }
+
+  @Test
+  void theAddressLimitEndsOtherUsersSessionsFromThatAddress() {
+    QuotaPolicy policy = policy(-1, 2, ExhaustionAction.DESTROY_OLDEST_SESSION);
+    Session bobs = opened(candidate("bob", IP_A, T0, policy), policy);
+    opened(candidate("carol", IP_A, T0.plusSeconds(1), policy), policy);
+    opened(candidate("bob", IP_B, T0.plusSeconds(2), policy), policy);
+
+    List<Session> ended = openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(3), policy), policy);
+
+    assertThat(ended).extracting(Session::id).containsExactly(bobs.id());
+    SessionEnd end = ended.get(0).end();
+    assertThat(end.cause().scope()).isEqualTo(Scope.IP);
+    assertThat(end.cause().limit()).isEqualTo(2);
+    assertThat(store.liveSessionsFrom(IP_A, T0.plusSeconds(3))).hasSize(2);
+    assertThat(store.liveSessionsOfUser("bob", T0.plusSeconds(3))).hasSize(1);
+  }
+
+  @Test
+  void whenBothLimitsAreExhaustedTheEvictionsAreTheUnion() {
+    QuotaPolicy policy = policy(1, 1, ExhaustionAction.DESTROY_OLDEST_SESSION);
+    Session alicesElsewhere = opened(candidate("alice", IP_B, T0, policy), policy);
+    Session bobsHere = opened(candidate("bob", IP_A, T0.plusSeconds(1), policy), policy);
+
+    List<Session> ended = openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(2), policy), policy);
+
+    assertThat(ended).extracting(Session::id)
+        .containsExactlyInAnyOrder(alicesElsewhere.id(), bobsHere.id());
+    assertThat(ended).filteredOn(s -> s.id().equals(alicesElsewhere.id()))
+        .extracting(s -> s.end().cause().scope()).containsExactly(Scope.USER);
+    assertThat(ended).filteredOn(s -> s.id().equals(bobsHere.id()))
+        .extracting(s -> s.end().cause().scope()).containsExactly(Scope.IP);
+  }
+
+  @Test
+  void anExhaustedAddressLimitRefusesUnderDenyAccessAndEndsNothing() {
+    QuotaPolicy policy = policy(5, 1, ExhaustionAction.DENY_ACCESS);
+    opened(candidate("bob", IP_A, T0, policy), policy);
+
+    OpenResult result = store.open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy);
+
+    assertThat(result).isInstanceOf(OpenResult.Refused.class);
+    assertThat(((OpenResult.Refused) result).deny().scope()).isEqualTo(Scope.IP);
+    assertThat(store.liveSessionsFrom(IP_A, T0.plusSeconds(1))).hasSize(1);
+    assertThat(announced).isEmpty();
+  }
+
+  @Test
+  void anEvictedSessionRecordsTheLoginThatCausedIt() {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DESTROY_OLDEST_SESSION);
+    Session first = opened(candidate("alice", IP_A, T0, policy), policy);
+    Session second = candidate("alice", IP_B, T0.plusSeconds(42), policy);
+    opened(second, policy);
+
+    Lookup lookup = store.find(first.tokenHash(), T0.plusSeconds(43));
+
+    assertThat(lookup).isInstanceOf(Lookup.Ended.class);
+    SessionEnd end = ((Lookup.Ended) lookup).session().end();
+    assertThat(end.reason()).isEqualTo(EndReason.SESSION_LIMIT_REACHED);
+    assertThat(end.at()).isEqualTo(T0.plusSeconds(42));
+    assertThat(end.cause().scope()).isEqualTo(Scope.USER);
+    assertThat(end.cause().limit()).isEqualTo(1);
+    assertThat(end.cause().loginAt()).isEqualTo(T0.plusSeconds(42));
+    assertThat(end.cause().loginIp()).isEqualTo(IP_B);
+    assertThat(end.cause().loginUserAgent()).isEqualTo("Firefox on Linux");
+    assertThat(end.cause().loginSessionId()).isEqualTo(second.id());
+    assertThat(announced).extracting(Session::id).containsExactly(first.id());
+  }
+
+  // ---- expiry, touch, find
+
+  @Test
+  void expiredSessionsDoNotCountTowardTheLimit() {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session first = opened(candidate("alice", IP_A, T0, policy), policy);
+
+    Instant later = T0.plus(IDLE).plusSeconds(1);
+    Session second = opened(candidate("alice", IP_A, later, policy), policy);
+
+    assertThat(store.liveSessionsOfUser("alice", later)).extracting(Session::id)
+        .containsExactly(second.id());
+    Lookup lookup = store.find(first.tokenHash(), later);
+    assertThat(lookup).isInstanceOf(Lookup.Ended.class);
+    assertThat(((Lookup.Ended) lookup).session().end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT);
+  }
+
+  @Test
+  void findReportsALiveSessionWithoutExtendingIt() {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session session = opened(candidate("alice", IP_A, T0, policy), policy);
+
+    Lookup lookup = store.find(session.tokenHash(), T0.plusSeconds(600));
+
+    assertThat(lookup).isInstanceOf(Lookup.Live.class);
+    assertThat(((Lookup.Live) lookup).session().expiresAt()).isEqualTo(T0.plus(IDLE));
+    assertThat(store.find(session.tokenHash(), T0.plus(IDLE))).isInstanceOf(Lookup.Ended.class);
+  }
+
+  @Test
+  void touchMovesTheIdleExpiry() {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session session = opened(candidate("alice", IP_A, T0, policy), policy);
+
+    Lookup touched = store.touch(session.tokenHash(), T0.plusSeconds(600), IDLE);
+
+    assertThat(((Lookup.Live) touched).session().expiresAt()).isEqualTo(T0.plusSeconds(600).plus(IDLE));
+    assertThat(((Lookup.Live) touched).session().lastSeenAt()).isEqualTo(T0.plusSeconds(600));
+    Lookup later = store.find(session.tokenHash(), T0.plus(IDLE).plusSeconds(1));
+    assertThat(later).isInstanceOf(Lookup.Live.class);
+    assertThat(((Lookup.Live) later).session().lastSeenAt()).isEqualTo(T0.plusSeconds(600));
+  }
+
+  @Test
+  void touchesWithinOneSecondAreCoalesced() {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session session = opened(candidate("alice", IP_A, T0, policy), policy);
+    store.touch(session.tokenHash(), T0.plusSeconds(100), IDLE);
+
+    Lookup within = store.touch(session.tokenHash(), T0.plusSeconds(100).plusMillis(900), IDLE);
+    Lookup after = store.touch(session.tokenHash(), T0.plusSeconds(101).plusMillis(100), IDLE);
+
+    assertThat(((Lookup.Live) within).session().lastSeenAt()).isEqualTo(T0.plusSeconds(100));
+    assertThat(((Lookup.Live) after).session().lastSeenAt()).isEqualTo(T0.plusSeconds(101).plusMillis(100));
+  }
+
+  @Test
+  void maxLifetimeEndsASessionWhateverItsActivity() {
+    QuotaPolicy policy = new QuotaPolicy(-1, -1, ExhaustionAction.DENY_ACCESS, IDLE,
+        Duration.ofHours(1));
+    Session session = opened(candidate("alice", IP_A, T0, policy), policy);
+    for (int minute = 20; minute < 60; minute += 20) {
+      store.touch(session.tokenHash(), T0.plusSeconds(minute * 60L), IDLE);
+    }
+    Lookup beforeEnd = store.touch(session.tokenHash(), T0.plusSeconds(59 * 60), IDLE);
+    assertThat(((Lookup.Live) beforeEnd).session().expiresAt()).isEqualTo(T0.plusSeconds(3600));
+
+    Lookup after = store.touch(session.tokenHash(), T0.plusSeconds(3600), IDLE);
+
+    assertThat(after).isInstanceOf(Lookup.Ended.class);
+    assertThat(((Lookup.Ended) after).session().end().reason()).isEqualTo(EndReason.MAX_LIFETIME);
+  }
+
+  @Test
+  void anUnknownTokenIsUnknown() {
+    assertThat(store.find(TokenHash.of("no-such-token"), T0)).isSameAs(Lookup.UNKNOWN);
+    assertThat(store.touch(TokenHash.of("no-such-token"), T0, IDLE)).isSameAs(Lookup.UNKNOWN);
+    assertThat(store.get("no-such-id")).isEmpty();
+    assertThat(store.end("no-such-id", SessionEnd.of(EndReason.LOGGED_OUT, T0))).isEmpty();
+  }
+
+  // ---- ending and tombstones
+
+  @Test
+  void anEndedSessionIsATombstoneWithItsReasonForSevenDays() {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session session = opened(candidate("alice", IP_A, T0, policy), policy);
+    SessionEnd revoke = new SessionEnd(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(5),
+        EndCause.byActor("admin"));
+
+    assertThat(store.end(session.id(), revoke)).hasValueSatisfying(s -> assertThat(s.end()).isEqualTo(revoke));
+
+    Instant sixDaysLater = T0.plus(Duration.ofDays(6));
+    assertThat(store.purge(sixDaysLater).forgotten()).isZero();
+    Lookup lookup = store.touch(session.tokenHash(), sixDaysLater, IDLE);
+    assertThat(lookup).isInstanceOf(Lookup.Ended.class);
+    assertThat(((Lookup.Ended) lookup).session().end().reason()).isEqualTo(EndReason.REVOKED_BY_ADMIN);
+    assertThat(((Lookup.Ended) lookup).session().end().cause().actor()).isEqualTo("admin");
+    assertThat(store.liveSessionsOfUser("alice", sixDaysLater)).isEmpty();
+
+    Instant eightDaysLater = T0.plus(Duration.ofDays(8));
+    assertThat(store.purge(eightDaysLater).forgotten()).isEqualTo(1);
+    assertThat(store.find(session.tokenHash(), eightDaysLater)).isSameAs(Lookup.UNKNOWN);
+    assertThat(store.get(session.id())).isEmpty();
+  }
+
+  @Test
+  void aSessionEndsOnlyOnceAndTheFirstReasonStands() {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session session = opened(candidate("alice", IP_A, T0, policy), policy);
+
+    assertThat(store.end(session.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(1)))).isPresent();
+    assertThat(store.end(session.id(), SessionEnd.of(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(2)))).isEmpty();
+
+    assertThat(store.get(session.id())).hasValueSatisfying(
+        s -> assertThat(s.end().reason()).isEqualTo(EndReason.LOGGED_OUT));
+    assertThat(announced).hasSize(1);
+  }
+
+  @Test
+  void endingAnExpiredSessionRecordsItsExpiryInstead() {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session session = opened(candidate("alice", IP_A, T0, policy), policy);
+
+    Instant late = T0.plus(IDLE).plusSeconds(5);
+    assertThat(store.end(session.id(), SessionEnd.of(EndReason.LOGGED_OUT, late))).isEmpty();
+
+    assertThat(store.get(session.id())).hasValueSatisfying(s -> {
+      assertThat(s.end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT);
+      assertThat(s.end().at()).isEqualTo(T0.plus(IDLE));
+    });
+  }
+
+  @Test
+  void purgeRecordsExpiredSessionsAndTellsTheListeners() {
+    QuotaPolicy policy = userLimit(5, ExhaustionAction.DENY_ACCESS);
+    Session expiring = opened(candidate("alice", IP_A, T0, policy), policy);
+    Session staying = opened(candidate("alice", IP_A, T0.plusSeconds(600), policy), policy);
+
+    SessionStore.PurgeResult result = store.purge(T0.plus(IDLE).plusSeconds(1));
+
+    assertThat(result.expired()).isEqualTo(1);
+    assertThat(announced).extracting(Session::id).containsExactly(expiring.id());
+    assertThat(announced.get(0).end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT);
+    assertThat(store.get(staying.id())).hasValueSatisfying(s -> assertThat(s.end()).isNull());
+  }
+
+  @Test
+  void listenersHearEveryEndingAndAFailingListenerDisturbsNothing() {
+    List<Session> heard = new CopyOnWriteArrayList<>();
+    store.subscribe(s -> {
+      throw new IllegalStateException("listener failure for the test");
+    });
+    SessionStore.Subscription subscription = store.subscribe(heard::add);
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DESTROY_OLDEST_SESSION);
+    Session first = opened(candidate("alice", IP_A, T0, policy), policy);
+    Session second = opened(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy);
+    store.end(second.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(2)));
+    subscription.close();
+    Session third = opened(candidate("alice", IP_A, T0.plusSeconds(3), policy), policy);
+    store.end(third.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(4)));
+
+    assertThat(heard).extracting(Session::id).containsExactly(first.id(), second.id());
+    assertThat(heard).extracting(s -> s.end().reason())
+        .containsExactly(EndReason.SESSION_LIMIT_REACHED, EndReason.LOGGED_OUT);
+  }
+
+  @Test
+  void listsLiveSessionsByUserByAddressAndAll() {
+    QuotaPolicy policy = Fixtures.unlimited();
+    Session a1 = opened(candidate("alice", IP_A, T0, policy), policy);
+    Session a2 = opened(candidate("alice", IP_B, T0.plusSeconds(1), policy), policy);
+    Session b1 = opened(candidate("bob", IP_A, T0.plusSeconds(2), policy), policy);
+    store.end(a2.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(3)));
+    Instant now = T0.plusSeconds(4);
+
+    assertThat(store.liveSessionsOfUser("alice", now)).extracting(Session::id).containsExactly(a1.id());
+    assertThat(store.liveSessionsFrom(IP_A, now)).extracting(Session::id).containsExactly(a1.id(), b1.id());
+    assertThat(store.liveSessionsFrom(IP_B, now)).isEmpty();
+    assertThat(store.liveSessions(now)).extracting(Session::id).containsExactly(a1.id(), b1.id());
+    assertThat(store.liveSessionsOfUser("nobody", now)).isEmpty();
+  }
+
+  @Test
+  void aStoredSessionKeepsEveryField() {
+    QuotaPolicy policy = new QuotaPolicy(-1, -1, ExhaustionAction.DENY_ACCESS, IDLE, Duration.ofHours(8));
+    Session candidate = Session.open("s-fields", TokenHash.of("fields-token"),
+        new LoginAttempt("alice", "2001:db8::1", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
+            "work laptop", "password"), T0, policy);
+    opened(candidate, policy);
+
+    assertThat(store.get("s-fields")).contains(candidate);
+    assertThat(store.find(TokenHash.of("fields-token"), T0)).isEqualTo(new Lookup.Live(candidate));
+  }
+
+  // ---- concurrency
+
+  @ParameterizedTest(name = "limit {0}")
+  @CsvSource({"1", "3"})
+  void aBurstOfSimultaneousLoginsUnderDenyAccessAdmitsExactlyTheLimit(int limit) throws Exception {
+    QuotaPolicy policy = userLimit(limit, ExhaustionAction.DENY_ACCESS);
+    int threads = burstThreads();
+    AtomicInteger maxSeen = new AtomicInteger();
+    AtomicBoolean bursting = new AtomicBoolean(true);
+    Thread watcher = new Thread(() -> {
+      while (bursting.get()) {
+        // Under DENY_ACCESS nothing ends during the burst, so whatever a read counts was live at once.
+        maxSeen.accumulateAndGet(store.liveSessionsOfUser("alice", T0).size(), Math::max);
+      }
+    });
+    watcher.start();
+    List<OpenResult> results;
+    try {
+      results = burst(threads, i -> store.open(candidate("alice", "10.0.0." + i, T0, policy), policy));
+    } finally {
+      bursting.set(false);
+      watcher.join();
+    }
+
+    assertThat(results).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(limit);
+    assertThat(results).filteredOn(r -> r instanceof OpenResult.Refused).hasSize(threads - limit);
+    assertThat(store.liveSessionsOfUser("alice", T0)).hasSize(limit);
+    assertThat(maxSeen.get()).isLessThanOrEqualTo(limit);
+  }
+
+  @ParameterizedTest(name = "{0}, limit {1}")
+  @CsvSource({"DESTROY_NEXT_EXPIRING, 1", "DESTROY_OLDEST_SESSION, 3", "DESTROY_OLD_SESSIONS, 3"})
+  void aBurstOfSimultaneousLoginsUnderAnEvictingActionLeavesExactlyTheLimit(String actionName,
+      int limit) throws Exception {
+    QuotaPolicy policy = userLimit(limit, ExhaustionActions.builtIns().require(actionName));
+    int threads = burstThreads();
+
+    List<OpenResult> results = burst(threads,
+        i -> store.open(candidate("alice", "10.0.1." + i, T0, policy), policy));
+
+    List<Session> opened = results.stream().map(r -> ((OpenResult.Opened) r).session()).toList();
+    long endedByLimit = results.stream().mapToLong(r -> ((OpenResult.Opened) r).ended().size()).sum();
+    List<Session> live = store.liveSessionsOfUser("alice", T0);
+    assertThat(opened).hasSize(threads);
+    assertThat(live.size()).isLessThanOrEqualTo(limit).isPositive();
+    assertThat(endedByLimit).isEqualTo(threads - live.size());
+    assertThat(opened).filteredOn(s -> store.find(s.tokenHash(), T0) instanceof Lookup.Live)
+        .hasSize(live.size());
+    if (!actionName.equals("DESTROY_OLD_SESSIONS")) {
+      assertThat(live).hasSize(limit);
+    }
+  }
+
+  @Test
+  void aBurstAgainstTheAddressLimitAdmitsExactlyTheLimitAcrossUsers() throws Exception {
+    QuotaPolicy policy = policy(-1, 2, ExhaustionAction.DENY_ACCESS);
+    int threads = burstThreads();
+
+    List<OpenResult> results = burst(threads,
+        i -> store.open(candidate("user" + i, IP_A, T0, policy), policy));
+
+    assertThat(results).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(2);
+    assertThat(store.liveSessionsFrom(IP_A, T0)).hasSize(2);
+  }
+
+  // ---- helpers
+
+  protected Session opened(Session candidate, QuotaPolicy policy) {
+    OpenResult result = store.open(candidate, policy);
+    assertThat(result).as("opening %s", candidate.id()).isInstanceOf(OpenResult.Opened.class);
+    return ((OpenResult.Opened) result).session();
+  }
+
+  protected List<Session> openedWithEnded(Session candidate, QuotaPolicy policy) {
+    OpenResult result = store.open(candidate, policy);
+    assertThat(result).isInstanceOf(OpenResult.Opened.class);
+    List<Session> ended = ((OpenResult.Opened) result).ended();
+    ended.forEach(s -> {
+      assertThat(s.end()).isNotNull();
+      assertThat(s.end().reason()).isEqualTo(EndReason.SESSION_LIMIT_REACHED);
+      assertThat(store.find(s.tokenHash(), candidate.createdAt())).isInstanceOf(Lookup.Ended.class);
+    });
+    return ended;
+  }
+
+  /** Runs {@code task} on {@code threads} threads released at the same moment; returns every result. */
+  protected static <T> List<T> burst(int threads, IntTask<T> task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch ready = new CountDownLatch(threads);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        int n = i;
+        futures.add(pool.submit(() -> {
+          ready.countDown();
+          go.await();
+          return task.run(n);
+        }));
+      }
+      ready.await();
+      go.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(future.get(2, TimeUnit.MINUTES));
+      }
+      return Collections.unmodifiableList(results);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** A task for thread number {@code i} of a burst. */
+  @FunctionalInterface
+  protected interface IntTask<T> {
+    T run(int i) throws Exception;
+  }
+}
