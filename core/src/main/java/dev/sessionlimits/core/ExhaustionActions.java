@@ -76,7 +76,8 @@ public final class ExhaustionActions {
           action.getClass().getName());
     } else if (map.containsKey(name)) {
       LOG.log(Level.ERROR, "Custom exhaustion action {0} is named {1}, which is taken by {2}; it is ignored",
-          action.getClass().getName(), name, map.get(name).getClass().getName());
+          action.getClass().getName(), name, (map.get(name) instanceof BuiltInAction)
+              ? "a built-in action" : map.get(name).getClass().getName());
     } else {
       map.put(name, action);
     }

@@ -92,7 +92,10 @@ public enum Setting {
     if (type != Type.INTEGER) {
       return null;
     }
-    return minusOneMeansUnlimited ? -1L : (this == SESSION_MAX_LIFETIME ? 0L : null);
+    if (minusOneMeansUnlimited) {
+      return -1L;
+    }
+    return (this == SESSION_MAX_LIFETIME) ? Long.valueOf(0) : null;
   }
 
   public String label() {

@@ -432,27 +432,30 @@ public abstract class SessionStoreContract {
   void aBurstOfSimultaneousLoginsUnderDenyAccessAdmitsExactlyTheLimit(int limit) throws Exception {
     QuotaPolicy policy = userLimit(limit, ExhaustionAction.DENY_ACCESS);
     int threads = burstThreads();
-    AtomicInteger maxSeen = new AtomicInteger();
-    AtomicBoolean bursting = new AtomicBoolean(true);
-    Thread watcher = new Thread(() -> {
-      while (bursting.get()) {
-        // Under DENY_ACCESS nothing ends during the burst, so whatever a read counts was live at once.
-        maxSeen.accumulateAndGet(store.liveSessionsOfUser("alice", T0).size(), Math::max);
+    for (int round = 0; round < burstRounds(); round++) {
+      String user = "burst" + round;
+      AtomicInteger maxSeen = new AtomicInteger();
+      AtomicBoolean bursting = new AtomicBoolean(true);
+      Thread watcher = new Thread(() -> {
+        while (bursting.get()) {
+          // Under DENY_ACCESS nothing ends during the burst, so whatever a read counts was live at once.
+          maxSeen.accumulateAndGet(store.liveSessionsOfUser(user, T0).size(), Math::max);
+        }
+      });
+      watcher.start();
+      List<OpenResult> results;
+      try {
+        results = burst(threads, i -> store.open(candidate(user, "10.0.0." + i, T0, policy), policy));
+      } finally {
+        bursting.set(false);
+        watcher.join();
       }
-    });
-    watcher.start();
-    List<OpenResult> results;
-    try {
-      results = burst(threads, i -> store.open(candidate("alice", "10.0.0." + i, T0, policy), policy));
-    } finally {
-      bursting.set(false);
-      watcher.join();
-    }
 
-    assertThat(results).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(limit);
-    assertThat(results).filteredOn(r -> r instanceof OpenResult.Refused).hasSize(threads - limit);
-    assertThat(store.liveSessionsOfUser("alice", T0)).hasSize(limit);
-    assertThat(maxSeen.get()).isLessThanOrEqualTo(limit);
+      assertThat(results).as("round %d", round).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(limit);
+      assertThat(results).filteredOn(r -> r instanceof OpenResult.Refused).hasSize(threads - limit);
+      assertThat(store.liveSessionsOfUser(user, T0)).hasSize(limit);
+      assertThat(maxSeen.get()).isLessThanOrEqualTo(limit);
+    }
   }
 
   @ParameterizedTest(name = "{0}, limit {1}")
@@ -461,20 +464,23 @@ public abstract class SessionStoreContract {
       int limit) throws Exception {
     QuotaPolicy policy = userLimit(limit, ExhaustionActions.builtIns().require(actionName));
     int threads = burstThreads();
+    for (int round = 0; round < burstRounds(); round++) {
+      String user = "burst" + round;
 
-    List<OpenResult> results = burst(threads,
-        i -> store.open(candidate("alice", "10.0.1." + i, T0, policy), policy));
+      List<OpenResult> results = burst(threads,
+          i -> store.open(candidate(user, "10.0.1." + i, T0, policy), policy));
 
-    List<Session> opened = results.stream().map(r -> ((OpenResult.Opened) r).session()).toList();
-    long endedByLimit = results.stream().mapToLong(r -> ((OpenResult.Opened) r).ended().size()).sum();
-    List<Session> live = store.liveSessionsOfUser("alice", T0);
-    assertThat(opened).hasSize(threads);
-    assertThat(live.size()).isLessThanOrEqualTo(limit).isPositive();
-    assertThat(endedByLimit).isEqualTo(threads - live.size());
-    assertThat(opened).filteredOn(s -> store.find(s.tokenHash(), T0) instanceof Lookup.Live)
-        .hasSize(live.size());
-    if (!actionName.equals("DESTROY_OLD_SESSIONS")) {
-      assertThat(live).hasSize(limit);
+      List<Session> opened = results.stream().map(r -> ((OpenResult.Opened) r).session()).toList();
+      long endedByLimit = results.stream().mapToLong(r -> ((OpenResult.Opened) r).ended().size()).sum();
+      List<Session> live = store.liveSessionsOfUser(user, T0);
+      assertThat(opened).hasSize(threads);
+      assertThat(live.size()).as("round %d", round).isLessThanOrEqualTo(limit).isPositive();
+      assertThat(endedByLimit).isEqualTo(threads - live.size());
+      assertThat(opened).filteredOn(s -> store.find(s.tokenHash(), T0) instanceof Lookup.Live)
+          .hasSize(live.size());
+      if (!actionName.equals("DESTROY_OLD_SESSIONS")) {
+        assertThat(live).hasSize(limit);
+      }
     }
   }
 
@@ -482,12 +488,63 @@ public abstract class SessionStoreContract {
   void aBurstAgainstTheAddressLimitAdmitsExactlyTheLimitAcrossUsers() throws Exception {
     QuotaPolicy policy = policy(-1, 2, ExhaustionAction.DENY_ACCESS);
     int threads = burstThreads();
+    for (int round = 0; round < burstRounds(); round++) {
+      String ip = "192.0.2." + (100 + round);
 
-    List<OpenResult> results = burst(threads,
-        i -> store.open(candidate("user" + i, IP_A, T0, policy), policy));
+      List<OpenResult> results = burst(threads,
+          i -> store.open(candidate("user" + i, ip, T0, policy), policy));
 
-    assertThat(results).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(2);
-    assertThat(store.liveSessionsFrom(IP_A, T0)).hasSize(2);
+      assertThat(results).as("round %d", round).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(2);
+      assertThat(store.liveSessionsFrom(ip, T0)).hasSize(2);
+    }
+  }
+
+  /** How many times each burst runs, each time for a new user or address. */
+  protected int burstRounds() {
+    return 5;
+  }
+
+  @Test
+  void randomSequencesOfLoginsEndingsAndTimeNeverExceedALimit() {
+    Property.forAll(sequenceTries(), random -> random.split(), random -> {
+      String run = "r" + random.nextInt(1_000_000) + "-";
+      String[] users = {run + "alice", run + "bob"};
+      String[] ips = {"198.18." + random.nextInt(256) + ".1", "198.18." + random.nextInt(256) + ".2"};
+      ExhaustionAction action = ExhaustionActions.builtIns().names().stream().skip(random.nextInt(4))
+          .findFirst().map(ExhaustionActions.builtIns()::require).orElseThrow();
+      QuotaPolicy policy = policy(random.nextInt(1, 4), random.nextInt(2, 5), action);
+      Instant now = T0;
+      List<Session> opened = new ArrayList<>();
+      for (int step = 0; step < 30; step++) {
+        int op = random.nextInt(10);
+        if (op < 6) {
+          Session candidate = candidate(users[random.nextInt(2)], ips[random.nextInt(2)], now, policy);
+          if (store.open(candidate, policy) instanceof OpenResult.Opened o) {
+            opened.add(o.session());
+          }
+        } else if (op < 8 && !opened.isEmpty()) {
+          Session victim = opened.get(random.nextInt(opened.size()));
+          store.end(victim.id(), SessionEnd.of(EndReason.LOGGED_OUT, now));
+        } else if (op == 8 && !opened.isEmpty()) {
+          store.touch(opened.get(random.nextInt(opened.size())).tokenHash(), now, IDLE);
+        } else {
+          now = now.plusSeconds(random.nextInt(1, 900));
+        }
+        for (String user : users) {
+          assertThat(store.liveSessionsOfUser(user, now)).as("%s at step %d", user, step)
+              .hasSizeLessThanOrEqualTo(policy.userLimit());
+        }
+        for (String ip : ips) {
+          assertThat(store.liveSessionsFrom(ip, now)).as("%s at step %d", ip, step)
+              .hasSizeLessThanOrEqualTo(policy.ipLimit());
+        }
+      }
+    });
+  }
+
+  /** How many random sequences {@link #randomSequencesOfLoginsEndingsAndTimeNeverExceedALimit} runs. */
+  protected int sequenceTries() {
+    return 40;
   }
 
   // ---- helpers

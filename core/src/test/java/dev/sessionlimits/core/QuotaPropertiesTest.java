@@ -1,0 +1,207 @@
+package dev.sessionlimits.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The invariants of the quota decision, over many random situations. */
+class QuotaPropertiesTest {
+
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+  private static final List<ExhaustionAction> ACTIONS = List.of(ExhaustionAction.DENY_ACCESS,
+      ExhaustionAction.DESTROY_NEXT_EXPIRING, ExhaustionAction.DESTROY_OLDEST_SESSION,
+      ExhaustionAction.DESTROY_OLD_SESSIONS);
+  private static final String[] USERS = {"alice", "bob", "carol"};
+  private static final String[] IPS = {"192.0.2.1", "192.0.2.2", "192.0.2.3"};
+
+  /** A login of alice from 192.0.2.1 among random sessions, under random limits. */
+  record Situation(List<Session> sessions, QuotaPolicy policy) {
+    LoginAttempt attempt() {
+      return LoginAttempt.password("alice", IPS[0], "test");
+    }
+
+    List<Session> userSessions() {
+      return sessions.stream().filter(s -> s.user().equals("alice")).toList();
+    }
+
+    List<Session> ipSessions() {
+      return sessions.stream().filter(s -> s.clientIp().equals(IPS[0])).toList();
+    }
+
+    QuotaDecision decide() {
+      return Quota.decide(attempt(), userSessions(), ipSessions(), policy, NOW);
+    }
+
+    @Override
+    public String toString() {
+      return policy + "\n" + sessions.stream().map(s -> "  " + s.id() + " " + s.user() + "@"
+          + s.clientIp() + " created " + s.createdAt() + " expires " + s.expiresAt()
+          + (s.end() != null ? " ended" : "")).collect(Collectors.joining("\n"));
+    }
+  }
+
+  static Situation situation(SplittableRandom random) {
+    int count = random.nextInt(0, 14);
+    List<Session> sessions = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Instant created = NOW.minusSeconds(random.nextInt(1, 7200));
+      // About one in six has expired already; expiry times collide often to exercise tie-breaks.
+      Instant expires = random.nextInt(6) == 0
+          ? NOW.minusSeconds(random.nextInt(0, 60))
+          : NOW.plusSeconds(60L * random.nextInt(1, 6));
+      if (expires.isBefore(created)) {
+        expires = created;
+      }
+      Session s = Fixtures.live(String.format("s%02d", i), USERS[random.nextInt(USERS.length)],
+          IPS[random.nextInt(IPS.length)], created, expires);
+      if (random.nextInt(8) == 0) {
+        s = s.withEnd(SessionEnd.of(EndReason.LOGGED_OUT, NOW.minusSeconds(1)));
+      }
+      sessions.add(s);
+    }
+    QuotaPolicy policy = new QuotaPolicy(limit(random), limit(random),
+        ACTIONS.get(random.nextInt(ACTIONS.size())), Duration.ofMinutes(30), Duration.ZERO);
+    return new Situation(sessions, policy);
+  }
+
+  private static int limit(SplittableRandom random) {
+    return random.nextInt(4) == 0 ? QuotaPolicy.UNLIMITED : random.nextInt(1, 6);
+  }
+
+  @Test
+  void afterAnyAdmittedLoginNoLimitIsExceeded() {
+    Property.forAll(QuotaPropertiesTest::situation, s -> {
+      if (s.decide() instanceof QuotaDecision.Admit admit) {
+        Set<String> ended = ids(admit);
+        assertWithin(s.policy().userLimit(), liveAfter(s.userSessions(), ended) + 1, "user");
+        assertWithin(s.policy().ipLimit(), liveAfter(s.ipSessions(), ended) + 1, "ip");
+      }
+    });
+  }
+
+  @Test
+  void aLoginIsDeniedOnlyWhenALimitIsFullAndDenyNeverEndsAnything() {
+    Property.forAll(QuotaPropertiesTest::situation, s -> {
+      QuotaDecision decision = s.decide();
+      boolean full = full(s.policy().userLimit(), s.userSessions()) || full(s.policy().ipLimit(), s.ipSessions());
+      if (s.policy().action() == ExhaustionAction.DENY_ACCESS) {
+        assertThat(decision instanceof QuotaDecision.Deny).isEqualTo(full);
+        if (decision instanceof QuotaDecision.Admit admit) {
+          assertThat(admit.evictions()).isEmpty();
+        } else {
+          QuotaDecision.Deny deny = (QuotaDecision.Deny) decision;
+          assertThat(deny.active()).isGreaterThanOrEqualTo(deny.limit());
+        }
+      } else {
+        assertThat(decision).isInstanceOf(QuotaDecision.Admit.class);
+      }
+    });
+  }
+
+  @Test
+  void destroyOldSessionsLeavesOnlyTheNewSessionInAnExhaustedScope() {
+    Property.forAll(r -> {
+      Situation s = situation(r);
+      return new Situation(s.sessions(), new QuotaPolicy(s.policy().userLimit(), s.policy().ipLimit(),
+          ExhaustionAction.DESTROY_OLD_SESSIONS, s.policy().idleTimeout(), Duration.ZERO));
+    }, s -> {
+      Set<String> ended = ids((QuotaDecision.Admit) s.decide());
+      if (full(s.policy().userLimit(), s.userSessions())) {
+        assertThat(liveAfter(s.userSessions(), ended)).isZero();
+      }
+      if (full(s.policy().ipLimit(), s.ipSessions())) {
+        assertThat(liveAfter(s.ipSessions(), ended)).isZero();
+      }
+    });
+  }
+
+  @Test
+  void theSessionsEndedAreExactlyTheOnesTheActionsOrderNames() {
+    Property.forAll(QuotaPropertiesTest::situation, s -> {
+      Comparator<Session> order = (s.policy().action() == ExhaustionAction.DESTROY_NEXT_EXPIRING)
+          ? Session.BY_EXPIRY : Session.BY_CREATION;
+      if (s.policy().action() == ExhaustionAction.DENY_ACCESS
+          || s.policy().action() == ExhaustionAction.DESTROY_OLD_SESSIONS) {
+        return;
+      }
+      Set<String> expected = new HashSet<>();
+      expected.addAll(firstToEnd(s.userSessions(), s.policy().userLimit(), order));
+      expected.addAll(firstToEnd(s.ipSessions(), s.policy().ipLimit(), order));
+      assertThat(ids((QuotaDecision.Admit) s.decide())).isEqualTo(expected);
+    });
+  }
+
+  @Test
+  void onlyLiveSessionsOfTheUserOrTheAddressAreEverEnded() {
+    Property.forAll(QuotaPropertiesTest::situation, s -> {
+      if (s.decide() instanceof QuotaDecision.Admit admit) {
+        for (QuotaDecision.Eviction e : admit.evictions()) {
+          assertThat(e.session().isLive(NOW)).isTrue();
+          Scope scope = e.scope();
+          assertThat(scope == Scope.USER ? e.session().user() : e.session().clientIp())
+              .isEqualTo(scope == Scope.USER ? "alice" : IPS[0]);
+          assertThat(e.limit()).isEqualTo(s.policy().limit(scope));
+        }
+      }
+    });
+  }
+
+  @Test
+  void enforcementLeavesEveryUserAndAddressWithinItsLimitAndEndsNoMoreThanTheExcess() {
+    Property.forAll(QuotaPropertiesTest::situation, s -> {
+      List<QuotaDecision.Eviction> evictions = Quota.enforce(s.sessions(), u -> s.policy(), NOW);
+      Set<String> ended = evictions.stream().map(e -> e.session().id()).collect(Collectors.toSet());
+      assertThat(ended).hasSameSizeAs(evictions);
+      List<Session> live = Quota.live(s.sessions(), NOW);
+      long userExcess = 0;
+      for (String user : USERS) {
+        List<Session> own = live.stream().filter(x -> x.user().equals(user)).toList();
+        assertWithin(s.policy().userLimit(), liveAfter(own, ended), user);
+        userExcess += (s.policy().userLimit() < 0) ? 0 : Math.max(0, own.size() - s.policy().userLimit());
+      }
+      for (String ip : IPS) {
+        assertWithin(s.policy().ipLimit(),
+            liveAfter(live.stream().filter(x -> x.clientIp().equals(ip)).toList(), ended), ip);
+      }
+      if (s.policy().ipLimit() == QuotaPolicy.UNLIMITED) {
+        assertThat((long) ended.size()).isEqualTo(userExcess);
+      }
+    });
+  }
+
+  private static Set<String> firstToEnd(List<Session> sessions, int limit, Comparator<Session> order) {
+    List<Session> live = Quota.live(sessions, NOW);
+    if (limit == QuotaPolicy.UNLIMITED || live.size() < limit) {
+      return Set.of();
+    }
+    return live.stream().sorted(order).limit(live.size() - limit + 1L).map(Session::id)
+        .collect(Collectors.toSet());
+  }
+
+  private static boolean full(int limit, List<Session> sessions) {
+    return limit != QuotaPolicy.UNLIMITED && Quota.live(sessions, NOW).size() >= limit;
+  }
+
+  private static Set<String> ids(QuotaDecision.Admit admit) {
+    return admit.evictions().stream().map(e -> e.session().id()).collect(Collectors.toSet());
+  }
+
+  private static int liveAfter(List<Session> sessions, Set<String> ended) {
+    return (int) Quota.live(sessions, NOW).stream().filter(x -> !ended.contains(x.id())).count();
+  }
+
+  private static void assertWithin(int limit, int count, String what) {
+    if (limit != QuotaPolicy.UNLIMITED) {
+      assertThat(count).as("live sessions of %s", what).isLessThanOrEqualTo(limit);
+    }
+  }
+}
