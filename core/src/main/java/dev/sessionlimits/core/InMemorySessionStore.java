@@ -76,8 +76,11 @@ final class InMemorySessionStore implements SessionStore {
       try {
         Set<Entry> userIndex = byUser.computeIfAbsent(candidate.user(), k -> ConcurrentHashMap.newKeySet());
         Set<Entry> ipIndex = byIp.computeIfAbsent(candidate.clientIp(), k -> ConcurrentHashMap.newKeySet());
-        QuotaDecision decision = Quota.decide(candidate.attempt(), liveAndPrune(userIndex, now),
-            liveAndPrune(ipIndex, now), policy, now);
+        // An unlimited scope is not read at all: its size must not slow a login down.
+        QuotaDecision decision = Quota.decide(candidate.attempt(),
+            policy.userLimit() == QuotaPolicy.UNLIMITED ? List.of() : liveAndPrune(userIndex, now),
+            policy.ipLimit() == QuotaPolicy.UNLIMITED ? List.of() : liveAndPrune(ipIndex, now),
+            policy, now);
         if (decision instanceof QuotaDecision.Deny deny) {
           return new OpenResult.Refused(deny);
         }
