@@ -1,0 +1,37 @@
+package dev.sessionlimits.server;
+
+import dev.sessionlimits.core.AuditEvent;
+import dev.sessionlimits.core.AuditLog;
+import java.time.InstantSource;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes audit events. Auditing happens after the fact it records: if the log cannot be written, the
+ * event is logged as an error here and the request still gets the answer for what really happened.
+ */
+final class Auditor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Auditor.class);
+
+  private final AuditLog log;
+  private final InstantSource clock;
+
+  Auditor(AuditLog log, InstantSource clock) {
+    this.log = log;
+    this.clock = clock;
+  }
+
+  void record(String type, String actor, String clientIp, String subject, String sessionId,
+      Map<String, ?> details) {
+    AuditEvent event = new AuditEvent(0, clock.instant(), type, actor, clientIp, subject, sessionId,
+        Json.write(details));
+    try {
+      log.record(event);
+    } catch (RuntimeException e) {
+      LOG.error("Could not write the audit event {} (actor {}, subject {}, session {}): {}", type,
+          actor, subject, sessionId, event.details(), e);
+    }
+  }
+}

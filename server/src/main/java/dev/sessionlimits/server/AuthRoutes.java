@@ -1,0 +1,225 @@
+package dev.sessionlimits.server;
+
+import static dev.sessionlimits.server.Json.map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sessionlimits.core.EndReason;
+import dev.sessionlimits.core.LoginAttempt;
+import dev.sessionlimits.core.QuotaDecision;
+import dev.sessionlimits.core.QuotaPolicy;
+import dev.sessionlimits.core.Scope;
+import dev.sessionlimits.core.Session;
+import dev.sessionlimits.core.SessionManager;
+import dev.sessionlimits.core.User;
+import dev.sessionlimits.core.UserStore;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Login, logout, the caller's own sessions, forward-auth and the health check. */
+final class AuthRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
+  private static final int MAX_USER_AGENT = 512;
+  static final int MAX_DEVICE = 100;
+  static final int MAX_USERNAME = 64;
+
+  private final SessionManager sessions;
+  private final UserStore users;
+  private final SettingsService settings;
+  private final Logins logins;
+  private final Authenticator auth;
+  private final Requests requests;
+  private final Auditor auditor;
+  private final BooleanSupplier healthy;
+  private final InstantSource clock;
+
+  AuthRoutes(SessionManager sessions, UserStore users, SettingsService settings, Logins logins,
+      Authenticator auth, Requests requests, Auditor auditor, BooleanSupplier healthy,
+      InstantSource clock) {
+    this.sessions = sessions;
+    this.users = users;
+    this.settings = settings;
+    this.logins = logins;
+    this.auth = auth;
+    this.requests = requests;
+    this.auditor = auditor;
+    this.healthy = healthy;
+    this.clock = clock;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.post("/api/v1/login", this::login);
+    routes.post("/api/v1/logout", this::logout);
+    routes.get("/api/v1/me", this::me);
+    routes.get("/api/v1/me/sessions", this::mySessions);
+    routes.delete("/api/v1/me/sessions/{id}", this::endMySession);
+    routes.get("/auth/verify", this::verify);
+    routes.get("/healthz", this::health);
+  }
+
+  private void login(Context ctx) {
+    ObjectNode body = Json.object(Requests.body(ctx));
+    JsonFields fields = new JsonFields(body, "username", "password", "device");
+    String username = fields.string("username", MAX_USERNAME, true);
+    String password = fields.string("password", Passwords.MAX_LENGTH, true);
+    String device = fields.string("device", MAX_DEVICE, false);
+    fields.done();
+    String ip = requests.clientIp(ctx);
+    User user = logins.checkPassword(username, password, ip);
+    QuotaPolicy policy = QuotaPolicy.forLogin(settings.settings(), user.sessionsLimit(), user.admin(),
+        settings.actions());
+    LoginAttempt attempt = new LoginAttempt(user.username(), ip, userAgent(ctx),
+        (device == null || device.isBlank()) ? null : device.strip(), "password");
+    SessionManager.LoginResult result = sessions.login(attempt, policy);
+    if (result instanceof SessionManager.LoginResult.Refused refused) {
+      throw refusal(refused.deny(), user, ip);
+    }
+    SessionManager.LoginResult.Admitted admitted = (SessionManager.LoginResult.Admitted) result;
+    Session session = admitted.session();
+    requests.setSessionCookie(ctx, admitted.token().secret());
+    Instant now = clock.instant();
+    ctx.header("Session-Timeout", Long.toString(session.secondsLeft(now)));
+    List<Object> ended = new ArrayList<>();
+    List<String> endedIds = new ArrayList<>();
+    for (Session evicted : admitted.ended()) {
+      ended.add(Views.session(evicted, now, null));
+      endedIds.add(evicted.id());
+      auditor.record("session_evicted", null, ip, evicted.user(), evicted.id(), map(
+          "scope", evicted.end().cause().scope() == null ? null : evicted.end().cause().scope().code(),
+          "limit", evicted.end().cause().limit(),
+          "caused_by_session", session.id(),
+          "caused_by_user", session.user(),
+          "login_ip", session.clientIp(),
+          "login_user_agent", session.userAgent()));
+    }
+    auditor.record("login", user.username(), ip, user.username(), session.id(), map(
+        "user_agent", session.userAgent(), "device", session.device(), "ended_sessions", endedIds));
+    LOG.info("Login of {} from {}: session {} (token {}…), {} ended", user.username(), ip,
+        session.id(), admitted.token().hash().prefix(), endedIds.size());
+    ctx.status(201).json(map("session", Views.session(session, now, session.id()),
+        "ended_sessions", ended));
+  }
+
+  private ApiException refusal(QuotaDecision.Deny deny, User user, String ip) {
+    auditor.record("login_refused", user.username(), ip, user.username(), null, map(
+        "scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active(),
+        "explanation", deny.explanation()));
+    String message = (deny.scope() == Scope.USER)
+        ? "You already have " + count(deny.active()) + ", and your limit is "
+            + EndMessages.sessions(deny.limit()) + ". Sign out of one of them first, or ask an"
+            + " administrator."
+        : "Your address " + ip + " already has " + count(deny.active())
+            + ", and the limit for one address is " + EndMessages.sessions(deny.limit()) + ".";
+    return new ApiException(403, "session_limit_reached", message, map(
+        "scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active()), Map.of());
+  }
+
+  private static String count(int active) {
+    return active + (active == 1 ? " active session" : " active sessions");
+  }
+
+  private void logout(Context ctx) {
+    String token = requests.sessionToken(ctx);
+    if (token == null) {
+      throw ApiException.notAuthenticated();
+    }
+    Session session;
+    try {
+      session = auth.session(ctx, token, settings.settings());
+    } catch (ApiException e) {
+      requests.clearSessionCookie(ctx);
+      throw e;
+    }
+    requests.clearSessionCookie(ctx);
+    if (session == null) {
+      throw ApiException.notAuthenticated();
+    }
+    Optional<Session> ended = sessions.end(session.id(), EndReason.LOGGED_OUT, null);
+    if (ended.isPresent()) {
+      auditor.record("logout", session.user(), requests.clientIp(ctx), session.user(), session.id(),
+          Map.of());
+    }
+    ctx.status(204);
+  }
+
+  private void me(Context ctx) {
+    Authenticator.Caller caller = auth.require(ctx, true);
+    Instant now = clock.instant();
+    ctx.json(map("user", Views.user(caller.user()),
+        "session", caller.session() == null ? null : Views.session(caller.session(), now, caller.session().id()),
+        "auth_method", caller.session() == null ? "basic" : "session"));
+  }
+
+  private void mySessions(Context ctx) {
+    Authenticator.Caller caller = auth.require(ctx, true);
+    Instant now = clock.instant();
+    String current = (caller.session() == null) ? "" : caller.session().id();
+    List<Object> list = new ArrayList<>();
+    for (Session s : sessions.store().liveSessionsOfUser(caller.username(), now)) {
+      list.add(Views.session(s, now, current));
+    }
+    ctx.json(map("sessions", list));
+  }
+
+  private void endMySession(Context ctx) {
+    Authenticator.Caller caller = auth.require(ctx, true);
+    String id = ctx.pathParam("id");
+    Instant now = clock.instant();
+    Optional<Session> target = sessions.store().get(id);
+    if (target.isEmpty() || !target.get().user().equals(caller.username())
+        || !target.get().isLive(now)) {
+      throw ApiException.notFound("session_not_found", "You have no active session with id " + id + ".");
+    }
+    if (sessions.end(id, EndReason.ENDED_BY_USER, caller.username()).isEmpty()) {
+      throw ApiException.notFound("session_not_found", "You have no active session with id " + id + ".");
+    }
+    auditor.record("session_ended_by_user", caller.username(), caller.clientIp(), caller.username(),
+        id, map("from_session", caller.session() == null ? null : caller.session().id()));
+    ctx.status(204);
+  }
+
+  private void verify(Context ctx) {
+    String token = requests.sessionToken(ctx);
+    Session session = (token == null) ? null : auth.session(ctx, token, settings.settings());
+    Optional<User> user = (session == null) ? Optional.empty() : users.find(session.user());
+    if (user.isEmpty() || user.get().disabled()) {
+      throw ApiException.notAuthenticated();
+    }
+    ctx.header("X-Session-User", session.user());
+    ctx.header("X-Session-Id", session.id());
+    ctx.json(map("user", session.user(), "session_id", session.id()));
+  }
+
+  private void health(Context ctx) {
+    boolean up;
+    try {
+      up = healthy.getAsBoolean();
+    } catch (RuntimeException e) {
+      LOG.warn("The store health check failed", e);
+      up = false;
+    }
+    if (up) {
+      ctx.json(map("status", "ok"));
+    } else {
+      ctx.status(503).json(map("status", "unavailable", "error", "store_unavailable",
+          "message", "This node cannot reach its store."));
+    }
+  }
+
+  private static String userAgent(Context ctx) {
+    String ua = ctx.userAgent();
+    if (ua == null) {
+      return "";
+    }
+    return (ua.length() > MAX_USER_AGENT) ? ua.substring(0, MAX_USER_AGENT) : ua;
+  }
+}

@@ -1,0 +1,125 @@
+package dev.sessionlimits.server;
+
+import dev.sessionlimits.core.Lookup;
+import dev.sessionlimits.core.Session;
+import dev.sessionlimits.core.SessionManager;
+import dev.sessionlimits.core.Settings;
+import dev.sessionlimits.core.User;
+import dev.sessionlimits.core.UserStore;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Who is calling: the holder of a live session (its cookie), or, where allowed and when
+ * {@code AUTH_BASIC_ENABLED} is on, the user of HTTP Basic credentials, which open no session and
+ * are not counted. A live session's request extends it unless it carries {@code X-Session-Quiet: 1};
+ * its answer carries {@code Session-Timeout}. An ended session is answered 401 {@code session_ended}
+ * with the reason and a sentence.
+ */
+final class Authenticator {
+
+  /** The caller of a request; {@code session} is null for Basic authentication. */
+  record Caller(User user, Session session, String clientIp) {
+    String username() {
+      return user.username();
+    }
+
+    boolean admin() {
+      return user.admin();
+    }
+  }
+
+  private final SessionManager sessions;
+  private final UserStore users;
+  private final SettingsService settings;
+  private final Logins logins;
+  private final Requests requests;
+  private final InstantSource clock;
+
+  Authenticator(SessionManager sessions, UserStore users, SettingsService settings, Logins logins,
+      Requests requests, InstantSource clock) {
+    this.sessions = sessions;
+    this.users = users;
+    this.settings = settings;
+    this.logins = logins;
+    this.requests = requests;
+    this.clock = clock;
+  }
+
+  /** The caller, by session cookie or (if {@code allowBasic}) Basic credentials; 401 otherwise. */
+  Caller require(Context ctx, boolean allowBasic) {
+    Settings current = settings.settings();
+    String token = requests.sessionToken(ctx);
+    if (token != null) {
+      Session session = session(ctx, token, current);
+      if (session != null) {
+        Optional<User> user = users.find(session.user());
+        if (user.isPresent() && !user.get().disabled()) {
+          return new Caller(user.get(), session, requests.clientIp(ctx));
+        }
+      }
+    }
+    String authorization = ctx.header("Authorization");
+    if (allowBasic && current.authBasicEnabled() && authorization != null
+        && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      String[] credentials = decodeBasic(authorization.substring(6).trim());
+      User user = logins.checkPassword(credentials[0], credentials[1], requests.clientIp(ctx));
+      return new Caller(user, null, requests.clientIp(ctx));
+    }
+    throw ApiException.notAuthenticated();
+  }
+
+  /** Like {@link #require}, and 403 {@code forbidden} unless the caller is an administrator. */
+  Caller requireAdmin(Context ctx) {
+    Caller caller = require(ctx, true);
+    if (!caller.admin()) {
+      throw ApiException.forbidden();
+    }
+    return caller;
+  }
+
+  /**
+   * The live session of {@code token} (extending it unless quiet, and setting
+   * {@code Session-Timeout}); null when the token is unknown; 401 {@code session_ended} when it ended.
+   */
+  Session session(Context ctx, String token, Settings current) {
+    boolean quiet = "1".equals(ctx.header("X-Session-Quiet"));
+    Lookup lookup = sessions.authenticate(token, Duration.ofSeconds(current.sessionCookieAge()), quiet);
+    if (lookup instanceof Lookup.Live live) {
+      ctx.header("Session-Timeout", Long.toString(live.session().secondsLeft(clock.instant())));
+      return live.session();
+    }
+    if (lookup instanceof Lookup.Ended ended) {
+      throw sessionEnded(ended.session());
+    }
+    return null;
+  }
+
+  ApiException sessionEnded(Session session) {
+    Map<String, Object> body = Views.ended(session, clock.instant());
+    String message = (String) body.remove("message");
+    body.remove("error");
+    return new ApiException(401, "session_ended", message, body,
+        Map.of("X-Session-End-Reason", (String) body.get("reason")));
+  }
+
+  private static String[] decodeBasic(String encoded) {
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(401, "invalid_credentials", "The Basic credentials are not valid base64.");
+    }
+    int colon = decoded.indexOf(':');
+    if (colon < 0) {
+      throw new ApiException(401, "invalid_credentials",
+          "The Basic credentials must be user name and password separated by a colon.");
+    }
+    return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+  }
+}

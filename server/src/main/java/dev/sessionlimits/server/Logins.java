@@ -1,0 +1,68 @@
+package dev.sessionlimits.server;
+
+import dev.sessionlimits.core.User;
+import dev.sessionlimits.core.UserStore;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Password checks, for logins and Basic authentication alike: throttled per user name and per
+ * address, as slow for unknown names as for real ones, and audited when wrong.
+ */
+final class Logins {
+
+  private final UserStore users;
+  private final Passwords passwords;
+  private final LoginThrottle throttle;
+  private final Auditor auditor;
+
+  Logins(UserStore users, Passwords passwords, LoginThrottle throttle, Auditor auditor) {
+    this.users = users;
+    this.passwords = passwords;
+    this.throttle = throttle;
+    this.auditor = auditor;
+  }
+
+  /**
+   * The user whose name and password these are.
+   *
+   * @throws ApiException 429 {@code too_many_attempts} (with {@code Retry-After}) while throttled,
+   *     401 {@code invalid_credentials} for a wrong name or password, 403 {@code user_disabled} for
+   *     the right password of a disabled account
+   */
+  User checkPassword(String username, String password, String clientIp) {
+    Duration wait = throttle.retryAfter(username, clientIp);
+    if (!wait.isZero()) {
+      long seconds = Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
+      throw new ApiException(429, "too_many_attempts", "Too many wrong passwords. Try again in "
+          + EndMessages.duration(Duration.ofSeconds(seconds)) + ".",
+          Map.of("retry_after", seconds), Map.of("Retry-After", Long.toString(seconds)));
+    }
+    Optional<User> user = (username != null && User.USERNAME.matcher(username).matches())
+        ? users.find(username) : Optional.empty();
+    String hash = user.map(User::passwordHash).orElse(null);
+    boolean ok = password != null && password.length() <= Passwords.MAX_LENGTH
+        && passwords.verify(password, hash);
+    if (!ok) {
+      throttle.failed(username, clientIp);
+      auditor.record("login_failed", null, clientIp, shown(username), null,
+          Map.of("known_user", user.isPresent()));
+      throw new ApiException(401, "invalid_credentials", "The user name or password is wrong.");
+    }
+    throttle.succeeded(username);
+    if (user.get().disabled()) {
+      auditor.record("login_failed", null, clientIp, username, null, Map.of("disabled", true));
+      throw new ApiException(403, "user_disabled",
+          "This account is disabled. Ask an administrator to enable it.");
+    }
+    return user.get();
+  }
+
+  private static String shown(String username) {
+    if (username == null) {
+      return null;
+    }
+    return (username.length() > 64) ? username.substring(0, 64) + "…" : username;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.sessionlimits.server;
+
+import dev.sessionlimits.core.ExhaustionActions;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar sessionlimits-server.jar}: reads the {@code SESSIONLIMITS_*} environment once,
+ * opens the store and serves until the process is stopped.
+ */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    ServerConfig config;
+    try {
+      config = ServerConfig.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("Sessionlimits cannot start, because of its environment:\n" + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (config.redisUrl() != null) {
+      LOG.warn("SESSIONLIMITS_REDIS_URL is set, but Redis is not supported yet; sessions are kept in"
+          + " the main store");
+    }
+    SessionlimitsServer server;
+    try {
+      // Bad settings files stop the start before the store is even opened.
+      FileSettings.load(config.configDir(), ExhaustionActions.load(Main.class.getClassLoader()).names());
+      Stores stores = StoreFactory.open(config);
+      server = SessionlimitsServer.builder().config(config).stores(stores).start();
+    } catch (RuntimeException e) {
+      LOG.debug("Start failed", e);
+      System.err.println("Sessionlimits cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "sessionlimits-shutdown"));
+    // With virtual threads every request thread is a daemon: main itself keeps the process alive.
+    while (stopped.getCount() > 0) {
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        // keep serving until the process is told to stop
+      }
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package dev.sessionlimits.server;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the server needs to know about a request beyond its route: who the client is, whether it came
+ * over TLS, its session cookie, its body (at most 64 KiB), and whether it may change state (CSRF).
+ *
+ * <p>The session cookie carries no {@code Max-Age}: the server alone decides when a session ends, and
+ * the cookie outlives the session on purpose, so that the next request with it learns why the session
+ * ended (the tombstone) instead of meeting a silent "not signed in". Logout clears it.
+ */
+final class Requests {
+
+  static final String COOKIE = "sl_session";
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private static final String CLIENT_IP = "sessionlimits.clientIp";
+  private static final String BODY = "sessionlimits.body";
+
+  private final ClientAddresses addresses;
+  private final boolean cookieAlwaysSecure;
+
+  Requests(ClientAddresses addresses, boolean cookieAlwaysSecure) {
+    this.addresses = addresses;
+    this.cookieAlwaysSecure = cookieAlwaysSecure;
+  }
+
+  /** The client's address: the peer, or the hop a trusted proxy vouched for. */
+  String clientIp(Context ctx) {
+    String ip = ctx.attribute(CLIENT_IP);
+    if (ip == null) {
+      List<String> forwarded = Collections.list(ctx.req().getHeaders("X-Forwarded-For"));
+      ip = addresses.clientIp(ctx.req().getRemoteAddr(), forwarded);
+      ctx.attribute(CLIENT_IP, ip);
+    }
+    return ip;
+  }
+
+  /** Over TLS, directly or as a trusted proxy says with {@code X-Forwarded-Proto}. */
+  boolean isHttps(Context ctx) {
+    if (ctx.req().isSecure()) {
+      return true;
+    }
+    String proto = ctx.header("X-Forwarded-Proto");
+    return proto != null && addresses.isTrustedPeer(ctx.req().getRemoteAddr())
+        && proto.trim().toLowerCase(Locale.ROOT).startsWith("https");
+  }
+
+  String sessionToken(Context ctx) {
+    String token = ctx.cookie(COOKIE);
+    return (token == null || token.isEmpty()) ? null : token;
+  }
+
+  void setSessionCookie(Context ctx, String token) {
+    ctx.res().addHeader("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Lax"
+        + (cookieAlwaysSecure || isHttps(ctx) ? "; Secure" : ""));
+  }
+
+  void clearSessionCookie(Context ctx) {
+    ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
+        + (cookieAlwaysSecure || isHttps(ctx) ? "; Secure" : ""));
+  }
+
+  /**
+   * The request body, at most {@link #MAX_BODY_BYTES}; 413 beyond. Read once and kept for the rest of
+   * the request.
+   */
+  static byte[] body(Context ctx) {
+    byte[] cached = ctx.attribute(BODY);
+    if (cached != null) {
+      return cached;
+    }
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > MAX_BODY_BYTES) {
+      throw tooLarge(declared);
+    }
+    byte[] body;
+    try (InputStream in = ctx.req().getInputStream()) {
+      body = in.readNBytes(MAX_BODY_BYTES + 1);
+    } catch (IOException e) {
+      throw ApiException.badRequest("The request body could not be read.");
+    }
+    if (body.length > MAX_BODY_BYTES) {
+      throw tooLarge(-1);
+    }
+    ctx.attribute(BODY, body);
+    return body;
+  }
+
+  private static ApiException tooLarge(long declared) {
+    return new ApiException(413, "payload_too_large", "The request body is larger than "
+        + MAX_BODY_BYTES / 1024 + " KiB" + (declared > 0 ? " (" + declared + " bytes)" : "") + ".",
+        Map.of("max_bytes", MAX_BODY_BYTES), Map.of("Connection", "close"));
+  }
+
+  /**
+   * Refuses a state-changing request that a browser could have been tricked into sending: one whose
+   * {@code Origin} (or {@code Sec-Fetch-Site}) names another site, or one that carries the session
+   * cookie and a body that is not JSON (which a cross-site form can send without asking). A body that
+   * is not JSON without the cookie is 415.
+   */
+  void checkStateChange(Context ctx) {
+    String origin = ctx.header("Origin");
+    if (origin != null && !sameOrigin(ctx, origin)) {
+      throw new ApiException(403, "csrf", "This request came from the page of another site ("
+          + shorten(origin) + ") and was refused, because it would change something on your behalf.");
+    }
+    String fetchSite = ctx.header("Sec-Fetch-Site");
+    if ("cross-site".equalsIgnoreCase(fetchSite)) {
+      throw new ApiException(403, "csrf", "This request came from the page of another site and was"
+          + " refused, because it would change something on your behalf.");
+    }
+    if (hasBody(ctx) && !isJson(ctx.header("Content-Type"))) {
+      if (sessionToken(ctx) != null) {
+        throw new ApiException(403, "csrf", "A signed-in request that changes something must send a"
+            + " JSON body (Content-Type: application/json) or no body.");
+      }
+      throw new ApiException(415, "unsupported_media_type", "The request body must be JSON"
+          + " (Content-Type: application/json).");
+    }
+  }
+
+  private static boolean hasBody(Context ctx) {
+    return ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
+  }
+
+  private static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+  }
+
+  private boolean sameOrigin(Context ctx, String origin) {
+    URI uri;
+    try {
+      uri = new URI(origin.trim());
+    } catch (URISyntaxException e) {
+      return false;
+    }
+    if (uri.getScheme() == null || uri.getHost() == null) {
+      return false;
+    }
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    int defaultPort = scheme.equals("https") ? 443 : 80;
+    String originHost = uri.getHost().toLowerCase(Locale.ROOT);
+    int originPort = (uri.getPort() < 0) ? defaultPort : uri.getPort();
+    if (matches(ctx.header("Host"), originHost, originPort, defaultPort)) {
+      return true;
+    }
+    String forwardedHost = ctx.header("X-Forwarded-Host");
+    return forwardedHost != null && addresses.isTrustedPeer(ctx.req().getRemoteAddr())
+        && matches(forwardedHost.split(",")[0], originHost, originPort, defaultPort);
+  }
+
+  private static boolean matches(String hostHeader, String host, int port, int defaultPort) {
+    if (hostHeader == null || hostHeader.isBlank()) {
+      return false;
+    }
+    URI uri;
+    try {
+      uri = new URI("http://" + hostHeader.trim());
+    } catch (URISyntaxException e) {
+      return false;
+    }
+    if (uri.getHost() == null) {
+      return false;
+    }
+    int headerPort = (uri.getPort() < 0) ? defaultPort : uri.getPort();
+    return uri.getHost().toLowerCase(Locale.ROOT).equals(host) && headerPort == port;
+  }
+
+  private static String shorten(String s) {
+    return (s.length() > 100) ? s.substring(0, 100) + "…" : s;
+  }
+}

@@ -1,0 +1,169 @@
+package dev.sessionlimits.server;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How the server is run, read once at start from the environment (SPEC section 6). Every value is
+ * checked when the record is made; a bad one is refused with a message naming the variable, its
+ * value and what is valid.
+ *
+ * @param port the HTTP port; 0 picks a free one
+ * @param dataDir where the embedded store keeps its files
+ * @param adminPassword the password of the {@code admin} user created at first start, or null to
+ *     generate one
+ * @param configDir a folder of {@code *.properties} files with settings that are read-only in the API,
+ *     or null
+ * @param dbUrl a PostgreSQL JDBC URL (cluster mode), or null for the embedded store
+ * @param redisUrl a Redis URL, or null; accepted but not used yet
+ * @param trustedProxies CIDR blocks whose {@code X-Forwarded-For} hop is believed, canonical form
+ * @param cookieSecure whether the session cookie is always marked {@code Secure}
+ */
+public record ServerConfig(int port, Path dataDir, String adminPassword, Path configDir, String dbUrl,
+    String redisUrl, List<String> trustedProxies, boolean cookieSecure) {
+
+  /** The shortest password accepted for the first administrator. */
+  public static final int MIN_ADMIN_PASSWORD_LENGTH = 8;
+
+  public ServerConfig {
+    requireNonNull(dataDir, "dataDir");
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+    if (adminPassword != null && adminPassword.length() < MIN_ADMIN_PASSWORD_LENGTH) {
+      throw new IllegalArgumentException("the admin password must be at least "
+          + MIN_ADMIN_PASSWORD_LENGTH + " characters, got " + adminPassword.length());
+    }
+    if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("dbUrl must be a PostgreSQL JDBC URL (jdbc:postgresql://host/db),"
+          + " got \"" + dbUrl + "\"");
+    }
+    trustedProxies = List.copyOf(trustedProxies);
+    for (String cidr : trustedProxies) {
+      Cidr.parse(cidr);
+    }
+  }
+
+  /** The defaults: port 8080, {@code ./data}, nothing else set. */
+  public static ServerConfig defaults() {
+    return fromEnvironment(Map.of());
+  }
+
+  /**
+   * The configuration described by the {@code SESSIONLIMITS_*} variables of {@code env}; unset or
+   * empty variables take their defaults.
+   *
+   * @throws IllegalArgumentException naming every bad variable, its value and what is valid
+   */
+  public static ServerConfig fromEnvironment(Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    int port = 8080;
+    String portText = value(env, "SESSIONLIMITS_PORT");
+    if (portText != null) {
+      try {
+        port = Integer.parseInt(portText);
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 0 || port > 65_535) {
+        problems.add("SESSIONLIMITS_PORT must be a port number 0..65535 (0 picks a free one), got \""
+            + portText + "\"");
+        port = 8080;
+      }
+    }
+    Path dataDir = path(env, "SESSIONLIMITS_DATA_DIR", "./data", problems);
+    Path configDir = path(env, "SESSIONLIMITS_CONFIG_DIR", null, problems);
+    String adminPassword = env.get("SESSIONLIMITS_ADMIN_PASSWORD");
+    if (adminPassword != null && adminPassword.isEmpty()) {
+      adminPassword = null;
+    }
+    if (adminPassword != null && adminPassword.length() < MIN_ADMIN_PASSWORD_LENGTH) {
+      // The value is a secret: say how long it is, never what it is.
+      problems.add("SESSIONLIMITS_ADMIN_PASSWORD must be at least " + MIN_ADMIN_PASSWORD_LENGTH
+          + " characters long, got " + adminPassword.length() + " characters");
+      adminPassword = null;
+    }
+    String dbUrl = value(env, "SESSIONLIMITS_DB_URL");
+    if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
+      problems.add("SESSIONLIMITS_DB_URL must be a PostgreSQL JDBC URL such as"
+          + " jdbc:postgresql://db.example:5432/sessionlimits, got \"" + redactUrl(dbUrl) + "\"");
+      dbUrl = null;
+    }
+    String redisUrl = value(env, "SESSIONLIMITS_REDIS_URL");
+    if (redisUrl != null && !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
+      problems.add("SESSIONLIMITS_REDIS_URL must be a redis:// or rediss:// URL, got \""
+          + redactUrl(redisUrl) + "\"");
+      redisUrl = null;
+    }
+    List<String> proxies = new ArrayList<>();
+    String proxiesText = value(env, "SESSIONLIMITS_TRUSTED_PROXIES");
+    if (proxiesText != null) {
+      for (String part : proxiesText.split("[,\\s]+")) {
+        if (part.isEmpty()) {
+          continue;
+        }
+        try {
+          proxies.add(Cidr.parse(part).toString());
+        } catch (IllegalArgumentException e) {
+          problems.add("SESSIONLIMITS_TRUSTED_PROXIES must be a comma-separated list of IPv4 or IPv6"
+              + " addresses or CIDR blocks such as 10.0.0.0/8, ::1/128; \"" + part + "\" is not one ("
+              + e.getMessage() + ")");
+        }
+      }
+    }
+    boolean cookieSecure = false;
+    String secureText = value(env, "SESSIONLIMITS_COOKIE_SECURE");
+    if (secureText != null) {
+      String s = secureText.toLowerCase(Locale.ROOT);
+      if (s.equals("true") || s.equals("false")) {
+        cookieSecure = Boolean.parseBoolean(s);
+      } else {
+        problems.add("SESSIONLIMITS_COOKIE_SECURE must be true or false, got \"" + secureText + "\"");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", problems));
+    }
+    return new ServerConfig(port, dataDir, adminPassword, configDir, dbUrl, redisUrl, proxies,
+        cookieSecure);
+  }
+
+  @Override
+  public String toString() {
+    return "ServerConfig[port=" + port + ", dataDir=" + dataDir
+        + ", adminPassword=" + (adminPassword == null ? "(generate)" : "(set)")
+        + ", configDir=" + configDir + ", dbUrl=" + (dbUrl == null ? null : redactUrl(dbUrl))
+        + ", redisUrl=" + (redisUrl == null ? null : redactUrl(redisUrl))
+        + ", trustedProxies=" + trustedProxies + ", cookieSecure=" + cookieSecure + "]";
+  }
+
+  private static String value(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return (v == null || v.isBlank()) ? null : v.trim();
+  }
+
+  private static Path path(Map<String, String> env, String name, String fallback,
+      List<String> problems) {
+    String text = value(env, name);
+    if (text == null) {
+      return (fallback == null) ? null : Path.of(fallback);
+    }
+    try {
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      problems.add(name + " must be a folder path, got \"" + text + "\" (" + e.getReason() + ")");
+      return (fallback == null) ? null : Path.of(fallback);
+    }
+  }
+
+  /** A URL with any password in it replaced, fit for messages and logs. */
+  static String redactUrl(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(//[^/@:]*:)[^/@]*@", "$1***@");
+  }
+}

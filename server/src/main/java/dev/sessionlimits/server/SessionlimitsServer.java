@@ -1,0 +1,301 @@
+package dev.sessionlimits.server;
+
+import static dev.sessionlimits.server.Json.map;
+import static java.util.Objects.requireNonNull;
+
+import dev.sessionlimits.core.ExhaustionActions;
+import dev.sessionlimits.core.SessionManager;
+import dev.sessionlimits.core.SessionStore;
+import dev.sessionlimits.core.StoreUnavailableException;
+import dev.sessionlimits.core.User;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Sessionlimits HTTP server: login with session limits, the settings and admin API, and
+ * forward-auth, on the given {@link Stores}. It decides no quota itself; every login goes through
+ * core's {@link SessionManager}.
+ *
+ * <pre>{@code
+ * try (SessionlimitsServer server = SessionlimitsServer.builder()
+ *     .config(ServerConfig.fromEnvironment(System.getenv()))
+ *     .stores(Stores.inMemory())
+ *     .start()) {
+ *   System.out.println("listening on " + server.port());
+ * }
+ * }</pre>
+ */
+public final class SessionlimitsServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionlimitsServer.class);
+  private static final Set<HandlerType> STATE_CHANGING =
+      Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+
+  private final Javalin app;
+  private final Stores stores;
+  private final ScheduledExecutorService purger;
+  private final SessionStore sessionStore;
+  private final InstantSource clock;
+
+  private SessionlimitsServer(Builder b) {
+    this.stores = b.stores;
+    this.clock = b.clock;
+    this.sessionStore = b.stores.sessions();
+    ExhaustionActions actions = (b.actions != null) ? b.actions
+        : ExhaustionActions.load(SessionlimitsServer.class.getClassLoader());
+    FileSettings files = FileSettings.load(b.config.configDir(), actions.names());
+    SettingsService settings = new SettingsService(stores.settings(), files, actions, clock);
+    Passwords passwords = new Passwords(b.passwordCost);
+    Auditor auditor = new Auditor(stores.audit(), clock);
+    bootstrapAdmin(b, passwords, auditor);
+    SessionManager sessions = new SessionManager(sessionStore, clock);
+    Requests requests = new Requests(new ClientAddresses(b.config.trustedProxies()),
+        b.config.cookieSecure());
+    Logins logins = new Logins(stores.users(), passwords, new LoginThrottle(clock, b.throttle), auditor);
+    Authenticator auth = new Authenticator(sessions, stores.users(), settings, logins, requests, clock);
+    AuthRoutes authRoutes = new AuthRoutes(sessions, stores.users(), settings, logins, auth, requests,
+        auditor, stores.healthy(), clock);
+    AdminRoutes adminRoutes = new AdminRoutes(sessions, stores.users(), stores.audit(), settings,
+        passwords, auth, auditor, clock);
+
+    this.app = Javalin.create(config -> configure(config, requests, authRoutes, adminRoutes));
+    this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "sessionlimits-purge");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      app.start(b.config.port());
+    } catch (RuntimeException e) {
+      purger.shutdownNow();
+      throw e;
+    }
+    long every = b.purgeInterval.toMillis();
+    purger.scheduleWithFixedDelay(this::purge, every, every, TimeUnit.MILLISECONDS);
+    LOG.info("Sessionlimits listening on port {} ({} custom exhaustion actions, {} file settings)",
+        app.port(), actions.names().size() - ExhaustionActions.builtIns().names().size(),
+        files.entries().size());
+  }
+
+  private static void configure(JavalinConfig config, Requests requests, AuthRoutes authRoutes,
+      AdminRoutes adminRoutes) {
+    config.startup.showJavalinBanner = false;
+    config.startup.showOldJavalinVersionWarning = false;
+    config.concurrency.useVirtualThreads = true;
+    config.http.maxRequestSize = Requests.MAX_BODY_BYTES;
+    config.http.defaultContentType = "application/json";
+    config.http.prefer405over404 = true;
+    config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+    config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+    config.routes.before(ctx -> {
+      ctx.header("Cache-Control", "no-store");
+      ctx.header("X-Content-Type-Options", "nosniff");
+      if (STATE_CHANGING.contains(ctx.method())) {
+        requests.checkStateChange(ctx);
+      }
+    });
+    authRoutes.register(config.routes);
+    adminRoutes.register(config.routes);
+    config.routes.exception(ApiException.class, SessionlimitsServer::answer);
+    config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
+      LOG.warn("Store unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+      answer(new ApiException(503, "store_unavailable", "The session store cannot be reached right"
+          + " now, so nothing was done. Try again in a moment."), ctx);
+    });
+    config.routes.exception(HttpResponseException.class, (e, ctx) -> answer(framework(e, ctx), ctx));
+    config.routes.exception(Exception.class, (e, ctx) -> {
+      String id = UUID.randomUUID().toString().substring(0, 8);
+      LOG.error("Unexpected error {} on {} {}", id, ctx.method(), ctx.path(), e);
+      answer(new ApiException(500, "internal_error", "Something went wrong on the server (error id "
+          + id + "). It has been logged; nothing is shown here.", map("error_id", id), Map.of()), ctx);
+    });
+  }
+
+  private static void answer(ApiException e, Context ctx) {
+    e.headers().forEach(ctx::header);
+    ctx.status(e.status()).json(e.body());
+  }
+
+  private static ApiException framework(HttpResponseException e, Context ctx) {
+    return switch (e.getStatus()) {
+      case 404 -> new ApiException(404, "not_found", "There is nothing at " + ctx.method() + " "
+          + shorten(ctx.path()) + ".");
+      case 405 -> new ApiException(405, "method_not_allowed", ctx.method() + " is not allowed on "
+          + shorten(ctx.path()) + ".");
+      case 413 -> new ApiException(413, "payload_too_large", "The request body is larger than "
+          + Requests.MAX_BODY_BYTES / 1024 + " KiB.");
+      default -> new ApiException(e.getStatus(), e.getStatus() >= 500 ? "internal_error" : "invalid_request",
+          e.getStatus() >= 500 ? "Something went wrong on the server." : "The request was refused ("
+              + e.getStatus() + ").");
+    };
+  }
+
+  private static String shorten(String s) {
+    return (s.length() > 100) ? s.substring(0, 100) + "…" : s;
+  }
+
+  private void bootstrapAdmin(Builder b, Passwords passwords, Auditor auditor) {
+    if (!stores.users().list().isEmpty()) {
+      if (b.config.adminPassword() != null) {
+        LOG.info("SESSIONLIMITS_ADMIN_PASSWORD is ignored: it is used only at first start, when there"
+            + " are no users yet");
+      }
+      return;
+    }
+    boolean generated = b.config.adminPassword() == null;
+    String password = generated ? Passwords.generate(new SecureRandom()) : b.config.adminPassword();
+    Instant now = clock.instant();
+    if (!stores.users().create(new User("admin", passwords.hash(password), true, false, null, now, now))) {
+      return;
+    }
+    auditor.record("user_created", null, null, "admin", null,
+        map("admin", true, "first_start", true, "generated_password", generated));
+    if (generated) {
+      b.out.println("Sessionlimits created the administrator \"admin\" with this generated password,"
+          + " shown only this once: " + password);
+      b.out.flush();
+    } else {
+      LOG.info("Created the administrator \"admin\" with the password from SESSIONLIMITS_ADMIN_PASSWORD");
+    }
+  }
+
+  private void purge() {
+    try {
+      SessionStore.PurgeResult result = sessionStore.purge(clock.instant());
+      if (result.expired() + result.forgotten() > 0) {
+        LOG.debug("Purge: {} sessions expired, {} tombstones forgotten", result.expired(),
+            result.forgotten());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Purging expired sessions failed; will try again: {}", e.toString());
+    }
+  }
+
+  void purgeNow() {
+    purge();
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return app.port();
+  }
+
+  /** Stops serving, then closes the stores. */
+  @Override
+  public void close() {
+    purger.shutdownNow();
+    try {
+      app.stop();
+    } finally {
+      try {
+        stores.sessions().close();
+      } finally {
+        if (stores.resources() != stores.sessions()) {
+          try {
+            stores.resources().close();
+          } catch (Exception e) {
+            LOG.warn("Closing the stores failed", e);
+          }
+        }
+      }
+    }
+  }
+
+  /** A builder on the defaults: {@link ServerConfig#defaults()}, the system clock, OWASP hashing. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures and starts a {@link SessionlimitsServer}. */
+  public static final class Builder {
+    private ServerConfig config = ServerConfig.defaults();
+    private Stores stores;
+    private InstantSource clock = InstantSource.system();
+    private ExhaustionActions actions;
+    private Passwords.Cost passwordCost = Passwords.Cost.OWASP;
+    private LoginThrottle.Policy throttle = LoginThrottle.Policy.DEFAULT;
+    private Duration purgeInterval = Duration.ofMinutes(1);
+    private PrintStream out = System.out;
+
+    private Builder() {}
+
+    /** How to run: port, trusted proxies, settings files, cookies. Defaults to {@link ServerConfig#defaults()}. */
+    public Builder config(ServerConfig config) {
+      this.config = requireNonNull(config, "config");
+      return this;
+    }
+
+    /** The stores to run on; required. */
+    public Builder stores(Stores stores) {
+      this.stores = requireNonNull(stores, "stores");
+      return this;
+    }
+
+    /** The clock for sessions, throttling and settings reloads. Defaults to the system clock. */
+    public Builder clock(InstantSource clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The exhaustion actions that can be chosen. Defaults to those installed (ServiceLoader). */
+    public Builder exhaustionActions(ExhaustionActions actions) {
+      this.actions = requireNonNull(actions, "actions");
+      return this;
+    }
+
+    /** Cheaper hashing for tests; never a user-facing setting. */
+    Builder passwordCost(Passwords.Cost cost) {
+      this.passwordCost = requireNonNull(cost, "cost");
+      return this;
+    }
+
+    Builder throttle(LoginThrottle.Policy policy) {
+      this.throttle = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    Builder purgeInterval(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("purge interval must be positive, got " + interval);
+      }
+      this.purgeInterval = interval;
+      return this;
+    }
+
+    /** Where the generated administrator password is printed. */
+    Builder out(PrintStream out) {
+      this.out = requireNonNull(out, "out");
+      return this;
+    }
+
+    /**
+     * Starts the server.
+     *
+     * @throws IllegalStateException if the settings files are invalid (the message names the file,
+     *     setting, value and valid range) or the port cannot be bound
+     */
+    public SessionlimitsServer start() {
+      if (stores == null) {
+        throw new IllegalStateException("no stores: call stores(Stores.inMemory()) or give a durable store");
+      }
+      return new SessionlimitsServer(this);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.sessionlimits.server;
+
+import dev.sessionlimits.store.jdbc.JdbcStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the stores {@link ServerConfig} asks for: PostgreSQL when {@code SESSIONLIMITS_DB_URL} is set
+ * (cluster mode), otherwise the embedded H2 database in {@code SESSIONLIMITS_DATA_DIR}.
+ */
+final class StoreFactory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StoreFactory.class);
+
+  private StoreFactory() {}
+
+  static Stores open(ServerConfig config) {
+    JdbcStore store;
+    if (config.dbUrl() != null) {
+      store = JdbcStore.postgres(config.dbUrl());
+      LOG.info("Store: PostgreSQL at {}", ServerConfig.redactUrl(config.dbUrl()));
+    } else {
+      store = JdbcStore.embedded(config.dataDir());
+      LOG.info("Store: the embedded database in {}", config.dataDir().toAbsolutePath().normalize());
+    }
+    return Stores.of(store, store::isHealthy);
+  }
+}

@@ -1,0 +1,123 @@
+// The one way the pages talk to the server: a fetch wrapper that sends JSON, keeps the session
+// cookie same-origin (it is HttpOnly: scripts never read it), and turns every error body into a
+// sentence a person can read. Listeners hear of the Session-Timeout header and of ended sessions.
+
+/** An answer other than success, carrying the API's sentence and its body fields. */
+export class ApiError extends Error {
+  constructor(status, body, headers) {
+    super(sentenceFor(status, body, headers));
+    this.name = 'ApiError';
+    this.status = status;
+    this.body = body || {};
+    this.code = this.body.error || (status === 0 ? 'network' : 'http_' + status);
+    this.headers = headers || new Headers();
+  }
+
+  /** Per-field sentences ({NAME: sentence}) of a 400, or an empty object. */
+  get fields() {
+    const f = this.body.fields;
+    return f && typeof f === 'object' ? f : {};
+  }
+}
+
+const listeners = { timeout: new Set(), ended: new Set(), unauthenticated: new Set() };
+
+/** Calls fn(secondsLeft) whenever a response carries Session-Timeout. */
+export function onSessionTimeout(fn) { listeners.timeout.add(fn); }
+/** Calls fn(body) whenever a call answers 401 session_ended. */
+export function onSessionEnded(fn) { listeners.ended.add(fn); }
+/** Calls fn(body) whenever a call answers 401 not_authenticated. */
+export function onNotAuthenticated(fn) { listeners.unauthenticated.add(fn); }
+
+/**
+ * Calls the API. Options: body (sent as JSON), quiet (adds X-Session-Quiet: 1 so the call does
+ * not extend the session), query (object of parameters; empty ones are left out).
+ * Resolves to {data, status, headers}; rejects with ApiError.
+ */
+export async function api(method, path, { body, quiet = false, query } = {}) {
+  const headers = { Accept: 'application/json' };
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (method !== 'GET' && method !== 'HEAD') {
+    headers['Content-Type'] = 'application/json';
+    if (body !== undefined) init.body = JSON.stringify(body);
+  }
+  if (quiet) headers['X-Session-Quiet'] = '1';
+  let url = path;
+  if (query) {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (v !== undefined && v !== null && String(v).trim() !== '') params.set(k, String(v).trim());
+    }
+    const qs = params.toString();
+    if (qs) url += (url.includes('?') ? '&' : '?') + qs;
+  }
+
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (e) {
+    throw new ApiError(0, null, null);
+  }
+
+  const left = response.headers.get('Session-Timeout');
+  if (left !== null && left.trim() !== '' && !Number.isNaN(Number(left))) {
+    listeners.timeout.forEach((fn) => fn(Number(left)));
+  }
+
+  let data = null;
+  const type = response.headers.get('Content-Type') || '';
+  if (response.status !== 204 && type.includes('json')) {
+    try { data = await response.json(); } catch (e) { data = null; }
+  }
+
+  if (!response.ok) {
+    const error = new ApiError(response.status, data, response.headers);
+    if (response.status === 401 && error.code === 'session_ended') {
+      listeners.ended.forEach((fn) => fn(error.body));
+    } else if (response.status === 401 && error.code === 'not_authenticated') {
+      listeners.unauthenticated.forEach((fn) => fn(error.body));
+    }
+    throw error;
+  }
+  return { data, status: response.status, headers: response.headers };
+}
+
+/** Seconds to wait from a Retry-After header (seconds or an HTTP date), or null. */
+export function retryAfterSeconds(headers, body) {
+  const raw = headers && headers.get ? headers.get('Retry-After') : null;
+  if (raw) {
+    if (/^\d+$/.test(raw.trim())) return Number(raw.trim());
+    const when = Date.parse(raw);
+    if (!Number.isNaN(when)) return Math.max(1, Math.ceil((when - Date.now()) / 1000));
+  }
+  if (body && Number.isFinite(body.retry_after)) return body.retry_after;
+  return null;
+}
+
+function plural(n, one, many) {
+  return n + ' ' + (n === 1 ? one : many || one + 's');
+}
+
+/** A whole sentence for an error: the API's own message when there is one. */
+function sentenceFor(status, body, headers) {
+  const message = body && typeof body.message === 'string' && body.message.trim();
+  if (status === 0) {
+    return 'The server could not be reached. Check your connection and try again.';
+  }
+  if (status === 429 && !message) {
+    const wait = retryAfterSeconds(headers, body);
+    return 'Too many attempts. ' + (wait ? 'Try again in ' + plural(wait, 'second') + '.' : 'Try again later.');
+  }
+  if (message) return message;
+  switch (status) {
+    case 400: return 'The request was not accepted. Check the values and try again.';
+    case 401: return 'You are not signed in.';
+    case 403: return 'You are not allowed to do this.';
+    case 404: return 'That no longer exists; it may have been removed already.';
+    case 413: return 'The request is too large.';
+    case 503: return 'The server cannot reach its store right now. Try again in a moment.';
+    default: return 'Something went wrong on the server (HTTP ' + status + '). Try again.';
+  }
+}
+
+export { plural };

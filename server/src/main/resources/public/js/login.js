@@ -1,0 +1,139 @@
+// The sign-in page: says why the last session ended (if it did), and signs in.
+
+import { api, retryAfterSeconds, plural } from './api.js';
+import { formatTime, limitText } from './format.js';
+import { safeNext } from './session.js';
+
+const DEVICE_KEY = 'sessionlimits.device';
+const ENDED_KEY = 'sessionlimits.endedOnLogin';
+
+const form = document.getElementById('login-form');
+const submit = document.getElementById('login-submit');
+const errorBox = document.getElementById('login-error');
+const retryLine = document.getElementById('login-retry');
+const next = safeNext(new URLSearchParams(location.search).get('next')) || 'account.html';
+let retryTimer = null;
+
+function showSignedOut(body) {
+  const notice = document.getElementById('signed-out-notice');
+  const ownLogout = body.reason === 'logged_out';
+  document.getElementById('signed-out-title').textContent = ownLogout ? 'You signed out' : 'You were signed out';
+  notice.classList.toggle('notice-warning', !ownLogout);
+  notice.classList.toggle('notice-info', ownLogout);
+  document.getElementById('signed-out-message').textContent =
+    body.message || 'Your session has ended. Sign in again to go on.';
+  document.getElementById('signed-out-time').textContent =
+    body.ended_at ? 'Ended at ' + formatTime(body.ended_at) + ' (your time).' : '';
+  notice.dataset.reason = body.reason || '';
+  notice.hidden = false;
+}
+
+function showError(lines) {
+  errorBox.replaceChildren(...lines.filter(Boolean).map((line, i) => {
+    const p = document.createElement('p');
+    if (i === 0) p.className = 'strong';
+    p.textContent = line;
+    return p;
+  }));
+  errorBox.hidden = false;
+}
+
+/** The limit and the count of a 403 session_limit_reached, as a short line under the sentence. */
+function limitExplanation(body) {
+  const limit = Number(body.limit);
+  const active = Number(body.active);
+  if (body.limit === undefined || !Number.isFinite(limit)) return null;
+  const ip = body.scope === 'ip';
+  return (ip ? 'Limit for one address: ' : 'Limit for your account: ') + limitText(limit) + '.'
+    + (Number.isFinite(active) ? (ip ? ' Active from your address now: ' : ' Active now: ') + active + '.' : '');
+}
+
+function holdOff(seconds) {
+  clearInterval(retryTimer);
+  let left = seconds;
+  submit.disabled = true;
+  retryLine.hidden = false;
+  const render = () => { retryLine.textContent = 'You can try again in ' + plural(left, 'second') + '.'; };
+  render();
+  retryTimer = setInterval(() => {
+    left -= 1;
+    if (left <= 0) {
+      clearInterval(retryTimer);
+      submit.disabled = false;
+      retryLine.hidden = true;
+      return;
+    }
+    render();
+  }, 1000);
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  errorBox.hidden = true;
+  const username = form.username.value.trim();
+  const password = form.password.value;
+  const device = form.device.value.trim();
+  const missing = [];
+  form.username.setAttribute('aria-invalid', String(!username));
+  form.password.setAttribute('aria-invalid', String(!password));
+  if (!username) missing.push('your username');
+  if (!password) missing.push('your password');
+  if (missing.length) {
+    showError(['Enter ' + missing.join(' and ') + '.']);
+    (username ? form.password : form.username).focus();
+    return;
+  }
+
+  const body = { username, password };
+  if (device) body.device = device;
+  submit.disabled = true;
+  submit.textContent = 'Signing in…';
+  try {
+    const { data } = await api('POST', '/api/v1/login', { body });
+    try {
+      if (device) localStorage.setItem(DEVICE_KEY, device); else localStorage.removeItem(DEVICE_KEY);
+      const endedSessions = (data && Array.isArray(data.ended_sessions)) ? data.ended_sessions : [];
+      if (endedSessions.length) sessionStorage.setItem(ENDED_KEY, JSON.stringify(endedSessions));
+    } catch (e) { /* storage may be off; nothing essential is kept there */ }
+    location.assign(next);
+    return;
+  } catch (e) {
+    form.password.value = '';
+    if (e.code === 'session_limit_reached') {
+      showError([e.message, limitExplanation(e.body)]);
+    } else if (e.status === 429) {
+      const wait = retryAfterSeconds(e.headers, e.body);
+      showError([e.message]);
+      if (wait) holdOff(wait);
+    } else {
+      showError([e.message]);
+    }
+    if (e.code === 'invalid_credentials') {
+      form.password.setAttribute('aria-invalid', 'true');
+    }
+    (form.username.value ? form.password : form.username).focus();
+  } finally {
+    submit.textContent = 'Sign in';
+    if (!retryTimer || retryLine.hidden) submit.disabled = false;
+  }
+}
+
+async function start() {
+  try {
+    const saved = localStorage.getItem(DEVICE_KEY);
+    if (saved) form.device.value = saved;
+  } catch (e) { /* no storage */ }
+  form.addEventListener('submit', signIn);
+
+  try {
+    await api('GET', '/api/v1/me', { quiet: true });
+    location.replace(next);
+    return;
+  } catch (e) {
+    if (e.status === 401 && e.code === 'session_ended') showSignedOut(e.body);
+    else if (e.status !== 401) showError(['The server could not tell whether you are signed in: ' + e.message]);
+  }
+  form.username.focus();
+}
+
+start();

@@ -1,0 +1,71 @@
+package dev.sessionlimits.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /auth/verify}, as nginx auth_request, Traefik ForwardAuth or Caddy forward_auth call it. */
+class ForwardAuthTest {
+
+  private TestServer t;
+  private Browser alice;
+  private String sessionId;
+
+  @BeforeEach
+  void start() {
+    t = TestServer.start();
+    t.createUser("alice", "alice-password");
+    alice = t.browser();
+    sessionId = alice.login("alice", "alice-password").json().path("session").path("id").asText();
+  }
+
+  @AfterEach
+  void stop() {
+    t.close();
+  }
+
+  @Test
+  void aLiveSessionIs200WithTheUserAndSessionHeaders() {
+    Browser.Response r = alice.get("/auth/verify");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("X-Session-User")).isEqualTo("alice");
+    assertThat(r.header("X-Session-Id")).isEqualTo(sessionId);
+    assertThat(r.header("Session-Timeout")).isEqualTo("1800");
+    assertThat(r.header("X-Session-End-Reason")).isNull();
+  }
+
+  @Test
+  void verifyExtendsTheSessionUnlessQuiet() {
+    t.clock.advanceSeconds(600);
+    assertThat(alice.get("/auth/verify", "X-Session-Quiet", "1").header("Session-Timeout")).isEqualTo("1200");
+    assertThat(alice.get("/auth/verify").header("Session-Timeout")).isEqualTo("1800");
+    t.clock.advanceSeconds(1700);
+    assertThat(alice.get("/auth/verify").status()).isEqualTo(200);
+  }
+
+  @Test
+  void noCookieIs401WithoutAReason() {
+    Browser.Response r = t.browser().get("/auth/verify");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.error()).isEqualTo("not_authenticated");
+    assertThat(r.header("X-Session-End-Reason")).isNull();
+  }
+
+  @Test
+  void anEndedSessionIs401WithTheEndReasonHeader() {
+    assertThat(t.admin().delete("/api/v1/sessions/" + sessionId).status()).isEqualTo(204);
+    Browser.Response r = alice.get("/auth/verify");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.header("X-Session-End-Reason")).isEqualTo("revoked_by_admin");
+    assertThat(r.json().path("reason").asText()).isEqualTo("revoked_by_admin");
+    assertThat(r.json().path("message").asText()).isEqualTo("An administrator signed you out at 14:00 UTC.");
+  }
+
+  @Test
+  void anExpiredSessionIs401WithIdleTimeout() {
+    t.clock.advanceSeconds(1800);
+    assertThat(alice.get("/auth/verify").header("X-Session-End-Reason")).isEqualTo("idle_timeout");
+  }
+}

@@ -1,0 +1,73 @@
+package dev.sessionlimits.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+  @Test
+  void everyVariableIsOptional() {
+    ServerConfig config = ServerConfig.fromEnvironment(Map.of());
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(config.adminPassword()).isNull();
+    assertThat(config.configDir()).isNull();
+    assertThat(config.dbUrl()).isNull();
+    assertThat(config.redisUrl()).isNull();
+    assertThat(config.trustedProxies()).isEmpty();
+    assertThat(config.cookieSecure()).isFalse();
+  }
+
+  @Test
+  void readsEveryVariable() {
+    ServerConfig config = ServerConfig.fromEnvironment(Map.of(
+        "SESSIONLIMITS_PORT", "9090",
+        "SESSIONLIMITS_DATA_DIR", "/var/lib/sessionlimits",
+        "SESSIONLIMITS_ADMIN_PASSWORD", "correct horse",
+        "SESSIONLIMITS_CONFIG_DIR", "/etc/sessionlimits",
+        "SESSIONLIMITS_DB_URL", "jdbc:postgresql://db:5432/sl",
+        "SESSIONLIMITS_REDIS_URL", "redis://cache:6379",
+        "SESSIONLIMITS_TRUSTED_PROXIES", "10.0.0.0/8, 2001:DB8::/32 ,192.168.1.1",
+        "SESSIONLIMITS_COOKIE_SECURE", "TRUE"));
+    assertThat(config.port()).isEqualTo(9090);
+    assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/sessionlimits"));
+    assertThat(config.adminPassword()).isEqualTo("correct horse");
+    assertThat(config.configDir()).isEqualTo(Path.of("/etc/sessionlimits"));
+    assertThat(config.dbUrl()).isEqualTo("jdbc:postgresql://db:5432/sl");
+    assertThat(config.redisUrl()).isEqualTo("redis://cache:6379");
+    assertThat(config.trustedProxies()).containsExactly("10.0.0.0/8", "2001:db8::/32", "192.168.1.1/32");
+    assertThat(config.cookieSecure()).isTrue();
+    assertThat(config.toString()).doesNotContain("correct horse");
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheVariableTheValueAndWhatIsValid() {
+    assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of(
+        "SESSIONLIMITS_PORT", "80800",
+        "SESSIONLIMITS_COOKIE_SECURE", "yes",
+        "SESSIONLIMITS_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local",
+        "SESSIONLIMITS_DB_URL", "jdbc:mysql://u:secret@db/x",
+        "SESSIONLIMITS_ADMIN_PASSWORD", "short")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SESSIONLIMITS_PORT must be a port number 0..65535 (0 picks a free one), got \"80800\"")
+        .hasMessageContaining("SESSIONLIMITS_COOKIE_SECURE must be true or false, got \"yes\"")
+        .hasMessageContaining("SESSIONLIMITS_TRUSTED_PROXIES")
+        .hasMessageContaining("\"proxy.local\"")
+        .hasMessageContaining("SESSIONLIMITS_DB_URL must be a PostgreSQL JDBC URL")
+        .hasMessageContaining("SESSIONLIMITS_ADMIN_PASSWORD must be at least 8 characters long, got 5 characters")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret", "short\""));
+  }
+
+  @Test
+  void emptyVariablesTakeTheirDefaults() {
+    ServerConfig config = ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_PORT", "",
+        "SESSIONLIMITS_ADMIN_PASSWORD", "", "SESSIONLIMITS_TRUSTED_PROXIES", " "));
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.adminPassword()).isNull();
+    assertThat(config.trustedProxies()).isEmpty();
+  }
+}

@@ -1,0 +1,125 @@
+package dev.sessionlimits.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SessionsAdminTest {
+
+  private TestServer t;
+  private Browser admin;
+
+  @BeforeEach
+  void start() {
+    t = TestServer.start();
+    admin = t.admin();
+    t.createUser("alice", "alice-password");
+    t.createUser("bob", "bob-password");
+  }
+
+  @AfterEach
+  void stop() {
+    t.close();
+  }
+
+  private Browser login(String user) {
+    Browser b = t.browser();
+    assertThat(b.login(user, user + "-password").status()).isEqualTo(201);
+    t.clock.advanceSeconds(1);
+    return b;
+  }
+
+  @Test
+  void listsActiveSessionsByUserAndByAddress() {
+    login("alice");
+    login("alice");
+    login("bob");
+    assertThat(admin.get("/api/v1/sessions?user=alice").json().path("sessions")).hasSize(2);
+    assertThat(admin.get("/api/v1/sessions?user=bob").json().path("sessions")).hasSize(1);
+    assertThat(admin.get("/api/v1/sessions?ip=127.0.0.1").json().path("sessions").size())
+        .isGreaterThanOrEqualTo(3);
+    assertThat(admin.get("/api/v1/sessions?ip=::ffff:127.0.0.1").json().path("sessions").size())
+        .isGreaterThanOrEqualTo(3);
+    assertThat(admin.get("/api/v1/sessions?user=alice&ip=10.0.0.1").json().path("sessions")).isEmpty();
+    assertThat(admin.get("/api/v1/sessions").json().path("sessions").size()).isGreaterThanOrEqualTo(4);
+  }
+
+  @Test
+  void revokesOneSession() {
+    Browser alice = login("alice");
+    String id = alice.get("/api/v1/me").json().path("session").path("id").asText();
+
+    assertThat(admin.delete("/api/v1/sessions/" + id).status()).isEqualTo(204);
+
+    Browser.Response r = alice.get("/api/v1/me");
+    assertThat(r.json().path("reason").asText()).isEqualTo("revoked_by_admin");
+    assertThat(r.json().path("ended_by").asText()).isEqualTo("admin");
+    assertThat(admin.delete("/api/v1/sessions/" + id).error()).isEqualTo("session_not_found");
+  }
+
+  @Test
+  void revokesAllOfAUsersSessions() {
+    Browser a1 = login("alice");
+    Browser a2 = login("alice");
+    Browser bob = login("bob");
+
+    Browser.Response r = admin.delete("/api/v1/users/alice/sessions");
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().path("ended_sessions")).hasSize(2);
+    assertThat(a1.get("/api/v1/me").json().path("reason").asText()).isEqualTo("revoked_by_admin");
+    assertThat(a2.get("/api/v1/me").json().path("reason").asText()).isEqualTo("revoked_by_admin");
+    assertThat(bob.get("/api/v1/me").status()).isEqualTo(200);
+    assertThat(admin.delete("/api/v1/users/nobody/sessions").status()).isEqualTo(404);
+  }
+
+  @Test
+  void enforcePreviewsThenAppliesALoweredLimit() {
+    List<Browser> alice = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      alice.add(login("alice"));
+    }
+    Browser bob = login("bob");
+    admin.patch("/api/v1/settings",
+        "{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\","
+            + " \"QUOTA_EXEMPT_ADMINS\": true}");
+
+    Browser.Response preview = admin.post("/api/v1/sessions/enforce", "{\"dry_run\": true}");
+    assertThat(preview.status()).isEqualTo(200);
+    assertThat(preview.json().path("dry_run").asBoolean()).isTrue();
+    JsonNode wouldEnd = preview.json().path("ended_sessions");
+    assertThat(wouldEnd).hasSize(2);
+    assertThat(wouldEnd.get(0).path("user").asText()).isEqualTo("alice");
+    assertThat(wouldEnd.get(0).path("scope").asText()).isEqualTo("user");
+    assertThat(wouldEnd.get(0).path("limit").asInt()).isEqualTo(1);
+    for (Browser b : alice) {
+      assertThat(b.get("/api/v1/me").status()).isEqualTo(200);
+    }
+
+    Browser.Response applied = admin.post("/api/v1/sessions/enforce", null);
+    assertThat(applied.json().path("dry_run").asBoolean()).isFalse();
+    assertThat(applied.json().path("ended_sessions")).hasSize(2);
+    Browser.Response first = alice.get(0).get("/api/v1/me");
+    assertThat(first.json().path("reason").asText()).isEqualTo("session_limit_reached");
+    assertThat(first.json().path("message").asText()).isEqualTo("You were signed out because an"
+        + " administrator applied the session limits, and your limit is 1 session.");
+    assertThat(alice.get(2).get("/api/v1/me").status()).isEqualTo(200);
+    assertThat(bob.get("/api/v1/me").status()).isEqualTo(200);
+    assertThat(admin.get("/api/v1/me").status()).isEqualTo(200);
+  }
+
+  @Test
+  void onlyAdministratorsSeeOrEndOthersSessions() {
+    Browser alice = login("alice");
+    assertThat(alice.get("/api/v1/sessions").status()).isEqualTo(403);
+    assertThat(alice.delete("/api/v1/sessions/x").status()).isEqualTo(403);
+    assertThat(alice.delete("/api/v1/users/bob/sessions").status()).isEqualTo(403);
+    assertThat(alice.post("/api/v1/sessions/enforce", null).status()).isEqualTo(403);
+    assertThat(alice.get("/api/v1/audit").status()).isEqualTo(403);
+  }
+}

@@ -1,0 +1,172 @@
+package dev.sessionlimits.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessionlimits.core.AuditLog;
+import dev.sessionlimits.core.Lookup;
+import dev.sessionlimits.core.OpenResult;
+import dev.sessionlimits.core.QuotaPolicy;
+import dev.sessionlimits.core.Session;
+import dev.sessionlimits.core.SessionEnd;
+import dev.sessionlimits.core.SessionListener;
+import dev.sessionlimits.core.SessionStore;
+import dev.sessionlimits.core.SettingsStore;
+import dev.sessionlimits.core.StoreUnavailableException;
+import dev.sessionlimits.core.TokenHash;
+import dev.sessionlimits.core.User;
+import dev.sessionlimits.core.UserStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StoreOutageTest {
+
+  /** A session store that can be made unreachable: every call then throws. */
+  static final class FlakySessionStore implements SessionStore {
+    private final SessionStore delegate = SessionStore.inMemory();
+    volatile boolean down;
+
+    private SessionStore up() {
+      if (down) {
+        throw new StoreUnavailableException("connection refused (test)", null);
+      }
+      return delegate;
+    }
+
+    @Override
+    public OpenResult open(Session candidate, QuotaPolicy policy) {
+      return up().open(candidate, policy);
+    }
+
+    @Override
+    public Lookup find(TokenHash tokenHash, Instant now) {
+      return up().find(tokenHash, now);
+    }
+
+    @Override
+    public Lookup touch(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+      return up().touch(tokenHash, now, idleTimeout);
+    }
+
+    @Override
+    public Optional<Session> get(String sessionId) {
+      return up().get(sessionId);
+    }
+
+    @Override
+    public Optional<Session> end(String sessionId, SessionEnd end) {
+      return up().end(sessionId, end);
+    }
+
+    @Override
+    public List<Session> liveSessionsOfUser(String user, Instant now) {
+      return up().liveSessionsOfUser(user, now);
+    }
+
+    @Override
+    public List<Session> liveSessionsFrom(String clientIp, Instant now) {
+      return up().liveSessionsFrom(clientIp, now);
+    }
+
+    @Override
+    public List<Session> liveSessions(Instant now) {
+      return up().liveSessions(now);
+    }
+
+    @Override
+    public PurgeResult purge(Instant now) {
+      return up().purge(now);
+    }
+
+    @Override
+    public Subscription subscribe(SessionListener listener) {
+      return delegate.subscribe(listener);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
+  @Test
+  void whileTheStoreIsDownLoginsAre503AndNoSessionExists() {
+    FlakySessionStore sessions = new FlakySessionStore();
+    Stores stores = new Stores(sessions, UserStore.inMemory(), SettingsStore.inMemory(),
+        AuditLog.inMemory(), () -> !sessions.down, null);
+    try (TestServer t = TestServer.start(stores, Map.of(), b -> {})) {
+      Browser earlier = t.admin();
+      assertThat(t.browser().get("/healthz").status()).isEqualTo(200);
+
+      sessions.down = true;
+      Browser.Response login = t.browser().login("admin", TestServer.ADMIN_PASSWORD);
+      assertThat(login.status()).isEqualTo(503);
+      assertThat(login.error()).isEqualTo("store_unavailable");
+      assertThat(login.header("Set-Cookie")).isNull();
+      assertThat(earlier.get("/api/v1/me").error()).isEqualTo("store_unavailable");
+      assertThat(earlier.get("/auth/verify").status()).isEqualTo(503);
+      Browser.Response health = t.browser().get("/healthz");
+      assertThat(health.status()).isEqualTo(503);
+      t.server.purgeNow();
+
+      sessions.down = false;
+      assertThat(t.browser().get("/healthz").status()).isEqualTo(200);
+      assertThat(t.browser().login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
+      assertThat(earlier.get("/api/v1/me").status()).isEqualTo(200);
+      assertThat(sessions.delegate.liveSessions(t.clock.instant())).hasSize(2);
+    }
+  }
+
+  /** A user store with a bug: once broken, every lookup throws something unexpected. */
+  static final class BuggyUserStore implements UserStore {
+    private final UserStore delegate = UserStore.inMemory();
+    volatile boolean broken;
+
+    @Override
+    public Optional<User> find(String username) {
+      if (broken) {
+        throw new IllegalStateException("secret internal detail");
+      }
+      return delegate.find(username);
+    }
+
+    @Override
+    public List<User> list() {
+      return delegate.list();
+    }
+
+    @Override
+    public boolean create(User user) {
+      return delegate.create(user);
+    }
+
+    @Override
+    public boolean update(User user) {
+      return delegate.update(user);
+    }
+
+    @Override
+    public boolean delete(String username) {
+      return delegate.delete(username);
+    }
+  }
+
+  @Test
+  void anUnexpectedErrorIs500WithAnIdAndNoDetails() {
+    BuggyUserStore users = new BuggyUserStore();
+    Stores stores = new Stores(SessionStore.inMemory(), users, SettingsStore.inMemory(),
+        AuditLog.inMemory(), () -> true, null);
+    try (TestServer t = TestServer.start(stores, Map.of(), b -> {})) {
+      users.broken = true;
+      Browser.Response r = t.browser().login("admin", TestServer.ADMIN_PASSWORD);
+      assertThat(r.status()).isEqualTo(500);
+      assertThat(r.error()).isEqualTo("internal_error");
+      assertThat(r.json().path("error_id").asText()).hasSize(8);
+      assertThat(r.json().path("message").asText()).contains(r.json().path("error_id").asText());
+      assertThat(r.text()).doesNotContain("secret", "IllegalStateException", "\tat ");
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.sessionlimits.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessionlimits.core.MutableClock;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A real server on a free port, on in-memory stores (unless given others), with a hand-moved clock and
+ * cheap password hashing. The administrator is {@code admin} / {@link #ADMIN_PASSWORD}.
+ */
+final class TestServer implements AutoCloseable {
+
+  static final String ADMIN_PASSWORD = "admin-password";
+  static final String FIREFOX_LINUX =
+      "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+  static final String CHROME_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"
+      + " (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+  static final Passwords.Cost CHEAP = new Passwords.Cost(64, 1, 1);
+
+  final MutableClock clock = MutableClock.startingAt("2026-03-02T14:00:00Z");
+  final Stores stores;
+  final SessionlimitsServer server;
+  final URI base;
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+  private TestServer(Stores stores, Map<String, String> env,
+      Consumer<SessionlimitsServer.Builder> customize) {
+    this.stores = stores;
+    Map<String, String> environment = new HashMap<>(env);
+    environment.putIfAbsent("SESSIONLIMITS_PORT", "0");
+    environment.putIfAbsent("SESSIONLIMITS_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    SessionlimitsServer.Builder builder = SessionlimitsServer.builder()
+        .config(ServerConfig.fromEnvironment(environment))
+        .stores(stores)
+        .clock(clock)
+        .passwordCost(CHEAP)
+        .out(new PrintStream(out, true, StandardCharsets.UTF_8));
+    customize.accept(builder);
+    this.server = builder.start();
+    this.base = URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  static TestServer start() {
+    return start(Map.of());
+  }
+
+  static TestServer start(Map<String, String> env) {
+    return new TestServer(Stores.inMemory(), env, b -> {});
+  }
+
+  static TestServer start(Stores stores, Map<String, String> env,
+      Consumer<SessionlimitsServer.Builder> customize) {
+    return new TestServer(stores, env, customize);
+  }
+
+  Browser browser() {
+    return new Browser(base, FIREFOX_LINUX);
+  }
+
+  Browser browser(String userAgent) {
+    return new Browser(base, userAgent);
+  }
+
+  /** A browser whose connections come from {@code localAddress}, such as 127.0.0.2. */
+  Browser browserFrom(String localAddress, String userAgent) {
+    return new Browser(base, userAgent, localAddress);
+  }
+
+  /** A browser signed in as the administrator. */
+  Browser admin() {
+    Browser admin = browser(CHROME_WINDOWS);
+    assertThat(admin.login("admin", ADMIN_PASSWORD).status()).isEqualTo(201);
+    return admin;
+  }
+
+  /** Changes settings through the API as the administrator; asserts success. */
+  void settings(String json) {
+    Browser.Response r = admin().patch("/api/v1/settings", json);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+  }
+
+  /** Creates a user through the API as the administrator. */
+  void createUser(String username, String password) {
+    createUser("{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
+  }
+
+  void createUser(String json) {
+    Browser.Response r = admin().post("/api/v1/users", json);
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
