@@ -1,0 +1,76 @@
+package dev.sessionlimits.store.jdbc;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+
+/**
+ * Answers "can the database be reached" within {@link #TIMEOUT_SECONDS}, even when taking a
+ * connection from the pool would block much longer: the check runs on its own thread, and callers
+ * that arrive while one is still running wait for that one instead of starting another.
+ */
+final class HealthCheck {
+
+  private static final System.Logger LOG = System.getLogger(HealthCheck.class.getName());
+  static final int TIMEOUT_SECONDS = 1;
+
+  private final DataSource dataSource;
+  private final ExecutorService executor = Executors.newSingleThreadExecutor(task -> {
+    Thread thread = new Thread(task, "sessionlimits-store-health");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final AtomicReference<Future<Boolean>> running = new AtomicReference<>();
+
+  HealthCheck(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  boolean isHealthy() {
+    Future<Boolean> check = running.get();
+    if (check == null || check.isDone()) {
+      FutureTask<Boolean> fresh = new FutureTask<>(this::check);
+      if (running.compareAndSet(check, fresh)) {
+        try {
+          executor.execute(fresh);
+        } catch (RejectedExecutionException e) {
+          return false;
+        }
+        check = fresh;
+      } else {
+        check = running.get();
+      }
+    }
+    try {
+      return check.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  void close() {
+    executor.shutdownNow();
+  }
+
+  private boolean check() {
+    try (Connection connection = dataSource.getConnection()) {
+      return connection.isValid(TIMEOUT_SECONDS);
+    } catch (SQLException e) {
+      LOG.log(Level.DEBUG, () -> "The store's health check failed: " + Database.describe(e));
+      return false;
+    }
+  }
+}

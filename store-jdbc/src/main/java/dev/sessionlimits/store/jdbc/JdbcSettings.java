@@ -1,0 +1,86 @@
+package dev.sessionlimits.store.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sessionlimits.core.SettingsStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The {@link SettingsStore} on {@code sl_settings} (one row per setting) and
+ * {@code sl_settings_version} (one row). A save bumps the version row first, conditionally on the
+ * expected version: that UPDATE both checks the version and holds the row lock that serializes saves,
+ * so a concurrent save with the same expectation waits, then finds the version moved and fails.
+ */
+final class JdbcSettings implements SettingsStore {
+
+  private static final String LOAD = "SELECT v.version, s.setting_name, s.setting_value"
+      + " FROM sl_settings_version v LEFT JOIN sl_settings s ON TRUE WHERE v.id = 1";
+
+  private final Database db;
+
+  JdbcSettings(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public Stored load() {
+    return db.autocommit(() -> "load the settings", JdbcSettings::load);
+  }
+
+  @Override
+  public Stored save(Map<String, String> changes, long expectedVersion) {
+    requireNonNull(changes, "changes");
+    changes.forEach((name, value) -> {
+      requireNonNull(name, "a setting name is null");
+      requireNonNull(value, () -> "the value of setting " + name + " is null");
+    });
+    return db.transaction(() -> "save " + changes.size() + " settings at version " + expectedVersion,
+        connection -> {
+          try (PreparedStatement bump = connection.prepareStatement(
+              "UPDATE sl_settings_version SET version = version + 1 WHERE id = 1 AND version = ?")) {
+            bump.setLong(1, expectedVersion);
+            if (bump.executeUpdate() != 1) {
+              throw new ConcurrentSettingsChangeException(expectedVersion, load(connection).version());
+            }
+          }
+          for (Map.Entry<String, String> change : changes.entrySet()) {
+            if (!write(connection, "UPDATE sl_settings SET setting_value = ? WHERE setting_name = ?",
+                change)) {
+              write(connection,
+                  "INSERT INTO sl_settings (setting_value, setting_name) VALUES (?, ?)", change);
+            }
+          }
+          return load(connection);
+        });
+  }
+
+  private static boolean write(Connection connection, String sql, Map.Entry<String, String> change)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, change.getValue());
+      statement.setString(2, change.getKey());
+      return statement.executeUpdate() == 1;
+    }
+  }
+
+  private static Stored load(Connection connection) throws SQLException {
+    Map<String, String> values = new HashMap<>();
+    long version = 0;
+    try (PreparedStatement select = connection.prepareStatement(LOAD);
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        version = rows.getLong(1);
+        String name = rows.getString(2);
+        if (name != null) {
+          values.put(name, rows.getString(3));
+        }
+      }
+    }
+    return new Stored(values, version);
+  }
+}

@@ -1,0 +1,336 @@
+package dev.sessionlimits.store.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sessionlimits.core.AuditEvent;
+import dev.sessionlimits.core.AuditLog;
+import dev.sessionlimits.core.Lookup;
+import dev.sessionlimits.core.OpenResult;
+import dev.sessionlimits.core.QuotaPolicy;
+import dev.sessionlimits.core.Session;
+import dev.sessionlimits.core.SessionEnd;
+import dev.sessionlimits.core.SessionListener;
+import dev.sessionlimits.core.SessionStore;
+import dev.sessionlimits.core.SettingsStore;
+import dev.sessionlimits.core.StoreUnavailableException;
+import dev.sessionlimits.core.TokenHash;
+import dev.sessionlimits.core.User;
+import dev.sessionlimits.core.UserStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * Sessions, users, settings and the audit log in one JDBC database: an H2 file database (the
+ * embedded store of a single server) or PostgreSQL (shared by every node of a cluster). Session limits
+ * hold exactly however many nodes share the database: {@link #open} takes its locks in the database,
+ * not in this JVM.
+ *
+ * <p>Every factory migrates the schema before it returns (Flyway; tables prefixed {@code sl_}, history
+ * in {@code sessionlimits_schema_history}). Every failure to reach or use the database is thrown as
+ * {@link StoreUnavailableException}, saying what could not be done and why. Instants are kept to the
+ * microsecond. Only the SHA-256 of a token is stored.
+ *
+ * <p>The store is thread-safe. Close it to release its pool (when the store made the pool).
+ */
+public final class JdbcStore
+    implements SessionStore, UserStore, SettingsStore, AuditLog, AutoCloseable {
+
+  /** The file name of the embedded database in its data directory (H2 adds {@code .mv.db}). */
+  static final String EMBEDDED_NAME = "sessionlimits";
+
+  /** Rows purge handles per statement or transaction. */
+  static final int PURGE_BATCH = 500;
+
+  private static final int POOL_SIZE = 10;
+  private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
+  private final HikariDataSource ownPool;
+  private final JdbcSessions sessions;
+  private final JdbcUsers users;
+  private final JdbcSettings settings;
+  private final JdbcAuditLog audit;
+  private final HealthCheck health;
+
+  private JdbcStore(DataSource dataSource, HikariDataSource ownPool, String description,
+      int purgeBatch) {
+    Vendor vendor;
+    try (Connection connection = dataSource.getConnection()) {
+      vendor = Vendor.of(connection);
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("Could not connect to " + description + ": "
+          + Database.describe(e), e);
+    }
+    migrate(dataSource, vendor, description);
+    Database db;
+    try (Connection connection = dataSource.getConnection()) {
+      db = Database.on(dataSource, connection, vendor, ownPool == null);
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("Could not prepare durable commits on " + description
+          + ": " + Database.describe(e), e);
+    }
+    this.ownPool = ownPool;
+    this.sessions = new JdbcSessions(db, purgeBatch);
+    this.users = new JdbcUsers(db);
+    this.settings = new JdbcSettings(db);
+    this.audit = new JdbcAuditLog(db);
+    this.health = new HealthCheck(dataSource);
+  }
+
+  /**
+   * The embedded store: an H2 database in the file {@code sessionlimits.mv.db} under
+   * {@code dataDir}, both created if missing. Every change is in the file before the call that made
+   * it returns, so a confirmed login survives the process being killed. One process at a time may
+   * open a data directory. H2 keeps replaced data for 45 seconds before it reuses the space, so under
+   * sustained writes the file is larger than its contents (roughly 40 KB per write in the last 45
+   * seconds); it is compacted while idle and on close.
+   *
+   * @throws StoreUnavailableException if the directory or the database cannot be opened or migrated
+   */
+  public static JdbcStore embedded(Path dataDir) {
+    requireNonNull(dataDir, "dataDir");
+    Path dir = dataDir.toAbsolutePath().normalize();
+    String file = dir.resolve(EMBEDDED_NAME).toString();
+    if (file.indexOf(';') >= 0) {
+      throw new IllegalArgumentException("The data directory " + dir
+          + " contains ';', which H2 cannot take in a database path");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StoreUnavailableException("Could not create the data directory " + dir + ": " + e, e);
+    }
+    HikariConfig config = poolConfig("sessionlimits-h2",
+        "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000", "org.h2.Driver");
+    config.setUsername("sa");
+    config.setPassword("");
+    return withPool(config, "the embedded database in " + dir);
+  }
+
+  /**
+   * The cluster store on the PostgreSQL database at {@code jdbcUrl}, for example
+   * {@code jdbc:postgresql://127.0.0.1:5432/sessionlimits?user=sessionlimits&password=...}. Unless the
+   * URL says otherwise, connecting gives up after 5 seconds and a silent socket after 30.
+   *
+   * @throws StoreUnavailableException if the database cannot be reached or migrated
+   */
+  public static JdbcStore postgres(String jdbcUrl) {
+    requireNonNull(jdbcUrl, "jdbcUrl");
+    String shown = withoutParameters(jdbcUrl);
+    if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("A PostgreSQL JDBC URL starts with jdbc:postgresql:, got "
+          + shown);
+    }
+    HikariConfig config = poolConfig("sessionlimits-postgres", jdbcUrl, "org.postgresql.Driver");
+    config.addDataSourceProperty("connectTimeout", "5");
+    config.addDataSourceProperty("socketTimeout", "30");
+    config.addDataSourceProperty("tcpKeepAlive", "true");
+    return withPool(config, "PostgreSQL at " + shown);
+  }
+
+  /**
+   * A store on {@code dataSource}, an H2 or PostgreSQL database, migrated first. The caller owns the
+   * data source: {@link #close} leaves it open. Its pool should allow as many connections as logins
+   * may run at once; logins beyond that wait for a connection.
+   *
+   * @throws StoreUnavailableException if the database cannot be reached or migrated
+   */
+  public static JdbcStore using(DataSource dataSource) {
+    return using(dataSource, PURGE_BATCH);
+  }
+
+  static JdbcStore using(DataSource dataSource, int purgeBatch) {
+    requireNonNull(dataSource, "dataSource");
+    return new JdbcStore(dataSource, null, "the given data source", purgeBatch);
+  }
+
+  /**
+   * Whether the database answers a cheap query. Returns within about a second, with false if it
+   * does not answer by then; never throws.
+   */
+  public boolean isHealthy() {
+    return health.isHealthy();
+  }
+
+  /** Stops telling listeners, and closes the pool if this store made it. */
+  @Override
+  public void close() {
+    sessions.close();
+    health.close();
+    if (ownPool != null) {
+      ownPool.close();
+    }
+  }
+
+  // ---- SessionStore
+
+  @Override
+  public OpenResult open(Session candidate, QuotaPolicy policy) {
+    return sessions.open(candidate, policy);
+  }
+
+  @Override
+  public Lookup find(TokenHash tokenHash, Instant now) {
+    return sessions.find(tokenHash, now);
+  }
+
+  @Override
+  public Lookup touch(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+    return sessions.touch(tokenHash, now, idleTimeout);
+  }
+
+  @Override
+  public Optional<Session> get(String sessionId) {
+    return sessions.get(sessionId);
+  }
+
+  @Override
+  public Optional<Session> end(String sessionId, SessionEnd end) {
+    return sessions.end(sessionId, end);
+  }
+
+  @Override
+  public List<Session> liveSessionsOfUser(String user, Instant now) {
+    return sessions.liveSessionsOfUser(user, now);
+  }
+
+  @Override
+  public List<Session> liveSessionsFrom(String clientIp, Instant now) {
+    return sessions.liveSessionsFrom(clientIp, now);
+  }
+
+  @Override
+  public List<Session> liveSessions(Instant now) {
+    return sessions.liveSessions(now);
+  }
+
+  @Override
+  public PurgeResult purge(Instant now) {
+    return sessions.purge(now);
+  }
+
+  @Override
+  public Subscription subscribe(SessionListener listener) {
+    return sessions.subscribe(listener);
+  }
+
+  // ---- UserStore
+
+  @Override
+  public Optional<User> find(String username) {
+    return users.find(username);
+  }
+
+  @Override
+  public List<User> list() {
+    return users.list();
+  }
+
+  @Override
+  public boolean create(User user) {
+    return users.create(user);
+  }
+
+  @Override
+  public boolean update(User user) {
+    return users.update(user);
+  }
+
+  @Override
+  public boolean delete(String username) {
+    return users.delete(username);
+  }
+
+  // ---- SettingsStore
+
+  @Override
+  public Stored load() {
+    return settings.load();
+  }
+
+  @Override
+  public Stored save(Map<String, String> changes, long expectedVersion) {
+    return settings.save(changes, expectedVersion);
+  }
+
+  // ---- AuditLog
+
+  @Override
+  public AuditEvent record(AuditEvent event) {
+    return audit.record(event);
+  }
+
+  @Override
+  public List<AuditEvent> recent(int limit, long beforeId) {
+    return audit.recent(limit, beforeId);
+  }
+
+  // ---- setup
+
+  private static HikariConfig poolConfig(String name, String jdbcUrl, String driver) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(name);
+    config.setJdbcUrl(jdbcUrl);
+    config.setDriverClassName(driver);
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    return config;
+  }
+
+  private static JdbcStore withPool(HikariConfig config, String description) {
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreUnavailableException("Could not connect to " + description + ": "
+          + rootCause(e), e);
+    }
+    try {
+      return new JdbcStore(pool, pool, description, PURGE_BATCH);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  private static void migrate(DataSource dataSource, Vendor vendor, String description) {
+    try {
+      Flyway.configure(JdbcStore.class.getClassLoader())
+          .dataSource(dataSource)
+          .locations(vendor.migrations())
+          .table("sessionlimits_schema_history")
+          .failOnMissingLocations(true)
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      throw new StoreUnavailableException("Could not migrate the schema of " + description + " ("
+          + vendor + "): " + rootCause(e), e);
+    }
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return (root == e) ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
+  }
+
+  private static String withoutParameters(String jdbcUrl) {
+    int query = jdbcUrl.indexOf('?');
+    return (query < 0) ? jdbcUrl : jdbcUrl.substring(0, query);
+  }
+}

@@ -1,0 +1,121 @@
+package dev.sessionlimits.store.jdbc;
+
+import static dev.sessionlimits.store.jdbc.Sql.instant;
+import static dev.sessionlimits.store.jdbc.Sql.setInstant;
+import static java.util.Objects.requireNonNull;
+
+import dev.sessionlimits.core.User;
+import dev.sessionlimits.core.UserStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@link UserStore} on the {@code sl_users} table. */
+final class JdbcUsers implements UserStore {
+
+  private static final String SELECT = "SELECT username, password_hash, is_admin, is_disabled,"
+      + " sessions_limit, created_at, updated_at FROM sl_users";
+  private static final String INSERT = "INSERT INTO sl_users (password_hash, is_admin, is_disabled,"
+      + " sessions_limit, created_at, updated_at, username) VALUES (?, ?, ?, ?, ?, ?, ?)";
+  private static final String UPDATE = "UPDATE sl_users SET password_hash = ?, is_admin = ?,"
+      + " is_disabled = ?, sessions_limit = ?, created_at = ?, updated_at = ? WHERE username = ?";
+
+  private final Database db;
+
+  JdbcUsers(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public Optional<User> find(String username) {
+    requireNonNull(username, "username");
+    return Optional.ofNullable(db.autocommit(() -> "read user " + username, connection -> {
+      try (PreparedStatement select = connection.prepareStatement(SELECT + " WHERE username = ?")) {
+        select.setString(1, username);
+        try (ResultSet rows = select.executeQuery()) {
+          return rows.next() ? read(rows) : null;
+        }
+      }
+    }));
+  }
+
+  @Override
+  public List<User> list() {
+    List<User> users = db.autocommit(() -> "list the users", connection -> {
+      List<User> all = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement(SELECT);
+          ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          all.add(read(rows));
+        }
+      }
+      return all;
+    });
+    // Sorted here rather than by ORDER BY, so the order does not depend on the database's collation.
+    users.sort(Comparator.comparing(User::username));
+    return users;
+  }
+
+  @Override
+  public boolean create(User user) {
+    requireNonNull(user, "user");
+    return db.autocommit(() -> "create user " + user.username(), connection -> {
+      try {
+        boolean created = write(connection.prepareStatement(INSERT), user);
+        db.persist(connection);
+        return created;
+      } catch (SQLException e) {
+        if (Database.isUniqueViolation(e)) {
+          return false;
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public boolean update(User user) {
+    requireNonNull(user, "user");
+    return db.autocommit(() -> "update user " + user.username(), connection -> {
+      boolean updated = write(connection.prepareStatement(UPDATE), user);
+      db.persist(connection);
+      return updated;
+    });
+  }
+
+  @Override
+  public boolean delete(String username) {
+    requireNonNull(username, "username");
+    return db.autocommit(() -> "delete user " + username, connection -> {
+      try (PreparedStatement delete = connection.prepareStatement(
+          "DELETE FROM sl_users WHERE username = ?")) {
+        delete.setString(1, username);
+        boolean deleted = delete.executeUpdate() == 1;
+        db.persist(connection);
+        return deleted;
+      }
+    });
+  }
+
+  private static boolean write(PreparedStatement statement, User user) throws SQLException {
+    try (statement) {
+      statement.setString(1, user.passwordHash());
+      statement.setBoolean(2, user.admin());
+      statement.setBoolean(3, user.disabled());
+      Sql.setInteger(statement, 4, user.sessionsLimit());
+      setInstant(statement, 5, user.createdAt());
+      setInstant(statement, 6, user.updatedAt());
+      statement.setString(7, user.username());
+      return statement.executeUpdate() == 1;
+    }
+  }
+
+  private static User read(ResultSet rows) throws SQLException {
+    return new User(rows.getString(1), rows.getString(2), rows.getBoolean(3), rows.getBoolean(4),
+        Sql.integer(rows, 5), instant(rows, 6), instant(rows, 7));
+  }
+}

@@ -1,0 +1,481 @@
+package dev.sessionlimits.store.jdbc;
+
+import static dev.sessionlimits.core.Fixtures.IDLE;
+import static dev.sessionlimits.core.Fixtures.candidate;
+import static dev.sessionlimits.core.Fixtures.unlimited;
+import static dev.sessionlimits.core.Fixtures.userLimit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sessionlimits.core.AuditEvent;
+import dev.sessionlimits.core.EndCause;
+import dev.sessionlimits.core.EndReason;
+import dev.sessionlimits.core.ExhaustionAction;
+import dev.sessionlimits.core.Fixtures;
+import dev.sessionlimits.core.LoginAttempt;
+import dev.sessionlimits.core.Lookup;
+import dev.sessionlimits.core.OpenResult;
+import dev.sessionlimits.core.QuotaPolicy;
+import dev.sessionlimits.core.Scope;
+import dev.sessionlimits.core.Session;
+import dev.sessionlimits.core.SessionEnd;
+import dev.sessionlimits.core.SessionStore;
+import dev.sessionlimits.core.SessionToken;
+import dev.sessionlimits.core.SettingsStore;
+import dev.sessionlimits.core.StoreUnavailableException;
+import dev.sessionlimits.core.TokenHash;
+import dev.sessionlimits.core.User;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the JDBC store does beyond the session store contract, on each database: users, settings and
+ * the audit log, purge in batches, the quota lock rows, exact instants, and failures. Each test gets
+ * an empty database behind a pool of its own, and a store with a purge batch of {@value #BATCH}.
+ */
+abstract class AbstractJdbcStoreTest {
+
+  static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
+  static final String IP_A = "203.0.113.7";
+  static final String IP_B = "198.51.100.4";
+  static final int BATCH = 3;
+
+  HikariDataSource pool;
+  JdbcStore store;
+  final List<Session> announced = new CopyOnWriteArrayList<>();
+
+  /** A pool on an empty database (migrated or not), for one test. */
+  abstract HikariDataSource emptyDatabase() throws Exception;
+
+  @BeforeEach
+  void openStore() throws Exception {
+    pool = emptyDatabase();
+    store = JdbcStore.using(pool, BATCH);
+    store.subscribe(announced::add);
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+    if (pool != null) {
+      pool.close();
+    }
+  }
+
+  // ---- users
+
+  @Test
+  void createsFindsUpdatesAndDeletesAUser() {
+    User alice = new User("alice", "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", false, false,
+        null, T0, T0);
+
+    assertThat(store.create(alice)).isTrue();
+    assertThat(store.find("alice")).contains(alice);
+
+    User promoted = new User("alice", alice.passwordHash(), true, false, 3, T0, T0.plusSeconds(60));
+    assertThat(store.update(promoted)).isTrue();
+    assertThat(store.find("alice")).contains(promoted);
+
+    assertThat(store.delete("alice")).isTrue();
+    assertThat(store.find("alice")).isEmpty();
+  }
+
+  @Test
+  void refusesToCreateAUserWhoseNameIsTaken() {
+    assertThat(store.create(new User("alice", null, false, false, null, T0, T0))).isTrue();
+
+    assertThat(store.create(new User("alice", null, true, false, 1, T0, T0))).isFalse();
+    assertThat(store.find("alice")).hasValueSatisfying(u -> assertThat(u.admin()).isFalse());
+  }
+
+  @Test
+  void updatingOrDeletingAMissingUserReturnsFalse() {
+    assertThat(store.update(new User("ghost", null, false, false, null, T0, T0))).isFalse();
+    assertThat(store.delete("ghost")).isFalse();
+    assertThat(store.find("ghost")).isEmpty();
+  }
+
+  @Test
+  void listsUsersByNameWithEveryField() {
+    Instant precise = T0.plusNanos(123_456_000);
+    User carol = new User("carol", "hash-c", true, false, -1, precise, precise.plusSeconds(1));
+    User bobInCapitals = new User("Bob", null, false, true, 100_000, T0, T0);
+    User alice = new User("alice", "hash-a", false, false, null, T0, T0);
+    store.create(carol);
+    store.create(alice);
+    store.create(bobInCapitals);
+
+    assertThat(store.list()).containsExactly(bobInCapitals, alice, carol);
+  }
+
+  // ---- settings
+
+  @Test
+  void startsWithNoSettingsAtVersionZero() {
+    assertThat(store.load()).isEqualTo(new SettingsStore.Stored(Map.of(), 0));
+  }
+
+  @Test
+  void savesChangesOnTopOfWhatIsStoredAndBumpsTheVersion() {
+    SettingsStore.Stored first = store.save(Map.of("SESSIONS_PER_USER", "3",
+        "QUOTA_EXHAUSTION_ACTION", "DENY_ACCESS"), 0);
+    SettingsStore.Stored second = store.save(Map.of("SESSIONS_PER_USER", "5"), first.version());
+
+    assertThat(first.version()).isEqualTo(1);
+    assertThat(second).isEqualTo(new SettingsStore.Stored(
+        Map.of("SESSIONS_PER_USER", "5", "QUOTA_EXHAUSTION_ACTION", "DENY_ACCESS"), 2));
+    assertThat(store.load()).isEqualTo(second);
+  }
+
+  @Test
+  void refusesASaveAgainstAStaleVersionAndWritesNothing() {
+    store.save(Map.of("SESSIONS_PER_USER", "3"), 0);
+
+    assertThatThrownBy(() -> store.save(Map.of("SESSIONS_PER_USER", "9", "SESSIONS_PER_IP", "9"), 0))
+        .isInstanceOf(SettingsStore.ConcurrentSettingsChangeException.class)
+        .hasMessageContaining("expected version 0, found 1");
+    assertThat(store.load()).isEqualTo(new SettingsStore.Stored(Map.of("SESSIONS_PER_USER", "3"), 1));
+  }
+
+  @Test
+  void letsExactlyOneOfManySimultaneousSavesAtOneVersionWin() throws Exception {
+    int threads = 16;
+
+    List<Object> outcomes = burst(threads, i -> {
+      try {
+        return store.save(Map.of("SESSIONS_PER_USER", Integer.toString(i + 1)), 0);
+      } catch (SettingsStore.ConcurrentSettingsChangeException e) {
+        return e;
+      }
+    });
+
+    assertThat(outcomes).filteredOn(o -> o instanceof SettingsStore.Stored).hasSize(1);
+    assertThat(outcomes).filteredOn(o -> o instanceof SettingsStore.ConcurrentSettingsChangeException)
+        .hasSize(threads - 1);
+    assertThat(store.load().version()).isEqualTo(1);
+  }
+
+  // ---- audit
+
+  @Test
+  void recordsAuditEventsWithGrowingIdsAndListsThemNewestFirst() {
+    List<AuditEvent> recorded = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      recorded.add(store.record(new AuditEvent(0, T0.plusSeconds(i), "login", "alice", IP_A, "alice",
+          "s" + i, null)));
+    }
+
+    assertThat(recorded).extracting(AuditEvent::id).isSorted().doesNotHaveDuplicates();
+    assertThat(recorded.get(0).id()).isPositive();
+    assertThat(store.recent(3, 0)).containsExactly(recorded.get(4), recorded.get(3), recorded.get(2));
+    assertThat(store.recent(10, recorded.get(2).id()))
+        .containsExactly(recorded.get(1), recorded.get(0));
+    assertThat(store.recent(0, 0)).isEmpty();
+  }
+
+  @Test
+  void keepsEveryFieldOfAnAuditEvent() {
+    AuditEvent change = store.record(new AuditEvent(0, T0.plusNanos(987_654_000),
+        "settings_changed", "admin", "2001:db8::1", "SESSIONS_PER_USER", null,
+        "{\"old\":\"-1\",\"new\":\"3\"}"));
+    AuditEvent system = store.record(new AuditEvent(0, T0, "session_expired", null, null, null,
+        "s-1", null));
+
+    assertThat(store.recent(2, 0)).containsExactly(system, change);
+    assertThat(system.details()).isEqualTo("{}");
+  }
+
+  // ---- sessions, beyond the contract
+
+  @Test
+  void anEvictionRecordsTheWholeCauseIncludingTheLoginsDevice() {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DESTROY_OLDEST_SESSION);
+    Session first = opened(candidate("alice", IP_A, T0, policy));
+    Session second = Session.open("s-second", TokenHash.of("second"), new LoginAttempt("alice", IP_B,
+        "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", "work laptop", "password"),
+        T0.plusSeconds(42), policy);
+    store.open(second, policy);
+
+    assertThat(store.get(first.id())).hasValueSatisfying(s -> {
+      assertThat(s.end().reason()).isEqualTo(EndReason.SESSION_LIMIT_REACHED);
+      assertThat(s.end().at()).isEqualTo(T0.plusSeconds(42));
+      assertThat(s.end().cause()).isEqualTo(EndCause.limitReached(Scope.USER, 1, second));
+    });
+    assertThat(announced).extracting(Session::id).containsExactly(first.id());
+  }
+
+  @Test
+  void keepsInstantsToTheMicrosecond() {
+    QuotaPolicy policy = new QuotaPolicy(-1, -1, ExhaustionAction.DENY_ACCESS, IDLE,
+        Duration.ofHours(8));
+    Session precise = candidate("alice", IP_A, T0.plusNanos(123_456_789), policy);
+
+    Session stored = opened(precise);
+
+    assertThat(stored.createdAt()).isEqualTo(T0.plusNanos(123_456_000));
+    assertThat(stored.absoluteExpiresAt()).isEqualTo(T0.plusNanos(123_456_000).plus(Duration.ofHours(8)));
+    assertThat(store.get(precise.id())).contains(stored);
+    Lookup touched = store.touch(precise.tokenHash(), T0.plusSeconds(5).plusNanos(1_001), IDLE);
+    assertThat(store.get(precise.id())).contains(((Lookup.Live) touched).session());
+  }
+
+  @Test
+  void storesTheTokensHashAndNeverTheToken() throws SQLException {
+    SessionToken token = SessionToken.generate(new SecureRandom());
+    QuotaPolicy policy = unlimited();
+    opened(Session.open("s-token", token.hash(), LoginAttempt.password("alice", IP_A, "curl"), T0,
+        policy));
+
+    List<String> values = new ArrayList<>();
+    try (Connection connection = pool.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT * FROM sl_sessions")) {
+      while (rows.next()) {
+        for (int column = 1; column <= rows.getMetaData().getColumnCount(); column++) {
+          values.add(rows.getString(column));
+        }
+      }
+    }
+    assertThat(values).contains(token.hash().hex()).noneMatch(v -> v != null && v.contains(token.secret()));
+  }
+
+  @Test
+  void refusesASecondSessionWithTheSameTokenNamingOnlyTheHashPrefix() {
+    QuotaPolicy policy = unlimited();
+    Session first = opened(candidate("alice", IP_A, T0, policy));
+    Session copy = new Session("s-copy", first.tokenHash(), "bob", IP_B, "", null, "password",
+        T0, T0, T0.plus(IDLE), null, null);
+
+    assertThatThrownBy(() -> store.open(copy, policy))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(first.tokenHash().prefix())
+        .hasMessageNotContaining(first.tokenHash().hex());
+    assertThat(store.get("s-copy")).isEmpty();
+  }
+
+  @Test
+  void purgeWorksThroughMoreExpiredSessionsAndTombstonesThanOneBatch() {
+    QuotaPolicy policy = unlimited();
+    List<Session> sessions = new ArrayList<>();
+    for (int i = 0; i < 2 * BATCH + 1; i++) {
+      sessions.add(opened(candidate("user" + i, "10.0.3." + i, T0, policy)));
+    }
+    Instant expired = T0.plus(IDLE).plusSeconds(1);
+
+    SessionStore.PurgeResult first = store.purge(expired);
+    SessionStore.PurgeResult again = store.purge(expired);
+    SessionStore.PurgeResult weekLater = store.purge(T0.plus(IDLE).plus(SessionStore.TOMBSTONE_RETENTION));
+
+    assertThat(first).isEqualTo(new SessionStore.PurgeResult(sessions.size(), 0));
+    assertThat(again).isEqualTo(new SessionStore.PurgeResult(0, 0));
+    assertThat(weekLater).isEqualTo(new SessionStore.PurgeResult(0, sessions.size()));
+    assertThat(announced).extracting(Session::id)
+        .containsExactlyInAnyOrderElementsOf(sessions.stream().map(Session::id).toList());
+    assertThat(announced).allSatisfy(s -> assertThat(s.end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT));
+  }
+
+  @Test
+  void purgeDropsHourOldQuotaLockRowsOfSubjectsWithoutLiveSessionsAndLoginsMakeThemAgain()
+      throws SQLException {
+    QuotaPolicy policy = Fixtures.policy(1, 5, ExhaustionAction.DENY_ACCESS);
+    Session alices = opened(candidate("alice", IP_A, T0, policy), policy);
+    opened(candidate("bob", IP_B, T0, policy), policy);
+    store.end(alices.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(1)));
+    List<String> all = List.of("ip:" + IP_A, "user:alice", "ip:" + IP_B, "user:bob");
+
+    store.purge(T0.plus(JdbcSessions.LOCK_ROW_AGE).minusSeconds(1));
+    assertThat(lockRows()).as("rows younger than an hour stay").containsExactlyInAnyOrderElementsOf(all);
+
+    Instant later = T0.plus(JdbcSessions.LOCK_ROW_AGE);
+    opened(candidate("bob", IP_B, later.minusSeconds(10), policy), policy);
+    store.purge(later);
+    assertThat(lockRows()).as("bob and his address have a live session")
+        .containsExactlyInAnyOrder("ip:" + IP_B, "user:bob");
+
+    opened(candidate("alice", IP_A, later, policy), policy);
+    assertThat(store.open(candidate("alice", IP_A, later.plusSeconds(1), policy), policy))
+        .isInstanceOf(OpenResult.Refused.class);
+    assertThat(lockRows()).containsExactlyInAnyOrderElementsOf(all);
+  }
+
+  @Test
+  void limitsStayExactWhilePurgeRunsAlongsideABurstOfLogins() throws Exception {
+    QuotaPolicy policy = userLimit(2, ExhaustionAction.DENY_ACCESS);
+    AtomicBoolean bursting = new AtomicBoolean(true);
+    AtomicInteger purges = new AtomicInteger();
+    Thread purger = new Thread(() -> {
+      while (bursting.get()) {
+        store.purge(T0);
+        purges.incrementAndGet();
+      }
+    });
+    purger.start();
+    List<OpenResult> results;
+    try {
+      results = burst(32, i -> store.open(candidate("alice", "10.0.6." + i, T0, policy), policy));
+    } finally {
+      bursting.set(false);
+      purger.join();
+    }
+
+    assertThat(purges.get()).isPositive();
+    assertThat(results).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(2);
+    assertThat(store.liveSessionsOfUser("alice", T0)).hasSize(2);
+  }
+
+  @Test
+  void aLoginWaitsWhileAnotherTransactionHoldsItsUsersQuotaLock() throws Exception {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session earlier = opened(candidate("alice", IP_A, T0, policy), policy);
+    store.end(earlier.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0));
+
+    CompletableFuture<OpenResult> login;
+    try (Connection holder = pool.getConnection()) {
+      holder.setAutoCommit(false);
+      try (PreparedStatement lock = holder.prepareStatement(
+          "SELECT subject FROM sl_quota_locks WHERE scope = 'user' AND subject = 'alice' FOR UPDATE")) {
+        assertThat(lock.executeQuery().next()).isTrue();
+      }
+      login = CompletableFuture.supplyAsync(
+          () -> store.open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy));
+      TimeUnit.MILLISECONDS.sleep(300);
+      assertThat(login).isNotDone();
+      holder.commit();
+    }
+
+    assertThat(login.get(10, TimeUnit.SECONDS)).isInstanceOf(OpenResult.Opened.class);
+  }
+
+  @Test
+  void aLoginThatNoLimitConstrainsNeitherLocksNorWaits() throws Exception {
+    QuotaPolicy limited = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session earlier = opened(candidate("alice", IP_A, T0, limited), limited);
+    store.end(earlier.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0));
+
+    try (Connection holder = pool.getConnection()) {
+      holder.setAutoCommit(false);
+      try (PreparedStatement lock = holder.prepareStatement(
+          "SELECT subject FROM sl_quota_locks WHERE subject IN ('alice', '" + IP_A + "') FOR UPDATE")) {
+        assertThat(lock.executeQuery().next()).isTrue();
+      }
+      OpenResult result = CompletableFuture.supplyAsync(
+          () -> store.open(candidate("alice", IP_A, T0.plusSeconds(1), unlimited()), unlimited()))
+          .get(10, TimeUnit.SECONDS);
+      assertThat(result).isInstanceOf(OpenResult.Opened.class);
+      holder.rollback();
+    }
+  }
+
+  @Test
+  void databaseFailuresBecomeStoreUnavailableNamingTheWorkAndTheCause() {
+    QuotaPolicy policy = unlimited();
+    Session session = opened(candidate("alice", IP_A, T0, policy));
+    pool.close();
+
+    assertThatThrownBy(() -> store.open(candidate("alice", IP_B, T0, policy), policy))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("Could not open session")
+        .hasMessageContaining("of user alice from " + IP_B)
+        .hasCauseInstanceOf(SQLException.class);
+    assertThatThrownBy(() -> store.touch(session.tokenHash(), T0, IDLE))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("token " + session.tokenHash().prefix())
+        .hasMessageNotContaining(session.tokenHash().hex());
+    assertThatThrownBy(() -> store.purge(T0)).isInstanceOf(StoreUnavailableException.class);
+    assertThatThrownBy(() -> store.find("alice")).isInstanceOf(StoreUnavailableException.class);
+    assertThatThrownBy(store::load).isInstanceOf(StoreUnavailableException.class);
+    assertThatThrownBy(() -> store.recent(10, 0)).isInstanceOf(StoreUnavailableException.class);
+  }
+
+  @Test
+  void isHealthyWhileTheDatabaseAnswersAndUnhealthyWithoutThrowingOnceItCannot() {
+    assertThat(store.isHealthy()).isTrue();
+
+    pool.close();
+
+    long start = System.nanoTime();
+    assertThat(store.isHealthy()).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  // ---- helpers
+
+  /** Opens {@code candidate} with no limits; its timeouts are already in it. */
+  Session opened(Session candidate) {
+    return opened(candidate, unlimited());
+  }
+
+  Session opened(Session candidate, QuotaPolicy policy) {
+    OpenResult result = store.open(candidate, policy);
+    assertThat(result).as("opening %s", candidate.id()).isInstanceOf(OpenResult.Opened.class);
+    return ((OpenResult.Opened) result).session();
+  }
+
+  List<String> lockRows() throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection connection = pool.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT scope, subject FROM sl_quota_locks")) {
+      while (result.next()) {
+        rows.add(result.getString(1) + ":" + result.getString(2));
+      }
+    }
+    return rows;
+  }
+
+  /** Runs {@code task} on {@code threads} threads released together; returns every result. */
+  static <T> List<T> burst(int threads, IntTask<T> task) throws Exception {
+    ExecutorService executor = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch ready = new CountDownLatch(threads);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        int n = i;
+        futures.add(executor.submit(() -> {
+          ready.countDown();
+          go.await();
+          return task.run(n);
+        }));
+      }
+      ready.await();
+      go.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(future.get(2, TimeUnit.MINUTES));
+      }
+      return results;
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @FunctionalInterface
+  interface IntTask<T> {
+    T run(int i) throws Exception;
+  }
+}
