@@ -281,7 +281,7 @@ final class AdminRoutes {
   // Sessions
 
   private void listSessions(Context ctx) {
-    auth.requireAdmin(ctx);
+    Authenticator.Caller caller = auth.requireAdmin(ctx);
     String user = ctx.queryParam("user");
     String ipText = ctx.queryParam("ip");
     String ip = null;
@@ -302,10 +302,11 @@ final class AdminRoutes {
     } else {
       found = sessions.store().liveSessions(now);
     }
+    String current = (caller.session() == null) ? "" : caller.session().id();
     List<Object> list = new ArrayList<>();
     for (Session s : found) {
       if (ip == null || s.clientIp().equals(ip)) {
-        list.add(Views.session(s, now, null));
+        list.add(Views.session(s, now, current));
       }
     }
     ctx.json(map("sessions", list));

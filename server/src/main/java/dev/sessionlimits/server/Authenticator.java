@@ -100,6 +100,15 @@ final class Authenticator {
     return null;
   }
 
+  /**
+   * What {@code token} stands for, without extending its session: for streams and checks that must
+   * not keep an idle person signed in.
+   */
+  Lookup peek(String token) {
+    return sessions.authenticate(token, Duration.ZERO, true);
+  }
+
+  /** The 401 {@code session_ended} answer for {@code session}; its body is also the pushed event. */
   ApiException sessionEnded(Session session) {
     Map<String, Object> body = Views.ended(session, clock.instant());
     String message = (String) body.remove("message");

@@ -13,12 +13,14 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -47,12 +49,26 @@ public final class SessionlimitsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SessionlimitsServer.class);
   private static final Set<HandlerType> STATE_CHANGING =
       Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+  /** On every answer. The web UI has no inline script or style, so it needs nothing but 'self'. */
+  static final Map<String, String> SECURITY_HEADERS = Map.of(
+      "Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self';"
+          + " img-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none';"
+          + " base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+      "X-Content-Type-Options", "nosniff",
+      "Referrer-Policy", "same-origin");
+  /**
+   * The web UI's files (classpath {@code public/}, served at {@code /}) are revalidated on every use
+   * (cheap: they carry an ETag): their names carry no version, and an old script must never run
+   * against a newer page or API.
+   */
+  private static final Map<String, String> WEB_UI_HEADERS = withCacheControl("no-cache");
 
   private final Javalin app;
   private final Stores stores;
   private final ScheduledExecutorService purger;
   private final SessionStore sessionStore;
   private final InstantSource clock;
+  private final PushHub push;
 
   private SessionlimitsServer(Builder b) {
     this.stores = b.stores;
@@ -74,8 +90,11 @@ public final class SessionlimitsServer implements AutoCloseable {
         auditor, stores.healthy(), clock);
     AdminRoutes adminRoutes = new AdminRoutes(sessions, stores.users(), stores.audit(), settings,
         passwords, auth, auditor, clock);
+    this.push = new PushHub(sessionStore, session -> auth.sessionEnded(session).body(), b.heartbeat);
+    EventRoutes eventRoutes = new EventRoutes(auth, stores.users(), requests, push);
 
-    this.app = Javalin.create(config -> configure(config, requests, authRoutes, adminRoutes));
+    this.app = Javalin.create(config -> configure(config, requests, authRoutes, adminRoutes,
+        eventRoutes));
     this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sessionlimits-purge");
       t.setDaemon(true);
@@ -85,6 +104,7 @@ public final class SessionlimitsServer implements AutoCloseable {
       app.start(b.config.port());
     } catch (RuntimeException e) {
       purger.shutdownNow();
+      push.close();
       throw e;
     }
     long every = b.purgeInterval.toMillis();
@@ -95,7 +115,7 @@ public final class SessionlimitsServer implements AutoCloseable {
   }
 
   private static void configure(JavalinConfig config, Requests requests, AuthRoutes authRoutes,
-      AdminRoutes adminRoutes) {
+      AdminRoutes adminRoutes, EventRoutes eventRoutes) {
     config.startup.showJavalinBanner = false;
     config.startup.showOldJavalinVersionWarning = false;
     config.concurrency.useVirtualThreads = true;
@@ -104,15 +124,22 @@ public final class SessionlimitsServer implements AutoCloseable {
     config.http.prefer405over404 = true;
     config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
     config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+    config.staticFiles.add(files -> {
+      files.hostedPath = "/";
+      files.directory = "/public";
+      files.location = Location.CLASSPATH;
+      files.headers = WEB_UI_HEADERS;
+    });
     config.routes.before(ctx -> {
+      SECURITY_HEADERS.forEach(ctx::header);
       ctx.header("Cache-Control", "no-store");
-      ctx.header("X-Content-Type-Options", "nosniff");
       if (STATE_CHANGING.contains(ctx.method())) {
         requests.checkStateChange(ctx);
       }
     });
     authRoutes.register(config.routes);
     adminRoutes.register(config.routes);
+    eventRoutes.register(config.routes);
     config.routes.exception(ApiException.class, SessionlimitsServer::answer);
     config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
       LOG.warn("Store unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
@@ -126,6 +153,12 @@ public final class SessionlimitsServer implements AutoCloseable {
       answer(new ApiException(500, "internal_error", "Something went wrong on the server (error id "
           + id + "). It has been logged; nothing is shown here.", map("error_id", id), Map.of()), ctx);
     });
+  }
+
+  private static Map<String, String> withCacheControl(String value) {
+    Map<String, String> headers = new LinkedHashMap<>(SECURITY_HEADERS);
+    headers.put("Cache-Control", value);
+    return Map.copyOf(headers);
   }
 
   private static void answer(ApiException e, Context ctx) {
@@ -192,6 +225,10 @@ public final class SessionlimitsServer implements AutoCloseable {
     purge();
   }
 
+  PushHub push() {
+    return push;
+  }
+
   /** The port the server listens on. */
   public int port() {
     return app.port();
@@ -202,6 +239,7 @@ public final class SessionlimitsServer implements AutoCloseable {
   public void close() {
     purger.shutdownNow();
     try {
+      push.close();
       app.stop();
     } finally {
       try {
@@ -232,6 +270,7 @@ public final class SessionlimitsServer implements AutoCloseable {
     private Passwords.Cost passwordCost = Passwords.Cost.OWASP;
     private LoginThrottle.Policy throttle = LoginThrottle.Policy.DEFAULT;
     private Duration purgeInterval = Duration.ofMinutes(1);
+    private Duration heartbeat = Duration.ofSeconds(15);
     private PrintStream out = System.out;
 
     private Builder() {}
@@ -276,6 +315,15 @@ public final class SessionlimitsServer implements AutoCloseable {
         throw new IllegalArgumentException("purge interval must be positive, got " + interval);
       }
       this.purgeInterval = interval;
+      return this;
+    }
+
+    /** How often open event streams get a heartbeat comment (15 s); shorter in tests. */
+    Builder heartbeat(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("heartbeat interval must be positive, got " + interval);
+      }
+      this.heartbeat = interval;
       return this;
     }
 

@@ -50,6 +50,23 @@ class SessionsAdminTest {
   }
 
   @Test
+  void theListMarksTheAdministratorsOwnSessionSoThePageCanAskBeforeRevokingIt() {
+    login("alice");
+    String own = admin.get("/api/v1/me").json().path("session").path("id").asText();
+
+    JsonNode sessions = admin.get("/api/v1/sessions").json().path("sessions");
+
+    List<String> current = new ArrayList<>();
+    sessions.forEach(s -> {
+      assertThat(s.has("current")).isTrue();
+      if (s.path("current").asBoolean()) {
+        current.add(s.path("id").asText());
+      }
+    });
+    assertThat(current).containsExactly(own);
+  }
+
+  @Test
   void revokesOneSession() {
     Browser alice = login("alice");
     String id = alice.get("/api/v1/me").json().path("session").path("id").asText();

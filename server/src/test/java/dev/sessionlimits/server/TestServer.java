@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -24,14 +25,17 @@ final class TestServer implements AutoCloseable {
       + " (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
   static final Passwords.Cost CHEAP = new Passwords.Cost(64, 1, 1);
 
-  final MutableClock clock = MutableClock.startingAt("2026-03-02T14:00:00Z");
+  static final Instant START = Instant.parse("2026-03-02T14:00:00Z");
+
+  final MutableClock clock;
   final Stores stores;
   final SessionlimitsServer server;
   final URI base;
   final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  private TestServer(Stores stores, Map<String, String> env,
+  private TestServer(Instant start, Stores stores, Map<String, String> env,
       Consumer<SessionlimitsServer.Builder> customize) {
+    this.clock = new MutableClock(start);
     this.stores = stores;
     Map<String, String> environment = new HashMap<>(env);
     environment.putIfAbsent("SESSIONLIMITS_PORT", "0");
@@ -52,12 +56,21 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(Map<String, String> env) {
-    return new TestServer(Stores.inMemory(), env, b -> {});
+    return new TestServer(START, Stores.inMemory(), env, b -> {});
   }
 
   static TestServer start(Stores stores, Map<String, String> env,
       Consumer<SessionlimitsServer.Builder> customize) {
-    return new TestServer(stores, env, customize);
+    return new TestServer(START, stores, env, customize);
+  }
+
+  /**
+   * A server whose clock starts at {@code start}: a real browser compares the server's times with its
+   * own, so browser tests start the clock at the present (it still moves only by hand).
+   */
+  static TestServer startAt(Instant start, Map<String, String> env,
+      Consumer<SessionlimitsServer.Builder> customize) {
+    return new TestServer(start, Stores.inMemory(), env, customize);
   }
 
   Browser browser() {

@@ -1,0 +1,104 @@
+package dev.sessionlimits.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class WebUiFilesTest {
+
+  private static final List<String> PAGES = List.of("index.html", "account.html", "admin.html");
+
+  private static TestServer t;
+  private static Browser browser;
+
+  @BeforeAll
+  static void start() {
+    t = TestServer.start();
+    browser = t.browser();
+  }
+
+  @AfterAll
+  static void stop() {
+    t.close();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "/, text/html",
+      "/index.html, text/html",
+      "/account.html, text/html",
+      "/admin.html, text/html",
+      "/js/session.js, text/javascript",
+      "/js/api.js, text/javascript",
+      "/css/app.css, text/css",
+      "/favicon.svg, image/svg+xml"})
+  void theWebUiIsServedFromTheJarWithItsTypeAndIsRevalidatedOnEveryUse(String path, String type) {
+    Browser.Response r = browser.get(path);
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("Content-Type")).startsWith(type);
+    assertThat(r.header("Cache-Control")).isEqualTo("no-cache");
+    assertThat(r.header("ETag")).isNotBlank();
+    assertThat(browser.get(path, "If-None-Match", r.header("ETag")).status()).isEqualTo(304);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/", "/js/login.js", "/api/v1/me", "/api/v1/nothing-here", "/nothing.html"})
+  void everyAnswerCarriesAPolicyThatAllowsOnlyThisOriginAndNoSniffingOrForeignReferrers(String path) {
+    Browser.Response r = browser.get(path);
+
+    String policy = r.header("Content-Security-Policy");
+    assertThat(policy).contains("default-src 'self'", "script-src 'self'", "style-src 'self'",
+        "object-src 'none'", "frame-ancestors 'self'").doesNotContain("unsafe", "data:", "*");
+    assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    assertThat(r.header("Referrer-Policy")).isEqualTo("same-origin");
+  }
+
+  @Test
+  void apiAnswersAreNeverCachedAndUnknownPathsAre404WithJsonUnderTheApi() {
+    Browser.Response api = browser.get("/api/v1/nothing-here");
+    assertThat(api.status()).isEqualTo(404);
+    assertThat(api.header("Content-Type")).startsWith("application/json");
+    assertThat(api.error()).isEqualTo("not_found");
+    assertThat(api.header("Cache-Control")).isEqualTo("no-store");
+
+    assertThat(browser.get("/api/v1/me").header("Cache-Control")).isEqualTo("no-store");
+    assertThat(browser.get("/nothing.html").status()).isEqualTo(404);
+    assertThat(browser.get("/js/").status()).isEqualTo(404);
+    assertThat(browser.get("/public/index.html").status()).isEqualTo(404);
+  }
+
+  private static final Pattern INLINE_SCRIPT = Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>",
+      Pattern.CASE_INSENSITIVE);
+  private static final Pattern INLINE_STYLE = Pattern.compile("<style|\\sstyle\\s*=",
+      Pattern.CASE_INSENSITIVE);
+  private static final Pattern INLINE_HANDLER = Pattern.compile("\\son[a-z]+\\s*=",
+      Pattern.CASE_INSENSITIVE);
+  private static final Pattern FOREIGN_URL = Pattern.compile("(src|href)=\"(https?:|//|data:|javascript:)",
+      Pattern.CASE_INSENSITIVE);
+
+  @Test
+  void thePagesHaveNothingInlineForTheContentSecurityPolicyToBlock() throws IOException {
+    for (String page : PAGES) {
+      String html;
+      try (InputStream in = getClass().getResourceAsStream("/public/" + page)) {
+        assertThat(in).as(page).isNotNull();
+        html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      assertThat(INLINE_SCRIPT.matcher(html).find()).as("inline script in " + page).isFalse();
+      assertThat(INLINE_STYLE.matcher(html).find()).as("inline style in " + page).isFalse();
+      assertThat(INLINE_HANDLER.matcher(html).find()).as("inline event handler in " + page).isFalse();
+      assertThat(FOREIGN_URL.matcher(html).find()).as("a URL that is not 'self' in " + page).isFalse();
+    }
+  }
+}

@@ -1,0 +1,236 @@
+package dev.sessionlimits.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.openqa.selenium.support.ui.ExpectedConditions.attributeToBe;
+import static org.openqa.selenium.support.ui.ExpectedConditions.numberOfElementsToBe;
+import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
+import static org.openqa.selenium.support.ui.ExpectedConditions.urlContains;
+import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.InvalidElementStateException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+
+/**
+ * The web UI in real headless Chromium against a real server: the live "you were signed out" notice,
+ * the login page's reason, my sessions, and the settings form. Two browsers (two profiles, two cookie
+ * jars) serve every test. Screenshots go to {@link Chromium#SCREENSHOTS}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebUiTest {
+
+  private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
+
+  private Path configDir;
+  private TestServer t;
+  private String base;
+  private Chromium first;
+  private Chromium second;
+
+  @BeforeAll
+  void start() throws Exception {
+    if (!Chromium.installedOrSkipping()) {
+      return;
+    }
+    configDir = Files.createTempDirectory("sessionlimits-config-");
+    Files.writeString(configDir.resolve("lifetime.properties"), "SESSION_MAX_LIFETIME=43200\n");
+    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS),
+        Map.of("SESSIONLIMITS_CONFIG_DIR", configDir.toString()),
+        b -> b.heartbeat(Duration.ofMillis(500)));
+    base = t.base.toString();
+    CompletableFuture<Chromium> other = CompletableFuture.supplyAsync(Chromium::launch);
+    first = Chromium.launch();
+    second = other.get();
+  }
+
+  @AfterAll
+  void stop() throws IOException {
+    for (AutoCloseable c : new AutoCloseable[] {first, second, t}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // close the rest
+      }
+    }
+    if (configDir != null) {
+      try (var files = Files.list(configDir)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(configDir);
+    }
+  }
+
+  @BeforeEach
+  void freshBrowsers() {
+    assumeTrue(first != null, Chromium::missing);
+    first.reset(base);
+    second.reset(base);
+  }
+
+  @AfterEach
+  void noContentSecurityPolicyViolations() {
+    if (first == null) {
+      return;
+    }
+    for (Chromium browser : List.of(first, second)) {
+      List<String> violations = browser.driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+          .map(LogEntry::getMessage)
+          .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
+          .toList();
+      assertThat(violations).isEmpty();
+    }
+  }
+
+  private void signIn(Chromium browser, String username, String password, String device) {
+    browser.open(base + "/");
+    browser.await(visibilityOfElementLocated(By.id("login-form")));
+    browser.find("#username").sendKeys(username);
+    browser.find("#password").sendKeys(password);
+    if (device != null) {
+      browser.find("#device").clear();
+      browser.find("#device").sendKeys(device);
+    }
+    browser.find("#login-submit").click();
+    browser.await(urlContains("/account.html"));
+    browser.await(textToBePresentInElementLocated(By.id("signed-in-as"), username));
+  }
+
+  private void createUser(String username, Integer sessionsLimit) {
+    t.createUser("{\"username\":\"" + username + "\",\"password\":\"" + username + "-password\","
+        + "\"sessions_limit\":" + sessionsLimit + "}");
+  }
+
+  @Test
+  void aSecondLoginSignsTheFirstBrowserOutWithinTwoSecondsAndItsLoginPageThenSaysWhy() {
+    createUser("alice", 1);
+    signIn(first, "alice", "alice-password", "Work laptop");
+    String sessionId = first.await(visibilityOfElementLocated(
+        By.cssSelector("tr[data-test='my-session'][data-current='true']"))).getAttribute("data-session-id");
+    PushHubTest.eventually(() -> assertThat(t.server.push().streams(sessionId)).isOne());
+    first.script("window.notReloaded = true;");
+
+    signIn(second, "alice", "alice-password", "Phone");
+    long loggedIn = System.nanoTime();
+
+    WebElement dialog = first.await(TWO_SECONDS,
+        visibilityOfElementLocated(By.cssSelector("dialog#session-ended[open]")));
+    Duration took = Duration.ofNanos(System.nanoTime() - loggedIn);
+    assertThat(took).isLessThan(TWO_SECONDS);
+    assertThat(dialog.getAttribute("data-test")).isEqualTo("session-ended-notice");
+    String sentence = first.find("#session-ended-message").getText();
+    assertThat(sentence).startsWith("You were signed out because your account signed in on \"Phone\"")
+        .contains("from 127.0.0.1").endsWith("and your limit is 1 session.");
+    assertThat(first.script("return window.notReloaded === true;")).as("no reload").isEqualTo(true);
+    first.screenshot("session-ended-live");
+
+    first.driver.navigate().refresh();
+
+    WebElement notice = first.await(visibilityOfElementLocated(By.id("signed-out-notice")));
+    assertThat(first.driver.getCurrentUrl()).contains("/index.html");
+    assertThat(notice.getAttribute("data-reason")).isEqualTo("session_limit_reached");
+    assertThat(first.find("#signed-out-message").getText()).isEqualTo(sentence);
+    first.screenshot("login-signed-out-notice");
+  }
+
+  @Test
+  void mySessionsMarksThisDeviceAndSigningOutAnotherSessionEndsIt() {
+    createUser("bob", -1);
+    Browser phone = t.browser(TestServer.FIREFOX_LINUX);
+    assertThat(phone.post("/api/v1/login", "{\"username\":\"bob\",\"password\":\"bob-password\","
+        + "\"device\":\"Phone\"}").status()).isEqualTo(201);
+    String phoneId = phone.get("/api/v1/me").json().path("session").path("id").asText();
+    assertThat(t.browser(TestServer.CHROME_WINDOWS).login("bob", "bob-password").status())
+        .isEqualTo(201);
+
+    signIn(first, "bob", "bob-password", "Work laptop");
+
+    List<WebElement> rows = first.await(numberOfElementsToBe(
+        By.cssSelector("table#my-sessions tr[data-test='my-session']"), 3));
+    List<WebElement> current = rows.stream()
+        .filter(r -> "true".equals(r.getAttribute("data-current"))).toList();
+    assertThat(current).singleElement().satisfies(row -> {
+      assertThat(row.getText()).contains("Work laptop").contains("This device");
+      assertThat(row.findElements(By.cssSelector("[data-test='this-device']"))).hasSize(1);
+    });
+    assertThat(rows.stream().filter(r -> r.getText().contains("This device"))).hasSize(1);
+    first.screenshot("my-sessions");
+
+    first.find("tr[data-session-id='" + phoneId + "'] [data-test='sign-out-session']").click();
+
+    first.await(numberOfElementsToBe(By.cssSelector("tr[data-test='my-session']"), 2));
+    first.await(textToBePresentInElementLocated(By.id("sessions-status"), "Signed out “Phone”"));
+    Browser.Response answer = phone.get("/api/v1/me");
+    assertThat(answer.status()).isEqualTo(401);
+    assertThat(answer.json().path("reason").asText()).isEqualTo("ended_by_user");
+    assertThat(first.driver.findElements(By.cssSelector("dialog#session-ended[open]"))).isEmpty();
+  }
+
+  @Test
+  void theAdministratorChangesASettingSeesTheFieldsSentenceForABadValueAndCannotEditAReadOnlyOne() {
+    Browser api = t.admin();
+    signIn(second, "admin", TestServer.ADMIN_PASSWORD, null);
+    second.open(base + "/admin.html#settings");
+    WebElement perUser = second.await(visibilityOfElementLocated(By.id("setting-SESSIONS_PER_USER")));
+    try {
+      WebElement readOnly = second.find("#field-SESSION_MAX_LIFETIME");
+      assertThat(readOnly.getAttribute("data-read-only")).isEqualTo("true");
+      WebElement lifetime = second.find("#setting-SESSION_MAX_LIFETIME");
+      assertThat(lifetime.isEnabled()).isFalse();
+      assertThat(second.find("#setting-SESSION_MAX_LIFETIME-readonly").getText())
+          .contains("configuration file").contains("lifetime.properties");
+      assertThatThrownBy(() -> lifetime.sendKeys("0")).isInstanceOf(InvalidElementStateException.class);
+      assertThat(lifetime.getAttribute("value")).isEqualTo("43200");
+
+      WebElement idle = second.find("#setting-SESSION_COOKIE_AGE");
+      idle.clear();
+      idle.sendKeys("30");
+      second.find("#settings-save").click();
+
+      WebElement error = second.await(visibilityOfElementLocated(By.id("setting-SESSION_COOKIE_AGE-error")));
+      String expected = api.patch("/api/v1/settings", "{\"SESSION_COOKIE_AGE\":30}").json()
+          .path("fields").path("SESSION_COOKIE_AGE").asText();
+      assertThat(error.getText()).isEqualTo(expected).contains("60");
+      assertThat(second.find("#settings-errors").isDisplayed()).isTrue();
+      assertThat(api.get("/api/v1/settings").json().path("SESSION_COOKIE_AGE").asInt()).isEqualTo(1800);
+      second.script("arguments[0].scrollIntoView({block: 'center'});",
+          second.find("#field-SESSION_COOKIE_AGE"));
+      second.screenshot("admin-settings");
+
+      idle.clear();
+      idle.sendKeys("1800");
+      perUser.clear();
+      perUser.sendKeys("5");
+      second.find("#settings-save").click();
+
+      second.await(textToBePresentInElementLocated(By.id("settings-status"), "Saved 1 change"));
+      assertThat(second.find("#setting-SESSION_COOKIE_AGE-error").isDisplayed()).isFalse();
+      assertThat(api.get("/api/v1/settings").json().path("SESSIONS_PER_USER").asInt()).isEqualTo(5);
+      second.await(attributeToBe(By.id("settings-reset"), "disabled", "true"));
+    } finally {
+      assertThat(api.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\":-1}").status()).isEqualTo(200);
+    }
+  }
+}
