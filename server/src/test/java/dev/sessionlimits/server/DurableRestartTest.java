@@ -2,20 +2,11 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,49 +17,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DurableRestartTest {
 
-  private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
-
-  private final List<Process> children = new ArrayList<>();
-  private final StringBuffer output = new StringBuffer();
+  private final List<ChildServer> children = new ArrayList<>();
 
   @AfterEach
-  void killChildren() {
-    children.forEach(Process::destroyForcibly);
+  void killChildren() throws InterruptedException {
+    for (ChildServer child : children) {
+      child.kill();
+    }
   }
 
   private URI start(Path dataDir) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName());
-    builder.redirectErrorStream(true);
-    Map<String, String> env = builder.environment();
-    env.keySet().removeIf(k -> k.startsWith("SESSIONLIMITS_"));
-    env.put("SESSIONLIMITS_PORT", "0");
-    env.put("SESSIONLIMITS_DATA_DIR", dataDir.toString());
-    env.put("SESSIONLIMITS_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
-    Process process = builder.start();
-    children.add(process);
-    BlockingQueue<String> port = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          output.append(line).append('\n');
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            port.add(m.group(1));
-          }
-        }
-      } catch (IOException e) {
-        // the child was killed
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
-    String p = port.poll(60, TimeUnit.SECONDS);
-    assertThat(p).as("the server did not start:\n%s", output).isNotNull();
-    return URI.create("http://127.0.0.1:" + p);
+    ChildServer child = ChildServer.start(Map.of(
+        "SESSIONLIMITS_DATA_DIR", dataDir.toString(),
+        "SESSIONLIMITS_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD));
+    children.add(child);
+    return child.base;
   }
 
   @Test
@@ -82,9 +45,7 @@ class DurableRestartTest {
     Browser alice = new Browser(first, TestServer.FIREFOX_LINUX);
     String aliceSession = alice.login("alice", "alice-password").json().path("session").path("id").asText();
 
-    Process process = children.get(0);
-    process.destroyForcibly();
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    children.get(0).kill();
 
     URI second = start(dataDir);
     Browser aliceAgain = new Browser(second, TestServer.FIREFOX_LINUX);
@@ -99,6 +60,8 @@ class DurableRestartTest {
     assertThat(adminAgain.get("/api/v1/settings").json().path("SESSIONS_PER_USER").asInt()).isEqualTo(2);
     assertThat(adminAgain.get("/api/v1/audit").json().path("events").size()).isGreaterThanOrEqualTo(4);
 
-    assertThat(output.toString()).doesNotContain(alice.cookie(), admin.cookie());
+    for (ChildServer child : children) {
+      assertThat(child.output()).doesNotContain(alice.cookie(), admin.cookie());
+    }
   }
 }

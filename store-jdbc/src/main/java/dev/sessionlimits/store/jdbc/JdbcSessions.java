@@ -28,11 +28,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
@@ -45,9 +47,10 @@ import java.util.function.Supplier;
  * <p>Only {@link #open} makes a session live, and it does so in one READ COMMITTED transaction that
  * first locks two rows of {@code sl_quota_locks} with {@code SELECT ... FOR UPDATE}, always in the
  * same order: the address's row ({@code 'ip'}) and then the user's ({@code 'user'}). Holding both,
- * it reads the live sessions of the user and of the address, asks {@link Quota#decide}, ends the
- * evicted sessions and inserts the new one. The live sessions of a user (or of an address) can
- * therefore only grow while that user's (address's) row is locked, and because each statement of a
+ * it reads the unended sessions of the user and of the address, asks {@link Quota#decide} about
+ * the live ones, ends the evicted sessions and the expired ones it left out of the count, and
+ * inserts the new one. The live sessions of a user (or of an address) can therefore only grow
+ * while that user's (address's) row is locked, and because each statement of a
  * READ COMMITTED transaction sees everything committed before it started, the read after the locks
  * sees every session that earlier holders committed. That keeps every limit exact. A scope the
  * login's policy leaves unlimited is neither locked nor read (an exempt administrator, or no address
@@ -67,12 +70,38 @@ import java.util.function.Supplier;
  * wins, and only it tells the listeners. Ends decided from the expiry the caller read ({@link #end},
  * expiries found by {@link #find}, {@link #touch} and {@link #purge}) also require
  * {@code expires_at} to be unchanged, so a concurrent touch makes them read again rather than end a
- * session that was just extended; evictions do not, since they must end the session whatever its
- * activity. Ending takes no quota lock: it only lowers counts. Touches are compare-and-set on
- * {@code last_seen_at}. Only evictions and purge's expiry batches lock more than one session row in a
- * transaction, and both lock them in ascending id order.
+ * session that was just extended (a login's expiries too: it then counts again); evictions do not,
+ * since they must end the session whatever its activity. Ending takes no quota lock: it only
+ * lowers counts. Touches are compare-and-set on {@code last_seen_at} (or batched, below). Only a
+ * login's evictions and expiries, purge's expiry batches and touch batches lock more than one
+ * session row in a transaction; the first two lock them in ascending id order, and touch batches
+ * are sorted by id too (should a plan not follow that order, a deadlock is retried like any
+ * other).
  *
  * <p>Listeners are told after the commit, outside any transaction.
+ *
+ * <p>Ends reach every node. On PostgreSQL every end also sends {@code pg_notify} on
+ * {@link EndNotices#CHANNEL} in the transaction that ends the session, so it is delivered on commit
+ * and only then: a single end as one statement ({@code WITH ended AS (UPDATE ... RETURNING id)
+ * SELECT pg_notify(...) FROM ended}), the ends of a login or of a purge batch as one or more
+ * payloads before the commit. The payload names this node, so its {@link ClusterListener} skips
+ * what this node already announced. Each end also records the database's own time in
+ * {@code end_recorded_at}, which a node that lost its listener searches after reconnecting.
+ *
+ * <p>Cache and batched touches (the embedded store and {@link JdbcStore#postgres}; not
+ * {@link JdbcStore#using}). {@link #find} and {@link #touch} answer a live session from the
+ * {@link SessionCache} while it may be trusted, and a touch then only replaces the cached session
+ * and queues its new activity in the {@link TouchBatcher}. Everything else reads the database, and
+ * every read of a session row is seen through {@link TouchBatcher#overlay}, so this node never acts
+ * on an expiry its own queued touch has moved. The design notes of those two classes give their
+ * rules; the ones that concern this class: (1) an expiry found in the cache is confirmed here
+ * against the database before the session is recorded as ended; (2) an end conditional on the
+ * expiry compares the row's stored {@code expires_at}, never the overlaid one; (3) a login counts a
+ * session as expired only if it records that expiry in its own transaction, in the same ascending id
+ * order as its evictions, and reads again if the row was extended meanwhile, so a touch still queued
+ * on another node cannot bring it back above the limit; (4) every end this node makes or hears of
+ * is removed from the cache after the commit, before the listeners are told and before the call
+ * returns.
  */
 final class JdbcSessions implements SessionStore {
 
@@ -94,57 +123,111 @@ final class JdbcSessions implements SessionStore {
   /** How often one call re-reads a session that changed under it before it gives up. */
   private static final int CHANGE_ROUNDS = 16;
 
+  /** SQLSTATE of a serialization failure: {@link Database} runs the transaction again. */
+  private static final String RETRY = "40001";
+
   private static final String USER = "user";
   private static final String IP = "ip";
 
-  private static final String COLUMNS = "id, token_hash, user_name, client_ip, user_agent, device,"
+  /** The columns {@link #read} reads, in its order; {@code end_recorded_at} is the last. */
+  static final String COLUMNS = "id, token_hash, user_name, client_ip, user_agent, device,"
       + " auth_method, created_at, last_seen_at, expires_at, absolute_expires_at, ended_at,"
       + " end_reason, end_scope, end_limit, end_login_at, end_login_ip, end_login_user_agent,"
-      + " end_login_device, end_login_session_id, end_actor";
+      + " end_login_device, end_login_session_id, end_actor, end_recorded_at";
+  static final int END_RECORDED_COLUMN = 22;
   private static final String SELECT = "SELECT " + COLUMNS + " FROM sl_sessions";
-  private static final String LIVE = " AND ended_at IS NULL AND expires_at > ?";
+  private static final String UNENDED = " AND ended_at IS NULL";
 
   private static final String LOCK =
       "SELECT subject FROM sl_quota_locks WHERE scope = ? AND subject = ? FOR UPDATE";
   private static final String CREATE_LOCK = "INSERT INTO sl_quota_locks (scope, subject, created_at)"
       + " SELECT ?, ?, ? WHERE NOT EXISTS"
       + " (SELECT 1 FROM sl_quota_locks WHERE scope = ? AND subject = ?)";
-  private static final String LIVE_OF_USER = SELECT + " WHERE user_name = ?" + LIVE;
-  private static final String LIVE_FROM_IP = SELECT + " WHERE client_ip = ?" + LIVE;
+  private static final String UNENDED_OF_USER = SELECT + " WHERE user_name = ?" + UNENDED;
+  private static final String UNENDED_FROM_IP = SELECT + " WHERE client_ip = ?" + UNENDED;
+  private static final String STILL_UNENDED =
+      "SELECT 1 FROM sl_sessions WHERE id = ? AND ended_at IS NULL";
   private static final String INSERT = "INSERT INTO sl_sessions (id, token_hash, user_name,"
       + " client_ip, user_agent, device, auth_method, created_at, last_seen_at, expires_at,"
       + " absolute_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  private static final String END = "UPDATE sl_sessions SET ended_at = ?, end_reason = ?,"
-      + " end_scope = ?, end_limit = ?, end_login_at = ?, end_login_ip = ?,"
-      + " end_login_user_agent = ?, end_login_device = ?, end_login_session_id = ?, end_actor = ?"
-      + " WHERE id = ? AND ended_at IS NULL";
-  private static final String END_IF_UNCHANGED = END + " AND expires_at = ?";
   private static final String TOUCH = "UPDATE sl_sessions SET last_seen_at = ?, expires_at = ?"
       + " WHERE id = ? AND ended_at IS NULL AND last_seen_at = ?";
   private static final String EXPIRED_BATCH = SELECT
       + " WHERE ended_at IS NULL AND expires_at <= ? ORDER BY expires_at FETCH FIRST ? ROWS ONLY";
+  // Ordered by ended_at so that both databases walk the tombstone index from its oldest end: without
+  // the order PostgreSQL prefers a sequential scan, which reads the whole table for each batch.
   private static final String FORGET_BATCH = "DELETE FROM sl_sessions WHERE id IN"
-      + " (SELECT id FROM sl_sessions WHERE ended_at <= ? FETCH FIRST ? ROWS ONLY)";
-  private static final String SWEEP_USER_LOCKS = sweep(USER, "user_name");
-  private static final String SWEEP_IP_LOCKS = sweep(IP, "client_ip");
+      + " (SELECT id FROM sl_sessions WHERE ended_at <= ? ORDER BY ended_at FETCH FIRST ? ROWS ONLY)";
+  private static final String SWEEP_USERS = sweepWindow("user_name");
+  private static final String SWEEP_IPS = sweepWindow("client_ip");
+  private static final String SWEEP_USERS_DELETE = sweepDelete("user_name");
+  private static final String SWEEP_IPS_DELETE = sweepDelete("client_ip");
+  private static final String NOTIFY = "SELECT pg_notify(?, ?)";
 
   private final Database db;
   private final int batchSize;
+  private final String nodeId;
+  private final boolean notifies;
+  private final SessionCache cache;
+  private final TouchBatcher touches;
+  private final String endSql;
+  private final String endIfUnchangedSql;
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
 
-  JdbcSessions(Database db, int batchSize) {
+  /**
+   * @param nodeId names this node in the notifications it sends
+   * @param cache the cache of live sessions, or null for none; with a cache, touches are batched
+   */
+  JdbcSessions(Database db, int batchSize, String nodeId, SessionCache cache) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
     }
     this.db = db;
     this.batchSize = batchSize;
+    this.nodeId = requireNonNull(nodeId, "nodeId");
+    this.notifies = db.vendor() == Vendor.POSTGRESQL;
+    this.cache = cache;
+    this.touches = (cache == null) ? null : new TouchBatcher(db);
+    // PostgreSQL: the time of the statement, not of the transaction, which may have waited for locks.
+    String clock = notifies ? "clock_timestamp()" : "CURRENT_TIMESTAMP";
+    this.endSql = "UPDATE sl_sessions SET ended_at = ?, end_reason = ?,"
+        + " end_scope = ?, end_limit = ?, end_login_at = ?, end_login_ip = ?,"
+        + " end_login_user_agent = ?, end_login_device = ?, end_login_session_id = ?, end_actor = ?,"
+        + " end_recorded_at = " + clock + " WHERE id = ? AND ended_at IS NULL";
+    this.endIfUnchangedSql = endSql + " AND expires_at = ?";
   }
 
-  private static String sweep(String scope, String column) {
-    return "DELETE FROM sl_quota_locks WHERE scope = '" + scope + "' AND subject IN"
-        + " (SELECT q.subject FROM sl_quota_locks q WHERE q.scope = '" + scope + "'"
-        + " AND q.created_at <= ? AND NOT EXISTS (SELECT 1 FROM sl_sessions s WHERE s." + column + " = q.subject"
-        + " AND s.ended_at IS NULL) FETCH FIRST ? ROWS ONLY)";
+  /** The lock rows purge may delete: of one scope, after a subject, old enough, without sessions. */
+  private static String sweepable(String column) {
+    return " WHERE q.scope = ? AND q.subject > ? AND q.created_at <= ?"
+        + " AND NOT EXISTS (SELECT 1 FROM sl_sessions s WHERE s." + column + " = q.subject"
+        + " AND s.ended_at IS NULL)";
+  }
+
+  /** The next window of deletable lock rows, in subject order. */
+  private static String sweepWindow(String column) {
+    return "SELECT q.subject FROM sl_quota_locks q" + sweepable(column)
+        + " ORDER BY q.subject FETCH FIRST ? ROWS ONLY";
+  }
+
+  /** Deletes the deletable lock rows up to a subject, checking each condition again. */
+  private static String sweepDelete(String column) {
+    return "DELETE FROM sl_quota_locks q" + sweepable(column) + " AND q.subject <= ?";
+  }
+
+  /** The node id this store's notifications carry. */
+  String nodeId() {
+    return nodeId;
+  }
+
+  /** The cache, or null: for {@link JdbcStore} and tests. */
+  SessionCache cache() {
+    return cache;
+  }
+
+  /** The touch queue, or null when touches are written at once: for tests. */
+  TouchBatcher touches() {
+    return touches;
   }
 
   // ---- open
@@ -163,13 +246,15 @@ final class JdbcSessions implements SessionStore {
     Session session = normalized(candidate);
     Supplier<String> what = () -> "open session " + session.id() + " of user " + session.user()
         + " from " + session.clientIp();
+    long generation = (cache == null) ? 0 : cache.generation(session.tokenHash());
     for (int round = 1; ; round++) {
-      OpenResult result = db.transaction(what, connection -> openLocked(connection, session, policy));
-      if (result != null) {
-        if (result instanceof OpenResult.Opened opened) {
-          announce(opened.ended());
+      Opening opening = db.transaction(what, connection -> openLocked(connection, session, policy));
+      if (opening != null) {
+        afterEnds(opening.ended());
+        if (cache != null && opening.result() instanceof OpenResult.Opened) {
+          cache.putIfUnchanged(session, generation);
         }
-        return result;
+        return opening.result();
       }
       if (round == LOCK_ROUNDS) {
         throw new StoreUnavailableException("Could not " + what.get() + " on " + db.vendor()
@@ -184,8 +269,11 @@ final class JdbcSessions implements SessionStore {
     }
   }
 
+  /** What a login did: its result, and every session it ended (evicted, or found expired). */
+  private record Opening(OpenResult result, List<Session> ended) {}
+
   /** The outcome with both quota rows held, or null if a row is missing. */
-  private OpenResult openLocked(Connection connection, Session session, QuotaPolicy policy)
+  private Opening openLocked(Connection connection, Session session, QuotaPolicy policy)
       throws SQLException {
     // An unlimited scope is neither locked nor read: logins behind one NAT address must not queue
     // for it, and its size must not slow a login down. Only a login that a scope limits needs to
@@ -197,51 +285,94 @@ final class JdbcSessions implements SessionStore {
       return null;
     }
     Instant now = session.createdAt();
+    Map<String, Session> stored = new HashMap<>();
+    Map<String, Session> expired = new HashMap<>();
     Map<String, Session> ofUser = new LinkedHashMap<>();
     Map<String, Session> fromIp = new LinkedHashMap<>();
     if (userLimited) {
-      readLive(connection, LIVE_OF_USER, session.user(), now, ofUser);
+      readUnended(connection, UNENDED_OF_USER, session.user(), now, stored, ofUser, expired);
     }
     if (ipLimited) {
-      readLive(connection, LIVE_FROM_IP, session.clientIp(), now, fromIp);
+      readUnended(connection, UNENDED_FROM_IP, session.clientIp(), now, stored, fromIp, expired);
     }
     QuotaDecision decision =
         Quota.decide(session.attempt(), ofUser.values(), fromIp.values(), policy, now);
     if (decision instanceof QuotaDecision.Deny deny) {
-      return new OpenResult.Refused(deny);
+      return new Opening(new OpenResult.Refused(deny), List.of());
     }
     List<QuotaDecision.Eviction> evictions = ((QuotaDecision.Admit) decision).evictions();
-    List<QuotaDecision.Eviction> inIdOrder = new ArrayList<>(evictions);
-    inIdOrder.sort(Comparator.comparing(eviction -> eviction.session().id()));
-    Map<String, Session> ended = new LinkedHashMap<>();
-    for (QuotaDecision.Eviction eviction : inIdOrder) {
-      SessionEnd end = new SessionEnd(EndReason.SESSION_LIMIT_REACHED, now,
-          EndCause.limitReached(eviction.scope(), eviction.limit(), session));
-      if (end(connection, eviction.session(), end, false)) {
-        ended.put(eviction.session().id(), eviction.session().withEnd(end));
+    Map<String, QuotaDecision.Eviction> evictionsById = new HashMap<>();
+    for (QuotaDecision.Eviction eviction : evictions) {
+      evictionsById.put(eviction.session().id(), eviction);
+    }
+    // Evictions and the expiries this login left out of its count, in one ascending id order.
+    TreeSet<String> toEnd = new TreeSet<>(evictionsById.keySet());
+    toEnd.addAll(expired.keySet());
+    Map<String, Session> evicted = new HashMap<>();
+    List<Session> ended = new ArrayList<>(toEnd.size());
+    for (String id : toEnd) {
+      QuotaDecision.Eviction eviction = evictionsById.get(id);
+      if (eviction != null) {
+        SessionEnd end = new SessionEnd(EndReason.SESSION_LIMIT_REACHED, now,
+            EndCause.limitReached(eviction.scope(), eviction.limit(), session));
+        if (endRow(connection, id, end, null, false)) {
+          evicted.put(id, eviction.session().withEnd(end));
+        }
+      } else {
+        Session lapsed = expired.get(id);
+        SessionEnd expiry = lapsed.endAt(now);
+        if (endRow(connection, id, expiry, stored.get(id).expiresAt(), false)) {
+          ended.add(lapsed.withEnd(expiry));
+        } else if (stillUnended(connection, id)) {
+          // A touch was written since the read: the session is live after all, so count again.
+          throw new SQLException("session " + id + " was extended while a login counted it as"
+              + " expired", RETRY);
+        }
       }
     }
     insert(connection, session);
-    List<Session> evicted = new ArrayList<>(ended.size());
+    List<Session> inDecisionOrder = new ArrayList<>(evicted.size());
     for (QuotaDecision.Eviction eviction : evictions) {
-      Session done = ended.get(eviction.session().id());
+      Session done = evicted.get(eviction.session().id());
       if (done != null) {
-        evicted.add(done);
+        inDecisionOrder.add(done);
       }
     }
-    return new OpenResult.Opened(session, evicted);
+    List<Session> all = new ArrayList<>(inDecisionOrder);
+    all.addAll(ended);
+    notifyEnded(connection, all);
+    return new Opening(new OpenResult.Opened(session, inDecisionOrder), all);
   }
 
-  private static void readLive(Connection connection, String sql, String key, Instant now,
-      Map<String, Session> into) throws SQLException {
+  /**
+   * Reads the unended sessions of one user or address: each row as stored into {@code stored}, and
+   * as this node sees it ({@link #overlay}) into {@code live} or {@code expired} by {@code now}.
+   */
+  private void readUnended(Connection connection, String sql, String key, Instant now,
+      Map<String, Session> stored, Map<String, Session> live, Map<String, Session> expired)
+      throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(sql)) {
       select.setString(1, key);
-      setInstant(select, 2, now);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          Session live = read(rows);
-          into.put(live.id(), live);
+          Session row = read(rows);
+          stored.put(row.id(), row);
+          Session seen = overlay(row);
+          if (seen.isLive(now)) {
+            live.put(seen.id(), seen);
+          } else {
+            expired.put(seen.id(), seen);
+          }
         }
+      }
+    }
+  }
+
+  private static boolean stillUnended(Connection connection, String sessionId) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(STILL_UNENDED)) {
+      select.setString(1, sessionId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next();
       }
     }
   }
@@ -313,21 +444,29 @@ final class JdbcSessions implements SessionStore {
   private Lookup lookup(TokenHash tokenHash, Instant now, Duration idleTimeout) {
     requireNonNull(tokenHash, "tokenHash");
     requireNonNull(now, "now");
+    if (cache != null) {
+      Lookup cached = fromCache(tokenHash, now, idleTimeout);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    long generation = (cache == null) ? 0 : cache.generation(tokenHash);
     Supplier<String> what = () -> (idleTimeout == null ? "look up" : "touch") + " the session of token "
         + tokenHash.prefix() + "…";
     List<Session> ended = new ArrayList<>(1);
     Lookup lookup = db.autocommit(what, connection -> {
       for (int round = 0; round < CHANGE_ROUNDS; round++) {
-        Session session = selectOne(connection, " WHERE token_hash = ?", tokenHash.hex());
-        if (session == null) {
+        Session row = selectOne(connection, " WHERE token_hash = ?", tokenHash.hex());
+        if (row == null) {
           return Lookup.UNKNOWN;
         }
-        if (session.end() != null) {
-          return isForgotten(session, now) ? Lookup.UNKNOWN : new Lookup.Ended(session);
+        if (row.end() != null) {
+          return isForgotten(row, now) ? Lookup.UNKNOWN : new Lookup.Ended(row);
         }
+        Session session = overlay(row);
         if (!session.isLive(now)) {
           SessionEnd expiry = session.endAt(now);
-          if (end(connection, session, expiry, true)) {
+          if (endRow(connection, row.id(), expiry, row.expiresAt(), true)) {
             Session done = session.withEnd(expiry);
             ended.add(done);
             db.persist(connection);
@@ -337,6 +476,13 @@ final class JdbcSessions implements SessionStore {
         }
         if (idleTimeout == null) {
           return new Lookup.Live(session);
+        }
+        if (touches != null) {
+          Session touched = TouchBatcher.touched(session, micros(now), idleTimeout);
+          if (touched != session) {
+            touches.add(touched);
+          }
+          return new Lookup.Live(touched);
         }
         Session touched = session.touchedAt(micros(now), idleTimeout);
         if (touched == session) {
@@ -350,8 +496,35 @@ final class JdbcSessions implements SessionStore {
       throw new SQLException("the session of token " + tokenHash.prefix() + "… changed under "
           + CHANGE_ROUNDS + " reads in a row");
     });
-    announce(ended);
+    afterEnds(ended);
+    if (cache != null && lookup instanceof Lookup.Live live) {
+      cache.putIfUnchanged(live.session(), generation);
+    }
     return lookup;
+  }
+
+  /**
+   * The answer from the cache, or null when the database must be asked: not trusted now, not
+   * cached, or expired by {@code now} (an expiry is confirmed against the database).
+   */
+  private Lookup fromCache(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+    while (true) {
+      Session cached = cache.trustedGet(tokenHash);
+      if (cached == null || !cached.isLive(now)) {
+        return null;
+      }
+      if (idleTimeout == null) {
+        return new Lookup.Live(cached);
+      }
+      Session touched = TouchBatcher.touched(cached, micros(now), idleTimeout);
+      if (touched == cached) {
+        return new Lookup.Live(cached);
+      }
+      if (cache.replace(cached, touched)) {
+        touches.add(touched);
+        return new Lookup.Live(touched);
+      }
+    }
   }
 
   private static boolean recordTouch(Connection connection, Session before, Session after)
@@ -368,40 +541,50 @@ final class JdbcSessions implements SessionStore {
   @Override
   public Optional<Session> get(String sessionId) {
     requireNonNull(sessionId, "sessionId");
-    return Optional.ofNullable(db.autocommit(() -> "read session " + sessionId,
-        connection -> selectOne(connection, " WHERE id = ?", sessionId)));
+    return Optional.ofNullable(overlay(db.autocommit(() -> "read session " + sessionId,
+        connection -> selectOne(connection, " WHERE id = ?", sessionId))));
   }
 
   @Override
   public List<Session> liveSessionsOfUser(String user, Instant now) {
     requireNonNull(user, "user");
-    return live(() -> "list the live sessions of user " + user, " WHERE user_name = ?" + LIVE, user, now);
+    return live(() -> "list the live sessions of user " + user, " WHERE user_name = ?" + UNENDED,
+        user, now);
   }
 
   @Override
   public List<Session> liveSessionsFrom(String clientIp, Instant now) {
     requireNonNull(clientIp, "clientIp");
-    return live(() -> "list the live sessions from " + clientIp, " WHERE client_ip = ?" + LIVE,
+    return live(() -> "list the live sessions from " + clientIp, " WHERE client_ip = ?" + UNENDED,
         clientIp, now);
   }
 
   @Override
   public List<Session> liveSessions(Instant now) {
-    return live(() -> "list the live sessions", " WHERE 1 = 1" + LIVE, null, now);
+    return live(() -> "list the live sessions", " WHERE ended_at IS NULL", null, now);
   }
 
+  /**
+   * The unended sessions {@code where} selects that are live at {@code now} as this node sees them:
+   * the expiry is judged after {@link #overlay}, so a session extended by a queued touch is listed.
+   */
   private List<Session> live(Supplier<String> what, String where, String key, Instant now) {
     requireNonNull(now, "now");
-    List<Session> live = db.autocommit(what, connection -> {
+    List<Session> rows = db.autocommit(what, connection -> {
       try (PreparedStatement select = connection.prepareStatement(SELECT + where)) {
-        int index = 1;
         if (key != null) {
-          select.setString(index++, key);
+          select.setString(1, key);
         }
-        setInstant(select, index, now);
         return readAll(select);
       }
     });
+    List<Session> live = new ArrayList<>(rows.size());
+    for (Session row : rows) {
+      Session session = overlay(row);
+      if (session.isLive(now)) {
+        live.add(session);
+      }
+    }
     live.sort(Session.BY_CREATION);
     return live;
   }
@@ -417,12 +600,13 @@ final class JdbcSessions implements SessionStore {
     Optional<Session> result = db.autocommit(
         () -> "end session " + sessionId + " (" + wanted.reason().code() + ")", connection -> {
           for (int round = 0; round < CHANGE_ROUNDS; round++) {
-            Session session = selectOne(connection, " WHERE id = ?", sessionId);
-            if (session == null || session.end() != null) {
+            Session row = selectOne(connection, " WHERE id = ?", sessionId);
+            if (row == null || row.end() != null) {
               return Optional.empty();
             }
+            Session session = overlay(row);
             SessionEnd actual = session.isLive(wanted.at()) ? wanted : session.endAt(wanted.at());
-            if (end(connection, session, actual, true)) {
+            if (endRow(connection, sessionId, actual, row.expiresAt(), true)) {
               Session done = session.withEnd(actual);
               ended.add(done);
               db.persist(connection);
@@ -432,18 +616,24 @@ final class JdbcSessions implements SessionStore {
           throw new SQLException("session " + sessionId + " changed under " + CHANGE_ROUNDS
               + " reads in a row");
         });
-    announce(ended);
+    afterEnds(ended);
     return result;
   }
 
   /**
-   * Records {@code end} if the session has not ended yet and, {@code ifUnchanged}, if its expiry is
-   * still the one in {@code session}; true if this call ended it.
+   * Records {@code end} if the session has not ended yet and, unless {@code storedExpiry} is null,
+   * if its stored {@code expires_at} is still {@code storedExpiry}; true if this call ended it. With
+   * {@code notifyNow} on PostgreSQL, the same statement sends the notification of the end.
    */
-  private static boolean end(Connection connection, Session session, SessionEnd end,
-      boolean ifUnchanged) throws SQLException {
+  private boolean endRow(Connection connection, String sessionId, SessionEnd end,
+      Instant storedExpiry, boolean notifyNow) throws SQLException {
+    String sql = (storedExpiry == null) ? endSql : endIfUnchangedSql;
+    boolean notifying = notifyNow && notifies;
+    if (notifying) {
+      sql = "WITH ended AS (" + sql + " RETURNING id) SELECT pg_notify(?, ?) FROM ended";
+    }
     EndCause cause = end.cause();
-    try (PreparedStatement update = connection.prepareStatement(ifUnchanged ? END_IF_UNCHANGED : END)) {
+    try (PreparedStatement update = connection.prepareStatement(sql)) {
       setInstant(update, 1, end.at());
       update.setString(2, end.reason().code());
       update.setString(3, cause.scope() == null ? null : cause.scope().code());
@@ -454,17 +644,47 @@ final class JdbcSessions implements SessionStore {
       update.setString(8, cause.loginDevice());
       update.setString(9, cause.loginSessionId());
       update.setString(10, cause.actor());
-      update.setString(11, session.id());
-      if (ifUnchanged) {
-        setInstant(update, 12, session.expiresAt());
+      update.setString(11, sessionId);
+      int index = 12;
+      if (storedExpiry != null) {
+        setInstant(update, index++, storedExpiry);
       }
-      return update.executeUpdate() == 1;
+      if (!notifying) {
+        return update.executeUpdate() == 1;
+      }
+      update.setString(index++, EndNotices.CHANNEL);
+      update.setString(index, EndNotices.payloads(nodeId, List.of(sessionId)).get(0));
+      try (ResultSet rows = update.executeQuery()) {
+        return rows.next();
+      }
+    }
+  }
+
+  /** On PostgreSQL, tells every node, when this transaction commits, that {@code ended} ended. */
+  private void notifyEnded(Connection connection, List<Session> ended) throws SQLException {
+    if (!notifies || ended.isEmpty()) {
+      return;
+    }
+    List<String> ids = new ArrayList<>(ended.size());
+    for (Session session : ended) {
+      ids.add(session.id());
+    }
+    try (PreparedStatement notify = connection.prepareStatement(NOTIFY)) {
+      for (String payload : EndNotices.payloads(nodeId, ids)) {
+        notify.setString(1, EndNotices.CHANNEL);
+        notify.setString(2, payload);
+        notify.executeQuery().close();
+      }
     }
   }
 
   @Override
   public PurgeResult purge(Instant now) {
     requireNonNull(now, "now");
+    if (touches != null) {
+      // Expiries are judged after this node's queued touches are in the database.
+      touches.flush();
+    }
     int expired = 0;
     while (true) {
       List<Session> due = db.autocommit(() -> "find the sessions expired at " + now, connection -> {
@@ -481,15 +701,20 @@ final class JdbcSessions implements SessionStore {
       List<Session> ended = db.transaction(
           () -> "record " + due.size() + " sessions expired at " + now, connection -> {
             List<Session> done = new ArrayList<>(due.size());
-            for (Session session : due) {
+            for (Session row : due) {
+              Session session = overlay(row);
+              if (session.isLive(now)) {
+                continue;
+              }
               SessionEnd expiry = session.endAt(now);
-              if (end(connection, session, expiry, true)) {
+              if (endRow(connection, row.id(), expiry, row.expiresAt(), false)) {
                 done.add(session.withEnd(expiry));
               }
             }
+            notifyEnded(connection, done);
             return done;
           });
-      announce(ended);
+      afterEnds(ended);
       expired += ended.size();
       if (due.size() < batchSize || ended.isEmpty()) {
         break;
@@ -509,23 +734,55 @@ final class JdbcSessions implements SessionStore {
       forgotten += deleted;
     } while (deleted >= batchSize);
     Instant lockCutoff = now.minus(LOCK_ROW_AGE);
-    sweepLocks(SWEEP_USER_LOCKS, "users", lockCutoff);
-    sweepLocks(SWEEP_IP_LOCKS, "addresses", lockCutoff);
+    sweepLocks(USER, SWEEP_USERS, SWEEP_USERS_DELETE, lockCutoff);
+    sweepLocks(IP, SWEEP_IPS, SWEEP_IPS_DELETE, lockCutoff);
     return new PurgeResult(expired, forgotten);
   }
 
-  private void sweepLocks(String sql, String subjects, Instant cutoff) {
-    int deleted;
-    do {
-      deleted = db.autocommit(() -> "delete the quota lock rows of " + subjects
-          + " without live sessions, made before " + cutoff, connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(sql)) {
-              setInstant(delete, 1, cutoff);
-              delete.setInt(2, batchSize);
-              return delete.executeUpdate();
+  /**
+   * Deletes the lock rows of {@code scope} that are older than {@code cutoff} and whose subject has
+   * no unended session, in windows of at most {@code batchSize} rows walked once in subject order:
+   * each statement locks only the rows it deletes, and no window reads the rows of the ones before.
+   */
+  private void sweepLocks(String scope, String window, String delete, Instant cutoff) {
+    Supplier<String> what = () -> "delete the quota lock rows of " + (scope.equals(USER) ? "users"
+        : "addresses") + " without live sessions, made before " + cutoff;
+    String after = "";
+    while (true) {
+      String from = after;
+      List<String> subjects = db.autocommit(what, connection -> {
+        try (PreparedStatement select = connection.prepareStatement(window)) {
+          select.setString(1, scope);
+          select.setString(2, from);
+          setInstant(select, 3, cutoff);
+          select.setInt(4, batchSize);
+          List<String> found = new ArrayList<>();
+          try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              found.add(rows.getString(1));
             }
-          });
-    } while (deleted >= batchSize);
+          }
+          return found;
+        }
+      });
+      if (subjects.isEmpty()) {
+        return;
+      }
+      String upTo = subjects.get(subjects.size() - 1);
+      db.autocommit(what, connection -> {
+        try (PreparedStatement deleting = connection.prepareStatement(delete)) {
+          deleting.setString(1, scope);
+          deleting.setString(2, from);
+          setInstant(deleting, 3, cutoff);
+          deleting.setString(4, upTo);
+          return deleting.executeUpdate();
+        }
+      });
+      if (subjects.size() < batchSize) {
+        return;
+      }
+      after = upTo;
+    }
   }
 
   // ---- listeners
@@ -537,12 +794,31 @@ final class JdbcSessions implements SessionStore {
     return () -> listeners.remove(listener);
   }
 
+  /** Writes the queued touches, stops telling listeners and empties the cache. */
   @Override
   public void close() {
+    if (touches != null) {
+      touches.close();
+    }
+    if (cache != null) {
+      cache.close();
+    }
     listeners.clear();
   }
 
-  private void announce(List<Session> ended) {
+  /** Sessions another node ended (or, after a reconnect, may have ended): as for this node's own. */
+  void heard(List<Session> ended) {
+    afterEnds(ended);
+  }
+
+  /** After the commit of {@code ended}: out of the cache and the touch queue, then the listeners. */
+  private void afterEnds(List<Session> ended) {
+    if (cache != null) {
+      for (Session session : ended) {
+        cache.invalidate(session.tokenHash());
+        touches.forget(session.id());
+      }
+    }
     for (Session session : ended) {
       for (SessionListener listener : listeners) {
         try {
@@ -556,6 +832,11 @@ final class JdbcSessions implements SessionStore {
   }
 
   // ---- rows
+
+  /** {@code stored} as this node sees it: with its queued touch, if touches are batched. */
+  private Session overlay(Session stored) {
+    return (touches == null) ? stored : touches.overlay(stored);
+  }
 
   private static Session selectOne(Connection connection, String where, String key)
       throws SQLException {
@@ -577,7 +858,8 @@ final class JdbcSessions implements SessionStore {
     return sessions;
   }
 
-  private static Session read(ResultSet rows) throws SQLException {
+  /** The session in the current row of {@code rows}, which selected {@link #COLUMNS}. */
+  static Session read(ResultSet rows) throws SQLException {
     Instant endedAt = instant(rows, 12);
     SessionEnd end = null;
     if (endedAt != null) {

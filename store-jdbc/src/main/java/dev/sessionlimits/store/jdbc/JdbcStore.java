@@ -21,13 +21,16 @@ import dev.sessionlimits.core.UserStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -43,7 +46,15 @@ import org.flywaydb.core.api.FlywayException;
  * {@link StoreUnavailableException}, saying what could not be done and why. Instants are kept to the
  * microsecond. Only the SHA-256 of a token is stored.
  *
- * <p>The store is thread-safe. Close it to release its pool (when the store made the pool).
+ * <p>The embedded store and {@link #postgres} keep a node-local cache of live sessions for
+ * {@link #find} and {@link #touch}, and write touches in batches at least once a second; on
+ * PostgreSQL every node hears of the sessions the other nodes end, within a second, and tells its
+ * own {@link #subscribe} listeners (at least once: after a lost connection to the database, a
+ * listener may hear of an end again). A store made with {@link #using} reads and writes the
+ * database on every call, and on PostgreSQL still tells the other nodes of its ends.
+ *
+ * <p>The store is thread-safe. Close it to release its pool (when the store made the pool), after
+ * writing the touches still queued.
  */
 public final class JdbcStore
     implements SessionStore, UserStore, SettingsStore, AuditLog, AutoCloseable {
@@ -56,16 +67,39 @@ public final class JdbcStore
 
   private static final int POOL_SIZE = 10;
   private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+  private static final SecureRandom NODE_IDS = new SecureRandom();
+
+  /**
+   * How long a PostgreSQL call waits for a pooled connection, so an unreachable database fails calls
+   * within seconds rather than queueing them.
+   */
+  private static final Duration POSTGRES_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
+
+  /** How a store uses its database beyond the SQL every store runs. */
+  private enum Mode {
+    /** Every call reads and writes the database: {@link #using}. */
+    DIRECT,
+    /** A cache that is always trusted and batched touches: the only node of an embedded database. */
+    EMBEDDED,
+    /** A cache trusted while the cluster listener is confirmed alive, and batched touches. */
+    CLUSTER
+  }
 
   private final HikariDataSource ownPool;
+  private final ClusterListener listener;
   private final JdbcSessions sessions;
   private final JdbcUsers users;
   private final JdbcSettings settings;
   private final JdbcAuditLog audit;
   private final HealthCheck health;
 
+  /**
+   * @param mode how the sessions use the database
+   * @param place the embedded database's file (for {@link Mode#EMBEDDED}) or the URL the cluster
+   *     listener connects to (for {@link Mode#CLUSTER}); null otherwise
+   */
   private JdbcStore(DataSource dataSource, HikariDataSource ownPool, String description,
-      int purgeBatch) {
+      int purgeBatch, Mode mode, String place) {
     Vendor vendor;
     try (Connection connection = dataSource.getConnection()) {
       vendor = Vendor.of(connection);
@@ -82,7 +116,28 @@ public final class JdbcStore
           + ": " + Database.describe(e), e);
     }
     this.ownPool = ownPool;
-    this.sessions = new JdbcSessions(db, purgeBatch);
+    String nodeId = newNodeId();
+    AtomicReference<ClusterListener> ear = new AtomicReference<>();
+    SessionCache cache = switch (mode) {
+      case DIRECT -> null;
+      case EMBEDDED -> new SessionCache(() -> true);
+      case CLUSTER -> new SessionCache(() -> {
+        ClusterListener current = ear.get();
+        return current != null && current.alive();
+      });
+    };
+    if (mode == Mode.EMBEDDED) {
+      cache.sharedBy(place);
+    }
+    this.sessions = new JdbcSessions(db, purgeBatch, nodeId, cache);
+    if (mode == Mode.CLUSTER) {
+      ClusterListener started = new ClusterListener(place, nodeId, cache, sessions::heard);
+      ear.set(started);
+      started.start();
+      this.listener = started;
+    } else {
+      this.listener = null;
+    }
     this.users = new JdbcUsers(db);
     this.settings = new JdbcSettings(db);
     this.audit = new JdbcAuditLog(db);
@@ -116,28 +171,44 @@ public final class JdbcStore
         "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000", "org.h2.Driver");
     config.setUsername("sa");
     config.setPassword("");
-    return withPool(config, "the embedded database in " + dir);
+    return withPool(config, "the embedded database in " + dir, Mode.EMBEDDED, file);
   }
 
   /**
    * The cluster store on the PostgreSQL database at {@code jdbcUrl}, for example
-   * {@code jdbc:postgresql://127.0.0.1:5432/sessionlimits?user=sessionlimits&password=...}. Unless the
-   * URL says otherwise, connecting gives up after 5 seconds and a silent socket after 30.
+   * {@code jdbc:postgresql://127.0.0.1:5432/sessionlimits?user=sessionlimits&password=...}. Any number
+   * of nodes may open it at once: limits hold exactly across them, and each one's
+   * {@link #subscribe} listeners hear of the sessions every node ends. Besides its pool the store
+   * keeps one connection of its own that LISTENs for those ends.
+   *
+   * <p>When the database cannot be reached, every call throws {@link StoreUnavailableException}
+   * within seconds: unless the URL says otherwise, connecting gives up after 3 seconds, waiting for
+   * a pooled connection after 3, and a silent socket after 10. The store resumes by itself once the
+   * database is back.
    *
    * @throws StoreUnavailableException if the database cannot be reached or migrated
    */
   public static JdbcStore postgres(String jdbcUrl) {
+    return postgres(jdbcUrl, jdbcUrl);
+  }
+
+  /** {@link #postgres(String)}, its cluster listener connecting to {@code listenerUrl}: for tests. */
+  static JdbcStore postgres(String jdbcUrl, String listenerUrl) {
     requireNonNull(jdbcUrl, "jdbcUrl");
+    requireNonNull(listenerUrl, "listenerUrl");
     String shown = withoutParameters(jdbcUrl);
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("A PostgreSQL JDBC URL starts with jdbc:postgresql:, got "
           + shown);
     }
     HikariConfig config = poolConfig("sessionlimits-postgres", jdbcUrl, "org.postgresql.Driver");
-    config.addDataSourceProperty("connectTimeout", "5");
-    config.addDataSourceProperty("socketTimeout", "30");
+    config.addDataSourceProperty("connectTimeout", "3");
+    config.addDataSourceProperty("loginTimeout", "5");
+    config.addDataSourceProperty("socketTimeout", "10");
     config.addDataSourceProperty("tcpKeepAlive", "true");
-    return withPool(config, "PostgreSQL at " + shown);
+    config.setConnectionTimeout(POSTGRES_CONNECTION_TIMEOUT.toMillis());
+    config.setValidationTimeout(Duration.ofSeconds(1).toMillis());
+    return withPool(config, "PostgreSQL at " + shown, Mode.CLUSTER, listenerUrl);
   }
 
   /**
@@ -153,7 +224,7 @@ public final class JdbcStore
 
   static JdbcStore using(DataSource dataSource, int purgeBatch) {
     requireNonNull(dataSource, "dataSource");
-    return new JdbcStore(dataSource, null, "the given data source", purgeBatch);
+    return new JdbcStore(dataSource, null, "the given data source", purgeBatch, Mode.DIRECT, null);
   }
 
   /**
@@ -164,9 +235,25 @@ public final class JdbcStore
     return health.isHealthy();
   }
 
-  /** Stops telling listeners, and closes the pool if this store made it. */
+  /**
+   * This store's id in the cluster: sixteen random hex digits, new for every store instance. The
+   * notices of the sessions it ends carry it (so its own listener skips them), and on PostgreSQL
+   * its listening connection shows in {@code pg_stat_activity} as {@code application_name}
+   * {@code sessionlimits-listener-<node id>}.
+   */
+  public String nodeId() {
+    return sessions.nodeId();
+  }
+
+  /**
+   * Stops listening to the other nodes, writes the queued touches, stops telling listeners, and
+   * closes the pool if this store made it.
+   */
   @Override
   public void close() {
+    if (listener != null) {
+      listener.close();
+    }
     sessions.close();
     health.close();
     if (ownPool != null) {
@@ -290,7 +377,8 @@ public final class JdbcStore
     return config;
   }
 
-  private static JdbcStore withPool(HikariConfig config, String description) {
+  private static JdbcStore withPool(HikariConfig config, String description, Mode mode,
+      String place) {
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);
@@ -299,7 +387,7 @@ public final class JdbcStore
           + rootCause(e), e);
     }
     try {
-      return new JdbcStore(pool, pool, description, PURGE_BATCH);
+      return new JdbcStore(pool, pool, description, PURGE_BATCH, mode, place);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -319,6 +407,21 @@ public final class JdbcStore
       throw new StoreUnavailableException("Could not migrate the schema of " + description + " ("
           + vendor + "): " + rootCause(e), e);
     }
+  }
+
+  /** Sixteen random hex digits. */
+  private static String newNodeId() {
+    return HexFormat.of().toHexDigits(NODE_IDS.nextLong());
+  }
+
+  // ---- for tests
+
+  SessionCache cache() {
+    return sessions.cache();
+  }
+
+  TouchBatcher touches() {
+    return sessions.touches();
   }
 
   private static String rootCause(Throwable e) {

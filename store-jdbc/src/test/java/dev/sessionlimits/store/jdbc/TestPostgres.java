@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>When that server cannot be reached the test class is skipped, with the reason, except when the
  * environment variable {@code CI} is {@code true}: there a missing database is a broken build, so
- * the class fails.
+ * the class fails. In the test-jar, for the server's tests too.
  */
-final class TestPostgres implements AutoCloseable {
+public final class TestPostgres implements AutoCloseable {
 
   static final String URL_VARIABLE = "SESSIONLIMITS_TEST_PG_URL";
   static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
@@ -38,7 +38,7 @@ final class TestPostgres implements AutoCloseable {
   }
 
   /** A new, empty database, or an aborted (or, under CI, failed) test class if there is no server. */
-  static TestPostgres create() {
+  public static TestPostgres create() {
     String adminUrl = System.getenv().getOrDefault(URL_VARIABLE, DEFAULT_URL);
     String name = "sl_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
         .toLowerCase(Locale.ROOT);
@@ -65,12 +65,12 @@ final class TestPostgres implements AutoCloseable {
   }
 
   /** The JDBC URL of this test database. */
-  String url() {
+  public String url() {
     return url;
   }
 
   /** A pool on this test database, made on first use and closed with it; already migrated. */
-  synchronized HikariDataSource dataSource() {
+  public synchronized HikariDataSource dataSource() {
     if (dataSource == null) {
       HikariConfig config = new HikariConfig();
       config.setPoolName("test-" + name);
@@ -83,7 +83,7 @@ final class TestPostgres implements AutoCloseable {
   }
 
   /** Empties every table, as a fresh migration leaves them. */
-  void truncate() throws SQLException {
+  public void truncate() throws SQLException {
     try (Connection connection = dataSource().getConnection();
         Statement statement = connection.createStatement()) {
       statement.execute("TRUNCATE " + TABLES + " RESTART IDENTITY");

@@ -1,0 +1,143 @@
+package dev.sessionlimits.store.jdbc;
+
+import static dev.sessionlimits.core.Fixtures.IDLE;
+import static dev.sessionlimits.core.Fixtures.candidate;
+import static dev.sessionlimits.core.Fixtures.userLimit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessionlimits.core.EndReason;
+import dev.sessionlimits.core.ExhaustionAction;
+import dev.sessionlimits.core.Lookup;
+import dev.sessionlimits.core.OpenResult;
+import dev.sessionlimits.core.QuotaPolicy;
+import dev.sessionlimits.core.Session;
+import dev.sessionlimits.core.SessionEnd;
+import dev.sessionlimits.core.StoreUnavailableException;
+import dev.sessionlimits.core.TokenHash;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A PostgreSQL store whose database goes away and comes back, through a {@link TcpProxy}: every call
+ * fails fast with {@link StoreUnavailableException}, and the store resumes by itself.
+ */
+class PostgresOutageTest {
+
+  private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
+
+  /** Calls must fail within the pool's wait for a connection (3 s) and some slack. */
+  private static final Duration FAST = Duration.ofSeconds(6);
+
+  private static TestPostgres postgres;
+
+  @BeforeAll
+  static void createDatabase() {
+    postgres = TestPostgres.create();
+  }
+
+  @AfterAll
+  static void dropDatabase() throws Exception {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Test
+  void whilePostgresIsUnreachableEveryCallFailsFastAndTheStoreResumesByItselfWhenItIsBack()
+      throws Exception {
+    QuotaPolicy policy = userLimit(2, ExhaustionAction.DENY_ACCESS);
+    try (TcpProxy proxy = TcpProxy.to(postgres.url());
+        JdbcStore store = JdbcStore.postgres(proxy.route(postgres.url()));
+        JdbcStore other = JdbcStore.postgres(postgres.url())) {
+      Session cached = opened(store, candidate("alice", "10.7.0.1", T0, policy), policy);
+      assertThat(store.touch(cached.tokenHash(), T0.plusSeconds(5), IDLE)).isInstanceOf(Lookup.Live.class);
+      Await.until("the store listens", Duration.ofSeconds(8), () -> store.cache().trusted());
+      List<Session> heard = new CopyOnWriteArrayList<>();
+      store.subscribe(heard::add);
+
+      proxy.cut();
+      Await.until("the store stops trusting its cache", Duration.ofSeconds(1),
+          () -> !store.cache().trusted());
+
+      Map<String, Callable<Object>> calls = new LinkedHashMap<>();
+      calls.put("open", () -> store.open(candidate("alice", "10.7.0.2", T0.plusSeconds(6), policy), policy));
+      calls.put("find", () -> store.find(cached.tokenHash(), T0.plusSeconds(6)));
+      calls.put("touch", () -> store.touch(cached.tokenHash(), T0.plusSeconds(7), IDLE));
+      calls.put("find unknown", () -> store.find(TokenHash.of("unknown"), T0.plusSeconds(6)));
+      calls.put("get", () -> store.get(cached.id()));
+      calls.put("end", () -> store.end(cached.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(8))));
+      calls.put("liveSessionsOfUser", () -> store.liveSessionsOfUser("alice", T0));
+      calls.put("liveSessionsFrom", () -> store.liveSessionsFrom("10.7.0.1", T0));
+      calls.put("liveSessions", () -> store.liveSessions(T0));
+      calls.put("purge", () -> store.purge(T0));
+      ExecutorService callers = Executors.newFixedThreadPool(calls.size() + 1);
+      try {
+        Map<String, CompletableFuture<Duration>> failures = new LinkedHashMap<>();
+        calls.forEach((name, call) -> failures.put(name, CompletableFuture.supplyAsync(() -> {
+          long start = System.nanoTime();
+          try {
+            call.call();
+          } catch (StoreUnavailableException e) {
+            return Duration.ofNanos(System.nanoTime() - start);
+          } catch (Exception e) {
+            throw new AssertionError(name + " threw " + e, e);
+          }
+          throw new AssertionError(name + " succeeded with the database unreachable");
+        }, callers)));
+        CompletableFuture<Boolean> healthy = CompletableFuture.supplyAsync(store::isHealthy, callers);
+        for (Map.Entry<String, CompletableFuture<Duration>> failure : failures.entrySet()) {
+          assertThat(failure.getValue().get(30, TimeUnit.SECONDS)).as(failure.getKey())
+              .isLessThan(FAST);
+        }
+        assertThat(healthy.get(5, TimeUnit.SECONDS)).isFalse();
+      } finally {
+        callers.shutdownNow();
+      }
+
+      // Ended elsewhere while this store cannot hear of it.
+      Session missed = opened(other, candidate("bob", "10.7.1.1", T0, policy), policy);
+      other.end(missed.id(), SessionEnd.of(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(9)));
+
+      proxy.restore();
+      Await.until("the store is healthy again", Duration.ofSeconds(10), store::isHealthy);
+      assertThat(store.open(candidate("alice", "10.7.0.3", T0.plusSeconds(10), policy), policy))
+          .isInstanceOf(OpenResult.Opened.class);
+      assertThat(store.touch(cached.tokenHash(), T0.plusSeconds(11), IDLE)).isInstanceOf(Lookup.Live.class);
+      Await.until("the listener is back and announced the end it missed", Duration.ofSeconds(10),
+          () -> store.cache().trusted() && heard.stream().anyMatch(s -> s.id().equals(missed.id())));
+    }
+  }
+
+  @Test
+  void aStoreThatCannotReachPostgresAtAllFailsToOpenWithinSeconds() throws Exception {
+    try (TcpProxy proxy = TcpProxy.to(postgres.url())) {
+      proxy.cut();
+      long start = System.nanoTime();
+      try {
+        JdbcStore.postgres(proxy.route(postgres.url())).close();
+        throw new AssertionError("opened a store on an unreachable database");
+      } catch (StoreUnavailableException e) {
+        assertThat(e).hasMessageContaining("Could not connect to PostgreSQL at");
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FAST);
+    }
+  }
+
+  private static Session opened(JdbcStore store, Session candidate, QuotaPolicy policy) {
+    OpenResult result = store.open(candidate, policy);
+    assertThat(result).isInstanceOf(OpenResult.Opened.class);
+    return ((OpenResult.Opened) result).session();
+  }
+}
