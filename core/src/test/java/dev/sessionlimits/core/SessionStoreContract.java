@@ -9,14 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -445,7 +439,7 @@ public abstract class SessionStoreContract {
       watcher.start();
       List<OpenResult> results;
       try {
-        results = burst(threads, i -> store.open(candidate(user, "10.0.0." + i, T0, policy), policy));
+        results = Burst.run(threads, i -> store.open(candidate(user, "10.0.0." + i, T0, policy), policy));
       } finally {
         bursting.set(false);
         watcher.join();
@@ -467,7 +461,7 @@ public abstract class SessionStoreContract {
     for (int round = 0; round < burstRounds(); round++) {
       String user = "burst" + round;
 
-      List<OpenResult> results = burst(threads,
+      List<OpenResult> results = Burst.run(threads,
           i -> store.open(candidate(user, "10.0.1." + i, T0, policy), policy));
 
       List<Session> opened = results.stream().map(r -> ((OpenResult.Opened) r).session()).toList();
@@ -491,7 +485,7 @@ public abstract class SessionStoreContract {
     for (int round = 0; round < burstRounds(); round++) {
       String ip = "192.0.2." + (100 + round);
 
-      List<OpenResult> results = burst(threads,
+      List<OpenResult> results = Burst.run(threads,
           i -> store.open(candidate("user" + i, ip, T0, policy), policy));
 
       assertThat(results).as("round %d", round).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(2);
@@ -565,38 +559,5 @@ public abstract class SessionStoreContract {
       assertThat(store.find(s.tokenHash(), candidate.createdAt())).isInstanceOf(Lookup.Ended.class);
     });
     return ended;
-  }
-
-  /** Runs {@code task} on {@code threads} threads released at the same moment; returns every result. */
-  protected static <T> List<T> burst(int threads, IntTask<T> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch ready = new CountDownLatch(threads);
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        int n = i;
-        futures.add(pool.submit(() -> {
-          ready.countDown();
-          go.await();
-          return task.run(n);
-        }));
-      }
-      ready.await();
-      go.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get(2, TimeUnit.MINUTES));
-      }
-      return Collections.unmodifiableList(results);
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /** A task for thread number {@code i} of a burst. */
-  @FunctionalInterface
-  protected interface IntTask<T> {
-    T run(int i) throws Exception;
   }
 }

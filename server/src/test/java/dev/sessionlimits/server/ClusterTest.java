@@ -2,6 +2,7 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.core.Burst;
 import dev.sessionlimits.store.jdbc.Await;
 import dev.sessionlimits.store.jdbc.JdbcStore;
 import dev.sessionlimits.store.jdbc.TcpProxy;
@@ -20,12 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,7 +124,7 @@ class ClusterTest {
       String user = newUser();
       List<Browser> browsers = browsersSpreadOverNodes(BURST);
 
-      List<Browser.Response> responses = burst(BURST, i -> browsers.get(i).login(user, "pw-" + user));
+      List<Browser.Response> responses = Burst.run(BURST, i -> browsers.get(i).login(user, "pw-" + user));
 
       assertThat(responses).as("round %d", round).filteredOn(r -> r.status() == 201).hasSize(1);
       assertThat(responses).filteredOn(r -> r.status() == 403)
@@ -143,7 +140,7 @@ class ClusterTest {
     String user = newUser();
     List<Browser> browsers = browsersSpreadOverNodes(BURST);
 
-    List<Browser.Response> responses = burst(BURST, i -> browsers.get(i).login(user, "pw-" + user));
+    List<Browser.Response> responses = Burst.run(BURST, i -> browsers.get(i).login(user, "pw-" + user));
 
     assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(201));
     Await.until("exactly one working token", Duration.ofSeconds(2),
@@ -231,7 +228,7 @@ class ClusterTest {
         }
       });
 
-      List<Integer> statuses = burst(BURST, i -> {
+      List<Integer> statuses = Burst.run(BURST, i -> {
         halfway.countDown();
         try {
           return browsers.get(i).login(user, "pw-" + user).status();
@@ -280,32 +277,6 @@ class ClusterTest {
       browsers.add(new Browser(bases.get(i % bases.size()), TestServer.FIREFOX_LINUX));
     }
     return browsers;
-  }
-
-  private static <T> List<T> burst(int count, IntFunction<T> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(count);
-    try {
-      CountDownLatch ready = new CountDownLatch(count);
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        int n = i;
-        futures.add(pool.submit(() -> {
-          ready.countDown();
-          go.await();
-          return task.apply(n);
-        }));
-      }
-      ready.await();
-      go.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get(2, TimeUnit.MINUTES));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   /** The data of the first event on {@code base}'s event stream for the session of {@code cookie}. */

@@ -2,13 +2,9 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.core.Burst;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** SPEC section 3's atomicity, over HTTP: a burst of simultaneous logins for one user. */
@@ -17,24 +13,7 @@ class ConcurrentLoginTest {
   private static final int LOGINS = 40;
 
   private static List<Integer> burst(TestServer t, List<Browser> browsers) throws Exception {
-    CyclicBarrier start = new CyclicBarrier(LOGINS);
-    ExecutorService pool = Executors.newFixedThreadPool(LOGINS);
-    try {
-      List<Future<Integer>> results = new ArrayList<>();
-      for (Browser b : browsers) {
-        results.add(pool.submit(() -> {
-          start.await(10, TimeUnit.SECONDS);
-          return b.login("alice", "alice-password").status();
-        }));
-      }
-      List<Integer> statuses = new ArrayList<>();
-      for (Future<Integer> f : results) {
-        statuses.add(f.get(60, TimeUnit.SECONDS));
-      }
-      return statuses;
-    } finally {
-      pool.shutdownNow();
-    }
+    return Burst.run(browsers.size(), i -> browsers.get(i).login("alice", "alice-password").status());
   }
 
   private static List<Browser> browsers(TestServer t) {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sessionlimits.core.AuditEvent;
+import dev.sessionlimits.core.Burst;
 import dev.sessionlimits.core.EndCause;
 import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.ExhaustionAction;
@@ -39,10 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -165,7 +162,7 @@ abstract class AbstractJdbcStoreTest {
   void letsExactlyOneOfManySimultaneousSavesAtOneVersionWin() throws Exception {
     int threads = 16;
 
-    List<Object> outcomes = burst(threads, i -> {
+    List<Object> outcomes = Burst.run(threads, i -> {
       try {
         return store.save(Map.of("SESSIONS_PER_USER", Integer.toString(i + 1)), 0);
       } catch (SettingsStore.ConcurrentSettingsChangeException e) {
@@ -336,7 +333,7 @@ abstract class AbstractJdbcStoreTest {
     purger.start();
     List<OpenResult> results;
     try {
-      results = burst(32, i -> store.open(candidate("alice", "10.0.6." + i, T0, policy), policy));
+      results = Burst.run(32, i -> store.open(candidate("alice", "10.0.6." + i, T0, policy), policy));
     } finally {
       bursting.set(false);
       purger.join();
@@ -445,37 +442,5 @@ abstract class AbstractJdbcStoreTest {
       }
     }
     return rows;
-  }
-
-  /** Runs {@code task} on {@code threads} threads released together; returns every result. */
-  static <T> List<T> burst(int threads, IntTask<T> task) throws Exception {
-    ExecutorService executor = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch ready = new CountDownLatch(threads);
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        int n = i;
-        futures.add(executor.submit(() -> {
-          ready.countDown();
-          go.await();
-          return task.run(n);
-        }));
-      }
-      ready.await();
-      go.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get(2, TimeUnit.MINUTES));
-      }
-      return results;
-    } finally {
-      executor.shutdownNow();
-    }
-  }
-
-  @FunctionalInterface
-  interface IntTask<T> {
-    T run(int i) throws Exception;
   }
 }

@@ -4,9 +4,9 @@ import static dev.sessionlimits.core.Fixtures.IDLE;
 import static dev.sessionlimits.core.Fixtures.candidate;
 import static dev.sessionlimits.core.Fixtures.unlimited;
 import static dev.sessionlimits.core.Fixtures.userLimit;
-import static dev.sessionlimits.store.jdbc.AbstractJdbcStoreTest.burst;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.core.Burst;
 import dev.sessionlimits.core.EndCause;
 import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.ExhaustionAction;
@@ -219,7 +219,7 @@ class PostgresClusterTest {
       String user = "deny-burst-" + round;
       int r = round;
 
-      List<OpenResult> results = burst(45, i -> nodes[i % 3]
+      List<OpenResult> results = Burst.run(45, i -> nodes[i % 3]
           .open(candidate(user, "10.3." + r + "." + i, T0, policy), policy));
 
       assertThat(results).as("round %d", round).filteredOn(o -> o instanceof OpenResult.Opened)
@@ -243,7 +243,7 @@ class PostgresClusterTest {
         assertThat(node.touch(earlier.tokenHash(), T0.plusSeconds(1), IDLE)).isInstanceOf(Lookup.Live.class);
       }
 
-      List<OpenResult> results = burst(45, i -> nodes[i % 3]
+      List<OpenResult> results = Burst.run(45, i -> nodes[i % 3]
           .open(candidate(user, "10.4." + r + "." + i, T0.plusSeconds(2), policy), policy));
 
       List<Session> opened = new ArrayList<>(List.of(earlier));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sessionlimits.core.Burst;
 import dev.sessionlimits.core.ExhaustionAction;
 import dev.sessionlimits.core.Lookup;
 import dev.sessionlimits.core.OpenResult;
@@ -48,9 +49,9 @@ class PostgresJdbcStoreTest extends AbstractJdbcStoreTest {
       QuotaPolicy deny = userLimit(3, ExhaustionAction.DENY_ACCESS);
       QuotaPolicy evict = userLimit(2, ExhaustionAction.DESTROY_OLDEST_SESSION);
 
-      List<OpenResult> denied = burst(64, i -> (i % 2 == 0 ? nodeA : nodeB)
+      List<OpenResult> denied = Burst.run(64, i -> (i % 2 == 0 ? nodeA : nodeB)
           .open(candidate("alice", "10.0.4." + i, T0, deny), deny));
-      List<OpenResult> evicting = burst(64, i -> (i % 2 == 0 ? nodeA : nodeB)
+      List<OpenResult> evicting = Burst.run(64, i -> (i % 2 == 0 ? nodeA : nodeB)
           .open(candidate("bob", "10.0.5." + i, T0, evict), evict));
 
       assertThat(denied).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(3);
