@@ -4,10 +4,11 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,9 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * A {@link SessionStore} in this JVM's memory.
  *
  * <p>Design note. Each session lives in one {@link Entry} (an atomic reference to its current,
- * immutable {@link Session}), reachable by token hash, by id, and through the index sets of its user
- * and its address. Reads take no lock. State changes of one session (touch, end, expiry) are
- * compare-and-set on its entry, so the first end wins and is announced once.
+ * immutable {@link Session}), reachable by token hash and by id, and, while live, through the
+ * {@link Index} of its user and of its address. Reads take no lock. State changes of one session
+ * (touch, end, expiry) are compare-and-set on its entry, so the first end wins and is announced once.
  *
  * <p>Only {@link #open} can make a session live, and it runs under two striped locks: the stripe of
  * the user and the stripe of the address, always taken in ascending stripe order (one lock when both
@@ -28,24 +29,110 @@ import java.util.concurrent.locks.ReentrantLock;
  * a user or an address therefore only grows while its stripe is held, which is what keeps every
  * limit exact. Ending a session needs no lock: it can only lower a count, and a concurrent login
  * that still sees the session as live errs on the side of ending or refusing too much, never on
- * admitting too much. An index set is added to only under its key's stripe, and removed from the
- * map, when empty, only under that stripe too.
+ * admitting too much. An index is changed only under its key's stripe (entries added by a login,
+ * entries that are no longer live dropped by a login or a purge), and removed from its map, when
+ * empty, only under that stripe too.
  */
 final class InMemorySessionStore implements SessionStore {
 
   private static final System.Logger LOG = System.getLogger(InMemorySessionStore.class.getName());
   private static final int STRIPES = 1024;
+  private static final int MAX_SHARED_USER_AGENTS = 10_000;
 
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
   private final ConcurrentHashMap<TokenHash, Entry> byHash = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Set<Entry>> byUser = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Set<Entry>> byIp = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Index> byUser = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Index> byIp = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, String> userAgents = new ConcurrentHashMap<>();
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
 
   InMemorySessionStore() {
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantLock();
+    }
+  }
+
+  /**
+   * The live sessions of one user or one address, and the one copy of its key that they all share.
+   * Written only under the key's stripe; read without a lock. A write either fills the next free
+   * slot and then raises {@code size}, or publishes a new array and then sets {@code size}; a reader
+   * reads {@code size} before {@code entries}, so it sees every entry added before the size it read,
+   * and at worst some nulls (skipped) or an entry that has just stopped being live (filtered).
+   * An array costs a few bytes a session where a concurrent set costs a hundred.
+   */
+  static final class Index {
+    private static final Entry[] NONE = new Entry[0];
+
+    final String key;
+    private volatile Entry[] entries = NONE;
+    private volatile int size;
+
+    Index(String key) {
+      this.key = key;
+    }
+
+    /** Adds {@code entry}; the caller holds the key's stripe. */
+    void add(Entry entry) {
+      Entry[] array = entries;
+      int n = size;
+      if (n == array.length) {
+        array = Arrays.copyOf(array, Math.max(4, n * 2));
+        array[n] = entry;
+        entries = array;
+      } else {
+        array[n] = entry;
+      }
+      size = n + 1;
+    }
+
+    /**
+     * The sessions live at {@code now}, after dropping the entries that are not; the caller holds
+     * the key's stripe.
+     */
+    List<Session> liveAndPrune(Instant now) {
+      Entry[] array = entries;
+      int n = size;
+      List<Session> live = new ArrayList<>(n);
+      Entry[] kept = null;
+      for (int i = 0; i < n; i++) {
+        Session session = array[i].get();
+        if (session.isLive(now)) {
+          live.add(session);
+          if (kept != null) {
+            kept[live.size() - 1] = array[i];
+          }
+        } else if (kept == null) {
+          kept = new Entry[Math.max(4, n)];
+          for (int j = 0; j < live.size(); j++) {
+            kept[j] = array[i - live.size() + j];
+          }
+        }
+      }
+      if (kept != null) {
+        entries = kept;
+        size = live.size();
+      }
+      return live;
+    }
+
+    boolean isEmpty() {
+      return size == 0;
+    }
+
+    /** The live sessions at {@code now}, earliest-created first; takes no lock. */
+    List<Session> live(Instant now) {
+      int n = size;
+      Entry[] array = entries;
+      List<Session> live = new ArrayList<>(Math.min(n, array.length));
+      for (int i = 0; i < Math.min(n, array.length); i++) {
+        Session session = (array[i] == null) ? null : array[i].get();
+        if (session != null && session.isLive(now)) {
+          live.add(session);
+        }
+      }
+      live.sort(Session.BY_CREATION);
+      return live;
     }
   }
 
@@ -74,12 +161,12 @@ final class InMemorySessionStore implements SessionStore {
         second.lock();
       }
       try {
-        Set<Entry> userIndex = byUser.computeIfAbsent(candidate.user(), k -> ConcurrentHashMap.newKeySet());
-        Set<Entry> ipIndex = byIp.computeIfAbsent(candidate.clientIp(), k -> ConcurrentHashMap.newKeySet());
+        Index userIndex = byUser.computeIfAbsent(candidate.user(), Index::new);
+        Index ipIndex = byIp.computeIfAbsent(candidate.clientIp(), Index::new);
         // An unlimited scope is not read at all: its size must not slow a login down.
         QuotaDecision decision = Quota.decide(candidate.attempt(),
-            policy.userLimit() == QuotaPolicy.UNLIMITED ? List.of() : liveAndPrune(userIndex, now),
-            policy.ipLimit() == QuotaPolicy.UNLIMITED ? List.of() : liveAndPrune(ipIndex, now),
+            policy.userLimit() == QuotaPolicy.UNLIMITED ? List.of() : userIndex.liveAndPrune(now),
+            policy.ipLimit() == QuotaPolicy.UNLIMITED ? List.of() : ipIndex.liveAndPrune(now),
             policy, now);
         if (decision instanceof QuotaDecision.Deny deny) {
           return new OpenResult.Refused(deny);
@@ -97,12 +184,13 @@ final class InMemorySessionStore implements SessionStore {
             evicted.add(done);
           }
         }
-        Entry entry = new Entry(candidate);
+        Session stored = shared(candidate, userIndex.key, ipIndex.key);
+        Entry entry = new Entry(stored);
         byId.put(candidate.id(), entry);
         byHash.put(candidate.tokenHash(), entry);
         userIndex.add(entry);
         ipIndex.add(entry);
-        return new OpenResult.Opened(candidate, evicted);
+        return new OpenResult.Opened(stored, evicted);
       } finally {
         if (second != first) {
           second.unlock();
@@ -167,12 +255,14 @@ final class InMemorySessionStore implements SessionStore {
 
   @Override
   public List<Session> liveSessionsOfUser(String user, Instant now) {
-    return live(byUser.get(user), now);
+    Index index = byUser.get(user);
+    return (index == null) ? List.of() : index.live(now);
   }
 
   @Override
   public List<Session> liveSessionsFrom(String clientIp, Instant now) {
-    return live(byIp.get(clientIp), now);
+    Index index = byIp.get(clientIp);
+    return (index == null) ? List.of() : index.live(now);
   }
 
   @Override
@@ -192,12 +282,28 @@ final class InMemorySessionStore implements SessionStore {
       }
       if (forgotten(session, now) && byId.remove(session.id(), entry)) {
         byHash.remove(session.tokenHash(), entry);
-        unindex(byUser, session.user(), stripe(session.user().hashCode()), entry);
-        unindex(byIp, session.clientIp(), stripe(~session.clientIp().hashCode()), entry);
         forgotten++;
       }
     }
+    prune(byUser, now, false);
+    prune(byIp, now, true);
     return new PurgeResult(expired, forgotten);
+  }
+
+  /** Drops the entries that are no longer live from every index, and the indexes left empty. */
+  private void prune(ConcurrentHashMap<String, Index> indexes, Instant now, boolean ip) {
+    for (Index index : indexes.values()) {
+      ReentrantLock lock = stripes[stripe(ip ? ~index.key.hashCode() : index.key.hashCode())];
+      lock.lock();
+      try {
+        index.liveAndPrune(now);
+        if (index.isEmpty()) {
+          indexes.remove(index.key, index);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   @Override
@@ -242,17 +348,25 @@ final class InMemorySessionStore implements SessionStore {
     return !ended.isEmpty();
   }
 
-  private static List<Session> liveAndPrune(Set<Entry> index, Instant now) {
-    List<Session> live = new ArrayList<>(index.size());
-    index.removeIf(entry -> {
-      Session session = entry.get();
-      if (session.isLive(now)) {
-        live.add(session);
-        return false;
-      }
-      return true;
-    });
-    return live;
+  /**
+   * {@code candidate} with the user name, address and user agent that other sessions already hold,
+   * so that a thousand sessions from one address keep one copy of it. Called under both stripes.
+   */
+  private Session shared(Session candidate, String user, String ip) {
+    String agent = candidate.userAgent();
+    String known = userAgents.get(agent);
+    if (known != null) {
+      agent = known;
+    } else if (userAgents.size() < MAX_SHARED_USER_AGENTS) {
+      // Bounded: browsers send few distinct user agents, but a client may send any string.
+      agent = Objects.requireNonNullElse(userAgents.putIfAbsent(agent, agent), agent);
+    }
+    if (user == candidate.user() && ip == candidate.clientIp() && agent == candidate.userAgent()) {
+      return candidate;
+    }
+    return new Session(candidate.id(), candidate.tokenHash(), user, ip, agent, candidate.device(),
+        candidate.authMethod(), candidate.createdAt(), candidate.lastSeenAt(), candidate.expiresAt(),
+        candidate.absoluteExpiresAt(), null);
   }
 
   private static List<Session> live(Collection<Entry> entries, Instant now) {
@@ -268,19 +382,6 @@ final class InMemorySessionStore implements SessionStore {
     }
     live.sort(Session.BY_CREATION);
     return live;
-  }
-
-  private void unindex(ConcurrentHashMap<String, Set<Entry>> index, String key, int stripe, Entry entry) {
-    ReentrantLock lock = stripes[stripe];
-    lock.lock();
-    try {
-      index.computeIfPresent(key, (k, set) -> {
-        set.remove(entry);
-        return set.isEmpty() ? null : set;
-      });
-    } finally {
-      lock.unlock();
-    }
   }
 
   private static boolean forgotten(Session session, Instant now) {
