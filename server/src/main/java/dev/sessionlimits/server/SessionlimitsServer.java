@@ -85,13 +85,14 @@ public final class SessionlimitsServer implements AutoCloseable {
     Requests requests = new Requests(new ClientAddresses(b.config.trustedProxies()),
         b.config.cookieSecure());
     Logins logins = new Logins(stores.users(), passwords, new LoginThrottle(clock, b.throttle), auditor);
-    Authenticator auth = new Authenticator(sessions, stores.users(), settings, logins, requests, clock);
-    AuthRoutes authRoutes = new AuthRoutes(sessions, stores.users(), settings, logins, auth, requests,
+    CachingUserStore users = new CachingUserStore(stores.users(), clock);
+    Authenticator auth = new Authenticator(sessions, users, settings, logins, requests, clock);
+    AuthRoutes authRoutes = new AuthRoutes(sessions, users, settings, logins, auth, requests,
         auditor, stores.healthy(), clock);
-    AdminRoutes adminRoutes = new AdminRoutes(sessions, stores.users(), stores.audit(), settings,
+    AdminRoutes adminRoutes = new AdminRoutes(sessions, users.uncached(), stores.audit(), settings,
         passwords, auth, auditor, clock);
     this.push = new PushHub(sessionStore, session -> auth.sessionEnded(session).body(), b.heartbeat);
-    EventRoutes eventRoutes = new EventRoutes(auth, stores.users(), requests, push);
+    EventRoutes eventRoutes = new EventRoutes(auth, users, requests, push);
 
     this.app = Javalin.create(config -> configure(config, requests, authRoutes, adminRoutes,
         eventRoutes));

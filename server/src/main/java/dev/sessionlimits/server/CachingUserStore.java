@@ -1,0 +1,107 @@
+package dev.sessionlimits.server;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.sessionlimits.core.User;
+import dev.sessionlimits.core.UserStore;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The user store with a short cache in front of {@link #find}, which every authenticated request
+ * calls (on {@code /auth/verify} it would otherwise be a database round trip per request). A change
+ * made through this object is seen at once on this node; one made on another node within
+ * {@link #STALENESS}. That is safe because what must act at once already does through the sessions:
+ * disabling a user or changing a password ends the user's sessions. Password checks do not use it.
+ */
+final class CachingUserStore implements UserStore {
+
+  static final Duration STALENESS = Duration.ofSeconds(1);
+  private static final int MAX_USERS = 100_000;
+
+  private final UserStore delegate;
+  private final Cache<String, Optional<User>> cache;
+
+  CachingUserStore(UserStore delegate, InstantSource clock) {
+    this.delegate = delegate;
+    this.cache = Caffeine.newBuilder()
+        .maximumSize(MAX_USERS)
+        .expireAfterWrite(STALENESS)
+        .ticker(() -> clock.instant().toEpochMilli() * 1_000_000L)
+        .build();
+  }
+
+  @Override
+  public Optional<User> find(String username) {
+    return cache.get(username, delegate::find);
+  }
+
+  /**
+   * This store without the cache on reads, for administration: a change is read, modified and
+   * written back, and must not start from another node's stale copy. Its writes still clear this
+   * node's cache.
+   */
+  UserStore uncached() {
+    CachingUserStore self = this;
+    return new UserStore() {
+      @Override
+      public Optional<User> find(String username) {
+        return delegate.find(username);
+      }
+
+      @Override
+      public List<User> list() {
+        return delegate.list();
+      }
+
+      @Override
+      public boolean create(User user) {
+        return self.create(user);
+      }
+
+      @Override
+      public boolean update(User user) {
+        return self.update(user);
+      }
+
+      @Override
+      public boolean delete(String username) {
+        return self.delete(username);
+      }
+    };
+  }
+
+  @Override
+  public List<User> list() {
+    return delegate.list();
+  }
+
+  @Override
+  public boolean create(User user) {
+    try {
+      return delegate.create(user);
+    } finally {
+      cache.invalidate(user.username());
+    }
+  }
+
+  @Override
+  public boolean update(User user) {
+    try {
+      return delegate.update(user);
+    } finally {
+      cache.invalidate(user.username());
+    }
+  }
+
+  @Override
+  public boolean delete(String username) {
+    try {
+      return delegate.delete(username);
+    } finally {
+      cache.invalidate(username);
+    }
+  }
+}
