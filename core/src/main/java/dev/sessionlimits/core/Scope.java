@@ -7,8 +7,10 @@ public enum Scope {
   USER,
   IP;
 
+  private final String code = name().toLowerCase(Locale.ROOT);
+
   /** The lower-case name used in the HTTP API. */
   public String code() {
-    return name().toLowerCase(Locale.ROOT);
+    return code;
   }
 }

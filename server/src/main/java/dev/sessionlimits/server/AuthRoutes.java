@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
 /** Login, logout, the caller's own sessions, forward-auth and the health check. */
 final class AuthRoutes {
 
+  /** The forward-auth path: 200 with {@code X-Session-*} headers and no body, or 401. */
+  static final String VERIFY = "/auth/verify";
+
   private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
   private static final int MAX_USER_AGENT = 512;
   static final int MAX_DEVICE = 100;
@@ -62,7 +65,7 @@ final class AuthRoutes {
     routes.get("/api/v1/me", this::me);
     routes.get("/api/v1/me/sessions", this::mySessions);
     routes.delete("/api/v1/me/sessions/{id}", this::endMySession);
-    routes.get("/auth/verify", this::verify);
+    routes.get(VERIFY, this::verify);
     routes.get("/healthz", this::health);
   }
 
@@ -196,7 +199,7 @@ final class AuthRoutes {
     }
     ctx.header("X-Session-User", session.user());
     ctx.header("X-Session-Id", session.id());
-    ctx.json(map("user", session.user(), "session_id", session.id()));
+    ctx.status(200);
   }
 
   private void health(Context ctx) {

@@ -132,7 +132,11 @@ public final class SessionlimitsServer implements AutoCloseable {
       files.headers = WEB_UI_HEADERS;
     });
     config.routes.before(ctx -> {
-      SECURITY_HEADERS.forEach(ctx::header);
+      // A forward-auth answer goes to the proxy, which keeps only its status and X-Session-*
+      // headers: the page headers would be ~500 bytes of work on the hottest path.
+      if (!AuthRoutes.VERIFY.equals(ctx.path())) {
+        SECURITY_HEADERS.forEach(ctx::header);
+      }
       ctx.header("Cache-Control", "no-store");
       if (STATE_CHANGING.contains(ctx.method())) {
         requests.checkStateChange(ctx);

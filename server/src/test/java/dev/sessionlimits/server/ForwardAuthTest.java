@@ -34,6 +34,8 @@ class ForwardAuthTest {
     assertThat(r.header("X-Session-Id")).isEqualTo(sessionId);
     assertThat(r.header("Session-Timeout")).isEqualTo("1800");
     assertThat(r.header("X-Session-End-Reason")).isNull();
+    assertThat(r.text()).as("a proxy reads only the status and headers").isEmpty();
+    assertThat(r.header("Content-Security-Policy")).isNull();
   }
 
   @Test

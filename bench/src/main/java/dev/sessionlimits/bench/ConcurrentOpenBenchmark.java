@@ -1,0 +1,71 @@
+package dev.sessionlimits.bench;
+
+import dev.sessionlimits.core.OpenResult;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@code SessionStore.open} from 8 threads at once, each its own user at limit 1
+ * ({@code DESTROY_NEXT_EXPIRING}, so every login evicts one session): the throughput one node gets
+ * from its store when logins arrive together (the JDBC pool has 10 connections; PostgreSQL can
+ * group the commits). The score is the sum over the threads.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Threads(8)
+public class ConcurrentOpenBenchmark {
+
+  /** The store, shared by the threads. */
+  @State(Scope.Benchmark)
+  public static class Shared {
+    @Param({"memory", "h2", "postgres"})
+    public String store;
+
+    BenchStores stores;
+    final AtomicInteger users = new AtomicInteger();
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      stores = BenchStores.open(store);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      stores.close();
+    }
+  }
+
+  /** One user per thread. */
+  @State(Scope.Thread)
+  public static class PerThread {
+    Opener opener;
+
+    @Setup(Level.Trial)
+    public void setUp(Shared shared) {
+      opener = new Opener(shared.stores, BenchStores.policy(1, "DESTROY_NEXT_EXPIRING",
+          Opener.LIMITED_IDLE), "user" + shared.users.incrementAndGet());
+    }
+  }
+
+  @Benchmark
+  public OpenResult open(PerThread thread) {
+    return thread.opener.open();
+  }
+}
