@@ -4,11 +4,13 @@ import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The quota decision of SPEC section 3, the one place where it is made. It is a pure function: the
@@ -70,14 +72,14 @@ public final class Quota {
    * @param now the time of enforcement
    */
   public static List<QuotaDecision.Eviction> enforce(Collection<Session> sessions,
-      java.util.function.Function<String, QuotaPolicy> policyOf, Instant now) {
+      Function<String, QuotaPolicy> policyOf, Instant now) {
     List<Session> live = live(sessions, now);
     Map<String, List<Session>> byUser = new LinkedHashMap<>();
     for (Session session : live) {
       byUser.computeIfAbsent(session.user(), k -> new ArrayList<>()).add(session);
     }
     Map<String, QuotaDecision.Eviction> evictions = new LinkedHashMap<>();
-    Map<String, QuotaPolicy> policies = new java.util.HashMap<>();
+    Map<String, QuotaPolicy> policies = new HashMap<>();
     byUser.forEach((user, own) -> {
       QuotaPolicy policy = policies.computeIfAbsent(user, policyOf);
       for (Session s : excess(Scope.USER, policy.userLimit(), own, policy.action(), now)) {

@@ -77,11 +77,6 @@ public record Session(
     return end == null && now.isBefore(expiresAt);
   }
 
-  /** Ended, or expired at {@code now} without having been marked yet. */
-  public boolean isOver(Instant now) {
-    return !isLive(now);
-  }
-
   /**
    * How this session ended as seen at {@code now}: its recorded end, or, when it expired unmarked, an
    * {@code idle_timeout} or {@code max_lifetime} end at its expiry. Null while live.
