@@ -7,7 +7,9 @@
 #
 # Options: --no-build (use bench/target/benchmarks.jar as it is), --m2 (build only the bench module,
 # against core, store-jdbc and server as installed in ~/.m2, instead of building them from this
-# tree), --no-http, --no-jmh, --no-memory, --no-profile, --jmh-filter REGEX (JMH benchmarks to run).
+# tree), --no-http, --no-jmh, --no-memory, --no-profile, --no-ceiling (skip bench/pg-ceiling.sh:
+# what PostgreSQL does for an open's statements from pgbench), --jmh-filter REGEX (JMH benchmarks to
+# run).
 #
 # Needs: Java 17+, Maven, PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth; the run creates
 # scratch databases sl_bench_* and drops them), and, installed here with apt-get when missing, wrk
@@ -20,7 +22,7 @@ root="$(pwd)"
 
 args="$*"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-quick=0 build=1 m2=0 http=1 jmh=1 memory=1 profile=1 filter=""
+quick=0 build=1 m2=0 http=1 jmh=1 memory=1 profile=1 ceiling=1 filter=""
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -30,6 +32,7 @@ while (($#)); do
     --no-jmh) jmh=0 ;;
     --no-memory) memory=0 ;;
     --no-profile) profile=0 ;;
+    --no-ceiling) ceiling=0 ;;
     --jmh-filter) filter="$2"; shift ;;
     *) echo "unknown option $1 (see the top of $0)" >&2; exit 2 ;;
   esac
@@ -106,6 +109,20 @@ if ((jmh)); then
     ${filter:+"$filter"} 2>&1 | tee "$raw/jmh.txt" | grep -E '^(# Benchmark:|# Parameters:|Benchmark )|Benchmark\.[a-zA-Z]+ |rror' || true
 fi
 
+# ---- PostgreSQL's ceiling for an open (pgbench: the same statements in the same round trips) and
+# the disk's fdatasync rate, right after JMH so that both see the machine alike
+fsync_rate="?"
+if ((ceiling)); then
+  log "PostgreSQL ceiling"
+  ceiling_opts=(--db-prefix "$run_id")
+  ((quick)) && ceiling_opts+=(--quick)
+  if bench/pg-ceiling.sh "$raw/ceiling.json" "${ceiling_opts[@]}"; then
+    fsync_rate="$(sed -n 's/.*"fdatasync_per_second": \([0-9.]*\).*/\1/p' "$raw/ceiling.json")"
+  else
+    echo "bench/pg-ceiling.sh failed: the report has no PostgreSQL ceiling"
+  fi
+fi
+
 # ---- memory
 if ((memory)); then
   log "memory"
@@ -128,10 +145,9 @@ if ((http)); then
   java "${props[@]}" -cp "$jar" dev.sessionlimits.bench.HttpBench "$jar" "$raw/http.json" "${http_opts[@]}"
 fi
 
-# ---- the disk's limit: one WAL flush per commit
-fsync_rate="?"
+# ---- the disk's limit, unless the ceiling measured it: one WAL flush per commit
 pg_test_fsync="$(ls /usr/lib/postgresql/*/bin/pg_test_fsync 2>/dev/null | tail -1)"
-if [ -n "$pg_test_fsync" ]; then
+if [ -n "$pg_test_fsync" ] && [ "${fsync_rate:-?}" = "?" ]; then
   fsync_rate="$(cd /tmp && timeout 60 "$pg_test_fsync" -s 1 -f "/tmp/sl-bench-fsync-$$.tmp" 2>/dev/null |
     awk '/^[[:space:]]+fdatasync[[:space:]]+[0-9]/ && !done {print $2; done=1}')"
   rm -f "/tmp/sl-bench-fsync-$$.tmp"

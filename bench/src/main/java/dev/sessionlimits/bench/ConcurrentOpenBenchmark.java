@@ -1,6 +1,7 @@
 package dev.sessionlimits.bench;
 
 import dev.sessionlimits.core.OpenResult;
+import dev.sessionlimits.core.QuotaPolicy;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,9 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@code SessionStore.open} from 8 threads at once, each its own user at limit 1
- * ({@code DESTROY_NEXT_EXPIRING}, so every login evicts one session): the throughput one node gets
- * from its store when logins arrive together (the JDBC pool has 10 connections; PostgreSQL can
- * group the commits). The score is the sum over the threads.
+ * ({@code DESTROY_NEXT_EXPIRING}, so every login evicts one session), or unlimited ({@code -1}, a
+ * new user per login, as in {@link StoreOpenBenchmark}): the throughput one node gets from its
+ * store when logins arrive together (the JDBC pool has 10 connections; PostgreSQL can group the
+ * commits). The score is the sum over the threads.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -37,6 +39,10 @@ public class ConcurrentOpenBenchmark {
   public static class Shared {
     @Param({"memory", "h2", "postgres"})
     public String store;
+
+    /** {@code <user limit>:<exhaustion action>}, as in {@link StoreOpenBenchmark}. */
+    @Param({"1:DESTROY_NEXT_EXPIRING", "-1:DESTROY_NEXT_EXPIRING"})
+    public String scenario;
 
     BenchStores stores;
     final AtomicInteger users = new AtomicInteger();
@@ -59,8 +65,12 @@ public class ConcurrentOpenBenchmark {
 
     @Setup(Level.Trial)
     public void setUp(Shared shared) {
-      opener = new Opener(shared.stores, BenchStores.policy(1, "DESTROY_NEXT_EXPIRING",
-          Opener.LIMITED_IDLE), "user" + shared.users.incrementAndGet());
+      String[] parts = shared.scenario.split(":");
+      int limit = Integer.parseInt(parts[0]);
+      QuotaPolicy policy = BenchStores.policy(limit, parts[1],
+          limit == -1 ? Opener.UNLIMITED_IDLE : Opener.LIMITED_IDLE);
+      opener = new Opener(shared.stores, policy,
+          limit == -1 ? null : "user" + shared.users.incrementAndGet());
     }
   }
 

@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP benchmarks: {@code GET /auth/verify} with valid session cookies on the embedded store and
- * on PostgreSQL, next to nginx answering a static 204 (the ceiling for a forward-auth hop), and
+ * on PostgreSQL, next to nginx answering a static 204 (the ceiling for a forward-auth hop) and to the
+ * server's own HTTP stack answering a fixed 200 ({@link JettyFloor}: the floor under any Jetty
+ * handler), and
  * logins per second under production Argon2id and a cheap test-only hash, at {@code sessions_limit}
  * 1 and unlimited. Everything listens on 127.0.0.1 and every load run is bounded in time.
  *
@@ -119,10 +121,15 @@ public final class HttpBench {
     // Long-lived targets, warmed once (a JVM on one core takes a while to compile its hot paths), then
     // measured in turn, twice: nginx, the server on H2, the server on PostgreSQL, logins.
     Nginx nginx = onPath("nginx") ? new Nginx() : null;
-    try (Server h2 = new Server("h2", "argon2id", null);
+    try (Floor blocking = new Floor("blocking");
+        Floor nonBlocking = new Floor("nonblocking");
+        Server h2 = new Server("h2", "argon2id", null);
         Server pg = new Server("postgres", "argon2id", null)) {
       if (nginx != null) {
         load("nginx", "warm-up", nginx.ready, "verify", 2, 32, nginx.process, null);
+      }
+      for (Floor floor : List.of(blocking, nonBlocking)) {
+        load(floor.name, "warm-up", floor.ready, "verify", quick ? 5 : 10, 32, floor.process, null);
       }
       warmUp(h2);
       warmUp(pg);
@@ -130,6 +137,10 @@ public final class HttpBench {
       for (int rep = 1; rep <= reps; rep++) {
         if (nginx != null) {
           verify(rep, "nginx static 204", "-", "-", nginx.ready, nginx.process);
+        }
+        for (Floor floor : List.of(blocking, nonBlocking)) {
+          record(rep, floor.name, "-", "-", "verify c32",
+              load(floor.name, "verify c32", floor.ready, "verify", seconds, 32, floor.process, null));
         }
         verify(rep, "sessionlimits h2", "h2", "argon2id", h2.ready, h2.process);
         verify(rep, "sessionlimits postgres", "postgres", "argon2id", pg.ready, pg.process);
@@ -221,6 +232,34 @@ public final class HttpBench {
       this.process = start(dir.resolve("nginx.log"), cpu(1, "nginx", "-p", dir.toString(), "-c",
           dir.resolve("nginx.conf").toString()));
       awaitPort(port, process, Duration.ofSeconds(20));
+    }
+  }
+
+  /** {@link JettyFloor}: the server's HTTP stack answering a fixed 200, pinned like the server. */
+  private final class Floor implements AutoCloseable {
+    final String name;
+    final Process process;
+    final Path ready;
+
+    Floor(String mode) throws Exception {
+      this.name = "jetty floor " + mode;
+      Path dir = Files.createTempDirectory(work, "jetty-floor-" + mode + "-");
+      this.ready = dir.resolve("ready");
+      this.process = start(dir.resolve("floor.log"), cpu(1, "java", "-Xms1g", "-Xmx1g",
+          "-XX:+UseG1GC", "-cp", jar.toString(), JettyFloor.class.getName(), mode, ready.toString()));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.exists(ready)) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException(name + " did not start; see " + dir.resolve("floor.log")
+              + ":\n" + tail(dir.resolve("floor.log")));
+        }
+        Thread.sleep(100);
+      }
+    }
+
+    @Override
+    public void close() {
+      stop(process);
     }
   }
 

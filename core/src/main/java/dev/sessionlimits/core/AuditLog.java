@@ -1,5 +1,6 @@
 package dev.sessionlimits.core;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The audit trail, shared by all nodes. Append-only. */
@@ -12,6 +13,20 @@ public interface AuditLog {
 
   /** Appends {@code event} and returns it with its id. */
   AuditEvent record(AuditEvent event);
+
+  /**
+   * Appends {@code events}, such as a login and the evictions it caused, as one write, and returns
+   * them with their ids, which grow in the order of the list. The stores in this project keep all of
+   * them or, if the write fails, none; this default appends them one by one with {@link #record}, so
+   * a log that overrides only {@code record} may keep the first ones of a failed call.
+   */
+  default List<AuditEvent> recordAll(List<AuditEvent> events) {
+    List<AuditEvent> recorded = new ArrayList<>(events.size());
+    for (AuditEvent event : events) {
+      recorded.add(record(event));
+    }
+    return recorded;
+  }
 
   /**
    * Up to {@code limit} events, newest first, older than the event {@code beforeId} (0: from the

@@ -1,5 +1,7 @@
 package dev.sessionlimits.core;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,21 @@ final class InMemoryAuditLog implements AuditLog {
   public AuditEvent record(AuditEvent event) {
     AuditEvent stored = event.withId(ids.incrementAndGet());
     events.put(stored.id(), stored);
+    return stored;
+  }
+
+  @Override
+  public List<AuditEvent> recordAll(List<AuditEvent> batch) {
+    for (int i = 0; i < batch.size(); i++) {
+      requireNonNull(batch.get(i), "event " + i);
+    }
+    long first = ids.getAndAdd(batch.size()) + 1;
+    List<AuditEvent> stored = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      AuditEvent event = batch.get(i).withId(first + i);
+      events.put(event.id(), event);
+      stored.add(event);
+    }
     return stored;
   }
 

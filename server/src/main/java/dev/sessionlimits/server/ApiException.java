@@ -51,6 +51,18 @@ final class ApiException extends RuntimeException {
     return new ApiException(404, code, message);
   }
 
+  static ApiException storeUnavailable() {
+    return new ApiException(503, "store_unavailable", "The session store cannot be reached right"
+        + " now, so nothing was done. Try again in a moment.");
+  }
+
+  /** An unexpected failure, logged under {@code errorId}; the answer shows nothing else of it. */
+  static ApiException internal(String errorId) {
+    return new ApiException(500, "internal_error", "Something went wrong on the server (error id "
+        + errorId + "). It has been logged; nothing is shown here.", Map.of("error_id", errorId),
+        Map.of());
+  }
+
   int status() {
     return status;
   }

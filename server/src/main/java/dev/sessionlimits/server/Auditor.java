@@ -3,6 +3,7 @@ package dev.sessionlimits.server;
 import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.AuditLog;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes audit events. Auditing happens after the fact it records: if the log cannot be written, the
  * event is logged as an error here and the request still gets the answer for what really happened.
+ * The events of one request (a login and the sessions it evicted) are written together, in one
+ * write.
  */
 final class Auditor {
 
@@ -25,13 +28,32 @@ final class Auditor {
 
   void record(String type, String actor, String clientIp, String subject, String sessionId,
       Map<String, ?> details) {
-    AuditEvent event = new AuditEvent(0, clock.instant(), type, actor, clientIp, subject, sessionId,
-        Json.write(details));
+    AuditEvent event = event(type, actor, clientIp, subject, sessionId, details);
     try {
       log.record(event);
     } catch (RuntimeException e) {
-      LOG.error("Could not write the audit event {} (actor {}, subject {}, session {}): {}", type,
-          actor, subject, sessionId, event.details(), e);
+      failed(event, e);
     }
+  }
+
+  AuditEvent event(String type, String actor, String clientIp, String subject, String sessionId,
+      Map<String, ?> details) {
+    return new AuditEvent(0, clock.instant(), type, actor, clientIp, subject, sessionId,
+        Json.write(details));
+  }
+
+  void recordAll(List<AuditEvent> events) {
+    try {
+      log.recordAll(events);
+    } catch (RuntimeException e) {
+      for (AuditEvent event : events) {
+        failed(event, e);
+      }
+    }
+  }
+
+  private static void failed(AuditEvent event, RuntimeException e) {
+    LOG.error("Could not write the audit event {} (actor {}, subject {}, session {}): {}",
+        event.type(), event.actor(), event.subject(), event.sessionId(), event.details(), e);
   }
 }

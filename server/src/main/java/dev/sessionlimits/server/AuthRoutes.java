@@ -3,6 +3,7 @@ package dev.sessionlimits.server;
 import static dev.sessionlimits.server.Json.map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.LoginAttempt;
 import dev.sessionlimits.core.QuotaDecision;
@@ -11,7 +12,6 @@ import dev.sessionlimits.core.Scope;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.User;
-import dev.sessionlimits.core.UserStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -36,7 +36,6 @@ final class AuthRoutes {
   static final int MAX_USERNAME = 64;
 
   private final SessionManager sessions;
-  private final UserStore users;
   private final SettingsService settings;
   private final Logins logins;
   private final Authenticator auth;
@@ -45,11 +44,10 @@ final class AuthRoutes {
   private final BooleanSupplier healthy;
   private final InstantSource clock;
 
-  AuthRoutes(SessionManager sessions, UserStore users, SettingsService settings, Logins logins,
+  AuthRoutes(SessionManager sessions, SettingsService settings, Logins logins,
       Authenticator auth, Requests requests, Auditor auditor, BooleanSupplier healthy,
       InstantSource clock) {
     this.sessions = sessions;
-    this.users = users;
     this.settings = settings;
     this.logins = logins;
     this.auth = auth;
@@ -93,19 +91,21 @@ final class AuthRoutes {
     ctx.header("Session-Timeout", Long.toString(session.secondsLeft(now)));
     List<Object> ended = new ArrayList<>();
     List<String> endedIds = new ArrayList<>();
+    List<AuditEvent> audit = new ArrayList<>(admitted.ended().size() + 1);
     for (Session evicted : admitted.ended()) {
       ended.add(Views.session(evicted, now, null));
       endedIds.add(evicted.id());
-      auditor.record("session_evicted", null, ip, evicted.user(), evicted.id(), map(
+      audit.add(auditor.event("session_evicted", null, ip, evicted.user(), evicted.id(), map(
           "scope", evicted.end().cause().scope() == null ? null : evicted.end().cause().scope().code(),
           "limit", evicted.end().cause().limit(),
           "caused_by_session", session.id(),
           "caused_by_user", session.user(),
           "login_ip", session.clientIp(),
-          "login_user_agent", session.userAgent()));
+          "login_user_agent", session.userAgent())));
     }
-    auditor.record("login", user.username(), ip, user.username(), session.id(), map(
-        "user_agent", session.userAgent(), "device", session.device(), "ended_sessions", endedIds));
+    audit.add(auditor.event("login", user.username(), ip, user.username(), session.id(), map(
+        "user_agent", session.userAgent(), "device", session.device(), "ended_sessions", endedIds)));
+    auditor.recordAll(audit);
     LOG.info("Login of {} from {}: session {} (token {}…), {} ended", user.username(), ip,
         session.id(), admitted.token().hash().prefix(), endedIds.size());
     ctx.status(201).json(map("session", Views.session(session, now, session.id()),
@@ -191,14 +191,11 @@ final class AuthRoutes {
   }
 
   private void verify(Context ctx) {
-    String token = requests.sessionToken(ctx);
-    Session session = (token == null) ? null : auth.session(ctx, token, settings.settings());
-    Optional<User> user = (session == null) ? Optional.empty() : users.find(session.user());
-    if (user.isEmpty() || user.get().disabled()) {
-      throw ApiException.notAuthenticated();
-    }
-    ctx.header("X-Session-User", session.user());
-    ctx.header("X-Session-Id", session.id());
+    Session session = auth.verify(requests.sessionToken(ctx),
+        Authenticator.isQuiet(ctx.header(Authenticator.QUIET)));
+    ctx.header(Authenticator.SESSION_TIMEOUT, Long.toString(auth.secondsLeft(session)));
+    ctx.header(ForwardAuth.USER, session.user());
+    ctx.header(ForwardAuth.SESSION_ID, session.id());
     ctx.status(200);
   }
 

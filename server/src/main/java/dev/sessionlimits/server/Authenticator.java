@@ -23,6 +23,9 @@ import java.util.Optional;
  */
 final class Authenticator {
 
+  static final String QUIET = "X-Session-Quiet";
+  static final String SESSION_TIMEOUT = "Session-Timeout";
+
   /** The caller of a request; {@code session} is null for Basic authentication. */
   record Caller(User user, Session session, String clientIp) {
     String username() {
@@ -88,10 +91,38 @@ final class Authenticator {
    * {@code Session-Timeout}); null when the token is unknown; 401 {@code session_ended} when it ended.
    */
   Session session(Context ctx, String token, Settings current) {
-    boolean quiet = "1".equals(ctx.header("X-Session-Quiet"));
+    Session session = liveSession(token, isQuiet(ctx.header(QUIET)), current);
+    if (session != null) {
+      ctx.header(SESSION_TIMEOUT, Long.toString(session.secondsLeft(clock.instant())));
+    }
+    return session;
+  }
+
+  /**
+   * The forward-auth verdict: the live session of {@code token} (extended unless {@code quiet}) whose
+   * user exists and is enabled; 401 otherwise, {@code session_ended} with the reason if it ended.
+   */
+  Session verify(String token, boolean quiet) {
+    Session session = (token == null) ? null : liveSession(token, quiet, settings.settings());
+    Optional<User> user = (session == null) ? Optional.empty() : users.find(session.user());
+    if (user.isEmpty() || user.get().disabled()) {
+      throw ApiException.notAuthenticated();
+    }
+    return session;
+  }
+
+  /** Seconds until {@code session} ends if idle, for {@code Session-Timeout}. */
+  long secondsLeft(Session session) {
+    return session.secondsLeft(clock.instant());
+  }
+
+  static boolean isQuiet(String header) {
+    return "1".equals(header);
+  }
+
+  private Session liveSession(String token, boolean quiet, Settings current) {
     Lookup lookup = sessions.authenticate(token, Duration.ofSeconds(current.sessionCookieAge()), quiet);
     if (lookup instanceof Lookup.Live live) {
-      ctx.header("Session-Timeout", Long.toString(live.session().secondsLeft(clock.instant())));
       return live.session();
     }
     if (lookup instanceof Lookup.Ended ended) {

@@ -87,15 +87,16 @@ public final class SessionlimitsServer implements AutoCloseable {
     Logins logins = new Logins(stores.users(), passwords, new LoginThrottle(clock, b.throttle), auditor);
     CachingUserStore users = new CachingUserStore(stores.users(), clock);
     Authenticator auth = new Authenticator(sessions, users, settings, logins, requests, clock);
-    AuthRoutes authRoutes = new AuthRoutes(sessions, users, settings, logins, auth, requests,
+    AuthRoutes authRoutes = new AuthRoutes(sessions, settings, logins, auth, requests,
         auditor, stores.healthy(), clock);
     AdminRoutes adminRoutes = new AdminRoutes(sessions, users.uncached(), stores.audit(), settings,
         passwords, auth, auditor, clock);
     this.push = new PushHub(sessionStore, session -> auth.sessionEnded(session).body(), b.heartbeat);
     EventRoutes eventRoutes = new EventRoutes(auth, users, requests, push);
 
-    this.app = Javalin.create(config -> configure(config, requests, authRoutes, adminRoutes,
-        eventRoutes));
+    ForwardAuth forwardAuth = new ForwardAuth(auth);
+    this.app = Javalin.create(config -> configure(config, requests, forwardAuth, authRoutes,
+        adminRoutes, eventRoutes));
     this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sessionlimits-purge");
       t.setDaemon(true);
@@ -115,8 +116,8 @@ public final class SessionlimitsServer implements AutoCloseable {
         files.entries().size());
   }
 
-  private static void configure(JavalinConfig config, Requests requests, AuthRoutes authRoutes,
-      AdminRoutes adminRoutes, EventRoutes eventRoutes) {
+  private static void configure(JavalinConfig config, Requests requests, ForwardAuth forwardAuth,
+      AuthRoutes authRoutes, AdminRoutes adminRoutes, EventRoutes eventRoutes) {
     config.startup.showJavalinBanner = false;
     config.startup.showOldJavalinVersionWarning = false;
     config.concurrency.useVirtualThreads = true;
@@ -124,7 +125,11 @@ public final class SessionlimitsServer implements AutoCloseable {
     config.http.defaultContentType = "application/json";
     config.http.prefer405over404 = true;
     config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-    config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+    config.jetty.modifyServer(server -> {
+      server.setErrorHandler(new JsonErrorHandler());
+      // Javalin puts its own handler inside this wrapper.
+      server.setHandler(forwardAuth);
+    });
     config.staticFiles.add(files -> {
       files.hostedPath = "/";
       files.directory = "/public";
@@ -148,16 +153,18 @@ public final class SessionlimitsServer implements AutoCloseable {
     config.routes.exception(ApiException.class, SessionlimitsServer::answer);
     config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
       LOG.warn("Store unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-      answer(new ApiException(503, "store_unavailable", "The session store cannot be reached right"
-          + " now, so nothing was done. Try again in a moment."), ctx);
+      answer(ApiException.storeUnavailable(), ctx);
     });
     config.routes.exception(HttpResponseException.class, (e, ctx) -> answer(framework(e, ctx), ctx));
     config.routes.exception(Exception.class, (e, ctx) -> {
-      String id = UUID.randomUUID().toString().substring(0, 8);
+      String id = errorId();
       LOG.error("Unexpected error {} on {} {}", id, ctx.method(), ctx.path(), e);
-      answer(new ApiException(500, "internal_error", "Something went wrong on the server (error id "
-          + id + "). It has been logged; nothing is shown here.", map("error_id", id), Map.of()), ctx);
+      answer(ApiException.internal(id), ctx);
     });
+  }
+
+  static String errorId() {
+    return UUID.randomUUID().toString().substring(0, 8);
   }
 
   private static Map<String, String> withCacheControl(String value) {

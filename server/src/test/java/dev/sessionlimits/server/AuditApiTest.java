@@ -3,8 +3,16 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sessionlimits.core.AuditEvent;
+import dev.sessionlimits.core.AuditLog;
+import dev.sessionlimits.core.SessionStore;
+import dev.sessionlimits.core.SettingsStore;
+import dev.sessionlimits.core.StoreUnavailableException;
+import dev.sessionlimits.core.UserStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class AuditApiTest {
@@ -60,6 +68,97 @@ class AuditApiTest {
       JsonNode older = admin.get("/api/v1/audit?limit=2&before=" + next).json().path("events");
       assertThat(older.get(0).path("subject").asText()).isEqualTo("user2");
       assertThat(older.get(0).path("id").asLong()).isLessThan(next);
+    }
+  }
+
+  @Test
+  void aLoginWritesTheSessionsItEvictedAndThenItselfInOneAuditWrite() {
+    WriteCountingAuditLog audit = new WriteCountingAuditLog();
+    try (TestServer t = TestServer.start(stores(audit), Map.of(), b -> {})) {
+      t.createUser("alice", "alice-password");
+      t.settings("{\"SESSIONS_PER_USER\": 3, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLD_SESSIONS\","
+          + " \"QUOTA_EXEMPT_ADMINS\": true}");
+      String first = t.browser().login("alice", "alice-password").json().path("session").path("id")
+          .asText();
+      String second = t.browser().login("alice", "alice-password").json().path("session").path("id")
+          .asText();
+      t.settings("{\"SESSIONS_PER_USER\": 1}");
+      audit.writes.clear();
+
+      Browser.Response login = t.browser(TestServer.CHROME_WINDOWS).login("alice", "alice-password");
+
+      String third = login.json().path("session").path("id").asText();
+      List<String> ended = new ArrayList<>();
+      login.json().path("ended_sessions").forEach(s -> ended.add(s.path("id").asText()));
+      assertThat(ended).containsExactlyInAnyOrder(first, second);
+      assertThat(audit.writes).singleElement().satisfies(write -> {
+        assertThat(write).extracting(AuditEvent::type)
+            .containsExactly("session_evicted", "session_evicted", "login");
+        assertThat(write).extracting(AuditEvent::sessionId)
+            .containsExactly(ended.get(0), ended.get(1), third);
+      });
+      JsonNode events = t.admin().get("/api/v1/audit?limit=4").json().path("events");
+      assertThat(events.get(1).path("type").asText()).isEqualTo("login");
+      assertThat(events.get(1).path("details").path("ended_sessions").toString())
+          .isEqualTo("[\"" + ended.get(0) + "\",\"" + ended.get(1) + "\"]");
+      assertThat(events.get(2).path("session_id").asText()).isEqualTo(ended.get(1));
+      assertThat(events.get(2).path("details").path("caused_by_session").asText()).isEqualTo(third);
+      assertThat(events.get(3).path("session_id").asText()).isEqualTo(ended.get(0));
+    }
+  }
+
+  @Test
+  void aLoginSucceedsWhenItsAuditEventsCannotBeWritten() {
+    WriteCountingAuditLog audit = new WriteCountingAuditLog();
+    try (TestServer t = TestServer.start(stores(audit), Map.of(), b -> {})) {
+      t.createUser("alice", "alice-password");
+      t.settings("{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXEMPT_ADMINS\": true}");
+      Browser first = t.browser();
+      first.login("alice", "alice-password");
+      audit.failing = true;
+
+      Browser.Response second = t.browser().login("alice", "alice-password");
+
+      assertThat(second.status()).isEqualTo(201);
+      assertThat(second.json().path("ended_sessions")).hasSize(1);
+      assertThat(first.get("/api/v1/me").error()).isEqualTo("session_ended");
+      audit.failing = false;
+      String secondId = second.json().path("session").path("id").asText();
+      List<String> written = new ArrayList<>();
+      t.admin().get("/api/v1/audit").json().path("events")
+          .forEach(e -> written.add(e.path("type").asText() + " " + e.path("session_id").asText()));
+      assertThat(written).noneMatch(e -> e.startsWith("session_evicted") || e.endsWith(secondId));
+    }
+  }
+
+  private static Stores stores(AuditLog audit) {
+    return new Stores(SessionStore.inMemory(), UserStore.inMemory(), SettingsStore.inMemory(), audit,
+        () -> true, null);
+  }
+
+  /** The in-memory log, remembering the events of each write; it can be made to fail. */
+  private static final class WriteCountingAuditLog implements AuditLog {
+    final AuditLog log = AuditLog.inMemory();
+    final List<List<AuditEvent>> writes = new CopyOnWriteArrayList<>();
+    volatile boolean failing;
+
+    @Override
+    public AuditEvent record(AuditEvent event) {
+      return recordAll(List.of(event)).get(0);
+    }
+
+    @Override
+    public List<AuditEvent> recordAll(List<AuditEvent> events) {
+      if (failing) {
+        throw new StoreUnavailableException("the audit log is down", null);
+      }
+      writes.add(List.copyOf(events));
+      return log.recordAll(events);
+    }
+
+    @Override
+    public List<AuditEvent> recent(int limit, long beforeId) {
+      return log.recent(limit, beforeId);
     }
   }
 }

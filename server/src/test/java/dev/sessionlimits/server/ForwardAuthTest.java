@@ -36,6 +36,33 @@ class ForwardAuthTest {
     assertThat(r.header("X-Session-End-Reason")).isNull();
     assertThat(r.text()).as("a proxy reads only the status and headers").isEmpty();
     assertThat(r.header("Content-Security-Policy")).isNull();
+    assertThat(r.header("Content-Type")).as("no body, so no type").isNull();
+    assertThat(r.header("Cache-Control")).isEqualTo("no-store");
+  }
+
+  @Test
+  void theRouteAnswersTheSameForAnotherSpellingOfThePath() {
+    Browser.Response r = alice.get("/auth/verify/");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("X-Session-User")).isEqualTo("alice");
+    assertThat(r.header("X-Session-Id")).isEqualTo(sessionId);
+    assertThat(r.header("Session-Timeout")).isEqualTo("1800");
+  }
+
+  @Test
+  void anotherMethodIs405AsJson() {
+    Browser.Response r = alice.post("/auth/verify", "{}");
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.error()).isEqualTo("method_not_allowed");
+  }
+
+  @Test
+  void aDisabledUsersSessionIs401() {
+    assertThat(t.admin().patch("/api/v1/users/alice", "{\"disabled\": true}").status()).isEqualTo(200);
+    Browser.Response r = alice.get("/auth/verify");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.header("Content-Type")).isEqualTo("application/json");
+    assertThat(r.header("Cache-Control")).isEqualTo("no-store");
   }
 
   @Test

@@ -78,7 +78,9 @@ final class Database {
 
   /**
    * Runs {@code work} in one READ COMMITTED transaction and commits it; rolls back if it throws.
-   * {@code work} may run more than once, so it must have no effect outside the transaction.
+   * {@code work} may run more than once, so it must have no effect outside the transaction. On
+   * PostgreSQL its last statement may end with {@code COMMIT} itself, to save a round trip: the
+   * driver then knows the transaction is over and sends nothing more to commit.
    */
   <T> T transaction(Supplier<String> what, Work<T> work) {
     return withRetries(what, connection -> {

@@ -31,18 +31,11 @@ final class JdbcAuditLog implements AuditLog {
   @Override
   public AuditEvent record(AuditEvent event) {
     requireNonNull(event, "event");
-    AuditEvent exact = new AuditEvent(0, Sql.micros(event.at()), event.type(), event.actor(),
-        event.clientIp(), event.subject(), event.sessionId(), event.details());
+    AuditEvent exact = exact(event);
     long id = db.autocommit(() -> "record a " + event.type() + " audit event", connection -> {
       try (PreparedStatement insert =
           connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
-        setInstant(insert, 1, exact.at());
-        insert.setString(2, exact.type());
-        insert.setString(3, exact.actor());
-        insert.setString(4, exact.clientIp());
-        insert.setString(5, exact.subject());
-        insert.setString(6, exact.sessionId());
-        insert.setString(7, exact.details());
+        bind(insert, exact);
         insert.executeUpdate();
         long assigned;
         try (ResultSet keys = insert.getGeneratedKeys()) {
@@ -56,6 +49,46 @@ final class JdbcAuditLog implements AuditLog {
       }
     });
     return exact.withId(id);
+  }
+
+  @Override
+  public List<AuditEvent> recordAll(List<AuditEvent> events) {
+    if (events.size() <= 1) {
+      return events.isEmpty() ? List.of() : List.of(record(events.get(0)));
+    }
+    List<AuditEvent> rows = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      rows.add(exact(requireNonNull(events.get(i), "event " + i)));
+    }
+    long[] ids = db.transaction(() -> "record " + describe(rows), connection -> {
+      try (PreparedStatement insert =
+          connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+        for (AuditEvent row : rows) {
+          bind(insert, row);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+        long[] assigned = new long[rows.size()];
+        int n = 0;
+        try (ResultSet keys = insert.getGeneratedKeys()) {
+          for (; keys.next(); n++) {
+            if (n < assigned.length) {
+              assigned[n] = keys.getLong(1);
+            }
+          }
+        }
+        if (n != assigned.length) {
+          throw new SQLException("the database returned " + n + " ids for " + assigned.length
+              + " new audit events");
+        }
+        return assigned;
+      }
+    });
+    List<AuditEvent> recorded = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      recorded.add(rows.get(i).withId(ids[i]));
+    }
+    return recorded;
   }
 
   @Override
@@ -79,5 +112,28 @@ final class JdbcAuditLog implements AuditLog {
             return events;
           }
         });
+  }
+
+  private static AuditEvent exact(AuditEvent event) {
+    return new AuditEvent(0, Sql.micros(event.at()), event.type(), event.actor(), event.clientIp(),
+        event.subject(), event.sessionId(), event.details());
+  }
+
+  private static void bind(PreparedStatement insert, AuditEvent event) throws SQLException {
+    setInstant(insert, 1, event.at());
+    insert.setString(2, event.type());
+    insert.setString(3, event.actor());
+    insert.setString(4, event.clientIp());
+    insert.setString(5, event.subject());
+    insert.setString(6, event.sessionId());
+    insert.setString(7, event.details());
+  }
+
+  private static String describe(List<AuditEvent> events) {
+    StringBuilder types = new StringBuilder();
+    for (AuditEvent event : events) {
+      types.append(types.length() == 0 ? "" : ", ").append(event.type());
+    }
+    return events.size() + " audit events (" + types + ")";
   }
 }

@@ -20,6 +20,7 @@ import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.StoreUnavailableException;
 import dev.sessionlimits.core.TokenHash;
 import java.lang.System.Logger.Level;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,14 +28,17 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
@@ -56,9 +60,23 @@ import java.util.function.Supplier;
  * login's policy leaves unlimited is neither locked nor read (an exempt administrator, or no address
  * limit): such a login may add to that scope's count unseen, which is what an unlimited login may do
  * anyway, and a login that the scope does limit still sees every session committed before its own
- * read. REPEATABLE READ
- * would break it: its snapshot is taken before the lock wait and misses the previous holder's
- * session. The fixed order means two logins never wait for each other in a cycle.
+ * read; a login that no scope limits is a single INSERT in autocommit mode. REPEATABLE READ would
+ * break it: its snapshot is taken before the lock wait and misses the previous holder's session.
+ * The fixed order means two logins never wait for each other in a cycle.
+ *
+ * <p>Round trips. On H2, in this process, each statement is run on its own. On PostgreSQL a login
+ * that a scope limits takes two round trips. The first carries the driver's BEGIN, the locks and
+ * the reads as the separate statements of one prepared statement ({@code "lock; read"}): the driver
+ * sends each statement's Parse, Bind and Execute and one Sync for all, and the server runs them one
+ * after the other, taking each read's snapshot when it binds it, after the locks are granted; so
+ * the reads see exactly what they would see sent one by one. (One statement that both locked and
+ * read would not: its single snapshot is taken before the lock wait.) The second is one statement
+ * and {@code COMMIT}: the statement ends the sessions to end (an UPDATE joined to parallel arrays,
+ * one element per session, given in ascending id order), inserts the new session and calls
+ * {@code pg_notify} once for each session the UPDATE ended; the driver, having seen the transaction
+ * end, sends nothing for the commit that follows. A login that records expiries leaves the
+ * {@code COMMIT} out and sends it after checking them (below), one round trip more; a refused
+ * login commits after the first.
  *
  * <p>A missing lock row is inserted in autocommit mode, outside the login's transaction, and the
  * transaction is run again. {@link #purge} deletes the lock rows, an hour old or more, of subjects
@@ -66,16 +84,17 @@ import java.util.function.Supplier;
  * deleted row finds fewer rows than it asked for and starts over the same way, so no two logins ever
  * hold different rows for one subject.
  *
- * <p>A session ends by one conditional UPDATE ({@code ... AND ended_at IS NULL}): the first ender
- * wins, and only it tells the listeners. Ends decided from the expiry the caller read ({@link #end},
- * expiries found by {@link #find}, {@link #touch} and {@link #purge}) also require
+ * <p>A session ends by a conditional UPDATE of its row ({@code ... AND ended_at IS NULL}): the
+ * first ender wins, and only it tells the listeners. Ends decided from the expiry the caller read
+ * ({@link #end}, expiries found by {@link #find}, {@link #touch} and {@link #purge}) also require
  * {@code expires_at} to be unchanged, so a concurrent touch makes them read again rather than end a
  * session that was just extended (a login's expiries too: it then counts again); evictions do not,
  * since they must end the session whatever its activity. Ending takes no quota lock: it only
  * lowers counts. Touches are compare-and-set on {@code last_seen_at} (or batched, below). Only a
  * login's evictions and expiries, purge's expiry batches and touch batches lock more than one
- * session row in a transaction; the first two lock them in ascending id order, and touch batches
- * are sorted by id too (should a plan not follow that order, a deadlock is retried like any
+ * session row in a transaction; the first two lock them in ascending id order (a login on
+ * PostgreSQL with one UPDATE whose plan is driven by its arrays, given in that order), and touch
+ * batches are sorted by id too (should a plan not follow that order, a deadlock is retried like any
  * other).
  *
  * <p>Listeners are told after the commit, outside any transaction.
@@ -83,8 +102,9 @@ import java.util.function.Supplier;
  * <p>Ends reach every node. On PostgreSQL every end also sends {@code pg_notify} on
  * {@link EndNotices#CHANNEL} in the transaction that ends the session, so it is delivered on commit
  * and only then: a single end as one statement ({@code WITH ended AS (UPDATE ... RETURNING id)
- * SELECT pg_notify(...) FROM ended}), the ends of a login or of a purge batch as one or more
- * payloads before the commit. The payload names this node, so its {@link ClusterListener} skips
+ * SELECT pg_notify(...) FROM ended}), the ends of a login likewise, one notification for each
+ * session from the statement that ends them, and the ends of a purge batch as one or more payloads
+ * before the commit. The payload names this node, so its {@link ClusterListener} skips
  * what this node already announced. Each end also records the database's own time in
  * {@code end_recorded_at}, which a node that lost its listener searches after reconnecting.
  *
@@ -145,11 +165,35 @@ final class JdbcSessions implements SessionStore {
       + " (SELECT 1 FROM sl_quota_locks WHERE scope = ? AND subject = ?)";
   private static final String UNENDED_OF_USER = SELECT + " WHERE user_name = ?" + UNENDED;
   private static final String UNENDED_FROM_IP = SELECT + " WHERE client_ip = ?" + UNENDED;
+  private static final String LOCK_AND_READ_USER = LOCK + "; " + UNENDED_OF_USER;
+  private static final String LOCK_AND_READ_IP = LOCK + "; " + UNENDED_FROM_IP;
+  private static final String LOCK_AND_READ_BOTH =
+      LOCK + "; " + LOCK + "; " + UNENDED_OF_USER + "; " + UNENDED_FROM_IP;
   private static final String STILL_UNENDED =
       "SELECT 1 FROM sl_sessions WHERE id = ? AND ended_at IS NULL";
   private static final String INSERT = "INSERT INTO sl_sessions (id, token_hash, user_name,"
       + " client_ip, user_agent, device, auth_method, created_at, last_seen_at, expires_at,"
       + " absolute_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  /**
+   * Ends the sessions given as parallel arrays (the columns of {@code ends}), inserts a session
+   * and notifies every node of each session it ended, one notification each; answers their ids.
+   */
+  private static final String END_AND_INSERT = "WITH ends (id, ended_at, reason, scope, lim,"
+      + " login_at, login_ip, login_user_agent, login_device, login_session_id, actor,"
+      + " stored_expiry, notice) AS (SELECT * FROM unnest(?::varchar[], ?::timestamptz[],"
+      + " ?::varchar[], ?::varchar[], ?::int[], ?::timestamptz[], ?::varchar[], ?::varchar[],"
+      + " ?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::varchar[])),"
+      + " ended AS (UPDATE sl_sessions s SET ended_at = e.ended_at, end_reason = e.reason,"
+      + " end_scope = e.scope, end_limit = e.lim, end_login_at = e.login_at,"
+      + " end_login_ip = e.login_ip, end_login_user_agent = e.login_user_agent,"
+      + " end_login_device = e.login_device, end_login_session_id = e.login_session_id,"
+      + " end_actor = e.actor, end_recorded_at = clock_timestamp() FROM ends e"
+      + " WHERE s.id = e.id AND s.ended_at IS NULL"
+      + " AND (e.stored_expiry IS NULL OR s.expires_at = e.stored_expiry)"
+      + " RETURNING s.id, e.notice),"
+      + " opened AS (" + INSERT + ")"
+      + " SELECT id, pg_notify(?, notice) FROM ended";
+  private static final String END_INSERT_AND_COMMIT = END_AND_INSERT + "; COMMIT";
   private static final String TOUCH = "UPDATE sl_sessions SET last_seen_at = ?, expires_at = ?"
       + " WHERE id = ? AND ended_at IS NULL AND last_seen_at = ?";
   private static final String EXPIRED_BATCH = SELECT
@@ -168,6 +212,7 @@ final class JdbcSessions implements SessionStore {
   private final int batchSize;
   private final String nodeId;
   private final boolean notifies;
+  private final boolean pipelines;
   private final SessionCache cache;
   private final TouchBatcher touches;
   private final String endSql;
@@ -186,6 +231,7 @@ final class JdbcSessions implements SessionStore {
     this.batchSize = batchSize;
     this.nodeId = requireNonNull(nodeId, "nodeId");
     this.notifies = db.vendor() == Vendor.POSTGRESQL;
+    this.pipelines = notifies;
     this.cache = cache;
     this.touches = (cache == null) ? null : new TouchBatcher(db);
     // PostgreSQL: the time of the statement, not of the transaction, which may have waited for locks.
@@ -247,8 +293,17 @@ final class JdbcSessions implements SessionStore {
     Supplier<String> what = () -> "open session " + session.id() + " of user " + session.user()
         + " from " + session.clientIp();
     long generation = (cache == null) ? 0 : cache.generation(session.tokenHash());
+    // An unlimited scope is neither locked nor read: logins behind one NAT address must not queue
+    // for it, and its size must not slow a login down. Only a login that a scope limits needs to
+    // see that scope's count exactly.
+    boolean userLimited = policy.userLimit() != QuotaPolicy.UNLIMITED;
+    boolean ipLimited = policy.ipLimit() != QuotaPolicy.UNLIMITED;
+    if (!userLimited && !ipLimited) {
+      return openUnlimited(session, policy, what, generation);
+    }
     for (int round = 1; ; round++) {
-      Opening opening = db.transaction(what, connection -> openLocked(connection, session, policy));
+      Opening opening = db.transaction(what,
+          connection -> openLocked(connection, session, policy, userLimited, ipLimited));
       if (opening != null) {
         afterEnds(opening.ended());
         if (cache != null && opening.result() instanceof OpenResult.Opened) {
@@ -272,100 +327,295 @@ final class JdbcSessions implements SessionStore {
   /** What a login did: its result, and every session it ended (evicted, or found expired). */
   private record Opening(OpenResult result, List<Session> ended) {}
 
-  /** The outcome with both quota rows held, or null if a row is missing. */
-  private Opening openLocked(Connection connection, Session session, QuotaPolicy policy)
-      throws SQLException {
-    // An unlimited scope is neither locked nor read: logins behind one NAT address must not queue
-    // for it, and its size must not slow a login down. Only a login that a scope limits needs to
-    // see that scope's count exactly.
-    boolean userLimited = policy.userLimit() != QuotaPolicy.UNLIMITED;
-    boolean ipLimited = policy.ipLimit() != QuotaPolicy.UNLIMITED;
-    if ((ipLimited && !lock(connection, IP, session.clientIp()))
-        || (userLimited && !lock(connection, USER, session.user()))) {
+  /**
+   * One session a login ends, as this node sees it, with its end; for an expiry, also the
+   * {@code expires_at} stored when the login read it, which the end requires unchanged.
+   */
+  private record PlannedEnd(Session session, SessionEnd end, Instant storedExpiry) {}
+
+  /** The unended sessions a login read, each as stored and as this node sees it, live or not. */
+  private static final class Unended {
+    final Map<String, Session> stored = new HashMap<>();
+    final Map<String, Session> expired = new HashMap<>();
+    final Map<String, Session> ofUser = new LinkedHashMap<>();
+    final Map<String, Session> fromIp = new LinkedHashMap<>();
+  }
+
+  /** A login that no limit constrains: nothing to lock, read or end, so one INSERT. */
+  private OpenResult openUnlimited(Session session, QuotaPolicy policy, Supplier<String> what,
+      long generation) {
+    QuotaDecision decision =
+        Quota.decide(session.attempt(), List.of(), List.of(), policy, session.createdAt());
+    if (decision instanceof QuotaDecision.Deny deny) {
+      return new OpenResult.Refused(deny);
+    }
+    db.autocommit(what, connection -> {
+      insert(connection, session);
+      db.persist(connection);
+      return null;
+    });
+    if (cache != null) {
+      cache.putIfUnchanged(session, generation);
+    }
+    return new OpenResult.Opened(session, List.of());
+  }
+
+  /** The outcome with the quota rows of the limited scopes held, or null if a row is missing. */
+  private Opening openLocked(Connection connection, Session session, QuotaPolicy policy,
+      boolean userLimited, boolean ipLimited) throws SQLException {
+    Instant now = session.createdAt();
+    Unended unended = new Unended();
+    boolean locked = pipelines
+        ? lockAndReadInOneRoundTrip(connection, session, userLimited, ipLimited, now, unended)
+        : lockAndRead(connection, session, userLimited, ipLimited, now, unended);
+    if (!locked) {
       return null;
     }
-    Instant now = session.createdAt();
-    Map<String, Session> stored = new HashMap<>();
-    Map<String, Session> expired = new HashMap<>();
-    Map<String, Session> ofUser = new LinkedHashMap<>();
-    Map<String, Session> fromIp = new LinkedHashMap<>();
-    if (userLimited) {
-      readUnended(connection, UNENDED_OF_USER, session.user(), now, stored, ofUser, expired);
-    }
-    if (ipLimited) {
-      readUnended(connection, UNENDED_FROM_IP, session.clientIp(), now, stored, fromIp, expired);
-    }
-    QuotaDecision decision =
-        Quota.decide(session.attempt(), ofUser.values(), fromIp.values(), policy, now);
+    QuotaDecision decision = Quota.decide(session.attempt(), unended.ofUser.values(),
+        unended.fromIp.values(), policy, now);
     if (decision instanceof QuotaDecision.Deny deny) {
       return new Opening(new OpenResult.Refused(deny), List.of());
     }
     List<QuotaDecision.Eviction> evictions = ((QuotaDecision.Admit) decision).evictions();
-    Map<String, QuotaDecision.Eviction> evictionsById = new HashMap<>();
-    for (QuotaDecision.Eviction eviction : evictions) {
-      evictionsById.put(eviction.session().id(), eviction);
-    }
     // Evictions and the expiries this login left out of its count, in one ascending id order.
-    TreeSet<String> toEnd = new TreeSet<>(evictionsById.keySet());
-    toEnd.addAll(expired.keySet());
-    Map<String, Session> evicted = new HashMap<>();
-    List<Session> ended = new ArrayList<>(toEnd.size());
-    for (String id : toEnd) {
-      QuotaDecision.Eviction eviction = evictionsById.get(id);
-      if (eviction != null) {
-        SessionEnd end = new SessionEnd(EndReason.SESSION_LIMIT_REACHED, now,
-            EndCause.limitReached(eviction.scope(), eviction.limit(), session));
-        if (endRow(connection, id, end, null, false)) {
-          evicted.put(id, eviction.session().withEnd(end));
-        }
-      } else {
-        Session lapsed = expired.get(id);
-        SessionEnd expiry = lapsed.endAt(now);
-        if (endRow(connection, id, expiry, stored.get(id).expiresAt(), false)) {
-          ended.add(lapsed.withEnd(expiry));
-        } else if (stillUnended(connection, id)) {
-          // A touch was written since the read: the session is live after all, so count again.
-          throw new SQLException("session " + id + " was extended while a login counted it as"
-              + " expired", RETRY);
-        }
-      }
-    }
-    insert(connection, session);
-    List<Session> inDecisionOrder = new ArrayList<>(evicted.size());
+    TreeMap<String, PlannedEnd> toEnd = new TreeMap<>();
     for (QuotaDecision.Eviction eviction : evictions) {
-      Session done = evicted.get(eviction.session().id());
-      if (done != null) {
-        inDecisionOrder.add(done);
+      SessionEnd end = new SessionEnd(EndReason.SESSION_LIMIT_REACHED, now,
+          EndCause.limitReached(eviction.scope(), eviction.limit(), session));
+      toEnd.put(eviction.session().id(), new PlannedEnd(eviction.session(), end, null));
+    }
+    for (Session lapsed : unended.expired.values()) {
+      toEnd.putIfAbsent(lapsed.id(), new PlannedEnd(lapsed, lapsed.endAt(now),
+          unended.stored.get(lapsed.id()).expiresAt()));
+    }
+    Set<String> done = pipelines
+        ? endInsertAndCommit(connection, toEnd.values(), session)
+        : endAndInsert(connection, toEnd.values(), session);
+    List<Session> inDecisionOrder = new ArrayList<>(evictions.size());
+    for (QuotaDecision.Eviction eviction : evictions) {
+      if (done.contains(eviction.session().id())) {
+        inDecisionOrder.add(eviction.session().withEnd(toEnd.get(eviction.session().id()).end()));
       }
     }
     List<Session> all = new ArrayList<>(inDecisionOrder);
-    all.addAll(ended);
-    notifyEnded(connection, all);
+    for (PlannedEnd planned : toEnd.values()) {
+      if (planned.storedExpiry() != null && done.contains(planned.session().id())) {
+        all.add(planned.session().withEnd(planned.end()));
+      }
+    }
     return new Opening(new OpenResult.Opened(session, inDecisionOrder), all);
   }
 
-  /**
-   * Reads the unended sessions of one user or address: each row as stored into {@code stored}, and
-   * as this node sees it ({@link #overlay}) into {@code live} or {@code expired} by {@code now}.
-   */
-  private void readUnended(Connection connection, String sql, String key, Instant now,
-      Map<String, Session> stored, Map<String, Session> live, Map<String, Session> expired)
-      throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(sql)) {
-      select.setString(1, key);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          Session row = read(rows);
-          stored.put(row.id(), row);
-          Session seen = overlay(row);
-          if (seen.isLive(now)) {
-            live.put(seen.id(), seen);
-          } else {
-            expired.put(seen.id(), seen);
-          }
+  /** H2: locks and reads statement by statement; false if a quota row is missing. */
+  private boolean lockAndRead(Connection connection, Session session, boolean userLimited,
+      boolean ipLimited, Instant now, Unended unended) throws SQLException {
+    if ((ipLimited && !lock(connection, IP, session.clientIp()))
+        || (userLimited && !lock(connection, USER, session.user()))) {
+      return false;
+    }
+    if (userLimited) {
+      try (PreparedStatement select = connection.prepareStatement(UNENDED_OF_USER)) {
+        select.setString(1, session.user());
+        try (ResultSet rows = select.executeQuery()) {
+          collect(rows, now, unended, unended.ofUser);
         }
       }
     }
+    if (ipLimited) {
+      try (PreparedStatement select = connection.prepareStatement(UNENDED_FROM_IP)) {
+        select.setString(1, session.clientIp());
+        try (ResultSet rows = select.executeQuery()) {
+          collect(rows, now, unended, unended.fromIp);
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * PostgreSQL: the same statements as {@link #lockAndRead}, sent together (with the driver's
+   * BEGIN) and answered in one round trip; false if a quota row is missing.
+   */
+  private boolean lockAndReadInOneRoundTrip(Connection connection, Session session,
+      boolean userLimited, boolean ipLimited, Instant now, Unended unended) throws SQLException {
+    String sql =
+        !ipLimited ? LOCK_AND_READ_USER : userLimited ? LOCK_AND_READ_BOTH : LOCK_AND_READ_IP;
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      int index = 1;
+      if (ipLimited) {
+        statement.setString(index++, IP);
+        statement.setString(index++, session.clientIp());
+      }
+      if (userLimited) {
+        statement.setString(index++, USER);
+        statement.setString(index++, session.user());
+        statement.setString(index++, session.user());
+      }
+      if (ipLimited) {
+        statement.setString(index, session.clientIp());
+      }
+      statement.execute();
+      int locks = (ipLimited && userLimited) ? 2 : 1;
+      for (int i = 0; i < locks; i++) {
+        try (ResultSet rows = statement.getResultSet()) {
+          if (!rows.next()) {
+            return false;
+          }
+        }
+        statement.getMoreResults();
+      }
+      if (userLimited) {
+        try (ResultSet rows = statement.getResultSet()) {
+          collect(rows, now, unended, unended.ofUser);
+        }
+        statement.getMoreResults();
+      }
+      if (ipLimited) {
+        try (ResultSet rows = statement.getResultSet()) {
+          collect(rows, now, unended, unended.fromIp);
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Reads unended sessions of one user or address: each row as stored into {@code unended}, and as
+   * this node sees it ({@link #overlay}) into {@code live} or the expired ones by {@code now}.
+   */
+  private void collect(ResultSet rows, Instant now, Unended unended, Map<String, Session> live)
+      throws SQLException {
+    while (rows.next()) {
+      Session row = read(rows);
+      unended.stored.put(row.id(), row);
+      Session seen = overlay(row);
+      if (seen.isLive(now)) {
+        live.put(seen.id(), seen);
+      } else {
+        unended.expired.put(seen.id(), seen);
+      }
+    }
+  }
+
+  /**
+   * H2: ends {@code toEnd} one statement each, then inserts {@code session}; the ids it ended.
+   * Throws a serialization failure if an expiry was not recorded because the session was extended
+   * meanwhile, so the login counts again.
+   */
+  private Set<String> endAndInsert(Connection connection, Collection<PlannedEnd> toEnd,
+      Session session) throws SQLException {
+    Set<String> done = new HashSet<>();
+    for (PlannedEnd planned : toEnd) {
+      String id = planned.session().id();
+      if (endRow(connection, id, planned.end(), planned.storedExpiry(), false)) {
+        done.add(id);
+      } else if (planned.storedExpiry() != null && stillUnended(connection, id)) {
+        throw extendedMeanwhile(id);
+      }
+    }
+    insert(connection, session);
+    return done;
+  }
+
+  /**
+   * PostgreSQL: ends {@code toEnd} and inserts {@code session} with one statement, which also
+   * notifies every node of each session it ended, and commits in the same round trip; the ids it
+   * ended. A login that records expiries commits only after checking them, as {@link #endAndInsert}
+   * does, leaving the commit to the caller.
+   */
+  private Set<String> endInsertAndCommit(Connection connection, Collection<PlannedEnd> toEnd,
+      Session session) throws SQLException {
+    int n = toEnd.size();
+    String[] ids = new String[n];
+    Instant[] endedAt = new Instant[n];
+    String[] reasons = new String[n];
+    String[] scopes = new String[n];
+    Integer[] limits = new Integer[n];
+    Instant[] loginAt = new Instant[n];
+    String[] loginIps = new String[n];
+    String[] loginUserAgents = new String[n];
+    String[] loginDevices = new String[n];
+    String[] loginSessionIds = new String[n];
+    String[] actors = new String[n];
+    Instant[] storedExpiries = new Instant[n];
+    String[] notices = new String[n];
+    boolean expiries = false;
+    int i = 0;
+    for (PlannedEnd planned : toEnd) {
+      SessionEnd end = planned.end();
+      EndCause cause = end.cause();
+      ids[i] = planned.session().id();
+      endedAt[i] = end.at();
+      reasons[i] = end.reason().code();
+      scopes[i] = (cause.scope() == null) ? null : cause.scope().code();
+      limits[i] = cause.limit();
+      loginAt[i] = cause.loginAt();
+      loginIps[i] = cause.loginIp();
+      loginUserAgents[i] = cause.loginUserAgent();
+      loginDevices[i] = cause.loginDevice();
+      loginSessionIds[i] = cause.loginSessionId();
+      actors[i] = cause.actor();
+      storedExpiries[i] = planned.storedExpiry();
+      notices[i] = EndNotices.payloads(nodeId, List.of(ids[i])).get(0);
+      expiries |= planned.storedExpiry() != null;
+      i++;
+    }
+    Set<String> done = new HashSet<>();
+    List<Array> arrays = new ArrayList<>(13);
+    try (PreparedStatement statement =
+        connection.prepareStatement(expiries ? END_AND_INSERT : END_INSERT_AND_COMMIT)) {
+      arrays.add(connection.createArrayOf("varchar", ids));
+      arrays.add(Sql.instants(connection, endedAt));
+      arrays.add(connection.createArrayOf("varchar", reasons));
+      arrays.add(connection.createArrayOf("varchar", scopes));
+      arrays.add(connection.createArrayOf("int4", limits));
+      arrays.add(Sql.instants(connection, loginAt));
+      arrays.add(connection.createArrayOf("varchar", loginIps));
+      arrays.add(connection.createArrayOf("varchar", loginUserAgents));
+      arrays.add(connection.createArrayOf("varchar", loginDevices));
+      arrays.add(connection.createArrayOf("varchar", loginSessionIds));
+      arrays.add(connection.createArrayOf("varchar", actors));
+      arrays.add(Sql.instants(connection, storedExpiries));
+      arrays.add(connection.createArrayOf("varchar", notices));
+      int index = 1;
+      for (Array array : arrays) {
+        statement.setArray(index++, array);
+      }
+      index = bindInsert(statement, index, session);
+      statement.setString(index, EndNotices.CHANNEL);
+      try {
+        statement.execute();
+      } catch (SQLException e) {
+        if (Database.isUniqueViolation(e)) {
+          throw duplicate(session);
+        }
+        throw e;
+      }
+      try (ResultSet rows = statement.getResultSet()) {
+        while (rows.next()) {
+          done.add(rows.getString(1));
+        }
+      }
+    } finally {
+      for (Array array : arrays) {
+        array.free();
+      }
+    }
+    if (expiries) {
+      for (PlannedEnd planned : toEnd) {
+        String id = planned.session().id();
+        if (planned.storedExpiry() != null && !done.contains(id) && stillUnended(connection, id)) {
+          throw extendedMeanwhile(id);
+        }
+      }
+    }
+    return done;
+  }
+
+  /** A touch was written since the login's read: the session is live after all, so count again. */
+  private static SQLException extendedMeanwhile(String sessionId) {
+    return new SQLException("session " + sessionId + " was extended while a login counted it as"
+        + " expired", RETRY);
   }
 
   private static boolean stillUnended(Connection connection, String sessionId) throws SQLException {
@@ -406,26 +656,38 @@ final class JdbcSessions implements SessionStore {
 
   private static void insert(Connection connection, Session session) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-      insert.setString(1, session.id());
-      insert.setString(2, session.tokenHash().hex());
-      insert.setString(3, session.user());
-      insert.setString(4, session.clientIp());
-      insert.setString(5, session.userAgent());
-      insert.setString(6, session.device());
-      insert.setString(7, session.authMethod());
-      setInstant(insert, 8, session.createdAt());
-      setInstant(insert, 9, session.lastSeenAt());
-      setInstant(insert, 10, session.expiresAt());
-      setInstant(insert, 11, session.absoluteExpiresAt());
+      bindInsert(insert, 1, session);
       insert.executeUpdate();
     } catch (SQLException e) {
       if (Database.isUniqueViolation(e)) {
-        // The driver's message would carry the whole token hash; this one names only its prefix.
-        throw new IllegalArgumentException("a session with id " + session.id() + " or token "
-            + session.tokenHash() + " exists already");
+        throw duplicate(session);
       }
       throw e;
     }
+  }
+
+  /** Sets the parameters of {@link #INSERT} from {@code first} on; the index after them. */
+  private static int bindInsert(PreparedStatement insert, int first, Session session)
+      throws SQLException {
+    int index = first;
+    insert.setString(index++, session.id());
+    insert.setString(index++, session.tokenHash().hex());
+    insert.setString(index++, session.user());
+    insert.setString(index++, session.clientIp());
+    insert.setString(index++, session.userAgent());
+    insert.setString(index++, session.device());
+    insert.setString(index++, session.authMethod());
+    setInstant(insert, index++, session.createdAt());
+    setInstant(insert, index++, session.lastSeenAt());
+    setInstant(insert, index++, session.expiresAt());
+    setInstant(insert, index++, session.absoluteExpiresAt());
+    return index;
+  }
+
+  /** The driver's message would carry the whole token hash; this one names only its prefix. */
+  private static IllegalArgumentException duplicate(Session session) {
+    return new IllegalArgumentException("a session with id " + session.id() + " or token "
+        + session.tokenHash() + " exists already");
   }
 
   // ---- lookups

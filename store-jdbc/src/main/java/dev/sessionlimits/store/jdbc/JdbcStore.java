@@ -360,6 +360,11 @@ public final class JdbcStore
   }
 
   @Override
+  public List<AuditEvent> recordAll(List<AuditEvent> events) {
+    return audit.recordAll(events);
+  }
+
+  @Override
   public List<AuditEvent> recent(int limit, long beforeId) {
     return audit.recent(limit, beforeId);
   }

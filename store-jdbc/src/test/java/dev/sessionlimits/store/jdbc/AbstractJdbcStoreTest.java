@@ -35,6 +35,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What the JDBC store does beyond the session store contract, on each database: users, settings and
@@ -206,6 +210,53 @@ abstract class AbstractJdbcStoreTest {
     assertThat(system.details()).isEqualTo("{}");
   }
 
+  @Test
+  void recordsALoginAndItsEvictionsInOneTransactionInTheirOrder() {
+    AuditEvent before = store.record(new AuditEvent(0, T0, "login_failed", null, IP_A, "alice", null,
+        "{\"known_user\":true}"));
+    Instant at = T0.plusNanos(987_654_321);
+    List<AuditEvent> events = List.of(
+        new AuditEvent(0, at, "session_evicted", null, IP_B, "alice", "s-1", "{\"limit\":1}"),
+        new AuditEvent(0, at, "session_evicted", null, IP_B, "alice", "s-2", "{\"limit\":1}"),
+        new AuditEvent(0, at, "login", "alice", IP_B, "alice", "s-3",
+            "{\"ended_sessions\":[\"s-1\",\"s-2\"]}"));
+
+    List<AuditEvent> recorded = store.recordAll(events);
+
+    assertThat(recorded).extracting(AuditEvent::sessionId).containsExactly("s-1", "s-2", "s-3");
+    assertThat(recorded).extracting(AuditEvent::id).isSorted().doesNotHaveDuplicates()
+        .allMatch(id -> id > before.id());
+    for (int i = 0; i < events.size(); i++) {
+      AuditEvent expected = events.get(i);
+      assertThat(recorded.get(i)).isEqualTo(new AuditEvent(recorded.get(i).id(),
+          T0.plusNanos(987_654_000), expected.type(), expected.actor(), expected.clientIp(),
+          expected.subject(), expected.sessionId(), expected.details()));
+    }
+    assertThat(store.recent(10, 0))
+        .containsExactly(recorded.get(2), recorded.get(1), recorded.get(0), before);
+  }
+
+  @Test
+  void recordsNoneOfTheEventsOfOneCallWhenOneOfThemCannotBeWritten() throws SQLException {
+    try (Connection connection = pool.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("ALTER TABLE sl_audit_events ADD CONSTRAINT sl_test_refuses_boom"
+          + " CHECK (event_type <> 'boom')");
+    }
+    List<AuditEvent> events = List.of(
+        new AuditEvent(0, T0, "session_evicted", null, IP_B, "alice", "s-1", null),
+        new AuditEvent(0, T0, "boom", "alice", IP_B, "alice", "s-2", null));
+
+    assertThatThrownBy(() -> store.recordAll(events))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("Could not record 2 audit events (session_evicted, boom)");
+    assertThat(store.recent(10, 0)).isEmpty();
+    assertThat(store.recordAll(List.of(events.get(0)))).singleElement()
+        .satisfies(e -> assertThat(e.id()).isPositive());
+    assertThat(store.recordAll(List.of())).isEmpty();
+    assertThat(store.recent(10, 0)).extracting(AuditEvent::sessionId).containsExactly("s-1");
+  }
+
   // ---- sessions, beyond the contract
 
   @Test
@@ -260,10 +311,12 @@ abstract class AbstractJdbcStoreTest {
     assertThat(values).contains(token.hash().hex()).noneMatch(v -> v != null && v.contains(token.secret()));
   }
 
-  @Test
-  void refusesASecondSessionWithTheSameTokenNamingOnlyTheHashPrefix() {
-    QuotaPolicy policy = unlimited();
-    Session first = opened(candidate("alice", IP_A, T0, policy));
+  @ParameterizedTest(name = "user limit {0}")
+  @CsvSource({"-1", "1"})
+  void refusesASecondSessionWithTheSameTokenNamingOnlyTheHashPrefix(int userLimit) {
+    QuotaPolicy policy = Fixtures.policy(userLimit, QuotaPolicy.UNLIMITED,
+        ExhaustionAction.DESTROY_NEXT_EXPIRING);
+    Session first = opened(candidate("alice", IP_A, T0, policy), policy);
     Session copy = new Session("s-copy", first.tokenHash(), "bob", IP_B, "", null, "password",
         T0, T0, T0.plus(IDLE), null, null);
 
@@ -367,6 +420,102 @@ abstract class AbstractJdbcStoreTest {
     assertThat(login.get(10, TimeUnit.SECONDS)).isInstanceOf(OpenResult.Opened.class);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"user", "ip"})
+  void aLoginThatWaitedForAQuotaLockCountsTheSessionItsHolderCommitted(String scope)
+      throws Exception {
+    QuotaPolicy policy = scope.equals("user") ? userLimit(1, ExhaustionAction.DENY_ACCESS)
+        : Fixtures.policy(QuotaPolicy.UNLIMITED, 1, ExhaustionAction.DENY_ACCESS);
+    Session earlier = opened(candidate("alice", IP_A, T0, policy), policy);
+    store.end(earlier.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0));
+    String subject = scope.equals("user") ? "alice" : IP_A;
+    Session holders = candidate(scope.equals("user") ? "alice" : "bob", IP_A, T0, policy);
+
+    CompletableFuture<OpenResult> login;
+    try (Connection holder = pool.getConnection()) {
+      holder.setAutoCommit(false);
+      try (PreparedStatement lock = holder.prepareStatement(
+          "SELECT subject FROM sl_quota_locks WHERE scope = ? AND subject = ? FOR UPDATE")) {
+        lock.setString(1, scope);
+        lock.setString(2, subject);
+        assertThat(lock.executeQuery().next()).isTrue();
+      }
+      login = CompletableFuture.supplyAsync(
+          () -> store.open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy));
+      TimeUnit.MILLISECONDS.sleep(300);
+      insertRow(holder, holders);
+      assertThat(login).isNotDone();
+      holder.commit();
+    }
+
+    assertThat(login.get(10, TimeUnit.SECONDS)).isInstanceOf(OpenResult.Refused.class);
+    assertThat(store.liveSessionsFrom(IP_A, T0.plusSeconds(1))).extracting(Session::id)
+        .containsExactly(holders.id());
+  }
+
+  @Test
+  void anEvictionOfASessionThatEndedWhileTheLoginWaitedForItsRowIsNotTheLoginsAndItOpens()
+      throws Exception {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DESTROY_NEXT_EXPIRING);
+    Session first = opened(candidate("alice", IP_A, T0, policy), policy);
+
+    CompletableFuture<OpenResult> login;
+    try (Connection other = pool.getConnection()) {
+      other.setAutoCommit(false);
+      try (PreparedStatement end = other.prepareStatement("UPDATE sl_sessions SET ended_at = ?,"
+          + " end_reason = 'logged_out' WHERE id = ?")) {
+        end.setObject(1, OffsetDateTime.ofInstant(T0, ZoneOffset.UTC));
+        end.setString(2, first.id());
+        assertThat(end.executeUpdate()).isOne();
+      }
+      login = CompletableFuture.supplyAsync(
+          () -> store.open(candidate("alice", IP_B, T0.plusSeconds(1), policy), policy));
+      TimeUnit.MILLISECONDS.sleep(300);
+      assertThat(login).isNotDone();
+      other.commit();
+    }
+
+    OpenResult result = login.get(10, TimeUnit.SECONDS);
+    assertThat(result).isInstanceOf(OpenResult.Opened.class);
+    assertThat(((OpenResult.Opened) result).ended()).isEmpty();
+    assertThat(store.get(first.id())).hasValueSatisfying(
+        s -> assertThat(s.end().reason()).isEqualTo(EndReason.LOGGED_OUT));
+    assertThat(announced).isEmpty();
+    assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(1))).hasSize(1);
+  }
+
+  @Test
+  void aLoginThatFindsAnExpiredSessionExtendedBeforeItCouldRecordTheExpiryCountsItAgain()
+      throws Exception {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session first = opened(candidate("alice", IP_A, T0, policy), policy);
+    Instant lastSeen = T0.plus(IDLE).minusSeconds(1);
+    Instant extended = lastSeen.plus(IDLE);
+    Instant afterExpiry = T0.plus(IDLE).plusSeconds(1);
+
+    CompletableFuture<OpenResult> login;
+    try (Connection toucher = pool.getConnection()) {
+      toucher.setAutoCommit(false);
+      try (PreparedStatement touch = toucher.prepareStatement(
+          "UPDATE sl_sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?")) {
+        touch.setObject(1, OffsetDateTime.ofInstant(lastSeen, ZoneOffset.UTC));
+        touch.setObject(2, OffsetDateTime.ofInstant(extended, ZoneOffset.UTC));
+        touch.setString(3, first.id());
+        assertThat(touch.executeUpdate()).isOne();
+      }
+      login = CompletableFuture.supplyAsync(
+          () -> store.open(candidate("alice", IP_B, afterExpiry, policy), policy));
+      TimeUnit.MILLISECONDS.sleep(300);
+      assertThat(login).isNotDone();
+      toucher.commit();
+    }
+
+    assertThat(login.get(10, TimeUnit.SECONDS)).isInstanceOf(OpenResult.Refused.class);
+    assertThat(store.liveSessionsOfUser("alice", afterExpiry)).extracting(Session::expiresAt)
+        .containsExactly(extended);
+    assertThat(announced).isEmpty();
+  }
+
   @Test
   void aLoginThatNoLimitConstrainsNeitherLocksNorWaits() throws Exception {
     QuotaPolicy limited = userLimit(1, ExhaustionAction.DENY_ACCESS);
@@ -430,6 +579,24 @@ abstract class AbstractJdbcStoreTest {
     OpenResult result = store.open(candidate, policy);
     assertThat(result).as("opening %s", candidate.id()).isInstanceOf(OpenResult.Opened.class);
     return ((OpenResult.Opened) result).session();
+  }
+
+  /** Inserts {@code session} as a row of {@code sl_sessions} on {@code connection}. */
+  static void insertRow(Connection connection, Session session) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sl_sessions (id,"
+        + " token_hash, user_name, client_ip, user_agent, auth_method, created_at, last_seen_at,"
+        + " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, session.id());
+      insert.setString(2, session.tokenHash().hex());
+      insert.setString(3, session.user());
+      insert.setString(4, session.clientIp());
+      insert.setString(5, session.userAgent());
+      insert.setString(6, session.authMethod());
+      insert.setObject(7, OffsetDateTime.ofInstant(session.createdAt(), ZoneOffset.UTC));
+      insert.setObject(8, OffsetDateTime.ofInstant(session.lastSeenAt(), ZoneOffset.UTC));
+      insert.setObject(9, OffsetDateTime.ofInstant(session.expiresAt(), ZoneOffset.UTC));
+      insert.executeUpdate();
+    }
   }
 
   List<String> lockRows() throws SQLException {

@@ -10,6 +10,7 @@ import dev.sessionlimits.core.User;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * given as its first argument and never closes it. Then, by the second argument:
  *
  * <ul>
- *   <li>{@code fixed}: writes a user, a setting, an audit event and {@value #SESSIONS} logins of one
- *       user under a limit of {@value #LIMIT}, prints {@code ready} the moment the last one has
+ *   <li>{@code fixed}: writes a user, a setting, an audit event, {@value #SESSIONS} logins of one
+ *       user under a limit of {@value #LIMIT} and then the last login's audit events in one call
+ *       ({@code session_evicted}, {@code login}), prints {@code ready} the moment they have
  *       committed, and waits to be killed;
  *   <li>{@code stream}: logs in from {@value #STREAMS} threads without end, printing
  *       {@code opened N} as each login returns.
@@ -57,6 +59,10 @@ final class EmbeddedStoreChild {
       store.open(Session.open("durable-" + i, token(i),
           LoginAttempt.password("alice", "10.0.9." + i, "child"), T0.plusSeconds(i), POLICY), POLICY);
     }
+    Instant last = T0.plusSeconds(SESSIONS - 1);
+    store.recordAll(List.of(
+        new AuditEvent(0, last, "session_evicted", null, "10.0.9.11", "alice", "durable-9", null),
+        new AuditEvent(0, last, "login", "alice", "10.0.9.11", "alice", "durable-11", null)));
     System.out.println("ready");
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE);

@@ -1,6 +1,7 @@
 package dev.sessionlimits.store.jdbc;
 
 import static dev.sessionlimits.core.Fixtures.candidate;
+import static dev.sessionlimits.core.Fixtures.unlimited;
 import static dev.sessionlimits.core.Fixtures.userLimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +14,7 @@ import dev.sessionlimits.core.OpenResult;
 import dev.sessionlimits.core.QuotaPolicy;
 import dev.sessionlimits.core.Session;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,35 @@ class PostgresJdbcStoreTest extends AbstractJdbcStoreTest {
   }
 
   @Test
+  void anOpenAtALimitTakesTwoRoundTripsAndAnUnlimitedOneTakesOne() throws Exception {
+    try (TcpProxy proxy = TcpProxy.to(postgres.url());
+        JdbcStore node = JdbcStore.postgres(proxy.route(postgres.url()), postgres.url())) {
+      QuotaPolicy evicting = userLimit(1, ExhaustionAction.DESTROY_NEXT_EXPIRING);
+      QuotaPolicy denying = userLimit(1, ExhaustionAction.DENY_ACCESS);
+      // Past the driver's threshold for server-side prepared statements; the lock rows exist.
+      for (int i = 0; i < 8; i++) {
+        node.open(candidate("alice", IP_A, T0, evicting), evicting);
+        node.open(candidate("bob", IP_A, T0, denying), denying);
+        node.open(candidate("user" + i, IP_A, T0, unlimited()), unlimited());
+      }
+      awaitQuiet(proxy);
+      node.open(candidate("carol", IP_A, T0, unlimited()), unlimited());
+
+      long evictingTrips = roundTrips(proxy, () -> assertThat(((OpenResult.Opened)
+          node.open(candidate("alice", IP_B, T0, evicting), evicting)).ended()).hasSize(1));
+      long refusedTrips = roundTrips(proxy, () -> assertThat(node.open(
+          candidate("bob", IP_B, T0, denying), denying)).isInstanceOf(OpenResult.Refused.class));
+      long unlimitedTrips = roundTrips(proxy, () -> assertThat(node.open(
+          candidate("dave", IP_B, T0, unlimited()), unlimited()))
+          .isInstanceOf(OpenResult.Opened.class));
+
+      assertThat(evictingTrips).as("an evicting open").isEqualTo(2);
+      assertThat(refusedTrips).as("a refused open").isEqualTo(2);
+      assertThat(unlimitedTrips).as("an unlimited open").isEqualTo(1);
+    }
+  }
+
+  @Test
   void limitsHoldExactlyAcrossTwoNodesSharingTheDatabase() throws Exception {
     try (JdbcStore nodeA = JdbcStore.postgres(postgres.url());
         JdbcStore nodeB = JdbcStore.postgres(postgres.url())) {
@@ -63,5 +94,23 @@ class PostgresJdbcStoreTest extends AbstractJdbcStoreTest {
       assertThat(opened).filteredOn(s -> nodeB.find(s.tokenHash(), T0) instanceof Lookup.Live)
           .hasSize(2);
     }
+  }
+
+  /** Returns once the pool has stopped talking to the database through {@code proxy}. */
+  private static void awaitQuiet(TcpProxy proxy) throws InterruptedException {
+    long last = -1;
+    int quiet = 0;
+    while (quiet < 4) {
+      TimeUnit.MILLISECONDS.sleep(50);
+      long now = proxy.roundTrips();
+      quiet = (now == last) ? quiet + 1 : 0;
+      last = now;
+    }
+  }
+
+  private static long roundTrips(TcpProxy proxy, Runnable work) {
+    long before = proxy.roundTrips();
+    work.run();
+    return proxy.roundTrips() - before;
   }
 }

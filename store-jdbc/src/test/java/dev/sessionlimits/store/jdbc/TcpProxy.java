@@ -12,13 +12,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a database, so a test can take the database away from a
  * store without stopping it: {@link #cut} closes every connection and refuses new ones (accepted and
  * closed at once) until {@link #restore}; {@link #freeze} keeps every connection open but forwards
- * nothing, as a network that silently drops packets does, until {@link #restore}. In the test-jar,
- * for the server's tests too.
+ * nothing, as a network that silently drops packets does, until {@link #restore}. It also counts
+ * {@link #roundTrips}. In the test-jar, for the server's tests too.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -31,6 +33,7 @@ public final class TcpProxy implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
+  private final AtomicLong roundTrips = new AtomicLong();
   private volatile boolean refusing;
   private volatile boolean frozen;
   private volatile boolean closed;
@@ -58,6 +61,14 @@ public final class TcpProxy implements AutoCloseable {
     int start = jdbcUrl.indexOf("//") + 2;
     return jdbcUrl.substring(0, start) + "127.0.0.1:" + server.getLocalPort()
         + jdbcUrl.substring(start + authority.length());
+  }
+
+  /**
+   * How many times, over all connections so far, a client has sent something after the server last
+   * answered on that connection: the round trips, if the server speaks only when spoken to.
+   */
+  public long roundTrips() {
+    return roundTrips.get();
   }
 
   /** Closes every proxied connection and refuses new ones until {@link #restore}. */
@@ -118,14 +129,20 @@ public final class TcpProxy implements AutoCloseable {
       cut();
       return;
     }
-    threads.execute(() -> pump(client, upstream));
-    threads.execute(() -> pump(upstream, client));
+    AtomicBoolean clientSpoke = new AtomicBoolean();
+    threads.execute(() -> pump(client, upstream, () -> {
+      if (clientSpoke.compareAndSet(false, true)) {
+        roundTrips.incrementAndGet();
+      }
+    }));
+    threads.execute(() -> pump(upstream, client, () -> clientSpoke.set(false)));
   }
 
-  private void pump(Socket from, Socket to) {
-    byte[] buffer = new byte[16 * 1024];
+  private void pump(Socket from, Socket to, Runnable onRead) {
+    byte[] buffer = new byte[64 * 1024];
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        onRead.run();
         while (frozen && !refusing && !closed) {
           TimeUnit.MILLISECONDS.sleep(5);
         }

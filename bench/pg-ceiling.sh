@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# What PostgreSQL itself does on this machine for the statements a session open sends: pgbench (C,
+# libpq, prepared statements) runs them, grouped into the same round trips as JdbcSessions.open,
+# against a scratch database with the store's schema, each client its own user; and pg_test_fsync
+# measures the disk's fdatasync rate (one WAL flush per commit). Writes the numbers as JSON to OUT,
+# which bench/run.sh hands to Report.java.
+#
+#   bench/pg-ceiling.sh OUT [--quick] [--db-prefix PREFIX]
+#
+# Workloads, each with 1 and 8 clients for 5 seconds (2 with --quick):
+#   evict            a login at limit 1 that evicts the user's previous session, in two round trips:
+#                    BEGIN, the lock of the user's quota row and the read of its unended sessions;
+#                    then the statement that ends, inserts and notifies, and COMMIT
+#   evict-no-notify  the same without pg_notify: what NOTIFY's commit lock costs
+#   unlimited        a login no limit constrains: one INSERT in autocommit mode
+# The statements are JdbcSessions' (keep them in step with it), except that the arrays it binds are
+# written as ARRAY[...] and its times as now(), since pgbench binds only scalars. A psql session
+# LISTENs on the channel and polls every 100 ms meanwhile, as each node's ClusterListener does.
+#
+# Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth); the scratch database
+# <PREFIX>ceiling_<random> (PREFIX sl_bench_ unless given) is dropped at exit.
+set -euo pipefail
+
+out="" seconds=5 prefix="sl_bench_"
+while (($#)); do
+  case "$1" in
+    --quick) seconds=2 ;;
+    --db-prefix) prefix="$2"; shift ;;
+    -*) echo "unknown option $1 (see the top of $0)" >&2; exit 2 ;;
+    *) out="$1" ;;
+  esac
+  shift
+done
+[ -n "$out" ] || { echo "usage: $0 OUT [--quick] [--db-prefix PREFIX]" >&2; exit 2; }
+out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
+cd "$(dirname "$0")/.."
+
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+pgbench="$(command -v pgbench || echo "$pg_bin/pgbench")"
+pg_test_fsync="$(command -v pg_test_fsync || echo "$pg_bin/pg_test_fsync")"
+[ -x "$pgbench" ] || { echo "pgbench is missing (it comes with the PostgreSQL server)" >&2; exit 1; }
+db="${prefix}ceiling_$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
+work="$(mktemp -d /tmp/sl-pg-ceiling.XXXXXX)"
+sql() { psql -h 127.0.0.1 -U postgres -d "$db" -qAt -v ON_ERROR_STOP=1 "$@"; }
+listener=""
+cleanup() {
+  set +e
+  [ -n "$listener" ] && kill "$listener" 2>/dev/null && wait "$listener" 2>/dev/null
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $db"
+migrations=store-jdbc/src/main/resources/dev/sessionlimits/store/jdbc/migration/postgresql
+for migration in $(ls "$migrations"/V*.sql | sort -V); do
+  sql -f "$migration"
+done
+
+ua="Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+columns="id, token_hash, user_name, client_ip, user_agent, device, auth_method, created_at,"
+columns="$columns last_seen_at, expires_at, absolute_expires_at, ended_at, end_reason, end_scope,"
+columns="$columns end_limit, end_login_at, end_login_ip, end_login_user_agent, end_login_device,"
+columns="$columns end_login_session_id, end_actor, end_recorded_at"
+# Client c is user c; its n-th session has id c * 10^9 + n and is the one its next login evicts.
+ids='\set n :n + 1
+\set id :client_id * 1000000000 + :n
+\set prev :id - 1'
+insert="INSERT INTO sl_sessions (id, token_hash, user_name, client_ip, user_agent, device,
+  auth_method, created_at, last_seen_at, expires_at, absolute_expires_at)"
+evict() { # $1: the main query of the ending statement
+  cat <<EOF
+$ids
+\startpipeline
+BEGIN;
+SELECT subject FROM sl_quota_locks WHERE scope = 'user' AND subject = :client_id FOR UPDATE;
+SELECT $columns FROM sl_sessions WHERE user_name = :client_id AND ended_at IS NULL;
+\endpipeline
+\startpipeline
+WITH ends (id, ended_at, reason, scope, lim, login_at, login_ip, login_user_agent, login_device,
+  login_session_id, actor, stored_expiry, notice) AS (SELECT * FROM unnest(ARRAY[:prev]::varchar[],
+  ARRAY[now()]::timestamptz[], ARRAY['session_limit_reached']::varchar[], ARRAY['user']::varchar[],
+  ARRAY[1]::int[], ARRAY[now()]::timestamptz[], ARRAY['203.0.113.7']::varchar[],
+  ARRAY['$ua']::varchar[], ARRAY[NULL]::varchar[], ARRAY[:id]::varchar[], ARRAY[NULL]::varchar[],
+  ARRAY[NULL]::timestamptz[], ARRAY['1 0123456789abcdef ' || :prev]::varchar[])),
+ ended AS (UPDATE sl_sessions s SET ended_at = e.ended_at, end_reason = e.reason,
+  end_scope = e.scope, end_limit = e.lim, end_login_at = e.login_at, end_login_ip = e.login_ip,
+  end_login_user_agent = e.login_user_agent, end_login_device = e.login_device,
+  end_login_session_id = e.login_session_id, end_actor = e.actor,
+  end_recorded_at = clock_timestamp() FROM ends e WHERE s.id = e.id AND s.ended_at IS NULL
+  AND (e.stored_expiry IS NULL OR s.expires_at = e.stored_expiry) RETURNING s.id, e.notice),
+ opened AS ($insert VALUES (:id, :id, :client_id, '203.0.113.7', '$ua', NULL, 'password', now(),
+  now(), now() + interval '3650 days', NULL))
+$1;
+COMMIT;
+\endpipeline
+EOF
+}
+evict "SELECT id, pg_notify('sessionlimits_ended', notice) FROM ended" > "$work/evict.sql"
+evict "SELECT id FROM ended" > "$work/evict-no-notify.sql"
+cat > "$work/unlimited.sql" <<EOF
+$ids
+$insert VALUES (:id, :id, :id, '203.0.113.7', '$ua', NULL, 'password', now(), now(),
+  now() + interval '30 minutes', NULL);
+EOF
+
+# Every run starts from the same table: each client's user with its quota row and one live session.
+reset() {
+  sql -c "TRUNCATE sl_sessions, sl_quota_locks" -c "INSERT INTO sl_quota_locks
+    SELECT 'user', c::text, now() FROM generate_series(0, 7) c" -c "$insert
+    SELECT (c::bigint * 1000000000)::text, (c::bigint * 1000000000)::text, c::text, '203.0.113.7',
+    '$ua', NULL, 'password', now(), now(), now() + interval '3650 days', NULL
+    FROM generate_series(0, 7) c"
+  sql -c "VACUUM ANALYZE sl_sessions" -c "VACUUM ANALYZE sl_quota_locks" -c "CHECKPOINT"
+}
+run() { # workload clients seconds: prints the rate
+  reset
+  "$pgbench" -h 127.0.0.1 -U postgres -n -M prepared -c "$2" -j "$(($2 < 2 ? 1 : 2))" -T "$3" \
+    -D n=0 -f "$work/$1.sql" "$db" 2> "$work/$1-$2.err" |
+    awk '/^tps = / {print $3}' | grep . || { cat "$work/$1-$2.err" >&2; echo 0; }
+}
+
+psql -h 127.0.0.1 -U postgres -d "$db" -q > /dev/null 2>&1 <<'EOF' &
+LISTEN sessionlimits_ended;
+SELECT 1 \watch 0.1
+EOF
+listener=$!
+
+runs=""
+for workload in evict evict-no-notify unlimited; do
+  run "$workload" 1 1 > /dev/null
+  for clients in 1 8; do
+    tps="$(run "$workload" "$clients" "$seconds")"
+    trips=2
+    [ "$workload" = unlimited ] && trips=1
+    printf '%-16s %d client(s): %s/s\n' "$workload" "$clients" "$tps" >&2
+    runs="$runs${runs:+,}
+    {\"workload\": \"$workload\", \"clients\": $clients, \"round_trips\": $trips, \"tps\": $tps}"
+  done
+done
+kill "$listener" 2>/dev/null
+wait "$listener" 2>/dev/null || true
+listener=""
+
+fsync_rate=null
+if [ -x "$pg_test_fsync" ]; then
+  fsync_rate="$(cd /tmp && timeout 60 "$pg_test_fsync" -s 1 -f "$work/fsync.tmp" 2>/dev/null |
+    awk '/^[[:space:]]+fdatasync[[:space:]]+[0-9]/ && !done {print $2; done=1}')"
+  fsync_rate="${fsync_rate:-null}"
+  echo "fdatasync: $fsync_rate/s" >&2
+fi
+
+cat > "$out" <<EOF
+{
+  "tool": "$("$pgbench" --version), -M prepared, pipelined as the store's round trips",
+  "seconds_per_run": $seconds,
+  "fdatasync_per_second": $fsync_rate,
+  "runs": [$runs
+  ]
+}
+EOF
