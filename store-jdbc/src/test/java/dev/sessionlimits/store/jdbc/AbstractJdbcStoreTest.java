@@ -238,23 +238,24 @@ abstract class AbstractJdbcStoreTest {
 
   @Test
   void recordsNoneOfTheEventsOfOneCallWhenOneOfThemCannotBeWritten() throws SQLException {
-    try (Connection connection = pool.getConnection();
-        Statement statement = connection.createStatement()) {
-      statement.execute("ALTER TABLE sl_audit_events ADD CONSTRAINT sl_test_refuses_boom"
-          + " CHECK (event_type <> 'boom')");
-    }
     List<AuditEvent> events = List.of(
         new AuditEvent(0, T0, "session_evicted", null, IP_B, "alice", "s-1", null),
         new AuditEvent(0, T0, "boom", "alice", IP_B, "alice", "s-2", null));
+    execute("ALTER TABLE sl_audit_events ADD CONSTRAINT sl_test_refuses_boom"
+        + " CHECK (event_type <> 'boom')");
+    try {
+      assertThatThrownBy(() -> store.recordAll(events))
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("Could not record 2 audit events (session_evicted, boom)");
+      assertThat(store.recent(10, 0)).isEmpty();
 
-    assertThatThrownBy(() -> store.recordAll(events))
-        .isInstanceOf(StoreUnavailableException.class)
-        .hasMessageContaining("Could not record 2 audit events (session_evicted, boom)");
-    assertThat(store.recent(10, 0)).isEmpty();
-    assertThat(store.recordAll(List.of(events.get(0)))).singleElement()
-        .satisfies(e -> assertThat(e.id()).isPositive());
-    assertThat(store.recordAll(List.of())).isEmpty();
-    assertThat(store.recent(10, 0)).extracting(AuditEvent::sessionId).containsExactly("s-1");
+      assertThat(store.recordAll(List.of(events.get(0)))).singleElement()
+          .satisfies(e -> assertThat(e.id()).isPositive());
+      assertThat(store.recordAll(List.of())).isEmpty();
+      assertThat(store.recent(10, 0)).extracting(AuditEvent::sessionId).containsExactly("s-1");
+    } finally {
+      execute("ALTER TABLE sl_audit_events DROP CONSTRAINT sl_test_refuses_boom");
+    }
   }
 
   // ---- sessions, beyond the contract
@@ -596,6 +597,13 @@ abstract class AbstractJdbcStoreTest {
       insert.setObject(8, OffsetDateTime.ofInstant(session.lastSeenAt(), ZoneOffset.UTC));
       insert.setObject(9, OffsetDateTime.ofInstant(session.expiresAt(), ZoneOffset.UTC));
       insert.executeUpdate();
+    }
+  }
+
+  void execute(String sql) throws SQLException {
+    try (Connection connection = pool.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
     }
   }
 
