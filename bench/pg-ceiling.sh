@@ -3,7 +3,8 @@
 # libpq, prepared statements) runs them, grouped into the same round trips as JdbcSessions.open,
 # against a scratch database with the store's schema, each client its own user; and pg_test_fsync
 # measures the disk's fdatasync rate (one WAL flush per commit). Writes the numbers as JSON to OUT,
-# which bench/run.sh hands to Report.java.
+# which bench/run.sh hands to Report.java. The disk is measured before and after the runs; rates far
+# apart mean that something else was writing meanwhile, and that the ceiling is low by as much.
 #
 #   bench/pg-ceiling.sh OUT [--quick] [--db-prefix PREFIX]
 #
@@ -13,8 +14,8 @@
 #                    then the statement that ends, inserts and notifies, and COMMIT
 #   evict-no-notify  the same without pg_notify: what NOTIFY's commit lock costs
 #   unlimited        a login no limit constrains: one INSERT in autocommit mode
-# The statements are JdbcSessions' (keep them in step with it), except that the arrays it binds are
-# written as ARRAY[...] and its times as now(), since pgbench binds only scalars. A psql session
+# The statements are JdbcSessions' (keep them in step with it), with literals and now() where it
+# binds values that pgbench has no variables for. A psql session
 # LISTENs on the channel and polls every 100 ms meanwhile, as each node's ClusterListener does.
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth); the scratch database
@@ -38,7 +39,7 @@ cd "$(dirname "$0")/.."
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 pgbench="$(command -v pgbench || echo "$pg_bin/pgbench")"
 pg_test_fsync="$(command -v pg_test_fsync || echo "$pg_bin/pg_test_fsync")"
-[ -x "$pgbench" ] || { echo "pgbench is missing (it comes with the PostgreSQL server)" >&2; exit 1; }
+[ -x "$pgbench" ] || { echo "pgbench is missing (it comes with PostgreSQL)" >&2; exit 1; }
 db="${prefix}ceiling_$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
 work="$(mktemp -d /tmp/sl-pg-ceiling.XXXXXX)"
 sql() { psql -h 127.0.0.1 -U postgres -d "$db" -qAt -v ON_ERROR_STOP=1 "$@"; }
@@ -77,26 +78,20 @@ SELECT subject FROM sl_quota_locks WHERE scope = 'user' AND subject = :client_id
 SELECT $columns FROM sl_sessions WHERE user_name = :client_id AND ended_at IS NULL;
 \endpipeline
 \startpipeline
-WITH ends (id, ended_at, reason, scope, lim, login_at, login_ip, login_user_agent, login_device,
-  login_session_id, actor, stored_expiry, notice) AS (SELECT * FROM unnest(ARRAY[:prev]::varchar[],
-  ARRAY[now()]::timestamptz[], ARRAY['session_limit_reached']::varchar[], ARRAY['user']::varchar[],
-  ARRAY[1]::int[], ARRAY[now()]::timestamptz[], ARRAY['203.0.113.7']::varchar[],
-  ARRAY['$ua']::varchar[], ARRAY[NULL]::varchar[], ARRAY[:id]::varchar[], ARRAY[NULL]::varchar[],
-  ARRAY[NULL]::timestamptz[], ARRAY['1 0123456789abcdef ' || :prev]::varchar[])),
- ended AS (UPDATE sl_sessions s SET ended_at = e.ended_at, end_reason = e.reason,
-  end_scope = e.scope, end_limit = e.lim, end_login_at = e.login_at, end_login_ip = e.login_ip,
-  end_login_user_agent = e.login_user_agent, end_login_device = e.login_device,
-  end_login_session_id = e.login_session_id, end_actor = e.actor,
-  end_recorded_at = clock_timestamp() FROM ends e WHERE s.id = e.id AND s.ended_at IS NULL
-  AND (e.stored_expiry IS NULL OR s.expires_at = e.stored_expiry) RETURNING s.id, e.notice),
- opened AS ($insert VALUES (:id, :id, :client_id, '203.0.113.7', '$ua', NULL, 'password', now(),
-  now(), now() + interval '3650 days', NULL))
+WITH ended AS (UPDATE sl_sessions SET ended_at = now(), end_reason = 'session_limit_reached',
+  end_scope = 'user', end_limit = 1, end_login_at = now(), end_login_ip = '203.0.113.7',
+  end_login_user_agent = '$ua', end_login_device = NULL, end_login_session_id = :id,
+  end_actor = NULL, end_recorded_at = clock_timestamp() WHERE id = :prev AND ended_at IS NULL
+  AND (CAST(NULL AS TIMESTAMP WITH TIME ZONE) IS NULL OR expires_at = NULL) RETURNING id)
 $1;
+$insert VALUES (:id, :id, :client_id, '203.0.113.7', '$ua', NULL, 'password', now(), now(),
+  now() + interval '3650 days', NULL);
 COMMIT;
 \endpipeline
 EOF
 }
-evict "SELECT id, pg_notify('sessionlimits_ended', notice) FROM ended" > "$work/evict.sql"
+evict "SELECT id, pg_notify('sessionlimits_ended', '1 0123456789abcdef ' || :prev) FROM ended" \
+  > "$work/evict.sql"
 evict "SELECT id FROM ended" > "$work/evict-no-notify.sql"
 cat > "$work/unlimited.sql" <<EOF
 $ids
@@ -104,13 +99,20 @@ $insert VALUES (:id, :id, :id, '203.0.113.7', '$ua', NULL, 'password', now(), no
   now() + interval '30 minutes', NULL);
 EOF
 
-# Every run starts from the same table: each client's user with its quota row and one live session.
+# Every run starts from the same table: each client's user with its quota row and one live session,
+# and, as in the JMH open benchmarks, 10,000 live sessions of other users (2 per user, 100 per
+# address), analyzed: PostgreSQL then plans as for a table in use. (On a table analyzed nearly
+# empty, its cached plans scan the whole table, which grows with every login of the run.)
 reset() {
   sql -c "TRUNCATE sl_sessions, sl_quota_locks" -c "INSERT INTO sl_quota_locks
     SELECT 'user', c::text, now() FROM generate_series(0, 7) c" -c "$insert
     SELECT (c::bigint * 1000000000)::text, (c::bigint * 1000000000)::text, c::text, '203.0.113.7',
     '$ua', NULL, 'password', now(), now(), now() + interval '3650 days', NULL
-    FROM generate_series(0, 7) c"
+    FROM generate_series(0, 7) c" -c "$insert
+    SELECT 'f' || i, encode(sha256(convert_to('t' || i, 'UTF8')), 'hex'), 'fu' || (i / 2),
+    '10.' || (i / 100 / 65536 % 256) || '.' || (i / 100 / 256 % 256) || '.' || (i / 100 % 256),
+    '$ua', NULL, 'password', now(), now(), now() + interval '30 days', NULL
+    FROM generate_series(1, 10000) i"
   sql -c "VACUUM ANALYZE sl_sessions" -c "VACUUM ANALYZE sl_quota_locks" -c "CHECKPOINT"
 }
 run() { # workload clients seconds: prints the rate
@@ -119,6 +121,18 @@ run() { # workload clients seconds: prints the rate
     -D n=0 -f "$work/$1.sql" "$db" 2> "$work/$1-$2.err" |
     awk '/^tps = / {print $3}' | grep . || { cat "$work/$1-$2.err" >&2; echo 0; }
 }
+
+# The disk's rate before and after the runs: far apart, something else was writing meanwhile.
+fdatasync() {
+  local rate=""
+  if [ -x "$pg_test_fsync" ]; then
+    rate="$(cd /tmp && timeout 60 "$pg_test_fsync" -s 1 -f "$work/fsync.tmp" 2>/dev/null |
+      awk '/^[[:space:]]+fdatasync[[:space:]]+[0-9]/ && !done {print $2; done=1}')"
+  fi
+  echo "${rate:-null}"
+}
+fsync_before="$(fdatasync)"
+echo "fdatasync before: $fsync_before/s" >&2
 
 psql -h 127.0.0.1 -U postgres -d "$db" -q > /dev/null 2>&1 <<'EOF' &
 LISTEN sessionlimits_ended;
@@ -142,19 +156,15 @@ kill "$listener" 2>/dev/null
 wait "$listener" 2>/dev/null || true
 listener=""
 
-fsync_rate=null
-if [ -x "$pg_test_fsync" ]; then
-  fsync_rate="$(cd /tmp && timeout 60 "$pg_test_fsync" -s 1 -f "$work/fsync.tmp" 2>/dev/null |
-    awk '/^[[:space:]]+fdatasync[[:space:]]+[0-9]/ && !done {print $2; done=1}')"
-  fsync_rate="${fsync_rate:-null}"
-  echo "fdatasync: $fsync_rate/s" >&2
-fi
+fsync_after="$(fdatasync)"
+echo "fdatasync after: $fsync_after/s" >&2
 
 cat > "$out" <<EOF
 {
   "tool": "$("$pgbench" --version), -M prepared, pipelined as the store's round trips",
   "seconds_per_run": $seconds,
-  "fdatasync_per_second": $fsync_rate,
+  "fdatasync_per_second": $fsync_after,
+  "fdatasync_per_second_before": $fsync_before,
   "runs": [$runs
   ]
 }

@@ -246,7 +246,8 @@ public final class Report {
       ofCeiling = String.format(Locale.ROOT, "; that is %s and %s of what PostgreSQL does for the"
           + " same statements in the same round trips from a C client on this machine (pgbench"
           + " %,.0f/s and %,.0f/s; fdatasync %s/s)", pct(single / ceilingSingle),
-          pct(concurrent / ceilingConcurrent), ceilingSingle, ceilingConcurrent, fdatasync());
+          pct(concurrent / ceilingConcurrent), ceilingSingle, ceilingConcurrent, fdatasync())
+          + (diskDisturbed() ? "; the disk was disturbed meanwhile, see below" : "");
     }
     target("session open through the store, no password, >= 5,000/s on PostgreSQL",
         String.format(Locale.ROOT, "%,.0f/s single-threaded, %,.0f/s from 8 threads (limit 1, each"
@@ -273,7 +274,10 @@ public final class Report {
         + " s per run: the statements the store sends for an open, in the same round trips, each"
         + " client its own user; a psql session listens for the end notices meanwhile, as a node"
         + " does. The disk's fdatasync rate (pg_test_fsync, one WAL flush per commit): "
-        + fdatasync() + "/s.");
+        + rate(ceiling.path("fdatasync_per_second_before")) + "/s before the runs, " + fdatasync()
+        + "/s after." + (diskDisturbed() ? " **The disk was disturbed**: its rate changed more than"
+        + " twofold, so something else was writing, and every PostgreSQL number of this run is"
+        + " low by an unknown amount." : ""));
     line("");
     line("| open | round trips | clients | pgbench ops/s | the store (JMH) ops/s"
         + " | store / pgbench |");
@@ -306,8 +310,22 @@ public final class Report {
   }
 
   private String fdatasync() {
-    JsonNode rate = ceiling.path("fdatasync_per_second");
+    return rate(ceiling.path("fdatasync_per_second"));
+  }
+
+  private static String rate(JsonNode rate) {
     return rate.isNumber() ? num(rate.asDouble()) : "?";
+  }
+
+  private boolean diskDisturbed() {
+    JsonNode before = ceiling.path("fdatasync_per_second_before");
+    JsonNode after = ceiling.path("fdatasync_per_second");
+    if (!before.isNumber() || !after.isNumber()) {
+      return false;
+    }
+    double low = Math.min(before.asDouble(), after.asDouble());
+    double high = Math.max(before.asDouble(), after.asDouble());
+    return high > 2 * low;
   }
 
   private double ceilingRate(String workload, int clients) {

@@ -20,7 +20,6 @@ import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.StoreUnavailableException;
 import dev.sessionlimits.core.TokenHash;
 import java.lang.System.Logger.Level;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,13 +70,16 @@ import java.util.function.Supplier;
  * sends each statement's Parse, Bind and Execute and one Sync for all, and the server runs them one
  * after the other, taking each read's snapshot when it binds it, after the locks are granted; so
  * the reads see exactly what they would see sent one by one. (One statement that both locked and
- * read would not: its single snapshot is taken before the lock wait.) The second is one statement
- * and {@code COMMIT}: the statement ends the sessions to end (an UPDATE joined to parallel arrays,
- * one element per session, given in ascending id order), inserts the new session and calls
- * {@code pg_notify} once for each session the UPDATE ended; the driver, having seen the transaction
- * end, sends nothing for the commit that follows. A login that records expiries leaves the
- * {@code COMMIT} out and sends it after checking them (below), one round trip more; a refused
- * login commits after the first.
+ * read would not: its single snapshot is taken before the lock wait.) The second carries, likewise,
+ * one statement for each session to end, in ascending id order (an UPDATE of the row by its id that
+ * calls {@code pg_notify} if it ended the session), the INSERT of the new session and
+ * {@code COMMIT}; the driver, having seen the transaction end, sends nothing for the commit that
+ * follows. After its first few executions on a connection the server reuses one generic plan for
+ * each of these statements (one UPDATE joined to arrays of all the sessions would be planned anew
+ * for every login, as its row estimate depends on the arrays' length). A login that records
+ * expiries leaves the {@code COMMIT} out and sends it after checking them (below), one round trip
+ * more; one that ends more than {@link #PIPELINED_ENDS} sessions ends them one round trip each; a
+ * refused login commits after the first.
  *
  * <p>A missing lock row is inserted in autocommit mode, outside the login's transaction, and the
  * transaction is run again. {@link #purge} deletes the lock rows, an hour old or more, of subjects
@@ -92,9 +95,8 @@ import java.util.function.Supplier;
  * since they must end the session whatever its activity. Ending takes no quota lock: it only
  * lowers counts. Touches are compare-and-set on {@code last_seen_at} (or batched, below). Only a
  * login's evictions and expiries, purge's expiry batches and touch batches lock more than one
- * session row in a transaction; the first two lock them in ascending id order (a login on
- * PostgreSQL with one UPDATE whose plan is driven by its arrays, given in that order), and touch
- * batches are sorted by id too (should a plan not follow that order, a deadlock is retried like any
+ * session row in a transaction; the first two lock them in ascending id order, and touch batches
+ * are sorted by id too (should a plan not follow that order, a deadlock is retried like any
  * other).
  *
  * <p>Listeners are told after the commit, outside any transaction.
@@ -175,25 +177,25 @@ final class JdbcSessions implements SessionStore {
       + " client_ip, user_agent, device, auth_method, created_at, last_seen_at, expires_at,"
       + " absolute_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   /**
-   * Ends the sessions given as parallel arrays (the columns of {@code ends}), inserts a session
-   * and notifies every node of each session it ended, one notification each; answers their ids.
+   * Ends one session, if it has not ended and, unless the expiry given is null, if its stored
+   * {@code expires_at} is still that; notifies every node of the end and answers the session's id.
    */
-  private static final String END_AND_INSERT = "WITH ends (id, ended_at, reason, scope, lim,"
-      + " login_at, login_ip, login_user_agent, login_device, login_session_id, actor,"
-      + " stored_expiry, notice) AS (SELECT * FROM unnest(?::varchar[], ?::timestamptz[],"
-      + " ?::varchar[], ?::varchar[], ?::int[], ?::timestamptz[], ?::varchar[], ?::varchar[],"
-      + " ?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::varchar[])),"
-      + " ended AS (UPDATE sl_sessions s SET ended_at = e.ended_at, end_reason = e.reason,"
-      + " end_scope = e.scope, end_limit = e.lim, end_login_at = e.login_at,"
-      + " end_login_ip = e.login_ip, end_login_user_agent = e.login_user_agent,"
-      + " end_login_device = e.login_device, end_login_session_id = e.login_session_id,"
-      + " end_actor = e.actor, end_recorded_at = clock_timestamp() FROM ends e"
-      + " WHERE s.id = e.id AND s.ended_at IS NULL"
-      + " AND (e.stored_expiry IS NULL OR s.expires_at = e.stored_expiry)"
-      + " RETURNING s.id, e.notice),"
-      + " opened AS (" + INSERT + ")"
-      + " SELECT id, pg_notify(?, notice) FROM ended";
-  private static final String END_INSERT_AND_COMMIT = END_AND_INSERT + "; COMMIT";
+  private static final String END_ONE = "WITH ended AS (UPDATE sl_sessions SET ended_at = ?,"
+      + " end_reason = ?, end_scope = ?, end_limit = ?, end_login_at = ?, end_login_ip = ?,"
+      + " end_login_user_agent = ?, end_login_device = ?, end_login_session_id = ?, end_actor = ?,"
+      + " end_recorded_at = clock_timestamp() WHERE id = ? AND ended_at IS NULL"
+      + " AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR expires_at = ?) RETURNING id)"
+      + " SELECT id, pg_notify(?, ?) FROM ended";
+
+  /** The most sessions a login ends in its second round trip; it ends more one by one. */
+  private static final int PIPELINED_ENDS = 16;
+
+  /**
+   * {@code [n][commit]}: {@link #END_ONE} {@code n} times, then {@link #INSERT}, then, if
+   * {@code commit} is 1, {@code COMMIT}; one prepared statement each.
+   */
+  private static final String[][] ENDS_AND_INSERT = endsAndInsert();
+
   private static final String TOUCH = "UPDATE sl_sessions SET last_seen_at = ?, expires_at = ?"
       + " WHERE id = ? AND ended_at IS NULL AND last_seen_at = ?";
   private static final String EXPIRED_BATCH = SELECT
@@ -259,6 +261,16 @@ final class JdbcSessions implements SessionStore {
   /** Deletes the deletable lock rows up to a subject, checking each condition again. */
   private static String sweepDelete(String column) {
     return "DELETE FROM sl_quota_locks q" + sweepable(column) + " AND q.subject <= ?";
+  }
+
+  private static String[][] endsAndInsert() {
+    String[][] sql = new String[PIPELINED_ENDS + 1][2];
+    for (int n = 0; n <= PIPELINED_ENDS; n++) {
+      String statements = String.join("; ", Collections.nCopies(n, END_ONE));
+      sql[n][0] = (n == 0 ? "" : statements + "; ") + INSERT;
+      sql[n][1] = sql[n][0] + "; COMMIT";
+    }
+    return sql;
   }
 
   /** The node id this store's notifications carry. */
@@ -388,7 +400,7 @@ final class JdbcSessions implements SessionStore {
       toEnd.putIfAbsent(lapsed.id(), new PlannedEnd(lapsed, lapsed.endAt(now),
           unended.stored.get(lapsed.id()).expiresAt()));
     }
-    Set<String> done = pipelines
+    Set<String> done = (pipelines && toEnd.size() <= PIPELINED_ENDS)
         ? endInsertAndCommit(connection, toEnd.values(), session)
         : endAndInsert(connection, toEnd.values(), session);
     List<Session> inDecisionOrder = new ArrayList<>(evictions.size());
@@ -498,16 +510,16 @@ final class JdbcSessions implements SessionStore {
   }
 
   /**
-   * H2: ends {@code toEnd} one statement each, then inserts {@code session}; the ids it ended.
-   * Throws a serialization failure if an expiry was not recorded because the session was extended
-   * meanwhile, so the login counts again.
+   * Ends {@code toEnd} one statement each (on PostgreSQL notifying every node of each end), then
+   * inserts {@code session}; the ids it ended. Throws a serialization failure if an expiry was not
+   * recorded because the session was extended meanwhile, so the login counts again.
    */
   private Set<String> endAndInsert(Connection connection, Collection<PlannedEnd> toEnd,
       Session session) throws SQLException {
     Set<String> done = new HashSet<>();
     for (PlannedEnd planned : toEnd) {
       String id = planned.session().id();
-      if (endRow(connection, id, planned.end(), planned.storedExpiry(), false)) {
+      if (endRow(connection, id, planned.end(), planned.storedExpiry(), true)) {
         done.add(id);
       } else if (planned.storedExpiry() != null && stillUnended(connection, id)) {
         throw extendedMeanwhile(id);
@@ -518,71 +530,40 @@ final class JdbcSessions implements SessionStore {
   }
 
   /**
-   * PostgreSQL: ends {@code toEnd} and inserts {@code session} with one statement, which also
-   * notifies every node of each session it ended, and commits in the same round trip; the ids it
-   * ended. A login that records expiries commits only after checking them, as {@link #endAndInsert}
-   * does, leaving the commit to the caller.
+   * PostgreSQL: {@link #endAndInsert} in one round trip that also commits; the ids it ended. A
+   * login that records expiries commits only after checking them, leaving the commit to the caller.
    */
   private Set<String> endInsertAndCommit(Connection connection, Collection<PlannedEnd> toEnd,
       Session session) throws SQLException {
-    int n = toEnd.size();
-    String[] ids = new String[n];
-    Instant[] endedAt = new Instant[n];
-    String[] reasons = new String[n];
-    String[] scopes = new String[n];
-    Integer[] limits = new Integer[n];
-    Instant[] loginAt = new Instant[n];
-    String[] loginIps = new String[n];
-    String[] loginUserAgents = new String[n];
-    String[] loginDevices = new String[n];
-    String[] loginSessionIds = new String[n];
-    String[] actors = new String[n];
-    Instant[] storedExpiries = new Instant[n];
-    String[] notices = new String[n];
     boolean expiries = false;
-    int i = 0;
     for (PlannedEnd planned : toEnd) {
-      SessionEnd end = planned.end();
-      EndCause cause = end.cause();
-      ids[i] = planned.session().id();
-      endedAt[i] = end.at();
-      reasons[i] = end.reason().code();
-      scopes[i] = (cause.scope() == null) ? null : cause.scope().code();
-      limits[i] = cause.limit();
-      loginAt[i] = cause.loginAt();
-      loginIps[i] = cause.loginIp();
-      loginUserAgents[i] = cause.loginUserAgent();
-      loginDevices[i] = cause.loginDevice();
-      loginSessionIds[i] = cause.loginSessionId();
-      actors[i] = cause.actor();
-      storedExpiries[i] = planned.storedExpiry();
-      notices[i] = EndNotices.payloads(nodeId, List.of(ids[i])).get(0);
       expiries |= planned.storedExpiry() != null;
-      i++;
     }
     Set<String> done = new HashSet<>();
-    List<Array> arrays = new ArrayList<>(13);
     try (PreparedStatement statement =
-        connection.prepareStatement(expiries ? END_AND_INSERT : END_INSERT_AND_COMMIT)) {
-      arrays.add(connection.createArrayOf("varchar", ids));
-      arrays.add(Sql.instants(connection, endedAt));
-      arrays.add(connection.createArrayOf("varchar", reasons));
-      arrays.add(connection.createArrayOf("varchar", scopes));
-      arrays.add(connection.createArrayOf("int4", limits));
-      arrays.add(Sql.instants(connection, loginAt));
-      arrays.add(connection.createArrayOf("varchar", loginIps));
-      arrays.add(connection.createArrayOf("varchar", loginUserAgents));
-      arrays.add(connection.createArrayOf("varchar", loginDevices));
-      arrays.add(connection.createArrayOf("varchar", loginSessionIds));
-      arrays.add(connection.createArrayOf("varchar", actors));
-      arrays.add(Sql.instants(connection, storedExpiries));
-      arrays.add(connection.createArrayOf("varchar", notices));
+        connection.prepareStatement(ENDS_AND_INSERT[toEnd.size()][expiries ? 0 : 1])) {
       int index = 1;
-      for (Array array : arrays) {
-        statement.setArray(index++, array);
+      for (PlannedEnd planned : toEnd) {
+        String id = planned.session().id();
+        SessionEnd end = planned.end();
+        EndCause cause = end.cause();
+        setInstant(statement, index++, end.at());
+        statement.setString(index++, end.reason().code());
+        statement.setString(index++, cause.scope() == null ? null : cause.scope().code());
+        Sql.setInteger(statement, index++, cause.limit());
+        setInstant(statement, index++, cause.loginAt());
+        statement.setString(index++, cause.loginIp());
+        statement.setString(index++, cause.loginUserAgent());
+        statement.setString(index++, cause.loginDevice());
+        statement.setString(index++, cause.loginSessionId());
+        statement.setString(index++, cause.actor());
+        statement.setString(index++, id);
+        setInstant(statement, index++, planned.storedExpiry());
+        setInstant(statement, index++, planned.storedExpiry());
+        statement.setString(index++, EndNotices.CHANNEL);
+        statement.setString(index++, EndNotices.payloads(nodeId, List.of(id)).get(0));
       }
-      index = bindInsert(statement, index, session);
-      statement.setString(index, EndNotices.CHANNEL);
+      bindInsert(statement, index, session);
       try {
         statement.execute();
       } catch (SQLException e) {
@@ -591,14 +572,13 @@ final class JdbcSessions implements SessionStore {
         }
         throw e;
       }
-      try (ResultSet rows = statement.getResultSet()) {
-        while (rows.next()) {
-          done.add(rows.getString(1));
+      for (PlannedEnd planned : toEnd) {
+        try (ResultSet rows = statement.getResultSet()) {
+          if (rows.next()) {
+            done.add(planned.session().id());
+          }
         }
-      }
-    } finally {
-      for (Array array : arrays) {
-        array.free();
+        statement.getMoreResults();
       }
     }
     if (expiries) {

@@ -1,7 +1,5 @@
 package dev.sessionlimits.store.jdbc;
 
-import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,15 +28,6 @@ final class Sql {
     } else {
       statement.setObject(index, OffsetDateTime.ofInstant(micros(instant), ZoneOffset.UTC));
     }
-  }
-
-  /** A TIMESTAMP WITH TIME ZONE array of {@code instants}, which may hold nulls. */
-  static Array instants(Connection connection, Instant[] instants) throws SQLException {
-    String[] texts = new String[instants.length];
-    for (int i = 0; i < instants.length; i++) {
-      texts[i] = (instants[i] == null) ? null : micros(instants[i]).toString();
-    }
-    return connection.createArrayOf("timestamptz", texts);
   }
 
   static Instant instant(ResultSet rows, int column) throws SQLException {

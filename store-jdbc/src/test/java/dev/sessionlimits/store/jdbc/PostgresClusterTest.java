@@ -31,6 +31,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Several {@link JdbcStore#postgres} stores on one database, as the nodes of a cluster: ends are heard
@@ -258,6 +260,30 @@ class PostgresClusterTest {
                 .map(Session::id).collect(Collectors.toSet()).equals(live));
       }
     }
+  }
+
+  @ParameterizedTest(name = "{0} sessions")
+  @ValueSource(ints = {3, 20})
+  void theSessionsALoginEndsAreHeardOnEveryOtherNode(int sessions) {
+    JdbcStore a = nodes[0];
+    List<Session> heardOnB = new CopyOnWriteArrayList<>();
+    subscriptions.add(nodes[1].subscribe(heardOnB::add));
+    String user = "crowded-" + sessions;
+    QuotaPolicy roomy = userLimit(sessions, ExhaustionAction.DESTROY_OLD_SESSIONS);
+    List<Session> earlier = new ArrayList<>();
+    for (int i = 0; i < sessions; i++) {
+      earlier.add(opened(a, candidate(user, "10.6.0." + i, T0, roomy), roomy));
+    }
+    QuotaPolicy single = userLimit(1, ExhaustionAction.DESTROY_OLD_SESSIONS);
+
+    OpenResult result = a.open(candidate(user, "10.6.1.1", T0.plusSeconds(1), single), single);
+
+    assertThat(((OpenResult.Opened) result).ended()).extracting(Session::id)
+        .containsExactlyInAnyOrderElementsOf(ids(earlier));
+    Await.until("node B hears of every end", SECOND, () -> ids(heardOnB).containsAll(ids(earlier)));
+    assertThat(heardOnB).filteredOn(s -> s.user().equals(user)).allSatisfy(
+        s -> assertThat(s.end().reason()).isEqualTo(EndReason.SESSION_LIMIT_REACHED));
+    assertThat(a.liveSessionsOfUser(user, T0.plusSeconds(1))).hasSize(1);
   }
 
   @Test
