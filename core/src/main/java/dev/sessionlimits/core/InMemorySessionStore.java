@@ -212,6 +212,26 @@ final class InMemorySessionStore implements SessionStore {
     return lookup(byHash.get(tokenHash), now, idleTimeout);
   }
 
+  @Override
+  public Lookup findWithoutWaiting(TokenHash tokenHash, Instant now) {
+    return liveOnly(byHash.get(tokenHash), now, null);
+  }
+
+  @Override
+  public Lookup touchWithoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    return liveOnly(byHash.get(tokenHash), now, idleTimeout);
+  }
+
+  /** {@link #lookup} for a session live at {@code now}; null for any other, whose end tells listeners. */
+  private Lookup liveOnly(Entry entry, Instant now, Duration idleTimeout) {
+    if (entry == null) {
+      return null;
+    }
+    Session session = entry.get();
+    return (session.end() == null && session.isLive(now)) ? lookup(entry, now, idleTimeout) : null;
+  }
+
   private Lookup lookup(Entry entry, Instant now, Duration idleTimeout) {
     if (entry == null) {
       return Lookup.UNKNOWN;

@@ -66,6 +66,21 @@ public final class SessionManager {
     return quiet ? store.find(hash, now) : store.touch(hash, now, idleTimeout);
   }
 
+  /**
+   * {@link #authenticate}, if the store can answer without waiting for I/O: for a thread that must
+   * not block. Null when it cannot (also for a token that is not live, or not known here): then
+   * call {@code authenticate} where waiting is allowed.
+   */
+  public Lookup authenticateWithoutWaiting(String token, Duration idleTimeout, boolean quiet) {
+    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+      return Lookup.UNKNOWN;
+    }
+    TokenHash hash = TokenHash.of(token);
+    Instant now = clock.instant();
+    return quiet ? store.findWithoutWaiting(hash, now)
+        : store.touchWithoutWaiting(hash, now, idleTimeout);
+  }
+
   /** Ends a session now for {@code reason}; {@code actor} is who did it, or null. */
   public Optional<Session> end(String sessionId, EndReason reason, String actor) {
     EndCause cause = (actor == null) ? EndCause.NONE : EndCause.byActor(actor);

@@ -47,6 +47,25 @@ public interface SessionStore extends AutoCloseable {
    */
   Lookup touch(TokenHash tokenHash, Instant now, Duration idleTimeout);
 
+  /**
+   * What {@link #find} would answer, if this store can tell without waiting for I/O (from memory or
+   * a node cache), for a caller that must not block, such as an event loop; null when it cannot, and
+   * the caller calls {@link #find} on a thread that may wait. It may leave any session to
+   * {@code find}, and leaves it every one that must be recorded as expired. The default answers
+   * null.
+   */
+  default Lookup findWithoutWaiting(TokenHash tokenHash, Instant now) {
+    return null;
+  }
+
+  /**
+   * {@link #touch}, if this store can do it without waiting for I/O; null otherwise, as
+   * {@link #findWithoutWaiting}. The default answers null.
+   */
+  default Lookup touchWithoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+    return null;
+  }
+
   /** The session with this public id, live or a tombstone. */
   Optional<Session> get(String sessionId);
 

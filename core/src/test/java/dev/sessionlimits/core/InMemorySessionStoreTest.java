@@ -6,4 +6,9 @@ class InMemorySessionStoreTest extends SessionStoreContract {
   protected SessionStore createStore() {
     return SessionStore.inMemory();
   }
+
+  @Override
+  protected boolean answersLiveSessionsWithoutWaiting() {
+    return true;
+  }
 }

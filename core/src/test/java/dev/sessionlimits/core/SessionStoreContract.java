@@ -41,6 +41,14 @@ public abstract class SessionStoreContract {
     return 64;
   }
 
+  /**
+   * Whether this store answers a live session it has just read from memory, without waiting
+   * ({@link SessionStore#findWithoutWaiting}); a store that never does answers null and passes.
+   */
+  protected boolean answersLiveSessionsWithoutWaiting() {
+    return false;
+  }
+
   @BeforeEach
   void openStore() throws Exception {
     store = createStore();
@@ -278,6 +286,53 @@ public abstract class SessionStoreContract {
 
     assertThat(((Lookup.Live) within).session().lastSeenAt()).isEqualTo(T0.plusSeconds(100));
     assertThat(((Lookup.Live) after).session().lastSeenAt()).isEqualTo(T0.plusSeconds(101).plusMillis(100));
+  }
+
+  @Test
+  void anAnswerWithoutWaitingIsTheAnswerFindAndTouchGive() {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session session = opened(candidate("alice", IP_A, T0, policy), policy);
+    assertThat(store.find(session.tokenHash(), T0.plusSeconds(1))).isInstanceOf(Lookup.Live.class);
+
+    Lookup found = store.findWithoutWaiting(session.tokenHash(), T0.plusSeconds(600));
+    Lookup touched = store.touchWithoutWaiting(session.tokenHash(), T0.plusSeconds(600), IDLE);
+
+    if (answersLiveSessionsWithoutWaiting()) {
+      assertThat(found).isInstanceOf(Lookup.Live.class);
+      assertThat(touched).isInstanceOf(Lookup.Live.class);
+    }
+    if (found != null) {
+      assertThat(((Lookup.Live) found).session().id()).isEqualTo(session.id());
+      assertThat(((Lookup.Live) found).session().expiresAt()).isEqualTo(T0.plus(IDLE));
+    }
+    if (touched != null) {
+      assertThat(((Lookup.Live) touched).session().expiresAt())
+          .isEqualTo(T0.plusSeconds(600).plus(IDLE));
+      Lookup later = store.find(session.tokenHash(), T0.plus(IDLE).plusSeconds(1));
+      assertThat(((Lookup.Live) later).session().lastSeenAt()).isEqualTo(T0.plusSeconds(600));
+    }
+  }
+
+  @Test
+  void anExpiredEndedOrUnknownSessionIsNeverAnsweredWithoutWaiting() {
+    QuotaPolicy policy = userLimit(-1, ExhaustionAction.DENY_ACCESS);
+    Session expiring = opened(candidate("alice", IP_A, T0, policy), policy);
+    Session revoked = opened(candidate("bob", IP_A, T0, policy), policy);
+    store.find(expiring.tokenHash(), T0.plusSeconds(1));
+    store.find(revoked.tokenHash(), T0.plusSeconds(1));
+    store.end(revoked.id(), SessionEnd.of(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(2)));
+    Instant expired = T0.plus(IDLE);
+
+    assertThat(store.findWithoutWaiting(expiring.tokenHash(), expired)).isNull();
+    assertThat(store.touchWithoutWaiting(expiring.tokenHash(), expired, IDLE)).isNull();
+    assertThat(store.findWithoutWaiting(revoked.tokenHash(), T0.plusSeconds(3))
+        instanceof Lookup.Live).as("an ended session answered live").isFalse();
+    assertThat(store.touchWithoutWaiting(revoked.tokenHash(), T0.plusSeconds(3), IDLE)
+        instanceof Lookup.Live).as("an ended session answered live").isFalse();
+    assertThat(store.findWithoutWaiting(TokenHash.of("no-such-token"), T0)).isNull();
+    assertThat(store.touchWithoutWaiting(TokenHash.of("no-such-token"), T0, IDLE)).isNull();
+    Lookup recorded = store.find(expiring.tokenHash(), expired);
+    assertThat(((Lookup.Ended) recorded).session().end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT);
   }
 
   @Test

@@ -5,7 +5,6 @@ import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.Settings;
 import dev.sessionlimits.core.User;
-import dev.sessionlimits.core.UserStore;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,13 +37,13 @@ final class Authenticator {
   }
 
   private final SessionManager sessions;
-  private final UserStore users;
+  private final CachingUserStore users;
   private final SettingsService settings;
   private final Logins logins;
   private final Requests requests;
   private final InstantSource clock;
 
-  Authenticator(SessionManager sessions, UserStore users, SettingsService settings, Logins logins,
+  Authenticator(SessionManager sessions, CachingUserStore users, SettingsService settings, Logins logins,
       Requests requests, InstantSource clock) {
     this.sessions = sessions;
     this.users = users;
@@ -109,6 +108,34 @@ final class Authenticator {
       throw ApiException.notAuthenticated();
     }
     return session;
+  }
+
+  /**
+   * {@link #verify}, if it can be answered without waiting for the store (from this node's caches
+   * of sessions, users and settings): for the thread that reads requests, which must not block.
+   * Null when it cannot; then call {@code verify} on a thread that may wait.
+   */
+  Session verifyWithoutWaiting(String token, boolean quiet) {
+    if (token == null) {
+      throw ApiException.notAuthenticated();
+    }
+    Settings current = settings.settingsWithoutWaiting();
+    if (current == null) {
+      return null;
+    }
+    Lookup lookup = sessions.authenticateWithoutWaiting(token,
+        Duration.ofSeconds(current.sessionCookieAge()), quiet);
+    if (!(lookup instanceof Lookup.Live live)) {
+      return null;
+    }
+    Optional<User> user = users.findWithoutWaiting(live.session().user());
+    if (user == null) {
+      return null;
+    }
+    if (user.isEmpty() || user.get().disabled()) {
+      throw ApiException.notAuthenticated();
+    }
+    return live.session();
   }
 
   /** Seconds until {@code session} ends if idle, for {@code Session-Timeout}. */

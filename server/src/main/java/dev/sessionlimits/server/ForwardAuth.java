@@ -1,14 +1,17 @@
 package dev.sessionlimits.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.StoreUnavailableException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -26,6 +29,13 @@ import org.slf4j.LoggerFactory;
  * {@code X-Session-User}, {@code X-Session-Id} and {@code Session-Timeout} and no body, or the JSON
  * error of {@link ApiException} (401, with {@code X-Session-End-Reason} for an ended session; 503 when
  * the store is down). Every other request goes on to Javalin.
+ *
+ * <p>Design note. This handler declares itself non-blocking, so Jetty calls it on the thread that
+ * read the request (a selector thread) instead of handing every request to a pool thread first.
+ * It keeps that promise by never waiting there: a verify that this node's caches of sessions, users
+ * and settings can answer ({@link Authenticator#verifyWithoutWaiting}) is answered at once; every
+ * other request, and a verify that needs the store, is handed to the server's executor, where
+ * {@link Authenticator#verify} or Javalin may wait for I/O.
  */
 final class ForwardAuth extends Handler.Wrapper {
 
@@ -45,38 +55,107 @@ final class ForwardAuth extends Handler.Wrapper {
   }
 
   @Override
-  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+  public InvocationType getInvocationType() {
+    return InvocationType.NON_BLOCKING;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
     if (!HttpMethod.GET.is(request.getMethod())
         || !AuthRoutes.VERIFY.equals(request.getHttpURI().getPath())) {
-      return super.handle(request, response, callback);
+      return dispatch(request, response, callback, () -> {
+        if (!super.handle(request, response, callback)) {
+          Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+        }
+      });
     }
+    String token = sessionToken(request);
+    boolean quiet = Authenticator.isQuiet(request.getHeaders().get(Authenticator.QUIET));
+    Session session;
+    try {
+      session = auth.verifyWithoutWaiting(token, quiet);
+    } catch (RuntimeException e) {
+      return answer(response, callback, null, e);
+    }
+    if (session != null) {
+      return answer(response, callback, session, null);
+    }
+    return dispatch(request, response, callback, () -> {
+      Session verified;
+      try {
+        verified = auth.verify(token, quiet);
+      } catch (RuntimeException e) {
+        answer(response, callback, null, e);
+        return;
+      }
+      answer(response, callback, verified, null);
+    });
+  }
+
+  /** Runs {@code work}, which may block, on the server's executor; fails the request if it throws. */
+  private static boolean dispatch(Request request, Response response, Callback callback,
+      Blocking work) {
+    try {
+      request.getComponents().getExecutor().execute(() -> {
+        try {
+          work.run();
+        } catch (Throwable e) {
+          String id = SessionlimitsServer.errorId();
+          LOG.error("Unexpected error {} on {} {}", id, request.getMethod(),
+              request.getHttpURI().getPath(), e);
+          callback.failed(e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      LOG.warn("No thread to handle {} {}: {}", request.getMethod(), request.getHttpURI().getPath(),
+          e.toString());
+      Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);
+    }
+    return true;
+  }
+
+  /** Answers {@code session} with 200, or the refusal {@code failure} stands for. */
+  private boolean answer(Response response, Callback callback, Session session,
+      RuntimeException failure) {
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(NO_STORE);
-    ApiException refusal;
-    try {
-      Session session = auth.verify(sessionToken(request),
-          Authenticator.isQuiet(request.getHeaders().get(Authenticator.QUIET)));
+    if (failure == null) {
       headers.put(Authenticator.SESSION_TIMEOUT, auth.secondsLeft(session));
       headers.put(USER, session.user());
       headers.put(SESSION_ID, session.id());
       response.setStatus(200);
       response.write(true, BufferUtil.EMPTY_BUFFER, callback);
       return true;
-    } catch (ApiException e) {
+    }
+    ApiException refusal;
+    if (failure instanceof ApiException e) {
       refusal = e;
-    } catch (StoreUnavailableException e) {
+    } else if (failure instanceof StoreUnavailableException e) {
       LOG.warn("Store unavailable on GET {}: {}", AuthRoutes.VERIFY, e.getMessage());
       refusal = ApiException.storeUnavailable();
-    } catch (RuntimeException e) {
+    } else {
       String id = SessionlimitsServer.errorId();
-      LOG.error("Unexpected error {} on GET {}", id, AuthRoutes.VERIFY, e);
+      LOG.error("Unexpected error {} on GET {}", id, AuthRoutes.VERIFY, failure);
       refusal = ApiException.internal(id);
     }
     refusal.headers().forEach(headers::put);
     headers.put(JSON);
     response.setStatus(refusal.status());
-    response.write(true, ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(refusal.body())), callback);
+    byte[] body;
+    try {
+      body = Json.MAPPER.writeValueAsBytes(refusal.body());
+    } catch (JsonProcessingException e) {
+      callback.failed(e);
+      return true;
+    }
+    response.write(true, ByteBuffer.wrap(body), callback);
     return true;
+  }
+
+  /** Work that may block. */
+  @FunctionalInterface
+  private interface Blocking {
+    void run() throws Exception;
   }
 
   private static String sessionToken(Request request) {

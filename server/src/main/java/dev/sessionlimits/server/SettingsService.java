@@ -102,6 +102,12 @@ final class SettingsService {
     return current().settings();
   }
 
+  /** {@link #settings} if the copy in hand is fresh enough; null if they must be reloaded. */
+  Settings settingsWithoutWaiting() {
+    Snapshot s = snapshot;
+    return clock.instant().isBefore(s.loadedAt().plus(MAX_AGE)) ? s.settings() : null;
+  }
+
   FileSettings files() {
     return files;
   }

@@ -2,6 +2,10 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.core.AuditLog;
+import dev.sessionlimits.core.SettingsStore;
+import dev.sessionlimits.core.UserStore;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +76,35 @@ class ForwardAuthTest {
     assertThat(alice.get("/auth/verify").header("Session-Timeout")).isEqualTo("1800");
     t.clock.advanceSeconds(1700);
     assertThat(alice.get("/auth/verify").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aVerifyTheNodesCachesCanAnswerNeverWaitsForTheStore() {
+    StoreOutageTest.FlakySessionStore sessions = new StoreOutageTest.FlakySessionStore();
+    Stores stores = new Stores(sessions, UserStore.inMemory(), SettingsStore.inMemory(),
+        AuditLog.inMemory(), () -> !sessions.down, null);
+    try (TestServer server = TestServer.start(stores, Map.of(), b -> {})) {
+      server.createUser("bob", "bob-password");
+      Browser bob = server.browser();
+      bob.login("bob", "bob-password");
+      assertThat(bob.get("/auth/verify").status()).as("reads bob and his session").isEqualTo(200);
+      int before = sessions.waitingLookups.get();
+      assertThat(bob.get("/auth/verify").status()).isEqualTo(200);
+      assertThat(sessions.waitingLookups.get()).as("a store that cannot answer without waiting")
+          .isEqualTo(before + 1);
+
+      sessions.answersWithoutWaiting = true;
+      for (int i = 0; i < 20; i++) {
+        Browser.Response r = bob.get("/auth/verify", i % 2 == 0 ? "X-Session-Quiet" : "X-Other", "1");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("X-Session-User")).isEqualTo("bob");
+      }
+      assertThat(sessions.waitingLookups.get()).as("answered from memory").isEqualTo(before + 1);
+
+      sessions.down = true;
+      assertThat(bob.get("/auth/verify").status()).as("what cannot be answered waits, and fails")
+          .isEqualTo(503);
+    }
   }
 
   @Test

@@ -20,14 +20,20 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class StoreOutageTest {
 
-  /** A session store that can be made unreachable: every call then throws. */
+  /**
+   * A session store that can be made unreachable: every call then throws. It counts the lookups
+   * that may wait ({@code find}, {@code touch}), and answers without waiting only when told to.
+   */
   static final class FlakySessionStore implements SessionStore {
     private final SessionStore delegate = SessionStore.inMemory();
+    final AtomicInteger waitingLookups = new AtomicInteger();
     volatile boolean down;
+    volatile boolean answersWithoutWaiting;
 
     private SessionStore up() {
       if (down) {
@@ -43,12 +49,24 @@ class StoreOutageTest {
 
     @Override
     public Lookup find(TokenHash tokenHash, Instant now) {
+      waitingLookups.incrementAndGet();
       return up().find(tokenHash, now);
     }
 
     @Override
     public Lookup touch(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+      waitingLookups.incrementAndGet();
       return up().touch(tokenHash, now, idleTimeout);
+    }
+
+    @Override
+    public Lookup findWithoutWaiting(TokenHash tokenHash, Instant now) {
+      return answersWithoutWaiting ? up().findWithoutWaiting(tokenHash, now) : null;
+    }
+
+    @Override
+    public Lookup touchWithoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+      return answersWithoutWaiting ? up().touchWithoutWaiting(tokenHash, now, idleTimeout) : null;
     }
 
     @Override

@@ -683,6 +683,21 @@ final class JdbcSessions implements SessionStore {
     return lookup(tokenHash, now, idleTimeout);
   }
 
+  @Override
+  public Lookup findWithoutWaiting(TokenHash tokenHash, Instant now) {
+    requireNonNull(tokenHash, "tokenHash");
+    requireNonNull(now, "now");
+    return (cache == null) ? null : fromCache(tokenHash, now, null);
+  }
+
+  @Override
+  public Lookup touchWithoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+    requireNonNull(tokenHash, "tokenHash");
+    requireNonNull(now, "now");
+    requireNonNull(idleTimeout, "idleTimeout");
+    return (cache == null) ? null : fromCache(tokenHash, now, idleTimeout);
+  }
+
   private Lookup lookup(TokenHash tokenHash, Instant now, Duration idleTimeout) {
     requireNonNull(tokenHash, "tokenHash");
     requireNonNull(now, "now");

@@ -278,6 +278,21 @@ public final class JdbcStore
     return sessions.touch(tokenHash, now, idleTimeout);
   }
 
+  /** From this node's cache of live sessions, while it may be trusted; null otherwise. */
+  @Override
+  public Lookup findWithoutWaiting(TokenHash tokenHash, Instant now) {
+    return sessions.findWithoutWaiting(tokenHash, now);
+  }
+
+  /**
+   * From this node's cache of live sessions, while it may be trusted, the touch queued for the next
+   * batch; null otherwise.
+   */
+  @Override
+  public Lookup touchWithoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+    return sessions.touchWithoutWaiting(tokenHash, now, idleTimeout);
+  }
+
   @Override
   public Optional<Session> get(String sessionId) {
     return sessions.get(sessionId);

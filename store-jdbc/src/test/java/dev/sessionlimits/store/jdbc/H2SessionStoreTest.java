@@ -14,4 +14,9 @@ class H2SessionStoreTest extends SessionStoreContract {
   protected SessionStore createStore() {
     return JdbcStore.embedded(dataDir);
   }
+
+  @Override
+  protected boolean answersLiveSessionsWithoutWaiting() {
+    return true;
+  }
 }

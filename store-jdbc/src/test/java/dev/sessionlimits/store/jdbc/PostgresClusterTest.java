@@ -112,8 +112,13 @@ class PostgresClusterTest {
     assertThat(b.touch(session.tokenHash(), T0.plusSeconds(10), IDLE)).isInstanceOf(Lookup.Live.class);
     assertThat(b.cache().trustedGet(session.tokenHash())).as("B answers from its cache").isNotNull();
     assertThat(b.find(session.tokenHash(), T0.plusSeconds(11))).isInstanceOf(Lookup.Live.class);
+    assertThat(b.touchWithoutWaiting(session.tokenHash(), T0.plusSeconds(11), IDLE))
+        .isInstanceOf(Lookup.Live.class);
 
     a.end(session.id(), SessionEnd.of(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(12)));
+
+    Await.until("B stops answering the session without waiting", SECOND,
+        () -> b.findWithoutWaiting(session.tokenHash(), T0.plusSeconds(13)) == null);
 
     Await.until("B finds the session ended", SECOND,
         () -> b.find(session.tokenHash(), T0.plusSeconds(13)) instanceof Lookup.Ended);
@@ -137,6 +142,8 @@ class PostgresClusterTest {
       proxy.freeze();
       nodes[0].end(session.id(), SessionEnd.of(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(12)));
 
+      Await.until("B stops answering from its cache without waiting", SECOND,
+          () -> b.touchWithoutWaiting(session.tokenHash(), T0.plusSeconds(13), IDLE) == null);
       Await.until("B finds the session ended though its listener hears nothing", SECOND,
           () -> b.find(session.tokenHash(), T0.plusSeconds(13)) instanceof Lookup.Ended);
       assertThat(heardOnB).as("no notification got through the frozen connection").isEmpty();
