@@ -6,18 +6,24 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.AuditLog;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** The {@link AuditLog} on {@code sl_audit_events}; ids come from its identity column. */
 final class JdbcAuditLog implements AuditLog {
 
+  private static final String VALUES = "(?, ?, ?, ?, ?, ?, ?)";
+  private static final int COLUMNS = 7;
   private static final String INSERT = "INSERT INTO sl_audit_events (occurred_at, event_type, actor,"
-      + " client_ip, subject, session_id, details) VALUES (?, ?, ?, ?, ?, ?, ?)";
+      + " client_ip, subject, session_id, details) VALUES " + VALUES;
+  /** The most events one INSERT carries, well inside the 65,535 parameters PostgreSQL binds. */
+  private static final int MAX_ROWS_PER_STATEMENT = 1000;
   private static final String RECENT = "SELECT id, occurred_at, event_type, actor, client_ip,"
       + " subject, session_id, details FROM sl_audit_events WHERE id < ?"
       + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY";
@@ -35,7 +41,7 @@ final class JdbcAuditLog implements AuditLog {
     long id = db.autocommit(() -> "record a " + event.type() + " audit event", connection -> {
       try (PreparedStatement insert =
           connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
-        bind(insert, exact);
+        bind(insert, 0, exact);
         insert.executeUpdate();
         long assigned;
         try (ResultSet keys = insert.getGeneratedKeys()) {
@@ -60,35 +66,67 @@ final class JdbcAuditLog implements AuditLog {
     for (int i = 0; i < events.size(); i++) {
       rows.add(exact(requireNonNull(events.get(i), "event " + i)));
     }
-    long[] ids = db.transaction(() -> "record " + describe(rows), connection -> {
-      try (PreparedStatement insert =
-          connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
-        for (AuditEvent row : rows) {
-          bind(insert, row);
-          insert.addBatch();
-        }
-        insert.executeBatch();
-        long[] assigned = new long[rows.size()];
-        int n = 0;
-        try (ResultSet keys = insert.getGeneratedKeys()) {
-          for (; keys.next(); n++) {
-            if (n < assigned.length) {
-              assigned[n] = keys.getLong(1);
-            }
-          }
-        }
-        if (n != assigned.length) {
-          throw new SQLException("the database returned " + n + " ids for " + assigned.length
-              + " new audit events");
-        }
-        return assigned;
-      }
-    });
+    long[] ids = (rows.size() <= MAX_ROWS_PER_STATEMENT)
+        ? db.autocommit(() -> "record " + describe(rows), connection -> insertAll(connection, rows))
+        : db.transaction(() -> "record " + describe(rows), connection -> insertBatch(connection, rows));
     List<AuditEvent> recorded = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
       recorded.add(rows.get(i).withId(ids[i]));
     }
     return recorded;
+  }
+
+  /**
+   * Inserts {@code rows} with one multi-row statement, atomic on its own, in one round trip; their
+   * ids in the order of {@code rows} (the identity column numbers a statement's rows in order).
+   */
+  private long[] insertAll(Connection connection, List<AuditEvent> rows) throws SQLException {
+    StringBuilder sql = new StringBuilder(INSERT);
+    for (int i = 1; i < rows.size(); i++) {
+      sql.append(", ").append(VALUES);
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(sql.toString(), Statement.RETURN_GENERATED_KEYS)) {
+      for (int i = 0; i < rows.size(); i++) {
+        bind(insert, i * COLUMNS, rows.get(i));
+      }
+      insert.executeUpdate();
+      long[] ids = generatedKeys(insert, rows.size());
+      Arrays.sort(ids);
+      db.persist(connection);
+      return ids;
+    }
+  }
+
+  /** Inserts {@code rows} as a JDBC batch, in the caller's transaction; their ids in order. */
+  private static long[] insertBatch(Connection connection, List<AuditEvent> rows)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+      for (AuditEvent row : rows) {
+        bind(insert, 0, row);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+      return generatedKeys(insert, rows.size());
+    }
+  }
+
+  private static long[] generatedKeys(PreparedStatement insert, int expected) throws SQLException {
+    long[] assigned = new long[expected];
+    int n = 0;
+    try (ResultSet keys = insert.getGeneratedKeys()) {
+      for (; keys.next(); n++) {
+        if (n < assigned.length) {
+          assigned[n] = keys.getLong(1);
+        }
+      }
+    }
+    if (n != expected) {
+      throw new SQLException("the database returned " + n + " ids for " + expected
+          + " new audit events");
+    }
+    return assigned;
   }
 
   @Override
@@ -119,14 +157,16 @@ final class JdbcAuditLog implements AuditLog {
         event.subject(), event.sessionId(), event.details());
   }
 
-  private static void bind(PreparedStatement insert, AuditEvent event) throws SQLException {
-    setInstant(insert, 1, event.at());
-    insert.setString(2, event.type());
-    insert.setString(3, event.actor());
-    insert.setString(4, event.clientIp());
-    insert.setString(5, event.subject());
-    insert.setString(6, event.sessionId());
-    insert.setString(7, event.details());
+  /** Binds {@code event} to the parameters after {@code offset}. */
+  private static void bind(PreparedStatement insert, int offset, AuditEvent event)
+      throws SQLException {
+    setInstant(insert, offset + 1, event.at());
+    insert.setString(offset + 2, event.type());
+    insert.setString(offset + 3, event.actor());
+    insert.setString(offset + 4, event.clientIp());
+    insert.setString(offset + 5, event.subject());
+    insert.setString(offset + 6, event.sessionId());
+    insert.setString(offset + 7, event.details());
   }
 
   private static String describe(List<AuditEvent> events) {

@@ -38,6 +38,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the JDBC store does beyond the session store contract, on each database: users, settings and
@@ -236,17 +238,39 @@ abstract class AbstractJdbcStoreTest {
         .containsExactly(recorded.get(2), recorded.get(1), recorded.get(0), before);
   }
 
-  @Test
-  void recordsNoneOfTheEventsOfOneCallWhenOneOfThemCannotBeWritten() throws SQLException {
-    List<AuditEvent> events = List.of(
-        new AuditEvent(0, T0, "session_evicted", null, IP_B, "alice", "s-1", null),
-        new AuditEvent(0, T0, "boom", "alice", IP_B, "alice", "s-2", null));
+  @ParameterizedTest(name = "{0} events")
+  @ValueSource(ints = {2, 1001})
+  void recordsAllTheEventsOfOneCallInTheirOrder(int count) {
+    List<AuditEvent> events = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      events.add(new AuditEvent(0, T0, "session_evicted", null, IP_B, "alice", "s-" + i, null));
+    }
+
+    List<AuditEvent> recorded = store.recordAll(events);
+
+    assertThat(recorded).extracting(AuditEvent::sessionId)
+        .containsExactlyElementsOf(events.stream().map(AuditEvent::sessionId).toList());
+    assertThat(recorded).extracting(AuditEvent::id).isSorted().doesNotHaveDuplicates();
+    List<String> newestFirst = new ArrayList<>(events.stream().map(AuditEvent::sessionId).toList());
+    Collections.reverse(newestFirst);
+    assertThat(store.recent(count, 0)).extracting(AuditEvent::sessionId)
+        .containsExactlyElementsOf(newestFirst);
+  }
+
+  @ParameterizedTest(name = "{0} events")
+  @ValueSource(ints = {2, 1001})
+  void recordsNoneOfTheEventsOfOneCallWhenOneOfThemCannotBeWritten(int count) throws SQLException {
+    List<AuditEvent> events = new ArrayList<>();
+    for (int i = 1; i < count; i++) {
+      events.add(new AuditEvent(0, T0, "session_evicted", null, IP_B, "alice", "s-" + i, null));
+    }
+    events.add(new AuditEvent(0, T0, "boom", "alice", IP_B, "alice", "s-boom", null));
     execute("ALTER TABLE sl_audit_events ADD CONSTRAINT sl_test_refuses_boom"
         + " CHECK (event_type <> 'boom')");
     try {
       assertThatThrownBy(() -> store.recordAll(events))
           .isInstanceOf(StoreUnavailableException.class)
-          .hasMessageContaining("Could not record 2 audit events (session_evicted, boom)");
+          .hasMessageContaining("Could not record " + count + " audit events (session_evicted, ");
       assertThat(store.recent(10, 0)).isEmpty();
 
       assertThat(store.recordAll(List.of(events.get(0)))).singleElement()
