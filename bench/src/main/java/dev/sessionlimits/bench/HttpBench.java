@@ -399,6 +399,9 @@ public final class HttpBench {
     double duration = result.get("duration_us").asDouble() / 1e6;
     result.put("rps", result.get("requests").asDouble() / duration);
     result.put("target_cpu_percent", Math.round(100.0 * (cpuAfter - cpuBefore) / 100.0 / wall));
+    // Clock ticks are 10 ms; the requests counted are the generator's, over nearly the same span.
+    result.put("target_cpu_ms_per_request",
+        (cpuAfter - cpuBefore) * 10.0 / Math.max(1, result.get("requests").asDouble()));
     result.put("connections", connections);
     System.out.printf(Locale.ROOT, "  %-36s %-18s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d"
             + "  target CPU %d%%%n", target, what, result.get("rps").asDouble(),
