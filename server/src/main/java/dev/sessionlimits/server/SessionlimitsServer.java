@@ -125,6 +125,10 @@ public final class SessionlimitsServer implements AutoCloseable {
     config.http.defaultContentType = "application/json";
     config.http.prefer405over404 = true;
     config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+    // Jetty caches each connection's repeated header fields, Cookie among them; a proxy's connection
+    // carries a different session cookie with nearly every request, so the cache would be filled
+    // and cleared over and over (a tenth of a verify's time). Parsing the fields anew costs less.
+    config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
     config.jetty.modifyServer(server -> {
       server.setErrorHandler(new JsonErrorHandler());
       // Javalin puts its own handler inside this wrapper.
