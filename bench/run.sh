@@ -103,7 +103,7 @@ if ((jmh)); then
       -p scenario=1:DENY_ACCESS,1:DESTROY_NEXT_EXPIRING,-1:DESTROY_NEXT_EXPIRING
       -p sessions=1,1000 -p rows=10000)
   else
-    jmh_opts=(-wi 3 -w 1 -i 4 -r 1 -f 1)
+    jmh_opts=(-wi 2 -w 1 -i 3 -r 1 -f 1)
   fi
   java -jar "$jar" "${jmh_opts[@]}" -jvmArgsAppend "${props[*]}" -rf json -rff "$raw/jmh.json" \
     ${filter:+"$filter"} 2>&1 | tee "$raw/jmh.txt" | grep -E '^(# Benchmark:|# Parameters:|Benchmark )|Benchmark\.[a-zA-Z]+ |rror' || true
