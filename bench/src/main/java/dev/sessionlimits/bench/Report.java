@@ -139,16 +139,7 @@ public final class Report {
     line("");
     line("### `open` with enforcement: one user logging in again and again (StoreOpenBenchmark)");
     line("");
-    line("| user limit : action | memory | H2 (embedded) | PostgreSQL |");
-    line("|---|---:|---:|---:|");
-    for (String scenario : distinct("StoreOpenBenchmark.open", "scenario")) {
-      StringBuilder row = new StringBuilder("| " + scenarioText(scenario) + " |");
-      for (String s : STORES) {
-        row.append(' ').append(score("StoreOpenBenchmark.open", Map.of("scenario", scenario, "store", s)))
-            .append(" |");
-      }
-      line(row.toString());
-    }
+    scenarioTable("StoreOpenBenchmark.open");
     line("");
     line("At limit 1 every login but the first evicts one session; under DENY_ACCESS every login but"
         + " the first is refused (the refusal path).");
@@ -156,16 +147,7 @@ public final class Report {
     line("### `open` from 8 threads, each its own user (ConcurrentOpenBenchmark; sum over"
         + " threads)");
     line("");
-    line("| user limit : action | memory | H2 (embedded) | PostgreSQL |");
-    line("|---|---:|---:|---:|");
-    for (String scenario : distinct("ConcurrentOpenBenchmark.open", "scenario")) {
-      StringBuilder row = new StringBuilder("| " + scenarioText(scenario) + " |");
-      for (String s : STORES) {
-        row.append(' ').append(score("ConcurrentOpenBenchmark.open",
-            Map.of("scenario", scenario, "store", s))).append(" |");
-      }
-      line(row.toString());
-    }
+    scenarioTable("ConcurrentOpenBenchmark.open");
     line("");
     ceilingTable();
     line("### Per request: `find`, `touch` (coalesced: no write) and `touchWrite` (every touch writes),"
@@ -253,6 +235,20 @@ public final class Report {
         String.format(Locale.ROOT, "%,.0f/s single-threaded, %,.0f/s from 8 threads (limit 1, each"
             + " login evicts one)", single, concurrent) + ofCeiling,
         Double.isNaN(best) ? null : best >= 5000);
+  }
+
+  /** A row per scenario of {@code benchmark}, a column per store. */
+  private void scenarioTable(String benchmark) {
+    line("| user limit : action | memory | H2 (embedded) | PostgreSQL |");
+    line("|---|---:|---:|---:|");
+    for (String scenario : distinct(benchmark, "scenario")) {
+      StringBuilder row = new StringBuilder("| " + scenarioText(scenario) + " |");
+      for (String store : STORES) {
+        row.append(' ').append(score(benchmark, Map.of("scenario", scenario, "store", store)))
+            .append(" |");
+      }
+      line(row.toString());
+    }
   }
 
   private static String scenarioText(String scenario) {

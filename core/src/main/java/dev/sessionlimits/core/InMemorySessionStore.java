@@ -223,7 +223,10 @@ final class InMemorySessionStore implements SessionStore {
     return liveOnly(byHash.get(tokenHash), now, idleTimeout);
   }
 
-  /** {@link #lookup} for a session live at {@code now}; null for any other, whose end tells listeners. */
+  /**
+   * {@link #lookup} for a session that is live at {@code now}; null for any other, left to
+   * {@code find} or {@code touch}, which record an expiry and tell the listeners.
+   */
   private Lookup liveOnly(Entry entry, Instant now, Duration idleTimeout) {
     if (entry == null) {
       return null;

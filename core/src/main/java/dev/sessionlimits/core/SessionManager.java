@@ -68,8 +68,9 @@ public final class SessionManager {
 
   /**
    * {@link #authenticate}, if the store can answer without waiting for I/O: for a thread that must
-   * not block. Null when it cannot (also for a token that is not live, or not known here): then
-   * call {@code authenticate} where waiting is allowed.
+   * not block. An empty or over-long token is {@link Lookup#UNKNOWN} at once; for any other the
+   * answer is the store's ({@link SessionStore#touchWithoutWaiting}), null when it cannot tell
+   * without waiting: then call {@code authenticate} where waiting is allowed.
    */
   public Lookup authenticateWithoutWaiting(String token, Duration idleTimeout, boolean quiet) {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {

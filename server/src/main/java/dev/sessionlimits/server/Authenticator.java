@@ -43,8 +43,8 @@ final class Authenticator {
   private final Requests requests;
   private final InstantSource clock;
 
-  Authenticator(SessionManager sessions, CachingUserStore users, SettingsService settings, Logins logins,
-      Requests requests, InstantSource clock) {
+  Authenticator(SessionManager sessions, CachingUserStore users, SettingsService settings,
+      Logins logins, Requests requests, InstantSource clock) {
     this.sessions = sessions;
     this.users = users;
     this.settings = settings;

@@ -100,9 +100,8 @@ final class ForwardAuth extends Handler.Wrapper {
         try {
           work.run();
         } catch (Throwable e) {
-          String id = SessionlimitsServer.errorId();
-          LOG.error("Unexpected error {} on {} {}", id, request.getMethod(),
-              request.getHttpURI().getPath(), e);
+          LOG.error("Unexpected error on {} {}", request.getMethod(), request.getHttpURI().getPath(),
+              e);
           callback.failed(e);
         }
       });

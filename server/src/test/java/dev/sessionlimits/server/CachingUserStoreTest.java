@@ -36,6 +36,23 @@ class CachingUserStoreTest {
   }
 
   @Test
+  void withoutWaitingItAnswersOnlyWhatItHoldsAndFresh() {
+    shared.create(alice(false));
+    assertThat(users.findWithoutWaiting("alice")).as("never read").isNull();
+    assertThat(users.findWithoutWaiting("nobody")).isNull();
+
+    users.find("alice");
+    users.find("nobody");
+
+    assertThat(users.findWithoutWaiting("alice")).hasValueSatisfying(
+        u -> assertThat(u.username()).isEqualTo("alice"));
+    assertThat(users.findWithoutWaiting("nobody")).isEmpty();
+    clock.advance(CachingUserStore.STALENESS);
+    assertThat(users.findWithoutWaiting("alice")).as("stale").isNull();
+    assertThat(reads.get()).isEqualTo(2);
+  }
+
+  @Test
   void aChangeOnAnotherNodeIsSeenAfterAtMostASecond() {
     shared.create(alice(true));
     assertThat(users.find("alice")).hasValueSatisfying(u -> assertThat(u.admin()).isTrue());

@@ -101,6 +101,13 @@ class ForwardAuthTest {
       }
       assertThat(sessions.waitingLookups.get()).as("answered from memory").isEqualTo(before + 1);
 
+      server.clock.advance(CachingUserStore.STALENESS.plus(SettingsService.MAX_AGE));
+      assertThat(bob.get("/auth/verify").status()).isEqualTo(200);
+      assertThat(bob.get("/auth/verify").status()).isEqualTo(200);
+      assertThat(sessions.waitingLookups.get())
+          .as("stale user and settings are read again once, on a thread that may wait")
+          .isEqualTo(before + 2);
+
       sessions.down = true;
       assertThat(bob.get("/auth/verify").status()).as("what cannot be answered waits, and fails")
           .isEqualTo(503);
