@@ -261,7 +261,7 @@ final class AdminRoutes {
   }
 
   private static String password(JsonFields fields, boolean required) {
-    String password = fields.string("password", Passwords.MAX_LENGTH, required);
+    String password = fields.secret("password", Passwords.MAX_LENGTH, required);
     if (password != null && password.length() < MIN_PASSWORD) {
       fields.error("password", "password must be at least " + MIN_PASSWORD + " characters, got "
           + password.length() + ".");

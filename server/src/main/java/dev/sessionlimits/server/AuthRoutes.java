@@ -71,7 +71,7 @@ final class AuthRoutes {
     ObjectNode body = Json.object(Requests.body(ctx));
     JsonFields fields = new JsonFields(body, "username", "password", "device");
     String username = fields.string("username", MAX_USERNAME, true);
-    String password = fields.string("password", Passwords.MAX_LENGTH, true);
+    String password = fields.secret("password", Passwords.MAX_LENGTH, true);
     String device = fields.string("device", MAX_DEVICE, false);
     fields.done();
     String ip = requests.clientIp(ctx);
@@ -215,11 +215,13 @@ final class AuthRoutes {
     }
   }
 
+  /** The client's {@code User-Agent}, without control characters, at most 512 characters. */
   private static String userAgent(Context ctx) {
     String ua = ctx.userAgent();
     if (ua == null) {
       return "";
     }
+    ua = Text.withoutControls(ua);
     return (ua.length() > MAX_USER_AGENT) ? ua.substring(0, MAX_USER_AGENT) : ua;
   }
 }

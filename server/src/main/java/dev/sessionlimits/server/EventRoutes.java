@@ -48,6 +48,14 @@ final class EventRoutes {
         "This session already has " + PushHub.MAX_STREAMS_PER_SESSION + " open event streams. Close"
             + " some tabs of this site, or reload them later."));
     ctx.res().setHeader("Cache-Control", null);
+    if (MethodGuard.isHead(ctx)) {
+      // The headers a stream starts with (as Javalin's SseClient writes them), and no stream.
+      slot.drop();
+      ctx.contentType("text/event-stream").header("Cache-Control", "no-cache")
+          .header("X-Accel-Buffering", "no").header("Connection", "close").status(200);
+      ctx.res().flushBuffer(); // committed as a stream is: without a Content-Length
+      return;
+    }
     try {
       new SseHandler(client -> {
         client.onClose(slot::drop);

@@ -2,12 +2,15 @@ package dev.sessionlimits.server;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -16,6 +19,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Strict JSON in (no duplicate keys, no trailing data, bounded nesting), plain JSON out. */
 final class Json {
@@ -31,6 +36,9 @@ final class Json {
     MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
         .maxNestingDepth(32).maxNumberLength(100).maxStringLength(Requests.MAX_BODY_BYTES).build());
   }
+
+  private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
+  private static final Pattern UNEXPECTED_CHARACTER = Pattern.compile("^Unexpected character \\(('.{1,2}')");
 
   private Json() {}
 
@@ -58,7 +66,7 @@ final class Json {
       String where = (e.getLocation() == null) ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
       throw new ApiException(400, "invalid_json", "The request body is not valid JSON" + where + ": "
-          + firstLine(e.getOriginalMessage()), Map.of(), Map.of());
+          + problem(e), Map.of(), Map.of());
     } catch (IOException e) {
       throw new ApiException(400, "invalid_json", "The request body could not be read as JSON.");
     }
@@ -128,13 +136,44 @@ final class Json {
     return node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "malformed";
+  /**
+   * What is wrong with the body, in the server's words: Jackson's messages name its own classes,
+   * features and source descriptions, which mean nothing to a client.
+   */
+  static String problem(JsonProcessingException e) {
+    String original = (e.getOriginalMessage() == null) ? "" : e.getOriginalMessage();
+    if (e instanceof JsonEOFException) {
+      return "it ends before the JSON value is complete.";
     }
-    int nl = message.indexOf('\n');
-    String line = (nl < 0) ? message : message.substring(0, nl);
-    return (line.length() > 200) ? line.substring(0, 200) + "…" : line;
+    if (e instanceof StreamConstraintsException) {
+      return "it is nested deeper than 32 levels, or holds a number or string that is too long.";
+    }
+    Matcher duplicate = DUPLICATE.matcher(original);
+    if (duplicate.find()) {
+      return "the field \"" + shorten(duplicate.group(1)) + "\" appears twice.";
+    }
+    if (e instanceof MismatchedInputException && original.contains("Trailing token")) {
+      return "there is more after the JSON value.";
+    }
+    Matcher unexpected = UNEXPECTED_CHARACTER.matcher(original);
+    if (unexpected.find()) {
+      return "unexpected character " + unexpected.group(1) + ".";
+    }
+    if (original.startsWith("Unrecognized token")) {
+      return "a word that is not a JSON value (strings need double quotes; the words are true, false"
+          + " and null).";
+    }
+    if (original.startsWith("Invalid UTF-8") || original.contains("Invalid UTF-8")) {
+      return "it is not valid UTF-8.";
+    }
+    if (original.contains("Non-standard token") || original.contains("NaN")) {
+      return "NaN and Infinity are not JSON numbers.";
+    }
+    return "it is malformed.";
+  }
+
+  private static String shorten(String s) {
+    return (s.length() > 64) ? s.substring(0, 64) + "…" : s;
   }
 
   /** The names of an object's fields, in order. */

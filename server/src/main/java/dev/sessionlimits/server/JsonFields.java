@@ -32,8 +32,25 @@ final class JsonFields {
     return node.has(name);
   }
 
-  /** A string of at most {@code maxLength} characters, or null when absent and not required. */
+  /**
+   * A string of at most {@code maxLength} characters without control characters (a NUL, a line
+   * break, ...: they have no place in a name, and a database or a log line would take them badly), or
+   * null when absent and not required.
+   */
   String string(String name, int maxLength, boolean required) {
+    String text = secret(name, maxLength, required);
+    if (text != null && Text.hasControl(text)) {
+      errors.put(name, name + " must not contain control characters (such as NUL, a tab or a line"
+          + " break).");
+      return null;
+    }
+    return text;
+  }
+
+  /**
+   * A password: like {@link #string}, but any character is allowed, since it is only ever hashed.
+   */
+  String secret(String name, int maxLength, boolean required) {
     JsonNode value = node.get(name);
     if (value == null || (value.isNull() && !required)) {
       if (required) {

@@ -129,6 +129,23 @@ final class Requests {
     }
   }
 
+  /**
+   * 400 for a query parameter whose name or value holds a control character: no user name, address
+   * or number has one, and a store or a log line would take it badly.
+   */
+  static void checkQuery(Context ctx) {
+    if (ctx.queryString() == null) {
+      return;
+    }
+    ctx.queryParamMap().forEach((name, values) -> {
+      if (Text.hasControl(name) || values.stream().anyMatch(Text::hasControl)) {
+        String shown = shorten(Text.withoutControls(name));
+        throw ApiException.invalidFields(Map.of(shown, "The query parameter " + shown
+            + " must not contain control characters (such as NUL, a tab or a line break)."));
+      }
+    });
+  }
+
   private static boolean hasBody(Context ctx) {
     return ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
   }

@@ -20,7 +20,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -131,8 +133,8 @@ public final class SessionlimitsServer implements AutoCloseable {
     config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
     config.jetty.modifyServer(server -> {
       server.setErrorHandler(new JsonErrorHandler());
-      // Javalin puts its own handler inside this wrapper.
-      server.setHandler(forwardAuth);
+      // Javalin puts its own handler inside the innermost wrapper.
+      server.setHandler(new MethodGuard(forwardAuth));
     });
     config.staticFiles.add(files -> {
       files.hostedPath = "/";
@@ -147,6 +149,7 @@ public final class SessionlimitsServer implements AutoCloseable {
         SECURITY_HEADERS.forEach(ctx::header);
       }
       ctx.header("Cache-Control", "no-store");
+      Requests.checkQuery(ctx);
       if (STATE_CHANGING.contains(ctx.method())) {
         requests.checkStateChange(ctx);
       }
@@ -186,14 +189,37 @@ public final class SessionlimitsServer implements AutoCloseable {
     return switch (e.getStatus()) {
       case 404 -> new ApiException(404, "not_found", "There is nothing at " + ctx.method() + " "
           + shorten(ctx.path()) + ".");
-      case 405 -> new ApiException(405, "method_not_allowed", ctx.method() + " is not allowed on "
-          + shorten(ctx.path()) + ".");
+      case 405 -> {
+        String allow = allowed(e);
+        yield new ApiException(405, "method_not_allowed", ctx.method() + " is not allowed on "
+            + shorten(ctx.path()) + (allow.isEmpty() ? "." : "; it takes " + allow + "."),
+            Map.of(), allow.isEmpty() ? Map.of() : Map.of("Allow", allow));
+      }
       case 413 -> new ApiException(413, "payload_too_large", "The request body is larger than "
           + Requests.MAX_BODY_BYTES / 1024 + " KiB.");
       default -> new ApiException(e.getStatus(), e.getStatus() >= 500 ? "internal_error" : "invalid_request",
           e.getStatus() >= 500 ? "Something went wrong on the server." : "The request was refused ("
               + e.getStatus() + ").");
     };
+  }
+
+  /**
+   * The methods a path takes, for the {@code Allow} field of a 405: Javalin names the routes' methods;
+   * {@code HEAD} goes wherever {@code GET} does ({@link MethodGuard}).
+   */
+  private static String allowed(HttpResponseException e) {
+    List<String> methods = new ArrayList<>();
+    for (String details : e.getDetails().values()) {
+      for (String method : details.split(",")) {
+        if (!method.isBlank()) {
+          methods.add(method.strip());
+        }
+      }
+    }
+    if (methods.contains("GET")) {
+      methods.add(methods.indexOf("GET") + 1, "HEAD");
+    }
+    return String.join(", ", methods);
   }
 
   private static String shorten(String s) {
@@ -239,6 +265,16 @@ public final class SessionlimitsServer implements AutoCloseable {
 
   void purgeNow() {
     purge();
+  }
+
+  /** Every route Javalin serves, as {@code "METHOD path"}, sorted: for the test that has a row for each. */
+  List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(parsed -> parsed.endpoint)
+        .filter(endpoint -> endpoint.method.isHttpMethod())
+        .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
+        .sorted()
+        .toList();
   }
 
   PushHub push() {

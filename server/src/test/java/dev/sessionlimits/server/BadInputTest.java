@@ -148,4 +148,42 @@ class BadInputTest {
     Browser.Response line = RawHttp.sendBytes(port, "GET /a b c HTTP/1.1\r\nHost: x\r\n\r\n");
     assertClientError(line, 400, "invalid_request");
   }
+
+  @Test
+  void anHttpVersionJettyDoesNotSpeakIs505WithItsOwnCode() {
+    for (String request : new String[] {"GET /\r\n\r\n", "GET / HTTP/0.9\r\n\r\n",
+        "GET /healthz HTTP/2.5\r\nHost: x\r\n\r\n"}) {
+      Browser.Response r = RawHttp.sendBytes(t.server.port(), request);
+      assertThat(r.status()).as(request).isEqualTo(505);
+      assertThat(r.error()).as(request).isEqualTo("http_version_not_supported");
+      assertThat(r.json().path("message").asText()).contains("HTTP/1.1");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{", "{\"username\": }", "{\"username\":\"a\"} trailing", "nul",
+      "{\"a\":1,\"a\":2}", "{'username':'a'}", "{\"a\": NaN}", "{\"a\": tru}", "{\"a\": [1,}",
+      "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"})
+  void invalidJsonMessagesSpeakOfTheBodyNotOfTheParser(String body) {
+    Browser.Response r = t.browser().post("/api/v1/login", body);
+    assertClientError(r, 400, "invalid_json");
+    assertThat(r.json().path("message").asText())
+        .startsWith("The request body is not valid JSON")
+        .doesNotContainIgnoringCase("jackson")
+        .doesNotContainIgnoringCase("feature")
+        .doesNotContain("Source", "REDACTED", "marker", "com.", "Exception", "`", "JsonToken");
+  }
+
+  @Test
+  void aDuplicateFieldIsNamed() {
+    Browser.Response r = t.browser().post("/api/v1/login", "{\"a\":1,\"a\":2}");
+    assertThat(r.json().path("message").asText()).endsWith("the field \"a\" appears twice.");
+  }
+
+  @Test
+  void aMethodAPathDoesNotTakeIs405NamingTheMethodsItTakes() {
+    Browser.Response r = admin.send("PUT", "/api/v1/users", "{}", "application/json");
+    assertClientError(r, 405, "method_not_allowed");
+    assertThat(r.header("Allow")).isEqualTo("GET, HEAD, POST");
+  }
 }

@@ -1,0 +1,32 @@
+package dev.sessionlimits.server;
+
+/** Checks on text that comes from clients. */
+final class Text {
+
+  private Text() {}
+
+  /** Whether {@code text} holds a control character (C0, DEL or C1, as {@link Character#isISOControl}). */
+  static boolean hasControl(CharSequence text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isISOControl(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code text} with its control characters removed. */
+  static String withoutControls(String text) {
+    if (!hasControl(text)) {
+      return text;
+    }
+    StringBuilder kept = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!Character.isISOControl(c)) {
+        kept.append(c);
+      }
+    }
+    return kept.toString();
+  }
+}
