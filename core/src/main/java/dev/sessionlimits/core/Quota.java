@@ -67,12 +67,18 @@ public final class Quota {
    * action is asked as if the limit were one higher, which asks it for exactly the excess; if it fails
    * or refuses, the oldest go.
    *
+   * <p>The address limit is global: it and its action come from {@code addressPolicy}
+   * ({@link QuotaPolicy#ipLimit()} and {@link QuotaPolicy#action()}), never from one user's policy. A
+   * session counts towards its address only if its own user's policy limits addresses: an exempt
+   * administrator's sessions (policy without limits) are neither counted nor ended.
+   *
    * @param sessions the sessions to consider (ended and expired ones are ignored)
    * @param policyOf the policy of each user, by user name
+   * @param addressPolicy the policy that carries the address limit and its action
    * @param now the time of enforcement
    */
   public static List<QuotaDecision.Eviction> enforce(Collection<Session> sessions,
-      Function<String, QuotaPolicy> policyOf, Instant now) {
+      Function<String, QuotaPolicy> policyOf, QuotaPolicy addressPolicy, Instant now) {
     List<Session> live = live(sessions, now);
     Map<String, List<Session>> byUser = new LinkedHashMap<>();
     for (Session session : live) {
@@ -86,20 +92,42 @@ public final class Quota {
         evictions.putIfAbsent(s.id(), new QuotaDecision.Eviction(s, Scope.USER, policy.userLimit()));
       }
     });
+    int addressLimit = addressPolicy.ipLimit();
     Map<String, List<Session>> byIp = new LinkedHashMap<>();
     for (Session session : live) {
-      if (!evictions.containsKey(session.id())) {
+      boolean counted = policies.get(session.user()).ipLimit() != QuotaPolicy.UNLIMITED;
+      if (counted && !evictions.containsKey(session.id())) {
         byIp.computeIfAbsent(session.clientIp(), k -> new ArrayList<>()).add(session);
       }
     }
     byIp.forEach((ip, fromIp) -> {
-      // The address limit is global; any user's policy carries it, the first one's is as good as any.
-      QuotaPolicy policy = policies.computeIfAbsent(fromIp.get(0).user(), policyOf);
-      for (Session s : excess(Scope.IP, policy.ipLimit(), fromIp, policy.action(), now)) {
-        evictions.putIfAbsent(s.id(), new QuotaDecision.Eviction(s, Scope.IP, policy.ipLimit()));
+      for (Session s : excess(Scope.IP, addressLimit, fromIp, addressPolicy.action(), now)) {
+        evictions.putIfAbsent(s.id(), new QuotaDecision.Eviction(s, Scope.IP, addressLimit));
       }
     });
     return new ArrayList<>(evictions.values());
+  }
+
+  /**
+   * {@link #enforce(Collection, Function, QuotaPolicy, Instant)} with the address limit and action of
+   * the strictest policy among the users whose sessions count towards an address.
+   *
+   * @deprecated the address limit is global: give it as its own policy
+   */
+  @Deprecated
+  public static List<QuotaDecision.Eviction> enforce(Collection<Session> sessions,
+      Function<String, QuotaPolicy> policyOf, Instant now) {
+    Map<String, QuotaPolicy> policies = new HashMap<>();
+    QuotaPolicy address = null;
+    for (Session session : live(sessions, now)) {
+      QuotaPolicy policy = policies.computeIfAbsent(session.user(), policyOf);
+      // Any policy without an address limit will do while no counted user has one.
+      if (address == null || (policy.ipLimit() != QuotaPolicy.UNLIMITED
+          && (address.ipLimit() == QuotaPolicy.UNLIMITED || policy.ipLimit() < address.ipLimit()))) {
+        address = policy;
+      }
+    }
+    return (address == null) ? List.of() : enforce(sessions, policies::get, address, now);
   }
 
   private static List<Session> excess(Scope scope, int limit, List<Session> live,

@@ -158,7 +158,8 @@ class QuotaPropertiesTest {
   @Test
   void enforcementLeavesEveryUserAndAddressWithinItsLimitAndEndsNoMoreThanTheExcess() {
     Property.forAll(QuotaPropertiesTest::situation, s -> {
-      List<QuotaDecision.Eviction> evictions = Quota.enforce(s.sessions(), u -> s.policy(), NOW);
+      List<QuotaDecision.Eviction> evictions = Quota.enforce(s.sessions(), u -> s.policy(), s.policy(),
+          NOW);
       Set<String> ended = evictions.stream().map(e -> e.session().id()).collect(Collectors.toSet());
       assertThat(ended).hasSameSizeAs(evictions);
       List<Session> live = Quota.live(s.sessions(), NOW);
@@ -175,6 +176,47 @@ class QuotaPropertiesTest {
       if (s.policy().ipLimit() == QuotaPolicy.UNLIMITED) {
         assertThat((long) ended.size()).isEqualTo(userExcess);
       }
+    });
+  }
+
+  /** A situation in which carol may be an exempt administrator (a policy without limits). */
+  record WithExempt(Situation situation, boolean carolExempt) {
+    QuotaPolicy policyOf(String user) {
+      return (carolExempt && user.equals("carol")) ? new QuotaPolicy(QuotaPolicy.UNLIMITED,
+          QuotaPolicy.UNLIMITED, situation.policy().action(), Duration.ofMinutes(30), Duration.ZERO)
+          : situation.policy();
+    }
+  }
+
+  @Test
+  void enforcementNeitherCountsNorEndsExemptSessionsAndTrimsEveryAddressToExactlyItsLimit() {
+    Property.forAll(r -> new WithExempt(situation(r), r.nextBoolean()), w -> {
+      Situation s = w.situation();
+      List<QuotaDecision.Eviction> evictions = Quota.enforce(s.sessions(), w::policyOf, s.policy(),
+          NOW);
+      Set<String> ended = evictions.stream().map(e -> e.session().id()).collect(Collectors.toSet());
+      List<Session> live = Quota.live(s.sessions(), NOW);
+      int ipLimit = s.policy().ipLimit();
+      Set<String> endedForUsers = evictions.stream().filter(e -> e.scope() == Scope.USER)
+          .map(e -> e.session().id()).collect(Collectors.toSet());
+      long expected = 0;
+      for (String user : USERS) {
+        List<Session> own = live.stream().filter(x -> x.user().equals(user)).toList();
+        int limit = w.policyOf(user).userLimit();
+        assertWithin(limit, liveAfter(own, ended), user);
+        expected += (limit < 0) ? 0 : Math.max(0, own.size() - limit);
+      }
+      for (String ip : IPS) {
+        List<Session> counted = live.stream().filter(x -> x.clientIp().equals(ip)
+            && w.policyOf(x.user()).ipLimit() != QuotaPolicy.UNLIMITED).toList();
+        assertWithin(ipLimit, liveAfter(counted, ended), ip);
+        long remaining = counted.stream().filter(x -> !endedForUsers.contains(x.id())).count();
+        expected += (ipLimit < 0) ? 0 : Math.max(0, remaining - ipLimit);
+      }
+      live.stream().filter(x -> w.policyOf(x.user()).ipLimit() == QuotaPolicy.UNLIMITED
+          && w.policyOf(x.user()).userLimit() == QuotaPolicy.UNLIMITED)
+          .forEach(x -> assertThat(ended).as("exempt session %s", x.id()).doesNotContain(x.id()));
+      assertThat((long) ended.size()).as("sessions ended").isEqualTo(expected);
     });
   }
 

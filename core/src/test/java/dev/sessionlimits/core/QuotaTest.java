@@ -2,6 +2,7 @@ package dev.sessionlimits.core;
 
 import static dev.sessionlimits.core.Fixtures.live;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -123,14 +124,36 @@ class QuotaTest {
         live("x2", "alice", "192.0.2.1", NOW.minusSeconds(200), NOW.plusSeconds(900)),
         live("x3", "alice", "192.0.2.1", NOW.minusSeconds(100), NOW.plusSeconds(50)));
 
-    assertThat(Quota.enforce(three, u -> policy(ExhaustionAction.DENY_ACCESS, 1), NOW))
-        .extracting(e -> e.session().id()).containsExactly("x2", "x3");
-    assertThat(Quota.enforce(three, u -> policy(ExhaustionAction.DESTROY_OLDEST_SESSION, 1), NOW))
-        .extracting(e -> e.session().id()).containsExactly("x1", "x2");
-    assertThat(Quota.enforce(three, u -> policy(ExhaustionAction.DESTROY_OLD_SESSIONS, 2), NOW))
-        .extracting(e -> e.session().id()).containsExactly("x1");
-    assertThat(Quota.enforce(three, u -> policy(ExhaustionAction.DESTROY_NEXT_EXPIRING, 1), NOW))
-        .extracting(e -> e.session().id()).containsExactlyInAnyOrder("x3", "x1");
-    assertThat(Quota.enforce(three, u -> policy(ExhaustionAction.DESTROY_NEXT_EXPIRING, 3), NOW)).isEmpty();
+    assertThat(enforce(three, policy(ExhaustionAction.DENY_ACCESS, 1)))
+        .containsExactly("x2", "x3");
+    assertThat(enforce(three, policy(ExhaustionAction.DESTROY_OLDEST_SESSION, 1)))
+        .containsExactly("x1", "x2");
+    assertThat(enforce(three, policy(ExhaustionAction.DESTROY_OLD_SESSIONS, 2)))
+        .containsExactly("x1");
+    assertThat(enforce(three, policy(ExhaustionAction.DESTROY_NEXT_EXPIRING, 1)))
+        .containsExactlyInAnyOrder("x3", "x1");
+    assertThat(enforce(three, policy(ExhaustionAction.DESTROY_NEXT_EXPIRING, 3))).isEmpty();
+  }
+
+  @Test
+  void theAddressLimitNeitherCountsNorEndsAnExemptAdministratorsSessions() {
+    QuotaPolicy limited = new QuotaPolicy(QuotaPolicy.UNLIMITED, 1,
+        ExhaustionAction.DESTROY_OLDEST_SESSION, Duration.ofMinutes(30), Duration.ZERO);
+    QuotaPolicy exempt = new QuotaPolicy(QuotaPolicy.UNLIMITED, QuotaPolicy.UNLIMITED,
+        ExhaustionAction.DESTROY_OLDEST_SESSION, Duration.ofMinutes(30), Duration.ZERO);
+    List<Session> sessions = List.of(
+        live("a1", "admin", "192.0.2.1", NOW.minusSeconds(400), NOW.plusSeconds(900)),
+        live("b1", "bob", "192.0.2.1", NOW.minusSeconds(300), NOW.plusSeconds(900)),
+        live("c1", "carol", "192.0.2.1", NOW.minusSeconds(200), NOW.plusSeconds(900)),
+        live("b2", "bob", "192.0.2.1", NOW.minusSeconds(100), NOW.plusSeconds(900)));
+
+    assertThat(Quota.enforce(sessions, u -> u.equals("admin") ? exempt : limited, limited, NOW))
+        .extracting(e -> e.session().id(), QuotaDecision.Eviction::scope)
+        .containsExactly(tuple("b1", Scope.IP), tuple("c1", Scope.IP));
+  }
+
+  private static List<String> enforce(List<Session> sessions, QuotaPolicy policy) {
+    return Quota.enforce(sessions, u -> policy, policy, NOW).stream().map(e -> e.session().id())
+        .toList();
   }
 }

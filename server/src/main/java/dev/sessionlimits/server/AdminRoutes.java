@@ -368,8 +368,9 @@ final class AdminRoutes {
     Settings current = settings.settings();
     Map<String, QuotaPolicy> policies = new LinkedHashMap<>();
     Instant now = clock.instant();
+    QuotaPolicy addresses = QuotaPolicy.forLogin(current, null, false, settings.actions());
     List<QuotaDecision.Eviction> evictions = Quota.enforce(sessions.store().liveSessions(now),
-        user -> policies.computeIfAbsent(user, u -> policyOf(u, current)), now);
+        user -> policies.computeIfAbsent(user, u -> policyOf(u, current)), addresses, now);
     List<Object> out = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (QuotaDecision.Eviction eviction : evictions) {

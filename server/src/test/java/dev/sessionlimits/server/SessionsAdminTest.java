@@ -131,6 +131,24 @@ class SessionsAdminTest {
   }
 
   @Test
+  void enforcingTheAddressLimitSkipsExemptAdministratorsEvenWhenOneHoldsTheOldestSession() {
+    // The administrator's session (made in start()) is the oldest at 127.0.0.1.
+    List<Browser> others = List.of(login("alice"), login("bob"), login("alice"));
+    admin.patch("/api/v1/settings", "{\"SESSIONS_PER_IP\": 1, \"QUOTA_EXEMPT_ADMINS\": true,"
+        + " \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
+
+    Browser.Response applied = admin.post("/api/v1/sessions/enforce", null);
+
+    assertThat(applied.status()).as(applied.toString()).isEqualTo(200);
+    assertThat(applied.json().path("ended_sessions")).hasSize(2);
+    assertThat(others.get(0).get("/api/v1/me").json().path("reason").asText())
+        .isEqualTo("session_limit_reached");
+    assertThat(others.get(1).get("/api/v1/me").status()).isEqualTo(401);
+    assertThat(others.get(2).get("/api/v1/me").status()).isEqualTo(200);
+    assertThat(admin.get("/api/v1/me").status()).isEqualTo(200);
+  }
+
+  @Test
   void onlyAdministratorsSeeOrEndOthersSessions() {
     Browser alice = login("alice");
     assertThat(alice.get("/api/v1/sessions").status()).isEqualTo(403);
