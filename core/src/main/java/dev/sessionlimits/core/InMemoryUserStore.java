@@ -32,4 +32,15 @@ final class InMemoryUserStore implements UserStore {
   public boolean delete(String username) {
     return users.remove(username) != null;
   }
+
+  /** One guarded change at a time, so that two cannot each count the other as the one left. */
+  @Override
+  public synchronized Guarded updateKeepingAnAdministrator(User user) {
+    return UserStore.super.updateKeepingAnAdministrator(user);
+  }
+
+  @Override
+  public synchronized Guarded deleteKeepingAnAdministrator(String username) {
+    return UserStore.super.deleteKeepingAnAdministrator(username);
+  }
 }

@@ -30,6 +30,11 @@ public record User(String username, String passwordHash, boolean admin, boolean 
     requireNonNull(updatedAt, "updatedAt");
   }
 
+  /** An administrator whose account is not disabled: one who can administer. */
+  public boolean enabledAdministrator() {
+    return admin && !disabled;
+  }
+
   /** Throws unless {@code limit} is null, -1, or 1..{@value #MAX_SESSIONS_LIMIT}. */
   public static void requireValidLimit(Integer limit) {
     if (limit != null && limit != QuotaPolicy.UNLIMITED && (limit < 1 || limit > MAX_SESSIONS_LIMIT)) {

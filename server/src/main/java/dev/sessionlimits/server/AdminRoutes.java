@@ -198,16 +198,11 @@ final class AdminRoutes {
     fields.done();
     boolean nowAdmin = (admin == null) ? user.admin() : admin;
     boolean nowDisabled = (disabled == null) ? user.disabled() : disabled;
-    if (user.admin() && !user.disabled() && (!nowAdmin || nowDisabled)) {
-      requireAnotherAdmin(user);
-    }
     Instant now = clock.instant();
     User updated = new User(user.username(),
         (password == null) ? user.passwordHash() : passwords.hash(password), nowAdmin, nowDisabled,
         limit, user.createdAt(), now);
-    if (!users.update(updated)) {
-      throw userNotFound(user.username());
-    }
+    guarded(users.updateKeepingAnAdministrator(updated), user.username());
     Map<String, Object> diff = new LinkedHashMap<>();
     if (password != null) {
       diff.put("password", "changed");
@@ -239,24 +234,20 @@ final class AdminRoutes {
   private void deleteUser(Context ctx) {
     Authenticator.Caller caller = auth.requireAdmin(ctx);
     User user = existing(ctx.pathParam("username"));
-    if (user.admin() && !user.disabled()) {
-      requireAnotherAdmin(user);
-    }
-    if (!users.delete(user.username())) {
-      throw userNotFound(user.username());
-    }
+    guarded(users.deleteKeepingAnAdministrator(user.username()), user.username());
     List<String> ended = endAll(user.username(), EndReason.REVOKED_BY_ADMIN, caller.username(), null);
     auditor.record("user_deleted", caller.username(), caller.clientIp(), user.username(), null,
         map("ended_sessions", ended));
     ctx.status(204);
   }
 
-  private void requireAnotherAdmin(User user) {
-    boolean another = users.list().stream()
-        .anyMatch(u -> u.admin() && !u.disabled() && !u.username().equals(user.username()));
-    if (!another) {
-      throw new ApiException(409, "last_admin", user.username() + " is the only enabled"
-          + " administrator; make another user an administrator first.");
+  /** 404 or 409 {@code last_admin} unless the store made the guarded change. */
+  private static void guarded(UserStore.Guarded outcome, String username) {
+    switch (outcome) {
+      case DONE -> { }
+      case NOT_FOUND -> throw userNotFound(username);
+      case LAST_ADMINISTRATOR -> throw new ApiException(409, "last_admin", username + " is the only"
+          + " enabled administrator; make another user an administrator first.");
     }
   }
 

@@ -75,6 +75,16 @@ final class CachingUserStore implements UserStore {
       public boolean delete(String username) {
         return self.delete(username);
       }
+
+      @Override
+      public Guarded updateKeepingAnAdministrator(User user) {
+        return self.updateKeepingAnAdministrator(user);
+      }
+
+      @Override
+      public Guarded deleteKeepingAnAdministrator(String username) {
+        return self.deleteKeepingAnAdministrator(username);
+      }
     };
   }
 
@@ -105,6 +115,24 @@ final class CachingUserStore implements UserStore {
   public boolean delete(String username) {
     try {
       return delegate.delete(username);
+    } finally {
+      cache.invalidate(username);
+    }
+  }
+
+  @Override
+  public Guarded updateKeepingAnAdministrator(User user) {
+    try {
+      return delegate.updateKeepingAnAdministrator(user);
+    } finally {
+      cache.invalidate(user.username());
+    }
+  }
+
+  @Override
+  public Guarded deleteKeepingAnAdministrator(String username) {
+    try {
+      return delegate.deleteKeepingAnAdministrator(username);
     } finally {
       cache.invalidate(username);
     }

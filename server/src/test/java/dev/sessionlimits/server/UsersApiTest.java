@@ -3,6 +3,9 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sessionlimits.core.Burst;
+import dev.sessionlimits.core.User;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,6 +142,31 @@ class UsersApiTest {
 
     t.createUser("{\"username\":\"root\",\"password\":\"root-password\",\"admin\":true}");
     assertThat(admin.patch("/api/v1/users/admin", "{\"admin\": false}").status()).isEqualTo(200);
+  }
+
+  @Test
+  void twoAdministratorsRemovingEachOtherAtOnceLeaveOneOfThem() throws Exception {
+    t.createUser("{\"username\":\"root\",\"password\":\"root-password\",\"admin\":true}");
+    Browser root = t.browser();
+    String[] changes = {"{\"admin\": false}", "{\"disabled\": true}"};
+    for (int round = 0; round < 20; round++) {
+      assertThat(root.login("root", "root-password").status()).isEqualTo(201);
+      assertThat(admin.login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
+      String change = changes[round % 2];
+      List<Integer> statuses = Burst.run(2, i -> (i == 0)
+          ? admin.patch("/api/v1/users/root", change).status()
+          : root.patch("/api/v1/users/admin", change).status());
+      List<String> enabledAdmins = t.stores.users().list().stream()
+          .filter(User::enabledAdministrator).map(User::username).toList();
+      assertThat(enabledAdmins).as("round %d: %s", round, statuses).hasSize(1);
+      // The other was refused: 409 last_admin, or 403 once no longer an administrator.
+      assertThat(statuses).as("round %d", round).containsOnlyOnce(200);
+      String winner = enabledAdmins.get(0);
+      Browser restorer = winner.equals("admin") ? admin : root;
+      String loser = winner.equals("admin") ? "root" : "admin";
+      assertThat(restorer.patch("/api/v1/users/" + loser, "{\"admin\": true, \"disabled\": false}")
+          .status()).isEqualTo(200);
+    }
   }
 
   @Test

@@ -355,6 +355,16 @@ public final class JdbcStore
     return users.delete(username);
   }
 
+  @Override
+  public Guarded updateKeepingAnAdministrator(User user) {
+    return users.updateKeepingAnAdministrator(user);
+  }
+
+  @Override
+  public Guarded deleteKeepingAnAdministrator(String username) {
+    return users.deleteKeepingAnAdministrator(username);
+  }
+
   // ---- SettingsStore
 
   @Override

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,6 +24,20 @@ final class JdbcUsers implements UserStore {
       + " sessions_limit, created_at, updated_at, username) VALUES (?, ?, ?, ?, ?, ?, ?)";
   private static final String UPDATE = "UPDATE sl_users SET password_hash = ?, is_admin = ?,"
       + " is_disabled = ?, sessions_limit = ?, created_at = ?, updated_at = ? WHERE username = ?";
+
+  /*
+   * Design note: the last enabled administrator. A guarded change locks every enabled
+   * administrator's row (in username order, so two guarded changes cannot deadlock), then the
+   * target's row, and only then counts the other enabled administrators with a new statement, whose
+   * snapshot (READ COMMITTED) is taken after the locks: of two concurrent demotions of the last two
+   * administrators, the second waits for the first and then counts none left.
+   */
+  private static final String LOCK_ADMINISTRATORS = "SELECT username FROM sl_users"
+      + " WHERE is_admin = TRUE AND is_disabled = FALSE ORDER BY username FOR UPDATE";
+  private static final String LOCK_USER = SELECT + " WHERE username = ? FOR UPDATE";
+  private static final String COUNT_OTHER_ADMINISTRATORS = "SELECT COUNT(*) AS administrators"
+      + " FROM sl_users WHERE is_admin = TRUE AND is_disabled = FALSE AND username <> ?";
+  private static final String DELETE = "DELETE FROM sl_users WHERE username = ?";
 
   private final Database db;
 
@@ -91,14 +106,77 @@ final class JdbcUsers implements UserStore {
   public boolean delete(String username) {
     requireNonNull(username, "username");
     return db.autocommit(() -> "delete user " + username, connection -> {
-      try (PreparedStatement delete = connection.prepareStatement(
-          "DELETE FROM sl_users WHERE username = ?")) {
+      try (PreparedStatement delete = connection.prepareStatement(DELETE)) {
         delete.setString(1, username);
         boolean deleted = delete.executeUpdate() == 1;
         db.persist(connection);
         return deleted;
       }
     });
+  }
+
+  @Override
+  public Guarded updateKeepingAnAdministrator(User user) {
+    requireNonNull(user, "user");
+    return db.transaction(() -> "update user " + user.username() + " keeping an administrator",
+        connection -> {
+          User current = lockForGuardedChange(connection, user.username());
+          if (current == null) {
+            return Guarded.NOT_FOUND;
+          }
+          if (current.enabledAdministrator() && !user.enabledAdministrator()
+              && !anotherAdministrator(connection, user.username())) {
+            return Guarded.LAST_ADMINISTRATOR;
+          }
+          return write(connection.prepareStatement(UPDATE), user) ? Guarded.DONE : Guarded.NOT_FOUND;
+        });
+  }
+
+  @Override
+  public Guarded deleteKeepingAnAdministrator(String username) {
+    requireNonNull(username, "username");
+    return db.transaction(() -> "delete user " + username + " keeping an administrator",
+        connection -> {
+          User current = lockForGuardedChange(connection, username);
+          if (current == null) {
+            return Guarded.NOT_FOUND;
+          }
+          if (current.enabledAdministrator() && !anotherAdministrator(connection, username)) {
+            return Guarded.LAST_ADMINISTRATOR;
+          }
+          try (PreparedStatement delete = connection.prepareStatement(DELETE)) {
+            delete.setString(1, username);
+            return (delete.executeUpdate() == 1) ? Guarded.DONE : Guarded.NOT_FOUND;
+          }
+        });
+  }
+
+  /** Locks the enabled administrators, then {@code username}; returns that user, or null. */
+  private static User lockForGuardedChange(Connection connection, String username)
+      throws SQLException {
+    try (PreparedStatement lock = connection.prepareStatement(LOCK_ADMINISTRATORS);
+        ResultSet rows = lock.executeQuery()) {
+      while (rows.next()) {
+        // Reading the rows is what takes their locks.
+      }
+    }
+    try (PreparedStatement lock = connection.prepareStatement(LOCK_USER)) {
+      lock.setString(1, username);
+      try (ResultSet rows = lock.executeQuery()) {
+        return rows.next() ? read(rows) : null;
+      }
+    }
+  }
+
+  private static boolean anotherAdministrator(Connection connection, String username)
+      throws SQLException {
+    try (PreparedStatement count = connection.prepareStatement(COUNT_OTHER_ADMINISTRATORS)) {
+      count.setString(1, username);
+      try (ResultSet rows = count.executeQuery()) {
+        rows.next();
+        return rows.getLong("administrators") > 0;
+      }
+    }
   }
 
   private static boolean write(PreparedStatement statement, User user) throws SQLException {

@@ -1,0 +1,9 @@
+package dev.sessionlimits.core;
+
+class InMemoryUserStoreTest extends UserStoreContract {
+
+  @Override
+  protected UserStore createStore() {
+    return UserStore.inMemory();
+  }
+}
