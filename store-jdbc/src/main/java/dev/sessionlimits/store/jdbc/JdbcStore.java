@@ -51,8 +51,9 @@ import org.flywaydb.core.api.FlywayException;
  * {@link #find} and {@link #touch}, and write touches in batches at least once a second; on
  * PostgreSQL every node hears of the sessions the other nodes end, within a second, and tells its
  * own {@link #subscribe} listeners (at least once: after a lost connection to the database, a
- * listener may hear of an end again). A store made with {@link #using} reads and writes the
- * database on every call, and on PostgreSQL still tells the other nodes of its ends.
+ * listener may hear of an end again), and of the settings changes they save ({@link #changeStamp}).
+ * A store made with {@link #using} reads and writes the database on every call, and on PostgreSQL
+ * still tells the other nodes of its ends and settings changes.
  *
  * <p>The store is thread-safe. Close it to release its pool (when the store made the pool), after
  * writing the touches still queued.
