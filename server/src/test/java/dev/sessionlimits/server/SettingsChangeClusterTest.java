@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 11, item 2: a limit changed on one node of a fresh cluster holds on every node for a burst
- * that comes just after the bound within which settings apply everywhere (one second).
+ * that comes just after the bound within which settings apply everywhere (one second); a user's
+ * lowered limit holds at once.
  *
  * <p>Each repeat starts three new nodes (each with its own {@link JdbcStore}: pool, listener, caches)
  * on a truncated database, so the nodes that did not make the change hold the settings they read
@@ -73,9 +74,12 @@ class SettingsChangeClusterTest {
     assertThat(admitted).as("logins admitted in each repeat").containsOnly(1);
   }
 
+  /**
+   * Stricter than the bound: a login reads its user from the database, never from the one-second
+   * user cache that every node holds the user in here, so a lowered limit holds at once.
+   */
   @Test
-  void aLoweredSessionsLimitOfOneUserAdmitsExactlyOneOfABurstOnAllNodesJustAfterTheBound()
-      throws Exception {
+  void aLoweredSessionsLimitOfOneUserAdmitsExactlyOneOfABurstOnAllNodesAtOnce() throws Exception {
     List<Integer> admitted = new ArrayList<>();
     for (int repeat = 0; repeat < REPEATS; repeat++) {
       database.truncate();
@@ -89,8 +93,6 @@ class SettingsChangeClusterTest {
 
         Browser.Response lowered = admin.patch("/api/v1/users/" + user, "{\"sessions_limit\": 1}");
         assertThat(lowered.status()).as(lowered.toString()).isEqualTo(200);
-        long changedAt = System.nanoTime();
-        waitUntil(changedAt + AFTER_THE_BOUND.toNanos());
 
         admitted.add(admittedOfABurst(cluster, user));
       }
