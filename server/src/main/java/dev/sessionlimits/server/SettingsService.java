@@ -147,16 +147,18 @@ final class SettingsService {
     CompletableFuture<Snapshot> mine = new CompletableFuture<>();
     CompletableFuture<Snapshot> running = reloading.compareAndExchange(null, mine);
     if (running == null) {
+      // The slot is cleared before the waiters wake, so one that must read again starts anew.
+      Snapshot loaded;
       try {
-        Snapshot loaded = install(load());
-        mine.complete(loaded);
-        return loaded;
+        loaded = install(load());
       } catch (RuntimeException | Error e) {
+        reloading.set(null);
         mine.completeExceptionally(e);
         throw e;
-      } finally {
-        reloading.set(null);
       }
+      reloading.set(null);
+      mine.complete(loaded);
+      return loaded;
     }
     try {
       return running.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
