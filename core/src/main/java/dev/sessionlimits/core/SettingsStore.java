@@ -23,6 +23,18 @@ public interface SettingsStore {
    */
   Stored save(Map<String, String> changes, long expectedVersion);
 
+  /**
+   * A number that moves whenever this store hears that the stored values may have changed other than
+   * through its own {@link #save} (another node saved, or it may have missed such news): a local read,
+   * no I/O, cheap enough for every request. A caller may trust a copy it loaded only while this
+   * number is what it was before the load (and, since news can be late or lost, only for a bounded
+   * time). The default, for stores that hear nothing, never moves: callers then rely on the time
+   * bound alone.
+   */
+  default long changeStamp() {
+    return 0;
+  }
+
   /** Stored values and a version that grows with every save. */
   record Stored(Map<String, String> values, long version) {
     public Stored {

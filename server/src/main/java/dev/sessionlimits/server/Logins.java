@@ -9,6 +9,10 @@ import java.util.Optional;
 /**
  * Password checks, for logins and Basic authentication alike: throttled per user name and per
  * address, as slow for unknown names as for real ones, and audited when wrong.
+ *
+ * <p>The user is read from the store itself, never from a cache: what a login's limits rest on
+ * (its {@code sessions_limit}, admin flag, disabled flag) is then what the database says now, on
+ * whichever node a change was made.
  */
 final class Logins {
 

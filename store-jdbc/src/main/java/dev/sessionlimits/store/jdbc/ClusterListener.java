@@ -25,7 +25,9 @@ import org.postgresql.PGNotification;
  * One node's ear for the ends of the other nodes of a cluster: a daemon thread on a connection of
  * its own (not from the pool) that LISTENs on {@link EndNotices#CHANNEL}, loads the sessions other
  * nodes ended and hands them to {@code heard} (which invalidates this node's cache and tells its
- * listeners).
+ * listeners). It also LISTENs on {@link ChangeNotices#CHANNEL} and runs {@code changed} when another
+ * node saved the settings, and on every new connection (news may have been missed while nobody
+ * listened), so the node reads them again at once.
  *
  * <p>Design note: liveness. Each round the thread makes a round trip
  * ({@code SELECT clock_timestamp()}), applies every notification that arrived up to its answer, and
@@ -79,6 +81,7 @@ final class ClusterListener implements AutoCloseable {
   private final String nodeId;
   private final SessionCache cache;
   private final Consumer<List<Session>> heard;
+  private final Runnable changed;
   private final Thread thread;
 
   private volatile boolean closed;
@@ -91,12 +94,15 @@ final class ClusterListener implements AutoCloseable {
    * @param url the PostgreSQL JDBC URL of the cluster's database
    * @param heard told of the sessions other nodes ended (and, after a reconnect, of every session
    *     that may have ended while this node was not listening), after the cache has forgotten them
+   * @param changed run when another node announces a settings change, and on every new connection
    */
-  ClusterListener(String url, String nodeId, SessionCache cache, Consumer<List<Session>> heard) {
+  ClusterListener(String url, String nodeId, SessionCache cache, Consumer<List<Session>> heard,
+      Runnable changed) {
     this.url = url;
     this.nodeId = nodeId;
     this.cache = cache;
     this.heard = heard;
+    this.changed = changed;
     this.properties = new Properties();
     properties.setProperty("connectTimeout", "3");
     properties.setProperty("loginTimeout", "5");
@@ -152,7 +158,9 @@ final class ClusterListener implements AutoCloseable {
         PGConnection pg = c.unwrap(PGConnection.class);
         try (Statement listen = c.createStatement()) {
           listen.execute("LISTEN " + EndNotices.CHANNEL);
+          listen.execute("LISTEN " + ChangeNotices.CHANNEL);
         }
+        changed.run();
         cache.clear();
         if (confirmedDbTime != null) {
           resync(c, confirmedDbTime.minus(RESYNC_MARGIN));
@@ -221,7 +229,14 @@ final class ClusterListener implements AutoCloseable {
       return;
     }
     Set<String> ids = new LinkedHashSet<>();
+    boolean settingsChanged = false;
     for (PGNotification notification : notifications) {
+      if (ChangeNotices.CHANNEL.equals(notification.getName())) {
+        ChangeNotices.Notice notice = ChangeNotices.parse(notification.getParameter());
+        // One in a format this node does not read is taken as a change: a reload costs little.
+        settingsChanged |= notice == null || !notice.origin().equals(nodeId);
+        continue;
+      }
       if (!EndNotices.CHANNEL.equals(notification.getName())) {
         continue;
       }
@@ -232,6 +247,9 @@ final class ClusterListener implements AutoCloseable {
       } else if (!notice.origin().equals(nodeId)) {
         ids.addAll(notice.sessionIds());
       }
+    }
+    if (settingsChanged) {
+      changed.run();
     }
     List<String> all = new ArrayList<>(ids);
     for (int from = 0; from < all.size(); from += LOAD_BATCH) {

@@ -15,16 +15,24 @@ import java.util.Map;
  * {@code sl_settings_version} (one row). A save bumps the version row first, conditionally on the
  * expected version: that UPDATE both checks the version and holds the row lock that serializes saves,
  * so a concurrent save with the same expectation waits, then finds the version moved and fails.
+ * On PostgreSQL the same transaction announces the change on {@link ChangeNotices#CHANNEL}, so every
+ * node hears of it when it commits.
  */
 final class JdbcSettings implements SettingsStore {
 
   private static final String LOAD = "SELECT v.version, s.setting_name, s.setting_value"
       + " FROM sl_settings_version v LEFT JOIN sl_settings s ON TRUE WHERE v.id = 1";
 
-  private final Database db;
+  private static final String NOTIFY = "SELECT pg_notify(?, ?)";
 
-  JdbcSettings(Database db) {
+  private final Database db;
+  private final String nodeId;
+  private final boolean notifies;
+
+  JdbcSettings(Database db, String nodeId) {
     this.db = db;
+    this.nodeId = nodeId;
+    this.notifies = db.vendor() == Vendor.POSTGRESQL;
   }
 
   @Override
@@ -53,6 +61,13 @@ final class JdbcSettings implements SettingsStore {
                 change)) {
               write(connection,
                   "INSERT INTO sl_settings (setting_value, setting_name) VALUES (?, ?)", change);
+            }
+          }
+          if (notifies) {
+            try (PreparedStatement notify = connection.prepareStatement(NOTIFY)) {
+              notify.setString(1, ChangeNotices.CHANNEL);
+              notify.setString(2, ChangeNotices.settings(nodeId));
+              notify.executeQuery().close();
             }
           }
           return load(connection);

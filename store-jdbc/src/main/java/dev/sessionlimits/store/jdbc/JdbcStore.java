@@ -30,6 +30,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -50,8 +51,9 @@ import org.flywaydb.core.api.FlywayException;
  * {@link #find} and {@link #touch}, and write touches in batches at least once a second; on
  * PostgreSQL every node hears of the sessions the other nodes end, within a second, and tells its
  * own {@link #subscribe} listeners (at least once: after a lost connection to the database, a
- * listener may hear of an end again). A store made with {@link #using} reads and writes the
- * database on every call, and on PostgreSQL still tells the other nodes of its ends.
+ * listener may hear of an end again), and of the settings changes they save ({@link #changeStamp}).
+ * A store made with {@link #using} reads and writes the database on every call, and on PostgreSQL
+ * still tells the other nodes of its ends and settings changes.
  *
  * <p>The store is thread-safe. Close it to release its pool (when the store made the pool), after
  * writing the touches still queued.
@@ -92,6 +94,8 @@ public final class JdbcStore
   private final JdbcSettings settings;
   private final JdbcAuditLog audit;
   private final HealthCheck health;
+  /** Moved by the cluster listener: see {@link #changeStamp}. */
+  private final AtomicLong settingsChanges = new AtomicLong();
 
   /**
    * @param mode how the sessions use the database
@@ -131,7 +135,8 @@ public final class JdbcStore
     }
     this.sessions = new JdbcSessions(db, purgeBatch, nodeId, cache);
     if (mode == Mode.CLUSTER) {
-      ClusterListener started = new ClusterListener(place, nodeId, cache, sessions::heard);
+      ClusterListener started = new ClusterListener(place, nodeId, cache, sessions::heard,
+          settingsChanges::incrementAndGet);
       ear.set(started);
       started.start();
       this.listener = started;
@@ -139,7 +144,7 @@ public final class JdbcStore
       this.listener = null;
     }
     this.users = new JdbcUsers(db);
-    this.settings = new JdbcSettings(db);
+    this.settings = new JdbcSettings(db, nodeId);
     this.audit = new JdbcAuditLog(db);
     this.health = new HealthCheck(dataSource);
   }
@@ -375,6 +380,15 @@ public final class JdbcStore
   @Override
   public Stored save(Map<String, String> changes, long expectedVersion) {
     return settings.save(changes, expectedVersion);
+  }
+
+  /**
+   * On {@link #postgres}, moves when another node saves the settings (usually within milliseconds of
+   * its commit) and whenever the cluster listener connects anew; elsewhere it never moves.
+   */
+  @Override
+  public long changeStamp() {
+    return settingsChanges.get();
   }
 
   // ---- AuditLog

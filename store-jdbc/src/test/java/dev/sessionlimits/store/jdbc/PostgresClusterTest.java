@@ -16,6 +16,7 @@ import dev.sessionlimits.core.QuotaPolicy;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionEnd;
 import dev.sessionlimits.core.SessionStore;
+import dev.sessionlimits.core.SettingsStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -37,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Several {@link JdbcStore#postgres} stores on one database, as the nodes of a cluster: ends are heard
  * everywhere, an ended session stops working everywhere within a second (also when a node's
- * listener is cut off), and limits hold exactly across nodes. Three nodes are shared by the tests,
+ * listener is cut off), settings changes are heard everywhere, and limits hold exactly across nodes. Three nodes are shared by the tests,
  * which keep apart by user name; tests that cut a node off make a node of their own behind a
  * {@link TcpProxy}.
  */
@@ -196,6 +198,7 @@ class PostgresClusterTest {
     JdbcStore b = nodes[1];
     List<Session> heardOnB = new CopyOnWriteArrayList<>();
     subscriptions.add(b.subscribe(heardOnB::add));
+    long stamp = b.changeStamp();
     try (Connection admin = DriverManager.getConnection(postgres.url())) {
       List<Session> sessions = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
@@ -217,7 +220,24 @@ class PostgresClusterTest {
       Await.until("B hears of every end, by notification or by resync", RECONNECT,
           () -> ids(heardOnB).containsAll(ids(sessions)));
       awaitListening(b);
+      assertThat(b.changeStamp()).as("settings changes may have been missed: B reads them again")
+          .isNotEqualTo(stamp);
     }
+  }
+
+  @Test
+  void aSettingsChangeSavedOnOneNodeIsHeardByTheOtherNodesWithinASecond() {
+    long[] before = new long[nodes.length];
+    for (int i = 0; i < nodes.length; i++) {
+      before[i] = nodes[i].changeStamp();
+    }
+    SettingsStore.Stored stored = nodes[0].load();
+
+    nodes[0].save(Map.of("SESSIONS_PER_USER", "3"), stored.version());
+
+    Await.until("nodes B and C hear of the change", SECOND,
+        () -> nodes[1].changeStamp() != before[1] && nodes[2].changeStamp() != before[2]);
+    assertThat(nodes[0].changeStamp()).as("A skips its own notice").isEqualTo(before[0]);
   }
 
   @Test
