@@ -4,7 +4,6 @@ import dev.sessionlimits.core.StoreUnavailableException;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLTransactionRollbackException;
 import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -13,11 +12,13 @@ import javax.sql.DataSource;
 
 /**
  * Runs units of work on a connection, in a transaction or in autocommit mode, retrying those that
- * lost a deadlock or a serialization conflict, and turning every other database failure into a
- * {@link StoreUnavailableException} that names the work and the cause. A transaction returns only
- * once its commit is durable ({@link #persist}).
+ * lost a deadlock or a serialization conflict. Other failures are thrown as {@link SqlFailures}
+ * classifies them: unavailability as {@link StoreUnavailableException}, which also opens the
+ * {@link Circuit} so that calls fail at once until a background probe finds the database back;
+ * anything else as {@link StoreErrorException}. Each names the work and the cause. A transaction
+ * returns only once its commit is durable ({@link #persist}).
  */
-final class Database {
+final class Database implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
@@ -27,30 +28,47 @@ final class Database {
   /** SQLSTATE of a unique or primary key violation, on both databases. */
   private static final String UNIQUE_VIOLATION = "23505";
 
+  /** How long the background probe waits for PostgreSQL to answer on a connection. */
+  private static final int PROBE_TIMEOUT_SECONDS = 1;
+
+  /**
+   * The probe's write on H2: a no-op update of a row every schema has, which still makes H2 write
+   * to its file, so a probe succeeds only once the file can be written again.
+   */
+  private static final String H2_WRITE_PROBE =
+      "UPDATE sl_settings_version SET version = version WHERE id = 1";
+
   private final DataSource dataSource;
   private final Vendor vendor;
   private final boolean setsIsolation;
   private final boolean flushesH2;
+  private final Circuit circuit;
 
   /**
    * @param setsIsolation whether each transaction must set READ COMMITTED itself, because the pool
    *     is the caller's and may hand out connections at another level
    * @param flushesH2 whether {@link #persist} must flush H2's file ({@link H2Files})
    */
-  private Database(DataSource dataSource, Vendor vendor, boolean setsIsolation, boolean flushesH2) {
+  private Database(DataSource dataSource, Vendor vendor, boolean setsIsolation, boolean flushesH2,
+      String description, Runnable dropConnections) {
     this.dataSource = dataSource;
     this.vendor = vendor;
     this.setsIsolation = setsIsolation;
     this.flushesH2 = flushesH2;
+    this.circuit = new Circuit(description, this::probe, dropConnections);
   }
 
   /**
    * A database on {@code dataSource}, whose connection {@code probe} has told its vendor. On H2 it
    * prepares durable commits: by flushing the file after each commit where H2's engine can be
    * reached, or else by {@code SET WRITE_DELAY 0}.
+   *
+   * @param description the database, for messages
+   * @param dropConnections makes the pool replace its connections; run when the database is found
+   *     unavailable
    */
-  static Database on(DataSource dataSource, Connection probe, Vendor vendor, boolean setsIsolation)
-      throws SQLException {
+  static Database on(DataSource dataSource, Connection probe, Vendor vendor, boolean setsIsolation,
+      String description, Runnable dropConnections) throws SQLException {
     boolean flushes = false;
     if (vendor == Vendor.H2) {
       flushes = H2Files.canFlush(probe);
@@ -63,7 +81,7 @@ final class Database {
             + " while the database is open");
       }
     }
-    return new Database(dataSource, vendor, setsIsolation, flushes);
+    return new Database(dataSource, vendor, setsIsolation, flushes, description, dropConnections);
   }
 
   /** A unit of work on a connection. */
@@ -123,43 +141,82 @@ final class Database {
     return withRetries(what, work);
   }
 
+  /** Whether the database is known to be unavailable: calls fail at once while it is. */
+  boolean isKnownDown() {
+    return circuit.isOpen();
+  }
+
+  /** Marks the database unavailable, as a failed call would: for the health check. */
+  void markDown(String cause) {
+    circuit.open(cause);
+  }
+
+  /** How many background probes have failed so far: for tests. */
+  long failedProbes() {
+    return circuit.failedProbes();
+  }
+
+  @Override
+  public void close() {
+    circuit.close();
+  }
+
   private <T> T withRetries(Supplier<String> what, Work<T> work) {
+    circuit.ensureClosed(what);
     for (int attempt = 1; ; attempt++) {
       try (Connection connection = dataSource.getConnection()) {
         return work.run(connection);
       } catch (SQLException e) {
-        if (!isConflict(e) || attempt == ATTEMPTS) {
-          throw unavailable(what.get(), e, attempt);
+        SqlFailures.Kind kind = SqlFailures.classify(e);
+        if (kind == SqlFailures.Kind.CONFLICT && attempt < ATTEMPTS) {
+          LOG.log(Level.DEBUG, () -> "Retrying (" + what.get() + ") after a conflict on " + vendor
+              + ": " + describe(e));
+          backOff(attempt);
+          continue;
         }
-        LOG.log(Level.DEBUG, () -> "Retrying (" + what.get() + ") after a conflict on " + vendor
-            + ": " + describe(e));
-        backOff(attempt);
+        String message = "Could not " + what.get() + " on " + vendor
+            + ((attempt > 1) ? " after " + attempt + " attempts" : "") + ": " + describe(e);
+        if (kind == SqlFailures.Kind.ERROR) {
+          throw new StoreErrorException(message, e);
+        }
+        if (kind == SqlFailures.Kind.UNAVAILABLE) {
+          circuit.open(describe(e));
+        }
+        throw new StoreUnavailableException(message, e);
       }
     }
   }
 
-  private StoreUnavailableException unavailable(String what, SQLException cause, int attempts) {
-    String tries = (attempts > 1) ? " after " + attempts + " attempts" : "";
-    return new StoreUnavailableException(
-        "Could not " + what + " on " + vendor + tries + ": " + describe(cause), cause);
+  /**
+   * Whether the database can do the store's work now, on a new connection from the pool: on
+   * PostgreSQL that it answers within {@link #PROBE_TIMEOUT_SECONDS}, on H2 that a commit reaches
+   * its file. Throws if not.
+   */
+  private void probe() throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      if (vendor == Vendor.H2) {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+          statement.executeUpdate(H2_WRITE_PROBE);
+          connection.commit();
+        } catch (SQLException e) {
+          rollback(connection, e);
+          throw e;
+        } finally {
+          restoreAutoCommit(connection);
+        }
+        if (flushesH2) {
+          H2Files.flush(connection);
+        }
+      } else if (!connection.isValid(PROBE_TIMEOUT_SECONDS)) {
+        throw new SQLException("the database did not answer within " + PROBE_TIMEOUT_SECONDS + " s",
+            "08006");
+      }
+    }
   }
 
   static boolean isUniqueViolation(SQLException e) {
     return UNIQUE_VIOLATION.equals(e.getSQLState());
-  }
-
-  /** A deadlock or serialization failure: the work may succeed if run again. */
-  static boolean isConflict(SQLException e) {
-    for (SQLException next = e; next != null; next = next.getNextException()) {
-      String state = next.getSQLState();
-      if (next instanceof SQLTransactionRollbackException
-          || "40001".equals(state) // serialization failure; H2's deadlock
-          || "40P01".equals(state) // PostgreSQL's deadlock
-          || "90131".equals(state)) { // H2's concurrent update of a row
-        return true;
-      }
-    }
-    return false;
   }
 
   static String describe(SQLException e) {

@@ -92,6 +92,7 @@ public final class JdbcStore
   private final JdbcSettings settings;
   private final JdbcAuditLog audit;
   private final HealthCheck health;
+  private final Database db;
 
   /**
    * @param mode how the sessions use the database
@@ -110,7 +111,8 @@ public final class JdbcStore
     migrate(dataSource, vendor, description);
     Database db;
     try (Connection connection = dataSource.getConnection()) {
-      db = Database.on(dataSource, connection, vendor, ownPool == null);
+      db = Database.on(dataSource, connection, vendor, ownPool == null, description,
+          () -> dropConnections(dataSource));
     } catch (SQLException e) {
       throw new StoreUnavailableException("Could not prepare durable commits on " + description
           + ": " + Database.describe(e), e);
@@ -141,7 +143,18 @@ public final class JdbcStore
     this.users = new JdbcUsers(db);
     this.settings = new JdbcSettings(db);
     this.audit = new JdbcAuditLog(db);
-    this.health = new HealthCheck(dataSource);
+    this.db = db;
+    this.health = new HealthCheck(dataSource, db);
+  }
+
+  /**
+   * Makes a HikariCP pool replace its connections (those in use when they are returned), so that
+   * the next call connects anew; other pools are left to find their broken connections themselves.
+   */
+  private static void dropConnections(DataSource dataSource) {
+    if (dataSource instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
+      pool.getHikariPoolMXBean().softEvictConnections();
+    }
   }
 
   /**
@@ -256,6 +269,7 @@ public final class JdbcStore
     }
     sessions.close();
     health.close();
+    db.close();
     if (ownPool != null) {
       ownPool.close();
     }
@@ -442,6 +456,10 @@ public final class JdbcStore
 
   TouchBatcher touches() {
     return sessions.touches();
+  }
+
+  long failedProbes() {
+    return db.failedProbes();
   }
 
   private static String rootCause(Throwable e) {

@@ -1,0 +1,101 @@
+package dev.sessionlimits.store.jdbc;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Set;
+
+/**
+ * What a failed database call means, decided in this one place for both databases.
+ *
+ * <p>Design note. The classes follow HikariCP's test for a connection it must throw away
+ * ({@code ProxyConnection.checkException}): SQLSTATE class {@code 08} (connection exception), the
+ * server going away ({@code 57P01..57P03}), the driver's disconnect states ({@code 01002},
+ * {@code JZ0C0}, {@code JZ0C1}) and {@link SQLTimeoutException}. To those it adds the JDBC exception
+ * classes that say the same, PostgreSQL's states for a server that cannot do the work now
+ * (insufficient resources {@code 53}, system error {@code 58}, a cancelled statement
+ * {@code 57014}, a lock not available {@code 55P03}, a read-only standby {@code 25006}), and H2's
+ * error codes for a database file it cannot read or write. Everything else, a syntax error
+ * ({@code 42}), bad data ({@code 22}), a violated constraint ({@code 23}), a missing table, is a
+ * programming error: retrying will not help and calling it an outage would hide it.
+ */
+final class SqlFailures {
+
+  /** What a failure means. */
+  enum Kind {
+    /** A deadlock or serialization failure: the work may succeed if run again. */
+    CONFLICT,
+    /** The database cannot be reached or cannot do the work now: try again later. */
+    UNAVAILABLE,
+    /** The database refused what was asked: a programming error or data it cannot hold. */
+    ERROR
+  }
+
+  /** HikariCP's connection-fatal SQLSTATEs besides class 08, and PostgreSQL's "cannot now". */
+  private static final Set<String> UNAVAILABLE_STATES = Set.of(
+      "57P01", "57P02", "57P03", "01002", "JZ0C0", "JZ0C1", // as HikariCP
+      "57014", // query_canceled: a statement timeout
+      "55P03", // lock_not_available
+      "25006"); // read_only_sql_transaction: a standby after failover
+
+  /** Classes of SQLSTATE that mean unavailability: connection, resources, system error. */
+  private static final Set<String> UNAVAILABLE_CLASSES = Set.of("08", "53", "58");
+
+  /**
+   * H2's error codes (its SQLSTATE is the code) for a database it cannot use: 90028 and 90031 I/O
+   * errors, 90030 file corrupted, 90098 database closed (H2 closes itself after a write fails),
+   * 90100 no disk space, 90108 out of memory, 90121 database closing, 90067 connection broken,
+   * HYT00 lock timeout.
+   */
+  private static final Set<String> H2_UNAVAILABLE = Set.of(
+      "90028", "90031", "90030", "90098", "90100", "90108", "90121", "90067", "HYT00");
+
+  /** Deadlock and serialization failures: 40001 on both, PostgreSQL's 40P01, H2's 90131. */
+  private static final Set<String> CONFLICT_STATES = Set.of("40001", "40P01", "90131");
+
+  private SqlFailures() {}
+
+  /** What {@code e} (with its chained exceptions and causes) means. */
+  static Kind classify(SQLException e) {
+    Kind kind = Kind.ERROR;
+    for (SQLException next = e; next != null; next = next.getNextException()) {
+      if (isConflict(next)) {
+        return Kind.CONFLICT;
+      }
+      if (isUnavailable(next)) {
+        kind = Kind.UNAVAILABLE;
+      }
+    }
+    return kind;
+  }
+
+  private static boolean isConflict(SQLException e) {
+    return e instanceof SQLTransactionRollbackException || CONFLICT_STATES.contains(e.getSQLState());
+  }
+
+  private static boolean isUnavailable(SQLException e) {
+    if (e instanceof SQLTransientConnectionException
+        || e instanceof SQLNonTransientConnectionException
+        || e instanceof SQLRecoverableException
+        || e instanceof SQLTimeoutException) {
+      return true;
+    }
+    String state = e.getSQLState();
+    if (state != null && (UNAVAILABLE_STATES.contains(state) || H2_UNAVAILABLE.contains(state)
+        || (state.length() == 5 && UNAVAILABLE_CLASSES.contains(state.substring(0, 2))))) {
+      return true;
+    }
+    // A driver's I/O failure without a state of its own, e.g. H2 failing to write its file.
+    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause();
+        cause = cause.getCause()) {
+      if (cause instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
