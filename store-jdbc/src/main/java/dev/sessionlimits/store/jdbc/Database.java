@@ -167,7 +167,7 @@ final class Database implements AutoCloseable {
       try (Connection connection = dataSource.getConnection()) {
         return work.run(connection);
       } catch (SQLException e) {
-        SqlFailures.Kind kind = SqlFailures.classify(e);
+        SqlFailures.Kind kind = SqlFailures.classify(e, dataSource);
         if (kind == SqlFailures.Kind.CONFLICT && attempt < ATTEMPTS) {
           LOG.log(Level.DEBUG, () -> "Retrying (" + what.get() + ") after a conflict on " + vendor
               + ": " + describe(e));

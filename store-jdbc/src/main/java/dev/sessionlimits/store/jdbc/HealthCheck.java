@@ -81,7 +81,7 @@ final class HealthCheck {
       return false;
     } catch (SQLException e) {
       LOG.log(Level.DEBUG, () -> "The store's health check failed: " + Database.describe(e));
-      if (SqlFailures.classify(e) == SqlFailures.Kind.UNAVAILABLE) {
+      if (SqlFailures.classify(e, dataSource) == SqlFailures.Kind.UNAVAILABLE) {
         db.markDown(Database.describe(e));
       }
       return false;

@@ -1,5 +1,6 @@
 package dev.sessionlimits.store.jdbc;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -8,6 +9,7 @@ import java.sql.SQLTimeoutException;
 import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /**
  * What a failed database call means, decided in this one place for both databases.
@@ -59,6 +61,19 @@ final class SqlFailures {
 
   private SqlFailures() {}
 
+  /**
+   * What {@code e} means when {@code source} threw it or a connection from it: as
+   * {@link #classify(SQLException)}, but a HikariCP pool that has been closed (the server is
+   * stopping) is unavailability too, whatever its exception says.
+   */
+  static Kind classify(SQLException e, DataSource source) {
+    Kind kind = classify(e);
+    if (kind == Kind.ERROR && source instanceof HikariDataSource pool && pool.isClosed()) {
+      return Kind.UNAVAILABLE;
+    }
+    return kind;
+  }
+
   /** What {@code e} (with its chained exceptions and causes) means. */
   static Kind classify(SQLException e) {
     Kind kind = Kind.ERROR;
@@ -74,7 +89,9 @@ final class SqlFailures {
   }
 
   private static boolean isConflict(SQLException e) {
-    return e instanceof SQLTransactionRollbackException || CONFLICT_STATES.contains(e.getSQLState());
+    String state = e.getSQLState();
+    return e instanceof SQLTransactionRollbackException
+        || (state != null && CONFLICT_STATES.contains(state));
   }
 
   private static boolean isUnavailable(SQLException e) {

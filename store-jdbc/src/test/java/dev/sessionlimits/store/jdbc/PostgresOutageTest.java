@@ -121,6 +121,55 @@ class PostgresOutageTest {
   }
 
   @Test
+  void onceTheStoreKnowsPostgresIsDownLookupsFailAtOnceAndItHealsByItselfWhenItIsBack()
+      throws Exception {
+    QuotaPolicy policy = userLimit(2, ExhaustionAction.DENY_ACCESS);
+    try (TcpProxy proxy = TcpProxy.to(postgres.url());
+        JdbcStore store = JdbcStore.postgres(proxy.route(postgres.url()))) {
+      Session session = opened(store, candidate("carol", "10.7.2.1", T0, policy), policy);
+      Await.until("the store listens", Duration.ofSeconds(8), () -> store.cache().trusted());
+
+      proxy.cut();
+      Await.until("the store stops trusting its cache", Duration.ofSeconds(2),
+          () -> !store.cache().trusted());
+      Await.until("a lookup finds the store down", FAST, () -> {
+        try {
+          store.find(session.tokenHash(), T0.plusSeconds(1));
+          return false;
+        } catch (StoreUnavailableException e) {
+          return true;
+        }
+      });
+
+      Duration slowest = Duration.ZERO;
+      for (int i = 0; i < 20; i++) {
+        long start = System.nanoTime();
+        try {
+          store.touch(session.tokenHash(), T0.plusSeconds(2 + i), IDLE);
+          throw new AssertionError("a touch succeeded with the database unreachable");
+        } catch (StoreUnavailableException e) {
+          Duration took = Duration.ofNanos(System.nanoTime() - start);
+          slowest = (took.compareTo(slowest) > 0) ? took : slowest;
+        }
+      }
+      assertThat(slowest).as("the slowest of 20 lookups while known down").isLessThan(Duration.ofSeconds(1));
+      long start = System.nanoTime();
+      assertThat(store.isHealthy()).isFalse();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+
+      proxy.restore();
+      Await.until("lookups answer again by themselves", Duration.ofSeconds(10), () -> {
+        try {
+          return store.find(session.tokenHash(), T0.plusSeconds(30)) instanceof Lookup.Live;
+        } catch (StoreUnavailableException e) {
+          return false;
+        }
+      });
+      assertThat(store.isHealthy()).isTrue();
+    }
+  }
+
+  @Test
   void aStoreThatCannotReachPostgresAtAllFailsToOpenWithinSeconds() throws Exception {
     try (TcpProxy proxy = TcpProxy.to(postgres.url())) {
       proxy.cut();
