@@ -2,9 +2,12 @@ package dev.sessionlimits.store.jdbc;
 
 import dev.sessionlimits.core.StoreUnavailableException;
 import java.lang.System.Logger.Level;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -27,6 +30,9 @@ final class Database implements AutoCloseable {
 
   /** SQLSTATE of a unique or primary key violation, on both databases. */
   private static final String UNIQUE_VIOLATION = "23505";
+
+  /** How long a lookup waits for a pooled connection, and on PostgreSQL for each read. */
+  static final Duration LOOKUP_TIMEOUT = Duration.ofMillis(500);
 
   /** How long the background probe waits for PostgreSQL to answer on a connection. */
   private static final int PROBE_TIMEOUT_SECONDS = 1;
@@ -101,7 +107,7 @@ final class Database implements AutoCloseable {
    * driver then knows the transaction is over and sends nothing more to commit.
    */
   <T> T transaction(Supplier<String> what, Work<T> work) {
-    return withRetries(what, connection -> {
+    return withRetries(what, false, connection -> {
       if (setsIsolation) {
         connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       }
@@ -138,7 +144,16 @@ final class Database implements AutoCloseable {
 
   /** Runs {@code work} with each statement committed on its own. */
   <T> T autocommit(Supplier<String> what, Work<T> work) {
-    return withRetries(what, work);
+    return withRetries(what, false, work);
+  }
+
+  /**
+   * {@link #autocommit} for the lookups of the verify path, which must fail well under a second:
+   * the wait for a pooled connection and, on PostgreSQL, a silent socket are each bounded by
+   * {@link #LOOKUP_TIMEOUT}.
+   */
+  <T> T lookup(Supplier<String> what, Work<T> work) {
+    return withRetries(what, true, work);
   }
 
   /** Whether the database is known to be unavailable: calls fail at once while it is. */
@@ -161,10 +176,10 @@ final class Database implements AutoCloseable {
     circuit.close();
   }
 
-  private <T> T withRetries(Supplier<String> what, Work<T> work) {
+  private <T> T withRetries(Supplier<String> what, boolean lookup, Work<T> work) {
     circuit.ensureClosed(what);
     for (int attempt = 1; ; attempt++) {
-      try (Connection connection = dataSource.getConnection()) {
+      try (Connection connection = lookup ? lookupConnection() : dataSource.getConnection()) {
         return work.run(connection);
       } catch (SQLException e) {
         SqlFailures.Kind kind = SqlFailures.classify(e, dataSource);
@@ -182,9 +197,34 @@ final class Database implements AutoCloseable {
         if (kind == SqlFailures.Kind.UNAVAILABLE) {
           circuit.open(describe(e));
         }
+        // BUSY (no connection or lock in time, a statement timeout) is 503 too, but says nothing
+        // about the database being down, so it leaves the circuit closed.
         throw new StoreUnavailableException(message, e);
       }
     }
+  }
+
+  /**
+   * A connection for a lookup: from a HikariCP pool within {@link #LOOKUP_TIMEOUT} rather than the
+   * pool's own timeout (HikariPool's public {@code getConnection(timeout)}, which
+   * {@code HikariDataSource} does not offer), and on PostgreSQL with reads that give up after as
+   * long (HikariCP restores the connection's network timeout when it is returned).
+   */
+  private Connection lookupConnection() throws SQLException {
+    long millis = LOOKUP_TIMEOUT.toMillis();
+    Connection connection =
+        (dataSource instanceof HikariDataSource hikari && !hikari.isClosed()
+            && hikari.getHikariPoolMXBean() instanceof HikariPool pool)
+        ? pool.getConnection(millis) : dataSource.getConnection();
+    if (vendor == Vendor.POSTGRESQL) {
+      try {
+        connection.setNetworkTimeout(Runnable::run, (int) millis);
+      } catch (SQLException | RuntimeException e) {
+        connection.close();
+        throw e;
+      }
+    }
+    return connection;
   }
 
   /**

@@ -709,7 +709,7 @@ final class JdbcSessions implements SessionStore {
     Supplier<String> what = () -> (idleTimeout == null ? "look up" : "touch") + " the session of token "
         + tokenHash.prefix() + "…";
     List<Session> ended = new ArrayList<>(1);
-    Lookup lookup = db.autocommit(what, connection -> {
+    Lookup lookup = db.lookup(what, connection -> {
       for (int round = 0; round < CHANGE_ROUNDS; round++) {
         Session row = selectOne(connection, " WHERE token_hash = ?", tokenHash.hex());
         if (row == null) {

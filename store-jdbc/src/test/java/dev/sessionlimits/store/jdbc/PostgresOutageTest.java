@@ -132,14 +132,14 @@ class PostgresOutageTest {
       proxy.cut();
       Await.until("the store stops trusting its cache", Duration.ofSeconds(2),
           () -> !store.cache().trusted());
-      Await.until("a lookup finds the store down", FAST, () -> {
-        try {
-          store.find(session.tokenHash(), T0.plusSeconds(1));
-          return false;
-        } catch (StoreUnavailableException e) {
-          return true;
-        }
-      });
+      long first = System.nanoTime();
+      try {
+        store.find(session.tokenHash(), T0.plusSeconds(1));
+        throw new AssertionError("a lookup succeeded with the database unreachable");
+      } catch (StoreUnavailableException e) {
+        assertThat(Duration.ofNanos(System.nanoTime() - first)).as("the first lookup of the outage")
+            .isLessThan(Duration.ofSeconds(1));
+      }
 
       Duration slowest = Duration.ZERO;
       for (int i = 0; i < 20; i++) {
@@ -152,7 +152,10 @@ class PostgresOutageTest {
           slowest = (took.compareTo(slowest) > 0) ? took : slowest;
         }
       }
-      assertThat(slowest).as("the slowest of 20 lookups while known down").isLessThan(Duration.ofSeconds(1));
+      System.out.println("Slowest of 20 lookups while PostgreSQL is known down: " + slowest.toMillis()
+          + " ms");
+      assertThat(slowest).as("the slowest of 20 lookups while known down")
+          .isLessThan(Duration.ofSeconds(1));
       long start = System.nanoTime();
       assertThat(store.isHealthy()).isFalse();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
