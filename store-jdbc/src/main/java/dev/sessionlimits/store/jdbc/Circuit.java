@@ -21,7 +21,10 @@ import java.util.function.Supplier;
  * call throws {@link StoreUnavailableException} without touching the pool, and one background
  * thread runs the probe every {@link #PROBE_INTERVAL}; the first probe that succeeds closes the
  * circuit. Requests never probe. A call that was already running when the circuit opened finishes
- * on its own (bounded by the pool's and driver's timeouts). Opening also runs {@code onOpen}, which
+ * on its own (bounded by the pool's and driver's timeouts). Closing first runs {@link #onClose}
+ * (the store clears its cache: a write that failed may have reached the file after all, so what
+ * this node believes about the outage's calls is read again from the database). Opening runs
+ * {@code onOpen}, which
  * lets the pool drop its connections (and so does every failed probe): after H2 has closed a
  * database it failed to write, only a new connection opens the file again.
  */
@@ -45,6 +48,7 @@ final class Circuit implements AutoCloseable {
   private final Runnable onOpen;
   private final AtomicReference<Outage> outage = new AtomicReference<>();
   private final AtomicLong failedProbes = new AtomicLong();
+  private volatile Runnable onClose = () -> { };
   private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(task -> {
     Thread thread = new Thread(task, "sessionlimits-store-probe");
     thread.setDaemon(true);
@@ -60,6 +64,11 @@ final class Circuit implements AutoCloseable {
     this.description = description;
     this.probe = probe;
     this.onOpen = onOpen;
+  }
+
+  /** Runs {@code action} each time the circuit closes again, before calls reach the database. */
+  void onClose(Runnable action) {
+    this.onClose = action;
   }
 
   /** Whether the database is known to be unavailable. */
@@ -119,6 +128,7 @@ final class Circuit implements AutoCloseable {
     }
     try {
       probe.run();
+      onClose.run();
     } catch (SQLException | RuntimeException e) {
       LOG.log(Level.DEBUG, () -> description + " is still unavailable: "
           + ((e instanceof SQLException sql) ? Database.describe(sql) : e.toString()));

@@ -161,6 +161,11 @@ final class Database implements AutoCloseable {
     return circuit.isOpen();
   }
 
+  /** Runs {@code action} each time the database is found available again after an outage. */
+  void afterRecovery(Runnable action) {
+    circuit.onClose(action);
+  }
+
   /** Marks the database unavailable, as a failed call would: for the health check. */
   void markDown(String cause) {
     circuit.open(cause);

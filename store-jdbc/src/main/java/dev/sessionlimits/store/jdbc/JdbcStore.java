@@ -42,9 +42,12 @@ import org.flywaydb.core.api.FlywayException;
  * not in this JVM.
  *
  * <p>Every factory migrates the schema before it returns (Flyway; tables prefixed {@code sl_}, history
- * in {@code sessionlimits_schema_history}). Every failure to reach or use the database is thrown as
- * {@link StoreUnavailableException}, saying what could not be done and why. Instants are kept to the
- * microsecond. Only the SHA-256 of a token is stored.
+ * in {@code sessionlimits_schema_history}). A database that cannot be reached, written or that
+ * times out makes a call throw {@link StoreUnavailableException} ("try again"); once it is known
+ * to be unavailable, every call throws that at once, without waiting, until a background probe
+ * finds it back (every 250 ms), and {@link #isHealthy} answers false meanwhile. Any other database
+ * failure (a programming error) is thrown as {@link StoreErrorException}. Both say what could not
+ * be done and why. Instants are kept to the microsecond. Only the SHA-256 of a token is stored.
  *
  * <p>The embedded store and {@link #postgres} keep a node-local cache of live sessions for
  * {@link #find} and {@link #touch}, and write touches in batches at least once a second; on
@@ -131,6 +134,9 @@ public final class JdbcStore
     if (mode == Mode.EMBEDDED) {
       cache.sharedBy(place);
     }
+    if (cache != null) {
+      db.afterRecovery(cache::clear);
+    }
     this.sessions = new JdbcSessions(db, purgeBatch, nodeId, cache);
     if (mode == Mode.CLUSTER) {
       ClusterListener started = new ClusterListener(place, nodeId, cache, sessions::heard);
@@ -163,7 +169,9 @@ public final class JdbcStore
    * it returns, so a confirmed login survives the process being killed. One process at a time may
    * open a data directory. H2 keeps replaced data for 45 seconds before it reuses the space, so under
    * sustained writes the file is larger than its contents (roughly 40 KB per write in the last 45
-   * seconds); it is compacted while idle and on close.
+   * seconds); it is compacted while idle and on close. If a write fails (a full disk), H2 closes the
+   * database; the call and those after it throw {@link StoreUnavailableException}, and a background
+   * probe reopens the file and commits a test write every 250 ms until one succeeds.
    *
    * @throws StoreUnavailableException if the directory or the database cannot be opened or migrated
    */
@@ -196,8 +204,10 @@ public final class JdbcStore
    *
    * <p>When the database cannot be reached, every call throws {@link StoreUnavailableException}
    * within seconds: unless the URL says otherwise, connecting gives up after 3 seconds, waiting for
-   * a pooled connection after 3, and a silent socket after 10. The store resumes by itself once the
-   * database is back.
+   * a pooled connection after 3, and a silent socket after 10; a lookup ({@link #find},
+   * {@link #touch}) waits at most 500 ms for a pooled connection and for each read. After the first
+   * such failure every call fails at once until a background probe reaches the database again. The
+   * store resumes by itself once the database is back.
    *
    * @throws StoreUnavailableException if the database cannot be reached or migrated
    */
@@ -241,8 +251,8 @@ public final class JdbcStore
   }
 
   /**
-   * Whether the database answers a cheap query. Returns within about a second, with false if it
-   * does not answer by then; never throws.
+   * Whether the database answers a cheap query: false at once while it is known to be unavailable
+   * (on H2 also while its file cannot be written), else within about a second; never throws.
    */
   public boolean isHealthy() {
     return health.isHealthy();
