@@ -17,7 +17,10 @@ import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sessionlimits.store.jdbc.Await;
 import dev.sessionlimits.store.jdbc.JdbcStore;
+import dev.sessionlimits.store.jdbc.Tmpfs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -224,6 +227,36 @@ class StoreOutageTest {
         assertThat(verify.json().path("error_id").asText())
             .isNotEqualTo(login.json().path("error_id").asText());
         assertThat(t.browser().get("/healthz").status()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void aFullDiskAnswers503OnLoginAndHealthzAndTheNodeServesAgainWithoutARestart() throws Exception {
+    try (Tmpfs disk = Tmpfs.mount(dataDir, "24m")) {
+      JdbcStore store = JdbcStore.embedded(disk.path().resolve("data"));
+      try (TestServer t = TestServer.start(Stores.of(store, store::isHealthy), Map.of(), b -> {})) {
+        Browser earlier = t.admin();
+        assertThat(t.browser().get("/healthz").status()).isEqualTo(200);
+
+        Path filler = disk.fill("filler");
+        Browser.Response refused = null;
+        for (int i = 0; i < 100 && refused == null; i++) {
+          Browser.Response login = t.browser().login("admin", TestServer.ADMIN_PASSWORD);
+          if (login.status() != 201) {
+            refused = login;
+          }
+        }
+        assertThat(refused).as("a login refused on the full disk").isNotNull();
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+        assertThat(refused.error()).isEqualTo("store_unavailable");
+        assertThat(t.browser().get("/healthz").status()).isEqualTo(503);
+
+        Files.delete(filler);
+        Await.until("/healthz is 200 again", Duration.ofSeconds(15),
+            () -> t.browser().get("/healthz").status() == 200);
+        assertThat(t.browser().login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
+        assertThat(earlier.get("/auth/verify").status()).isEqualTo(200);
       }
     }
   }
