@@ -173,6 +173,40 @@ class PostgresOutageTest {
   }
 
   @Test
+  void whenTheNetworkGoesSilentALookupGivesUpWithinASecondAndTheStoreHealsByItself()
+      throws Exception {
+    QuotaPolicy policy = userLimit(2, ExhaustionAction.DENY_ACCESS);
+    try (TcpProxy proxy = TcpProxy.to(postgres.url());
+        JdbcStore store = JdbcStore.postgres(proxy.route(postgres.url()))) {
+      Session session = opened(store, candidate("dave", "10.7.3.1", T0, policy), policy);
+      Await.until("the store listens", Duration.ofSeconds(8), () -> store.cache().trusted());
+
+      proxy.freeze();
+      Await.until("the store stops trusting its cache", Duration.ofSeconds(2),
+          () -> !store.cache().trusted());
+      for (int i = 0; i < 5; i++) {
+        long start = System.nanoTime();
+        try {
+          store.find(session.tokenHash(), T0.plusSeconds(1 + i));
+          throw new AssertionError("a lookup succeeded with the network silent");
+        } catch (StoreUnavailableException e) {
+          assertThat(Duration.ofNanos(System.nanoTime() - start)).as("lookup %d", i)
+              .isLessThan(Duration.ofSeconds(1));
+        }
+      }
+
+      proxy.restore();
+      Await.until("lookups answer again by themselves", Duration.ofSeconds(15), () -> {
+        try {
+          return store.find(session.tokenHash(), T0.plusSeconds(30)) instanceof Lookup.Live;
+        } catch (StoreUnavailableException e) {
+          return false;
+        }
+      });
+    }
+  }
+
+  @Test
   void aStoreThatCannotReachPostgresAtAllFailsToOpenWithinSeconds() throws Exception {
     try (TcpProxy proxy = TcpProxy.to(postgres.url())) {
       proxy.cut();
