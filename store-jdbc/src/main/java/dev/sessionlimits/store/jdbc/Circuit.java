@@ -19,14 +19,14 @@ import java.util.function.Supplier;
  * <p>Design note. The circuit opens on the first failure that {@link SqlFailures} calls
  * unavailability (a lost connection, a timeout, a file H2 cannot write). While it is open every
  * call throws {@link StoreUnavailableException} without touching the pool, and one background
- * thread runs the probe every {@link #PROBE_INTERVAL}; the first probe that succeeds closes the
+ * thread runs the probe at once and then every {@link #PROBE_INTERVAL} (so a single broken
+ * connection costs only the moment a new one takes); the first probe that succeeds closes the
  * circuit. Requests never probe. A call that was already running when the circuit opened finishes
  * on its own (bounded by the pool's and driver's timeouts). Closing first runs {@link #onClose}
  * (the store clears its cache: a write that failed may have reached the file after all, so what
  * this node believes about the outage's calls is read again from the database). Opening runs
- * {@code onOpen}, which
- * lets the pool drop its connections (and so does every failed probe): after H2 has closed a
- * database it failed to write, only a new connection opens the file again.
+ * {@code onOpen}, which lets the pool drop its connections (and so does every failed probe): after
+ * H2 has closed a database it failed to write, only a new connection opens the file again.
  */
 final class Circuit implements AutoCloseable {
 
@@ -91,7 +91,7 @@ final class Circuit implements AutoCloseable {
       LOG.log(Level.WARNING, description + " is unavailable (" + cause + "); calls fail at once"
           + " until a background probe succeeds");
       dropConnections();
-      schedule();
+      schedule(0);
     }
   }
 
@@ -113,9 +113,9 @@ final class Circuit implements AutoCloseable {
     prober.shutdownNow();
   }
 
-  private void schedule() {
+  private void schedule(long delayMillis) {
     try {
-      prober.schedule(this::probeOnce, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+      prober.schedule(this::probeOnce, delayMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // Closed: nothing to probe for.
     }
@@ -134,7 +134,7 @@ final class Circuit implements AutoCloseable {
           + ((e instanceof SQLException sql) ? Database.describe(sql) : e.toString()));
       failedProbes.incrementAndGet();
       dropConnections();
-      schedule();
+      schedule(PROBE_INTERVAL.toMillis());
       return;
     }
     if (outage.compareAndSet(current, null)) {

@@ -45,7 +45,7 @@ import org.flywaydb.core.api.FlywayException;
  * in {@code sessionlimits_schema_history}). A database that cannot be reached, written or that
  * times out makes a call throw {@link StoreUnavailableException} ("try again"); once it is known
  * to be unavailable, every call throws that at once, without waiting, until a background probe
- * finds it back (every 250 ms), and {@link #isHealthy} answers false meanwhile. Any other database
+ * finds it back (at once, then every 250 ms), and {@link #isHealthy} answers false meanwhile. Any other database
  * failure (a programming error) is thrown as {@link StoreErrorException}. Both say what could not
  * be done and why. Instants are kept to the microsecond. Only the SHA-256 of a token is stored.
  *
@@ -171,7 +171,8 @@ public final class JdbcStore
    * sustained writes the file is larger than its contents (roughly 40 KB per write in the last 45
    * seconds); it is compacted while idle and on close. If a write fails (a full disk), H2 closes the
    * database; the call and those after it throw {@link StoreUnavailableException}, and a background
-   * probe reopens the file and commits a test write every 250 ms until one succeeds.
+   * probe reopens the file and commits a test write, at once and then every 250 ms, until one
+   * succeeds.
    *
    * @throws StoreUnavailableException if the directory or the database cannot be opened or migrated
    */
