@@ -213,7 +213,7 @@ class StoreOutageTest {
         Browser admin = t.admin();
         try (Connection connection = pool.getConnection();
             Statement statement = connection.createStatement()) {
-          statement.execute("ALTER TABLE sl_sessions RENAME COLUMN user_agent TO user_agent_renamed");
+          statement.execute("ALTER TABLE sl_sessions RENAME COLUMN user_agent TO renamed");
         }
 
         Browser.Response verify = admin.get("/auth/verify");

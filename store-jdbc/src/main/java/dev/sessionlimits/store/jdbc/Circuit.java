@@ -49,11 +49,12 @@ final class Circuit implements AutoCloseable {
   private final AtomicReference<Outage> outage = new AtomicReference<>();
   private final AtomicLong failedProbes = new AtomicLong();
   private volatile Runnable onClose = () -> { };
-  private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(task -> {
-    Thread thread = new Thread(task, "sessionlimits-store-probe");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService prober =
+      Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "sessionlimits-store-probe");
+        thread.setDaemon(true);
+        return thread;
+      });
 
   /**
    * @param description the database, for messages

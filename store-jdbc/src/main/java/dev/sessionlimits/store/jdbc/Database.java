@@ -1,9 +1,9 @@
 package dev.sessionlimits.store.jdbc;
 
-import dev.sessionlimits.core.StoreUnavailableException;
-import java.lang.System.Logger.Level;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import dev.sessionlimits.core.StoreUnavailableException;
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -45,9 +45,10 @@ import org.flywaydb.core.api.FlywayException;
  * in {@code sessionlimits_schema_history}). A database that cannot be reached, written or that
  * times out makes a call throw {@link StoreUnavailableException} ("try again"); once it is known
  * to be unavailable, every call throws that at once, without waiting, until a background probe
- * finds it back (at once, then every 250 ms), and {@link #isHealthy} answers false meanwhile. Any other database
- * failure (a programming error) is thrown as {@link StoreErrorException}. Both say what could not
- * be done and why. Instants are kept to the microsecond. Only the SHA-256 of a token is stored.
+ * finds it back (at once, then every 250 ms), and {@link #isHealthy} answers false meanwhile. Any
+ * other database failure (a programming error) is thrown as {@link StoreErrorException}. Both say
+ * what could not be done and why. Instants are kept to the microsecond. Only the SHA-256 of a
+ * token is stored.
  *
  * <p>The embedded store and {@link #postgres} keep a node-local cache of live sessions for
  * {@link #find} and {@link #touch}, and write touches in batches at least once a second; on

@@ -17,11 +17,11 @@ import javax.sql.DataSource;
  * <p>Design note. The classes follow HikariCP's test for a connection it must throw away
  * ({@code ProxyConnection.checkException}): SQLSTATE class {@code 08} (connection exception), the
  * server going away ({@code 57P01..57P03}), the driver's disconnect states ({@code 01002},
- * {@code JZ0C0}, {@code JZ0C1}) and {@link SQLTimeoutException}. To those it adds the JDBC exception
- * classes that say the same, PostgreSQL's states for a server that cannot do the work (insufficient
- * resources {@code 53}, system error {@code 58}, a read-only standby {@code 25006}), and H2's error
- * codes for a database file it cannot read or write. Unavailability opens the store's
- * {@link Circuit}. Timeouts that say only that the database is slow or contended (a statement or
+ * {@code JZ0C0}, {@code JZ0C1}) and {@link SQLTimeoutException}. To those it adds the JDBC
+ * exception classes that say the same, PostgreSQL's states for a server that cannot do the work
+ * (insufficient resources {@code 53}, system error {@code 58}, a read-only standby {@code 25006}),
+ * and H2's error codes for a database file it cannot read or write. Unavailability opens the
+ * store's {@link Circuit}. Timeouts that say only that the database is slow or contended (a statement or
  * lock timeout, a pool with every connection in use) are {@link Kind#BUSY}: also "try again", but
  * not an outage. Everything else, a syntax error ({@code 42}), bad data ({@code 22}), a violated
  * constraint ({@code 23}), a missing table, is a programming error: retrying will not help and

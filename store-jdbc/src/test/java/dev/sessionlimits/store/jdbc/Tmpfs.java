@@ -23,7 +23,7 @@ public final class Tmpfs implements AutoCloseable {
     this.mountPoint = mountPoint;
   }
 
-  /** Mounts a tmpfs of {@code size} (as mount's {@code size=} option, e.g. {@code 24m}) on {@code dir}. */
+  /** Mounts a tmpfs of {@code size} (mount's {@code size=}, e.g. {@code 24m}) on {@code dir}. */
   public static Tmpfs mount(Path dir, String size) throws IOException {
     int exit = run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString());
     if (exit != 0 && !"true".equals(System.getenv("CI"))) {
