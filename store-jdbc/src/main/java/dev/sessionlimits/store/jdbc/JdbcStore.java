@@ -239,7 +239,8 @@ public final class JdbcStore
   /**
    * A store on {@code dataSource}, an H2 or PostgreSQL database, migrated first. The caller owns the
    * data source: {@link #close} leaves it open. Its pool should allow as many connections as logins
-   * may run at once; logins beyond that wait for a connection.
+   * may run at once; logins beyond that wait for a connection. If it is a HikariCP pool, the store
+   * has it replace its connections whenever it finds the database unavailable.
    *
    * @throws StoreUnavailableException if the database cannot be reached or migrated
    */
