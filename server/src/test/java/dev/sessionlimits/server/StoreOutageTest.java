@@ -15,6 +15,15 @@ import dev.sessionlimits.core.StoreUnavailableException;
 import dev.sessionlimits.core.TokenHash;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sessionlimits.store.jdbc.Await;
+import dev.sessionlimits.store.jdbc.JdbcStore;
+import dev.sessionlimits.store.jdbc.Tmpfs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,8 +31,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StoreOutageTest {
+
+  @TempDir
+  Path dataDir;
 
   /**
    * A session store that can be made unreachable: every call then throws. It counts the lookups
@@ -185,6 +198,66 @@ class StoreOutageTest {
       assertThat(r.json().path("error_id").asText()).hasSize(8);
       assertThat(r.json().path("message").asText()).contains(r.json().path("error_id").asText());
       assertThat(r.text()).doesNotContain("secret", "IllegalStateException", "\tat ");
+    }
+  }
+
+  @Test
+  void aDatabaseProgrammingErrorIs500WithAnIdNotA503AndTheNodeStaysHealthy() throws Exception {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl("jdbc:h2:file:" + dataDir.resolve("db"));
+    config.setUsername("sa");
+    config.setPassword("");
+    try (HikariDataSource pool = new HikariDataSource(config)) {
+      JdbcStore store = JdbcStore.using(pool);
+      try (TestServer t = TestServer.start(Stores.of(store, store::isHealthy), Map.of(), b -> {})) {
+        Browser admin = t.admin();
+        try (Connection connection = pool.getConnection();
+            Statement statement = connection.createStatement()) {
+          statement.execute("ALTER TABLE sl_sessions RENAME COLUMN user_agent TO renamed");
+        }
+
+        Browser.Response verify = admin.get("/auth/verify");
+        Browser.Response login = t.browser().login("admin", TestServer.ADMIN_PASSWORD);
+        for (Browser.Response r : List.of(verify, login)) {
+          assertThat(r.status()).as(r.toString()).isEqualTo(500);
+          assertThat(r.error()).isEqualTo("internal_error");
+          assertThat(r.json().path("error_id").asText()).hasSize(8);
+          assertThat(r.text()).doesNotContain("SQLException", "user_agent", "SQLSTATE", "\tat ");
+        }
+        assertThat(verify.json().path("error_id").asText())
+            .isNotEqualTo(login.json().path("error_id").asText());
+        assertThat(t.browser().get("/healthz").status()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void aFullDiskAnswers503OnLoginAndHealthzAndTheNodeServesAgainWithoutARestart() throws Exception {
+    try (Tmpfs disk = Tmpfs.mount(dataDir, "24m")) {
+      JdbcStore store = JdbcStore.embedded(disk.path().resolve("data"));
+      try (TestServer t = TestServer.start(Stores.of(store, store::isHealthy), Map.of(), b -> {})) {
+        Browser earlier = t.admin();
+        assertThat(t.browser().get("/healthz").status()).isEqualTo(200);
+
+        Path filler = disk.fill("filler");
+        Browser.Response refused = null;
+        for (int i = 0; i < 100 && refused == null; i++) {
+          Browser.Response login = t.browser().login("admin", TestServer.ADMIN_PASSWORD);
+          if (login.status() != 201) {
+            refused = login;
+          }
+        }
+        assertThat(refused).as("a login refused on the full disk").isNotNull();
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+        assertThat(refused.error()).isEqualTo("store_unavailable");
+        assertThat(t.browser().get("/healthz").status()).isEqualTo(503);
+
+        Files.delete(filler);
+        Await.until("/healthz is 200 again", Duration.ofSeconds(15),
+            () -> t.browser().get("/healthz").status() == 200);
+        assertThat(t.browser().login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
+        assertThat(earlier.get("/auth/verify").status()).isEqualTo(200);
+      }
     }
   }
 }

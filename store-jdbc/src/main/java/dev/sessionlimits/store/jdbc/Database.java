@@ -1,11 +1,13 @@
 package dev.sessionlimits.store.jdbc;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.sessionlimits.core.StoreUnavailableException;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLTransactionRollbackException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -13,11 +15,13 @@ import javax.sql.DataSource;
 
 /**
  * Runs units of work on a connection, in a transaction or in autocommit mode, retrying those that
- * lost a deadlock or a serialization conflict, and turning every other database failure into a
- * {@link StoreUnavailableException} that names the work and the cause. A transaction returns only
- * once its commit is durable ({@link #persist}).
+ * lost a deadlock or a serialization conflict. Other failures are thrown as {@link SqlFailures}
+ * classifies them: unavailability as {@link StoreUnavailableException}, which also opens the
+ * {@link Circuit} so that calls fail at once until a background probe finds the database back;
+ * anything else as {@link StoreErrorException}. Each names the work and the cause. A transaction
+ * returns only once its commit is durable ({@link #persist}).
  */
-final class Database {
+final class Database implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
@@ -27,30 +31,50 @@ final class Database {
   /** SQLSTATE of a unique or primary key violation, on both databases. */
   private static final String UNIQUE_VIOLATION = "23505";
 
+  /** How long a lookup waits for a pooled connection, and on PostgreSQL for each read. */
+  static final Duration LOOKUP_TIMEOUT = Duration.ofMillis(500);
+
+  /** How long the background probe waits for PostgreSQL to answer on a connection. */
+  private static final int PROBE_TIMEOUT_SECONDS = 1;
+
+  /**
+   * The probe's write on H2: a no-op update of a row every schema has, which still makes H2 write
+   * to its file, so a probe succeeds only once the file can be written again.
+   */
+  private static final String H2_WRITE_PROBE =
+      "UPDATE sl_settings_version SET version = version WHERE id = 1";
+
   private final DataSource dataSource;
   private final Vendor vendor;
   private final boolean setsIsolation;
   private final boolean flushesH2;
+  private final Circuit circuit;
 
   /**
    * @param setsIsolation whether each transaction must set READ COMMITTED itself, because the pool
    *     is the caller's and may hand out connections at another level
    * @param flushesH2 whether {@link #persist} must flush H2's file ({@link H2Files})
    */
-  private Database(DataSource dataSource, Vendor vendor, boolean setsIsolation, boolean flushesH2) {
+  private Database(DataSource dataSource, Vendor vendor, boolean setsIsolation, boolean flushesH2,
+      String description, Runnable dropConnections) {
     this.dataSource = dataSource;
     this.vendor = vendor;
     this.setsIsolation = setsIsolation;
     this.flushesH2 = flushesH2;
+    this.circuit = new Circuit(description, this::probe, dropConnections);
   }
 
   /**
    * A database on {@code dataSource}, whose connection {@code probe} has told its vendor. On H2 it
    * prepares durable commits: by flushing the file after each commit where H2's engine can be
    * reached, or else by {@code SET WRITE_DELAY 0}.
+   *
+   * @param description the database, for messages
+   * @param dropConnections makes the pool replace its connections; run when the database is found
+   *     unavailable
    */
-  static Database on(DataSource dataSource, Connection probe, Vendor vendor, boolean setsIsolation)
-      throws SQLException {
+  static Database on(DataSource dataSource, Connection probe, Vendor vendor, boolean setsIsolation,
+      String description, Runnable dropConnections) throws SQLException {
     boolean flushes = false;
     if (vendor == Vendor.H2) {
       flushes = H2Files.canFlush(probe);
@@ -63,7 +87,7 @@ final class Database {
             + " while the database is open");
       }
     }
-    return new Database(dataSource, vendor, setsIsolation, flushes);
+    return new Database(dataSource, vendor, setsIsolation, flushes, description, dropConnections);
   }
 
   /** A unit of work on a connection. */
@@ -83,7 +107,7 @@ final class Database {
    * driver then knows the transaction is over and sends nothing more to commit.
    */
   <T> T transaction(Supplier<String> what, Work<T> work) {
-    return withRetries(what, connection -> {
+    return withRetries(what, false, connection -> {
       if (setsIsolation) {
         connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       }
@@ -120,46 +144,124 @@ final class Database {
 
   /** Runs {@code work} with each statement committed on its own. */
   <T> T autocommit(Supplier<String> what, Work<T> work) {
-    return withRetries(what, work);
+    return withRetries(what, false, work);
   }
 
-  private <T> T withRetries(Supplier<String> what, Work<T> work) {
+  /**
+   * {@link #autocommit} for the lookups of the verify path, which must fail well under a second:
+   * the wait for a pooled connection and, on PostgreSQL, a silent socket are each bounded by
+   * {@link #LOOKUP_TIMEOUT}.
+   */
+  <T> T lookup(Supplier<String> what, Work<T> work) {
+    return withRetries(what, true, work);
+  }
+
+  /** Whether the database is known to be unavailable: calls fail at once while it is. */
+  boolean isKnownDown() {
+    return circuit.isOpen();
+  }
+
+  /** Runs {@code action} each time the database is found available again after an outage. */
+  void afterRecovery(Runnable action) {
+    circuit.onClose(action);
+  }
+
+  /** Marks the database unavailable, as a failed call would: for the health check. */
+  void markDown(String cause) {
+    circuit.open(cause);
+  }
+
+  /** How many background probes have failed so far: for tests. */
+  long failedProbes() {
+    return circuit.failedProbes();
+  }
+
+  @Override
+  public void close() {
+    circuit.close();
+  }
+
+  private <T> T withRetries(Supplier<String> what, boolean lookup, Work<T> work) {
+    circuit.ensureClosed(what);
     for (int attempt = 1; ; attempt++) {
-      try (Connection connection = dataSource.getConnection()) {
+      try (Connection connection = lookup ? lookupConnection() : dataSource.getConnection()) {
         return work.run(connection);
       } catch (SQLException e) {
-        if (!isConflict(e) || attempt == ATTEMPTS) {
-          throw unavailable(what.get(), e, attempt);
+        SqlFailures.Kind kind = SqlFailures.classify(e, dataSource);
+        if (kind == SqlFailures.Kind.CONFLICT && attempt < ATTEMPTS) {
+          LOG.log(Level.DEBUG, () -> "Retrying (" + what.get() + ") after a conflict on " + vendor
+              + ": " + describe(e));
+          backOff(attempt);
+          continue;
         }
-        LOG.log(Level.DEBUG, () -> "Retrying (" + what.get() + ") after a conflict on " + vendor
-            + ": " + describe(e));
-        backOff(attempt);
+        String message = "Could not " + what.get() + " on " + vendor
+            + ((attempt > 1) ? " after " + attempt + " attempts" : "") + ": " + describe(e);
+        if (kind == SqlFailures.Kind.ERROR) {
+          throw new StoreErrorException(message, e);
+        }
+        if (kind == SqlFailures.Kind.UNAVAILABLE) {
+          circuit.open(describe(e));
+        }
+        // BUSY (no connection or lock in time, a statement timeout) is 503 too, but says nothing
+        // about the database being down, so it leaves the circuit closed.
+        throw new StoreUnavailableException(message, e);
       }
     }
   }
 
-  private StoreUnavailableException unavailable(String what, SQLException cause, int attempts) {
-    String tries = (attempts > 1) ? " after " + attempts + " attempts" : "";
-    return new StoreUnavailableException(
-        "Could not " + what + " on " + vendor + tries + ": " + describe(cause), cause);
+  /**
+   * A connection for a lookup: from a HikariCP pool within {@link #LOOKUP_TIMEOUT} rather than the
+   * pool's own timeout (HikariPool's public {@code getConnection(timeout)}, which
+   * {@code HikariDataSource} does not offer), and on PostgreSQL with reads that give up after as
+   * long (HikariCP restores the connection's network timeout when it is returned).
+   */
+  private Connection lookupConnection() throws SQLException {
+    long millis = LOOKUP_TIMEOUT.toMillis();
+    Connection connection =
+        (dataSource instanceof HikariDataSource hikari && !hikari.isClosed()
+            && hikari.getHikariPoolMXBean() instanceof HikariPool pool)
+        ? pool.getConnection(millis) : dataSource.getConnection();
+    if (vendor == Vendor.POSTGRESQL) {
+      try {
+        connection.setNetworkTimeout(Runnable::run, (int) millis);
+      } catch (SQLException | RuntimeException e) {
+        connection.close();
+        throw e;
+      }
+    }
+    return connection;
+  }
+
+  /**
+   * Whether the database can do the store's work now, on a new connection from the pool: on
+   * PostgreSQL that it answers within {@link #PROBE_TIMEOUT_SECONDS}, on H2 that a commit reaches
+   * its file. Throws if not.
+   */
+  private void probe() throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      if (vendor == Vendor.H2) {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+          statement.executeUpdate(H2_WRITE_PROBE);
+          connection.commit();
+        } catch (SQLException e) {
+          rollback(connection, e);
+          throw e;
+        } finally {
+          restoreAutoCommit(connection);
+        }
+        if (flushesH2) {
+          H2Files.flush(connection);
+        }
+      } else if (!connection.isValid(PROBE_TIMEOUT_SECONDS)) {
+        throw new SQLException("the database did not answer within " + PROBE_TIMEOUT_SECONDS + " s",
+            "08006");
+      }
+    }
   }
 
   static boolean isUniqueViolation(SQLException e) {
     return UNIQUE_VIOLATION.equals(e.getSQLState());
-  }
-
-  /** A deadlock or serialization failure: the work may succeed if run again. */
-  static boolean isConflict(SQLException e) {
-    for (SQLException next = e; next != null; next = next.getNextException()) {
-      String state = next.getSQLState();
-      if (next instanceof SQLTransactionRollbackException
-          || "40001".equals(state) // serialization failure; H2's deadlock
-          || "40P01".equals(state) // PostgreSQL's deadlock
-          || "90131".equals(state)) { // H2's concurrent update of a row
-        return true;
-      }
-    }
-    return false;
   }
 
   static String describe(SQLException e) {

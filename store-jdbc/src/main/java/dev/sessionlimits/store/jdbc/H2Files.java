@@ -28,6 +28,9 @@ import org.h2.mvstore.db.Store;
  */
 final class H2Files {
 
+  /** The SQLSTATE H2 gives an I/O error (its error code 90028). */
+  private static final String IO_ERROR = "90028";
+
   private H2Files() {}
 
   /** Whether {@link #flush} works on {@code connection}'s database. */
@@ -58,7 +61,9 @@ final class H2Files {
         file.executeFileStoreOperation(() -> { });
       }
     } catch (RuntimeException e) {
-      throw new SQLException("H2 could not write committed changes to its file: " + e.getMessage(), e);
+      // H2's own code for an I/O error, so that SqlFailures calls it unavailability.
+      throw new SQLException("H2 could not write committed changes to its file: " + e.getMessage(),
+          IO_ERROR, e);
     }
   }
 }

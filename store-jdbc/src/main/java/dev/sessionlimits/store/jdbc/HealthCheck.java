@@ -17,7 +17,9 @@ import javax.sql.DataSource;
 /**
  * Answers "can the database be reached" within {@link #TIMEOUT_SECONDS}, even when taking a
  * connection from the pool would block much longer: the check runs on its own thread, and callers
- * that arrive while one is still running wait for that one instead of starting another.
+ * that arrive while one is still running wait for that one instead of starting another. While the
+ * database is known to be unavailable ({@link Database#isKnownDown}) it answers false at once; a
+ * failed check marks the database unavailable, as a failed call does.
  */
 final class HealthCheck {
 
@@ -25,6 +27,7 @@ final class HealthCheck {
   static final int TIMEOUT_SECONDS = 1;
 
   private final DataSource dataSource;
+  private final Database db;
   private final ExecutorService executor = Executors.newSingleThreadExecutor(task -> {
     Thread thread = new Thread(task, "sessionlimits-store-health");
     thread.setDaemon(true);
@@ -32,11 +35,15 @@ final class HealthCheck {
   });
   private final AtomicReference<Future<Boolean>> running = new AtomicReference<>();
 
-  HealthCheck(DataSource dataSource) {
+  HealthCheck(DataSource dataSource, Database db) {
     this.dataSource = dataSource;
+    this.db = db;
   }
 
   boolean isHealthy() {
+    if (db.isKnownDown()) {
+      return false;
+    }
     Future<Boolean> check = running.get();
     if (check == null || check.isDone()) {
       FutureTask<Boolean> fresh = new FutureTask<>(this::check);
@@ -67,9 +74,16 @@ final class HealthCheck {
 
   private boolean check() {
     try (Connection connection = dataSource.getConnection()) {
-      return connection.isValid(TIMEOUT_SECONDS);
+      if (connection.isValid(TIMEOUT_SECONDS)) {
+        return true;
+      }
+      db.markDown("a connection did not answer the health check");
+      return false;
     } catch (SQLException e) {
       LOG.log(Level.DEBUG, () -> "The store's health check failed: " + Database.describe(e));
+      if (SqlFailures.classify(e, dataSource) == SqlFailures.Kind.UNAVAILABLE) {
+        db.markDown(Database.describe(e));
+      }
       return false;
     }
   }

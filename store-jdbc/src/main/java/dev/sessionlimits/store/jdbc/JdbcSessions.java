@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -144,9 +145,6 @@ final class JdbcSessions implements SessionStore {
 
   /** How often one call re-reads a session that changed under it before it gives up. */
   private static final int CHANGE_ROUNDS = 16;
-
-  /** SQLSTATE of a serialization failure: {@link Database} runs the transaction again. */
-  private static final String RETRY = "40001";
 
   private static final String USER = "user";
   private static final String IP = "ip";
@@ -594,8 +592,8 @@ final class JdbcSessions implements SessionStore {
 
   /** A touch was written since the login's read: the session is live after all, so count again. */
   private static SQLException extendedMeanwhile(String sessionId) {
-    return new SQLException("session " + sessionId + " was extended while a login counted it as"
-        + " expired", RETRY);
+    return new SQLTransactionRollbackException("session " + sessionId + " was extended while a"
+        + " login counted it as expired");
   }
 
   private static boolean stillUnended(Connection connection, String sessionId) throws SQLException {
@@ -711,7 +709,7 @@ final class JdbcSessions implements SessionStore {
     Supplier<String> what = () -> (idleTimeout == null ? "look up" : "touch") + " the session of token "
         + tokenHash.prefix() + "…";
     List<Session> ended = new ArrayList<>(1);
-    Lookup lookup = db.autocommit(what, connection -> {
+    Lookup lookup = db.lookup(what, connection -> {
       for (int round = 0; round < CHANGE_ROUNDS; round++) {
         Session row = selectOne(connection, " WHERE token_hash = ?", tokenHash.hex());
         if (row == null) {
@@ -750,8 +748,8 @@ final class JdbcSessions implements SessionStore {
           return new Lookup.Live(touched);
         }
       }
-      throw new SQLException("the session of token " + tokenHash.prefix() + "… changed under "
-          + CHANGE_ROUNDS + " reads in a row");
+      throw new SQLTransactionRollbackException("the session of token " + tokenHash.prefix()
+          + "… changed under " + CHANGE_ROUNDS + " reads in a row");
     });
     afterEnds(ended);
     if (cache != null && lookup instanceof Lookup.Live live) {
@@ -870,8 +868,8 @@ final class JdbcSessions implements SessionStore {
               return (actual == wanted) ? Optional.of(done) : Optional.empty();
             }
           }
-          throw new SQLException("session " + sessionId + " changed under " + CHANGE_ROUNDS
-              + " reads in a row");
+          throw new SQLTransactionRollbackException("session " + sessionId + " changed under "
+              + CHANGE_ROUNDS + " reads in a row");
         });
     afterEnds(ended);
     return result;

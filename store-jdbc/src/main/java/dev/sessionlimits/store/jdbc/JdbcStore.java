@@ -43,9 +43,13 @@ import org.flywaydb.core.api.FlywayException;
  * not in this JVM.
  *
  * <p>Every factory migrates the schema before it returns (Flyway; tables prefixed {@code sl_}, history
- * in {@code sessionlimits_schema_history}). Every failure to reach or use the database is thrown as
- * {@link StoreUnavailableException}, saying what could not be done and why. Instants are kept to the
- * microsecond. Only the SHA-256 of a token is stored.
+ * in {@code sessionlimits_schema_history}). A database that cannot be reached, written or that
+ * times out makes a call throw {@link StoreUnavailableException} ("try again"); once it is known
+ * to be unavailable, every call throws that at once, without waiting, until a background probe
+ * finds it back (at once, then every 250 ms), and {@link #isHealthy} answers false meanwhile. Any
+ * other database failure (a programming error) is thrown as {@link StoreErrorException}. Both say
+ * what could not be done and why. Instants are kept to the microsecond. Only the SHA-256 of a
+ * token is stored.
  *
  * <p>The embedded store and {@link #postgres} keep a node-local cache of live sessions for
  * {@link #find} and {@link #touch}, and write touches in batches at least once a second; on
@@ -96,6 +100,7 @@ public final class JdbcStore
   private final HealthCheck health;
   /** Moved by the cluster listener: see {@link #changeStamp}. */
   private final AtomicLong settingsChanges = new AtomicLong();
+  private final Database db;
 
   /**
    * @param mode how the sessions use the database
@@ -114,7 +119,8 @@ public final class JdbcStore
     migrate(dataSource, vendor, description);
     Database db;
     try (Connection connection = dataSource.getConnection()) {
-      db = Database.on(dataSource, connection, vendor, ownPool == null);
+      db = Database.on(dataSource, connection, vendor, ownPool == null, description,
+          () -> dropConnections(dataSource));
     } catch (SQLException e) {
       throw new StoreUnavailableException("Could not prepare durable commits on " + description
           + ": " + Database.describe(e), e);
@@ -133,6 +139,9 @@ public final class JdbcStore
     if (mode == Mode.EMBEDDED) {
       cache.sharedBy(place);
     }
+    if (cache != null) {
+      db.afterRecovery(cache::clear);
+    }
     this.sessions = new JdbcSessions(db, purgeBatch, nodeId, cache);
     if (mode == Mode.CLUSTER) {
       ClusterListener started = new ClusterListener(place, nodeId, cache, sessions::heard,
@@ -146,7 +155,18 @@ public final class JdbcStore
     this.users = new JdbcUsers(db);
     this.settings = new JdbcSettings(db, nodeId);
     this.audit = new JdbcAuditLog(db);
-    this.health = new HealthCheck(dataSource);
+    this.db = db;
+    this.health = new HealthCheck(dataSource, db);
+  }
+
+  /**
+   * Makes a HikariCP pool replace its connections (those in use when they are returned), so that
+   * the next call connects anew; other pools are left to find their broken connections themselves.
+   */
+  private static void dropConnections(DataSource dataSource) {
+    if (dataSource instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
+      pool.getHikariPoolMXBean().softEvictConnections();
+    }
   }
 
   /**
@@ -155,7 +175,10 @@ public final class JdbcStore
    * it returns, so a confirmed login survives the process being killed. One process at a time may
    * open a data directory. H2 keeps replaced data for 45 seconds before it reuses the space, so under
    * sustained writes the file is larger than its contents (roughly 40 KB per write in the last 45
-   * seconds); it is compacted while idle and on close.
+   * seconds); it is compacted while idle and on close. If a write fails (a full disk), H2 closes the
+   * database; the call and those after it throw {@link StoreUnavailableException}, and a background
+   * probe reopens the file and commits a test write, at once and then every 250 ms, until one
+   * succeeds.
    *
    * @throws StoreUnavailableException if the directory or the database cannot be opened or migrated
    */
@@ -188,8 +211,10 @@ public final class JdbcStore
    *
    * <p>When the database cannot be reached, every call throws {@link StoreUnavailableException}
    * within seconds: unless the URL says otherwise, connecting gives up after 3 seconds, waiting for
-   * a pooled connection after 3, and a silent socket after 10. The store resumes by itself once the
-   * database is back.
+   * a pooled connection after 3, and a silent socket after 10; a lookup ({@link #find},
+   * {@link #touch}) waits at most 500 ms for a pooled connection and for each read. After the first
+   * such failure every call fails at once until a background probe reaches the database again. The
+   * store resumes by itself once the database is back.
    *
    * @throws StoreUnavailableException if the database cannot be reached or migrated
    */
@@ -219,7 +244,8 @@ public final class JdbcStore
   /**
    * A store on {@code dataSource}, an H2 or PostgreSQL database, migrated first. The caller owns the
    * data source: {@link #close} leaves it open. Its pool should allow as many connections as logins
-   * may run at once; logins beyond that wait for a connection.
+   * may run at once; logins beyond that wait for a connection. If it is a HikariCP pool, the store
+   * has it replace its connections whenever it finds the database unavailable.
    *
    * @throws StoreUnavailableException if the database cannot be reached or migrated
    */
@@ -233,8 +259,8 @@ public final class JdbcStore
   }
 
   /**
-   * Whether the database answers a cheap query. Returns within about a second, with false if it
-   * does not answer by then; never throws.
+   * Whether the database answers a cheap query: false at once while it is known to be unavailable
+   * (on H2 also while its file cannot be written), else within about a second; never throws.
    */
   public boolean isHealthy() {
     return health.isHealthy();
@@ -261,6 +287,7 @@ public final class JdbcStore
     }
     sessions.close();
     health.close();
+    db.close();
     if (ownPool != null) {
       ownPool.close();
     }
@@ -466,6 +493,10 @@ public final class JdbcStore
 
   TouchBatcher touches() {
     return sessions.touches();
+  }
+
+  long failedProbes() {
+    return db.failedProbes();
   }
 
   private static String rootCause(Throwable e) {

@@ -269,7 +269,7 @@ abstract class AbstractJdbcStoreTest {
         + " CHECK (event_type <> 'boom')");
     try {
       assertThatThrownBy(() -> store.recordAll(events))
-          .isInstanceOf(StoreUnavailableException.class)
+          .isInstanceOf(StoreErrorException.class)
           .hasMessageContaining("Could not record " + count + " audit events (session_evicted, ");
       assertThat(store.recent(10, 0)).isEmpty();
 
@@ -580,6 +580,25 @@ abstract class AbstractJdbcStoreTest {
     assertThatThrownBy(() -> store.find("alice")).isInstanceOf(StoreUnavailableException.class);
     assertThatThrownBy(store::load).isInstanceOf(StoreUnavailableException.class);
     assertThatThrownBy(() -> store.recent(10, 0)).isInstanceOf(StoreUnavailableException.class);
+  }
+
+  @Test
+  void aProgrammingErrorIsAStoreErrorNotAnOutageAndLeavesTheStoreServing() throws SQLException {
+    QuotaPolicy policy = unlimited();
+    Session session = opened(candidate("alice", IP_A, T0, policy));
+    execute("ALTER TABLE sl_users RENAME COLUMN is_admin TO is_admin_renamed");
+    try {
+      assertThatThrownBy(() -> store.find("alice"))
+          .isInstanceOf(StoreErrorException.class)
+          .isNotInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("Could not ")
+          .hasCauseInstanceOf(SQLException.class);
+      assertThatThrownBy(store::list).isInstanceOf(StoreErrorException.class);
+      assertThat(store.isHealthy()).as("healthy after a programming error").isTrue();
+      assertThat(store.find(session.tokenHash(), T0)).isInstanceOf(Lookup.Live.class);
+    } finally {
+      execute("ALTER TABLE sl_users RENAME COLUMN is_admin_renamed TO is_admin");
+    }
   }
 
   @Test

@@ -121,6 +121,92 @@ class PostgresOutageTest {
   }
 
   @Test
+  void onceTheStoreKnowsPostgresIsDownLookupsFailAtOnceAndItHealsByItselfWhenItIsBack()
+      throws Exception {
+    QuotaPolicy policy = userLimit(2, ExhaustionAction.DENY_ACCESS);
+    try (TcpProxy proxy = TcpProxy.to(postgres.url());
+        JdbcStore store = JdbcStore.postgres(proxy.route(postgres.url()))) {
+      Session session = opened(store, candidate("carol", "10.7.2.1", T0, policy), policy);
+      Await.until("the store listens", Duration.ofSeconds(8), () -> store.cache().trusted());
+
+      proxy.cut();
+      Await.until("the store stops trusting its cache", Duration.ofSeconds(2),
+          () -> !store.cache().trusted());
+      long first = System.nanoTime();
+      try {
+        store.find(session.tokenHash(), T0.plusSeconds(1));
+        throw new AssertionError("a lookup succeeded with the database unreachable");
+      } catch (StoreUnavailableException e) {
+        assertThat(Duration.ofNanos(System.nanoTime() - first)).as("the first lookup of the outage")
+            .isLessThan(Duration.ofSeconds(1));
+      }
+
+      Duration slowest = Duration.ZERO;
+      for (int i = 0; i < 20; i++) {
+        long start = System.nanoTime();
+        try {
+          store.touch(session.tokenHash(), T0.plusSeconds(2 + i), IDLE);
+          throw new AssertionError("a touch succeeded with the database unreachable");
+        } catch (StoreUnavailableException e) {
+          Duration took = Duration.ofNanos(System.nanoTime() - start);
+          slowest = (took.compareTo(slowest) > 0) ? took : slowest;
+        }
+      }
+      System.out.println("Slowest of 20 lookups while PostgreSQL is known down: " + slowest.toMillis()
+          + " ms");
+      assertThat(slowest).as("the slowest of 20 lookups while known down")
+          .isLessThan(Duration.ofSeconds(1));
+      long start = System.nanoTime();
+      assertThat(store.isHealthy()).isFalse();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+
+      proxy.restore();
+      Await.until("lookups answer again by themselves", Duration.ofSeconds(10), () -> {
+        try {
+          return store.find(session.tokenHash(), T0.plusSeconds(30)) instanceof Lookup.Live;
+        } catch (StoreUnavailableException e) {
+          return false;
+        }
+      });
+      assertThat(store.isHealthy()).isTrue();
+    }
+  }
+
+  @Test
+  void whenTheNetworkGoesSilentALookupGivesUpWithinASecondAndTheStoreHealsByItself()
+      throws Exception {
+    QuotaPolicy policy = userLimit(2, ExhaustionAction.DENY_ACCESS);
+    try (TcpProxy proxy = TcpProxy.to(postgres.url());
+        JdbcStore store = JdbcStore.postgres(proxy.route(postgres.url()))) {
+      Session session = opened(store, candidate("dave", "10.7.3.1", T0, policy), policy);
+      Await.until("the store listens", Duration.ofSeconds(8), () -> store.cache().trusted());
+
+      proxy.freeze();
+      Await.until("the store stops trusting its cache", Duration.ofSeconds(2),
+          () -> !store.cache().trusted());
+      for (int i = 0; i < 5; i++) {
+        long start = System.nanoTime();
+        try {
+          store.find(session.tokenHash(), T0.plusSeconds(1 + i));
+          throw new AssertionError("a lookup succeeded with the network silent");
+        } catch (StoreUnavailableException e) {
+          assertThat(Duration.ofNanos(System.nanoTime() - start)).as("lookup %d", i)
+              .isLessThan(Duration.ofSeconds(1));
+        }
+      }
+
+      proxy.restore();
+      Await.until("lookups answer again by themselves", Duration.ofSeconds(15), () -> {
+        try {
+          return store.find(session.tokenHash(), T0.plusSeconds(30)) instanceof Lookup.Live;
+        } catch (StoreUnavailableException e) {
+          return false;
+        }
+      });
+    }
+  }
+
+  @Test
   void aStoreThatCannotReachPostgresAtAllFailsToOpenWithinSeconds() throws Exception {
     try (TcpProxy proxy = TcpProxy.to(postgres.url())) {
       proxy.cut();
