@@ -29,38 +29,53 @@ final class Logins {
   }
 
   /**
-   * The user whose name and password these are.
+   * The user whose name and password these are. The throttle is asked before the password is
+   * hashed, so a burst of wrong passwords is refused before hashing, not after.
    *
    * @throws ApiException 429 {@code too_many_attempts} (with {@code Retry-After}) while throttled,
    *     401 {@code invalid_credentials} for a wrong name or password, 403 {@code user_disabled} for
-   *     the right password of a disabled account
+   *     the right password of a disabled account, 503 {@code overloaded} (with {@code Retry-After})
+   *     when too many passwords are being checked to check this one soon
    */
   User checkPassword(String username, String password, String clientIp) {
-    Duration wait = throttle.retryAfter(username, clientIp);
-    if (!wait.isZero()) {
+    LoginThrottle.Admission admission;
+    try {
+      admission = throttle.begin(username, clientIp, Passwords.MAX_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Passwords.overloaded();
+    }
+    if (admission instanceof LoginThrottle.Blocked blocked) {
+      Duration wait = blocked.retryAfter();
       long seconds = Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
       throw new ApiException(429, "too_many_attempts", "Too many wrong passwords. Try again in "
           + EndMessages.duration(Duration.ofSeconds(seconds)) + ".",
           Map.of("retry_after", seconds), Map.of("Retry-After", Long.toString(seconds)));
     }
-    Optional<User> user = (username != null && User.USERNAME.matcher(username).matches())
-        ? users.find(username) : Optional.empty();
-    String hash = user.map(User::passwordHash).orElse(null);
-    boolean ok = password != null && password.length() <= Passwords.MAX_LENGTH
-        && passwords.verify(password, hash);
-    if (!ok) {
-      throttle.failed(username, clientIp);
-      auditor.record("login_failed", null, clientIp, shown(username), null,
-          Map.of("known_user", user.isPresent()));
-      throw new ApiException(401, "invalid_credentials", "The user name or password is wrong.");
+    if (!(admission instanceof LoginThrottle.Attempt attempt)) {
+      throw Passwords.overloaded();
     }
-    throttle.succeeded(username);
-    if (user.get().disabled()) {
-      auditor.record("login_failed", null, clientIp, username, null, Map.of("disabled", true));
-      throw new ApiException(403, "user_disabled",
-          "This account is disabled. Ask an administrator to enable it.");
+    // Closing settles nothing if the check was never finished (overloaded, store unavailable).
+    try (attempt) {
+      Optional<User> user = (username != null && User.USERNAME.matcher(username).matches())
+          ? users.find(username) : Optional.empty();
+      String hash = user.map(User::passwordHash).orElse(null);
+      boolean ok = password != null && password.length() <= Passwords.MAX_LENGTH
+          && passwords.verify(password, hash);
+      if (!ok) {
+        attempt.failed();
+        auditor.record("login_failed", null, clientIp, shown(username), null,
+            Map.of("known_user", user.isPresent()));
+        throw new ApiException(401, "invalid_credentials", "The user name or password is wrong.");
+      }
+      attempt.succeeded();
+      if (user.get().disabled()) {
+        auditor.record("login_failed", null, clientIp, username, null, Map.of("disabled", true));
+        throw new ApiException(403, "user_disabled",
+            "This account is disabled. Ask an administrator to enable it.");
+      }
+      return user.get();
     }
-    return user.get();
   }
 
   private static String shown(String username) {

@@ -29,6 +29,8 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +66,12 @@ public final class SessionlimitsServer implements AutoCloseable {
    * against a newer page or API.
    */
   private static final Map<String, String> WEB_UI_HEADERS = withCacheControl("no-cache");
+  /**
+   * Connections the operating system holds for the server before it accepts them. The JDK's default
+   * of 50 makes Linux reset connections of a burst (SYN cookies, then the handshake's end dropped);
+   * the kernel caps this at {@code net.core.somaxconn}.
+   */
+  private static final int ACCEPT_QUEUE = 1024;
 
   private final Javalin app;
   private final Stores stores;
@@ -97,15 +105,15 @@ public final class SessionlimitsServer implements AutoCloseable {
     EventRoutes eventRoutes = new EventRoutes(auth, users, requests, push);
 
     ForwardAuth forwardAuth = new ForwardAuth(auth);
-    this.app = Javalin.create(config -> configure(config, requests, forwardAuth, authRoutes,
-        adminRoutes, eventRoutes));
+    this.app = Javalin.create(config -> configure(config, b.config.port(), requests, forwardAuth,
+        authRoutes, adminRoutes, eventRoutes));
     this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sessionlimits-purge");
       t.setDaemon(true);
       return t;
     });
     try {
-      app.start(b.config.port());
+      app.start();
     } catch (RuntimeException e) {
       purger.shutdownNow();
       push.close();
@@ -118,8 +126,9 @@ public final class SessionlimitsServer implements AutoCloseable {
         files.entries().size());
   }
 
-  private static void configure(JavalinConfig config, Requests requests, ForwardAuth forwardAuth,
-      AuthRoutes authRoutes, AdminRoutes adminRoutes, EventRoutes eventRoutes) {
+  private static void configure(JavalinConfig config, int port, Requests requests,
+      ForwardAuth forwardAuth, AuthRoutes authRoutes, AdminRoutes adminRoutes,
+      EventRoutes eventRoutes) {
     config.startup.showJavalinBanner = false;
     config.startup.showOldJavalinVersionWarning = false;
     config.concurrency.useVirtualThreads = true;
@@ -131,6 +140,12 @@ public final class SessionlimitsServer implements AutoCloseable {
     // carries a different session cookie with nearly every request, so the cache would be filled
     // and cleared over and over (a tenth of a verify's time). Parsing the fields anew costs less.
     config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
+    config.jetty.addConnector((server, http) -> {
+      ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+      connector.setPort(port);
+      connector.setAcceptQueueSize(ACCEPT_QUEUE);
+      return connector;
+    });
     config.jetty.modifyServer(server -> {
       server.setErrorHandler(new JsonErrorHandler());
       // Javalin puts its own handler inside the innermost wrapper.

@@ -8,6 +8,8 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,9 +37,17 @@ final class ChildServer implements AutoCloseable {
 
   /** Starts {@link Main} with {@code env} (plus a free port) and waits until it listens. */
   static ChildServer start(Map<String, String> env) throws InterruptedException, IOException {
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName());
+    return start(env, List.of());
+  }
+
+  /** Like {@link #start(Map)}, with {@code jvmOptions} (such as {@code -Xmx256m}) for the child JVM. */
+  static ChildServer start(Map<String, String> env, List<String> jvmOptions)
+      throws InterruptedException, IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.redirectErrorStream(true);
     Map<String, String> environment = builder.environment();
     environment.keySet().removeIf(k -> k.startsWith("SESSIONLIMITS_"));

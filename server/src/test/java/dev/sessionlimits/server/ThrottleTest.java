@@ -2,6 +2,7 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.core.Burst;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -86,6 +87,27 @@ class ThrottleTest {
     assertThat(blocked.status()).isEqualTo(429);
     assertThat(t.browserFrom("127.0.0.3", TestServer.FIREFOX_LINUX).login("alice", "alice-password")
         .status()).isEqualTo(201);
+  }
+
+  @Test
+  void aBurstOfSimultaneousWrongPasswordsHashesNoMoreOfThemThanTheFreeAttempts() throws Exception {
+    try (TestServer real = TestServer.start(Stores.inMemory(), Map.of(),
+        b -> b.passwordCost(Passwords.Cost.OWASP))) {
+      real.createUser("alice", "alice-password");
+      int free = LoginThrottle.Policy.DEFAULT.freeUserFailures();
+      List<Browser> browsers = new ArrayList<>();
+      for (int i = 0; i < 4 * free; i++) {
+        browsers.add(real.browser());
+      }
+
+      List<Integer> statuses = Burst.run(browsers.size(),
+          i -> browsers.get(i).login("alice", "wrong-password").status());
+
+      // Every 401 is a hashed wrong password; the rest were refused before hashing.
+      assertThat(statuses).filteredOn(s -> s == 401).hasSize(free);
+      assertThat(statuses).filteredOn(s -> s == 429).hasSize(3 * free);
+      assertThat(real.browser().login("alice", "alice-password").status()).isEqualTo(429);
+    }
   }
 
   @Test
