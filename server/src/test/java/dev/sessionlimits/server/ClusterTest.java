@@ -23,11 +23,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 4: three server nodes on one PostgreSQL database. Limits hold exactly across nodes, an ended
@@ -44,24 +43,13 @@ class ClusterTest {
   private static final int NODES = 3;
   private static final int BURST = 45;
 
-  private static TestPostgres database;
+  @RegisterExtension
+  static final TestPostgres database = TestPostgres.perClass();
 
   private final List<SessionlimitsServer> nodes = new ArrayList<>();
   private final List<URI> bases = new ArrayList<>();
   private final AtomicInteger users = new AtomicInteger();
   private Browser admin;
-
-  @BeforeAll
-  static void createDatabase() {
-    database = TestPostgres.create();
-  }
-
-  @AfterAll
-  static void dropDatabase() throws Exception {
-    if (database != null) {
-      database.close();
-    }
-  }
 
   @BeforeEach
   void startNodes() throws Exception {

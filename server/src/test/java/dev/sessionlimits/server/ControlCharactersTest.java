@@ -6,12 +6,11 @@ import dev.sessionlimits.store.jdbc.JdbcStore;
 import dev.sessionlimits.store.jdbc.TestPostgres;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Control characters (NUL above all, which PostgreSQL cannot store in text) in names a client sends:
@@ -20,21 +19,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ControlCharactersTest {
 
-  private static TestPostgres database;
+  @RegisterExtension
+  static final TestPostgres database = TestPostgres.perClass();
 
   private TestServer t;
-
-  @BeforeAll
-  static void createDatabase() {
-    database = TestPostgres.create();
-  }
-
-  @AfterAll
-  static void dropDatabase() throws Exception {
-    if (database != null) {
-      database.close();
-    }
-  }
 
   @BeforeEach
   void start() throws Exception {

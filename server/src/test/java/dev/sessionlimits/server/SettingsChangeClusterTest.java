@@ -14,9 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11, item 2: a limit changed on one node of a fresh cluster holds on every node for a burst
@@ -37,19 +36,8 @@ class SettingsChangeClusterTest {
   /** Just over the bound: the settings must be in force everywhere by then. */
   private static final Duration AFTER_THE_BOUND = SettingsService.MAX_AGE.plusMillis(100);
 
-  private static TestPostgres database;
-
-  @BeforeAll
-  static void createDatabase() {
-    database = TestPostgres.create();
-  }
-
-  @AfterAll
-  static void dropDatabase() throws Exception {
-    if (database != null) {
-      database.close();
-    }
-  }
+  @RegisterExtension
+  static final TestPostgres database = TestPostgres.perClass();
 
   @Test
   void aUserLimitSetOnOneNodeAdmitsExactlyOneOfABurstOnAllNodesJustAfterTheBound()

@@ -15,25 +15,13 @@ import dev.sessionlimits.core.QuotaPolicy;
 import dev.sessionlimits.core.Session;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresJdbcStoreTest extends AbstractJdbcStoreTest {
 
-  private static TestPostgres postgres;
-
-  @BeforeAll
-  static void createDatabase() {
-    postgres = TestPostgres.create();
-  }
-
-  @AfterAll
-  static void dropDatabase() throws Exception {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension
+  static final TestPostgres postgres = TestPostgres.perClass();
 
   @Override
   HikariDataSource emptyDatabase() throws Exception {

@@ -25,9 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A PostgreSQL store whose database goes away and comes back, through a {@link TcpProxy}: every call
@@ -40,19 +39,8 @@ class PostgresOutageTest {
   /** Calls must fail within the pool's wait for a connection (3 s) and some slack. */
   private static final Duration FAST = Duration.ofSeconds(6);
 
-  private static TestPostgres postgres;
-
-  @BeforeAll
-  static void createDatabase() {
-    postgres = TestPostgres.create();
-  }
-
-  @AfterAll
-  static void dropDatabase() throws Exception {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension
+  static final TestPostgres postgres = TestPostgres.perClass();
 
   @Test
   void whilePostgresIsUnreachableEveryCallFailsFastAndTheStoreResumesByItselfWhenItIsBack()
@@ -190,8 +178,10 @@ class PostgresOutageTest {
           store.find(session.tokenHash(), T0.plusSeconds(1 + i));
           throw new AssertionError("a lookup succeeded with the network silent");
         } catch (StoreUnavailableException e) {
+          // By design about 0.75 s at most (a 250 ms connection check, then 500 ms for the read);
+          // the margin is for a loaded 2-core machine. Before the verify path's bounds: 3-6 s.
           assertThat(Duration.ofNanos(System.nanoTime() - start)).as("lookup %d", i)
-              .isLessThan(Duration.ofSeconds(1));
+              .isLessThan(Duration.ofMillis(1500));
         }
       }
 

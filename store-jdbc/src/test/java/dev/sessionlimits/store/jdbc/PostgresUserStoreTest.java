@@ -2,24 +2,12 @@ package dev.sessionlimits.store.jdbc;
 
 import dev.sessionlimits.core.UserStore;
 import dev.sessionlimits.core.UserStoreContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresUserStoreTest extends UserStoreContract {
 
-  private static TestPostgres postgres;
-
-  @BeforeAll
-  static void createDatabase() {
-    postgres = TestPostgres.create();
-  }
-
-  @AfterAll
-  static void dropDatabase() throws Exception {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension
+  static final TestPostgres postgres = TestPostgres.perClass();
 
   @Override
   protected UserStore createStore() throws Exception {

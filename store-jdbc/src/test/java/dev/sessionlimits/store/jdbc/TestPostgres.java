@@ -9,6 +9,9 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A throwaway PostgreSQL database for one test class, created on the server named by
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
  * environment variable {@code CI} is {@code true}: there a missing database is a broken build, so
  * the class fails. In the test-jar, for the server's tests too.
  */
-public final class TestPostgres implements AutoCloseable {
+public final class TestPostgres implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
   static final String URL_VARIABLE = "SESSIONLIMITS_TEST_PG_URL";
   static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
@@ -26,29 +29,54 @@ public final class TestPostgres implements AutoCloseable {
   private static final String TABLES =
       "sl_sessions, sl_quota_locks, sl_users, sl_settings, sl_audit_events";
 
-  private final String adminUrl;
-  private final String name;
-  private final String url;
+  private String adminUrl;
+  private String name;
+  private String url;
   private HikariDataSource dataSource;
 
-  private TestPostgres(String adminUrl, String name) {
-    this.adminUrl = adminUrl;
-    this.name = name;
-    this.url = withDatabase(adminUrl, name);
-  }
+  private TestPostgres() {}
 
   /** A new, empty database, or an aborted (or, under CI, failed) test class if there is no server. */
   public static TestPostgres create() {
-    String adminUrl = System.getenv().getOrDefault(URL_VARIABLE, DEFAULT_URL);
-    String name = "sl_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
-        .toLowerCase(Locale.ROOT);
-    try (Connection admin = DriverManager.getConnection(adminUrl);
-        Statement statement = admin.createStatement()) {
-      statement.execute("CREATE DATABASE " + name);
-    } catch (SQLException e) {
-      unreachable(adminUrl, e);
+    TestPostgres database = new TestPostgres();
+    database.createDatabase();
+    return database;
+  }
+
+  /**
+   * A database for the test class that registers it ({@code @RegisterExtension static final
+   * TestPostgres postgres = TestPostgres.perClass();}): created before its first test, dropped after
+   * its last.
+   */
+  public static TestPostgres perClass() {
+    return new TestPostgres();
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    createDatabase();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws SQLException {
+    if (name != null) {
+      close();
     }
-    return new TestPostgres(adminUrl, name);
+  }
+
+  private synchronized void createDatabase() {
+    String admin = System.getenv().getOrDefault(URL_VARIABLE, DEFAULT_URL);
+    String database = "sl_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
+        .toLowerCase(Locale.ROOT);
+    try (Connection connection = DriverManager.getConnection(admin);
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE " + database);
+    } catch (SQLException e) {
+      unreachable(admin, e);
+    }
+    this.adminUrl = admin;
+    this.name = database;
+    this.url = withDatabase(admin, database);
   }
 
   private static void unreachable(String adminUrl, SQLException e) {
@@ -65,7 +93,7 @@ public final class TestPostgres implements AutoCloseable {
   }
 
   /** The JDBC URL of this test database. */
-  public String url() {
+  public synchronized String url() {
     return url;
   }
 
@@ -95,6 +123,7 @@ public final class TestPostgres implements AutoCloseable {
   public synchronized void close() throws SQLException {
     if (dataSource != null) {
       dataSource.close();
+      dataSource = null;
     }
     try (Connection admin = DriverManager.getConnection(adminUrl);
         Statement statement = admin.createStatement()) {
