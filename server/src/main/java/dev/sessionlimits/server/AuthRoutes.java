@@ -78,9 +78,6 @@ final class AuthRoutes {
     fields.done();
     String ip = requests.clientIp(ctx);
     User user = logins.checkPassword(username, password, ip, DeviceCookies.presented(ctx));
-    // The password was right: this browser is now a known device of the account, whatever the quota
-    // decides next.
-    devices.issue(ctx, user.username());
     QuotaPolicy policy = QuotaPolicy.forLogin(settings.settings(), user.sessionsLimit(), user.admin(),
         settings.actions());
     LoginAttempt attempt = new LoginAttempt(user.username(), ip, userAgent(ctx),
@@ -92,6 +89,7 @@ final class AuthRoutes {
     SessionManager.LoginResult.Admitted admitted = (SessionManager.LoginResult.Admitted) result;
     Session session = admitted.session();
     requests.setSessionCookie(ctx, admitted.token().secret());
+    devices.issue(ctx, user.username());
     Instant now = clock.instant();
     ctx.header("Session-Timeout", Long.toString(session.secondsLeft(now)));
     List<Object> ended = new ArrayList<>();

@@ -81,10 +81,13 @@ final class LoginThrottle {
    */
   final class Attempt implements Admission, AutoCloseable {
     private final List<Key> keys;
+    /** Whether the key it is judged by had failures when it began: else success clears nothing. */
+    private final boolean judgedHadFailures;
     private boolean settled;
 
-    private Attempt(List<Key> keys) {
+    private Attempt(List<Key> keys, boolean judgedHadFailures) {
       this.keys = keys;
+      this.judgedHadFailures = judgedHadFailures;
     }
 
     /** Whether this attempt was judged by a device cookie's own failures. */
@@ -112,7 +115,11 @@ final class LoginThrottle {
     void succeeded() {
       Key judged = keys.get(0);
       try {
-        store.clearFailures(judged);
+        // Most sign-ins follow no failure: they need no write. A failure counted meanwhile by
+        // another check stays, which only errs on the careful side.
+        if (judgedHadFailures) {
+          store.clearFailures(judged);
+        }
       } finally {
         settle(Map.of(), judged);
       }
@@ -196,8 +203,10 @@ final class LoginThrottle {
         Instant now = clock.instant();
         Duration wait = Duration.ZERO;
         boolean room = true;
+        boolean judgedHadFailures = false;
         for (Key key : keys) {
           Failures failures = later(stored.get(key), recent.getIfPresent(key), now);
+          judgedHadFailures |= key.equals(keys.get(0)) && failures != null;
           int free = policy.free(key.kind());
           Duration remaining = remaining(failures, free, now);
           if (remaining.compareTo(wait) > 0) {
@@ -211,7 +220,7 @@ final class LoginThrottle {
         }
         if (room) {
           keys.forEach(key -> pending.merge(key, 1, Integer::sum));
-          return new Attempt(keys);
+          return new Attempt(keys, judgedHadFailures);
         }
         if (nanosLeft <= 0) {
           return new Busy();

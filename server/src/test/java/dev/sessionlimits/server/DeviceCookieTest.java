@@ -148,13 +148,4 @@ class DeviceCookieTest {
           .satisfies(c -> assertThat(c).contains("; Secure"));
     }
   }
-
-  @Test
-  void aRightPasswordRefusedByTheQuotaStillMakesTheBrowserAKnownDevice() {
-    t.settings("{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
-    assertThat(t.browser().login("alice", "alice-password").status()).isEqualTo(201);
-    Browser second = t.browser();
-    assertThat(second.login("alice", "alice-password").status()).isEqualTo(403);
-    assertThat(second.device()).startsWith("alice!");
-  }
 }
