@@ -38,6 +38,7 @@ final class AuthRoutes {
   private final SessionManager sessions;
   private final SettingsService settings;
   private final Logins logins;
+  private final DeviceCookies devices;
   private final Authenticator auth;
   private final Requests requests;
   private final Auditor auditor;
@@ -45,11 +46,12 @@ final class AuthRoutes {
   private final InstantSource clock;
 
   AuthRoutes(SessionManager sessions, SettingsService settings, Logins logins,
-      Authenticator auth, Requests requests, Auditor auditor, BooleanSupplier healthy,
-      InstantSource clock) {
+      DeviceCookies devices, Authenticator auth, Requests requests, Auditor auditor,
+      BooleanSupplier healthy, InstantSource clock) {
     this.sessions = sessions;
     this.settings = settings;
     this.logins = logins;
+    this.devices = devices;
     this.auth = auth;
     this.requests = requests;
     this.auditor = auditor;
@@ -75,7 +77,7 @@ final class AuthRoutes {
     String device = fields.string("device", MAX_DEVICE, false);
     fields.done();
     String ip = requests.clientIp(ctx);
-    User user = logins.checkPassword(username, password, ip);
+    User user = logins.checkPassword(username, password, ip, DeviceCookies.presented(ctx));
     QuotaPolicy policy = QuotaPolicy.forLogin(settings.settings(), user.sessionsLimit(), user.admin(),
         settings.actions());
     LoginAttempt attempt = new LoginAttempt(user.username(), ip, userAgent(ctx),
@@ -87,6 +89,7 @@ final class AuthRoutes {
     SessionManager.LoginResult.Admitted admitted = (SessionManager.LoginResult.Admitted) result;
     Session session = admitted.session();
     requests.setSessionCookie(ctx, admitted.token().secret());
+    devices.issue(ctx, user.username());
     Instant now = clock.instant();
     ctx.header("Session-Timeout", Long.toString(session.secondsLeft(now)));
     List<Object> ended = new ArrayList<>();

@@ -70,7 +70,8 @@ final class Authenticator {
     if (allowBasic && current.authBasicEnabled() && authorization != null
         && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       String[] credentials = decodeBasic(authorization.substring(6).trim());
-      User user = logins.checkPassword(credentials[0], credentials[1], requests.clientIp(ctx));
+      User user = logins.checkPassword(credentials[0], credentials[1], requests.clientIp(ctx),
+          DeviceCookies.presented(ctx));
       return new Caller(user, null, requests.clientIp(ctx));
     }
     throw ApiException.notAuthenticated();

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Password checks, for logins and Basic authentication alike: throttled per user name and per
- * address, as slow for unknown names as for real ones, and audited when wrong.
+ * Password checks, for logins and Basic authentication alike: throttled by {@link LoginThrottle}
+ * (per device cookie for a browser that signed in to the account before, otherwise per user name and
+ * per address), as slow for unknown names as for real ones, and audited when wrong.
  *
  * <p>The user is read from the store itself, never from a cache: what a login's limits rest on
  * (its {@code sessions_limit}, admin flag, disabled flag) is then what the database says now, on
@@ -19,12 +20,15 @@ final class Logins {
   private final UserStore users;
   private final Passwords passwords;
   private final LoginThrottle throttle;
+  private final DeviceCookies devices;
   private final Auditor auditor;
 
-  Logins(UserStore users, Passwords passwords, LoginThrottle throttle, Auditor auditor) {
+  Logins(UserStore users, Passwords passwords, LoginThrottle throttle, DeviceCookies devices,
+      Auditor auditor) {
     this.users = users;
     this.passwords = passwords;
     this.throttle = throttle;
+    this.devices = devices;
     this.auditor = auditor;
   }
 
@@ -32,15 +36,19 @@ final class Logins {
    * The user whose name and password these are. The throttle is asked before the password is
    * hashed, so a burst of wrong passwords is refused before hashing, not after.
    *
+   * @param deviceCookie the request's device cookie ({@link DeviceCookies#presented}), or null: if
+   *     it holds a valid entry for this user, the attempt is judged by that device's failures alone
+   *
    * @throws ApiException 429 {@code too_many_attempts} (with {@code Retry-After}) while throttled,
    *     401 {@code invalid_credentials} for a wrong name or password, 403 {@code user_disabled} for
    *     the right password of a disabled account, 503 {@code overloaded} (with {@code Retry-After})
    *     when too many passwords are being checked to check this one soon
    */
-  User checkPassword(String username, String password, String clientIp) {
+  User checkPassword(String username, String password, String clientIp, String deviceCookie) {
     LoginThrottle.Admission admission;
     try {
-      admission = throttle.begin(username, clientIp, Passwords.MAX_WAIT);
+      admission = throttle.begin(username, clientIp, devices.device(deviceCookie, username),
+          Passwords.MAX_WAIT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Passwords.overloaded();
@@ -65,7 +73,7 @@ final class Logins {
       if (!ok) {
         attempt.failed();
         auditor.record("login_failed", null, clientIp, shown(username), null,
-            Map.of("known_user", user.isPresent()));
+            Map.of("known_user", user.isPresent(), "known_device", attempt.trusted()));
         throw new ApiException(401, "invalid_credentials", "The user name or password is wrong.");
       }
       attempt.succeeded();

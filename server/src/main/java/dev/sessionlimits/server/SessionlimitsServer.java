@@ -79,6 +79,7 @@ public final class SessionlimitsServer implements AutoCloseable {
   private final SessionStore sessionStore;
   private final InstantSource clock;
   private final PushHub push;
+  private final LoginThrottle throttle;
 
   private SessionlimitsServer(Builder b) {
     this.stores = b.stores;
@@ -94,10 +95,15 @@ public final class SessionlimitsServer implements AutoCloseable {
     SessionManager sessions = new SessionManager(sessionStore, clock);
     Requests requests = new Requests(new ClientAddresses(b.config.trustedProxies()),
         b.config.cookieSecure());
-    Logins logins = new Logins(stores.users(), passwords, new LoginThrottle(clock, b.throttle), auditor);
+    SecureRandom random = new SecureRandom();
+    DeviceCookies devices = new DeviceCookies(
+        stores.throttle().secret(DeviceCookies.KEY_NAME, () -> DeviceCookies.newKey(random)), clock,
+        random, requests, b.config.cookieSecure());
+    this.throttle = new LoginThrottle(stores.throttle(), clock, b.throttle);
+    Logins logins = new Logins(stores.users(), passwords, throttle, devices, auditor);
     CachingUserStore users = new CachingUserStore(stores.users(), clock);
     Authenticator auth = new Authenticator(sessions, users, settings, logins, requests, clock);
-    AuthRoutes authRoutes = new AuthRoutes(sessions, settings, logins, auth, requests,
+    AuthRoutes authRoutes = new AuthRoutes(sessions, settings, logins, devices, auth, requests,
         auditor, stores.healthy(), clock);
     AdminRoutes adminRoutes = new AdminRoutes(sessions, users.uncached(), stores.audit(), settings,
         passwords, auth, auditor, clock);
@@ -275,6 +281,14 @@ public final class SessionlimitsServer implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       LOG.warn("Purging expired sessions failed; will try again: {}", e.toString());
+    }
+    try {
+      int forgotten = throttle.purge();
+      if (forgotten > 0) {
+        LOG.debug("Purge: {} login failure counts forgotten", forgotten);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Purging old login failure counts failed; will try again: {}", e.toString());
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One simulated browser: its own HTTP client and its own cookie jar (just {@code sl_session}), so two
- * browsers are two independent sessions.
+ * One simulated browser: its own HTTP client and its own cookie jar (just {@code sl_session} and the
+ * device cookie {@code sl_device}), so two browsers are two independent sessions and devices.
  */
 final class Browser {
 
@@ -28,6 +28,7 @@ final class Browser {
   private final String userAgent;
   private final String localAddress;
   private volatile String cookie;
+  private volatile String device;
 
   Browser(URI base, String userAgent) {
     this(base, userAgent, null);
@@ -99,9 +100,9 @@ final class Browser {
     if (userAgent != null) {
       request.header("User-Agent", userAgent);
     }
-    String jar = cookie;
+    String jar = cookieHeader();
     if (jar != null) {
-      request.header("Cookie", Requests.COOKIE + "=" + jar);
+      request.header("Cookie", jar);
     }
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
@@ -129,10 +130,10 @@ final class Browser {
       all.add("User-Agent");
       all.add(userAgent);
     }
-    String jar = cookie;
+    String jar = cookieHeader();
     if (jar != null) {
       all.add("Cookie");
-      all.add(Requests.COOKIE + "=" + jar);
+      all.add(jar);
     }
     all.addAll(List.of(headers));
     Response response = RawHttp.send(localAddress, base.getPort(), method, path, body, all);
@@ -140,9 +141,26 @@ final class Browser {
     return response;
   }
 
+  private String cookieHeader() {
+    List<String> pairs = new ArrayList<>();
+    String session = cookie;
+    if (session != null) {
+      pairs.add(Requests.COOKIE + "=" + session);
+    }
+    String known = device;
+    if (known != null) {
+      pairs.add(DeviceCookies.COOKIE + "=" + known);
+    }
+    return pairs.isEmpty() ? null : String.join("; ", pairs);
+  }
+
   private void remember(List<String> setCookies) {
     for (String header : new ArrayList<>(setCookies)) {
       String first = header.split(";", 2)[0];
+      if (first.startsWith(DeviceCookies.COOKIE + "=")) {
+        device = first.substring(DeviceCookies.COOKIE.length() + 1);
+        continue;
+      }
       if (!first.startsWith(Requests.COOKIE + "=")) {
         continue;
       }
@@ -157,5 +175,14 @@ final class Browser {
 
   void cookie(String value) {
     this.cookie = value;
+  }
+
+  /** The device cookie this browser holds, or null. */
+  String device() {
+    return device;
+  }
+
+  void device(String value) {
+    this.device = value;
   }
 }

@@ -104,8 +104,8 @@ class ThrottleTest {
           i -> browsers.get(i).login("alice", "wrong-password").status());
 
       // Every 401 is a hashed wrong password; the rest were refused before hashing.
-      assertThat(statuses).filteredOn(s -> s == 401).hasSize(free);
-      assertThat(statuses).filteredOn(s -> s == 429).hasSize(3 * free);
+      assertThat(statuses).as("%s", statuses).filteredOn(s -> s == 401).hasSize(free);
+      assertThat(statuses).as("%s", statuses).filteredOn(s -> s == 429).hasSize(3 * free);
       assertThat(real.browser().login("alice", "alice-password").status()).isEqualTo(429);
     }
   }

@@ -15,6 +15,7 @@ import dev.sessionlimits.core.SessionListener;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.SettingsStore;
 import dev.sessionlimits.core.StoreUnavailableException;
+import dev.sessionlimits.core.ThrottleStore;
 import dev.sessionlimits.core.TokenHash;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
@@ -26,18 +27,20 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * Sessions, users, settings and the audit log in one JDBC database: an H2 file database (the
+ * Sessions, users, settings, the audit log and the login throttle's counts in one JDBC database: an H2 file database (the
  * embedded store of a single server) or PostgreSQL (shared by every node of a cluster). Session limits
  * hold exactly however many nodes share the database: {@link #open} takes its locks in the database,
  * not in this JVM.
@@ -63,7 +66,7 @@ import org.flywaydb.core.api.FlywayException;
  * writing the touches still queued.
  */
 public final class JdbcStore
-    implements SessionStore, UserStore, SettingsStore, AuditLog, AutoCloseable {
+    implements SessionStore, UserStore, SettingsStore, AuditLog, ThrottleStore, AutoCloseable {
 
   /** The file name of the embedded database in its data directory (H2 adds {@code .mv.db}). */
   static final String EMBEDDED_NAME = "sessionlimits";
@@ -97,6 +100,7 @@ public final class JdbcStore
   private final JdbcUsers users;
   private final JdbcSettings settings;
   private final JdbcAuditLog audit;
+  private final JdbcThrottle throttle;
   private final HealthCheck health;
   /** Moved by the cluster listener: see {@link #changeStamp}. */
   private final AtomicLong settingsChanges = new AtomicLong();
@@ -155,6 +159,7 @@ public final class JdbcStore
     this.users = new JdbcUsers(db);
     this.settings = new JdbcSettings(db, nodeId);
     this.audit = new JdbcAuditLog(db);
+    this.throttle = new JdbcThrottle(db);
     this.db = db;
     this.health = new HealthCheck(dataSource, db);
   }
@@ -436,6 +441,33 @@ public final class JdbcStore
   @Override
   public List<AuditEvent> recent(int limit, long beforeId) {
     return audit.recent(limit, beforeId);
+  }
+
+  // ---- ThrottleStore
+
+  @Override
+  public Map<Key, Failures> failures(Collection<Key> keys, Instant since) {
+    return throttle.failures(keys, since);
+  }
+
+  @Override
+  public Failures countFailure(Key key, Instant now, Instant since) {
+    return throttle.countFailure(key, now, since);
+  }
+
+  @Override
+  public void clearFailures(Key key) {
+    throttle.clearFailures(key);
+  }
+
+  @Override
+  public int purgeFailures(Instant before) {
+    return throttle.purgeFailures(before);
+  }
+
+  @Override
+  public byte[] secret(String name, Supplier<byte[]> fresh) {
+    return throttle.secret(name, fresh);
   }
 
   // ---- setup

@@ -35,6 +35,11 @@ final class Sql {
     return (value == null) ? null : value.toInstant();
   }
 
+  static Instant instant(ResultSet rows, String column) throws SQLException {
+    OffsetDateTime value = rows.getObject(column, OffsetDateTime.class);
+    return (value == null) ? null : value.toInstant();
+  }
+
   static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
     if (value == null) {
       statement.setNull(index, Types.INTEGER);

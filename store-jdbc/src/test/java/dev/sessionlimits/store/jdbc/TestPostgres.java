@@ -27,7 +27,8 @@ public final class TestPostgres implements AutoCloseable, BeforeAllCallback, Aft
   static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
 
   private static final String TABLES =
-      "sl_sessions, sl_quota_locks, sl_users, sl_settings, sl_audit_events";
+      "sl_sessions, sl_quota_locks, sl_users, sl_settings, sl_audit_events, sl_login_failures,"
+      + " sl_secrets";
 
   private String adminUrl;
   private String name;

@@ -1,0 +1,9 @@
+package dev.sessionlimits.core;
+
+class InMemoryThrottleStoreTest extends ThrottleStoreContract {
+
+  @Override
+  protected ThrottleStore createStore() {
+    return ThrottleStore.inMemory();
+  }
+}
