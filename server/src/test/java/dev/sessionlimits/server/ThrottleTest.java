@@ -103,9 +103,12 @@ class ThrottleTest {
       List<Integer> statuses = Burst.run(browsers.size(),
           i -> browsers.get(i).login("alice", "wrong-password").status());
 
-      // Every 401 is a hashed wrong password; the rest were refused before hashing.
+      // Every 401 is a hashed wrong password; the rest were refused before hashing: 429 once the
+      // back-off began, or 503 for those still waiting for room when their 2 s ran out (a machine
+      // slow enough that the free attempts' hashes outlast that wait).
       assertThat(statuses).as("%s", statuses).filteredOn(s -> s == 401).hasSize(free);
-      assertThat(statuses).as("%s", statuses).filteredOn(s -> s == 429).hasSize(3 * free);
+      assertThat(statuses).as("%s", statuses).filteredOn(s -> s != 401).hasSize(3 * free)
+          .allMatch(s -> s == 429 || s == 503);
       assertThat(real.browser().login("alice", "alice-password").status()).isEqualTo(429);
     }
   }
