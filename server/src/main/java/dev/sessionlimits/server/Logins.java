@@ -5,6 +5,7 @@ import dev.sessionlimits.core.UserStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Password checks, for logins and Basic authentication alike: throttled per user name and per
@@ -38,6 +39,23 @@ final class Logins {
    *     when too many passwords are being checked to check this one soon
    */
   User checkPassword(String username, String password, String clientIp) {
+    return check(username, password, clientIp, "login_failed",
+        () -> new ApiException(401, "invalid_credentials", "The user name or password is wrong."));
+  }
+
+  /**
+   * Like {@link #checkPassword}, for a signed-in user who confirms their current password (to change
+   * it): a wrong one counts in the throttle as a wrong login does, is audited as
+   * {@code password_change_failed} and is answered 403 {@code wrong_password}, since a 401 would
+   * read as "not signed in".
+   */
+  User confirmPassword(String username, String password, String clientIp) {
+    return check(username, password, clientIp, "password_change_failed",
+        () -> new ApiException(403, "wrong_password", "The current password is wrong."));
+  }
+
+  private User check(String username, String password, String clientIp, String failedEvent,
+      Supplier<ApiException> wrong) {
     LoginThrottle.Admission admission;
     try {
       admission = throttle.begin(username, clientIp, Passwords.MAX_WAIT);
@@ -64,9 +82,9 @@ final class Logins {
           && passwords.verify(password, hash);
       if (!ok) {
         attempt.failed();
-        auditor.record("login_failed", null, clientIp, shown(username), null,
+        auditor.record(failedEvent, null, clientIp, shown(username), null,
             Map.of("known_user", user.isPresent()));
-        throw new ApiException(401, "invalid_credentials", "The user name or password is wrong.");
+        throw wrong.get();
       }
       attempt.succeeded();
       if (user.get().disabled()) {

@@ -119,20 +119,20 @@ class WebUiTest {
   }
 
   private void createUser(String username, Integer sessionsLimit) {
-    t.createUser("{\"username\":\"" + username + "\",\"password\":\"" + username + "-password\","
+    t.createUser("{\"username\":\"" + username + "\",\"password\":\"" + username + "-plum-harbor-lantern\","
         + "\"sessions_limit\":" + sessionsLimit + "}");
   }
 
   @Test
   void aSecondLoginSignsTheFirstBrowserOutWithinTwoSecondsAndItsLoginPageThenSaysWhy() {
     createUser("alice", 1);
-    signIn(first, "alice", "alice-password", "Work laptop");
+    signIn(first, "alice", "alice-plum-harbor-lantern", "Work laptop");
     String sessionId = first.await(visibilityOfElementLocated(
         By.cssSelector("tr[data-test='my-session'][data-current='true']"))).getAttribute("data-session-id");
     PushHubTest.eventually(() -> assertThat(t.server.push().streams(sessionId)).isOne());
     first.script("window.notReloaded = true;");
 
-    signIn(second, "alice", "alice-password", "Phone");
+    signIn(second, "alice", "alice-plum-harbor-lantern", "Phone");
     long loggedIn = System.nanoTime();
 
     WebElement dialog = first.await(TWO_SECONDS,
@@ -159,13 +159,13 @@ class WebUiTest {
   void mySessionsMarksThisDeviceAndSigningOutAnotherSessionEndsIt() {
     createUser("bob", -1);
     Browser phone = t.browser(TestServer.FIREFOX_LINUX);
-    assertThat(phone.post("/api/v1/login", "{\"username\":\"bob\",\"password\":\"bob-password\","
+    assertThat(phone.post("/api/v1/login", "{\"username\":\"bob\",\"password\":\"bob-plum-harbor-lantern\","
         + "\"device\":\"Phone\"}").status()).isEqualTo(201);
     String phoneId = phone.get("/api/v1/me").json().path("session").path("id").asText();
-    assertThat(t.browser(TestServer.CHROME_WINDOWS).login("bob", "bob-password").status())
+    assertThat(t.browser(TestServer.CHROME_WINDOWS).login("bob", "bob-plum-harbor-lantern").status())
         .isEqualTo(201);
 
-    signIn(first, "bob", "bob-password", "Work laptop");
+    signIn(first, "bob", "bob-plum-harbor-lantern", "Work laptop");
 
     List<WebElement> rows = first.await(numberOfElementsToBe(
         By.cssSelector("table#my-sessions tr[data-test='my-session']"), 3));
