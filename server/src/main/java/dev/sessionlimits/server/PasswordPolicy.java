@@ -102,7 +102,8 @@ final class PasswordPolicy {
         words.addWord(word.toLowerCase(Locale.ROOT), 0);
       }
     }
-    List<Dictionary> dictionaries = ConfigurationBuilder.getDefaultDictionaries();
+    // A copy: nbvcxz hands out its one shared list of default dictionaries.
+    List<Dictionary> dictionaries = new ArrayList<>(ConfigurationBuilder.getDefaultDictionaries());
     dictionaries.add(words.createDictionary());
     return new Nbvcxz(new ConfigurationBuilder()
         .setDictionaries(dictionaries)
