@@ -1,4 +1,5 @@
-// My account: the caller's active sessions, with "this device" marked, and signing them out.
+// My account: the caller's active sessions, with "this device" marked, and signing them out;
+// changing the password.
 
 import { api, plural } from './api.js';
 import { h, timeEl, sessionAgent, sessionAddress, listFrom, limitText } from './format.js';
@@ -134,12 +135,72 @@ async function endOthers() {
   failures.length ? 'error' : 'ok');
 }
 
+/* ------------------------------------------------------- change password */
+
+const passwordForm = document.getElementById('password-form');
+const passwordStatus = document.getElementById('password-status');
+const PASSWORD_FIELDS = ['current_password', 'new_password', 'confirm_password'];
+
+function sayPassword(text, kind = 'ok') {
+  passwordStatus.textContent = text;
+  passwordStatus.dataset.kind = kind;
+}
+
+function passwordFieldError(name, text) {
+  const input = passwordForm.elements[name];
+  const err = input ? document.getElementById(input.id + '-error') : null;
+  if (!err) return false;
+  err.textContent = text || '';
+  err.hidden = !text;
+  if (text) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+  return true;
+}
+
+async function changePassword(event) {
+  event.preventDefault();
+  PASSWORD_FIELDS.forEach((n) => passwordFieldError(n, ''));
+  const current = passwordForm.elements.current_password.value;
+  const next = passwordForm.elements.new_password.value;
+  const confirm = passwordForm.elements.confirm_password.value;
+  if (!current) passwordFieldError('current_password', 'Enter your current password.');
+  if (!next) passwordFieldError('new_password', 'Enter a new password.');
+  else if (confirm !== next) passwordFieldError('confirm_password', 'This does not match the new password.');
+  const invalid = passwordForm.querySelector('[aria-invalid="true"]');
+  if (invalid) {
+    sayPassword('Your password was not changed: fix the marked fields.', 'error');
+    invalid.focus();
+    return;
+  }
+  const button = document.getElementById('password-submit');
+  button.disabled = true;
+  sayPassword('Changing your password…');
+  try {
+    const { data } = await api('POST', '/api/v1/me/password',
+      { body: { current_password: current, new_password: next } });
+    passwordForm.reset();
+    const ended = data && Array.isArray(data.ended_sessions) ? data.ended_sessions.length : 0;
+    sayPassword('Your password is changed.' + (ended
+      ? ' ' + plural(ended, 'other session') + (ended === 1 ? ' was' : ' were') + ' signed out.' : ''));
+    await load();
+  } catch (e) {
+    if (e.status === 401) return;
+    if (e.code === 'wrong_password') passwordFieldError('current_password', e.message);
+    for (const [name, text] of Object.entries(e.fields)) passwordFieldError(name, text);
+    sayPassword('Your password was not changed: ' + e.message, 'error');
+    const marked = passwordForm.querySelector('[aria-invalid="true"]');
+    if (marked) marked.focus();
+  } finally {
+    button.disabled = false;
+  }
+}
+
 async function start() {
   me = await startSignedInPage();
   if (!me) return;
   document.getElementById('sessions-title').setAttribute('tabindex', '-1');
   showLoginEvictions();
   othersButton.addEventListener('click', endOthers);
+  passwordForm.addEventListener('submit', changePassword);
   document.getElementById('refresh-sessions').addEventListener('click', async () => {
     if (await load()) say('Updated.');
   });

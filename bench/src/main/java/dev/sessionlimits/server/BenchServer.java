@@ -63,7 +63,7 @@ public final class BenchServer {
     JdbcStore store;
     Map<String, String> env = new HashMap<>();
     env.put("SESSIONLIMITS_PORT", "0");
-    env.put("SESSIONLIMITS_ADMIN_PASSWORD", "bench-admin-password");
+    env.put("SESSIONLIMITS_ADMIN_PASSWORD", "bench-admin-plum-harbor");
     if (storeSpec.startsWith("h2:")) {
       Path dir = Path.of(storeSpec.substring(3));
       env.put("SESSIONLIMITS_DATA_DIR", dir.toString());

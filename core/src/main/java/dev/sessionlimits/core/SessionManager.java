@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -86,6 +87,22 @@ public final class SessionManager {
   public Optional<Session> end(String sessionId, EndReason reason, String actor) {
     EndCause cause = (actor == null) ? EndCause.NONE : EndCause.byActor(actor);
     return store.end(sessionId, new SessionEnd(reason, clock.instant(), cause));
+  }
+
+  /**
+   * Ends every live session of {@code user} but {@code keep} (null: all of them) for {@code reason};
+   * {@code actor} is who did it, or null.
+   *
+   * @return the ids of the sessions this call ended (not those that ended otherwise meanwhile)
+   */
+  public List<String> endAllOf(String user, EndReason reason, String actor, String keep) {
+    List<String> ended = new ArrayList<>();
+    for (Session s : store.liveSessionsOfUser(user, clock.instant())) {
+      if (!s.id().equals(keep) && end(s.id(), reason, actor).isPresent()) {
+        ended.add(s.id());
+      }
+    }
+    return ended;
   }
 
   public SessionStore store() {

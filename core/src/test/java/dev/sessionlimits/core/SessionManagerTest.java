@@ -3,6 +3,8 @@ package dev.sessionlimits.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SessionManagerTest {
@@ -72,5 +74,30 @@ class SessionManagerTest {
     assertThat(sessions.end(login.session().id(), EndReason.REVOKED_BY_ADMIN, "admin"))
         .hasValueSatisfying(s -> assertThat(s.end().cause().actor()).isEqualTo("admin"));
     assertThat(sessions.end(login.session().id(), EndReason.REVOKED_BY_ADMIN, "admin")).isEmpty();
+  }
+
+  @Test
+  void endingAllOfAUsersSessionsButOneKeepsThatOneAndNoOneElses() {
+    QuotaPolicy three = Fixtures.userLimit(3, ExhaustionAction.DENY_ACCESS);
+    List<String> alices = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      alices.add(((SessionManager.LoginResult.Admitted) sessions.login(
+          LoginAttempt.password("alice", "192.0.2.1", "Firefox"), three)).session().id());
+    }
+    var bob = (SessionManager.LoginResult.Admitted) sessions.login(
+        LoginAttempt.password("bob", "192.0.2.1", "Firefox"), three);
+
+    assertThat(sessions.endAllOf("alice", EndReason.PASSWORD_CHANGED, "alice", alices.get(1)))
+        .containsExactlyInAnyOrder(alices.get(0), alices.get(2));
+
+    assertThat(sessions.store().liveSessionsOfUser("alice", clock.instant()))
+        .extracting(Session::id).containsExactly(alices.get(1));
+    assertThat(sessions.store().get(alices.get(0))).hasValueSatisfying(s -> {
+      assertThat(s.end().reason()).isEqualTo(EndReason.PASSWORD_CHANGED);
+      assertThat(s.end().cause().actor()).isEqualTo("alice");
+    });
+    assertThat(sessions.store().get(bob.session().id()).orElseThrow().isLive(clock.instant())).isTrue();
+    assertThat(sessions.endAllOf("alice", EndReason.USER_DISABLED, null, null))
+        .containsExactly(alices.get(1));
   }
 }

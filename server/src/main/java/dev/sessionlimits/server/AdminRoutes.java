@@ -33,7 +33,6 @@ import java.util.Optional;
 /** The administrators' API: settings, users, sessions, enforcement and the audit trail. */
 final class AdminRoutes {
 
-  private static final int MIN_PASSWORD = 8;
   private static final int DEFAULT_AUDIT_PAGE = 100;
   private static final int MAX_AUDIT_PAGE = 1000;
 
@@ -160,6 +159,7 @@ final class AdminRoutes {
     Boolean disabled = fields.bool("disabled");
     Integer limit = fields.has("sessions_limit") ? fields.sessionsLimit("sessions_limit") : null;
     fields.done();
+    PasswordPolicy.require(password, List.of(username), "password");
     Instant now = clock.instant();
     User user = new User(username, passwords.hash(password), Boolean.TRUE.equals(admin),
         Boolean.TRUE.equals(disabled), limit, now, now);
@@ -196,6 +196,9 @@ final class AdminRoutes {
     boolean limitGiven = fields.has("sessions_limit");
     Integer limit = limitGiven ? fields.sessionsLimit("sessions_limit") : user.sessionsLimit();
     fields.done();
+    if (password != null) {
+      PasswordPolicy.require(password, List.of(user.username()), "password");
+    }
     boolean nowAdmin = (admin == null) ? user.admin() : admin;
     boolean nowDisabled = (disabled == null) ? user.disabled() : disabled;
     Instant now = clock.instant();
@@ -218,12 +221,14 @@ final class AdminRoutes {
     }
     List<String> ended = new ArrayList<>();
     if (nowDisabled && !user.disabled()) {
-      ended.addAll(endAll(user.username(), EndReason.USER_DISABLED, caller.username(), null));
+      ended.addAll(sessions.endAllOf(user.username(), EndReason.USER_DISABLED, caller.username(),
+          null));
     } else if (password != null) {
       // Whoever changes their own password stays signed in where they did it.
       String keep = (caller.session() != null && caller.username().equals(user.username()))
           ? caller.session().id() : null;
-      ended.addAll(endAll(user.username(), EndReason.PASSWORD_CHANGED, caller.username(), keep));
+      ended.addAll(sessions.endAllOf(user.username(), EndReason.PASSWORD_CHANGED, caller.username(),
+          keep));
     }
     diff.put("ended_sessions", ended);
     auditor.record("user_updated", caller.username(), caller.clientIp(), user.username(), null,
@@ -235,7 +240,8 @@ final class AdminRoutes {
     Authenticator.Caller caller = auth.requireAdmin(ctx);
     User user = existing(ctx.pathParam("username"));
     guarded(users.deleteKeepingAnAdministrator(user.username()), user.username());
-    List<String> ended = endAll(user.username(), EndReason.REVOKED_BY_ADMIN, caller.username(), null);
+    List<String> ended = sessions.endAllOf(user.username(), EndReason.REVOKED_BY_ADMIN,
+        caller.username(), null);
     auditor.record("user_deleted", caller.username(), caller.clientIp(), user.username(), null,
         map("ended_sessions", ended));
     ctx.status(204);
@@ -253,9 +259,9 @@ final class AdminRoutes {
 
   private static String password(JsonFields fields, boolean required) {
     String password = fields.secret("password", Passwords.MAX_LENGTH, required);
-    if (password != null && password.length() < MIN_PASSWORD) {
-      fields.error("password", "password must be at least " + MIN_PASSWORD + " characters, got "
-          + password.length() + ".");
+    if (password != null && password.length() < PasswordPolicy.MIN_LENGTH) {
+      fields.error("password", "password must be at least " + PasswordPolicy.MIN_LENGTH
+          + " characters, got " + password.length() + ".");
       return null;
     }
     return password;
@@ -335,16 +341,6 @@ final class AdminRoutes {
     auditor.record("sessions_revoked", caller.username(), caller.clientIp(), username, null,
         map("ended_sessions", ids));
     ctx.json(map("ended_sessions", ended));
-  }
-
-  private List<String> endAll(String username, EndReason reason, String actor, String keep) {
-    List<String> ended = new ArrayList<>();
-    for (Session s : sessions.store().liveSessionsOfUser(username, clock.instant())) {
-      if (!s.id().equals(keep) && sessions.end(s.id(), reason, actor).isPresent()) {
-        ended.add(s.id());
-      }
-    }
-    return ended;
   }
 
   private void enforce(Context ctx) {

@@ -5,6 +5,7 @@ import dev.sessionlimits.core.UserStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Password checks, for logins and Basic authentication alike: throttled by {@link LoginThrottle}
@@ -45,6 +46,23 @@ final class Logins {
    *     when too many passwords are being checked to check this one soon
    */
   User checkPassword(String username, String password, String clientIp, String deviceCookie) {
+    return check(username, password, clientIp, deviceCookie, "login_failed",
+        () -> new ApiException(401, "invalid_credentials", "The user name or password is wrong."));
+  }
+
+  /**
+   * Like {@link #checkPassword}, for a signed-in user who confirms their current password (to change
+   * it): a wrong one counts in the throttle as a wrong login does, is audited as
+   * {@code password_change_failed} and is answered 403 {@code wrong_password}, since a 401 would
+   * read as "not signed in".
+   */
+  User confirmPassword(String username, String password, String clientIp, String deviceCookie) {
+    return check(username, password, clientIp, deviceCookie, "password_change_failed",
+        () -> new ApiException(403, "wrong_password", "The current password is wrong."));
+  }
+
+  private User check(String username, String password, String clientIp, String deviceCookie,
+      String failedEvent, Supplier<ApiException> wrong) {
     LoginThrottle.Admission admission;
     try {
       admission = throttle.begin(username, clientIp, devices.device(deviceCookie, username),
@@ -72,9 +90,9 @@ final class Logins {
           && passwords.verify(password, hash);
       if (!ok) {
         attempt.failed();
-        auditor.record("login_failed", null, clientIp, shown(username), null,
+        auditor.record(failedEvent, null, clientIp, shown(username), null,
             Map.of("known_user", user.isPresent(), "known_device", attempt.trusted()));
-        throw new ApiException(401, "invalid_credentials", "The user name or password is wrong.");
+        throw wrong.get();
       }
       attempt.succeeded();
       if (user.get().disabled()) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How the server is run, read once at start from the environment (SPEC section 6). Every value is
@@ -29,16 +30,19 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
     String redisUrl, List<String> trustedProxies, boolean cookieSecure) {
 
   /** The shortest password accepted for the first administrator. */
-  public static final int MIN_ADMIN_PASSWORD_LENGTH = 8;
+  public static final int MIN_ADMIN_PASSWORD_LENGTH = PasswordPolicy.MIN_LENGTH;
+  /** The first administrator's user name, which the password must not be built from. */
+  private static final List<String> ADMIN_INPUTS = List.of("admin");
 
   public ServerConfig {
     requireNonNull(dataDir, "dataDir");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
-    if (adminPassword != null && adminPassword.length() < MIN_ADMIN_PASSWORD_LENGTH) {
-      throw new IllegalArgumentException("the admin password must be at least "
-          + MIN_ADMIN_PASSWORD_LENGTH + " characters, got " + adminPassword.length());
+    if (adminPassword != null) {
+      PasswordPolicy.weakness(adminPassword, ADMIN_INPUTS).ifPresent(reason -> {
+        throw new IllegalArgumentException("the admin password is too easy to guess: " + reason);
+      });
     }
     if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("dbUrl must be a PostgreSQL JDBC URL (jdbc:postgresql://host/db),"
@@ -87,6 +91,14 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
       // The value is a secret: say how long it is, never what it is.
       problems.add("SESSIONLIMITS_ADMIN_PASSWORD must be at least " + MIN_ADMIN_PASSWORD_LENGTH
           + " characters long, got " + adminPassword.length() + " characters");
+      adminPassword = null;
+    }
+    Optional<String> weakness = (adminPassword == null) ? Optional.empty()
+        : PasswordPolicy.weakness(adminPassword, ADMIN_INPUTS);
+    if (weakness.isPresent()) {
+      // The estimator's feedback describes the password's kind ("a very common password"), not it.
+      problems.add("SESSIONLIMITS_ADMIN_PASSWORD is too easy to guess: " + weakness.get() + " Choose"
+          + " a stronger one, or leave it unset and the server generates one at first start.");
       adminPassword = null;
     }
     String dbUrl = value(env, "SESSIONLIMITS_DB_URL");

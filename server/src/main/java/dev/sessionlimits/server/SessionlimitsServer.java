@@ -107,12 +107,14 @@ public final class SessionlimitsServer implements AutoCloseable {
         auditor, stores.healthy(), clock);
     AdminRoutes adminRoutes = new AdminRoutes(sessions, users.uncached(), stores.audit(), settings,
         passwords, auth, auditor, clock);
+    AccountRoutes accountRoutes = new AccountRoutes(sessions, stores.users(), passwords, logins, auth,
+        auditor, clock);
     this.push = new PushHub(sessionStore, session -> auth.sessionEnded(session).body(), b.heartbeat);
     EventRoutes eventRoutes = new EventRoutes(auth, users, requests, push);
 
     ForwardAuth forwardAuth = new ForwardAuth(auth);
     this.app = Javalin.create(config -> configure(config, b.config.port(), requests, forwardAuth,
-        authRoutes, adminRoutes, eventRoutes));
+        authRoutes, accountRoutes, adminRoutes, eventRoutes));
     this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sessionlimits-purge");
       t.setDaemon(true);
@@ -133,8 +135,8 @@ public final class SessionlimitsServer implements AutoCloseable {
   }
 
   private static void configure(JavalinConfig config, int port, Requests requests,
-      ForwardAuth forwardAuth, AuthRoutes authRoutes, AdminRoutes adminRoutes,
-      EventRoutes eventRoutes) {
+      ForwardAuth forwardAuth, AuthRoutes authRoutes, AccountRoutes accountRoutes,
+      AdminRoutes adminRoutes, EventRoutes eventRoutes) {
     config.startup.showJavalinBanner = false;
     config.startup.showOldJavalinVersionWarning = false;
     config.concurrency.useVirtualThreads = true;
@@ -176,6 +178,7 @@ public final class SessionlimitsServer implements AutoCloseable {
       }
     });
     authRoutes.register(config.routes);
+    accountRoutes.register(config.routes);
     adminRoutes.register(config.routes);
     eventRoutes.register(config.routes);
     config.routes.exception(ApiException.class, SessionlimitsServer::answer);

@@ -34,11 +34,11 @@ class AdminBootstrapTest {
     Stores stores = Stores.inMemory();
     try (TestServer t = TestServer.start(stores, Map.of(), b -> {})) {
       assertThat(t.out.toString(StandardCharsets.UTF_8)).isEmpty();
-      t.admin().patch("/api/v1/users/admin", "{\"password\":\"changed-password\"}");
+      t.admin().patch("/api/v1/users/admin", "{\"password\":\"changed-plum-harbor\"}");
     }
     try (TestServer again = TestServer.start(stores, Map.of(), b -> {})) {
       assertThat(again.browser().login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(401);
-      assertThat(again.browser().login("admin", "changed-password").status()).isEqualTo(201);
+      assertThat(again.browser().login("admin", "changed-plum-harbor").status()).isEqualTo(201);
     }
   }
 

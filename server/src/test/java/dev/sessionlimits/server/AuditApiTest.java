@@ -21,18 +21,18 @@ class AuditApiTest {
   void recordsLoginsRefusalsEvictionsLogoutsAndRevocationsNewestFirst() {
     try (TestServer t = TestServer.start()) {
       Browser admin = t.admin();
-      t.createUser("alice", "alice-password");
+      t.createUser("alice", "alice-plum-harbor-lantern");
       admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXEMPT_ADMINS\": true}");
       Browser first = t.browser();
-      first.login("alice", "alice-password");
+      first.login("alice", "alice-plum-harbor-lantern");
       Browser second = t.browser(TestServer.CHROME_WINDOWS);
-      String secondId = second.login("alice", "alice-password").json().path("session").path("id").asText();
+      String secondId = second.login("alice", "alice-plum-harbor-lantern").json().path("session").path("id").asText();
       admin.patch("/api/v1/settings", "{\"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
-      t.browser().login("alice", "alice-password");
+      t.browser().login("alice", "alice-plum-harbor-lantern");
       t.browser().login("alice", "wrong-password");
       second.post("/api/v1/logout", null);
       Browser third = t.browser();
-      String thirdId = third.login("alice", "alice-password").json().path("session").path("id").asText();
+      String thirdId = third.login("alice", "alice-plum-harbor-lantern").json().path("session").path("id").asText();
       admin.delete("/api/v1/sessions/" + thirdId);
 
       JsonNode events = admin.get("/api/v1/audit").json().path("events");
@@ -59,7 +59,7 @@ class AuditApiTest {
     try (TestServer t = TestServer.start()) {
       Browser admin = t.admin();
       for (int i = 0; i < 5; i++) {
-        admin.post("/api/v1/users", "{\"username\":\"user" + i + "\",\"password\":\"password-" + i + "\"}");
+        admin.post("/api/v1/users", "{\"username\":\"user" + i + "\",\"password\":\"plum-harbor-lantern-" + i + "\"}");
       }
       JsonNode page = admin.get("/api/v1/audit?limit=2").json();
       assertThat(page.path("events")).hasSize(2);
@@ -75,17 +75,17 @@ class AuditApiTest {
   void aLoginWritesTheSessionsItEvictedAndThenItselfInOneAuditWrite() {
     WriteCountingAuditLog audit = new WriteCountingAuditLog();
     try (TestServer t = TestServer.start(stores(audit), Map.of(), b -> {})) {
-      t.createUser("alice", "alice-password");
+      t.createUser("alice", "alice-plum-harbor-lantern");
       t.settings("{\"SESSIONS_PER_USER\": 3, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLD_SESSIONS\","
           + " \"QUOTA_EXEMPT_ADMINS\": true}");
-      String first = t.browser().login("alice", "alice-password").json().path("session").path("id")
+      String first = t.browser().login("alice", "alice-plum-harbor-lantern").json().path("session").path("id")
           .asText();
-      String second = t.browser().login("alice", "alice-password").json().path("session").path("id")
+      String second = t.browser().login("alice", "alice-plum-harbor-lantern").json().path("session").path("id")
           .asText();
       t.settings("{\"SESSIONS_PER_USER\": 1}");
       audit.writes.clear();
 
-      Browser.Response login = t.browser(TestServer.CHROME_WINDOWS).login("alice", "alice-password");
+      Browser.Response login = t.browser(TestServer.CHROME_WINDOWS).login("alice", "alice-plum-harbor-lantern");
 
       String third = login.json().path("session").path("id").asText();
       List<String> ended = new ArrayList<>();
@@ -111,13 +111,13 @@ class AuditApiTest {
   void aLoginSucceedsWhenItsAuditEventsCannotBeWritten() {
     WriteCountingAuditLog audit = new WriteCountingAuditLog();
     try (TestServer t = TestServer.start(stores(audit), Map.of(), b -> {})) {
-      t.createUser("alice", "alice-password");
+      t.createUser("alice", "alice-plum-harbor-lantern");
       t.settings("{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXEMPT_ADMINS\": true}");
       Browser first = t.browser();
-      first.login("alice", "alice-password");
+      first.login("alice", "alice-plum-harbor-lantern");
       audit.failing = true;
 
-      Browser.Response second = t.browser().login("alice", "alice-password");
+      Browser.Response second = t.browser().login("alice", "alice-plum-harbor-lantern");
 
       assertThat(second.status()).isEqualTo(201);
       assertThat(second.json().path("ended_sessions")).hasSize(1);

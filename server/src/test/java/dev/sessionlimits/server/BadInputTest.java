@@ -61,7 +61,7 @@ class BadInputTest {
     assertThat(r.json().path("fields").path("password").asText()).contains("must be a string");
 
     Browser.Response user = admin.post("/api/v1/users",
-        "{\"username\":\"bob\",\"password\":\"bob-password\",\"admin\":\"yes\",\"sessions_limit\":\"3\"}");
+        "{\"username\":\"bob\",\"password\":\"bob-plum-harbor-lantern\",\"admin\":\"yes\",\"sessions_limit\":\"3\"}");
     assertClientError(user, 400, "invalid_request");
     assertThat(user.json().path("fields").path("admin").asText()).contains("true or false");
     assertThat(user.json().path("fields").path("sessions_limit").asText()).contains("1..100000");

@@ -15,7 +15,7 @@ class BasicAuthTest {
   @BeforeEach
   void start() {
     t = TestServer.start();
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
   }
 
   @AfterEach
@@ -30,7 +30,7 @@ class BasicAuthTest {
 
   @Test
   void basicCredentialsAreIgnoredWhileBasicAuthIsOff() {
-    Browser.Response r = t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-password"));
+    Browser.Response r = t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-plum-harbor-lantern"));
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.error()).isEqualTo("not_authenticated");
   }
@@ -38,7 +38,7 @@ class BasicAuthTest {
   @Test
   void basicAuthWorksWhenOnAndCreatesNoSession() {
     t.settings("{\"AUTH_BASIC_ENABLED\": true}");
-    Browser.Response r = t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-password"));
+    Browser.Response r = t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-plum-harbor-lantern"));
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().path("user").path("username").asText()).isEqualTo("alice");
@@ -54,9 +54,9 @@ class BasicAuthTest {
     t.settings("{\"AUTH_BASIC_ENABLED\": true, \"SESSIONS_PER_USER\": 1,"
         + " \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
     Browser alice = t.browser();
-    assertThat(alice.login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(alice.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
     for (int i = 0; i < 3; i++) {
-      assertThat(t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-password"))
+      assertThat(t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-plum-harbor-lantern"))
           .status()).isEqualTo(200);
     }
     assertThat(alice.get("/api/v1/me").status()).isEqualTo(200);
@@ -68,7 +68,7 @@ class BasicAuthTest {
     Browser.Response r = t.browser().get("/api/v1/users", "Authorization",
         basic("admin", TestServer.ADMIN_PASSWORD));
     assertThat(r.status()).isEqualTo(200);
-    assertThat(t.browser().get("/api/v1/users", "Authorization", basic("alice", "alice-password"))
+    assertThat(t.browser().get("/api/v1/users", "Authorization", basic("alice", "alice-plum-harbor-lantern"))
         .status()).isEqualTo(403);
   }
 
@@ -89,7 +89,7 @@ class BasicAuthTest {
     for (int i = 0; i < 5; i++) {
       t.browser().get("/api/v1/me", "Authorization", basic("alice", "wrong-" + i));
     }
-    Browser.Response r = t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-password"));
+    Browser.Response r = t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-plum-harbor-lantern"));
     assertThat(r.status()).isEqualTo(429);
     assertThat(r.header("Retry-After")).isEqualTo("1");
   }

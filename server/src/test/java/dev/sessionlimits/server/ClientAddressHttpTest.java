@@ -12,24 +12,24 @@ class ClientAddressHttpTest {
   @Test
   void theAddressLimitCountsEveryoneFromOneAddressUnderDenyAccess() {
     try (TestServer t = TestServer.start()) {
-      t.createUser("alice", "alice-password");
-      t.createUser("bob", "bob-password");
+      t.createUser("alice", "alice-plum-harbor-lantern");
+      t.createUser("bob", "bob-plum-harbor-lantern");
       t.settings("{\"SESSIONS_PER_IP\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
 
       Browser alice = t.browserFrom("127.0.0.2", TestServer.FIREFOX_LINUX);
-      Browser.Response first = alice.login("alice", "alice-password");
+      Browser.Response first = alice.login("alice", "alice-plum-harbor-lantern");
       assertThat(first.status()).isEqualTo(201);
       assertThat(first.json().path("session").path("client_ip").asText()).isEqualTo("127.0.0.2");
 
       Browser.Response bobSameAddress = t.browserFrom("127.0.0.2", TestServer.CHROME_WINDOWS)
-          .login("bob", "bob-password");
+          .login("bob", "bob-plum-harbor-lantern");
       assertThat(bobSameAddress.status()).isEqualTo(403);
       assertThat(bobSameAddress.json().path("scope").asText()).isEqualTo("ip");
       assertThat(bobSameAddress.json().path("limit").asInt()).isEqualTo(1);
       assertThat(bobSameAddress.json().path("message").asText()).isEqualTo("Your address 127.0.0.2"
           + " already has 1 active session, and the limit for one address is 1 session.");
 
-      assertThat(t.browserFrom("127.0.0.3", TestServer.CHROME_WINDOWS).login("bob", "bob-password")
+      assertThat(t.browserFrom("127.0.0.3", TestServer.CHROME_WINDOWS).login("bob", "bob-plum-harbor-lantern")
           .status()).isEqualTo(201);
       assertThat(alice.get("/api/v1/me").status()).isEqualTo(200);
     }
@@ -38,14 +38,14 @@ class ClientAddressHttpTest {
   @Test
   void anAddressLimitCanEndAnotherUsersSessionAndTellsThemWhy() {
     try (TestServer t = TestServer.start()) {
-      t.createUser("alice", "alice-password");
-      t.createUser("bob", "bob-password");
+      t.createUser("alice", "alice-plum-harbor-lantern");
+      t.createUser("bob", "bob-plum-harbor-lantern");
       t.settings("{\"SESSIONS_PER_IP\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
       Browser alice = t.browserFrom("127.0.0.2", TestServer.FIREFOX_LINUX);
-      alice.login("alice", "alice-password");
+      alice.login("alice", "alice-plum-harbor-lantern");
       t.clock.advanceSeconds(120);
 
-      assertThat(t.browserFrom("127.0.0.2", TestServer.CHROME_WINDOWS).login("bob", "bob-password")
+      assertThat(t.browserFrom("127.0.0.2", TestServer.CHROME_WINDOWS).login("bob", "bob-plum-harbor-lantern")
           .status()).isEqualTo(201);
 
       JsonNode ended = alice.get("/api/v1/me").json();

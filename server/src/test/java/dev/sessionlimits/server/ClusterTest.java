@@ -83,7 +83,7 @@ class ClusterTest {
 
   private String newUser() {
     String name = "user" + users.incrementAndGet();
-    assertThat(admin.post("/api/v1/users", "{\"username\":\"" + name + "\",\"password\":\"pw-" + name
+    assertThat(admin.post("/api/v1/users", "{\"username\":\"" + name + "\",\"password\":\"plum-harbor-lantern-" + name
         + "\"}").status()).isEqualTo(201);
     return name;
   }
@@ -112,7 +112,7 @@ class ClusterTest {
       String user = newUser();
       List<Browser> browsers = browsersSpreadOverNodes(BURST);
 
-      List<Browser.Response> responses = Burst.run(BURST, i -> browsers.get(i).login(user, "pw-" + user));
+      List<Browser.Response> responses = Burst.run(BURST, i -> browsers.get(i).login(user, "plum-harbor-lantern-" + user));
 
       assertThat(responses).as("round %d", round).filteredOn(r -> r.status() == 201).hasSize(1);
       assertThat(responses).filteredOn(r -> r.status() == 403)
@@ -128,7 +128,7 @@ class ClusterTest {
     String user = newUser();
     List<Browser> browsers = browsersSpreadOverNodes(BURST);
 
-    List<Browser.Response> responses = Burst.run(BURST, i -> browsers.get(i).login(user, "pw-" + user));
+    List<Browser.Response> responses = Burst.run(BURST, i -> browsers.get(i).login(user, "plum-harbor-lantern-" + user));
 
     assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(201));
     Await.until("exactly one working token", Duration.ofSeconds(2),
@@ -160,7 +160,7 @@ class ClusterTest {
       throws Exception {
     String user = newUser();
     Browser alice = new Browser(bases.get(1), TestServer.FIREFOX_LINUX);
-    String id = alice.login(user, "pw-" + user).json().path("session").path("id").asText();
+    String id = alice.login(user, "plum-harbor-lantern-" + user).json().path("session").path("id").asText();
     List<Browser> everywhere = new ArrayList<>();
     for (URI base : bases) {
       Browser copy = new Browser(base, TestServer.FIREFOX_LINUX);
@@ -219,7 +219,7 @@ class ClusterTest {
       List<Integer> statuses = Burst.run(BURST, i -> {
         halfway.countDown();
         try {
-          return browsers.get(i).login(user, "pw-" + user).status();
+          return browsers.get(i).login(user, "plum-harbor-lantern-" + user).status();
         } catch (RuntimeException e) {
           return -1;  // the killed node's connections break
         }
@@ -238,12 +238,12 @@ class ClusterTest {
     try (TcpProxy proxy = TcpProxy.to(database.url())) {
       URI node = startNode(proxy.route(database.url()));
       Browser alice = new Browser(node, TestServer.FIREFOX_LINUX);
-      assertThat(alice.login(user, "pw-" + user).status()).isEqualTo(201);
+      assertThat(alice.login(user, "plum-harbor-lantern-" + user).status()).isEqualTo(201);
       Browser bob = new Browser(node, TestServer.FIREFOX_LINUX);
 
       proxy.cut();
 
-      Browser.Response login = bob.login(user, "pw-" + user);
+      Browser.Response login = bob.login(user, "plum-harbor-lantern-" + user);
       assertThat(login.status()).as(login.toString()).isEqualTo(503);
       assertThat(login.error()).isEqualTo("store_unavailable");
       Await.until("verify answers 503", Duration.ofSeconds(3),
@@ -264,7 +264,7 @@ class ClusterTest {
       Await.until("healthy again", Duration.ofSeconds(15),
           () -> alice.get("/healthz").status() == 200);
       assertThat(alice.get("/auth/verify").status()).isEqualTo(200);
-      assertThat(bob.login(user, "pw-" + user).status()).isEqualTo(201);
+      assertThat(bob.login(user, "plum-harbor-lantern-" + user).status()).isEqualTo(201);
     }
   }
 

@@ -13,7 +13,7 @@ class ConcurrentLoginTest {
   private static final int LOGINS = 40;
 
   private static List<Integer> burst(TestServer t, List<Browser> browsers) throws Exception {
-    return Burst.run(browsers.size(), i -> browsers.get(i).login("alice", "alice-password").status());
+    return Burst.run(browsers.size(), i -> browsers.get(i).login("alice", "alice-plum-harbor-lantern").status());
   }
 
   private static List<Browser> browsers(TestServer t) {
@@ -27,7 +27,7 @@ class ConcurrentLoginTest {
   @Test
   void fortySimultaneousLoginsUnderDenyAccessAdmitExactlyOne() throws Exception {
     try (TestServer t = TestServer.start()) {
-      t.createUser("alice", "alice-password");
+      t.createUser("alice", "alice-plum-harbor-lantern");
       Browser admin = t.admin();
       admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
 
@@ -42,7 +42,7 @@ class ConcurrentLoginTest {
   @Test
   void fortySimultaneousLoginsUnderAnEvictingActionLeaveExactlyOneLiveSession() throws Exception {
     try (TestServer t = TestServer.start()) {
-      t.createUser("alice", "alice-password");
+      t.createUser("alice", "alice-plum-harbor-lantern");
       Browser admin = t.admin();
       admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1,"
           + " \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");

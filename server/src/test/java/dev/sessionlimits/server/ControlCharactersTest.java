@@ -29,7 +29,7 @@ class ControlCharactersTest {
     database.truncate();
     JdbcStore store = JdbcStore.postgres(database.url());
     t = TestServer.start(Stores.of(store, store::isHealthy), Map.of(), b -> {});
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
   }
 
   @AfterEach
@@ -41,11 +41,11 @@ class ControlCharactersTest {
   @ValueSource(strings = {"\u0000", "\u0001", "\n", "\t", "\u007f", "\u0085"})
   void aUserNameWithAControlCharacterIs400(String control) {
     Browser.Response r = t.browser().post("/api/v1/login",
-        Json.write(Map.of("username", "ali" + control + "ce", "password", "alice-password")));
+        Json.write(Map.of("username", "ali" + control + "ce", "password", "alice-plum-harbor-lantern")));
     assertThat(r.status()).as(r.toString()).isEqualTo(400);
     assertThat(r.json().path("fields").path("username").asText()).contains("control characters");
     Browser.Response create = t.admin().post("/api/v1/users",
-        Json.write(Map.of("username", "bo" + control + "b", "password", "bob-password")));
+        Json.write(Map.of("username", "bo" + control + "b", "password", "bob-plum-harbor-lantern")));
     assertThat(create.status()).as(create.toString()).isEqualTo(400);
   }
 
@@ -53,7 +53,7 @@ class ControlCharactersTest {
   @ValueSource(strings = {"\u0000", "\u001b[31m", "\r\n"})
   void aDeviceNameWithAControlCharacterIs400AndOpensNoSession(String control) {
     Browser.Response r = t.browser().post("/api/v1/login", Json.write(Map.of("username", "alice",
-        "password", "alice-password", "device", "laptop" + control)));
+        "password", "alice-plum-harbor-lantern", "device", "laptop" + control)));
     assertThat(r.status()).as(r.toString()).isEqualTo(400);
     assertThat(r.json().path("fields").path("device").asText()).contains("control characters");
     assertThat(t.admin().get("/api/v1/sessions?user=alice").json().path("sessions")).isEmpty();
@@ -72,7 +72,7 @@ class ControlCharactersTest {
   @ValueSource(strings = {"\t", "\u0085"}) // Jetty itself refuses the other C0 controls and DEL
   void aUserAgentIsKeptWithoutItsControlCharacters(String control) {
     Browser.Response r = RawHttp.send("127.0.0.1", t.server.port(), "POST", "/api/v1/login",
-        "{\"username\":\"alice\",\"password\":\"alice-password\"}",
+        "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}",
         List.of("Content-Type", "application/json", "User-Agent", "Firefox" + control + "/128.0"));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     assertThat(r.json().path("session").path("user_agent").asText()).isEqualTo("Firefox/128.0");

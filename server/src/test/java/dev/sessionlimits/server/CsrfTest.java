@@ -14,9 +14,9 @@ class CsrfTest {
   @BeforeEach
   void start() {
     t = TestServer.start();
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
     alice = t.browser();
-    alice.login("alice", "alice-password");
+    alice.login("alice", "alice-plum-harbor-lantern");
   }
 
   @AfterEach
@@ -72,7 +72,7 @@ class CsrfTest {
   @Test
   void aNonJsonBodyWithoutTheCookieIs415() {
     Browser.Response r = t.browser().send("POST", "/api/v1/login",
-        "username=alice&password=alice-password", "application/x-www-form-urlencoded");
+        "username=alice&password=alice-plum-harbor-lantern", "application/x-www-form-urlencoded");
     assertThat(r.status()).isEqualTo(415);
     assertThat(r.error()).isEqualTo("unsupported_media_type");
   }
@@ -80,7 +80,7 @@ class CsrfTest {
   @Test
   void aLoginFromAnotherSiteIsRefused() {
     Browser.Response r = t.browser().post("/api/v1/login",
-        "{\"username\":\"alice\",\"password\":\"alice-password\"}", "Origin", "https://evil.example");
+        "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}", "Origin", "https://evil.example");
     assertThat(r.error()).isEqualTo("csrf");
     assertThat(r.header("Set-Cookie")).isNull();
   }

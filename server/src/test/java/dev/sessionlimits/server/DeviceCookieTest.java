@@ -22,7 +22,7 @@ class DeviceCookieTest {
   @BeforeEach
   void start() {
     t = TestServer.start();
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
   }
 
   @AfterEach
@@ -69,7 +69,7 @@ class DeviceCookieTest {
   @Test
   void aGuesserBehindTheSameAddressDoesNotStopAKnownDeviceThere() {
     Browser office = t.browserFrom(ATTACKER, TestServer.FIREFOX_LINUX);
-    assertThat(office.login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(office.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
 
     guess("alice", ATTACKER, 10);
     for (int i = 0; i < 25; i++) {
@@ -78,30 +78,30 @@ class DeviceCookieTest {
 
     assertThat(t.browserFrom(ATTACKER, TestServer.FIREFOX_LINUX).login("bob", "guess").status())
         .as("the address is throttled for untrusted clients").isEqualTo(429);
-    assertThat(office.login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(office.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
   }
 
   @Test
   void aDeviceIsThrottledByItsOwnWrongPasswordsOnly() {
     Browser mine = t.browser();
-    assertThat(mine.login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(mine.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
     for (int i = 0; i < 5; i++) {
       assertThat(mine.login("alice", "typo-" + i).status()).isEqualTo(401);
     }
 
-    Browser.Response blocked = mine.login("alice", "alice-password");
+    Browser.Response blocked = mine.login("alice", "alice-plum-harbor-lantern");
     assertThat(blocked.status()).isEqualTo(429);
     assertThat(blocked.header("Retry-After")).isEqualTo("1");
-    assertThat(t.browserFrom("127.0.0.3", TestServer.FIREFOX_LINUX).login("alice", "alice-password")
+    assertThat(t.browserFrom("127.0.0.3", TestServer.FIREFOX_LINUX).login("alice", "alice-plum-harbor-lantern")
         .status()).as("untrusted clients are not locked out by a device's own typos").isEqualTo(201);
     t.clock.advanceSeconds(1);
-    assertThat(mine.login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(mine.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
   }
 
   @Test
   void aDeviceCookieOfAnotherAccountATamperedOneOrAnExpiredOneIsNoDeviceCookie() {
     Browser alices = t.browser();
-    assertThat(alices.login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(alices.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
     String cookie = alices.device();
     guess("admin", ATTACKER, 6, 0);
     guess("alice", ATTACKER, 6, 0);
@@ -112,30 +112,30 @@ class DeviceCookieTest {
     other.device(cookie.replaceFirst("^alice!", "admin!"));
     assertThat(other.login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(429);
     other.device(cookie.substring(0, cookie.length() - 2) + "AA");
-    assertThat(other.login("alice", "alice-password").status()).isEqualTo(429);
+    assertThat(other.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(429);
 
     t.clock.advanceSeconds(DeviceCookies.LIFETIME.toSeconds());
     guess("alice", ATTACKER, 6, 0);
-    assertThat(alices.login("alice", "alice-password").status()).isEqualTo(429);
+    assertThat(alices.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(429);
   }
 
   @Test
   void oneBrowserKeepsTheDevicesOfEachAccountItSignedInTo() {
     Browser shared = t.browser();
-    assertThat(shared.login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(shared.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
     assertThat(shared.login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
 
     guess("admin", ATTACKER, 8, 0);
     guess("alice", ATTACKER, 8, 0);
 
     assertThat(shared.device()).startsWith("admin!").contains("~alice!");
-    assertThat(shared.login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(shared.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
     assertThat(shared.login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
   }
 
   @Test
   void theDeviceCookieIsHttpOnlyLaxLongLivedAndSecureWhenTheSessionCookieIs() {
-    Browser.Response plain = t.browser().login("alice", "alice-password");
+    Browser.Response plain = t.browser().login("alice", "alice-plum-harbor-lantern");
     String device = plain.headers().allValues("Set-Cookie").stream()
         .filter(c -> c.startsWith(DeviceCookies.COOKIE + "=")).findFirst().orElseThrow();
     assertThat(device).contains("; Max-Age=31536000", "; Path=/", "; HttpOnly", "; SameSite=Lax")

@@ -39,11 +39,11 @@ class DurableRestartTest {
     URI first = start(dataDir);
     Browser admin = new Browser(first, TestServer.CHROME_WINDOWS);
     assertThat(admin.login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
-    assertThat(admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-password\"}")
+    assertThat(admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}")
         .status()).isEqualTo(201);
     assertThat(admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 2}").status()).isEqualTo(200);
     Browser alice = new Browser(first, TestServer.FIREFOX_LINUX);
-    String aliceSession = alice.login("alice", "alice-password").json().path("session").path("id").asText();
+    String aliceSession = alice.login("alice", "alice-plum-harbor-lantern").json().path("session").path("id").asText();
 
     children.get(0).kill();
 

@@ -28,11 +28,11 @@ class EmbeddedStoreHttpTest {
     try (TestServer t = start(dir)) {
       Browser admin = t.admin();
       admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1}");
-      admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-password\"}");
+      admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}");
       Browser laptop = t.browser(TestServer.FIREFOX_LINUX);
-      assertThat(laptop.login("alice", "alice-password").status()).isEqualTo(201);
+      assertThat(laptop.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
       t.clock.advanceSeconds(60);
-      assertThat(t.browser(TestServer.CHROME_WINDOWS).login("alice", "alice-password").status())
+      assertThat(t.browser(TestServer.CHROME_WINDOWS).login("alice", "alice-plum-harbor-lantern").status())
           .isEqualTo(201);
 
       Browser.Response r = laptop.get("/api/v1/me");
@@ -50,7 +50,7 @@ class EmbeddedStoreHttpTest {
       throws Exception {
     try (TestServer t = start(dir)) {
       Browser admin = t.admin();
-      admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-password\"}");
+      admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}");
       admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
       int n = 40;
       CyclicBarrier barrier = new CyclicBarrier(n);
@@ -61,7 +61,7 @@ class EmbeddedStoreHttpTest {
           Browser b = t.browser();
           futures.add(pool.submit(() -> {
             barrier.await(10, TimeUnit.SECONDS);
-            return b.login("alice", "alice-password").status();
+            return b.login("alice", "alice-plum-harbor-lantern").status();
           }));
         }
         List<Integer> statuses = new ArrayList<>();

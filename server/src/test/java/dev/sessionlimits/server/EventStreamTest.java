@@ -25,7 +25,7 @@ class EventStreamTest {
   @BeforeEach
   void start() {
     t = TestServer.start(Stores.inMemory(), Map.of(), b -> b.heartbeat(Duration.ofMillis(25)));
-    t.createUser("{\"username\":\"alice\",\"password\":\"alice-password\",\"sessions_limit\":1}");
+    t.createUser("{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\",\"sessions_limit\":1}");
   }
 
   @AfterEach
@@ -37,7 +37,7 @@ class EventStreamTest {
 
   private Browser alice(String userAgent) {
     Browser browser = t.browser(userAgent);
-    assertThat(browser.post("/api/v1/login", "{\"username\":\"alice\",\"password\":\"alice-password\","
+    assertThat(browser.post("/api/v1/login", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\","
         + "\"device\":\"Work laptop\"}").status()).isEqualTo(201);
     return browser;
   }

@@ -40,7 +40,7 @@ class ExhaustionActionsHttpTest {
   void start() {
     t = TestServer.start(Stores.inMemory(), Map.of(),
         b -> b.exhaustionActions(ExhaustionActions.of(new EndNewest())));
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
   }
 
   @AfterEach
@@ -50,7 +50,7 @@ class ExhaustionActionsHttpTest {
 
   private Browser login() {
     Browser b = t.browser();
-    assertThat(b.login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(b.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
     return b;
   }
 
@@ -59,7 +59,7 @@ class ExhaustionActionsHttpTest {
     t.settings("{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
     Browser first = login();
 
-    Browser.Response second = t.browser().login("alice", "alice-password");
+    Browser.Response second = t.browser().login("alice", "alice-plum-harbor-lantern");
 
     assertThat(second.status()).isEqualTo(403);
     JsonNode body = second.json();
@@ -82,7 +82,7 @@ class ExhaustionActionsHttpTest {
     t.clock.advanceSeconds(60);
     oldest.get("/api/v1/me");
 
-    Browser.Response third = t.browser().login("alice", "alice-password");
+    Browser.Response third = t.browser().login("alice", "alice-plum-harbor-lantern");
 
     assertThat(third.status()).isEqualTo(201);
     assertThat(third.json().path("ended_sessions")).hasSize(1);
@@ -99,7 +99,7 @@ class ExhaustionActionsHttpTest {
     t.clock.advanceSeconds(60);
     oldest.get("/api/v1/me");
 
-    assertThat(t.browser().login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
 
     assertThat(oldest.get("/api/v1/me").json().path("reason").asText()).isEqualTo("session_limit_reached");
     assertThat(middle.get("/api/v1/me").status()).isEqualTo(200);
@@ -111,7 +111,7 @@ class ExhaustionActionsHttpTest {
     Browser a = login();
     Browser b = login();
 
-    Browser.Response third = t.browser().login("alice", "alice-password");
+    Browser.Response third = t.browser().login("alice", "alice-plum-harbor-lantern");
 
     assertThat(third.json().path("ended_sessions")).hasSize(2);
     assertThat(a.get("/api/v1/me").status()).isEqualTo(401);
@@ -125,7 +125,7 @@ class ExhaustionActionsHttpTest {
     t.clock.advanceSeconds(60);
     Browser newest = login();
 
-    assertThat(t.browser().login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
 
     assertThat(oldest.get("/api/v1/me").status()).isEqualTo(200);
     assertThat(newest.get("/api/v1/me").json().path("reason").asText()).isEqualTo("session_limit_reached");
@@ -141,7 +141,7 @@ class ExhaustionActionsHttpTest {
     t.settings("{\"SESSIONS_PER_USER\": 2, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
     assertThat(five.get(0).get("/api/v1/me").status()).isEqualTo(200);
 
-    Browser.Response next = t.browser().login("alice", "alice-password");
+    Browser.Response next = t.browser().login("alice", "alice-plum-harbor-lantern");
 
     assertThat(next.json().path("ended_sessions")).hasSize(4);
     assertThat(five.get(4).get("/api/v1/me").status()).isEqualTo(200);

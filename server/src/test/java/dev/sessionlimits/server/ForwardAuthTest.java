@@ -20,9 +20,9 @@ class ForwardAuthTest {
   @BeforeEach
   void start() {
     t = TestServer.start();
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
     alice = t.browser();
-    sessionId = alice.login("alice", "alice-password").json().path("session").path("id").asText();
+    sessionId = alice.login("alice", "alice-plum-harbor-lantern").json().path("session").path("id").asText();
   }
 
   @AfterEach
@@ -84,9 +84,9 @@ class ForwardAuthTest {
     Stores stores = new Stores(sessions, UserStore.inMemory(), SettingsStore.inMemory(),
         AuditLog.inMemory(), () -> !sessions.down, null);
     try (TestServer server = TestServer.start(stores, Map.of(), b -> {})) {
-      server.createUser("bob", "bob-password");
+      server.createUser("bob", "bob-plum-harbor-lantern");
       Browser bob = server.browser();
-      bob.login("bob", "bob-password");
+      bob.login("bob", "bob-plum-harbor-lantern");
       assertThat(bob.get("/auth/verify").status()).as("reads bob and his session").isEqualTo(200);
       int before = sessions.waitingLookups.get();
       assertThat(bob.get("/auth/verify").status()).isEqualTo(200);

@@ -36,7 +36,7 @@ class LoginOverloadTest {
       assertThat(admin.login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
       for (int u = 0; u < USERS; u++) {
         Browser.Response created = admin.post("/api/v1/users",
-            "{\"username\":\"user" + u + "\",\"password\":\"password-" + u + "\"}");
+            "{\"username\":\"user" + u + "\",\"password\":\"plum-harbor-lantern-" + u + "\"}");
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
       }
       List<Browser> browsers = new ArrayList<>();
@@ -49,7 +49,7 @@ class LoginOverloadTest {
       long start = System.nanoTime();
       List<Answer> answers = Burst.run(LOGINS, i -> {
         String user = "user" + (i % USERS);
-        String password = (i % 2 == 0) ? "password-" + (i % USERS) : "wrong-password";
+        String password = (i % 2 == 0) ? "plum-harbor-lantern-" + (i % USERS) : "wrong-password";
         long sent = System.nanoTime();
         try {
           Browser.Response r = browsers.get(i).login(user, password);
@@ -70,7 +70,7 @@ class LoginOverloadTest {
       assertThat(hashed).isPositive();
 
       Browser after = new Browser(child.base, TestServer.FIREFOX_LINUX, "127.0.2.1");
-      assertThat(after.login("user1", "password-1").status()).isEqualTo(201);
+      assertThat(after.login("user1", "plum-harbor-lantern-1").status()).isEqualTo(201);
       assertThat(after.get("/api/v1/me").status()).isEqualTo(200);
       assertThat(new Browser(child.base, null).get("/healthz").status()).isEqualTo(200);
       double unloaded = unloadedRate(child.base);
@@ -92,7 +92,7 @@ class LoginOverloadTest {
       Browser b = new Browser(base, TestServer.FIREFOX_LINUX, "127.0.3." + (i + 1));
       int created = 0;
       for (int n = 0; n < each; n++) {
-        created += (b.login("user" + (2 + i), "password-" + (2 + i)).status() == 201) ? 1 : 0;
+        created += (b.login("user" + (2 + i), "plum-harbor-lantern-" + (2 + i)).status() == 201) ? 1 : 0;
       }
       return created;
     });

@@ -15,7 +15,7 @@ class LoginTest {
   @BeforeEach
   void start() {
     t = TestServer.start();
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
   }
 
   @AfterEach
@@ -27,7 +27,7 @@ class LoginTest {
   void aLoginAnswers201WithTheSessionAndAnHttpOnlyLaxCookie() {
     Browser alice = t.browser();
     Browser.Response r = alice.post("/api/v1/login",
-        "{\"username\":\"alice\",\"password\":\"alice-password\",\"device\":\"work laptop\"}");
+        "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\",\"device\":\"work laptop\"}");
 
     assertThat(r.status()).isEqualTo(201);
     String cookie = r.header("Set-Cookie");
@@ -75,7 +75,7 @@ class LoginTest {
   @Test
   void aDisabledUserWithTheRightPasswordIsToldTheAccountIsDisabled() {
     t.admin().patch("/api/v1/users/alice", "{\"disabled\": true}");
-    Browser.Response r = t.browser().login("alice", "alice-password");
+    Browser.Response r = t.browser().login("alice", "alice-plum-harbor-lantern");
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.error()).isEqualTo("user_disabled");
   }
@@ -83,7 +83,7 @@ class LoginTest {
   @Test
   void logoutEndsTheSessionAndALaterRequestWithTheOldCookieLearnsWhy() {
     Browser alice = t.browser();
-    alice.login("alice", "alice-password");
+    alice.login("alice", "alice-plum-harbor-lantern");
     String oldCookie = alice.cookie();
 
     Browser.Response out = alice.post("/api/v1/logout", null);
@@ -118,7 +118,7 @@ class LoginTest {
   @Test
   void meShowsTheUserAndTheSession() {
     Browser alice = t.browser();
-    alice.login("alice", "alice-password");
+    alice.login("alice", "alice-plum-harbor-lantern");
     JsonNode me = alice.get("/api/v1/me").json();
     assertThat(me.path("user").path("username").asText()).isEqualTo("alice");
     assertThat(me.path("user").path("admin").asBoolean()).isFalse();
@@ -130,10 +130,10 @@ class LoginTest {
   @Test
   void mySessionsListsTheActiveOnesAndMarksTheCurrentOne() {
     Browser laptop = t.browser();
-    laptop.login("alice", "alice-password");
+    laptop.login("alice", "alice-plum-harbor-lantern");
     t.clock.advanceSeconds(1);
     Browser phone = t.browser(TestServer.CHROME_WINDOWS);
-    phone.login("alice", "alice-password");
+    phone.login("alice", "alice-plum-harbor-lantern");
 
     JsonNode sessions = laptop.get("/api/v1/me/sessions").json().path("sessions");
     assertThat(sessions).hasSize(2);
@@ -146,9 +146,9 @@ class LoginTest {
   @Test
   void endingOneOfMySessionsSignsThatBrowserOutWithEndedByUser() {
     Browser laptop = t.browser();
-    laptop.login("alice", "alice-password");
+    laptop.login("alice", "alice-plum-harbor-lantern");
     Browser phone = t.browser(TestServer.CHROME_WINDOWS);
-    String phoneSession = phone.login("alice", "alice-password").json().path("session").path("id").asText();
+    String phoneSession = phone.login("alice", "alice-plum-harbor-lantern").json().path("session").path("id").asText();
 
     assertThat(laptop.delete("/api/v1/me/sessions/" + phoneSession).status()).isEqualTo(204);
 
@@ -166,7 +166,7 @@ class LoginTest {
     Browser admin = t.admin();
     String adminSession = admin.get("/api/v1/me").json().path("session").path("id").asText();
     Browser alice = t.browser();
-    alice.login("alice", "alice-password");
+    alice.login("alice", "alice-plum-harbor-lantern");
 
     Browser.Response r = alice.delete("/api/v1/me/sessions/" + adminSession);
     assertThat(r.status()).isEqualTo(404);
@@ -178,7 +178,7 @@ class LoginTest {
   @Test
   void aSessionUnusedForTheIdleTimeoutEndsWithIdleTimeout() {
     Browser alice = t.browser();
-    alice.login("alice", "alice-password");
+    alice.login("alice", "alice-plum-harbor-lantern");
     t.clock.advanceSeconds(1800);
 
     Browser.Response r = alice.get("/api/v1/me");
@@ -191,7 +191,7 @@ class LoginTest {
   @Test
   void everyAuthenticatedRequestExtendsTheSessionAndSaysHowLongIsLeft() {
     Browser alice = t.browser();
-    assertThat(alice.login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(alice.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
     assertThat(alice.get("/api/v1/me").header("Session-Timeout")).isEqualTo("1800");
     t.clock.advanceSeconds(1000);
     assertThat(alice.get("/api/v1/me").header("Session-Timeout")).isEqualTo("1800");
@@ -202,7 +202,7 @@ class LoginTest {
   @Test
   void aQuietRequestIsAuthenticatedButDoesNotKeepTheUserSignedIn() {
     Browser alice = t.browser();
-    alice.login("alice", "alice-password");
+    alice.login("alice", "alice-plum-harbor-lantern");
     t.clock.advanceSeconds(1000);
     Browser.Response quiet = alice.get("/api/v1/me", "X-Session-Quiet", "1");
     assertThat(quiet.status()).isEqualTo(200);
@@ -219,7 +219,7 @@ class LoginTest {
   void aSessionEndsAtItsMaximumLifetimeWhateverItsActivity() {
     t.settings("{\"SESSION_MAX_LIFETIME\": 3600}");
     Browser alice = t.browser();
-    alice.login("alice", "alice-password");
+    alice.login("alice", "alice-plum-harbor-lantern");
     for (int i = 0; i < 5; i++) {
       t.clock.advanceSeconds(600);
       assertThat(alice.get("/api/v1/me").status()).isEqualTo(200);
@@ -235,7 +235,7 @@ class LoginTest {
   @Test
   void anEndedSessionIsExplainedForSevenDaysAndThenForgotten() {
     Browser alice = t.browser();
-    alice.login("alice", "alice-password");
+    alice.login("alice", "alice-plum-harbor-lantern");
     String cookie = alice.cookie();
     alice.post("/api/v1/logout", null);
     alice.cookie(cookie);
@@ -255,7 +255,7 @@ class LoginTest {
   @Test
   void theSessionTokenNeverAppearsInAResponseBodyOrTheAuditTrail() {
     Browser alice = t.browser();
-    Browser.Response login = alice.login("alice", "alice-password");
+    Browser.Response login = alice.login("alice", "alice-plum-harbor-lantern");
     String token = alice.cookie();
     assertThat(token).hasSizeGreaterThanOrEqualTo(43);
     assertThat(login.text()).doesNotContain(token);

@@ -14,16 +14,16 @@ class NewUserStoryTest {
       Browser admin = t.browser(TestServer.CHROME_WINDOWS);
       assertThat(admin.login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
       assertThat(admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1}").status()).isEqualTo(200);
-      assertThat(admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-password\"}")
+      assertThat(admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}")
           .status()).isEqualTo(201);
 
       Browser laptop = t.browser(TestServer.FIREFOX_LINUX);
-      assertThat(laptop.login("alice", "alice-password").status()).isEqualTo(201);
+      assertThat(laptop.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
       assertThat(laptop.get("/api/v1/me").status()).isEqualTo(200);
 
       t.clock.advanceSeconds(60);
       Browser phone = t.browser(TestServer.CHROME_WINDOWS);
-      Browser.Response second = phone.login("alice", "alice-password");
+      Browser.Response second = phone.login("alice", "alice-plum-harbor-lantern");
       assertThat(second.status()).isEqualTo(201);
       assertThat(second.json().path("ended_sessions")).hasSize(1);
 

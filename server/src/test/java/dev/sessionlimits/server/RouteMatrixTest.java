@@ -43,6 +43,7 @@ class RouteMatrixTest {
       Map.entry("GET /api/v1/me/sessions", new Row(401, 200, 200)),
       Map.entry("DELETE /api/v1/me/sessions/{id}", new Row(401, 404, 404)),
       Map.entry("GET /api/v1/me/events", new Row(401, 406, 406)),
+      Map.entry("POST /api/v1/me/password", new Row(401, 400, 400)),
       Map.entry("GET /auth/verify", new Row(401, 200, 200)),
       Map.entry("GET /healthz", new Row(200, 200, 200)),
       Map.entry("GET /api/v1/settings", new Row(401, 403, 200)),
@@ -70,7 +71,7 @@ class RouteMatrixTest {
   @BeforeEach
   void start() {
     t = TestServer.start();
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
   }
 
   @AfterEach
@@ -187,7 +188,7 @@ class RouteMatrixTest {
       case NOBODY -> t.browser();
       case USER -> {
         Browser b = t.browser();
-        assertThat(b.login("alice", "alice-password").status()).isEqualTo(201);
+        assertThat(b.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
         yield b;
       }
       case ADMIN -> t.admin();

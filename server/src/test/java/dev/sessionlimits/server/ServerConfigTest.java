@@ -27,7 +27,7 @@ class ServerConfigTest {
     ServerConfig config = ServerConfig.fromEnvironment(Map.of(
         "SESSIONLIMITS_PORT", "9090",
         "SESSIONLIMITS_DATA_DIR", "/var/lib/sessionlimits",
-        "SESSIONLIMITS_ADMIN_PASSWORD", "correct horse",
+        "SESSIONLIMITS_ADMIN_PASSWORD", "violet canyon marmalade",
         "SESSIONLIMITS_CONFIG_DIR", "/etc/sessionlimits",
         "SESSIONLIMITS_DB_URL", "jdbc:postgresql://db:5432/sl",
         "SESSIONLIMITS_REDIS_URL", "redis://cache:6379",
@@ -35,13 +35,13 @@ class ServerConfigTest {
         "SESSIONLIMITS_COOKIE_SECURE", "TRUE"));
     assertThat(config.port()).isEqualTo(9090);
     assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/sessionlimits"));
-    assertThat(config.adminPassword()).isEqualTo("correct horse");
+    assertThat(config.adminPassword()).isEqualTo("violet canyon marmalade");
     assertThat(config.configDir()).isEqualTo(Path.of("/etc/sessionlimits"));
     assertThat(config.dbUrl()).isEqualTo("jdbc:postgresql://db:5432/sl");
     assertThat(config.redisUrl()).isEqualTo("redis://cache:6379");
     assertThat(config.trustedProxies()).containsExactly("10.0.0.0/8", "2001:db8::/32", "192.168.1.1/32");
     assertThat(config.cookieSecure()).isTrue();
-    assertThat(config.toString()).doesNotContain("correct horse");
+    assertThat(config.toString()).doesNotContain("violet canyon marmalade");
   }
 
   @Test
@@ -60,6 +60,21 @@ class ServerConfigTest {
         .hasMessageContaining("SESSIONLIMITS_DB_URL must be a PostgreSQL JDBC URL")
         .hasMessageContaining("SESSIONLIMITS_ADMIN_PASSWORD must be at least 8 characters long, got 5 characters")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret", "short\""));
+  }
+
+  @Test
+  void aCommonOrGuessableAdminPasswordStopsTheStartNamingTheVariableButNotThePassword() {
+    for (String weak : new String[] {"12345678", "qwerty123", "        ", "admin2026", "Sessionlimits1"}) {
+      assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_ADMIN_PASSWORD", weak)))
+          .as(weak)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("SESSIONLIMITS_ADMIN_PASSWORD is too easy to guess: ")
+          .hasMessageContaining("leave it unset")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(weak));
+    }
+    assertThatThrownBy(() -> new ServerConfig(0, Path.of("."), "password", null, null, null,
+        java.util.List.of(), false))
+        .hasMessageContaining("too easy to guess: This is a top-10 common password.");
   }
 
   @Test

@@ -18,8 +18,8 @@ class SessionsAdminTest {
   void start() {
     t = TestServer.start();
     admin = t.admin();
-    t.createUser("alice", "alice-password");
-    t.createUser("bob", "bob-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
+    t.createUser("bob", "bob-plum-harbor-lantern");
   }
 
   @AfterEach
@@ -29,7 +29,7 @@ class SessionsAdminTest {
 
   private Browser login(String user) {
     Browser b = t.browser();
-    assertThat(b.login(user, user + "-password").status()).isEqualTo(201);
+    assertThat(b.login(user, user + "-plum-harbor-lantern").status()).isEqualTo(201);
     t.clock.advanceSeconds(1);
     return b;
   }

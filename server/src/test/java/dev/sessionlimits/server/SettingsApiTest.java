@@ -133,9 +133,9 @@ class SettingsApiTest {
 
   @Test
   void onlyAdministratorsMaySeeOrChangeSettings() {
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
     Browser alice = t.browser();
-    alice.login("alice", "alice-password");
+    alice.login("alice", "alice-plum-harbor-lantern");
     assertThat(alice.get("/api/v1/settings").error()).isEqualTo("forbidden");
     assertThat(alice.get("/api/v1/settings").status()).isEqualTo(403);
     assertThat(alice.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 3}").status()).isEqualTo(403);

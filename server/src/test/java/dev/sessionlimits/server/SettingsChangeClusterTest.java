@@ -96,7 +96,7 @@ class SettingsChangeClusterTest {
       browsers.add(new Browser(cluster.bases.get(i % NODES), TestServer.FIREFOX_LINUX));
     }
 
-    List<Browser.Response> responses = Burst.run(BURST, i -> browsers.get(i).login(user, "pw-" + user));
+    List<Browser.Response> responses = Burst.run(BURST, i -> browsers.get(i).login(user, "plum-harbor-lantern-" + user));
 
     int admitted = 0;
     for (Browser.Response r : responses) {
@@ -152,7 +152,7 @@ class SettingsChangeClusterTest {
     String newUser(Browser admin) {
       String name = "user" + TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
       Browser.Response r = admin.post("/api/v1/users",
-          "{\"username\":\"" + name + "\",\"password\":\"pw-" + name + "\"}");
+          "{\"username\":\"" + name + "\",\"password\":\"plum-harbor-lantern-" + name + "\"}");
       assertThat(r.status()).as(r.toString()).isEqualTo(201);
       return name;
     }
@@ -169,7 +169,7 @@ class SettingsChangeClusterTest {
         Await.until("the settings on " + base, Duration.ofSeconds(3),
             () -> other.get("/api/v1/settings").text().equals(settings));
         Browser browser = new Browser(base, TestServer.FIREFOX_LINUX);
-        assertThat(browser.login(user, "pw-" + user).status()).isEqualTo(201);
+        assertThat(browser.login(user, "plum-harbor-lantern-" + user).status()).isEqualTo(201);
         assertThat(browser.get("/api/v1/me").status()).isEqualTo(200);
         assertThat(browser.get("/auth/verify").status()).isEqualTo(200);
         assertThat(browser.post("/api/v1/logout", "").status()).isEqualTo(204);

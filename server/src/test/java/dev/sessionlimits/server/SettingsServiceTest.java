@@ -154,12 +154,12 @@ class SettingsServiceTest {
     Stores stores = new Stores(sessions, UserStore.inMemory(), settings, AuditLog.inMemory(),
         () -> true, null);
     try (TestServer t = TestServer.start(stores, Map.of(), b -> {})) {
-      t.createUser("alice", "pw-alice");
+      t.createUser("alice", "alice-plum-harbor-lantern");
       t.settings("{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
       settings.down = true;
       t.clock.advance(SettingsService.MAX_AGE);
 
-      Browser.Response login = t.browser().login("alice", "pw-alice");
+      Browser.Response login = t.browser().login("alice", "alice-plum-harbor-lantern");
 
       assertThat(login.status()).as(login.toString()).isEqualTo(503);
       assertThat(login.error()).isEqualTo("store_unavailable");

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  */
 final class TestServer implements AutoCloseable {
 
-  static final String ADMIN_PASSWORD = "admin-password";
+  static final String ADMIN_PASSWORD = "admin-plum-harbor-lantern";
   static final String FIREFOX_LINUX =
       "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
   static final String CHROME_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"

@@ -39,7 +39,7 @@ class ThrottleClusterTest {
     b = startNode();
     Browser admin = new Browser(a, TestServer.CHROME_WINDOWS);
     assertThat(admin.login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
-    assertThat(admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-password\"}")
+    assertThat(admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}")
         .status()).isEqualTo(201);
   }
 
@@ -74,7 +74,7 @@ class ThrottleClusterTest {
     guess(a, "alice", 5);
 
     Browser.Response onB = new Browser(b, TestServer.FIREFOX_LINUX, "127.0.0.3")
-        .login("alice", "alice-password");
+        .login("alice", "alice-plum-harbor-lantern");
 
     assertThat(onB.status()).as(onB.toString()).isEqualTo(429);
     assertThat(Long.parseLong(onB.header("Retry-After"))).isBetween(50L, 60L);
@@ -83,13 +83,13 @@ class ThrottleClusterTest {
   @Test
   void aDeviceCookieIssuedByOneNodeIsTrustedByTheOther() {
     Browser victim = new Browser(a, TestServer.CHROME_WINDOWS);
-    assertThat(victim.login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(victim.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
     guess(b, "alice", 10);
 
     Browser sameBrowserOnB = new Browser(b, TestServer.CHROME_WINDOWS);
     sameBrowserOnB.device(victim.device());
 
-    assertThat(sameBrowserOnB.login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(sameBrowserOnB.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
     assertThat(new Browser(a, TestServer.FIREFOX_LINUX, "127.0.0.2").login("alice", "guess")
         .status()).isEqualTo(429);
   }

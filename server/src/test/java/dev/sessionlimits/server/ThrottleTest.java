@@ -18,7 +18,7 @@ class ThrottleTest {
   @BeforeEach
   void start() {
     t = TestServer.start();
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
   }
 
   @AfterEach
@@ -36,7 +36,7 @@ class ThrottleTest {
   void repeatedWrongPasswordsAreThrottledWithExponentialBackOff() {
     wrong(5);
 
-    Browser.Response blocked = t.browser().login("alice", "alice-password");
+    Browser.Response blocked = t.browser().login("alice", "alice-plum-harbor-lantern");
     assertThat(blocked.status()).isEqualTo(429);
     assertThat(blocked.error()).isEqualTo("too_many_attempts");
     assertThat(blocked.header("Retry-After")).isEqualTo("1");
@@ -44,36 +44,36 @@ class ThrottleTest {
 
     t.clock.advanceSeconds(1);
     wrong(1);
-    assertThat(t.browser().login("alice", "alice-password").header("Retry-After")).isEqualTo("2");
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").header("Retry-After")).isEqualTo("2");
     t.clock.advanceSeconds(2);
     wrong(1);
-    assertThat(t.browser().login("alice", "alice-password").header("Retry-After")).isEqualTo("4");
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").header("Retry-After")).isEqualTo("4");
   }
 
   @Test
   void aSuccessfulLoginResetsTheUsersCount() {
     wrong(4);
-    assertThat(t.browser().login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
     wrong(4);
-    assertThat(t.browser().login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
   }
 
   @Test
   void theBackOffEndsAfterItsTime() {
     wrong(5);
     t.clock.advanceSeconds(1);
-    assertThat(t.browser().login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
   }
 
   @Test
   void quotaRefusalsNeverCountTowardTheThrottle() {
     t.settings("{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
-    assertThat(t.browser().login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
     for (int i = 0; i < 10; i++) {
-      assertThat(t.browser().login("alice", "alice-password").status()).isEqualTo(403);
+      assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(403);
     }
     assertThat(t.browser().login("alice", "wrong-password").status()).isEqualTo(401);
-    assertThat(t.browser().login("alice", "alice-password").status()).isEqualTo(403);
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(403);
   }
 
   @Test
@@ -83,9 +83,9 @@ class ThrottleTest {
       assertThat(b.login("guess" + i, "wrong-password").status()).isEqualTo(401);
     }
     Browser.Response blocked = t.browserFrom("127.0.0.2", TestServer.FIREFOX_LINUX)
-        .login("alice", "alice-password");
+        .login("alice", "alice-plum-harbor-lantern");
     assertThat(blocked.status()).isEqualTo(429);
-    assertThat(t.browserFrom("127.0.0.3", TestServer.FIREFOX_LINUX).login("alice", "alice-password")
+    assertThat(t.browserFrom("127.0.0.3", TestServer.FIREFOX_LINUX).login("alice", "alice-plum-harbor-lantern")
         .status()).isEqualTo(201);
   }
 
@@ -93,7 +93,7 @@ class ThrottleTest {
   void aBurstOfSimultaneousWrongPasswordsHashesNoMoreOfThemThanTheFreeAttempts() throws Exception {
     try (TestServer real = TestServer.start(Stores.inMemory(), Map.of(),
         b -> b.passwordCost(Passwords.Cost.OWASP))) {
-      real.createUser("alice", "alice-password");
+      real.createUser("alice", "alice-plum-harbor-lantern");
       int free = LoginThrottle.Policy.DEFAULT.freeUserFailures();
       List<Browser> browsers = new ArrayList<>();
       for (int i = 0; i < 4 * free; i++) {
@@ -109,7 +109,7 @@ class ThrottleTest {
       assertThat(statuses).as("%s", statuses).filteredOn(s -> s == 401).hasSize(free);
       assertThat(statuses).as("%s", statuses).filteredOn(s -> s != 401).hasSize(3 * free)
           .allMatch(s -> s == 429 || s == 503);
-      assertThat(real.browser().login("alice", "alice-password").status()).isEqualTo(429);
+      assertThat(real.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(429);
     }
   }
 
@@ -117,7 +117,7 @@ class ThrottleTest {
   void aLoginForAnUnknownUserTakesAboutAsLongAsForAKnownOne() {
     try (TestServer real = TestServer.start(Stores.inMemory(), Map.of(),
         b -> b.passwordCost(Passwords.Cost.OWASP))) {
-      real.createUser("alice", "alice-password");
+      real.createUser("alice", "alice-plum-harbor-lantern");
       List<Long> known = new ArrayList<>();
       List<Long> unknown = new ArrayList<>();
       for (int i = 0; i < 4; i++) {

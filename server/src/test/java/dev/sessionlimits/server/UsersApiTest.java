@@ -29,7 +29,7 @@ class UsersApiTest {
   @Test
   void createsListsReadsUpdatesAndDeletesUsers() {
     Browser.Response created = admin.post("/api/v1/users",
-        "{\"username\":\"bob\",\"password\":\"bob-password\",\"sessions_limit\":2}");
+        "{\"username\":\"bob\",\"password\":\"bob-plum-harbor-lantern\",\"sessions_limit\":2}");
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.header("Location")).isEqualTo("/api/v1/users/bob");
     JsonNode bob = created.json();
@@ -38,7 +38,7 @@ class UsersApiTest {
     assertThat(bob.path("disabled").asBoolean()).isFalse();
     assertThat(bob.path("sessions_limit").asInt()).isEqualTo(2);
     assertThat(bob.has("password")).isFalse();
-    assertThat(created.text()).doesNotContain("argon2", "bob-password");
+    assertThat(created.text()).doesNotContain("argon2", "bob-plum-harbor-lantern");
 
     assertThat(admin.get("/api/v1/users").json().path("users")).hasSize(2);
     assertThat(admin.get("/api/v1/users/bob").json().path("sessions_limit").asInt()).isEqualTo(2);
@@ -55,7 +55,7 @@ class UsersApiTest {
 
   @Test
   void aTakenNameIs409AndBadFieldsAre400() {
-    assertThat(admin.post("/api/v1/users", "{\"username\":\"admin\",\"password\":\"whatever-1\"}").error())
+    assertThat(admin.post("/api/v1/users", "{\"username\":\"admin\",\"password\":\"whatever-plum-harbor\"}").error())
         .isEqualTo("user_exists");
     Browser.Response bad = admin.post("/api/v1/users",
         "{\"username\":\"no spaces\",\"password\":\"short\",\"sessions_limit\":0}");
@@ -72,9 +72,9 @@ class UsersApiTest {
 
   @Test
   void onlyAdministratorsManageUsers() {
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
     Browser alice = t.browser();
-    alice.login("alice", "alice-password");
+    alice.login("alice", "alice-plum-harbor-lantern");
     assertThat(alice.get("/api/v1/users").status()).isEqualTo(403);
     assertThat(alice.post("/api/v1/users", "{\"username\":\"x\",\"password\":\"xxxxxxxx\"}").status())
         .isEqualTo(403);
@@ -85,24 +85,24 @@ class UsersApiTest {
   @Test
   void aUsersOwnLimitOverridesTheGlobalOne() {
     t.settings("{\"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\", \"SESSIONS_PER_USER\": 5}");
-    t.createUser("{\"username\":\"alice\",\"password\":\"alice-password\",\"sessions_limit\":1}");
-    assertThat(t.browser().login("alice", "alice-password").status()).isEqualTo(201);
-    Browser.Response second = t.browser().login("alice", "alice-password");
+    t.createUser("{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\",\"sessions_limit\":1}");
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
+    Browser.Response second = t.browser().login("alice", "alice-plum-harbor-lantern");
     assertThat(second.status()).isEqualTo(403);
     assertThat(second.json().path("limit").asInt()).isEqualTo(1);
 
     admin.patch("/api/v1/users/alice", "{\"sessions_limit\": -1}");
-    assertThat(t.browser().login("alice", "alice-password").status()).isEqualTo(201);
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
     admin.patch("/api/v1/users/alice", "{\"sessions_limit\": null}");
     t.settings("{\"SESSIONS_PER_USER\": 2}");
-    assertThat(t.browser().login("alice", "alice-password").json().path("limit").asInt()).isEqualTo(2);
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").json().path("limit").asInt()).isEqualTo(2);
   }
 
   @Test
   void disablingAUserEndsTheirSessionsWithUserDisabled() {
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
     Browser alice = t.browser();
-    alice.login("alice", "alice-password");
+    alice.login("alice", "alice-plum-harbor-lantern");
 
     assertThat(admin.patch("/api/v1/users/alice", "{\"disabled\": true}").status()).isEqualTo(200);
 
@@ -114,21 +114,21 @@ class UsersApiTest {
 
   @Test
   void changingAPasswordEndsTheUsersSessionsWithPasswordChanged() {
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
     Browser alice = t.browser();
-    alice.login("alice", "alice-password");
+    alice.login("alice", "alice-plum-harbor-lantern");
 
-    admin.patch("/api/v1/users/alice", "{\"password\": \"new-alice-password\"}");
+    admin.patch("/api/v1/users/alice", "{\"password\": \"new-alice-plum-harbor-lantern\"}");
 
     assertThat(alice.get("/api/v1/me").json().path("reason").asText()).isEqualTo("password_changed");
-    assertThat(t.browser().login("alice", "alice-password").status()).isEqualTo(401);
-    assertThat(t.browser().login("alice", "new-alice-password").status()).isEqualTo(201);
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(401);
+    assertThat(t.browser().login("alice", "new-alice-plum-harbor-lantern").status()).isEqualTo(201);
   }
 
   @Test
   void whoeverChangesTheirOwnPasswordStaysSignedInThereButNowhereElse() {
     Browser elsewhere = t.admin();
-    assertThat(admin.patch("/api/v1/users/admin", "{\"password\": \"another-admin-password\"}").status())
+    assertThat(admin.patch("/api/v1/users/admin", "{\"password\": \"another-admin-plum-harbor-lantern\"}").status())
         .isEqualTo(200);
     assertThat(admin.get("/api/v1/me").status()).isEqualTo(200);
     assertThat(elsewhere.get("/api/v1/me").json().path("reason").asText()).isEqualTo("password_changed");
@@ -140,17 +140,17 @@ class UsersApiTest {
     assertThat(admin.patch("/api/v1/users/admin", "{\"disabled\": true}").status()).isEqualTo(409);
     assertThat(admin.delete("/api/v1/users/admin").status()).isEqualTo(409);
 
-    t.createUser("{\"username\":\"root\",\"password\":\"root-password\",\"admin\":true}");
+    t.createUser("{\"username\":\"root\",\"password\":\"root-plum-harbor-lantern\",\"admin\":true}");
     assertThat(admin.patch("/api/v1/users/admin", "{\"admin\": false}").status()).isEqualTo(200);
   }
 
   @Test
   void twoAdministratorsRemovingEachOtherAtOnceLeaveOneOfThem() throws Exception {
-    t.createUser("{\"username\":\"root\",\"password\":\"root-password\",\"admin\":true}");
+    t.createUser("{\"username\":\"root\",\"password\":\"root-plum-harbor-lantern\",\"admin\":true}");
     Browser root = t.browser();
     String[] changes = {"{\"admin\": false}", "{\"disabled\": true}"};
     for (int round = 0; round < 20; round++) {
-      assertThat(root.login("root", "root-password").status()).isEqualTo(201);
+      assertThat(root.login("root", "root-plum-harbor-lantern").status()).isEqualTo(201);
       assertThat(admin.login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
       String change = changes[round % 2];
       List<Integer> statuses = Burst.run(2, i -> (i == 0)
@@ -171,9 +171,9 @@ class UsersApiTest {
 
   @Test
   void deletingAUserEndsTheirSessions() {
-    t.createUser("alice", "alice-password");
+    t.createUser("alice", "alice-plum-harbor-lantern");
     Browser alice = t.browser();
-    alice.login("alice", "alice-password");
+    alice.login("alice", "alice-plum-harbor-lantern");
     admin.delete("/api/v1/users/alice");
     assertThat(alice.get("/api/v1/me").json().path("reason").asText()).isEqualTo("revoked_by_admin");
   }
@@ -191,8 +191,8 @@ class UsersApiTest {
 
   @Test
   void userChangesAreAudited() {
-    t.createUser("alice", "alice-password");
-    admin.patch("/api/v1/users/alice", "{\"disabled\": true, \"password\": \"another-password\"}");
+    t.createUser("alice", "alice-plum-harbor-lantern");
+    admin.patch("/api/v1/users/alice", "{\"disabled\": true, \"password\": \"another-plum-harbor\"}");
     admin.delete("/api/v1/users/alice");
     JsonNode events = admin.get("/api/v1/audit?limit=3").json().path("events");
     assertThat(events.get(0).path("type").asText()).isEqualTo("user_deleted");
@@ -201,7 +201,7 @@ class UsersApiTest {
     assertThat(changes.path("disabled").path("old").asBoolean()).isFalse();
     assertThat(changes.path("disabled").path("new").asBoolean()).isTrue();
     assertThat(changes.path("password").asText()).isEqualTo("changed");
-    assertThat(events.get(1).toString()).doesNotContain("another-password");
+    assertThat(events.get(1).toString()).doesNotContain("another-plum-harbor");
     assertThat(events.get(2).path("type").asText()).isEqualTo("user_created");
     assertThat(events.get(2).path("actor").asText()).isEqualTo("admin");
   }

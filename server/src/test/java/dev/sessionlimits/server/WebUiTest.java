@@ -119,20 +119,20 @@ class WebUiTest {
   }
 
   private void createUser(String username, Integer sessionsLimit) {
-    t.createUser("{\"username\":\"" + username + "\",\"password\":\"" + username + "-password\","
+    t.createUser("{\"username\":\"" + username + "\",\"password\":\"" + username + "-plum-harbor-lantern\","
         + "\"sessions_limit\":" + sessionsLimit + "}");
   }
 
   @Test
   void aSecondLoginSignsTheFirstBrowserOutWithinTwoSecondsAndItsLoginPageThenSaysWhy() {
     createUser("alice", 1);
-    signIn(first, "alice", "alice-password", "Work laptop");
+    signIn(first, "alice", "alice-plum-harbor-lantern", "Work laptop");
     String sessionId = first.await(visibilityOfElementLocated(
         By.cssSelector("tr[data-test='my-session'][data-current='true']"))).getAttribute("data-session-id");
     PushHubTest.eventually(() -> assertThat(t.server.push().streams(sessionId)).isOne());
     first.script("window.notReloaded = true;");
 
-    signIn(second, "alice", "alice-password", "Phone");
+    signIn(second, "alice", "alice-plum-harbor-lantern", "Phone");
     long loggedIn = System.nanoTime();
 
     WebElement dialog = first.await(TWO_SECONDS,
@@ -156,16 +156,56 @@ class WebUiTest {
   }
 
   @Test
+  void changingThePasswordOnTheAccountPageShowsTheServersReasonAndSignsOutTheOtherBrowser() {
+    createUser("carol", -1);
+    signIn(second, "carol", "carol-plum-harbor-lantern", "Phone");
+    String phoneId = second.await(visibilityOfElementLocated(
+        By.cssSelector("tr[data-test='my-session'][data-current='true']"))).getAttribute("data-session-id");
+    PushHubTest.eventually(() -> assertThat(t.server.push().streams(phoneId)).isOne());
+    signIn(first, "carol", "carol-plum-harbor-lantern", "Work laptop");
+
+    first.find("#current-password").sendKeys("carol-plum-harbor-lantern");
+    first.find("#new-password").sendKeys("password");
+    first.find("#confirm-password").sendKeys("password");
+    first.find("#password-submit").click();
+
+    WebElement error = first.await(visibilityOfElementLocated(By.id("new-password-error")));
+    String reason = PasswordPolicy.weakness("password", List.of("carol")).orElseThrow();
+    assertThat(error.getText()).isEqualTo(reason);
+    assertThat(first.find("#new-password").getAttribute("aria-invalid")).isEqualTo("true");
+    assertThat(first.find("#password-status").getText()).contains(reason);
+    first.screenshot("change-password-refused");
+
+    for (String field : new String[] {"#new-password", "#confirm-password"}) {
+      first.find(field).clear();
+      first.find(field).sendKeys("violet-canyon-marmalade");
+    }
+    first.find("#password-submit").click();
+
+    first.await(textToBePresentInElementLocated(By.id("password-status"),
+        "Your password is changed. 1 other session was signed out."));
+    assertThat(first.find("#new-password-error").isDisplayed()).isFalse();
+    second.await(TWO_SECONDS, visibilityOfElementLocated(By.cssSelector("dialog#session-ended[open]")));
+    assertThat(second.find("#session-ended-message").getText()).contains("because your password was changed");
+    second.driver.navigate().refresh();
+    WebElement notice = second.await(visibilityOfElementLocated(By.id("signed-out-notice")));
+    assertThat(notice.getAttribute("data-reason")).isEqualTo("password_changed");
+    first.driver.navigate().refresh();
+    first.await(numberOfElementsToBe(By.cssSelector("tr[data-test='my-session']"), 1));
+    assertThat(t.browser().login("carol", "violet-canyon-marmalade").status()).isEqualTo(201);
+  }
+
+  @Test
   void mySessionsMarksThisDeviceAndSigningOutAnotherSessionEndsIt() {
     createUser("bob", -1);
     Browser phone = t.browser(TestServer.FIREFOX_LINUX);
-    assertThat(phone.post("/api/v1/login", "{\"username\":\"bob\",\"password\":\"bob-password\","
+    assertThat(phone.post("/api/v1/login", "{\"username\":\"bob\",\"password\":\"bob-plum-harbor-lantern\","
         + "\"device\":\"Phone\"}").status()).isEqualTo(201);
     String phoneId = phone.get("/api/v1/me").json().path("session").path("id").asText();
-    assertThat(t.browser(TestServer.CHROME_WINDOWS).login("bob", "bob-password").status())
+    assertThat(t.browser(TestServer.CHROME_WINDOWS).login("bob", "bob-plum-harbor-lantern").status())
         .isEqualTo(201);
 
-    signIn(first, "bob", "bob-password", "Work laptop");
+    signIn(first, "bob", "bob-plum-harbor-lantern", "Work laptop");
 
     List<WebElement> rows = first.await(numberOfElementsToBe(
         By.cssSelector("table#my-sessions tr[data-test='my-session']"), 3));
