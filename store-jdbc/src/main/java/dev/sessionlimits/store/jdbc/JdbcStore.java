@@ -304,6 +304,11 @@ public final class JdbcStore
   }
 
   @Override
+  public OpenResult open(Session candidate, QuotaPolicy policy, TokenHash supersedes) {
+    return sessions.open(candidate, policy, supersedes);
+  }
+
+  @Override
   public Lookup find(TokenHash tokenHash, Instant now) {
     return sessions.find(tokenHash, now);
   }
