@@ -162,6 +162,9 @@ public final class SessionlimitsServer implements AutoCloseable {
       // headers: the page headers would be ~500 bytes of work on the hottest path.
       if (!AuthRoutes.VERIFY.equals(ctx.path())) {
         SECURITY_HEADERS.forEach(ctx::header);
+        if (requests.isHttps(ctx)) {
+          ctx.header("Strict-Transport-Security", Requests.HSTS);
+        }
       }
       ctx.header("Cache-Control", "no-store");
       Requests.checkQuery(ctx);

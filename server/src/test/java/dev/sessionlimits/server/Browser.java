@@ -28,6 +28,7 @@ final class Browser {
   private final String userAgent;
   private final String localAddress;
   private volatile String cookie;
+  private volatile String cookieName = Requests.COOKIE;
 
   Browser(URI base, String userAgent) {
     this(base, userAgent, null);
@@ -101,7 +102,7 @@ final class Browser {
     }
     String jar = cookie;
     if (jar != null) {
-      request.header("Cookie", Requests.COOKIE + "=" + jar);
+      request.header("Cookie", cookieName + "=" + jar);
     }
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
@@ -132,7 +133,7 @@ final class Browser {
     String jar = cookie;
     if (jar != null) {
       all.add("Cookie");
-      all.add(Requests.COOKIE + "=" + jar);
+      all.add(cookieName + "=" + jar);
     }
     all.addAll(List.of(headers));
     Response response = RawHttp.send(localAddress, base.getPort(), method, path, body, all);
@@ -143,12 +144,26 @@ final class Browser {
   private void remember(List<String> setCookies) {
     for (String header : new ArrayList<>(setCookies)) {
       String first = header.split(";", 2)[0];
-      if (!first.startsWith(Requests.COOKIE + "=")) {
+      int equals = first.indexOf('=');
+      String name = (equals < 0) ? first : first.substring(0, equals);
+      if (!name.equals(Requests.COOKIE) && !name.equals(Requests.HOST_COOKIE)) {
         continue;
       }
-      String value = first.substring(Requests.COOKIE.length() + 1);
-      cookie = (value.isEmpty() || header.contains("Max-Age=0")) ? null : value;
+      String value = first.substring(equals + 1);
+      if (value.isEmpty() || header.contains("Max-Age=0")) {
+        if (name.equals(cookieName)) {
+          cookie = null;
+        }
+      } else {
+        cookie = value;
+        cookieName = name;
+      }
     }
+  }
+
+  /** The name the cookie was set under: {@code sl_session}, or {@code __Host-sl_session}. */
+  String cookieName() {
+    return cookieName;
   }
 
   String cookie() {
