@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * body: a client that trickles a byte every few seconds ("slowloris") would otherwise hold its
  * connection forever, since Jetty's idle timeout restarts at every byte and its minimum data rate
  * only applies while the application reads a body. Jetty has no bound on the time a whole header
- * takes, so this is hand-written, on Jetty's public connector API and its HTTP/1 connection's
- * parser state.
+ * takes, so this is hand-written, on Jetty's public connector API and the state of its HTTP/1
+ * connection's parser ({@code org.eclipse.jetty.server.internal.HttpConnection}, an internal class:
+ * {@code SlowClientTest} pins the behaviour across Jetty upgrades).
  *
  * <p>Design note. A sweep runs on the connector's scheduler every tenth of the bound (at least every
  * second) and looks at each connected end point's parser: a connection is "reading" while its parser

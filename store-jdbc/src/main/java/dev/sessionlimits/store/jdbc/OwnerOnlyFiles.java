@@ -58,15 +58,19 @@ final class OwnerOnlyFiles {
     }
   }
 
+  /**
+   * Sets {@code path}'s permissions by its name (chmod), never through an open descriptor: the JDK
+   * opens the file to change it without following links, and closing any descriptor of a file
+   * releases every POSIX lock this process holds on it, H2's lock on its open database included
+   * (another process could then open the same database).
+   */
   private static void restrict(Path path, Set<PosixFilePermission> wanted) throws IOException {
-    PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
-        LinkOption.NOFOLLOW_LINKS);
-    if (view == null) {
+    if (Files.getFileAttributeView(path, PosixFileAttributeView.class) == null) {
       return;
     }
-    Set<PosixFilePermission> current = view.readAttributes().permissions();
+    Set<PosixFilePermission> current = Files.getPosixFilePermissions(path);
     if (!current.equals(wanted)) {
-      view.setPermissions(wanted);
+      Files.setPosixFilePermissions(path, wanted);
       LOG.log(Level.INFO, "Set the permissions of {0} from {1} to {2}: it holds password hashes",
           path, PosixFilePermissions.toString(current), PosixFilePermissions.toString(wanted));
     }
