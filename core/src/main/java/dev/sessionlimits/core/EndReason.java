@@ -19,7 +19,12 @@ public enum EndReason {
   /** The account was disabled. */
   USER_DISABLED,
   /** The account's password was changed. */
-  PASSWORD_CHANGED;
+  PASSWORD_CHANGED,
+  /**
+   * The browser holding this session signed in again, and the new session replaced this one
+   * (ASVS 7.2.4: re-authentication never keeps the presented session alive).
+   */
+  SUPERSEDED;
 
   private final String code = name().toLowerCase(Locale.ROOT);
 

@@ -25,7 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Only {@link #open} can make a session live, and it runs under two striped locks: the stripe of
  * the user and the stripe of the address, always taken in ascending stripe order (one lock when both
  * fall on the same stripe), so two logins never deadlock. Holding both, it reads the live sessions,
- * asks {@link Quota#decide}, ends the evicted ones and only then adds the new one. The live count of
+ * asks {@link Quota#decide}, ends the evicted ones (and the session the login supersedes, which
+ * it left out of the counts) and only then adds the new one. The live count of
  * a user or an address therefore only grows while its stripe is held, which is what keeps every
  * limit exact. Ending a session needs no lock: it can only lower a count, and a concurrent login
  * that still sees the session as live errs on the side of ending or refusing too much, never on
@@ -146,6 +147,11 @@ final class InMemorySessionStore implements SessionStore {
 
   @Override
   public OpenResult open(Session candidate, QuotaPolicy policy) {
+    return open(candidate, policy, null);
+  }
+
+  @Override
+  public OpenResult open(Session candidate, QuotaPolicy policy, TokenHash supersedes) {
     if (candidate.end() != null) {
       throw new IllegalArgumentException("cannot open an ended session: " + candidate.id());
     }
@@ -163,10 +169,18 @@ final class InMemorySessionStore implements SessionStore {
       try {
         Index userIndex = byUser.computeIfAbsent(candidate.user(), Index::new);
         Index ipIndex = byIp.computeIfAbsent(candidate.clientIp(), Index::new);
+        // The presented session is left out of both counts and ended below, before the new one is
+        // added, so the counts never include both.
+        Entry presented = (supersedes == null || supersedes.equals(candidate.tokenHash()))
+            ? null : byHash.get(supersedes);
+        String replaced = (presented != null && presented.get().isLive(now))
+            ? presented.get().id() : null;
         // An unlimited scope is not read at all: its size must not slow a login down.
         QuotaDecision decision = Quota.decide(candidate.attempt(),
-            policy.userLimit() == QuotaPolicy.UNLIMITED ? List.of() : userIndex.liveAndPrune(now),
-            policy.ipLimit() == QuotaPolicy.UNLIMITED ? List.of() : ipIndex.liveAndPrune(now),
+            policy.userLimit() == QuotaPolicy.UNLIMITED ? List.of()
+                : without(userIndex.liveAndPrune(now), replaced),
+            policy.ipLimit() == QuotaPolicy.UNLIMITED ? List.of()
+                : without(ipIndex.liveAndPrune(now), replaced),
             policy, now);
         if (decision instanceof QuotaDecision.Deny deny) {
           return new OpenResult.Refused(deny);
@@ -175,6 +189,8 @@ final class InMemorySessionStore implements SessionStore {
           throw new IllegalArgumentException("a session with id " + candidate.id() + " or token "
               + candidate.tokenHash() + " exists already");
         }
+        Session superseded = (replaced == null) ? null : finish(presented,
+            new SessionEnd(EndReason.SUPERSEDED, now, EndCause.supersededBy(candidate)), ended);
         List<Session> evicted = new ArrayList<>();
         for (QuotaDecision.Eviction eviction : ((QuotaDecision.Admit) decision).evictions()) {
           SessionEnd end = new SessionEnd(EndReason.SESSION_LIMIT_REACHED, now,
@@ -190,7 +206,7 @@ final class InMemorySessionStore implements SessionStore {
         byHash.put(candidate.tokenHash(), entry);
         userIndex.add(entry);
         ipIndex.add(entry);
-        return new OpenResult.Opened(stored, evicted);
+        return new OpenResult.Opened(stored, evicted, superseded);
       } finally {
         if (second != first) {
           second.unlock();
@@ -390,6 +406,13 @@ final class InMemorySessionStore implements SessionStore {
     return new Session(candidate.id(), candidate.tokenHash(), user, ip, agent, candidate.device(),
         candidate.authMethod(), candidate.createdAt(), candidate.lastSeenAt(), candidate.expiresAt(),
         candidate.absoluteExpiresAt(), null);
+  }
+
+  private static List<Session> without(List<Session> sessions, String id) {
+    if (id != null) {
+      sessions.removeIf(s -> s.id().equals(id));
+    }
+    return sessions;
   }
 
   private static List<Session> live(Collection<Entry> entries, Instant now) {

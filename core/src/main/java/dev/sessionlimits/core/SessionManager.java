@@ -35,8 +35,18 @@ public final class SessionManager {
 
   /** The outcome of a login: a new session and its token, or a refusal. */
   public sealed interface LoginResult {
-    /** The session is open; {@code token} goes to the client, {@code ended} made room for it. */
-    record Admitted(SessionToken token, Session session, List<Session> ended) implements LoginResult {}
+    /**
+     * The session is open; {@code token} goes to the client, {@code ended} made room for it, and
+     * {@code superseded} is the presented session it replaced, or null.
+     */
+    record Admitted(SessionToken token, Session session, List<Session> ended, Session superseded)
+        implements LoginResult {
+
+      /** Admitted without replacing a session. */
+      public Admitted(SessionToken token, Session session, List<Session> ended) {
+        this(token, session, ended, null);
+      }
+    }
 
     /** Refused by the quota; nothing changed. */
     record Refused(QuotaDecision.Deny deny) implements LoginResult {}
@@ -44,12 +54,26 @@ public final class SessionManager {
 
   /** Opens a session for {@code attempt} now, atomically with the quota check. */
   public LoginResult login(LoginAttempt attempt, QuotaPolicy policy) {
+    return login(attempt, policy, null);
+  }
+
+  /**
+   * {@link #login(LoginAttempt, QuotaPolicy)} by a client that presented {@code presentedToken} (its
+   * session cookie, or null): if admitted, the session of that token, if live, ends with
+   * {@link EndReason#SUPERSEDED} as part of the opening and does not count against the new one
+   * ({@link SessionStore#open(Session, QuotaPolicy, TokenHash)}).
+   */
+  public LoginResult login(LoginAttempt attempt, QuotaPolicy policy, String presentedToken) {
     SessionToken token = SessionToken.generate(random);
     Session candidate = Session.open(SessionToken.newSessionId(random), token.hash(), attempt,
         clock.instant(), policy);
-    OpenResult result = store.open(candidate, policy);
+    boolean presented = presentedToken != null && !presentedToken.isEmpty()
+        && presentedToken.length() <= MAX_TOKEN_LENGTH;
+    OpenResult result = presented
+        ? store.open(candidate, policy, TokenHash.of(presentedToken))
+        : store.open(candidate, policy);
     if (result instanceof OpenResult.Opened opened) {
-      return new LoginResult.Admitted(token, opened.session(), opened.ended());
+      return new LoginResult.Admitted(token, opened.session(), opened.ended(), opened.superseded());
     }
     return new LoginResult.Refused(((OpenResult.Refused) result).deny());
   }

@@ -35,6 +35,41 @@ public interface SessionStore extends AutoCloseable {
   OpenResult open(Session candidate, QuotaPolicy policy);
 
   /**
+   * {@link #open(Session, QuotaPolicy)} for a login that presented a session (the browser's session
+   * cookie, by its token hash): if the login is admitted and that session is live, it ends with
+   * {@link EndReason#SUPERSEDED} (cause {@link EndCause#supersededBy}) atomically with the opening,
+   * and it is left out of both counts, so it never costs the new session its room: a user at a
+   * limit of 1 who signs in again in the same browser is neither refused nor made to evict another
+   * device. Any live session may be superseded, whoever owns it: the browser that presented it is
+   * about to replace its cookie, and re-authentication must not leave the presented token alive
+   * (ASVS 7.2.4). A refused login changes nothing, the presented session included. A null
+   * {@code supersedes}, or one that is not live, makes this {@code open(candidate, policy)}. The
+   * result names the superseded session ({@link OpenResult.Opened#superseded}).
+   *
+   * <p>The built-in stores do this under the lock (or in the transaction) of the open. This default,
+   * for other stores, cannot: it ends the presented session first and then opens, which never
+   * admits more than a limit (an end only lowers counts) but ends the presented session even when
+   * the login is then refused. Stores should override it.
+   *
+   * @throws StoreUnavailableException when the store cannot be reached
+   */
+  default OpenResult open(Session candidate, QuotaPolicy policy, TokenHash supersedes) {
+    if (supersedes == null || supersedes.equals(candidate.tokenHash())) {
+      return open(candidate, policy);
+    }
+    Session superseded = null;
+    if (find(supersedes, candidate.createdAt()) instanceof Lookup.Live live) {
+      superseded = end(live.session().id(), new SessionEnd(EndReason.SUPERSEDED,
+          candidate.createdAt(), EndCause.supersededBy(candidate))).orElse(null);
+    }
+    OpenResult result = open(candidate, policy);
+    if (superseded != null && result instanceof OpenResult.Opened opened) {
+      return new OpenResult.Opened(opened.session(), opened.ended(), superseded);
+    }
+    return result;
+  }
+
+  /**
    * The session with this token hash, as of {@code now}, without extending it. A session found
    * expired is recorded as ended ({@code idle_timeout} or {@code max_lifetime}) and reported ended.
    */

@@ -82,7 +82,8 @@ final class AuthRoutes {
         settings.actions());
     LoginAttempt attempt = new LoginAttempt(user.username(), ip, userAgent(ctx),
         (device == null || device.isBlank()) ? null : device.strip(), "password");
-    SessionManager.LoginResult result = sessions.login(attempt, policy);
+    // The session this browser presents ends with the new one opening (ASVS 7.2.4), whoever owns it.
+    SessionManager.LoginResult result = sessions.login(attempt, policy, requests.sessionToken(ctx));
     if (result instanceof SessionManager.LoginResult.Refused refused) {
       throw refusal(refused.deny(), user, ip);
     }
@@ -106,11 +107,17 @@ final class AuthRoutes {
           "login_ip", session.clientIp(),
           "login_user_agent", session.userAgent())));
     }
+    Session superseded = admitted.superseded();
+    if (superseded != null) {
+      audit.add(auditor.event("session_superseded", null, ip, superseded.user(), superseded.id(),
+          map("caused_by_session", session.id(), "caused_by_user", session.user())));
+    }
     audit.add(auditor.event("login", user.username(), ip, user.username(), session.id(), map(
         "user_agent", session.userAgent(), "device", session.device(), "ended_sessions", endedIds)));
     auditor.recordAll(audit);
-    LOG.info("Login of {} from {}: session {} (token {}…), {} ended", user.username(), ip,
-        session.id(), admitted.token().hash().prefix(), endedIds.size());
+    LOG.info("Login of {} from {}: session {} (token {}…), {} ended{}", user.username(), ip,
+        session.id(), admitted.token().hash().prefix(), endedIds.size(),
+        superseded == null ? "" : ", superseding " + superseded.id());
     ctx.status(201).json(map("session", Views.session(session, now, session.id()),
         "ended_sessions", ended));
   }

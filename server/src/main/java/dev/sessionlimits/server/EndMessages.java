@@ -41,6 +41,8 @@ final class EndMessages {
       case REVOKED_BY_ADMIN -> "An administrator signed you out at " + at + ".";
       case USER_DISABLED -> "You were signed out at " + at + " because your account was disabled.";
       case PASSWORD_CHANGED -> "You were signed out at " + at + " because your password was changed.";
+      case SUPERSEDED -> "You were signed out at " + at + " because this browser signed in again,"
+          + " and the new sign-in replaced this session.";
     };
   }
 

@@ -157,14 +157,21 @@ final class ForwardAuth extends Handler.Wrapper {
     void run() throws Exception;
   }
 
+  /** The session token under either cookie name, as {@link Requests#token} chooses. */
   private static String sessionToken(Request request) {
     List<HttpCookie> cookies = Request.getCookies(request);
+    String plain = null;
     for (HttpCookie cookie : cookies) {
-      if (Requests.COOKIE.equals(cookie.getName())) {
+      String name = cookie.getName();
+      if (Requests.HOST_COOKIE.equals(name)) {
         String value = cookie.getValue();
-        return (value == null || value.isEmpty()) ? null : value;
+        if (value != null && !value.isEmpty()) {
+          return value;
+        }
+      } else if (plain == null && Requests.COOKIE.equals(name)) {
+        plain = cookie.getValue();
       }
     }
-    return null;
+    return Requests.token(null, plain);
   }
 }

@@ -20,7 +20,20 @@ import java.util.Map;
  */
 final class Requests {
 
+  /** The session cookie's name over plain HTTP. */
   static final String COOKIE = "sl_session";
+  /**
+   * The session cookie's name when it is Secure. Browsers accept a {@code __Host-} cookie only with
+   * {@code Secure}, {@code Path=/} and no {@code Domain}, from a secure origin: so no sibling
+   * subdomain and no plain-HTTP answer can set or shadow it (cookie tossing, session fixation).
+   */
+  static final String HOST_COOKIE = "__Host-" + COOKIE;
+  /**
+   * {@code Strict-Transport-Security} on every answer to a request that came over TLS: one year, this
+   * host and its subdomains (ASVS 5.0 3.4.1). No {@code preload}: that commits the whole domain,
+   * the operator's decision.
+   */
+  static final String HSTS = "max-age=31536000; includeSubDomains";
   static final int MAX_BODY_BYTES = 64 * 1024;
 
   private static final String CLIENT_IP = "sessionlimits.clientIp";
@@ -55,19 +68,54 @@ final class Requests {
         && proto.trim().toLowerCase(Locale.ROOT).startsWith("https");
   }
 
+  /** The session token the request carries under either name, or null. */
   String sessionToken(Context ctx) {
-    String token = ctx.cookie(COOKIE);
-    return (token == null || token.isEmpty()) ? null : token;
+    return token(ctx.cookie(HOST_COOKIE), ctx.cookie(COOKIE));
   }
 
+  /**
+   * The session token of the values of the two cookie names (either may be null): the
+   * {@code __Host-} one wins, as only the server itself, over TLS, can have set it; the plain name
+   * is still read, for requests over plain HTTP and for cookies set before the server was behind TLS.
+   */
+  static String token(String hostCookie, String plainCookie) {
+    if (hostCookie != null && !hostCookie.isEmpty()) {
+      return hostCookie;
+    }
+    return (plainCookie == null || plainCookie.isEmpty()) ? null : plainCookie;
+  }
+
+  /** Whether the session cookie is Secure (and named {@link #HOST_COOKIE}) on this answer. */
+  boolean cookieSecure(Context ctx) {
+    return cookieAlwaysSecure || isHttps(ctx);
+  }
+
+  /**
+   * Sets the session cookie: {@link #HOST_COOKIE} when Secure, then also clearing a plain
+   * {@link #COOKIE} the request carried, so that it does not linger; {@link #COOKIE} otherwise.
+   */
   void setSessionCookie(Context ctx, String token) {
-    ctx.res().addHeader("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Lax"
-        + (cookieAlwaysSecure || isHttps(ctx) ? "; Secure" : ""));
+    if (cookieSecure(ctx)) {
+      ctx.res().addHeader("Set-Cookie", HOST_COOKIE + "=" + token
+          + "; Path=/; Secure; HttpOnly; SameSite=Lax");
+      if (ctx.cookie(COOKIE) != null) {
+        ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly;"
+            + " SameSite=Lax");
+      }
+    } else {
+      ctx.res().addHeader("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Lax");
+    }
   }
 
+  /** Clears the session cookie under each name it may have here. */
   void clearSessionCookie(Context ctx) {
+    boolean secure = cookieSecure(ctx);
     ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
-        + (cookieAlwaysSecure || isHttps(ctx) ? "; Secure" : ""));
+        + (secure ? "; Secure" : ""));
+    if (secure) {
+      ctx.res().addHeader("Set-Cookie", HOST_COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly;"
+          + " SameSite=Lax");
+    }
   }
 
   /**

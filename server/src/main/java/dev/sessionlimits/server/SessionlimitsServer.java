@@ -72,6 +72,16 @@ public final class SessionlimitsServer implements AutoCloseable {
    * the kernel caps this at {@code net.core.somaxconn}.
    */
   private static final int ACCEPT_QUEUE = 1024;
+  /**
+   * How long a connection may stay silent before Jetty closes it: between requests (keep-alive),
+   * and within one while nothing moves. Event streams send a heartbeat well within it.
+   */
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long a client may take to send a request's header, and then its body (at most 64 KiB): a
+   * client that trickles bytes is cut off ({@link RequestReadTimeouts}).
+   */
+  static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(10);
 
   private final Javalin app;
   private final Stores stores;
@@ -113,8 +123,8 @@ public final class SessionlimitsServer implements AutoCloseable {
     EventRoutes eventRoutes = new EventRoutes(auth, users, requests, push);
 
     ForwardAuth forwardAuth = new ForwardAuth(auth);
-    this.app = Javalin.create(config -> configure(config, b.config.port(), requests, forwardAuth,
-        authRoutes, accountRoutes, adminRoutes, eventRoutes));
+    this.app = Javalin.create(config -> configure(config, b.config.port(), b.requestReadTimeout,
+        requests, forwardAuth, authRoutes, accountRoutes, adminRoutes, eventRoutes));
     this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sessionlimits-purge");
       t.setDaemon(true);
@@ -134,8 +144,8 @@ public final class SessionlimitsServer implements AutoCloseable {
         files.entries().size());
   }
 
-  private static void configure(JavalinConfig config, int port, Requests requests,
-      ForwardAuth forwardAuth, AuthRoutes authRoutes, AccountRoutes accountRoutes,
+  private static void configure(JavalinConfig config, int port, Duration requestReadTimeout,
+      Requests requests, ForwardAuth forwardAuth, AuthRoutes authRoutes, AccountRoutes accountRoutes,
       AdminRoutes adminRoutes, EventRoutes eventRoutes) {
     config.startup.showJavalinBanner = false;
     config.startup.showOldJavalinVersionWarning = false;
@@ -152,6 +162,8 @@ public final class SessionlimitsServer implements AutoCloseable {
       ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
       connector.setPort(port);
       connector.setAcceptQueueSize(ACCEPT_QUEUE);
+      connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+      connector.addBean(new RequestReadTimeouts(connector, requestReadTimeout));
       return connector;
     });
     config.jetty.modifyServer(server -> {
@@ -170,6 +182,9 @@ public final class SessionlimitsServer implements AutoCloseable {
       // headers: the page headers would be ~500 bytes of work on the hottest path.
       if (!AuthRoutes.VERIFY.equals(ctx.path())) {
         SECURITY_HEADERS.forEach(ctx::header);
+        if (requests.isHttps(ctx)) {
+          ctx.header("Strict-Transport-Security", Requests.HSTS);
+        }
       }
       ctx.header("Cache-Control", "no-store");
       Requests.checkQuery(ctx);
@@ -355,6 +370,7 @@ public final class SessionlimitsServer implements AutoCloseable {
     private LoginThrottle.Policy throttle = LoginThrottle.Policy.DEFAULT;
     private Duration purgeInterval = Duration.ofMinutes(1);
     private Duration heartbeat = Duration.ofSeconds(15);
+    private Duration requestReadTimeout = DEFAULT_REQUEST_READ_TIMEOUT;
     private PrintStream out = System.out;
 
     private Builder() {}
@@ -408,6 +424,18 @@ public final class SessionlimitsServer implements AutoCloseable {
         throw new IllegalArgumentException("heartbeat interval must be positive, got " + interval);
       }
       this.heartbeat = interval;
+      return this;
+    }
+
+    /**
+     * How long a client may take to send a request's header, and then its body (10 s); shorter in
+     * tests.
+     */
+    Builder requestReadTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("request read timeout must be positive, got " + timeout);
+      }
+      this.requestReadTimeout = timeout;
       return this;
     }
 

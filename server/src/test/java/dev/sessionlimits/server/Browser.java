@@ -29,6 +29,7 @@ final class Browser {
   private final String localAddress;
   private volatile String cookie;
   private volatile String device;
+  private volatile String cookieName = Requests.COOKIE;
 
   Browser(URI base, String userAgent) {
     this(base, userAgent, null);
@@ -145,7 +146,7 @@ final class Browser {
     List<String> pairs = new ArrayList<>();
     String session = cookie;
     if (session != null) {
-      pairs.add(Requests.COOKIE + "=" + session);
+      pairs.add(cookieName + "=" + session);
     }
     String known = device;
     if (known != null) {
@@ -161,12 +162,26 @@ final class Browser {
         device = first.substring(DeviceCookies.COOKIE.length() + 1);
         continue;
       }
-      if (!first.startsWith(Requests.COOKIE + "=")) {
+      int equals = first.indexOf('=');
+      String name = (equals < 0) ? first : first.substring(0, equals);
+      if (!name.equals(Requests.COOKIE) && !name.equals(Requests.HOST_COOKIE)) {
         continue;
       }
-      String value = first.substring(Requests.COOKIE.length() + 1);
-      cookie = (value.isEmpty() || header.contains("Max-Age=0")) ? null : value;
+      String value = first.substring(equals + 1);
+      if (value.isEmpty() || header.contains("Max-Age=0")) {
+        if (name.equals(cookieName)) {
+          cookie = null;
+        }
+      } else {
+        cookie = value;
+        cookieName = name;
+      }
     }
+  }
+
+  /** The name the cookie was set under: {@code sl_session}, or {@code __Host-sl_session}. */
+  String cookieName() {
+    return cookieName;
   }
 
   String cookie() {

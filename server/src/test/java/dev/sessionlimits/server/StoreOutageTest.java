@@ -61,6 +61,11 @@ class StoreOutageTest {
     }
 
     @Override
+    public OpenResult open(Session candidate, QuotaPolicy policy, TokenHash supersedes) {
+      return up().open(candidate, policy, supersedes);
+    }
+
+    @Override
     public Lookup find(TokenHash tokenHash, Instant now) {
       waitingLookups.incrementAndGet();
       return up().find(tokenHash, now);

@@ -53,8 +53,9 @@ import java.util.function.Supplier;
  * first locks two rows of {@code sl_quota_locks} with {@code SELECT ... FOR UPDATE}, always in the
  * same order: the address's row ({@code 'ip'}) and then the user's ({@code 'user'}). Holding both,
  * it reads the unended sessions of the user and of the address, asks {@link Quota#decide} about
- * the live ones, ends the evicted sessions and the expired ones it left out of the count, and
- * inserts the new one. The live sessions of a user (or of an address) can therefore only grow
+ * the live ones, ends the evicted sessions, the expired ones it left out of the count and the
+ * session the login supersedes (also left out of the count; read by its token hash if neither read
+ * found it), and inserts the new one. The live sessions of a user (or of an address) can therefore only grow
  * while that user's (address's) row is locked, and because each statement of a
  * READ COMMITTED transaction sees everything committed before it started, the read after the locks
  * sees every session that earlier holders committed. That keeps every limit exact. A scope the
@@ -290,6 +291,11 @@ final class JdbcSessions implements SessionStore {
 
   @Override
   public OpenResult open(Session candidate, QuotaPolicy policy) {
+    return open(candidate, policy, null);
+  }
+
+  @Override
+  public OpenResult open(Session candidate, QuotaPolicy policy, TokenHash supersedes) {
     requireNonNull(candidate, "candidate");
     requireNonNull(policy, "policy");
     if (candidate.end() != null) {
@@ -308,12 +314,13 @@ final class JdbcSessions implements SessionStore {
     // see that scope's count exactly.
     boolean userLimited = policy.userLimit() != QuotaPolicy.UNLIMITED;
     boolean ipLimited = policy.ipLimit() != QuotaPolicy.UNLIMITED;
+    TokenHash presented = session.tokenHash().equals(supersedes) ? null : supersedes;
     if (!userLimited && !ipLimited) {
-      return openUnlimited(session, policy, what, generation);
+      return openUnlimited(session, policy, what, generation, presented);
     }
     for (int round = 1; ; round++) {
-      Opening opening = db.transaction(what,
-          connection -> openLocked(connection, session, policy, userLimited, ipLimited));
+      Opening opening = db.transaction(what, connection ->
+          openLocked(connection, session, policy, userLimited, ipLimited, presented));
       if (opening != null) {
         afterEnds(opening.ended());
         if (cache != null && opening.result() instanceof OpenResult.Opened) {
@@ -351,28 +358,76 @@ final class JdbcSessions implements SessionStore {
     final Map<String, Session> fromIp = new LinkedHashMap<>();
   }
 
-  /** A login that no limit constrains: nothing to lock, read or end, so one INSERT. */
+  /**
+   * A login that no limit constrains: nothing to lock, read or end, so one INSERT; with the session
+   * it supersedes, if live, ended in the same transaction.
+   */
   private OpenResult openUnlimited(Session session, QuotaPolicy policy, Supplier<String> what,
-      long generation) {
+      long generation, TokenHash supersedes) {
     QuotaDecision decision =
         Quota.decide(session.attempt(), List.of(), List.of(), policy, session.createdAt());
     if (decision instanceof QuotaDecision.Deny deny) {
       return new OpenResult.Refused(deny);
     }
-    db.autocommit(what, connection -> {
-      insert(connection, session);
-      db.persist(connection);
-      return null;
-    });
+    Session superseded = null;
+    if (supersedes == null) {
+      db.autocommit(what, connection -> {
+        insert(connection, session);
+        db.persist(connection);
+        return null;
+      });
+    } else {
+      superseded = db.transaction(what, connection -> {
+        Session presented = presentedLive(connection, supersedes, session.createdAt());
+        SessionEnd end = supersededEnd(session);
+        boolean ended = presented != null && endRow(connection, presented.id(), end, null, true);
+        insert(connection, session);
+        return ended ? presented.withEnd(end) : null;
+      });
+      afterEnds(superseded == null ? List.of() : List.of(superseded));
+    }
     if (cache != null) {
       cache.putIfUnchanged(session, generation);
     }
-    return new OpenResult.Opened(session, List.of());
+    return new OpenResult.Opened(session, List.of(), superseded);
+  }
+
+  /** The end of the session a login presented, superseded by the new {@code login}. */
+  private static SessionEnd supersededEnd(Session login) {
+    return new SessionEnd(EndReason.SUPERSEDED, login.createdAt(), EndCause.supersededBy(login));
+  }
+
+  /** The live session (as this node sees it) whose token hash is {@code tokenHash}, or null. */
+  private Session presentedLive(Connection connection, TokenHash tokenHash, Instant now)
+      throws SQLException {
+    Session row = selectOne(connection, " WHERE token_hash = ?", tokenHash.hex());
+    if (row == null || row.end() != null) {
+      return null;
+    }
+    Session seen = overlay(row);
+    return seen.isLive(now) ? seen : null;
+  }
+
+  /**
+   * The live session with {@code tokenHash} among those a login read, taken out of its counts; if
+   * the login did not read it (another user, another address, or an unlimited scope), read now.
+   * Null if there is none, or it has expired (then the login records it as an expiry).
+   */
+  private Session takePresented(Connection connection, TokenHash tokenHash, Unended unended,
+      Instant now) throws SQLException {
+    for (Session stored : unended.stored.values()) {
+      if (stored.tokenHash().equals(tokenHash)) {
+        Session user = unended.ofUser.remove(stored.id());
+        Session ip = unended.fromIp.remove(stored.id());
+        return (user != null) ? user : ip;
+      }
+    }
+    return presentedLive(connection, tokenHash, now);
   }
 
   /** The outcome with the quota rows of the limited scopes held, or null if a row is missing. */
   private Opening openLocked(Connection connection, Session session, QuotaPolicy policy,
-      boolean userLimited, boolean ipLimited) throws SQLException {
+      boolean userLimited, boolean ipLimited, TokenHash supersedes) throws SQLException {
     Instant now = session.createdAt();
     Unended unended = new Unended();
     boolean locked = pipelines
@@ -381,6 +436,9 @@ final class JdbcSessions implements SessionStore {
     if (!locked) {
       return null;
     }
+    // Left out of the counts here and ended below, in the same transaction as the INSERT.
+    Session presented = (supersedes == null) ? null
+        : takePresented(connection, supersedes, unended, now);
     QuotaDecision decision = Quota.decide(session.attempt(), unended.ofUser.values(),
         unended.fromIp.values(), policy, now);
     if (decision instanceof QuotaDecision.Deny deny) {
@@ -393,6 +451,9 @@ final class JdbcSessions implements SessionStore {
       SessionEnd end = new SessionEnd(EndReason.SESSION_LIMIT_REACHED, now,
           EndCause.limitReached(eviction.scope(), eviction.limit(), session));
       toEnd.put(eviction.session().id(), new PlannedEnd(eviction.session(), end, null));
+    }
+    if (presented != null) {
+      toEnd.put(presented.id(), new PlannedEnd(presented, supersededEnd(session), null));
     }
     for (Session lapsed : unended.expired.values()) {
       toEnd.putIfAbsent(lapsed.id(), new PlannedEnd(lapsed, lapsed.endAt(now),
@@ -408,12 +469,17 @@ final class JdbcSessions implements SessionStore {
       }
     }
     List<Session> all = new ArrayList<>(inDecisionOrder);
+    Session superseded = null;
+    if (presented != null && done.contains(presented.id())) {
+      superseded = presented.withEnd(toEnd.get(presented.id()).end());
+      all.add(superseded);
+    }
     for (PlannedEnd planned : toEnd.values()) {
       if (planned.storedExpiry() != null && done.contains(planned.session().id())) {
         all.add(planned.session().withEnd(planned.end()));
       }
     }
-    return new Opening(new OpenResult.Opened(session, inDecisionOrder), all);
+    return new Opening(new OpenResult.Opened(session, inDecisionOrder, superseded), all);
   }
 
   /** H2: locks and reads statement by statement; false if a quota row is missing. */

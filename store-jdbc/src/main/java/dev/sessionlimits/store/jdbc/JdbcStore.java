@@ -20,7 +20,6 @@ import dev.sessionlimits.core.TokenHash;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -176,7 +175,9 @@ public final class JdbcStore
 
   /**
    * The embedded store: an H2 database in the file {@code sessionlimits.mv.db} under
-   * {@code dataDir}, both created if missing. Every change is in the file before the call that made
+   * {@code dataDir}, both created if missing. The directory is made readable by its owner only
+   * ({@code rwx------}, also when it exists) and the database's files {@code rw-------}: they hold
+   * password hashes. Every change is in the file before the call that made
    * it returns, so a confirmed login survives the process being killed. One process at a time may
    * open a data directory. H2 keeps replaced data for 45 seconds before it reuses the space, so under
    * sustained writes the file is larger than its contents (roughly 40 KB per write in the last 45
@@ -196,15 +197,24 @@ public final class JdbcStore
           + " contains ';', which H2 cannot take in a database path");
     }
     try {
-      Files.createDirectories(dir);
+      OwnerOnlyFiles.directory(dir);
     } catch (IOException e) {
-      throw new StoreUnavailableException("Could not create the data directory " + dir + ": " + e, e);
+      throw new StoreUnavailableException("Could not create the data directory " + dir
+          + " readable by its owner only: " + e, e);
     }
     HikariConfig config = poolConfig("sessionlimits-h2",
         "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000", "org.h2.Driver");
     config.setUsername("sa");
     config.setPassword("");
-    return withPool(config, "the embedded database in " + dir, Mode.EMBEDDED, file);
+    JdbcStore store = withPool(config, "the embedded database in " + dir, Mode.EMBEDDED, file);
+    try {
+      OwnerOnlyFiles.files(dir, EMBEDDED_NAME);
+    } catch (IOException e) {
+      store.close();
+      throw new StoreUnavailableException("Could not make the files of the embedded database in "
+          + dir + " readable by their owner only: " + e, e);
+    }
+    return store;
   }
 
   /**
@@ -306,6 +316,11 @@ public final class JdbcStore
   @Override
   public OpenResult open(Session candidate, QuotaPolicy policy) {
     return sessions.open(candidate, policy);
+  }
+
+  @Override
+  public OpenResult open(Session candidate, QuotaPolicy policy, TokenHash supersedes) {
+    return sessions.open(candidate, policy, supersedes);
   }
 
   @Override
