@@ -15,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,14 +66,7 @@ class ClusterTest {
   }
 
   private URI startNode(String jdbcUrl) {
-    JdbcStore store = JdbcStore.postgres(jdbcUrl);
-    SessionlimitsServer node = SessionlimitsServer.builder()
-        .config(ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_PORT", "0",
-            "SESSIONLIMITS_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD)))
-        .stores(Stores.of(store, store::isHealthy))
-        .clock(InstantSource.system())
-        .passwordCost(TestServer.CHEAP)
-        .start();
+    SessionlimitsServer node = TestServer.clusterNode(jdbcUrl, b -> {});
     nodes.add(node);
     URI base = URI.create("http://127.0.0.1:" + node.port());
     bases.add(base);

@@ -8,10 +8,8 @@ import dev.sessionlimits.store.jdbc.JdbcStore;
 import dev.sessionlimits.store.jdbc.TestPostgres;
 import java.net.URI;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -125,14 +123,7 @@ class SettingsChangeClusterTest {
     Cluster() {
       try {
         for (int i = 0; i < NODES; i++) {
-          JdbcStore store = JdbcStore.postgres(database.url());
-          SessionlimitsServer node = SessionlimitsServer.builder()
-              .config(ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_PORT", "0",
-                  "SESSIONLIMITS_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD)))
-              .stores(Stores.of(store, store::isHealthy))
-              .clock(InstantSource.system())
-              .passwordCost(TestServer.CHEAP)
-              .start();
+          SessionlimitsServer node = TestServer.clusterNode(database.url(), b -> {});
           nodes.add(node);
           bases.add(URI.create("http://127.0.0.1:" + node.port()));
         }

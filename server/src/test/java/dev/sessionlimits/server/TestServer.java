@@ -3,11 +3,13 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionlimits.core.MutableClock;
+import dev.sessionlimits.store.jdbc.JdbcStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -71,6 +73,29 @@ final class TestServer implements AutoCloseable {
   static TestServer startAt(Instant start, Map<String, String> env,
       Consumer<SessionlimitsServer.Builder> customize) {
     return new TestServer(start, Stores.inMemory(), env, customize);
+  }
+
+  /**
+   * A cluster node on {@code jdbcUrl} and the real clock (nodes must agree on time, as real ones do),
+   * with a {@link JdbcStore} of its own (pool, listener connection, cache), like a separate process;
+   * {@code customize} may change the builder before it starts.
+   */
+  static SessionlimitsServer clusterNode(String jdbcUrl,
+      Consumer<SessionlimitsServer.Builder> customize) {
+    JdbcStore store = JdbcStore.postgres(jdbcUrl);
+    try {
+      SessionlimitsServer.Builder builder = SessionlimitsServer.builder()
+          .config(ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_PORT", "0",
+              "SESSIONLIMITS_ADMIN_PASSWORD", ADMIN_PASSWORD)))
+          .stores(Stores.of(store, store::isHealthy))
+          .clock(InstantSource.system())
+          .passwordCost(CHEAP);
+      customize.accept(builder);
+      return builder.start();
+    } catch (RuntimeException | Error e) {
+      store.close();
+      throw e;
+    }
   }
 
   Browser browser() {

@@ -2,14 +2,11 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sessionlimits.store.jdbc.JdbcStore;
 import dev.sessionlimits.store.jdbc.TestPostgres;
 import java.net.URI;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,15 +46,7 @@ class ThrottleClusterTest {
   }
 
   private URI startNode() {
-    JdbcStore store = JdbcStore.postgres(database.url());
-    SessionlimitsServer node = SessionlimitsServer.builder()
-        .config(ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_PORT", "0",
-            "SESSIONLIMITS_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD)))
-        .stores(Stores.of(store, store::isHealthy))
-        .clock(InstantSource.system())
-        .passwordCost(TestServer.CHEAP)
-        .throttle(SLOW)
-        .start();
+    SessionlimitsServer node = TestServer.clusterNode(database.url(), b -> b.throttle(SLOW));
     nodes.add(node);
     return URI.create("http://127.0.0.1:" + node.port());
   }
