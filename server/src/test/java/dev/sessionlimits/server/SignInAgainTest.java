@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Signing in again in a browser that holds a live session (ASVS 7.2.4). */
-class ReauthenticationTest {
+class SignInAgainTest {
 
   private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
   private static final String ALICE = "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}";
