@@ -3,6 +3,7 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.openqa.selenium.support.ui.ExpectedConditions.invisibilityOfElementLocated;
+import static org.openqa.selenium.support.ui.ExpectedConditions.numberOfElementsToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.urlContains;
 import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
@@ -24,8 +25,9 @@ import org.openqa.selenium.logging.LogType;
 
 /**
  * The re-authentication dialog in headless Chromium (issue 12.2): an administrator whose password
- * entry is older than the window creates another administrator; the page asks for the password in a
- * dialog and then makes the change, or, cancelled, changes nothing.
+ * entry is older than the window creates another administrator, and a user signs out her other
+ * sessions; the page asks for the password in a dialog and then makes the change, or, cancelled,
+ * changes nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReauthenticationUiTest {
@@ -139,5 +141,33 @@ class ReauthenticationUiTest {
 
     browser.await(invisibilityOfElementLocated(By.cssSelector(DIALOG)));
     assertThat(exists("erin")).isFalse();
+  }
+
+  @Test
+  void signingOutAllOtherSessionsAsksForThePasswordOnceTheWindowHasPassed() {
+    t.createUser("bob", "bob-plum-harbor-lantern");
+    Browser phone = t.browser(TestServer.FIREFOX_LINUX);
+    assertThat(phone.login("bob", "bob-plum-harbor-lantern").status()).isEqualTo(201);
+    browser.open(base + "/");
+    browser.await(visibilityOfElementLocated(By.id("login-form")));
+    browser.find("#username").sendKeys("bob");
+    browser.find("#password").sendKeys("bob-plum-harbor-lantern");
+    browser.find("#login-submit").click();
+    browser.await(urlContains("/account.html"));
+    browser.await(numberOfElementsToBe(By.cssSelector("tr[data-test='my-session']"), 2));
+    t.clock.advanceSeconds(301);
+
+    browser.find("#sign-out-others").click();
+    browser.await(visibilityOfElementLocated(By.cssSelector(DIALOG)));
+    assertThat(phone.get("/api/v1/me").status()).as("not before the password").isEqualTo(200);
+    browser.find("#reauth-password").sendKeys("bob-plum-harbor-lantern");
+    browser.find("#reauth-submit").click();
+
+    browser.await(textToBePresentInElementLocated(By.id("sessions-status"),
+        "Signed out 1 other session. Only this device is signed in now."));
+    browser.await(numberOfElementsToBe(By.cssSelector("tr[data-test='my-session']"), 1));
+    Browser.Response ended = phone.get("/api/v1/me");
+    assertThat(ended.status()).isEqualTo(401);
+    assertThat(ended.json().path("reason").asText()).isEqualTo("ended_by_user");
   }
 }
