@@ -116,23 +116,15 @@ async function endOthers() {
   if (!others.length) return;
   othersButton.disabled = true;
   say('Signing out ' + plural(others.length, 'other session') + '…');
-  let done = 0;
-  const failures = [];
-  for (const s of others) {
-    try {
-      await api('DELETE', '/api/v1/me/sessions/' + encodeURIComponent(s.id));
-      done += 1;
-    } catch (e) {
-      if (e.status === 404) done += 1;
-      else if (e.status === 401) return;
-      else failures.push(describe(s) + ': ' + e.message);
-    }
+  try {
+    const { data } = await api('DELETE', '/api/v1/me/sessions');
+    const done = data && Array.isArray(data.ended_sessions) ? data.ended_sessions.length : 0;
+    say('Signed out ' + plural(done, 'other session') + '. Only this device is signed in now.');
+  } catch (e) {
+    if (e.status === 401) return;
+    say('Your other sessions were not signed out: ' + e.message, 'error');
   }
   await load();
-  say(failures.length
-    ? 'Signed out ' + plural(done, 'session') + '. These could not be signed out: ' + failures.join(' ')
-    : 'Signed out ' + plural(done, 'other session') + '. Only this device is signed in now.',
-  failures.length ? 'error' : 'ok');
 }
 
 /* ------------------------------------------------------- change password */

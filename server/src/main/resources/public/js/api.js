@@ -29,12 +29,19 @@ export function onSessionEnded(fn) { listeners.ended.add(fn); }
 /** Calls fn(body) whenever a call answers 401 not_authenticated. */
 export function onNotAuthenticated(fn) { listeners.unauthenticated.add(fn); }
 
+let reauthenticate = null;
+/**
+ * Has fn(body) asked whenever a call answers 403 reauthentication_required; fn resolves to true
+ * once the password was entered again, and the call is then made once more, else it fails.
+ */
+export function onReauthenticationRequired(fn) { reauthenticate = fn; }
+
 /**
  * Calls the API. Options: body (sent as JSON), quiet (adds X-Session-Quiet: 1 so the call does
  * not extend the session), query (object of parameters; empty ones are left out).
  * Resolves to {data, status, headers}; rejects with ApiError.
  */
-export async function api(method, path, { body, quiet = false, query } = {}) {
+export async function api(method, path, { body, quiet = false, query, retried = false } = {}) {
   const headers = { Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (method !== 'GET' && method !== 'HEAD') {
@@ -72,6 +79,10 @@ export async function api(method, path, { body, quiet = false, query } = {}) {
 
   if (!response.ok) {
     const error = new ApiError(response.status, data, response.headers);
+    if (response.status === 403 && error.code === 'reauthentication_required' && reauthenticate
+        && !retried && await reauthenticate(error.body)) {
+      return api(method, path, { body, quiet, query, retried: true });
+    }
     if (response.status === 401 && error.code === 'session_ended') {
       listeners.ended.forEach((fn) => fn(error.body));
     } else if (response.status === 401 && error.code === 'not_authenticated') {

@@ -5,8 +5,11 @@
 // X-Session-Quiet: 1 so that polling never keeps an idle person signed in; only "Stay signed in"
 // (or a real action on the page) extends the session.
 
-import { api, onSessionEnded, onNotAuthenticated, onSessionTimeout } from './api.js';
+import {
+  api, onSessionEnded, onNotAuthenticated, onSessionTimeout, onReauthenticationRequired,
+} from './api.js';
 import { h, formatTime, formatCountdown } from './format.js';
+import { askForPassword } from './reauth.js';
 
 /** Warn this many seconds before the session ends (less when the idle timeout itself is short). */
 const WARN_SECONDS = 120;
@@ -298,6 +301,7 @@ export async function startSignedInPage() {
   }
 
   onSessionEnded((body) => showSessionEnded(body));
+  onReauthenticationRequired(askForPassword);
   onNotAuthenticated(() => showSessionEnded({
     message: 'You are no longer signed in on this browser. Sign in again to go on.',
   }));

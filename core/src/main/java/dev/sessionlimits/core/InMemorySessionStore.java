@@ -140,8 +140,21 @@ final class InMemorySessionStore implements SessionStore {
   static final class Entry extends AtomicReference<Session> {
     private static final long serialVersionUID = 1L;
 
+    /** The last recorded password entry; null: none since the login. */
+    private Instant passwordEntry;
+
     Entry(Session session) {
       super(session);
+    }
+
+    synchronized void recordPasswordEntry(Instant at) {
+      if (passwordEntry == null || passwordEntry.isBefore(at)) {
+        passwordEntry = at;
+      }
+    }
+
+    synchronized Instant lastPasswordEntry() {
+      return (passwordEntry == null) ? get().createdAt() : passwordEntry;
     }
   }
 
@@ -278,6 +291,24 @@ final class InMemorySessionStore implements SessionStore {
   public Optional<Session> get(String sessionId) {
     Entry entry = byId.get(sessionId);
     return (entry == null) ? Optional.empty() : Optional.of(entry.get());
+  }
+
+  @Override
+  public boolean recordPasswordEntry(String sessionId, Instant at) {
+    Objects.requireNonNull(at, "at");
+    Entry entry = byId.get(sessionId);
+    if (entry == null || entry.get().end() != null) {
+      return false;
+    }
+    entry.recordPasswordEntry(at);
+    return true;
+  }
+
+  @Override
+  public Optional<Instant> lastPasswordEntry(String sessionId) {
+    Entry entry = byId.get(sessionId);
+    return (entry == null || entry.get().end() != null) ? Optional.empty()
+        : Optional.of(entry.lastPasswordEntry());
   }
 
   @Override

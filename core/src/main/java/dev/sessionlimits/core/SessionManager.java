@@ -129,6 +129,27 @@ public final class SessionManager {
     return ended;
   }
 
+  /**
+   * Records that the holder of session {@code sessionId} entered the password now (a
+   * re-authentication; the login itself counts as one without this call).
+   *
+   * @return false if the session does not exist or has ended
+   */
+  public boolean recordPasswordEntry(String sessionId) {
+    return store.recordPasswordEntry(requireNonNull(sessionId, "sessionId"), clock.instant());
+  }
+
+  /**
+   * Whether the holder of the unended session {@code sessionId} entered the password (at login or
+   * since, {@link #recordPasswordEntry}) less than {@code window} ago: what a sensitive change asks
+   * before it is made (re-authentication).
+   */
+  public boolean enteredPasswordWithin(String sessionId, Duration window) {
+    requireNonNull(window, "window");
+    Optional<Instant> last = store.lastPasswordEntry(requireNonNull(sessionId, "sessionId"));
+    return last.isPresent() && clock.instant().isBefore(last.get().plus(window));
+  }
+
   public SessionStore store() {
     return store;
   }

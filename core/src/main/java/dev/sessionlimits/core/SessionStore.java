@@ -110,6 +110,35 @@ public interface SessionStore extends AutoCloseable {
    */
   Optional<Session> end(String sessionId, SessionEnd end);
 
+  /**
+   * Records that the holder of the unended session {@code sessionId} entered the user's password at
+   * {@code at} (re-authentication before a sensitive change), so that every node sharing this store
+   * sees it. The recorded time never moves back: an earlier {@code at} than the one recorded
+   * changes nothing.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}: a store that cannot record it
+   * cannot support re-authentication. Every store of this project implements it.
+   *
+   * @return true if the session exists and has not ended (the entry is now at least {@code at});
+   *     false otherwise
+   */
+  default boolean recordPasswordEntry(String sessionId, Instant at) {
+    throw new UnsupportedOperationException(getClass().getName()
+        + " does not record password entries, so re-authentication cannot be used with it");
+  }
+
+  /**
+   * When the holder of the unended session {@code sessionId} last entered the password: the last
+   * {@link #recordPasswordEntry}, or else the login itself ({@link Session#createdAt()}). Empty when
+   * there is no such session or it has ended. Read from the store itself, never from a node's cache,
+   * so an entry recorded on one node counts on every other at once.
+   *
+   * <p>The default answers the login time: right for a store that never records entries.
+   */
+  default Optional<Instant> lastPasswordEntry(String sessionId) {
+    return get(sessionId).filter(s -> s.end() == null).map(Session::createdAt);
+  }
+
   /** The user's live sessions at {@code now}, earliest-created first. */
   List<Session> liveSessionsOfUser(String user, Instant now);
 

@@ -474,6 +474,47 @@ public abstract class SessionStoreContract {
     assertThat(store.find(TokenHash.of("fields-token"), T0)).isEqualTo(new Lookup.Live(candidate));
   }
 
+  // ---- password entries (re-authentication)
+
+  @Test
+  void aSessionsLastPasswordEntryIsItsLoginUntilAnotherIsRecorded() {
+    QuotaPolicy policy = userLimit(2, ExhaustionAction.DENY_ACCESS);
+    Session session = opened(candidate("alice", IP_A, T0, policy), policy);
+    Session other = opened(candidate("alice", IP_B, T0.plusSeconds(1), policy), policy);
+    assertThat(store.lastPasswordEntry(session.id())).contains(T0);
+
+    Instant entered = T0.plusSeconds(400).plusNanos(123_456_000);
+    assertThat(store.recordPasswordEntry(session.id(), entered)).isTrue();
+
+    assertThat(store.lastPasswordEntry(session.id())).contains(entered);
+    assertThat(store.lastPasswordEntry(other.id())).as("only that session")
+        .contains(T0.plusSeconds(1));
+    assertThat(store.find(session.tokenHash(), T0.plusSeconds(401))).isInstanceOf(Lookup.Live.class);
+  }
+
+  @Test
+  void aRecordedPasswordEntryNeverMovesBack() {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session session = opened(candidate("alice", IP_A, T0, policy), policy);
+    assertThat(store.recordPasswordEntry(session.id(), T0.plusSeconds(600))).isTrue();
+
+    assertThat(store.recordPasswordEntry(session.id(), T0.plusSeconds(300))).isTrue();
+
+    assertThat(store.lastPasswordEntry(session.id())).contains(T0.plusSeconds(600));
+  }
+
+  @Test
+  void anEndedOrUnknownSessionHasNoPasswordEntryAndRecordsNone() {
+    QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
+    Session session = opened(candidate("alice", IP_A, T0, policy), policy);
+    store.end(session.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(1)));
+
+    assertThat(store.recordPasswordEntry(session.id(), T0.plusSeconds(2))).isFalse();
+    assertThat(store.lastPasswordEntry(session.id())).isEmpty();
+    assertThat(store.recordPasswordEntry("no-such-id", T0.plusSeconds(2))).isFalse();
+    assertThat(store.lastPasswordEntry("no-such-id")).isEmpty();
+  }
+
   // ---- concurrency
 
   @ParameterizedTest(name = "limit {0}")

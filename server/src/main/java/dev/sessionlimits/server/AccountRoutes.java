@@ -8,12 +8,16 @@ import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What signed-in users do to their own account: {@code POST /api/v1/me/password}.
+ * What signed-in users do to their own account: {@code POST /api/v1/me/password}, entering the
+ * password again before a sensitive change ({@code POST /api/v1/me/reauthenticate},
+ * {@link Reauthentication}) and ending all of their other sessions ({@code DELETE
+ * /api/v1/me/sessions}).
  *
  * <p>Only a session may change its user's password, not Basic authentication: the change keeps the
  * session it was made in and ends all others, and a Basic caller has no session to keep; scripts
@@ -26,22 +30,60 @@ final class AccountRoutes {
   private final Passwords passwords;
   private final Logins logins;
   private final Authenticator auth;
+  private final Reauthentication reauth;
   private final Auditor auditor;
   private final InstantSource clock;
 
   AccountRoutes(SessionManager sessions, UserStore users, Passwords passwords, Logins logins,
-      Authenticator auth, Auditor auditor, InstantSource clock) {
+      Authenticator auth, Reauthentication reauth, Auditor auditor, InstantSource clock) {
     this.sessions = sessions;
     this.users = users;
     this.passwords = passwords;
     this.logins = logins;
     this.auth = auth;
+    this.reauth = reauth;
     this.auditor = auditor;
     this.clock = clock;
   }
 
   void register(RoutesConfig routes) {
     routes.post("/api/v1/me/password", this::changePassword);
+    routes.post("/api/v1/me/reauthenticate", this::reauthenticate);
+    routes.delete("/api/v1/me/sessions", this::endMyOtherSessions);
+  }
+
+  /**
+   * Renews the session's password entry for {@link Reauthentication}. The password is checked like
+   * the current one of a password change: throttled, and counted when wrong (403
+   * {@code wrong_password}). Only a session can do this: a Basic caller gives the password with
+   * every request anyway.
+   */
+  private void reauthenticate(Context ctx) {
+    Authenticator.Caller caller = auth.require(ctx, false);
+    JsonFields fields = new JsonFields(Json.object(Requests.body(ctx)), "password");
+    String password = fields.secret("password", Passwords.MAX_LENGTH, true);
+    fields.done();
+    logins.reauthenticate(caller.username(), password, caller.clientIp(),
+        DeviceCookies.presented(ctx));
+    Instant until = reauth.renew(caller);
+    auditor.record("reauthenticated", caller.username(), caller.clientIp(), caller.username(),
+        caller.session().id(), Map.of());
+    ctx.json(map("recent_until", Views.time(until), "window_seconds", reauth.window().getSeconds()));
+  }
+
+  /**
+   * Ends every session of the caller but the one making the request ({@code ended_by_user}), after
+   * a recent password entry; returns the ids of those it ended.
+   */
+  private void endMyOtherSessions(Context ctx) {
+    Authenticator.Caller caller = auth.require(ctx, true);
+    reauth.require(caller);
+    String keep = (caller.session() == null) ? null : caller.session().id();
+    List<String> ended = sessions.endAllOf(caller.username(), EndReason.ENDED_BY_USER,
+        caller.username(), keep);
+    auditor.record("sessions_ended_by_user", caller.username(), caller.clientIp(),
+        caller.username(), keep, map("ended_sessions", ended));
+    ctx.json(map("ended_sessions", ended));
   }
 
   /**
@@ -63,6 +105,7 @@ final class AccountRoutes {
     fields.done();
     User user = logins.confirmPassword(caller.username(), current, caller.clientIp(),
         DeviceCookies.presented(ctx));
+    reauth.renew(caller);
     if (next.equals(current)) {
       throw new ApiException(400, "weak_password", "The new password is the current one; choose"
           + " another.", map("fields", map("new_password", "It is the current password.")),

@@ -42,17 +42,20 @@ final class AdminRoutes {
   private final SettingsService settings;
   private final Passwords passwords;
   private final Authenticator auth;
+  private final Reauthentication reauth;
   private final Auditor auditor;
   private final InstantSource clock;
 
   AdminRoutes(SessionManager sessions, UserStore users, AuditLog audit, SettingsService settings,
-      Passwords passwords, Authenticator auth, Auditor auditor, InstantSource clock) {
+      Passwords passwords, Authenticator auth, Reauthentication reauth, Auditor auditor,
+      InstantSource clock) {
     this.sessions = sessions;
     this.users = users;
     this.audit = audit;
     this.settings = settings;
     this.passwords = passwords;
     this.auth = auth;
+    this.reauth = reauth;
     this.auditor = auditor;
     this.clock = clock;
   }
@@ -87,7 +90,8 @@ final class AdminRoutes {
     body.properties().forEach(e -> changes.put(e.getKey(), Json.plain(e.getValue())));
     SettingsService.Change change;
     try {
-      change = settings.update(changes);
+      change = settings.update(changes,
+          (before, after) -> reauth.requireToChange(caller, before, after));
     } catch (InvalidSettingsException e) {
       throw new ApiException(400, "invalid_settings", "Nothing was changed, because "
           + (e.fields().size() == 1 ? "a setting was" : e.fields().size() + " settings were")
@@ -160,6 +164,7 @@ final class AdminRoutes {
     Integer limit = fields.has("sessions_limit") ? fields.sessionsLimit("sessions_limit") : null;
     fields.done();
     PasswordPolicy.require(password, List.of(username), "password");
+    reauth.requireToCreate(caller, Boolean.TRUE.equals(admin));
     Instant now = clock.instant();
     User user = new User(username, passwords.hash(password), Boolean.TRUE.equals(admin),
         Boolean.TRUE.equals(disabled), limit, now, now);
@@ -200,6 +205,7 @@ final class AdminRoutes {
       PasswordPolicy.require(password, List.of(user.username()), "password");
     }
     boolean nowAdmin = (admin == null) ? user.admin() : admin;
+    reauth.requireToChange(caller, user, password != null, nowAdmin);
     boolean nowDisabled = (disabled == null) ? user.disabled() : disabled;
     Instant now = clock.instant();
     User updated = new User(user.username(),

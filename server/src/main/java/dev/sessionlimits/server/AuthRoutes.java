@@ -40,19 +40,21 @@ final class AuthRoutes {
   private final Logins logins;
   private final DeviceCookies devices;
   private final Authenticator auth;
+  private final Reauthentication reauth;
   private final Requests requests;
   private final Auditor auditor;
   private final BooleanSupplier healthy;
   private final InstantSource clock;
 
   AuthRoutes(SessionManager sessions, SettingsService settings, Logins logins,
-      DeviceCookies devices, Authenticator auth, Requests requests, Auditor auditor,
-      BooleanSupplier healthy, InstantSource clock) {
+      DeviceCookies devices, Authenticator auth, Reauthentication reauth, Requests requests,
+      Auditor auditor, BooleanSupplier healthy, InstantSource clock) {
     this.sessions = sessions;
     this.settings = settings;
     this.logins = logins;
     this.devices = devices;
     this.auth = auth;
+    this.reauth = reauth;
     this.requests = requests;
     this.auditor = auditor;
     this.healthy = healthy;
@@ -191,6 +193,9 @@ final class AuthRoutes {
     if (target.isEmpty() || !target.get().user().equals(caller.username())
         || !target.get().isLive(now)) {
       throw ApiException.notFound("session_not_found", "You have no active session with id " + id + ".");
+    }
+    if (caller.session() == null || !caller.session().id().equals(id)) {
+      reauth.require(caller);
     }
     if (sessions.end(id, EndReason.ENDED_BY_USER, caller.username()).isEmpty()) {
       throw ApiException.notFound("session_not_found", "You have no active session with id " + id + ".");

@@ -61,6 +61,16 @@ final class Logins {
         () -> new ApiException(403, "wrong_password", "The current password is wrong."));
   }
 
+  /**
+   * Like {@link #confirmPassword}, for a signed-in user who enters the password again before a
+   * sensitive change ({@link Reauthentication}): a wrong one is audited as
+   * {@code reauthentication_failed}.
+   */
+  User reauthenticate(String username, String password, String clientIp, String deviceCookie) {
+    return check(username, password, clientIp, deviceCookie, "reauthentication_failed",
+        () -> new ApiException(403, "wrong_password", "The password is wrong."));
+  }
+
   private User check(String username, String password, String clientIp, String deviceCookie,
       String failedEvent, Supplier<ApiException> wrong) {
     LoginThrottle.Admission admission;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,14 +26,23 @@ import java.util.Optional;
  * @param redisUrl a Redis URL, or null; accepted but not used yet
  * @param trustedProxies CIDR blocks whose {@code X-Forwarded-For} hop is believed, canonical form
  * @param cookieSecure whether the session cookie is always marked {@code Secure}
+ * @param reauthWindow how recently a session's holder must have entered the password (at login or
+ *     by re-authenticating) for a sensitive change to be made: {@link #MIN_REAUTH_WINDOW} to
+ *     {@link #MAX_REAUTH_WINDOW}
  */
 public record ServerConfig(int port, Path dataDir, String adminPassword, Path configDir, String dbUrl,
-    String redisUrl, List<String> trustedProxies, boolean cookieSecure) {
+    String redisUrl, List<String> trustedProxies, boolean cookieSecure, Duration reauthWindow) {
 
   /** The shortest password accepted for the first administrator. */
   public static final int MIN_ADMIN_PASSWORD_LENGTH = PasswordPolicy.MIN_LENGTH;
   /** The first administrator's user name, which the password must not be built from. */
   private static final List<String> ADMIN_INPUTS = List.of("admin");
+  /** The default of {@code SESSIONLIMITS_REAUTH_WINDOW}: five minutes. */
+  public static final Duration DEFAULT_REAUTH_WINDOW = Duration.ofMinutes(5);
+  /** Shorter windows would ask for the password again between the dialog and the change. */
+  public static final Duration MIN_REAUTH_WINDOW = Duration.ofSeconds(30);
+  /** Longer windows would make a stolen session cookie nearly as good as the password. */
+  public static final Duration MAX_REAUTH_WINDOW = Duration.ofHours(1);
 
   public ServerConfig {
     requireNonNull(dataDir, "dataDir");
@@ -49,6 +59,11 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
           + " got \"" + dbUrl + "\"");
     }
     trustedProxies = List.copyOf(trustedProxies);
+    requireNonNull(reauthWindow, "reauthWindow");
+    if (reauthWindow.compareTo(MIN_REAUTH_WINDOW) < 0 || reauthWindow.compareTo(MAX_REAUTH_WINDOW) > 0) {
+      throw new IllegalArgumentException("reauthWindow must be " + MIN_REAUTH_WINDOW.getSeconds() + ".."
+          + MAX_REAUTH_WINDOW.getSeconds() + " seconds, got " + reauthWindow);
+    }
     for (String cidr : trustedProxies) {
       Cidr.parse(cidr);
     }
@@ -139,11 +154,12 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
         problems.add("SESSIONLIMITS_COOKIE_SECURE must be true or false, got \"" + secureText + "\"");
       }
     }
+    Duration reauthWindow = reauthWindow(env, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
     return new ServerConfig(port, dataDir, adminPassword, configDir, dbUrl, redisUrl, proxies,
-        cookieSecure);
+        cookieSecure, reauthWindow);
   }
 
   @Override
@@ -152,7 +168,29 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
         + ", adminPassword=" + (adminPassword == null ? "(generate)" : "(set)")
         + ", configDir=" + configDir + ", dbUrl=" + (dbUrl == null ? null : redactUrl(dbUrl))
         + ", redisUrl=" + (redisUrl == null ? null : redactUrl(redisUrl))
-        + ", trustedProxies=" + trustedProxies + ", cookieSecure=" + cookieSecure + "]";
+        + ", trustedProxies=" + trustedProxies + ", cookieSecure=" + cookieSecure
+        + ", reauthWindow=" + reauthWindow + "]";
+  }
+
+  private static Duration reauthWindow(Map<String, String> env, List<String> problems) {
+    String text = value(env, "SESSIONLIMITS_REAUTH_WINDOW");
+    if (text == null) {
+      return DEFAULT_REAUTH_WINDOW;
+    }
+    long seconds;
+    try {
+      seconds = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      seconds = -1;
+    }
+    if (seconds < MIN_REAUTH_WINDOW.getSeconds() || seconds > MAX_REAUTH_WINDOW.getSeconds()) {
+      problems.add("SESSIONLIMITS_REAUTH_WINDOW must be a number of seconds "
+          + MIN_REAUTH_WINDOW.getSeconds() + ".." + MAX_REAUTH_WINDOW.getSeconds()
+          + " (how recently the password must have been entered for a sensitive change), got \""
+          + text + "\"");
+      return DEFAULT_REAUTH_WINDOW;
+    }
+    return Duration.ofSeconds(seconds);
   }
 
   private static String value(Map<String, String> env, String name) {

@@ -113,12 +113,13 @@ public final class SessionlimitsServer implements AutoCloseable {
     Logins logins = new Logins(stores.users(), passwords, throttle, devices, auditor);
     CachingUserStore users = new CachingUserStore(stores.users(), clock);
     Authenticator auth = new Authenticator(sessions, users, settings, logins, requests, clock);
-    AuthRoutes authRoutes = new AuthRoutes(sessions, settings, logins, devices, auth, requests,
-        auditor, stores.healthy(), clock);
+    Reauthentication reauth = new Reauthentication(sessions, b.config.reauthWindow(), clock);
+    AuthRoutes authRoutes = new AuthRoutes(sessions, settings, logins, devices, auth, reauth,
+        requests, auditor, stores.healthy(), clock);
     AdminRoutes adminRoutes = new AdminRoutes(sessions, users.uncached(), stores.audit(), settings,
-        passwords, auth, auditor, clock);
+        passwords, auth, reauth, auditor, clock);
     AccountRoutes accountRoutes = new AccountRoutes(sessions, stores.users(), passwords, logins, auth,
-        auditor, clock);
+        reauth, auditor, clock);
     this.push = new PushHub(sessionStore, session -> auth.sessionEnded(session).body(), b.heartbeat);
     EventRoutes eventRoutes = new EventRoutes(auth, users, requests, push);
 

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,6 +203,15 @@ final class SettingsService {
    *     out of range
    */
   Change update(Map<String, Object> changes) {
+    return update(changes, (before, after) -> { });
+  }
+
+  /**
+   * {@link #update}, calling {@code check} with the settings before and after before saving them
+   * (each time, if a concurrent change makes it try again); what {@code check} throws stops the
+   * update, and nothing is saved.
+   */
+  Change update(Map<String, Object> changes, BiConsumer<Settings, Settings> check) {
     for (int attempt = 1; ; attempt++) {
       Snapshot before = load();
       Map<String, String> errors = new LinkedHashMap<>();
@@ -227,6 +237,7 @@ final class SettingsService {
       if (writable.isEmpty()) {
         return new Change(before, before);
       }
+      check.accept(before.settings(), next);
       Map<String, String> texts = new LinkedHashMap<>();
       for (String name : writable.keySet()) {
         texts.put(name, String.valueOf(next.get(Setting.named(name))));

@@ -44,6 +44,8 @@ class RouteMatrixTest {
       Map.entry("DELETE /api/v1/me/sessions/{id}", new Row(401, 404, 404)),
       Map.entry("GET /api/v1/me/events", new Row(401, 406, 406)),
       Map.entry("POST /api/v1/me/password", new Row(401, 400, 400)),
+      Map.entry("POST /api/v1/me/reauthenticate", new Row(401, 400, 400)),
+      Map.entry("DELETE /api/v1/me/sessions", new Row(401, 200, 200)),
       Map.entry("GET /auth/verify", new Row(401, 200, 200)),
       Map.entry("GET /healthz", new Row(200, 200, 200)),
       Map.entry("GET /api/v1/settings", new Row(401, 403, 200)),

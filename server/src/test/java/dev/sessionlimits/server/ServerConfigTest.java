@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -73,8 +74,22 @@ class ServerConfigTest {
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(weak));
     }
     assertThatThrownBy(() -> new ServerConfig(0, Path.of("."), "password", null, null, null,
-        java.util.List.of(), false))
+        java.util.List.of(), false, ServerConfig.DEFAULT_REAUTH_WINDOW))
         .hasMessageContaining("too easy to guess: This is a top-10 common password.");
+  }
+
+  @Test
+  void theReauthenticationWindowIsFiveMinutesUnlessSetWithinItsRange() {
+    assertThat(ServerConfig.defaults().reauthWindow()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_REAUTH_WINDOW", "120"))
+        .reauthWindow()).isEqualTo(Duration.ofSeconds(120));
+    for (String bad : new String[] {"29", "3601", "5m", "-300"}) {
+      assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_REAUTH_WINDOW", bad)))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("SESSIONLIMITS_REAUTH_WINDOW must be a number of seconds 30..3600 (how recently"
+              + " the password must have been entered for a sensitive change), got \"" + bad + "\"");
+    }
   }
 
   @Test

@@ -100,6 +100,7 @@ public final class JdbcStore
   private final JdbcSettings settings;
   private final JdbcAuditLog audit;
   private final JdbcThrottle throttle;
+  private final JdbcPasswordEntries passwordEntries;
   private final HealthCheck health;
   /** Moved by the cluster listener: see {@link #changeStamp}. */
   private final AtomicLong settingsChanges = new AtomicLong();
@@ -159,6 +160,7 @@ public final class JdbcStore
     this.settings = new JdbcSettings(db, nodeId);
     this.audit = new JdbcAuditLog(db);
     this.throttle = new JdbcThrottle(db);
+    this.passwordEntries = new JdbcPasswordEntries(db);
     this.db = db;
     this.health = new HealthCheck(dataSource, db);
   }
@@ -376,6 +378,17 @@ public final class JdbcStore
   @Override
   public PurgeResult purge(Instant now) {
     return sessions.purge(now);
+  }
+
+  @Override
+  public boolean recordPasswordEntry(String sessionId, Instant at) {
+    return passwordEntries.record(sessionId, at);
+  }
+
+  /** Read from the database itself, never from a node's cache. */
+  @Override
+  public Optional<Instant> lastPasswordEntry(String sessionId) {
+    return passwordEntries.last(sessionId);
   }
 
   @Override
