@@ -71,6 +71,7 @@ final class AdminRoutes {
     routes.delete("/api/v1/users/{username}", this::deleteUser);
     routes.delete("/api/v1/users/{username}/sessions", this::endUserSessions);
     routes.get("/api/v1/sessions", this::listSessions);
+    routes.delete("/api/v1/sessions", this::endEverySession);
     routes.delete("/api/v1/sessions/{id}", this::endSession);
     routes.post("/api/v1/sessions/enforce", this::enforce);
     routes.get("/api/v1/audit", this::auditTrail);
@@ -325,6 +326,26 @@ final class AdminRoutes {
     auditor.record("session_revoked", caller.username(), caller.clientIp(), ended.get().user(), id,
         Map.of());
     ctx.status(204);
+  }
+
+  /**
+   * Ends every live session but the caller's own, with {@code revoked_by_admin} (ASVS 7.4.5: after a
+   * breach, say); a sensitive change, so it needs a recent password entry.
+   */
+  private void endEverySession(Context ctx) {
+    Authenticator.Caller caller = auth.requireAdmin(ctx);
+    reauth.require(caller);
+    String keep = (caller.session() == null) ? null : caller.session().id();
+    int ended = 0;
+    for (Session s : sessions.store().liveSessions(clock.instant())) {
+      if (!s.id().equals(keep)
+          && sessions.end(s.id(), EndReason.REVOKED_BY_ADMIN, caller.username()).isPresent()) {
+        ended++;
+      }
+    }
+    auditor.record("all_sessions_revoked", caller.username(), caller.clientIp(), null, null,
+        map("ended", ended, "kept", keep));
+    ctx.json(map("ended", ended));
   }
 
   private void endUserSessions(Context ctx) {

@@ -24,7 +24,8 @@ import me.gosimple.nbvcxz.scoring.Result;
  * dictionaries (common and breached passwords, English words, first names and surnames), keyboard
  * patterns, repeats, sequences, dates and leet spellings, and for the user name and the product's
  * name as words of a user-input dictionary. A password is accepted when an attacker who tries
- * guesses in that order needs at least 10^10 of them ({@link #MIN_ENTROPY_BITS}, zxcvbn's top score):
+ * guesses in that order needs at least 10^10 of them ({@link #MIN_ENTROPY_BITS}, zxcvbn's top score),
+ * and it is not on nbvcxz's list of leaked passwords (case aside) at all:
  * with Argon2id at OWASP's cost that is years of offline guessing per stolen hash, and online
  * guessing is throttled. A random password of 8 letters and digits passes; {@code password},
  * {@code 12345678}, eight spaces and the user name with digits do not.
@@ -48,6 +49,15 @@ final class PasswordPolicy {
   private static final String NOT_ALLOWED_SUGGESTION =
       "feedback.dictionary.suggestions.passwords.notAllowed";
 
+  /**
+   * nbvcxz's ranked list of leaked passwords (100,000). A password found in it is refused whatever
+   * the estimate, which rates some listed words as random letters (bismillah: about 42 bits).
+   */
+  private static final Map<String, Integer> LEAKED = ConfigurationBuilder.getDefaultDictionaries()
+      .stream().filter(d -> d.getDictionaryName().equals("passwords")).findFirst()
+      .orElseThrow(() -> new IllegalStateException("nbvcxz ships no \"passwords\" dictionary"))
+      .getDictonary();
+
   private PasswordPolicy() {}
 
   /**
@@ -64,7 +74,10 @@ final class PasswordPolicy {
     }
     Result result = estimator(userInputs).estimate(password);
     if (result.isMinimumEntropyMet()) {
-      return Optional.empty();
+      return LEAKED.containsKey(password.toLowerCase(Locale.ROOT))
+          ? Optional.of("It is on a list of passwords that leaked from other services, which anyone"
+              + " guessing tries first. Add another word or two. Uncommon words are better.")
+          : Optional.empty();
     }
     Feedback feedback = result.getFeedback();
     List<String> sentences = new ArrayList<>();

@@ -22,6 +22,13 @@ class PasswordPolicyTest {
   }
 
   @Test
+  void aLeakedPasswordIsRefusedEvenWhereTheEstimateRatesItStrong() {
+    assertThat(PasswordPolicy.weakness("bismillah", List.of())).hasValueSatisfying(reason ->
+        assertThat(reason).startsWith("It is on a list of passwords that leaked"));
+    assertThat(PasswordPolicy.weakness("BisMillah", List.of())).isPresent();
+  }
+
+  @Test
   void theReasonIsTheEstimatorsFeedbackInPlainWords() {
     assertThat(PasswordPolicy.weakness("password", List.of())).hasValue(
         "This is a top-10 common password. Add another word or two. Uncommon words are better.");

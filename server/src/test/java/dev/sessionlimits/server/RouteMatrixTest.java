@@ -58,6 +58,7 @@ class RouteMatrixTest {
       Map.entry("DELETE /api/v1/users/{username}", new Row(401, 403, 404)),
       Map.entry("DELETE /api/v1/users/{username}/sessions", new Row(401, 403, 404)),
       Map.entry("GET /api/v1/sessions", new Row(401, 403, 200)),
+      Map.entry("DELETE /api/v1/sessions", new Row(401, 403, 200)),
       Map.entry("DELETE /api/v1/sessions/{id}", new Row(401, 403, 404)),
       Map.entry("POST /api/v1/sessions/enforce", new Row(401, 403, 200)),
       Map.entry("GET /api/v1/audit", new Row(401, 403, 200))));

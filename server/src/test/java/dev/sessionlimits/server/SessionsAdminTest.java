@@ -149,6 +149,33 @@ class SessionsAdminTest {
   }
 
   @Test
+  void anAdministratorEndsEverySessionButTheirOwnAfterEnteringThePasswordRecently() {
+    Browser alice = login("alice");
+    Browser bob = login("bob");
+    t.clock.advanceSeconds(301);
+
+    Browser.Response stale = admin.delete("/api/v1/sessions");
+    assertThat(stale.status()).as(stale.toString()).isEqualTo(403);
+    assertThat(stale.error()).isEqualTo("reauthentication_required");
+    assertThat(alice.get("/api/v1/me").status()).as("nothing ended").isEqualTo(200);
+
+    assertThat(admin.post("/api/v1/me/reauthenticate", "{\"password\":\""
+        + TestServer.ADMIN_PASSWORD + "\"}").status()).isEqualTo(200);
+    Browser.Response all = admin.delete("/api/v1/sessions");
+
+    assertThat(all.status()).as(all.toString()).isEqualTo(200);
+    assertThat(all.json().path("ended").asInt()).isGreaterThanOrEqualTo(2);
+    for (Browser b : List.of(alice, bob)) {
+      Browser.Response r = b.get("/api/v1/me");
+      assertThat(r.status()).isEqualTo(401);
+      assertThat(r.json().path("reason").asText()).isEqualTo("revoked_by_admin");
+    }
+    assertThat(admin.get("/api/v1/me").status()).as("the administrator's own stays").isEqualTo(200);
+    assertThat(admin.get("/api/v1/sessions").json().path("sessions")).hasSize(1);
+    assertThat(admin.get("/api/v1/audit?limit=5").text()).contains("all_sessions_revoked");
+  }
+
+  @Test
   void onlyAdministratorsSeeOrEndOthersSessions() {
     Browser alice = login("alice");
     assertThat(alice.get("/api/v1/sessions").status()).isEqualTo(403);
