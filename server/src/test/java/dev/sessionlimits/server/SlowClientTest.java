@@ -1,6 +1,7 @@
 package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +35,8 @@ class SlowClientTest {
 
   private TestServer t;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-  private Thread trickler;
+  /** Plays a slow client: one byte per socket every 100 ms. */
+  private final ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
 
   @BeforeEach
   void start() {
@@ -39,10 +45,8 @@ class SlowClientTest {
 
   @AfterEach
   void stop() throws Exception {
-    if (trickler != null) {
-      trickler.interrupt();
-      trickler.join();
-    }
+    trickler.shutdownNow();
+    assertThat(trickler.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     for (Socket socket : sockets) {
       socket.close();
     }
@@ -101,7 +105,11 @@ class SlowClientTest {
     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
     assertThat(readResponseHead(socket)).startsWith("HTTP/1.1 200");
-    Thread.sleep(BOUND.toMillis() * 2); // idle between requests: that is the idle timeout's business
+    // Idle between requests for twice the bound (that is the idle timeout's business): the server
+    // neither closes the connection nor sends anything, so the read waits out its whole timeout.
+    socket.setSoTimeout((int) BOUND.toMillis() * 2);
+    assertThatThrownBy(() -> socket.getInputStream().read())
+        .as("the kept-alive connection stays open while idle").isInstanceOf(SocketTimeoutException.class);
     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
     assertThat(readResponseHead(socket)).startsWith("HTTP/1.1 200");
@@ -120,24 +128,21 @@ class SlowClientTest {
   /** Sends {@code rest} on every open socket, one byte every 100 ms, until each is closed. */
   private void trickle(String rest) {
     byte[] bytes = rest.getBytes(StandardCharsets.US_ASCII);
-    trickler = new Thread(() -> {
-      for (int i = 0; i < bytes.length && !Thread.currentThread().isInterrupted(); i++) {
-        for (Socket socket : sockets) {
-          try {
-            socket.getOutputStream().write(bytes[i]);
-            socket.getOutputStream().flush();
-          } catch (IOException e) {
-            // closed by the server: what the test waits for
-          }
-        }
+    AtomicInteger next = new AtomicInteger();
+    trickler.scheduleAtFixedRate(() -> {
+      int i = next.getAndIncrement();
+      if (i >= bytes.length) {
+        throw new IllegalStateException("all sent"); // ends the schedule
+      }
+      for (Socket socket : sockets) {
         try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          return;
+          socket.getOutputStream().write(bytes[i]);
+          socket.getOutputStream().flush();
+        } catch (IOException e) {
+          // closed by the server: what the test waits for
         }
       }
-    });
-    trickler.start();
+    }, 0, 100, TimeUnit.MILLISECONDS);
   }
 
   /** Milliseconds from now until the server closes {@code socket}; fails after {@link #PATIENCE}. */
