@@ -42,6 +42,10 @@ import java.util.concurrent.TimeUnit;
  * <out.json> [--quick] [--profile <dir>]}. With {@code --profile}, a last pass records the server
  * with JFR while it answers verify requests and while it logs users in (Argon2id), dumps into that
  * directory (never the repository), and summarizes the hottest frames into the JSON.
+ *
+ * <p>Why one file over 400 lines: it is the script of one benchmark run, read top to bottom in the
+ * order bench/run.sh drives it (start a target, warm it, measure, stop it); split, one run's steps
+ * would stand in several places. It is a benchmark tool, never on a request's path.
  */
 public final class HttpBench {
 

@@ -19,6 +19,10 @@ import java.util.Map;
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.sessionlimits.bench.Report <raw dir> <out base
  * path, without extension> <key=value>...} (meta: date, commit, command, machine, notes...).
+ *
+ * <p>Why one file over 400 lines: it writes one report, section by section in the order the page
+ * reads; each section's few methods stand next to the table they fill. A benchmark tool, never on a
+ * request's path.
  */
 public final class Report {
 

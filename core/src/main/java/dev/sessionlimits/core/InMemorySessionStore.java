@@ -4,22 +4,20 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link SessionStore} in this JVM's memory.
  *
- * <p>Design note. Each session lives in one {@link Entry} (an atomic reference to its current,
+ * <p>Design note. Each session lives in one {@link InMemoryEntry} (an atomic reference to its current,
  * immutable {@link Session}), reachable by token hash and by id, and, while live, through the
- * {@link Index} of its user and of its address. Reads take no lock. State changes of one session
+ * {@link InMemoryIndex} of its user and of its address. Reads take no lock. State changes of one session
  * (touch, end, expiry) are compare-and-set on its entry, so the first end wins and is announced once.
  *
  * <p>Only {@link #open} can make a session live, and it runs under two striped locks: the stripe of
@@ -41,120 +39,16 @@ final class InMemorySessionStore implements SessionStore {
   private static final int MAX_SHARED_USER_AGENTS = 10_000;
 
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
-  private final ConcurrentHashMap<TokenHash, Entry> byHash = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Index> byUser = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Index> byIp = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TokenHash, InMemoryEntry> byHash = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, InMemoryEntry> byId = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, InMemoryIndex> byUser = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, InMemoryIndex> byIp = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, String> userAgents = new ConcurrentHashMap<>();
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
 
   InMemorySessionStore() {
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantLock();
-    }
-  }
-
-  /**
-   * The live sessions of one user or one address, and the one copy of its key that they all share.
-   * Written only under the key's stripe; read without a lock. A write either fills the next free
-   * slot and then raises {@code size}, or publishes a new array and then sets {@code size}; a reader
-   * reads {@code size} before {@code entries}, so it sees every entry added before the size it read,
-   * and at worst some nulls (skipped) or an entry that has just stopped being live (filtered).
-   * An array costs a few bytes a session where a concurrent set costs a hundred.
-   */
-  static final class Index {
-    private static final Entry[] NONE = new Entry[0];
-
-    final String key;
-    private volatile Entry[] entries = NONE;
-    private volatile int size;
-
-    Index(String key) {
-      this.key = key;
-    }
-
-    /** Adds {@code entry}; the caller holds the key's stripe. */
-    void add(Entry entry) {
-      Entry[] array = entries;
-      int n = size;
-      if (n == array.length) {
-        array = Arrays.copyOf(array, Math.max(4, n * 2));
-        array[n] = entry;
-        entries = array;
-      } else {
-        array[n] = entry;
-      }
-      size = n + 1;
-    }
-
-    /**
-     * The sessions live at {@code now}, after dropping the entries that are not; the caller holds
-     * the key's stripe.
-     */
-    List<Session> liveAndPrune(Instant now) {
-      Entry[] array = entries;
-      int n = size;
-      List<Session> live = new ArrayList<>(n);
-      Entry[] kept = null;
-      for (int i = 0; i < n; i++) {
-        Session session = array[i].get();
-        if (session.isLive(now)) {
-          live.add(session);
-          if (kept != null) {
-            kept[live.size() - 1] = array[i];
-          }
-        } else if (kept == null) {
-          kept = new Entry[Math.max(4, n)];
-          for (int j = 0; j < live.size(); j++) {
-            kept[j] = array[i - live.size() + j];
-          }
-        }
-      }
-      if (kept != null) {
-        entries = kept;
-        size = live.size();
-      }
-      return live;
-    }
-
-    boolean isEmpty() {
-      return size == 0;
-    }
-
-    /** The live sessions at {@code now}, earliest-created first; takes no lock. */
-    List<Session> live(Instant now) {
-      int n = size;
-      Entry[] array = entries;
-      List<Session> live = new ArrayList<>(Math.min(n, array.length));
-      for (int i = 0; i < Math.min(n, array.length); i++) {
-        Session session = (array[i] == null) ? null : array[i].get();
-        if (session != null && session.isLive(now)) {
-          live.add(session);
-        }
-      }
-      live.sort(Session.BY_CREATION);
-      return live;
-    }
-  }
-
-  static final class Entry extends AtomicReference<Session> {
-    private static final long serialVersionUID = 1L;
-
-    /** The last recorded password entry; null: none since the login. */
-    private Instant passwordEntry;
-
-    Entry(Session session) {
-      super(session);
-    }
-
-    synchronized void recordPasswordEntry(Instant at) {
-      if (passwordEntry == null || passwordEntry.isBefore(at)) {
-        passwordEntry = at;
-      }
-    }
-
-    synchronized Instant lastPasswordEntry() {
-      return (passwordEntry == null) ? get().createdAt() : passwordEntry;
     }
   }
 
@@ -180,11 +74,11 @@ final class InMemorySessionStore implements SessionStore {
         second.lock();
       }
       try {
-        Index userIndex = byUser.computeIfAbsent(candidate.user(), Index::new);
-        Index ipIndex = byIp.computeIfAbsent(candidate.clientIp(), Index::new);
+        InMemoryIndex userIndex = byUser.computeIfAbsent(candidate.user(), InMemoryIndex::new);
+        InMemoryIndex ipIndex = byIp.computeIfAbsent(candidate.clientIp(), InMemoryIndex::new);
         // The presented session is left out of both counts and ended below, before the new one is
         // added, so the counts never include both.
-        Entry presented = (supersedes == null || supersedes.equals(candidate.tokenHash()))
+        InMemoryEntry presented = (supersedes == null || supersedes.equals(candidate.tokenHash()))
             ? null : byHash.get(supersedes);
         String replaced = (presented != null && presented.get().isLive(now))
             ? presented.get().id() : null;
@@ -214,7 +108,7 @@ final class InMemorySessionStore implements SessionStore {
           }
         }
         Session stored = shared(candidate, userIndex.key, ipIndex.key);
-        Entry entry = new Entry(stored);
+        InMemoryEntry entry = new InMemoryEntry(stored);
         byId.put(candidate.id(), entry);
         byHash.put(candidate.tokenHash(), entry);
         userIndex.add(entry);
@@ -256,7 +150,7 @@ final class InMemorySessionStore implements SessionStore {
    * {@link #lookup} for a session that is live at {@code now}; null for any other, left to
    * {@code find} or {@code touch}, which record an expiry and tell the listeners.
    */
-  private Lookup liveOnly(Entry entry, Instant now, Duration idleTimeout) {
+  private Lookup liveOnly(InMemoryEntry entry, Instant now, Duration idleTimeout) {
     if (entry == null) {
       return null;
     }
@@ -264,7 +158,7 @@ final class InMemorySessionStore implements SessionStore {
     return (session.end() == null && session.isLive(now)) ? lookup(entry, now, idleTimeout) : null;
   }
 
-  private Lookup lookup(Entry entry, Instant now, Duration idleTimeout) {
+  private Lookup lookup(InMemoryEntry entry, Instant now, Duration idleTimeout) {
     if (entry == null) {
       return Lookup.UNKNOWN;
     }
@@ -289,14 +183,14 @@ final class InMemorySessionStore implements SessionStore {
 
   @Override
   public Optional<Session> get(String sessionId) {
-    Entry entry = byId.get(sessionId);
+    InMemoryEntry entry = byId.get(sessionId);
     return (entry == null) ? Optional.empty() : Optional.of(entry.get());
   }
 
   @Override
   public boolean recordPasswordEntry(String sessionId, Instant at) {
     Objects.requireNonNull(at, "at");
-    Entry entry = byId.get(sessionId);
+    InMemoryEntry entry = byId.get(sessionId);
     if (entry == null || entry.get().end() != null) {
       return false;
     }
@@ -306,14 +200,14 @@ final class InMemorySessionStore implements SessionStore {
 
   @Override
   public Optional<Instant> lastPasswordEntry(String sessionId) {
-    Entry entry = byId.get(sessionId);
+    InMemoryEntry entry = byId.get(sessionId);
     return (entry == null || entry.get().end() != null) ? Optional.empty()
         : Optional.of(entry.lastPasswordEntry());
   }
 
   @Override
   public Optional<Session> end(String sessionId, SessionEnd end) {
-    Entry entry = byId.get(sessionId);
+    InMemoryEntry entry = byId.get(sessionId);
     if (entry == null) {
       return Optional.empty();
     }
@@ -325,13 +219,13 @@ final class InMemorySessionStore implements SessionStore {
 
   @Override
   public List<Session> liveSessionsOfUser(String user, Instant now) {
-    Index index = byUser.get(user);
+    InMemoryIndex index = byUser.get(user);
     return (index == null) ? List.of() : index.live(now);
   }
 
   @Override
   public List<Session> liveSessionsFrom(String clientIp, Instant now) {
-    Index index = byIp.get(clientIp);
+    InMemoryIndex index = byIp.get(clientIp);
     return (index == null) ? List.of() : index.live(now);
   }
 
@@ -344,7 +238,7 @@ final class InMemorySessionStore implements SessionStore {
   public PurgeResult purge(Instant now) {
     int expired = 0;
     int forgotten = 0;
-    for (Entry entry : byId.values()) {
+    for (InMemoryEntry entry : byId.values()) {
       Session session = entry.get();
       if (session.end() == null && !session.isLive(now) && expire(entry, now)) {
         expired++;
@@ -361,8 +255,8 @@ final class InMemorySessionStore implements SessionStore {
   }
 
   /** Drops the entries that are no longer live from every index, and the indexes left empty. */
-  private void prune(ConcurrentHashMap<String, Index> indexes, Instant now, boolean ip) {
-    for (Index index : indexes.values()) {
+  private void prune(ConcurrentHashMap<String, InMemoryIndex> indexes, Instant now, boolean ip) {
+    for (InMemoryIndex index : indexes.values()) {
       ReentrantLock lock = stripes[stripe(ip ? ~index.key.hashCode() : index.key.hashCode())];
       lock.lock();
       try {
@@ -388,7 +282,7 @@ final class InMemorySessionStore implements SessionStore {
   }
 
   /** Ends the entry's session if live at {@code end.at()}; returns it if this call ended it so. */
-  private static Session finish(Entry entry, SessionEnd end, List<Session> announced) {
+  private static Session finish(InMemoryEntry entry, SessionEnd end, List<Session> announced) {
     if (entry == null) {
       return null;
     }
@@ -406,7 +300,7 @@ final class InMemorySessionStore implements SessionStore {
     }
   }
 
-  private boolean expire(Entry entry, Instant now) {
+  private boolean expire(InMemoryEntry entry, Instant now) {
     Session session = entry.get();
     SessionEnd end = session.endAt(now);
     if (end == null || session.end() != null) {
@@ -446,12 +340,12 @@ final class InMemorySessionStore implements SessionStore {
     return sessions;
   }
 
-  private static List<Session> live(Collection<Entry> entries, Instant now) {
+  private static List<Session> live(Collection<InMemoryEntry> entries, Instant now) {
     if (entries == null) {
       return List.of();
     }
     List<Session> live = new ArrayList<>();
-    for (Entry entry : entries) {
+    for (InMemoryEntry entry : entries) {
       Session session = entry.get();
       if (session.isLive(now)) {
         live.add(session);

@@ -2,21 +2,17 @@ package dev.sessionlimits.server;
 
 import static dev.sessionlimits.server.Json.map;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.EndCause;
 import dev.sessionlimits.core.EndReason;
-import dev.sessionlimits.core.InvalidSettingsException;
 import dev.sessionlimits.core.Quota;
 import dev.sessionlimits.core.QuotaDecision;
 import dev.sessionlimits.core.QuotaPolicy;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionEnd;
 import dev.sessionlimits.core.SessionManager;
-import dev.sessionlimits.core.Setting;
 import dev.sessionlimits.core.Settings;
-import dev.sessionlimits.core.SettingsStore;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
 import io.javalin.config.RoutesConfig;
@@ -30,7 +26,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The administrators' API: settings, users, sessions, enforcement and the audit trail. */
+/**
+ * The administrators' API: users, sessions, enforcement and the audit trail, and (through
+ * {@link SettingsRoutes}) the settings.
+ */
 final class AdminRoutes {
 
   private static final int DEFAULT_AUDIT_PAGE = 100;
@@ -45,6 +44,7 @@ final class AdminRoutes {
   private final Reauthentication reauth;
   private final Auditor auditor;
   private final InstantSource clock;
+  private final SettingsRoutes settingsRoutes;
 
   AdminRoutes(SessionManager sessions, UserStore users, AuditLog audit, SettingsService settings,
       Passwords passwords, Authenticator auth, Reauthentication reauth, Auditor auditor,
@@ -58,12 +58,11 @@ final class AdminRoutes {
     this.reauth = reauth;
     this.auditor = auditor;
     this.clock = clock;
+    this.settingsRoutes = new SettingsRoutes(settings, auth, reauth, auditor);
   }
 
   void register(RoutesConfig routes) {
-    routes.get("/api/v1/settings", this::getSettings);
-    routes.patch("/api/v1/settings", this::patchSettings);
-    routes.get("/api/v1/settings/schema", this::schema);
+    settingsRoutes.register(routes);
     routes.post("/api/v1/users", this::createUser);
     routes.get("/api/v1/users", this::listUsers);
     routes.get("/api/v1/users/{username}", this::getUser);
@@ -75,77 +74,6 @@ final class AdminRoutes {
     routes.delete("/api/v1/sessions/{id}", this::endSession);
     routes.post("/api/v1/sessions/enforce", this::enforce);
     routes.get("/api/v1/audit", this::auditTrail);
-  }
-
-  // Settings
-
-  private void getSettings(Context ctx) {
-    auth.requireAdmin(ctx);
-    ctx.json(settings.settings().asMap());
-  }
-
-  private void patchSettings(Context ctx) {
-    Authenticator.Caller caller = auth.requireAdmin(ctx);
-    ObjectNode body = Json.object(Requests.body(ctx));
-    Map<String, Object> changes = new LinkedHashMap<>();
-    body.properties().forEach(e -> changes.put(e.getKey(), Json.plain(e.getValue())));
-    SettingsService.Change change;
-    try {
-      change = settings.update(changes,
-          (before, after) -> reauth.requireToChange(caller, before, after));
-    } catch (InvalidSettingsException e) {
-      throw new ApiException(400, "invalid_settings", "Nothing was changed, because "
-          + (e.fields().size() == 1 ? "a setting was" : e.fields().size() + " settings were")
-          + " refused: " + String.join(" ", e.fields().values()),
-          map("fields", e.fields()), Map.of());
-    } catch (SettingsStore.ConcurrentSettingsChangeException e) {
-      throw new ApiException(409, "conflict", "The settings were changed by someone else at the same"
-          + " time; nothing was changed. Try again.");
-    }
-    Map<String, Object> diff = new LinkedHashMap<>();
-    for (String name : changes.keySet()) {
-      Setting setting = Setting.named(name);
-      Object before = change.before().settings().get(setting);
-      Object after = change.after().settings().get(setting);
-      diff.put(name, map("old", before, "new", after));
-    }
-    if (!diff.isEmpty()) {
-      auditor.record("settings_changed", caller.username(), caller.clientIp(), "settings", null,
-          map("changes", diff, "version", change.after().version()));
-    }
-    ctx.json(change.after().settings().asMap());
-  }
-
-  private void schema(Context ctx) {
-    auth.requireAdmin(ctx);
-    SettingsService.Snapshot snapshot = settings.current();
-    List<Object> list = new ArrayList<>();
-    for (Setting setting : Setting.values()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", setting.name());
-      m.put("type", setting.type().code());
-      m.put("label", setting.label());
-      m.put("help", setting.help());
-      m.put("default", setting.defaultValue());
-      m.put("valid_range", setting.validRange(settings.actions().names()));
-      if (setting.type() == Setting.Type.INTEGER) {
-        m.put("min", setting.min());
-        m.put("max", setting.max());
-        m.put("special_value", setting.specialValue());
-      }
-      if (setting.type() == Setting.Type.ACTION) {
-        m.put("choices", List.copyOf(settings.actions().names()));
-      }
-      m.put("value", snapshot.settings().get(setting));
-      SettingsService.Source source = snapshot.sources().get(setting);
-      m.put("source", source.code());
-      m.put("read_only", source == SettingsService.Source.FILE);
-      if (source == SettingsService.Source.FILE) {
-        m.put("file", settings.files().get(setting).file().toString());
-      }
-      list.add(m);
-    }
-    ctx.json(map("settings", list));
   }
 
   // Users

@@ -133,7 +133,7 @@ final class ForwardAuth extends Handler.Wrapper {
       LOG.warn("Store unavailable on GET {}: {}", AuthRoutes.VERIFY, e.getMessage());
       refusal = ApiException.storeUnavailable();
     } else {
-      String id = SessionlimitsServer.errorId();
+      String id = ErrorAnswers.errorId();
       LOG.error("Unexpected error {} on GET {}", id, AuthRoutes.VERIFY, failure);
       refusal = ApiException.internal(id);
     }

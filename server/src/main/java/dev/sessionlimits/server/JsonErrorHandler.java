@@ -28,7 +28,7 @@ final class JsonErrorHandler extends ErrorHandler {
       Throwable cause, Callback callback) {
     Map<String, Object> body = body(code, message);
     if (code >= 500 && cause != null && "internal_error".equals(body.get("error"))) {
-      String id = SessionlimitsServer.errorId();
+      String id = ErrorAnswers.errorId();
       LOG.error("Unexpected error {} on {} {}", id, request.getMethod(),
           request.getHttpURI().getPath(), cause);
       body = ApiException.internal(id).body();

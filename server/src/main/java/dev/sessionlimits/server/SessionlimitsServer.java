@@ -6,13 +6,10 @@ import static java.util.Objects.requireNonNull;
 import dev.sessionlimits.core.ExhaustionActions;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.SessionStore;
-import dev.sessionlimits.core.StoreUnavailableException;
 import dev.sessionlimits.core.User;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
-import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.PrintStream;
@@ -20,12 +17,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -197,73 +192,13 @@ public final class SessionlimitsServer implements AutoCloseable {
     accountRoutes.register(config.routes);
     adminRoutes.register(config.routes);
     eventRoutes.register(config.routes);
-    config.routes.exception(ApiException.class, SessionlimitsServer::answer);
-    config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
-      LOG.warn("Store unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-      answer(ApiException.storeUnavailable(), ctx);
-    });
-    config.routes.exception(HttpResponseException.class, (e, ctx) -> answer(framework(e, ctx), ctx));
-    config.routes.exception(Exception.class, (e, ctx) -> {
-      String id = errorId();
-      LOG.error("Unexpected error {} on {} {}", id, ctx.method(), ctx.path(), e);
-      answer(ApiException.internal(id), ctx);
-    });
-  }
-
-  static String errorId() {
-    return UUID.randomUUID().toString().substring(0, 8);
+    ErrorAnswers.register(config.routes);
   }
 
   private static Map<String, String> withCacheControl(String value) {
     Map<String, String> headers = new LinkedHashMap<>(SECURITY_HEADERS);
     headers.put("Cache-Control", value);
     return Map.copyOf(headers);
-  }
-
-  private static void answer(ApiException e, Context ctx) {
-    e.headers().forEach(ctx::header);
-    ctx.status(e.status()).json(e.body());
-  }
-
-  private static ApiException framework(HttpResponseException e, Context ctx) {
-    return switch (e.getStatus()) {
-      case 404 -> new ApiException(404, "not_found", "There is nothing at " + ctx.method() + " "
-          + shorten(ctx.path()) + ".");
-      case 405 -> {
-        String allow = allowed(e);
-        yield new ApiException(405, "method_not_allowed", ctx.method() + " is not allowed on "
-            + shorten(ctx.path()) + (allow.isEmpty() ? "." : "; it takes " + allow + "."),
-            Map.of(), allow.isEmpty() ? Map.of() : Map.of("Allow", allow));
-      }
-      case 413 -> new ApiException(413, "payload_too_large", "The request body is larger than "
-          + Requests.MAX_BODY_BYTES / 1024 + " KiB.");
-      default -> new ApiException(e.getStatus(), e.getStatus() >= 500 ? "internal_error" : "invalid_request",
-          e.getStatus() >= 500 ? "Something went wrong on the server." : "The request was refused ("
-              + e.getStatus() + ").");
-    };
-  }
-
-  /**
-   * The methods a path takes, for the {@code Allow} field of a 405: Javalin names the routes' methods;
-   * {@code HEAD} goes wherever {@code GET} does ({@link MethodGuard}).
-   */
-  private static String allowed(HttpResponseException e) {
-    List<String> methods = new ArrayList<>();
-    for (String details : e.getDetails().values()) {
-      for (String method : details.split(",")) {
-        if (!method.isBlank()) {
-          methods.add(method.strip());
-        }
-      }
-    }
-    if (methods.contains("GET")) {
-      methods.add(methods.indexOf("GET") + 1, "HEAD");
-    }
-    return String.join(", ", methods);
-  }
-
-  private static String shorten(String s) {
-    return (s.length() > 100) ? s.substring(0, 100) + "…" : s;
   }
 
   private void bootstrapAdmin(Builder b, Passwords passwords, Auditor auditor) {
