@@ -221,7 +221,7 @@ final class AdminRoutes {
       IpAddress address = IpAddress.tryParse(ipText);
       if (address == null) {
         throw ApiException.invalidFields(Map.of("ip", "ip must be an IPv4 or IPv6 address, got \""
-            + (ipText.length() > 64 ? ipText.substring(0, 64) + "…" : ipText) + "\"."));
+            + Text.shorten(ipText, 64) + "\"."));
       }
       ip = address.toString();
     }
@@ -374,6 +374,6 @@ final class AdminRoutes {
       // refused below
     }
     throw ApiException.invalidFields(Map.of(name, name + " must be a whole number " + min + ".."
-        + max + ", got \"" + (text.length() > 30 ? text.substring(0, 30) + "…" : text) + "\"."));
+        + max + ", got \"" + Text.shorten(text, 30) + "\"."));
   }
 }

@@ -50,11 +50,11 @@ final class ErrorAnswers {
   private static ApiException framework(HttpResponseException e, Context ctx) {
     return switch (e.getStatus()) {
       case 404 -> new ApiException(404, "not_found", "There is nothing at " + ctx.method() + " "
-          + shorten(ctx.path()) + ".");
+          + Text.shorten(ctx.path(), 100) + ".");
       case 405 -> {
         String allow = allowed(e);
         yield new ApiException(405, "method_not_allowed", ctx.method() + " is not allowed on "
-            + shorten(ctx.path()) + (allow.isEmpty() ? "." : "; it takes " + allow + "."),
+            + Text.shorten(ctx.path(), 100) + (allow.isEmpty() ? "." : "; it takes " + allow + "."),
             Map.of(), allow.isEmpty() ? Map.of() : Map.of("Allow", allow));
       }
       case 413 -> new ApiException(413, "payload_too_large", "The request body is larger than "
@@ -84,7 +84,4 @@ final class ErrorAnswers {
     return String.join(", ", methods);
   }
 
-  private static String shorten(String s) {
-    return (s.length() > 100) ? s.substring(0, 100) + "…" : s;
-  }
 }

@@ -150,7 +150,7 @@ final class Json {
     }
     Matcher duplicate = DUPLICATE.matcher(original);
     if (duplicate.find()) {
-      return "the field \"" + shorten(duplicate.group(1)) + "\" appears twice.";
+      return "the field \"" + Text.shorten(duplicate.group(1), 64) + "\" appears twice.";
     }
     if (e instanceof MismatchedInputException && original.contains("Trailing token")) {
       return "there is more after the JSON value.";
@@ -172,9 +172,6 @@ final class Json {
     return "it is malformed.";
   }
 
-  private static String shorten(String s) {
-    return (s.length() > 64) ? s.substring(0, 64) + "…" : s;
-  }
 
   /** The names of an object's fields, in order. */
   static List<String> names(ObjectNode node) {

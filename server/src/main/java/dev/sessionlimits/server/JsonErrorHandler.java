@@ -58,7 +58,7 @@ final class JsonErrorHandler extends ErrorHandler {
           + " supported.";
       default -> (code >= 500) ? "Something went wrong on the server."
           : "The request is malformed" + (reason == null || reason.isBlank() ? "."
-              : ": " + (reason.length() > 100 ? reason.substring(0, 100) + "…" : reason) + ".");
+              : ": " + Text.shorten(reason, 100) + ".");
     };
     return map("error", error, "message", message);
   }

@@ -22,7 +22,7 @@ final class JsonFields {
     List<String> known = List.of(allowed);
     for (String name : Json.names(node)) {
       if (!known.contains(name)) {
-        errors.put(name, shown(name) + " is not a field of this request; the fields are "
+        errors.put(name, Text.shorten(name, 64) + " is not a field of this request; the fields are "
             + String.join(", ", known) + ".");
       }
     }
@@ -123,7 +123,4 @@ final class JsonFields {
     }
   }
 
-  private static String shown(String name) {
-    return (name.length() > 64) ? name.substring(0, 64) + "…" : name;
-  }
 }

@@ -118,6 +118,6 @@ final class Logins {
     if (username == null) {
       return null;
     }
-    return (username.length() > 64) ? username.substring(0, 64) + "…" : username;
+    return Text.shorten(username, 64);
   }
 }

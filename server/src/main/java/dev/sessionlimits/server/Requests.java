@@ -160,7 +160,8 @@ final class Requests {
     String origin = ctx.header("Origin");
     if (origin != null && !sameOrigin(ctx, origin)) {
       throw new ApiException(403, "csrf", "This request came from the page of another site ("
-          + shorten(origin) + ") and was refused, because it would change something on your behalf.");
+          + Text.shorten(origin, 100) + ") and was refused, because it would change something on"
+          + " your behalf.");
     }
     String fetchSite = ctx.header("Sec-Fetch-Site");
     if ("cross-site".equalsIgnoreCase(fetchSite)) {
@@ -187,7 +188,7 @@ final class Requests {
     }
     ctx.queryParamMap().forEach((name, values) -> {
       if (Text.hasControl(name) || values.stream().anyMatch(Text::hasControl)) {
-        String shown = shorten(Text.withoutControls(name));
+        String shown = Text.shorten(Text.withoutControls(name), 100);
         throw ApiException.invalidFields(Map.of(shown, "The query parameter " + shown
             + " must not contain control characters (such as NUL, a tab or a line break)."));
       }
@@ -245,7 +246,4 @@ final class Requests {
     return uri.getHost().toLowerCase(Locale.ROOT).equals(host) && headerPort == port;
   }
 
-  private static String shorten(String s) {
-    return (s.length() > 100) ? s.substring(0, 100) + "…" : s;
-  }
 }

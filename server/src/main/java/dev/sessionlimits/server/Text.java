@@ -1,6 +1,6 @@
 package dev.sessionlimits.server;
 
-/** Checks on text that comes from clients. */
+/** Checks on text that comes from clients, and how much of it an answer echoes. */
 final class Text {
 
   private Text() {}
@@ -28,5 +28,10 @@ final class Text {
       }
     }
     return kept.toString();
+  }
+
+  /** {@code text} cut to {@code max} characters, with an ellipsis when cut: for echoing input. */
+  static String shorten(String text, int max) {
+    return (text.length() > max) ? text.substring(0, max) + "…" : text;
   }
 }
