@@ -185,7 +185,8 @@ final class Chromium implements AutoCloseable {
     }
   }
 
-  private static Path repositoryRoot() {
+  /** The folder of the repository's checkout (the one holding {@code server/pom.xml}). */
+  static Path repositoryRoot() {
     Path here = Path.of("").toAbsolutePath();
     for (Path dir = here; dir != null; dir = dir.getParent()) {
       if (Files.isRegularFile(dir.resolve("server/pom.xml"))) {
