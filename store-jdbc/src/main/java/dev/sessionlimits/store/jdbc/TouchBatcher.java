@@ -223,7 +223,7 @@ final class TouchBatcher {
   }
 
   private void write(List<Map.Entry<String, Touch>> batch) {
-    if (db.vendor() == Vendor.POSTGRESQL) {
+    if (db.dialect().takesArrays()) {
       db.autocommit(() -> "write the touches of " + batch.size() + " sessions", connection -> {
         writePostgres(connection, batch);
         return null;
