@@ -437,8 +437,7 @@ abstract class AbstractJdbcStoreTest {
       }
       login = CompletableFuture.supplyAsync(
           () -> store.sessions().open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy));
-      TimeUnit.MILLISECONDS.sleep(300);
-      assertThat(login).isNotDone();
+      awaitALockWaitOn(holder, login);
       holder.commit();
     }
 
@@ -467,9 +466,8 @@ abstract class AbstractJdbcStoreTest {
       }
       login = CompletableFuture.supplyAsync(
           () -> store.sessions().open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy));
-      TimeUnit.MILLISECONDS.sleep(300);
+      awaitALockWaitOn(holder, login);
       insertRow(holder, holders);
-      assertThat(login).isNotDone();
       holder.commit();
     }
 
@@ -495,8 +493,7 @@ abstract class AbstractJdbcStoreTest {
       }
       login = CompletableFuture.supplyAsync(
           () -> store.sessions().open(candidate("alice", IP_B, T0.plusSeconds(1), policy), policy));
-      TimeUnit.MILLISECONDS.sleep(300);
-      assertThat(login).isNotDone();
+      awaitALockWaitOn(other, login);
       other.commit();
     }
 
@@ -530,8 +527,7 @@ abstract class AbstractJdbcStoreTest {
       }
       login = CompletableFuture.supplyAsync(
           () -> store.sessions().open(candidate("alice", IP_B, afterExpiry, policy), policy));
-      TimeUnit.MILLISECONDS.sleep(300);
-      assertThat(login).isNotDone();
+      awaitALockWaitOn(toucher, login);
       toucher.commit();
     }
 
@@ -623,6 +619,44 @@ abstract class AbstractJdbcStoreTest {
     OpenResult result = store.sessions().open(candidate, policy);
     assertThat(result).as("opening %s", candidate.id()).isInstanceOf(OpenResult.Opened.class);
     return ((OpenResult.Opened) result).session();
+  }
+
+  /**
+   * Waits until another connection is waiting for a lock that {@code holder}'s transaction holds
+   * (PostgreSQL: {@code pg_blocking_pids}; H2: {@code INFORMATION_SCHEMA.SESSIONS.BLOCKER_ID}), and
+   * checks that {@code waiter} is still not done, so the race a test names is the one it runs.
+   * Fails if the waiter finishes, or nobody waits within ten seconds.
+   */
+  void awaitALockWaitOn(Connection holder, CompletableFuture<?> waiter) throws SQLException {
+    boolean postgres = Dialect.of(holder) == Dialect.POSTGRESQL;
+    long holderId;
+    try (Statement statement = holder.createStatement();
+        ResultSet rows = statement.executeQuery(postgres ? "SELECT pg_backend_pid() AS id"
+            : "SELECT SESSION_ID() AS id")) {
+      rows.next();
+      holderId = rows.getLong("id");
+    }
+    String waiters = postgres
+        ? "SELECT COUNT(*) AS waiters FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))"
+        : "SELECT COUNT(*) AS waiters FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID = ?";
+    Await.until("a connection waits for a lock held by " + holderId, Duration.ofSeconds(10), () -> {
+      assertThat(waiter).as("the waiter, which must wait for the holder's lock").isNotDone();
+      try (Connection connection = pool.getConnection();
+          PreparedStatement select = connection.prepareStatement(waiters)) {
+        if (postgres) {
+          select.setInt(1, (int) holderId);
+        } else {
+          select.setLong(1, holderId);
+        }
+        try (ResultSet rows = select.executeQuery()) {
+          rows.next();
+          return rows.getLong("waiters") > 0;
+        }
+      } catch (SQLException e) {
+        throw new AssertionError(e);
+      }
+    });
+    assertThat(waiter).isNotDone();
   }
 
   /** Inserts {@code session} as a row of {@code sl_sessions} on {@code connection}. */
