@@ -68,6 +68,10 @@ final class ClusterListener implements AutoCloseable {
   /** Sessions loaded per query. */
   private static final int LOAD_BATCH = 500;
 
+  private static final String LISTEN_ENDS = "LISTEN " + EndNotices.CHANNEL;
+  private static final String LISTEN_CHANGES = "LISTEN " + ChangeNotices.CHANNEL;
+  /** The database's time now, not its transaction's. */
+  private static final String DB_TIME = "SELECT clock_timestamp() AS now";
   private static final String SELECT = SessionSql.SELECT;
   private static final String BY_IDS = SELECT + " WHERE id = ANY (?)";
   private static final String RECORDED_SINCE = SELECT + " WHERE end_recorded_at >= ?"
@@ -157,8 +161,8 @@ final class ClusterListener implements AutoCloseable {
         }
         PGConnection pg = c.unwrap(PGConnection.class);
         try (Statement listen = c.createStatement()) {
-          listen.execute("LISTEN " + EndNotices.CHANNEL);
-          listen.execute("LISTEN " + ChangeNotices.CHANNEL);
+          listen.execute(LISTEN_ENDS);
+          listen.execute(LISTEN_CHANGES);
         }
         changed.run();
         cache.clear();
@@ -217,7 +221,7 @@ final class ClusterListener implements AutoCloseable {
 
   private static Instant roundTrip(Connection c) throws SQLException {
     try (Statement statement = c.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT clock_timestamp() AS now")) {
+        ResultSet rows = statement.executeQuery(DB_TIME)) {
       rows.next();
       return Sql.instant(rows, "now");
     }

@@ -44,6 +44,9 @@ final class Database implements AutoCloseable {
   private static final String H2_WRITE_PROBE =
       "UPDATE sl_settings_version SET version = version WHERE id = 1";
 
+  /** Makes H2 write every commit to its file before the commit returns. */
+  private static final String H2_WRITE_AT_COMMIT = "SET WRITE_DELAY 0";
+
   private final DataSource dataSource;
   private final Dialect dialect;
   private final boolean setsIsolation;
@@ -80,7 +83,7 @@ final class Database implements AutoCloseable {
       flushes = H2Files.canFlush(probe);
       if (!flushes) {
         try (Statement statement = probe.createStatement()) {
-          statement.execute("SET WRITE_DELAY 0");
+          statement.execute(H2_WRITE_AT_COMMIT);
         }
         LOG.log(Level.WARNING, "H2's file store cannot be reached from this connection, so every"
             + " commit is written through WRITE_DELAY=0, which stops H2 from compacting its file"
