@@ -76,8 +76,8 @@ final class Database implements AutoCloseable {
    * @param dropConnections makes the pool replace its connections; run when the database is found
    *     unavailable
    */
-  static Database on(DataSource dataSource, Connection probe, Dialect dialect, boolean setsIsolation,
-      String description, Runnable dropConnections) throws SQLException {
+  static Database on(DataSource dataSource, Connection probe, Dialect dialect,
+      boolean setsIsolation, String description, Runnable dropConnections) throws SQLException {
     boolean flushes = false;
     if (dialect == Dialect.H2) {
       flushes = H2Files.canFlush(probe);

@@ -344,7 +344,7 @@ final class JdbcSessions implements SessionStore {
     view.close();
   }
 
-  /** Sessions another node ended (or, after a reconnect, may have ended): as for this node's own. */
+  /** Sessions another node ended (or, after a reconnect, may have ended): as this node's own. */
   void heard(List<Session> ended) {
     view.ended(ended);
   }

@@ -205,14 +205,15 @@ public final class JdbcStore implements AutoCloseable {
    * The cluster store on the PostgreSQL database at {@code jdbcUrl}, for example
    * {@code jdbc:postgresql://127.0.0.1:5432/sessionlimits?user=sessionlimits&password=...}. Any number
    * of nodes may open it at once: limits hold exactly across them, and each one's
-   * {@link #subscribe} listeners hear of the sessions every node ends. Besides its pool the store
-   * keeps one connection of its own that LISTENs for those ends.
+   * {@link SessionStore#subscribe} listeners hear of the sessions every node ends. Besides its
+   * pool the store keeps one connection of its own that LISTENs for those ends.
    *
    * <p>When the database cannot be reached, every call throws {@link StoreUnavailableException}
    * within seconds: unless the URL says otherwise, connecting gives up after 3 seconds, waiting for
-   * a pooled connection after 3, and a silent socket after 10; a lookup ({@link #find},
-   * {@link #touch}) waits at most 500 ms for a pooled connection and for each read. After the first
-   * such failure every call fails at once until a background probe reaches the database again. The
+   * a pooled connection after 3, and a silent socket after 10; a lookup
+   * ({@link SessionStore#find}, {@link SessionStore#touch}) waits at most 500 ms for a pooled
+   * connection and for each read. After the first such failure every call fails at once until a
+   * background probe reaches the database again. The
    * store resumes by itself once the database is back.
    *
    * @throws StoreUnavailableException if the database cannot be reached or migrated

@@ -23,7 +23,7 @@ final class NodeView {
   private final TouchBatcher touches;
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
 
-  /** @param cache the cache of live sessions, or null for none; with a cache, touches are batched */
+  /** @param cache the cache of live sessions, or null for none; with one, touches are batched */
   NodeView(Database db, SessionCache cache) {
     this.cache = cache;
     this.touches = (cache == null) ? null : new TouchBatcher(db);

@@ -19,10 +19,10 @@ import java.util.List;
  * NULL}): the first ender wins, and only it tells the listeners. Ends decided from the expiry the
  * caller read also require {@code expires_at} to be unchanged, so a concurrent touch makes them
  * read again rather than end a session that was just extended; evictions do not, since they must
- * end the session whatever its activity. Ending takes no quota lock: it only lowers counts. Each end
- * also records the database's own time in {@code end_recorded_at} (on PostgreSQL the statement's,
- * not the transaction's, which may have waited for locks), which a node that lost its listener
- * searches after reconnecting.
+ * end the session whatever its activity. Ending takes no quota lock: it only lowers counts. Each
+ * end also records the database's own time in {@code end_recorded_at} (on PostgreSQL the
+ * statement's, not the transaction's, which may have waited for locks), which a node that lost
+ * its listener searches after reconnecting.
  */
 final class SessionEnds {
 
@@ -50,8 +50,9 @@ final class SessionEnds {
 
   /**
    * Records {@code end} if the session has not ended yet and, unless {@code storedExpiry} is null,
-   * if its stored {@code expires_at} is still {@code storedExpiry}; true if this call ended it. With
-   * {@code notifyNow}, the same statement sends the notification of the end where there is one.
+   * if its stored {@code expires_at} is still {@code storedExpiry}; true if this call ended it.
+   * With {@code notifyNow}, the same statement sends the notification of the end where there is
+   * one.
    */
   boolean end(Connection connection, String sessionId, SessionEnd end, Instant storedExpiry,
       boolean notifyNow) throws SQLException {

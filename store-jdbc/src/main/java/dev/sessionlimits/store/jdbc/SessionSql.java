@@ -77,8 +77,8 @@ final class SessionSql {
    * index from its oldest end: without the order PostgreSQL prefers a sequential scan, which reads
    * the whole table for each batch.
    */
-  static final String FORGET_BATCH = "DELETE FROM sl_sessions WHERE id IN"
-      + " (SELECT id FROM sl_sessions WHERE ended_at <= ? ORDER BY ended_at FETCH FIRST ? ROWS ONLY)";
+  static final String FORGET_BATCH = "DELETE FROM sl_sessions WHERE id IN (SELECT id"
+      + " FROM sl_sessions WHERE ended_at <= ? ORDER BY ended_at FETCH FIRST ? ROWS ONLY)";
 
   /**
    * The next window of lock rows purge may delete, in subject order; parameters: scope, after

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Touches on PostgreSQL are written in batches: few UPDATE statements for many touches, written
- * by the background flush with the right expiry, never an expiry moved backwards, never a touch of an ended session. A
- * statement-level trigger counts the UPDATE statements on {@code sl_sessions}.
+ * by the background flush with the right expiry, never an expiry moved backwards, never a touch of
+ * an ended session. A statement-level trigger counts the UPDATE statements on {@code sl_sessions}.
  */
 class PostgresTouchBatchingTest {
 
