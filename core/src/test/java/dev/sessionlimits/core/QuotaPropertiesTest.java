@@ -5,7 +5,6 @@ import static org.quicktheories.QuickTheory.qt;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
