@@ -56,7 +56,7 @@ class PostgresOutageTest {
       store.sessions().subscribe(heard::add);
 
       proxy.cut();
-      Await.until("the store stops trusting its cache", Duration.ofSeconds(1),
+      Await.until("the store stops trusting its cache", Duration.ofSeconds(10),
           () -> !store.cache().trusted());
 
       Map<String, Callable<Object>> calls = new LinkedHashMap<>();
@@ -118,7 +118,7 @@ class PostgresOutageTest {
       Await.until("the store listens", Duration.ofSeconds(8), () -> store.cache().trusted());
 
       proxy.cut();
-      Await.until("the store stops trusting its cache", Duration.ofSeconds(2),
+      Await.until("the store stops trusting its cache", Duration.ofSeconds(10),
           () -> !store.cache().trusted());
       long first = System.nanoTime();
       try {
@@ -161,7 +161,7 @@ class PostgresOutageTest {
   }
 
   @Test
-  void whenTheNetworkGoesSilentALookupGivesUpWithinASecondAndTheStoreHealsByItself()
+  void whenTheNetworkGoesSilentALookupGivesUpBeforeThePoolTimeoutAndTheStoreHealsByItself()
       throws Exception {
     QuotaPolicy policy = userLimit(2, ExhaustionAction.DENY_ACCESS);
     try (TcpProxy proxy = TcpProxy.to(postgres.url());
@@ -170,7 +170,7 @@ class PostgresOutageTest {
       Await.until("the store listens", Duration.ofSeconds(8), () -> store.cache().trusted());
 
       proxy.freeze();
-      Await.until("the store stops trusting its cache", Duration.ofSeconds(2),
+      Await.until("the store stops trusting its cache", Duration.ofSeconds(10),
           () -> !store.cache().trusted());
       for (int i = 0; i < 5; i++) {
         long start = System.nanoTime();
@@ -179,9 +179,10 @@ class PostgresOutageTest {
           throw new AssertionError("a lookup succeeded with the network silent");
         } catch (StoreUnavailableException e) {
           // By design about 0.75 s at most (a 250 ms connection check, then 500 ms for the read);
-          // the margin is for a loaded 2-core machine. Before the verify path's bounds: 3-6 s.
+          // before the verify path's bounds it took 3-6 s, the pool's connection timeout and more.
+          // The bound tells the two apart and leaves the rest for a loaded 2-core machine.
           assertThat(Duration.ofNanos(System.nanoTime() - start)).as("lookup %d", i)
-              .isLessThan(Duration.ofMillis(1500));
+              .isLessThan(Duration.ofMillis(2500));
         }
       }
 
