@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.core.EndCause;
 import dev.sessionlimits.core.EndReason;
+import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.Lookup;
 import dev.sessionlimits.core.OpenResult;
 import dev.sessionlimits.core.Quota;
@@ -748,18 +749,24 @@ final class JdbcSessions implements SessionStore {
   }
 
   @Override
-  public Lookup findWithoutWaiting(TokenHash tokenHash, Instant now) {
+  public Immediate<Lookup> findWithoutWaiting(TokenHash tokenHash, Instant now) {
     requireNonNull(tokenHash, "tokenHash");
     requireNonNull(now, "now");
-    return (cache == null) ? null : fromCache(tokenHash, now, null);
+    return withoutWaiting(tokenHash, now, null);
   }
 
   @Override
-  public Lookup touchWithoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+  public Immediate<Lookup> touchWithoutWaiting(TokenHash tokenHash, Instant now,
+      Duration idleTimeout) {
     requireNonNull(tokenHash, "tokenHash");
     requireNonNull(now, "now");
     requireNonNull(idleTimeout, "idleTimeout");
-    return (cache == null) ? null : fromCache(tokenHash, now, idleTimeout);
+    return withoutWaiting(tokenHash, now, idleTimeout);
+  }
+
+  private Immediate<Lookup> withoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+    Lookup cached = (cache == null) ? null : fromCache(tokenHash, now, idleTimeout);
+    return (cached == null) ? Immediate.mustWait() : Immediate.known(cached);
   }
 
   private Lookup lookup(TokenHash tokenHash, Instant now, Duration idleTimeout) {

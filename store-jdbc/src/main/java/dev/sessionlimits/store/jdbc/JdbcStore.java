@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.AuditLog;
+import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.Lookup;
 import dev.sessionlimits.core.OpenResult;
 import dev.sessionlimits.core.QuotaPolicy;
@@ -337,7 +338,7 @@ public final class JdbcStore
 
   /** From this node's cache of live sessions, while it may be trusted; null otherwise. */
   @Override
-  public Lookup findWithoutWaiting(TokenHash tokenHash, Instant now) {
+  public Immediate<Lookup> findWithoutWaiting(TokenHash tokenHash, Instant now) {
     return sessions.findWithoutWaiting(tokenHash, now);
   }
 
@@ -346,7 +347,8 @@ public final class JdbcStore
    * batch; null otherwise.
    */
   @Override
-  public Lookup touchWithoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+  public Immediate<Lookup> touchWithoutWaiting(TokenHash tokenHash, Instant now,
+      Duration idleTimeout) {
     return sessions.touchWithoutWaiting(tokenHash, now, idleTimeout);
   }
 
