@@ -65,7 +65,7 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
           + MAX_REAUTH_WINDOW.getSeconds() + " seconds, got " + reauthWindow);
     }
     for (String cidr : trustedProxies) {
-      Cidr.parse(cidr);
+      ClientAddresses.canonicalBlock(cidr);
     }
   }
 
@@ -136,7 +136,7 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
           continue;
         }
         try {
-          proxies.add(Cidr.parse(part).toString());
+          proxies.add(ClientAddresses.canonicalBlock(part));
         } catch (IllegalArgumentException e) {
           problems.add("SESSIONLIMITS_TRUSTED_PROXIES must be a comma-separated list of IPv4 or IPv6"
               + " addresses or CIDR blocks such as 10.0.0.0/8, ::1/128; \"" + part + "\" is not one ("
