@@ -85,9 +85,9 @@ public interface SessionStore extends AutoCloseable {
   /**
    * What {@link #find} would answer, if this store can tell without waiting for I/O (from memory or
    * a node cache), for a caller that must not block, such as an event loop; {@link
-   * Immediate.MustWait} when it cannot, and the caller calls {@link #find} on a thread that may wait.
-   * It may leave any session to {@code find}, and leaves it every one that must be recorded as
-   * expired. The default answers {@code MustWait}.
+   * Immediate.MustWait} when it cannot, and the caller calls {@link #find} on a thread that may
+   * wait. It may leave any session to {@code find}, and leaves it every one that must be recorded
+   * as expired. The default answers {@code MustWait}.
    */
   default Immediate<Lookup> findWithoutWaiting(TokenHash tokenHash, Instant now) {
     return Immediate.mustWait();

@@ -331,7 +331,8 @@ public abstract class SessionStoreContract {
         .isInstanceOf(Immediate.MustWait.class);
     assertThat(answeredLive(store.findWithoutWaiting(revoked.tokenHash(), T0.plusSeconds(3))))
         .as("an ended session answered live").isFalse();
-    assertThat(answeredLive(store.touchWithoutWaiting(revoked.tokenHash(), T0.plusSeconds(3), IDLE)))
+    assertThat(answeredLive(
+        store.touchWithoutWaiting(revoked.tokenHash(), T0.plusSeconds(3), IDLE)))
         .as("an ended session answered live").isFalse();
     assertThat(store.findWithoutWaiting(TokenHash.of("no-such-token"), T0))
         .isInstanceOf(Immediate.MustWait.class);

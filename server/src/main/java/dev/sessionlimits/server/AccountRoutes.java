@@ -102,7 +102,8 @@ final class AccountRoutes {
     reauth.renew(caller);
     if (next.equals(current)) {
       throw ApiError.WEAK_PASSWORD.exception("The new password is the current one; choose"
-          + " another.").withFields(map("fields", map("new_password", "It is the current password.")));
+          + " another.")
+          .withFields(map("fields", map("new_password", "It is the current password.")));
     }
     PasswordPolicy.require(next, List.of(user.username()), "new_password");
     List<String> ended = users.changeOwnPassword(user, next, caller.session().id());

@@ -6,8 +6,8 @@ import java.util.Locale;
  * Every error the API answers with, in one list: the machine-readable {@code code} a client reads,
  * its HTTP {@code status}, and the shape of its sentence for a person ({@link String#format} with
  * {@code %s} for what varies; {@code "%s"} alone where each place words it its own way). An answer
- * is an {@link ApiException} made here, rendered by {@link ErrorAnswers}; clients rely on the codes,
- * so a code is never renamed or given another status.
+ * is an {@link ApiException} made here, rendered by {@link ErrorAnswers}; clients rely on the
+ * codes, so a code is never renamed or given another status.
  */
 enum ApiError {
   INVALID_REQUEST(400, "invalid_request", "%s"),

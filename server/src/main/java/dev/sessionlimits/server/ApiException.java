@@ -6,9 +6,9 @@ import java.util.Map;
 
 /**
  * An answer other than success: an {@link ApiError} of the catalog (its code and, but for the few
- * statuses Jetty or Javalin chose, its status), a sentence for a person, and any further body fields
- * and headers. Rendered by {@link ErrorAnswers} as {@code {"error": code, "message": message,
- * ...fields}}.
+ * statuses Jetty or Javalin chose, its status), a sentence for a person, and any further body
+ * fields and headers. Rendered by {@link ErrorAnswers} as {@code {"error": code, "message":
+ * message, ...fields}}.
  */
 final class ApiException extends RuntimeException {
 

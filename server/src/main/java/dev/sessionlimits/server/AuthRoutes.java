@@ -225,7 +225,7 @@ final class AuthRoutes {
     if (up) {
       ctx.json(map("status", "ok"));
     } else {
-      ctx.status(503).json(map("status", "unavailable", "error", "store_unavailable",
+      ctx.status(503).json(map("status", "unavailable", "error", ApiError.STORE_UNAVAILABLE.code(),
           "message", "This node cannot reach its store."));
     }
   }

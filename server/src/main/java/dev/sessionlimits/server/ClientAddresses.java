@@ -89,8 +89,8 @@ final class ClientAddresses {
   }
 
   /**
-   * The canonical spelling of the address written as {@code text} (a dotted quad, or an IPv6 literal
-   * with or without brackets and zone); empty if it is not an IP address literal.
+   * The canonical spelling of the address written as {@code text} (a dotted quad, or an IPv6
+   * literal with or without brackets and zone); empty if it is not an IP address literal.
    */
   static Optional<String> canonical(String text) {
     return Optional.ofNullable(address(text)).map(IPAddress::toCanonicalString);

@@ -65,8 +65,8 @@ final class Enforcement {
         over.add(new Over(s, eviction.scope(), eviction.limit()));
         continue;
       }
-      EndCause cause = new EndCause(eviction.scope(), eviction.limit(), null, null, null, null, null,
-          actor);
+      EndCause cause = new EndCause(eviction.scope(), eviction.limit(), null, null, null, null,
+          null, actor);
       Optional<Session> done = sessions.end(s.id(),
           new SessionEnd(EndReason.SESSION_LIMIT_REACHED, clock.instant(), cause));
       done.ifPresent(ended -> over.add(new Over(ended, eviction.scope(), eviction.limit())));

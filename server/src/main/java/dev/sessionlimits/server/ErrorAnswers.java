@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How a failure becomes an answer, in one place, for Javalin's routes and for the plain Jetty
- * handlers ({@link ForwardAuth}, {@link JsonErrorHandler}) alike: an {@link ApiException} as it is; a
- * store that cannot be reached as 503 {@code store_unavailable}; Javalin's own 404, 405 (with
+ * handlers ({@link ForwardAuth}, {@link JsonErrorHandler}) alike: an {@link ApiException} as it
+ * is; a store that cannot be reached as 503 {@code store_unavailable}; Javalin's own 404, 405 (with
  * {@code Allow}) and 413 in the same JSON shape; anything else as 500 {@code internal_error} with an
  * error id that the log shows with the stack trace, and nothing else of it in the answer.
  */
@@ -40,9 +40,9 @@ final class ErrorAnswers {
   }
 
   /**
-   * The answer to {@code failure} of a request for {@code method path}: an {@link ApiException} as it
-   * is, a store that cannot be reached as 503 (logged as a warning), anything else as 500 with an
-   * error id (logged with its stack trace).
+   * The answer to {@code failure} of a request for {@code method path}: an {@link ApiException} as
+   * it is, a store that cannot be reached as 503 (logged as a warning), anything else as 500 with
+   * an error id (logged with its stack trace).
    */
   static ApiException refusal(Throwable failure, String method, String path) {
     if (failure instanceof ApiException e) {
@@ -55,7 +55,7 @@ final class ErrorAnswers {
     return internal(failure, method, path);
   }
 
-  /** 500 {@code internal_error} for {@code failure}, logged with its stack trace under an error id. */
+  /** 500 {@code internal_error} for {@code failure}, logged with its stack trace and error id. */
   static ApiException internal(Throwable failure, String method, String path) {
     String id = errorId();
     LOG.error("Unexpected error {} on {} {}", id, method, path, failure);

@@ -112,9 +112,9 @@ public final class SessionlimitsServer implements AutoCloseable {
     AuthRoutes authRoutes = new AuthRoutes(sessions, settings, logins, devices, auth, reauth,
         requests, auditor, stores.healthy(), clock);
     UserService userService = new UserService(sessions, users.uncached(), passwords, clock);
-    AdminRoutes adminRoutes = new AdminRoutes(sessions, userService,
-        new Enforcement(sessions, users.uncached(), settings, clock), stores.audit(), settings, auth,
-        reauth, auditor, clock);
+    Enforcement enforcement = new Enforcement(sessions, users.uncached(), settings, clock);
+    AdminRoutes adminRoutes = new AdminRoutes(sessions, userService, enforcement, stores.audit(),
+        settings, auth, reauth, auditor, clock);
     AccountRoutes accountRoutes = new AccountRoutes(sessions, userService, logins, auth, reauth,
         auditor);
     this.push = new PushHub(sessionStore, session -> auth.sessionEnded(session).body(), b.heartbeat);

@@ -35,9 +35,7 @@ class EnforcementTest {
 
   @Test
   void aDryRunNamesTheSessionsOverALoweredLimitAndEndsNone() {
-    signIn("alice", 3);
-    signIn("bob", 1);
-    settings.update(Map.of("SESSIONS_PER_USER", 1));
+    aliceWithThreeSessionsAndBobWithOneUnderALimitLoweredToOne();
 
     List<Enforcement.Over> over = enforcement.enforce(true, "root");
 
@@ -52,9 +50,7 @@ class EnforcementTest {
 
   @Test
   void enforcingEndsTheSessionsOverTheLimitsWithTheirScopeLimitAndAdministrator() {
-    signIn("alice", 3);
-    signIn("bob", 1);
-    settings.update(Map.of("SESSIONS_PER_USER", 1));
+    aliceWithThreeSessionsAndBobWithOneUnderALimitLoweredToOne();
 
     List<Enforcement.Over> over = enforcement.enforce(false, "root");
 
@@ -77,6 +73,12 @@ class EnforcementTest {
     assertThat(enforcement.enforce(false, "root")).singleElement()
         .satisfies(o -> assertThat(o.limit()).isEqualTo(2));
     assertThat(sessions.liveSessionsOfUser("carol")).hasSize(2);
+  }
+
+  private void aliceWithThreeSessionsAndBobWithOneUnderALimitLoweredToOne() {
+    signIn("alice", 3);
+    signIn("bob", 1);
+    settings.update(Map.of("SESSIONS_PER_USER", 1));
   }
 
   private void signIn(String user, int times) {
