@@ -34,14 +34,16 @@ const MAX_TARGET_LENGTH = 2048;
 /* Return targets
  * `next` names where the sign-in page sends the browser afterwards: a page of this UI by name, or a
  * path of the same origin outside it (the page a proxy's sign-in redirect was asked for). The rule
- * for a path is the server's (ReturnTargets): exactly one leading "/", no "\" anywhere, no control
- * character or space, and the same verdict after percent-decoding once and twice, so an encoded
- * "//" or "\" cannot turn into another origin later. Whatever fails goes nowhere but the account page.
+ * for a path is the server's (ReturnTargets): exactly one leading "/", no "\" anywhere and no
+ * control character, as sent and after percent-decoding once and twice, so an encoded "//" or "\"
+ * cannot turn into another origin later; white space only in its encoded form (%20), and a malformed
+ * escape makes the path unsafe. Whatever fails goes nowhere but the account page.
  */
 
-function isPlainPath(value) {
+function isPlainPath(value, asSent) {
   return value.length <= MAX_TARGET_LENGTH && value[0] === '/' && value[1] !== '/'
-    && !value.includes('\\') && !/[\u0000-\u0020\u007f-\u009f\s]/.test(value);
+    && !value.includes('\\') && !/[\u0000-\u001f\u007f-\u009f]/.test(value)
+    && !(asSent && /[\s\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/.test(value));
 }
 
 function percentDecoded(value) {
@@ -51,7 +53,9 @@ function percentDecoded(value) {
 function sameOriginPath(value) {
   const once = percentDecoded(value);
   const twice = once === null ? null : percentDecoded(once);
-  if (![value, once, twice].every((v) => v !== null && isPlainPath(v))) return null;
+  if (!isPlainPath(value, true) || ![once, twice].every((v) => v !== null && isPlainPath(v, false))) {
+    return null;
+  }
   try {
     const url = new URL(value, location.origin);
     return url.origin === location.origin ? url.href : null;

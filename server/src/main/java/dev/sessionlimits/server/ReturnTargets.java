@@ -1,7 +1,11 @@
 package dev.sessionlimits.server;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Which addresses the sign-in page may send a browser back to ({@code next}): a path on this same
@@ -20,54 +24,70 @@ final class ReturnTargets {
   private ReturnTargets() {}
 
   /**
-   * Whether {@code target} is a same-origin absolute path: exactly one leading {@code /}, no
-   * {@code \}, no control characters or white space, at most {@link #MAX_LENGTH} characters, and all
-   * of that still true after percent-decoding it once and twice.
+   * Whether {@code target} is a same-origin absolute path: at most {@link #MAX_LENGTH} characters,
+   * exactly one leading {@code /}, no {@code \}, no control characters and no white space as sent;
+   * and, after percent-decoding it once and twice, still one leading {@code /}, no {@code \} and no
+   * control characters. A decoded space is fine ({@code /files/Q3%20report.pdf}): it cannot lead a
+   * browser to another origin. A malformed escape (a lone {@code %}, {@code %zz}, bytes that are not
+   * UTF-8) makes the target unsafe, as it does for the sign-in page's {@code decodeURIComponent}.
    */
   static boolean isSafe(String target) {
-    if (target == null || target.length() > MAX_LENGTH) {
+    if (target == null || target.length() > MAX_LENGTH || !isSafePath(target, true)) {
       return false;
     }
-    String once = percentDecoded(target);
-    return isSafePath(target) && isSafePath(once) && isSafePath(percentDecoded(once));
+    Optional<String> once = percentDecoded(target);
+    Optional<String> twice = once.flatMap(ReturnTargets::percentDecoded);
+    return once.isPresent() && isSafePath(once.get(), false)
+        && twice.isPresent() && isSafePath(twice.get(), false);
   }
 
-  private static boolean isSafePath(String path) {
+  private static boolean isSafePath(String path, boolean asSent) {
     if (path.isEmpty() || path.charAt(0) != '/') {
       return false;
     }
-    if (path.length() > 1 && path.charAt(1) == '/') {
+    if (path.length() > 1 && (path.charAt(1) == '/' || path.charAt(1) == '\\')) {
       return false;
     }
     for (int i = 0; i < path.length(); i++) {
       char c = path.charAt(i);
-      if (c == '\\' || Character.isISOControl(c) || Character.isWhitespace(c)
-          || Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT) {
+      if (c == '\\' || Character.isISOControl(c)) {
+        return false;
+      }
+      if (asSent && (Character.isWhitespace(c) || Character.isSpaceChar(c)
+          || Character.getType(c) == Character.FORMAT)) {
         return false;
       }
     }
     return true;
   }
 
-  /** {@code text} with each {@code %XX} decoded as UTF-8; a {@code %} not followed by two hex digits stays. */
-  static String percentDecoded(String text) {
+  /** {@code text} with each {@code %XX} decoded as UTF-8; empty when an escape is malformed. */
+  static Optional<String> percentDecoded(String text) {
     if (text.indexOf('%') < 0) {
-      return text;
+      return Optional.of(text);
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
     byte[] raw = text.getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < raw.length; i++) {
-      if (raw[i] == '%' && i + 2 < raw.length) {
-        int high = Character.digit(raw[i + 1], 16);
-        int low = Character.digit(raw[i + 2], 16);
-        if (high >= 0 && low >= 0) {
-          bytes.write(high * 16 + low);
-          i += 2;
-          continue;
-        }
+      if (raw[i] != '%') {
+        bytes.write(raw[i]);
+        continue;
       }
-      bytes.write(raw[i]);
+      int high = (i + 2 < raw.length) ? Character.digit(raw[i + 1], 16) : -1;
+      int low = (i + 2 < raw.length) ? Character.digit(raw[i + 2], 16) : -1;
+      if (high < 0 || low < 0) {
+        return Optional.empty();
+      }
+      bytes.write(high * 16 + low);
+      i += 2;
     }
-    return bytes.toString(StandardCharsets.UTF_8);
+    try {
+      return Optional.of(StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray())).toString());
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    }
   }
 }
