@@ -185,7 +185,7 @@ final class Chromium implements AutoCloseable {
     }
   }
 
-  private static Path repositoryRoot() {
+  static Path repositoryRoot() {
     Path here = Path.of("").toAbsolutePath();
     for (Path dir = here; dir != null; dir = dir.getParent()) {
       if (Files.isRegularFile(dir.resolve("server/pom.xml"))) {
@@ -195,7 +195,7 @@ final class Chromium implements AutoCloseable {
     return here;
   }
 
-  private static void delete(Path dir) {
+  static void delete(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
