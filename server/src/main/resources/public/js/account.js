@@ -87,7 +87,7 @@ function render() {
 
 async function load() {
   try {
-    const { data } = await api('GET', '/api/v1/me/sessions');
+    const { data } = await api('GET', 'api/v1/me/sessions');
     sessions = listFrom(data, 'sessions', 'items');
     render();
     return true;
@@ -100,7 +100,7 @@ async function load() {
 async function endOne(s) {
   say('Signing out ' + describe(s) + '…');
   try {
-    await api('DELETE', '/api/v1/me/sessions/' + encodeURIComponent(s.id));
+    await api('DELETE', 'api/v1/me/sessions/' + encodeURIComponent(s.id));
     say('Signed out ' + describe(s) + '.');
   } catch (e) {
     if (e.status === 404) say('That session had already ended.');
@@ -117,7 +117,7 @@ async function endOthers() {
   othersButton.disabled = true;
   say('Signing out ' + plural(others.length, 'other session') + '…');
   try {
-    const { data } = await api('DELETE', '/api/v1/me/sessions');
+    const { data } = await api('DELETE', 'api/v1/me/sessions');
     const done = data && Array.isArray(data.ended_sessions) ? data.ended_sessions.length : 0;
     say('Signed out ' + plural(done, 'other session') + '. Only this device is signed in now.');
   } catch (e) {
@@ -167,7 +167,7 @@ async function changePassword(event) {
   button.disabled = true;
   sayPassword('Changing your password…');
   try {
-    const { data } = await api('POST', '/api/v1/me/password',
+    const { data } = await api('POST', 'api/v1/me/password',
       { body: { current_password: current, new_password: next } });
     passwordForm.reset();
     const ended = data && Array.isArray(data.ended_sessions) ? data.ended_sessions.length : 0;

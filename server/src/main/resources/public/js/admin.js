@@ -304,8 +304,8 @@ async function loadSettings() {
   settingsSave.disabled = true;
   try {
     const [schemaAnswer, valuesAnswer] = await Promise.all([
-      api('GET', '/api/v1/settings/schema'),
-      api('GET', '/api/v1/settings'),
+      api('GET', 'api/v1/settings/schema'),
+      api('GET', 'api/v1/settings'),
     ]);
     schema = normaliseSchema(schemaAnswer.data);
     saved = normaliseValues(valuesAnswer.data);
@@ -336,11 +336,11 @@ async function saveSettings(event) {
   setStatus(settingsStatus, 'Saving…');
   const before = { ...saved };
   try {
-    const { data } = await api('PATCH', '/api/v1/settings', { body: changed });
+    const { data } = await api('PATCH', 'api/v1/settings', { body: changed });
     saved = data ? normaliseValues(data) : { ...saved, ...changed };
     try {
       schema.forEach((s) => { if (names.includes(s.name)) s.source = 'api'; });
-      const fresh = normaliseSchema((await api('GET', '/api/v1/settings/schema')).data);
+      const fresh = normaliseSchema((await api('GET', 'api/v1/settings/schema')).data);
       for (const s of fresh) {
         const mine = schema.find((x) => x.name === s.name);
         if (mine) mine.source = s.source;
@@ -430,7 +430,7 @@ function userRow(u) {
 
 async function loadUsers() {
   try {
-    const { data } = await api('GET', '/api/v1/users');
+    const { data } = await api('GET', 'api/v1/users');
     const users = listFrom(data, 'users', 'items');
     users.sort((a, b) => a.username.localeCompare(b.username));
     usersBody.replaceChildren(...(users.length ? users.map(userRow)
@@ -443,7 +443,7 @@ async function loadUsers() {
 
 async function changeUser(u, patch, doneText) {
   try {
-    await api('PATCH', '/api/v1/users/' + encodeURIComponent(u.username), { body: patch });
+    await api('PATCH', 'api/v1/users/' + encodeURIComponent(u.username), { body: patch });
     setStatus(usersStatus, doneText);
     await loadUsers();
   } catch (e) {
@@ -461,7 +461,7 @@ function countFrom(data) {
 
 async function signOutUser(u) {
   try {
-    const { data } = await api('DELETE', '/api/v1/users/' + encodeURIComponent(u.username) + '/sessions');
+    const { data } = await api('DELETE', 'api/v1/users/' + encodeURIComponent(u.username) + '/sessions');
     const n = countFrom(data);
     setStatus(usersStatus, n === null ? 'Signed out every session of ' + u.username + '.'
       : 'Signed out ' + plural(n, 'session') + ' of ' + u.username + '.');
@@ -473,7 +473,7 @@ async function signOutUser(u) {
 async function deleteUser(u) {
   if (!window.confirm('Delete the user ' + u.username + '? Their sessions end and the account cannot be recovered.')) return;
   try {
-    await api('DELETE', '/api/v1/users/' + encodeURIComponent(u.username));
+    await api('DELETE', 'api/v1/users/' + encodeURIComponent(u.username));
     setStatus(usersStatus, 'Deleted ' + u.username + '.');
     await loadUsers();
     document.getElementById('tab-users').focus();
@@ -509,7 +509,7 @@ async function createUser(event) {
   }
   const body = { username, password, admin: createForm.elements.admin.checked, sessions_limit: limit.value };
   try {
-    await api('POST', '/api/v1/users', { body });
+    await api('POST', 'api/v1/users', { body });
     createForm.reset();
     setStatus(usersStatus, 'Created the user ' + username + '.');
     await loadUsers();
@@ -557,7 +557,7 @@ async function loadSessions() {
   const user = filterForm.elements.user.value.trim();
   const ip = filterForm.elements.ip.value.trim();
   try {
-    const { data } = await api('GET', '/api/v1/sessions', { query: { user, ip } });
+    const { data } = await api('GET', 'api/v1/sessions', { query: { user, ip } });
     const list = listFrom(data, 'sessions', 'items');
     sessionsBody.replaceChildren(...(list.length ? list.map(adminSessionRow)
       : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No active sessions match.'))]));
@@ -572,7 +572,7 @@ async function loadSessions() {
 async function revoke(s) {
   if (s.current && !window.confirm('This is your own session on this browser. Revoke it and be signed out?')) return;
   try {
-    await api('DELETE', '/api/v1/sessions/' + encodeURIComponent(s.id));
+    await api('DELETE', 'api/v1/sessions/' + encodeURIComponent(s.id));
     setStatus(sessionsStatus, 'Revoked: ' + sessionLine(s) + '. They are told an administrator signed them out.');
   } catch (e) {
     if (e.status === 404) setStatus(sessionsStatus, 'That session had already ended.');
@@ -608,7 +608,7 @@ async function previewEnforce() {
   enforceConfirm.hidden = true;
   enforceResult.replaceChildren(h('p', { class: 'muted' }, 'Checking…'));
   try {
-    const { data } = await api('POST', '/api/v1/sessions/enforce', { body: { dry_run: true } });
+    const { data } = await api('POST', 'api/v1/sessions/enforce', { body: { dry_run: true } });
     const list = enforceList(data);
     if (!list.length) {
       enforceResult.replaceChildren(h('p', { class: 'notice notice-ok' }, 'Every session is within the current limits. Nobody would be signed out.'));
@@ -630,7 +630,7 @@ async function previewEnforce() {
 async function applyEnforce() {
   enforceConfirm.disabled = true;
   try {
-    const { data } = await api('POST', '/api/v1/sessions/enforce', { body: {} });
+    const { data } = await api('POST', 'api/v1/sessions/enforce', { body: {} });
     const list = enforceList(data);
     enforceConfirm.hidden = true;
     enforceResult.replaceChildren(
@@ -711,7 +711,7 @@ async function loadAudit(reset) {
   try {
     const query = { limit: AUDIT_PAGE };
     if (!reset && auditBefore !== null) query.before = auditBefore;
-    const { data } = await api('GET', '/api/v1/audit', { query });
+    const { data } = await api('GET', 'api/v1/audit', { query });
     const page = listFrom(data, 'events', 'items', 'audit');
     const known = new Set(auditEvents.map((e) => e.id));
     const fresh = page.filter((e) => e.id === undefined || !known.has(e.id));

@@ -20,6 +20,23 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The UI's own base URL: the folder of index.html, one up from this script. Every URL the pages
+ * build starts here, so the UI works at `/` and under any prefix a proxy strips (`/sessionlimits/`).
+ */
+export const BASE = new URL('..', import.meta.url);
+
+/**
+ * The absolute URL of a path inside the UI ('account.html', 'api/v1/me'). A path starting with '/'
+ * would escape the base, so it is a programming error.
+ */
+export function uiUrl(path) {
+  if (/^(\/|[a-z][a-z0-9+.-]*:)/i.test(path)) {
+    throw new Error('A UI path must be relative to the UI base: ' + path);
+  }
+  return new URL(path, BASE).href;
+}
+
 const listeners = { timeout: new Set(), ended: new Set(), unauthenticated: new Set() };
 
 /** Calls fn(secondsLeft) whenever a response carries Session-Timeout. */
@@ -37,8 +54,9 @@ let reauthenticate = null;
 export function onReauthenticationRequired(fn) { reauthenticate = fn; }
 
 /**
- * Calls the API. Options: body (sent as JSON), quiet (adds X-Session-Quiet: 1 so the call does
- * not extend the session), query (object of parameters; empty ones are left out).
+ * Calls the API at path, relative to the UI base ('api/v1/me'). Options: body (sent as JSON),
+ * quiet (adds X-Session-Quiet: 1 so the call does not extend the session), query (object of
+ * parameters; empty ones are left out).
  * Resolves to {data, status, headers}; rejects with ApiError.
  */
 export async function api(method, path, { body, quiet = false, query, retried = false } = {}) {
@@ -49,7 +67,7 @@ export async function api(method, path, { body, quiet = false, query, retried = 
     if (body !== undefined) init.body = JSON.stringify(body);
   }
   if (quiet) headers['X-Session-Quiet'] = '1';
-  let url = path;
+  let url = uiUrl(path);
   if (query) {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) {

@@ -1,6 +1,6 @@
 // The sign-in page: says why the last session ended (if it did), and signs in.
 
-import { api, retryAfterSeconds, plural } from './api.js';
+import { api, uiUrl, retryAfterSeconds, plural } from './api.js';
 import { formatTime, limitText } from './format.js';
 import { safeNext } from './session.js';
 
@@ -11,7 +11,7 @@ const form = document.getElementById('login-form');
 const submit = document.getElementById('login-submit');
 const errorBox = document.getElementById('login-error');
 const retryLine = document.getElementById('login-retry');
-const next = safeNext(new URLSearchParams(location.search).get('next')) || 'account.html';
+const next = safeNext(new URLSearchParams(location.search).get('next')) || uiUrl('account.html');
 let retryTimer = null;
 
 function showSignedOut(body) {
@@ -89,7 +89,7 @@ async function signIn(event) {
   submit.disabled = true;
   submit.textContent = 'Signing in…';
   try {
-    const { data } = await api('POST', '/api/v1/login', { body });
+    const { data } = await api('POST', 'api/v1/login', { body });
     try {
       if (device) localStorage.setItem(DEVICE_KEY, device); else localStorage.removeItem(DEVICE_KEY);
       const endedSessions = (data && Array.isArray(data.ended_sessions)) ? data.ended_sessions : [];
@@ -126,7 +126,7 @@ async function start() {
   form.addEventListener('submit', signIn);
 
   try {
-    await api('GET', '/api/v1/me', { quiet: true });
+    await api('GET', 'api/v1/me', { quiet: true });
     location.replace(next);
     return;
   } catch (e) {

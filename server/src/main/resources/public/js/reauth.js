@@ -52,7 +52,7 @@ async function confirm(event) {
   }
   ui.submit.disabled = true;
   try {
-    await api('POST', '/api/v1/me/reauthenticate', { body: { password } });
+    await api('POST', 'api/v1/me/reauthenticate', { body: { password } });
     finish(true);
   } catch (e) {
     if (e.status === 401) { finish(false); return; }

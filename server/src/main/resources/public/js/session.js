@@ -6,7 +6,7 @@
 // (or a real action on the page) extends the session.
 
 import {
-  api, onSessionEnded, onNotAuthenticated, onSessionTimeout, onReauthenticationRequired,
+  api, uiUrl, onSessionEnded, onNotAuthenticated, onSessionTimeout, onReauthenticationRequired,
 } from './api.js';
 import { h, formatTime, formatCountdown } from './format.js';
 import { askForPassword } from './reauth.js';
@@ -28,18 +28,52 @@ let lastCheck = 0;
 let warned = false;
 let ui = null;
 
-/** Pages a sign-in may return to. */
+const UI_PAGE = /^(account|admin)\.html(#[a-z-]+)?$/;
+const MAX_TARGET_LENGTH = 2048;
+
+/* Return targets
+ * `next` names where the sign-in page sends the browser afterwards: a page of this UI by name, or a
+ * path of the same origin outside it (the page a proxy's sign-in redirect was asked for). The rule
+ * for a path is the server's (ReturnTargets): exactly one leading "/", no "\" anywhere, no control
+ * character or space, and the same verdict after percent-decoding once and twice, so an encoded
+ * "//" or "\" cannot turn into another origin later. Whatever fails goes nowhere but the account page.
+ */
+
+function isPlainPath(value) {
+  return value.length <= MAX_TARGET_LENGTH && value[0] === '/' && value[1] !== '/'
+    && !value.includes('\\') && !/[\u0000-\u0020\u007f-\u009f\s]/.test(value);
+}
+
+function percentDecoded(value) {
+  try { return decodeURIComponent(value); } catch (e) { return null; }
+}
+
+function sameOriginPath(value) {
+  const once = percentDecoded(value);
+  const twice = once === null ? null : percentDecoded(once);
+  if (![value, once, twice].every((v) => v !== null && isPlainPath(v))) return null;
+  try {
+    const url = new URL(value, location.origin);
+    return url.origin === location.origin ? url.href : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+/** Where a sign-in may return to (an absolute URL of this origin), or null if value is not safe. */
 export function safeNext(value) {
-  return /^(account|admin)\.html(#[a-z-]+)?$/.test(value || '') ? value : null;
+  if (typeof value !== 'string') return null;
+  return UI_PAGE.test(value) ? uiUrl(value) : sameOriginPath(value);
 }
 
 function currentPage() {
   const file = location.pathname.split('/').pop() || 'account.html';
-  return safeNext(file + location.hash) || safeNext(file) || 'account.html';
+  const page = [file + location.hash, file].find((name) => UI_PAGE.test(name));
+  return page || 'account.html';
 }
 
 function signInHref() {
-  return 'index.html?next=' + encodeURIComponent(currentPage());
+  return uiUrl('index.html?next=' + encodeURIComponent(currentPage()));
 }
 
 /** Says something to screen readers (and shows nothing). */
@@ -143,7 +177,7 @@ function stopWatching() {
 
 function connectEvents() {
   if (ended || leaving || !('EventSource' in window)) return;
-  const source = new EventSource('/api/v1/me/events');
+  const source = new EventSource(uiUrl('api/v1/me/events'));
   events = source;
   source.addEventListener('open', () => { eventsRetryMs = 2_000; });
   source.addEventListener('session_ended', (e) => {
@@ -169,7 +203,7 @@ async function checkQuietly() {
   if (ended || leaving) return;
   lastCheck = Date.now();
   try {
-    await api('GET', '/api/v1/me', { quiet: true });
+    await api('GET', 'api/v1/me', { quiet: true });
   } catch (e) {
     // 401s are handled by the listeners; other failures wait for the next poll.
   }
@@ -234,7 +268,7 @@ async function staySignedIn() {
   ui.stay.disabled = true;
   const before = deadline;
   try {
-    await api('GET', '/api/v1/me');
+    await api('GET', 'api/v1/me');
     if (before !== null && deadline !== null && deadline - before < 2_000) {
       absoluteEnd = deadline; // it did not move: this is the maximum lifetime
       tick();
@@ -253,7 +287,7 @@ export async function signOut() {
   leaving = true;
   stopWatching();
   try {
-    await api('POST', '/api/v1/logout');
+    await api('POST', 'api/v1/logout');
   } catch (e) {
     if (e.status !== 401) {
       leaving = false;
@@ -264,7 +298,7 @@ export async function signOut() {
       return;
     }
   }
-  location.assign('index.html');
+  location.assign(uiUrl('index.html'));
 }
 
 function alertInPage(text) {
@@ -290,7 +324,7 @@ export async function startSignedInPage() {
 
   let me;
   try {
-    me = (await api('GET', '/api/v1/me')).data || {};
+    me = (await api('GET', 'api/v1/me')).data || {};
   } catch (e) {
     if (e.status === 401) {
       location.replace(signInHref());

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,6 +105,57 @@ class WebUiFilesTest {
       assertThat(INLINE_STYLE.matcher(html).find()).as("inline style in " + page).isFalse();
       assertThat(INLINE_HANDLER.matcher(html).find()).as("inline event handler in " + page).isFalse();
       assertThat(FOREIGN_URL.matcher(html).find()).as("a URL that is not 'self' in " + page).isFalse();
+    }
+  }
+
+  /**
+   * A URL that starts at the host's root ("/api/...", href="/...", assign('/...')) escapes the prefix a proxy serves
+   * the UI under; every URL must be relative to the UI's base (api.js: BASE and uiUrl).
+   */
+  private static final Pattern ROOT_URL = Pattern.compile(
+      "[\"'`]/api\\b|\\b(href|src|action)\\s*[=:]\\s*[\"'`]/"
+      + "|\\b(assign|replace|open|fetch|EventSource)\\(\\s*[\"'`]/|url\\(\\s*[\"']?/",
+      Pattern.CASE_INSENSITIVE);
+
+  @Test
+  void noPageScriptOrStylesheetNamesAUrlFromTheHostsRootSoTheUiWorksUnderAPrefix() throws Exception {
+    List<String> found = new ArrayList<>();
+    List<Path> files = publicFiles();
+    assertThat(files).extracting(f -> f.getFileName().toString())
+        .contains("index.html", "api.js", "session.js", "app.css");
+    for (Path file : files) {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        Matcher m = ROOT_URL.matcher(lines.get(i));
+        if (m.find()) {
+          found.add(file.getFileName() + ":" + (i + 1) + ": " + lines.get(i).trim());
+        }
+      }
+    }
+    assertThat(found).as("URLs from the host's root").isEmpty();
+  }
+
+  @Test
+  void theRootUrlCheckCatchesEachFormItLooksFor() {
+    for (String line : List.of("api('GET', '/api/v1/me')", "fetch(\"/api/v1/me\")",
+        "new EventSource(`/api/v1/me/events`)", "<link href=\"/css/app.css\">",
+        "<script src='/js/api.js'>", "background: url(/img/x.svg)",
+        "h('a', { href: '/index.html' })", "location.assign('/index.html')",
+        "location.href = '/index.html'", "new EventSource('/events')")) {
+      assertThat(ROOT_URL.matcher(line).find()).as(line).isTrue();
+    }
+    for (String line : List.of("api('GET', 'api/v1/me')", "<link href=\"css/app.css\">",
+        "h('a', { href: '#setting-' + name })", "location.pathname.split('/').pop()")) {
+      assertThat(ROOT_URL.matcher(line).find()).as(line).isFalse();
+    }
+  }
+
+  private static List<Path> publicFiles() throws IOException, URISyntaxException {
+    Path root = Path.of(WebUiFilesTest.class.getResource("/public").toURI());
+    try (Stream<Path> paths = Files.walk(root)) {
+      return paths.filter(Files::isRegularFile)
+          .filter(p -> p.toString().matches(".*\\.(html|js|css)$"))
+          .sorted().toList();
     }
   }
 }
