@@ -311,6 +311,13 @@ abstract class ProxyRecipeTests {
     page.find("#login-submit").click();
   }
 
+  /** Signs in on the sign-in page under the prefix, which goes on to the account page. */
+  private void signInAtTheSignInPage(Chromium page, String user) {
+    page.open(origin + PREFIX + "/");
+    fillInSignIn(page, user);
+    page.await(urlContains(PREFIX + "/account.html"));
+  }
+
   @Test
   void signingInFromADeepLinkReturnsToThePageAsked() {
     Chromium page = browser();
@@ -347,13 +354,13 @@ abstract class ProxyRecipeTests {
   void anEvictedBrowsersFetchGets401AndItsNextPageIsTheSignInPageSayingWhyThenItReturns() {
     Chromium page = browser();
     createUser("iris", 1);
-    page.open(origin + PREFIX + "/");
-    fillInSignIn(page, "iris");
-    page.await(urlContains(PREFIX + "/account.html"));
+    signInAtTheSignInPage(page, "iris");
     page.open(origin + "/app.html");
     page.find("#load").click();
     page.await(attributeToBe(By.id("result"), "data-done", "1"));
-    assertThat(result(page).path("status").asInt()).isEqualTo(200);
+    JsonNode before = result(page);
+    assertThat(before.path("status").asInt()).isEqualTo(200);
+    assertThat(before.path("body").asText()).contains("\"x-session-user\":[\"iris\"]");
 
     signIn(new Browser(proxy.base, TestServer.CHROME_WINDOWS, "127.0.0.2"), "iris");
     page.find("#load").click();
@@ -383,9 +390,7 @@ abstract class ProxyRecipeTests {
   void theLiveSignedOutNoticeArrivesThroughTheProxy() {
     Chromium page = browser();
     createUser("jo", 1);
-    page.open(origin + PREFIX + "/");
-    fillInSignIn(page, "jo");
-    page.await(urlContains(PREFIX + "/account.html"));
+    signInAtTheSignInPage(page, "jo");
     String sessionId = page.await(visibilityOfElementLocated(
         By.cssSelector("tr[data-test='my-session'][data-current='true']"))).getAttribute("data-session-id");
     PushHubTest.eventually(() -> assertThat(t.server.push().streams(sessionId)).isOne());
