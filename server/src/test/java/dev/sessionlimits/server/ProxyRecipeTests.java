@@ -151,7 +151,8 @@ abstract class ProxyRecipeTests {
     Browser.Response page = anonymous.get(PREFIX + "/", NAVIGATE);
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.text()).contains("id=\"login-form\"");
-    for (String file : List.of("/js/login.js", "/js/api.js", "/css/app.css", "/favicon.svg")) {
+    for (String file : List.of("/js/login.js", "/js/api.js", "/css/app.css", "/favicon.svg",
+        "/account.html", "/admin.html")) {
       assertThat(anonymous.get(PREFIX + file).status()).as(file).isEqualTo(200);
     }
     assertThat(anonymous.get(PREFIX + "/api/v1/me", FETCH).status()).isEqualTo(401);
