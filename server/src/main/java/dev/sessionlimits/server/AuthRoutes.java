@@ -29,6 +29,13 @@ final class AuthRoutes {
 
   /** The forward-auth path: 200 with {@code X-Session-*} headers and no body, or 401. */
   static final String VERIFY = "/auth/verify";
+  /**
+   * Forward-auth under a path (Envoy's ext_authz appends the original path): any method, the same
+   * answer as {@link #VERIFY}.
+   */
+  private static final String VERIFY_UNDER = VERIFY + "/";
+  /** Tells browsers to drop what they cached of this origin's pages on sign-out. */
+  static final String CLEAR_SITE_DATA = "\"cache\"";
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
   private static final int MAX_USER_AGENT = 512;
@@ -42,13 +49,14 @@ final class AuthRoutes {
   private final Authenticator auth;
   private final Reauthentication reauth;
   private final Requests requests;
+  private final SignInRedirect redirects;
   private final Auditor auditor;
   private final BooleanSupplier healthy;
   private final InstantSource clock;
 
   AuthRoutes(SessionManager sessions, SettingsService settings, Logins logins,
       DeviceCookies devices, Authenticator auth, Reauthentication reauth, Requests requests,
-      Auditor auditor, BooleanSupplier healthy, InstantSource clock) {
+      SignInRedirect redirects, Auditor auditor, BooleanSupplier healthy, InstantSource clock) {
     this.sessions = sessions;
     this.settings = settings;
     this.logins = logins;
@@ -56,6 +64,7 @@ final class AuthRoutes {
     this.auth = auth;
     this.reauth = reauth;
     this.requests = requests;
+    this.redirects = redirects;
     this.auditor = auditor;
     this.healthy = healthy;
     this.clock = clock;
@@ -68,6 +77,7 @@ final class AuthRoutes {
     routes.get("/api/v1/me/sessions", this::mySessions);
     routes.delete("/api/v1/me/sessions/{id}", this::endMySession);
     routes.get(VERIFY, this::verify);
+    routes.get(VERIFY_UNDER + "<rest>", this::verify);
     routes.get("/healthz", this::health);
   }
 
@@ -143,6 +153,7 @@ final class AuthRoutes {
   }
 
   private void logout(Context ctx) {
+    ctx.header("Clear-Site-Data", CLEAR_SITE_DATA);
     String token = requests.sessionToken(ctx);
     if (token == null) {
       throw ApiException.notAuthenticated();
@@ -205,9 +216,25 @@ final class AuthRoutes {
     ctx.status(204);
   }
 
+  /** Whether {@code path} (as sent, not decoded) is answered by forward-auth, whatever the method. */
+  static boolean isVerify(String path) {
+    return VERIFY.equals(path) || path.startsWith(VERIFY_UNDER);
+  }
+
+  /** The original path of {@code /auth/verify/<path>}, with its leading "/"; null for another path. */
+  static String verifiedPath(String path) {
+    return (path != null && path.startsWith(VERIFY_UNDER)) ? path.substring(VERIFY.length()) : null;
+  }
+
   private void verify(Context ctx) {
-    Session session = auth.verify(requests.sessionToken(ctx),
-        Authenticator.isQuiet(ctx.header(Authenticator.QUIET)));
+    Session session;
+    try {
+      session = auth.verify(requests.sessionToken(ctx),
+          Authenticator.isQuiet(ctx.header(Authenticator.QUIET)));
+    } catch (ApiException e) {
+      throw redirects.answer(e, new SignInRedirect.VerifyRequest(ctx.method().name(),
+          ctx.req().getRequestURI(), ctx.queryString(), ctx.req().getRemoteAddr(), ctx::header));
+    }
     ctx.header(Authenticator.SESSION_TIMEOUT, Long.toString(auth.secondsLeft(session)));
     ctx.header(ForwardAuth.USER, session.user());
     ctx.header(ForwardAuth.SESSION_ID, session.id());

@@ -22,13 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /auth/verify}, answered by Jetty ahead of Javalin: a reverse proxy asks it before every
- * request it forwards, so it is the hottest path of the server, and the route machinery around a
- * Javalin handler costs several times the check itself. The answer is the same as the Javalin route's
- * ({@link AuthRoutes}, which still serves every other method and spelling of the path): 200 with
- * {@code X-Session-User}, {@code X-Session-Id} and {@code Session-Timeout} and no body, or the JSON
- * error of {@link ApiException} (401, with {@code X-Session-End-Reason} for an ended session; 503 when
- * the store is down). Every other request goes on to Javalin.
+ * {@code GET /auth/verify}, and {@code /auth/verify/<path>} under any method (Envoy's ext_authz keeps
+ * the original method and appends the original path), answered by Jetty ahead of Javalin: a reverse
+ * proxy asks it before every request it forwards, so it is the hottest path of the server, and the
+ * route machinery around a Javalin handler costs several times the check itself. The answer is the
+ * same as the Javalin route's ({@link AuthRoutes}, which still serves other spellings of the path):
+ * 200 with {@code X-Session-User}, {@code X-Session-Id} and {@code Session-Timeout} and no body, or
+ * the JSON error of {@link ApiException} (401, with {@code X-Session-End-Reason} for an ended session;
+ * 503 when the store is down), or for a browser's navigation the 302 of {@link SignInRedirect}.
+ * Every other request goes on to Javalin.
  *
  * <p>Design note. This handler declares itself non-blocking, so Jetty calls it on the thread that
  * read the request (a selector thread) instead of handing every request to a pool thread first.
@@ -49,9 +51,13 @@ final class ForwardAuth extends Handler.Wrapper {
       new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
 
   private final Authenticator auth;
+  private final Requests requests;
+  private final SignInRedirect redirects;
 
-  ForwardAuth(Authenticator auth) {
+  ForwardAuth(Authenticator auth, Requests requests, SignInRedirect redirects) {
     this.auth = auth;
+    this.requests = requests;
+    this.redirects = redirects;
   }
 
   @Override
@@ -61,8 +67,9 @@ final class ForwardAuth extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    if (!HttpMethod.GET.is(request.getMethod())
-        || !AuthRoutes.VERIFY.equals(request.getHttpURI().getPath())) {
+    String path = request.getHttpURI().getPath();
+    if (!(HttpMethod.GET.is(request.getMethod()) && AuthRoutes.VERIFY.equals(path))
+        && AuthRoutes.verifiedPath(path) == null) {
       return dispatch(request, response, callback, () -> {
         if (!super.handle(request, response, callback)) {
           Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
@@ -75,20 +82,20 @@ final class ForwardAuth extends Handler.Wrapper {
     try {
       session = auth.verifyWithoutWaiting(token, quiet);
     } catch (RuntimeException e) {
-      return answer(response, callback, null, e);
+      return answer(request, response, callback, null, e);
     }
     if (session != null) {
-      return answer(response, callback, session, null);
+      return answer(request, response, callback, session, null);
     }
     return dispatch(request, response, callback, () -> {
       Session verified;
       try {
         verified = auth.verify(token, quiet);
       } catch (RuntimeException e) {
-        answer(response, callback, null, e);
+        answer(request, response, callback, null, e);
         return;
       }
-      answer(response, callback, verified, null);
+      answer(request, response, callback, verified, null);
     });
   }
 
@@ -114,10 +121,16 @@ final class ForwardAuth extends Handler.Wrapper {
   }
 
   /** Answers {@code session} with 200, or the refusal {@code failure} stands for. */
-  private boolean answer(Response response, Callback callback, Session session,
+  private boolean answer(Request request, Response response, Callback callback, Session session,
       RuntimeException failure) {
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(NO_STORE);
+    if (request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)
+        || request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) > 0) {
+      // The original request's body (Envoy may pass it on) is never read: the connection cannot be
+      // used again, and the proxy must know before it sends the next request on it.
+      headers.put(HttpHeader.CONNECTION, "close");
+    }
     if (failure == null) {
       headers.put(Authenticator.SESSION_TIMEOUT, auth.secondsLeft(session));
       headers.put(USER, session.user());
@@ -128,13 +141,16 @@ final class ForwardAuth extends Handler.Wrapper {
     }
     ApiException refusal;
     if (failure instanceof ApiException e) {
-      refusal = e;
+      refusal = redirects.answer(e, new SignInRedirect.VerifyRequest(request.getMethod(),
+          request.getHttpURI().getPath(), request.getHttpURI().getQuery(),
+          Request.getRemoteAddr(request), request.getHeaders()::get));
     } else if (failure instanceof StoreUnavailableException e) {
-      LOG.warn("Store unavailable on GET {}: {}", AuthRoutes.VERIFY, e.getMessage());
+      LOG.warn("Store unavailable on {} {}: {}", request.getMethod(), AuthRoutes.VERIFY,
+          e.getMessage());
       refusal = ApiException.storeUnavailable();
     } else {
       String id = ErrorAnswers.errorId();
-      LOG.error("Unexpected error {} on GET {}", id, AuthRoutes.VERIFY, failure);
+      LOG.error("Unexpected error {} on {} {}", id, request.getMethod(), AuthRoutes.VERIFY, failure);
       refusal = ApiException.internal(id);
     }
     refusal.headers().forEach(headers::put);
@@ -158,20 +174,18 @@ final class ForwardAuth extends Handler.Wrapper {
   }
 
   /** The session token under either cookie name, as {@link Requests#token} chooses. */
-  private static String sessionToken(Request request) {
+  private String sessionToken(Request request) {
     List<HttpCookie> cookies = Request.getCookies(request);
+    String host = null;
     String plain = null;
     for (HttpCookie cookie : cookies) {
       String name = cookie.getName();
-      if (Requests.HOST_COOKIE.equals(name)) {
-        String value = cookie.getValue();
-        if (value != null && !value.isEmpty()) {
-          return value;
-        }
+      if ((host == null || host.isEmpty()) && Requests.HOST_COOKIE.equals(name)) {
+        host = cookie.getValue();
       } else if (plain == null && Requests.COOKIE.equals(name)) {
         plain = cookie.getValue();
       }
     }
-    return Requests.token(null, plain);
+    return requests.token(host, plain);
   }
 }

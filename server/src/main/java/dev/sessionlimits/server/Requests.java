@@ -41,10 +41,21 @@ final class Requests {
 
   private final ClientAddresses addresses;
   private final boolean cookieAlwaysSecure;
+  /** The session cookie's {@code Domain} attribute ("; Domain=example.com"), or "" for none. */
+  private final String domainAttribute;
 
-  Requests(ClientAddresses addresses, boolean cookieAlwaysSecure) {
+  /**
+   * @param cookieDomain the session cookie's {@code Domain} (SESSIONLIMITS_COOKIE_DOMAIN), or null:
+   *     with one, the cookie is always {@link #COOKIE}, as a {@code __Host-} cookie cannot have one
+   */
+  Requests(ClientAddresses addresses, boolean cookieAlwaysSecure, String cookieDomain) {
     this.addresses = addresses;
     this.cookieAlwaysSecure = cookieAlwaysSecure;
+    this.domainAttribute = (cookieDomain == null) ? "" : "; Domain=" + cookieDomain;
+  }
+
+  ClientAddresses addresses() {
+    return addresses;
   }
 
   /** The client's address: the peer, or the hop a trusted proxy vouched for. */
@@ -77,9 +88,11 @@ final class Requests {
    * The session token of the values of the two cookie names (either may be null): the
    * {@code __Host-} one wins, as only the server itself, over TLS, can have set it; the plain name
    * is still read, for requests over plain HTTP and for cookies set before the server was behind TLS.
+   * With a cookie domain only the plain name is read: a {@code __Host-} cookie is one left from
+   * before the domain was set.
    */
-  static String token(String hostCookie, String plainCookie) {
-    if (hostCookie != null && !hostCookie.isEmpty()) {
+  String token(String hostCookie, String plainCookie) {
+    if (domainAttribute.isEmpty() && hostCookie != null && !hostCookie.isEmpty()) {
       return hostCookie;
     }
     return (plainCookie == null || plainCookie.isEmpty()) ? null : plainCookie;
@@ -93,9 +106,22 @@ final class Requests {
   /**
    * Sets the session cookie: {@link #HOST_COOKIE} when Secure, then also clearing a plain
    * {@link #COOKIE} the request carried, so that it does not linger; {@link #COOKIE} otherwise.
+   * With a cookie domain, {@link #COOKIE} with that {@code Domain}, clearing the host's own cookies.
    */
   void setSessionCookie(Context ctx, String token) {
-    if (cookieSecure(ctx)) {
+    if (!domainAttribute.isEmpty()) {
+      String secure = cookieSecure(ctx) ? "; Secure" : "";
+      if (ctx.cookie(HOST_COOKIE) != null) {
+        ctx.res().addHeader("Set-Cookie", HOST_COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly;"
+            + " SameSite=Lax");
+      }
+      if (ctx.cookie(COOKIE) != null) {
+        ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
+            + secure);
+      }
+      ctx.res().addHeader("Set-Cookie", COOKIE + "=" + token + "; Path=/" + domainAttribute + secure
+          + "; HttpOnly; SameSite=Lax");
+    } else if (cookieSecure(ctx)) {
       ctx.res().addHeader("Set-Cookie", HOST_COOKIE + "=" + token
           + "; Path=/; Secure; HttpOnly; SameSite=Lax");
       if (ctx.cookie(COOKIE) != null) {
@@ -112,6 +138,10 @@ final class Requests {
     boolean secure = cookieSecure(ctx);
     ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
         + (secure ? "; Secure" : ""));
+    if (!domainAttribute.isEmpty()) {
+      ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/" + domainAttribute
+          + "; Max-Age=0; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : ""));
+    }
     if (secure) {
       ctx.res().addHeader("Set-Cookie", HOST_COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly;"
           + " SameSite=Lax");

@@ -2,6 +2,8 @@ package dev.sessionlimits.server;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +31,15 @@ import java.util.Optional;
  * @param reauthWindow how recently a session's holder must have entered the password (at login or
  *     by re-authenticating) for a sensitive change to be made: {@link #MIN_REAUTH_WINDOW} to
  *     {@link #MAX_REAUTH_WINDOW}
+ * @param bind the address to listen on (an IP literal or a host name), or null for every interface
+ * @param cookieDomain the session cookie's {@code Domain} ({@code example.com}), or null for a
+ *     cookie of this host only
+ * @param tlsCert a PEM certificate chain to serve HTTPS with, or null for plain HTTP
+ * @param tlsKey the PEM private key of {@code tlsCert}; null exactly when {@code tlsCert} is
  */
 public record ServerConfig(int port, Path dataDir, String adminPassword, Path configDir, String dbUrl,
-    String redisUrl, List<String> trustedProxies, boolean cookieSecure, Duration reauthWindow) {
+    String redisUrl, List<String> trustedProxies, boolean cookieSecure, Duration reauthWindow,
+    String bind, String cookieDomain, Path tlsCert, Path tlsKey) {
 
   /** The shortest password accepted for the first administrator. */
   public static final int MIN_ADMIN_PASSWORD_LENGTH = PasswordPolicy.MIN_LENGTH;
@@ -67,6 +75,24 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
     for (String cidr : trustedProxies) {
       Cidr.parse(cidr);
     }
+    if (bind != null && IpAddress.tryParse(bind) == null && !isHostName(bind)) {
+      throw new IllegalArgumentException("bind must be an IP address or a host name, got \"" + bind
+          + "\"");
+    }
+    if (cookieDomain != null) {
+      String problem = cookieDomainProblem(cookieDomain);
+      if (problem != null) {
+        throw new IllegalArgumentException("cookieDomain \"" + cookieDomain + "\" " + problem);
+      }
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("tlsCert and tlsKey must be given together");
+    }
+  }
+
+  /** Whether the port serves HTTPS. */
+  public boolean tls() {
+    return tlsCert != null;
   }
 
   /** The defaults: port 8080, {@code ./data}, nothing else set. */
@@ -155,11 +181,41 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
       }
     }
     Duration reauthWindow = reauthWindow(env, problems);
+    String bind = bind(env, problems);
+    String cookieDomain = value(env, "SESSIONLIMITS_COOKIE_DOMAIN");
+    if (cookieDomain != null) {
+      cookieDomain = cookieDomain.toLowerCase(Locale.ROOT);
+      cookieDomain = cookieDomain.startsWith(".") ? cookieDomain.substring(1) : cookieDomain;
+      String problem = cookieDomainProblem(cookieDomain);
+      if (problem != null) {
+        problems.add("SESSIONLIMITS_COOKIE_DOMAIN must be a domain name with a dot, such as"
+            + " example.com (the session then covers its subdomains), got \""
+            + value(env, "SESSIONLIMITS_COOKIE_DOMAIN") + "\": it " + problem);
+        cookieDomain = null;
+      }
+    }
+    Path tlsCert = path(env, TlsFiles.CERT_VARIABLE, null, problems);
+    Path tlsKey = path(env, TlsFiles.KEY_VARIABLE, null, problems);
+    if ((tlsCert == null) != (tlsKey == null)) {
+      problems.add(TlsFiles.CERT_VARIABLE + " and " + TlsFiles.KEY_VARIABLE + " must be set together"
+          + " (the PEM certificate chain and its private key), got only "
+          + (tlsCert == null ? TlsFiles.KEY_VARIABLE : TlsFiles.CERT_VARIABLE));
+      tlsCert = null;
+      tlsKey = null;
+    } else if (tlsCert != null) {
+      try {
+        TlsFiles.keyStore(tlsCert, tlsKey);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+        tlsCert = null;
+        tlsKey = null;
+      }
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
     return new ServerConfig(port, dataDir, adminPassword, configDir, dbUrl, redisUrl, proxies,
-        cookieSecure, reauthWindow);
+        cookieSecure, reauthWindow, bind, cookieDomain, tlsCert, tlsKey);
   }
 
   @Override
@@ -169,7 +225,64 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
         + ", configDir=" + configDir + ", dbUrl=" + (dbUrl == null ? null : redactUrl(dbUrl))
         + ", redisUrl=" + (redisUrl == null ? null : redactUrl(redisUrl))
         + ", trustedProxies=" + trustedProxies + ", cookieSecure=" + cookieSecure
-        + ", reauthWindow=" + reauthWindow + "]";
+        + ", reauthWindow=" + reauthWindow + ", bind=" + bind + ", cookieDomain=" + cookieDomain
+        + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + "]";
+  }
+
+  /** {@code SESSIONLIMITS_BIND}: an IP literal, or a host name this machine can look up. */
+  private static String bind(Map<String, String> env, List<String> problems) {
+    String text = value(env, "SESSIONLIMITS_BIND");
+    if (text == null) {
+      return null;
+    }
+    if (IpAddress.tryParse(text) != null) {
+      return text;
+    }
+    if (!isHostName(text)) {
+      problems.add("SESSIONLIMITS_BIND must be the address to listen on: an IPv4 or IPv6 address"
+          + " (127.0.0.1, ::1, 0.0.0.0) or a host name, got \"" + text + "\"");
+      return null;
+    }
+    try {
+      InetAddress.getByName(text);
+    } catch (UnknownHostException e) {
+      problems.add("SESSIONLIMITS_BIND names the host \"" + text + "\", which this machine cannot"
+          + " look up; give an IP address (127.0.0.1, ::1, 0.0.0.0) or a known host name");
+      return null;
+    }
+    return text;
+  }
+
+  /** Letters, digits and hyphens in dot-separated labels of 1..63 characters, 253 in all. */
+  private static boolean isHostName(String name) {
+    if (name.isEmpty() || name.length() > 253 || name.endsWith(".")) {
+      return false;
+    }
+    for (String label : name.split("\\.", -1)) {
+      if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")
+          || !label.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Why {@code domain} cannot be a cookie's {@code Domain}, or null when it can. */
+  private static String cookieDomainProblem(String domain) {
+    if (IpAddress.tryParse(domain) != null) {
+      return "is an IP address, which a cookie cannot share with other hosts";
+    }
+    if (!isHostName(domain) || !domain.equals(domain.toLowerCase(Locale.ROOT))) {
+      return "holds characters other than letters, digits, hyphens and dots between labels";
+    }
+    if (domain.indexOf('.') < 0) {
+      return "has no dot, and browsers refuse a cookie for a whole top-level name";
+    }
+    if (domain.substring(domain.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
+      return "ends in a number, like an IP address";
+    }
+    return null;
   }
 
   private static Duration reauthWindow(Map<String, String> env, List<String> problems) {

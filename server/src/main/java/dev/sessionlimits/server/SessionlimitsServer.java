@@ -24,8 +24,6 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,12 +60,6 @@ public final class SessionlimitsServer implements AutoCloseable {
    */
   private static final Map<String, String> WEB_UI_HEADERS = withCacheControl("no-cache");
   /**
-   * Connections the operating system holds for the server before it accepts them. The JDK's default
-   * of 50 makes Linux reset connections of a burst (SYN cookies, then the handshake's end dropped);
-   * the kernel caps this at {@code net.core.somaxconn}.
-   */
-  private static final int ACCEPT_QUEUE = 1024;
-  /**
    * How long a connection may stay silent before Jetty closes it: between requests (keep-alive),
    * and within one while nothing moves. Event streams send a heartbeat well within it.
    */
@@ -99,7 +91,8 @@ public final class SessionlimitsServer implements AutoCloseable {
     bootstrapAdmin(b, passwords, auditor);
     SessionManager sessions = new SessionManager(sessionStore, clock);
     Requests requests = new Requests(new ClientAddresses(b.config.trustedProxies()),
-        b.config.cookieSecure());
+        b.config.cookieSecure(), b.config.cookieDomain());
+    SignInRedirect redirects = new SignInRedirect(requests.addresses());
     SecureRandom random = new SecureRandom();
     DeviceCookies devices = new DeviceCookies(
         stores.throttle().secret(DeviceCookies.KEY_NAME, () -> DeviceCookies.newKey(random)), clock,
@@ -110,7 +103,7 @@ public final class SessionlimitsServer implements AutoCloseable {
     Authenticator auth = new Authenticator(sessions, users, settings, logins, requests, clock);
     Reauthentication reauth = new Reauthentication(sessions, b.config.reauthWindow(), clock);
     AuthRoutes authRoutes = new AuthRoutes(sessions, settings, logins, devices, auth, reauth,
-        requests, auditor, stores.healthy(), clock);
+        requests, redirects, auditor, stores.healthy(), clock);
     AdminRoutes adminRoutes = new AdminRoutes(sessions, users.uncached(), stores.audit(), settings,
         passwords, auth, reauth, auditor, clock);
     AccountRoutes accountRoutes = new AccountRoutes(sessions, stores.users(), passwords, logins, auth,
@@ -118,8 +111,8 @@ public final class SessionlimitsServer implements AutoCloseable {
     this.push = new PushHub(sessionStore, session -> auth.sessionEnded(session).body(), b.heartbeat);
     EventRoutes eventRoutes = new EventRoutes(auth, users, requests, push);
 
-    ForwardAuth forwardAuth = new ForwardAuth(auth);
-    this.app = Javalin.create(config -> configure(config, b.config.port(), b.requestReadTimeout,
+    ForwardAuth forwardAuth = new ForwardAuth(auth, requests, redirects);
+    this.app = Javalin.create(config -> configure(config, b.config, b.requestReadTimeout,
         requests, forwardAuth, authRoutes, accountRoutes, adminRoutes, eventRoutes));
     this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sessionlimits-purge");
@@ -131,16 +124,17 @@ public final class SessionlimitsServer implements AutoCloseable {
     } catch (RuntimeException e) {
       purger.shutdownNow();
       push.close();
-      throw e;
+      throw Listener.startFailure(e, b.config);
     }
     long every = b.purgeInterval.toMillis();
     purger.scheduleWithFixedDelay(this::purge, every, every, TimeUnit.MILLISECONDS);
-    LOG.info("Sessionlimits listening on port {} ({} custom exhaustion actions, {} file settings)",
-        app.port(), actions.names().size() - ExhaustionActions.builtIns().names().size(),
+    LOG.info("Sessionlimits listening on {} port {}{} ({} custom exhaustion actions, {} file"
+        + " settings)", b.config.bind() == null ? "every interface," : b.config.bind(), app.port(),
+        b.config.tls() ? " (HTTPS)" : "", actions.names().size() - ExhaustionActions.builtIns().names().size(),
         files.entries().size());
   }
 
-  private static void configure(JavalinConfig config, int port, Duration requestReadTimeout,
+  private static void configure(JavalinConfig config, ServerConfig listen, Duration requestReadTimeout,
       Requests requests, ForwardAuth forwardAuth, AuthRoutes authRoutes, AccountRoutes accountRoutes,
       AdminRoutes adminRoutes, EventRoutes eventRoutes) {
     config.startup.showJavalinBanner = false;
@@ -154,14 +148,8 @@ public final class SessionlimitsServer implements AutoCloseable {
     // carries a different session cookie with nearly every request, so the cache would be filled
     // and cleared over and over (a tenth of a verify's time). Parsing the fields anew costs less.
     config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
-    config.jetty.addConnector((server, http) -> {
-      ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-      connector.setPort(port);
-      connector.setAcceptQueueSize(ACCEPT_QUEUE);
-      connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
-      connector.addBean(new RequestReadTimeouts(connector, requestReadTimeout));
-      return connector;
-    });
+    config.jetty.addConnector((jetty, http) -> Listener.connector(jetty, http, listen, IDLE_TIMEOUT,
+        requestReadTimeout));
     config.jetty.modifyServer(server -> {
       server.setErrorHandler(new JsonErrorHandler());
       // Javalin puts its own handler inside the innermost wrapper.
@@ -174,15 +162,17 @@ public final class SessionlimitsServer implements AutoCloseable {
       files.headers = WEB_UI_HEADERS;
     });
     config.routes.before(ctx -> {
-      // A forward-auth answer goes to the proxy, which keeps only its status and X-Session-*
-      // headers: the page headers would be ~500 bytes of work on the hottest path.
-      if (!AuthRoutes.VERIFY.equals(ctx.path())) {
-        SECURITY_HEADERS.forEach(ctx::header);
-        if (requests.isHttps(ctx)) {
-          ctx.header("Strict-Transport-Security", Requests.HSTS);
-        }
-      }
       ctx.header("Cache-Control", "no-store");
+      // A forward-auth answer goes to the proxy, which keeps only its status and X-Session-*
+      // headers: the page headers would be ~500 bytes of work on the hottest path. Its method and
+      // query are the original request's (Envoy), so they are not this server's to check.
+      if (AuthRoutes.isVerify(ctx.path())) {
+        return;
+      }
+      SECURITY_HEADERS.forEach(ctx::header);
+      if (requests.isHttps(ctx)) {
+        ctx.header("Strict-Transport-Security", Requests.HSTS);
+      }
       Requests.checkQuery(ctx);
       if (STATE_CHANGING.contains(ctx.method())) {
         requests.checkStateChange(ctx);

@@ -74,7 +74,7 @@ class ServerConfigTest {
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(weak));
     }
     assertThatThrownBy(() -> new ServerConfig(0, Path.of("."), "password", null, null, null,
-        java.util.List.of(), false, ServerConfig.DEFAULT_REAUTH_WINDOW))
+        java.util.List.of(), false, ServerConfig.DEFAULT_REAUTH_WINDOW, null, null, null, null))
         .hasMessageContaining("too easy to guess: This is a top-10 common password.");
   }
 

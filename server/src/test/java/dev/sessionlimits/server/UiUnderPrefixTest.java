@@ -143,11 +143,14 @@ class UiUnderPrefixTest {
   }
 
   @Test
-  void signingInSeeingTheAccountPageAndSigningOutAllStayUnderThePrefix() {
+  void anAccountPageWithoutSessionSigningInAndSigningOutAllStayUnderThePrefix() {
     t.createUser("frank", "frank-plum-harbor-lantern");
-    browser.open(ui + "/");
+    browser.open(ui + "/account.html");
+    browser.await(urlToBe(ui + "/index.html?next=account.html"));
+    browser.await(d -> Boolean.TRUE.equals(browser.script("return document.readyState === 'complete';")));
     assertThat(browser.script("const sheet = document.styleSheets[0];"
-        + " return sheet.href + ' ' + sheet.cssRules.length;")).as("the stylesheet is loaded").asString().startsWith(ui + "/css/app.css ").doesNotEndWith(" 0");
+        + " return sheet.href + ' ' + sheet.cssRules.length;")).as("the stylesheet is loaded")
+        .asString().startsWith(ui + "/css/app.css ").doesNotEndWith(" 0");
 
     signIn("frank", "frank-plum-harbor-lantern");
 
