@@ -169,7 +169,7 @@ abstract class ProxyRecipeTests {
   @Test
   void aNavigationWithoutASessionIsRedirectedToTheSignInPageCarryingThePageAskedFor() {
     int before = app.requests();
-    String asked = "/reports/q3.html?quarter=3&title=a%20b";
+    String asked = "/reports/q3.html?quarter=3&view=full";
 
     for (String method : List.of("GET", "HEAD")) {
       Browser.Response r = client().send(method, asked, null, null, NAVIGATE);
@@ -181,6 +181,16 @@ abstract class ProxyRecipeTests {
     assertThat(client().get(PREFIX + "/?next=" + URLEncoder.encode(asked, StandardCharsets.UTF_8),
         NAVIGATE).status()).as("the sign-in page it points to").isEqualTo(200);
     assertThat(app.requests()).isEqualTo(before);
+  }
+
+  @Test
+  void aPageAskedForWithAnEncodedSpaceIsCarriedToTheSignInPageToo() {
+    for (String asked : List.of("/reports/q3.html?title=a%20b", "/reports/Q3%20report.html")) {
+      Browser.Response r = client().get(asked, NAVIGATE);
+
+      assertThat(r.status()).as(asked + " " + r).isEqualTo(302);
+      assertThat(next(r.header("Location"))).as(asked).isEqualTo(asked);
+    }
   }
 
   @Test
