@@ -57,13 +57,24 @@ final class BenchStores implements AutoCloseable {
 
   final String kind;
   final SessionStore store;
+  private final AutoCloseable owner;
   private final Path dir;
   private final String database;
   private final String url;
 
   private BenchStores(String kind, SessionStore store, Path dir, String database, String url) {
+    this(kind, store, store, dir, database, url);
+  }
+
+  private BenchStores(String kind, JdbcStore jdbc, Path dir, String database, String url) {
+    this(kind, jdbc.sessions(), jdbc, dir, database, url);
+  }
+
+  private BenchStores(String kind, SessionStore store, AutoCloseable owner, Path dir,
+      String database, String url) {
     this.kind = kind;
     this.store = store;
+    this.owner = owner;
     this.dir = dir;
     this.database = database;
     this.url = url;
@@ -159,7 +170,11 @@ final class BenchStores implements AutoCloseable {
 
   @Override
   public void close() {
-    store.close();
+    try {
+      owner.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not close the " + kind + " store", e);
+    }
     if (dir != null) {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

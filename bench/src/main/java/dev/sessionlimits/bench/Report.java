@@ -654,7 +654,7 @@ public final class Report {
     }
     line("## Profiles (JFR, execution samples every 1 ms; recordings in /tmp, not in the repository)");
     line("");
-    profiles.fields().forEachRemaining(e -> {
+    profiles.properties().forEach(e -> {
       JsonNode p = e.getValue();
       line("### " + e.getKey() + " (" + p.path("samples").asInt() + " samples)");
       line("");

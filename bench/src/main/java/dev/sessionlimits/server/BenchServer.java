@@ -89,10 +89,10 @@ public final class BenchServer {
     // design, and one user does not log in hundreds of times a second. One hash serves them all (the
     // check costs the same).
     for (int i = 0; i < USERS; i++) {
-      store.create(new User("limit1-" + i, hash, false, false, 1, now, now));
-      store.create(new User("unlimited-" + i, hash, false, false, -1, now, now));
+      store.users().create(new User("limit1-" + i, hash, false, false, 1, now, now));
+      store.users().create(new User("unlimited-" + i, hash, false, false, -1, now, now));
     }
-    store.create(new User("verifier", new Passwords(CHEAP).hash(PASSWORD), false, false, null, now, now));
+    store.users().create(new User("verifier", new Passwords(CHEAP).hash(PASSWORD), false, false, null, now, now));
 
     HttpClient client = HttpClient.newHttpClient();
     URI login = URI.create("http://127.0.0.1:" + server.port() + "/api/v1/login");

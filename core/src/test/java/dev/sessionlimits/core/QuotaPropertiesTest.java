@@ -1,20 +1,31 @@
 package dev.sessionlimits.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
-/** The invariants of the quota decision, over many random situations. */
+/**
+ * The invariants of the quota decision, over many random situations (QuickTheories: a failure is
+ * shrunk to a small situation that still fails and reported with the seed that replays it, as
+ * {@code -DQT_SEED=<seed>}).
+ */
 class QuotaPropertiesTest {
+
+  private static final int EXAMPLES = 2_000;
 
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
   private static final List<ExhaustionAction> ACTIONS = List.of(ExhaustionAction.DENY_ACCESS,
@@ -49,37 +60,49 @@ class QuotaPropertiesTest {
     }
   }
 
-  static Situation situation(SplittableRandom random) {
-    int count = random.nextInt(0, 14);
-    List<Session> sessions = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      Instant created = NOW.minusSeconds(random.nextInt(1, 7200));
-      // About one in six has expired already; expiry times collide often to exercise tie-breaks.
-      Instant expires = random.nextInt(6) == 0
-          ? NOW.minusSeconds(random.nextInt(0, 60))
-          : NOW.plusSeconds(60L * random.nextInt(1, 6));
-      if (expires.isBefore(created)) {
-        expires = created;
-      }
-      Session s = Fixtures.live(String.format("s%02d", i), USERS[random.nextInt(USERS.length)],
-          IPS[random.nextInt(IPS.length)], created, expires);
-      if (random.nextInt(8) == 0) {
-        s = s.withEnd(SessionEnd.of(EndReason.LOGGED_OUT, NOW.minusSeconds(1)));
-      }
-      sessions.add(s);
+  /** One session of a situation before it gets its id (its place in the list). */
+  private record Drawn(int createdSecondsAgo, int expiresInSeconds, String user, String ip,
+      boolean loggedOut) {
+    Session session(int index) {
+      Instant created = NOW.minusSeconds(createdSecondsAgo);
+      Instant expires = NOW.plusSeconds(expiresInSeconds);
+      Session s = Fixtures.live(String.format("s%02d", index), user, ip, created,
+          expires.isBefore(created) ? created : expires);
+      return loggedOut ? s.withEnd(SessionEnd.of(EndReason.LOGGED_OUT, NOW.minusSeconds(1))) : s;
     }
-    QuotaPolicy policy = new QuotaPolicy(limit(random), limit(random),
-        ACTIONS.get(random.nextInt(ACTIONS.size())), Duration.ofMinutes(30), Duration.ZERO);
-    return new Situation(sessions, policy);
   }
 
-  private static int limit(SplittableRandom random) {
-    return random.nextInt(4) == 0 ? QuotaPolicy.UNLIMITED : random.nextInt(1, 6);
+  /**
+   * Up to 13 sessions of three users from three addresses, and a random policy. About one session
+   * in six has expired already; expiry times collide often to exercise tie-breaks. Shrinking removes
+   * sessions and moves values towards the first user, address and action and smaller numbers.
+   */
+  static Gen<Situation> situations() {
+    Gen<Integer> expiresIn = Generate.frequency(
+        Pair.of(5, Generate.range(1, 5).map(minutes -> 60 * minutes)),
+        Pair.of(1, Generate.range(0, 59).map(seconds -> -seconds)));
+    Gen<Boolean> loggedOut = Generate.frequency(Pair.of(7, Generate.constant(false)),
+        Pair.of(1, Generate.constant(true)));
+    Gen<Drawn> drawn = Generate.range(1, 7199).zip(expiresIn, Generate.pick(List.of(USERS)),
+        Generate.pick(List.of(IPS)), loggedOut, Drawn::new);
+    Gen<List<Session>> sessions = SourceDSL.lists().of(drawn).ofSizeBetween(0, 13).map(list ->
+        IntStream.range(0, list.size()).mapToObj(i -> list.get(i).session(i)).toList());
+    Gen<Integer> limit = Generate.frequency(Pair.of(1, Generate.constant(QuotaPolicy.UNLIMITED)),
+        Pair.of(3, Generate.range(1, 5)));
+    Gen<QuotaPolicy> policy = limit.zip(limit, Generate.pick(ACTIONS),
+        (user, ip, action) -> new QuotaPolicy(user, ip, action, Duration.ofMinutes(30),
+            Duration.ZERO));
+    return sessions.zip(policy, Situation::new);
+  }
+
+  /** Checks many drawn values; a failure is shrunk and reported with the seed that replays it. */
+  static <T> void forAll(Gen<T> values, Consumer<T> check) {
+    qt().withExamples(EXAMPLES).forAll(values).checkAssert(check);
   }
 
   @Test
   void afterAnyAdmittedLoginNoLimitIsExceeded() {
-    Property.forAll(QuotaPropertiesTest::situation, s -> {
+    forAll(situations(), s -> {
       if (s.decide() instanceof QuotaDecision.Admit admit) {
         Set<String> ended = ids(admit);
         assertWithin(s.policy().userLimit(), liveAfter(s.userSessions(), ended) + 1, "user");
@@ -90,7 +113,7 @@ class QuotaPropertiesTest {
 
   @Test
   void aLoginIsDeniedOnlyWhenALimitIsFullAndDenyNeverEndsAnything() {
-    Property.forAll(QuotaPropertiesTest::situation, s -> {
+    forAll(situations(), s -> {
       QuotaDecision decision = s.decide();
       boolean full = full(s.policy().userLimit(), s.userSessions()) || full(s.policy().ipLimit(), s.ipSessions());
       if (s.policy().action() == ExhaustionAction.DENY_ACCESS) {
@@ -109,11 +132,9 @@ class QuotaPropertiesTest {
 
   @Test
   void destroyOldSessionsLeavesOnlyTheNewSessionInAnExhaustedScope() {
-    Property.forAll(r -> {
-      Situation s = situation(r);
-      return new Situation(s.sessions(), new QuotaPolicy(s.policy().userLimit(), s.policy().ipLimit(),
-          ExhaustionAction.DESTROY_OLD_SESSIONS, s.policy().idleTimeout(), Duration.ZERO));
-    }, s -> {
+    forAll(situations().map(s -> new Situation(s.sessions(), new QuotaPolicy(s.policy().userLimit(),
+        s.policy().ipLimit(), ExhaustionAction.DESTROY_OLD_SESSIONS, s.policy().idleTimeout(),
+        Duration.ZERO))), s -> {
       Set<String> ended = ids((QuotaDecision.Admit) s.decide());
       if (full(s.policy().userLimit(), s.userSessions())) {
         assertThat(liveAfter(s.userSessions(), ended)).isZero();
@@ -126,7 +147,7 @@ class QuotaPropertiesTest {
 
   @Test
   void theSessionsEndedAreExactlyTheOnesTheActionsOrderNames() {
-    Property.forAll(QuotaPropertiesTest::situation, s -> {
+    forAll(situations(), s -> {
       Comparator<Session> order = (s.policy().action() == ExhaustionAction.DESTROY_NEXT_EXPIRING)
           ? Session.BY_EXPIRY : Session.BY_CREATION;
       if (s.policy().action() == ExhaustionAction.DENY_ACCESS
@@ -142,7 +163,7 @@ class QuotaPropertiesTest {
 
   @Test
   void onlyLiveSessionsOfTheUserOrTheAddressAreEverEnded() {
-    Property.forAll(QuotaPropertiesTest::situation, s -> {
+    forAll(situations(), s -> {
       if (s.decide() instanceof QuotaDecision.Admit admit) {
         for (QuotaDecision.Eviction e : admit.evictions()) {
           assertThat(e.session().isLive(NOW)).isTrue();
@@ -157,7 +178,7 @@ class QuotaPropertiesTest {
 
   @Test
   void enforcementLeavesEveryUserAndAddressWithinItsLimitAndEndsNoMoreThanTheExcess() {
-    Property.forAll(QuotaPropertiesTest::situation, s -> {
+    forAll(situations(), s -> {
       List<QuotaDecision.Eviction> evictions = Quota.enforce(s.sessions(), u -> s.policy(), s.policy(),
           NOW);
       Set<String> ended = evictions.stream().map(e -> e.session().id()).collect(Collectors.toSet());
@@ -190,7 +211,7 @@ class QuotaPropertiesTest {
 
   @Test
   void enforcementNeitherCountsNorEndsExemptSessionsAndTrimsEveryAddressToExactlyItsLimit() {
-    Property.forAll(r -> new WithExempt(situation(r), r.nextBoolean()), w -> {
+    forAll(situations().zip(Generate.booleans(), WithExempt::new), w -> {
       Situation s = w.situation();
       List<QuotaDecision.Eviction> evictions = Quota.enforce(s.sessions(), w::policyOf, s.policy(),
           NOW);

@@ -5,6 +5,7 @@ import static dev.sessionlimits.core.Fixtures.candidate;
 import static dev.sessionlimits.core.Fixtures.policy;
 import static dev.sessionlimits.core.Fixtures.userLimit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
  * The behaviour every {@link SessionStore} must have. A store's test class extends this and says how
@@ -594,38 +599,67 @@ public abstract class SessionStoreContract {
     return 5;
   }
 
+  /** One step of a random sequence; a logout or touch picks among the sessions opened so far. */
+  private sealed interface Step {}
+
+  private record Login(int user, int ip) implements Step {}
+
+  private record Logout(int pick) implements Step {}
+
+  private record Touch(int pick) implements Step {}
+
+  private record Wait(int seconds) implements Step {}
+
+  /** Limits, the action at exhaustion and up to 30 steps; shrinking drops and simplifies steps. */
+  private record Sequence(int userLimit, int ipLimit, String action, List<Step> steps) {}
+
+  private static Gen<Sequence> sequences() {
+    Gen<Integer> pick = Generate.range(0, 1_000);
+    Gen<Step> step = Generate.frequency(
+        Pair.of(6, Generate.range(0, 1).zip(Generate.range(0, 1), Login::new)),
+        Pair.of(2, pick.map(Logout::new)),
+        Pair.of(1, pick.map(Touch::new)),
+        Pair.of(1, Generate.range(1, 899).map(Wait::new)));
+    return Generate.range(1, 3).zip(Generate.range(2, 4),
+        Generate.pick(List.copyOf(ExhaustionActions.builtIns().names())),
+        SourceDSL.lists().of(step).ofSizeBetween(1, 30), Sequence::new);
+  }
+
   @Test
   void randomSequencesOfLoginsEndingsAndTimeNeverExceedALimit() {
-    Property.forAll(sequenceTries(), random -> random.split(), random -> {
-      String run = "r" + random.nextInt(1_000_000) + "-";
-      String[] users = {run + "alice", run + "bob"};
-      String[] ips = {"198.18." + random.nextInt(256) + ".1", "198.18." + random.nextInt(256) + ".2"};
-      ExhaustionAction action = ExhaustionActions.builtIns().names().stream().skip(random.nextInt(4))
-          .findFirst().map(ExhaustionActions.builtIns()::require).orElseThrow();
-      QuotaPolicy policy = policy(random.nextInt(1, 4), random.nextInt(2, 5), action);
+    AtomicInteger runs = new AtomicInteger();
+    qt().withExamples(sequenceTries()).withShrinkCycles(200).forAll(sequences())
+        .checkAssert(sequence -> {
+      // Every run, shrinking's too, has its own users and addresses in the one store.
+      int run = runs.incrementAndGet();
+      String[] users = {"r" + run + "-alice", "r" + run + "-bob"};
+      String net = "10." + (run >> 8 & 255) + "." + (run & 255) + ".";
+      String[] ips = {net + "1", net + "2"};
+      QuotaPolicy policy = policy(sequence.userLimit(), sequence.ipLimit(),
+          ExhaustionActions.builtIns().require(sequence.action()));
       Instant now = T0;
       List<Session> opened = new ArrayList<>();
-      for (int step = 0; step < 30; step++) {
-        int op = random.nextInt(10);
-        if (op < 6) {
-          Session candidate = candidate(users[random.nextInt(2)], ips[random.nextInt(2)], now, policy);
+      for (int i = 0; i < sequence.steps().size(); i++) {
+        Step step = sequence.steps().get(i);
+        if (step instanceof Login login) {
+          Session candidate = candidate(users[login.user()], ips[login.ip()], now, policy);
           if (store.open(candidate, policy) instanceof OpenResult.Opened o) {
             opened.add(o.session());
           }
-        } else if (op < 8 && !opened.isEmpty()) {
-          Session victim = opened.get(random.nextInt(opened.size()));
+        } else if (step instanceof Logout logout && !opened.isEmpty()) {
+          Session victim = opened.get(logout.pick() % opened.size());
           store.end(victim.id(), SessionEnd.of(EndReason.LOGGED_OUT, now));
-        } else if (op == 8 && !opened.isEmpty()) {
-          store.touch(opened.get(random.nextInt(opened.size())).tokenHash(), now, IDLE);
-        } else {
-          now = now.plusSeconds(random.nextInt(1, 900));
+        } else if (step instanceof Touch touch && !opened.isEmpty()) {
+          store.touch(opened.get(touch.pick() % opened.size()).tokenHash(), now, IDLE);
+        } else if (step instanceof Wait wait) {
+          now = now.plusSeconds(wait.seconds());
         }
         for (String user : users) {
-          assertThat(store.liveSessionsOfUser(user, now)).as("%s at step %d", user, step)
+          assertThat(store.liveSessionsOfUser(user, now)).as("%s after step %d", user, i)
               .hasSizeLessThanOrEqualTo(policy.userLimit());
         }
         for (String ip : ips) {
-          assertThat(store.liveSessionsFrom(ip, now)).as("%s at step %d", ip, step)
+          assertThat(store.liveSessionsFrom(ip, now)).as("%s after step %d", ip, i)
               .hasSizeLessThanOrEqualTo(policy.ipLimit());
         }
       }

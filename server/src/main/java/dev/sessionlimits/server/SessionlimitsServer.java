@@ -128,9 +128,10 @@ public final class SessionlimitsServer implements AutoCloseable {
     }
     long every = b.purgeInterval.toMillis();
     purger.scheduleWithFixedDelay(this::purge, every, every, TimeUnit.MILLISECONDS);
-    LOG.info("Sessionlimits listening on {} port {}{} ({} custom exhaustion actions, {} file"
-        + " settings)", b.config.bind() == null ? "every interface," : b.config.bind(), app.port(),
-        b.config.tls() ? " (HTTPS)" : "", actions.names().size() - ExhaustionActions.builtIns().names().size(),
+    LOG.info("Sessionlimits listening on port {} ({}{}; {} custom exhaustion actions, {} file"
+        + " settings)", app.port(), b.config.bind() == null ? "every interface" : b.config.bind(),
+        b.config.tls() ? ", HTTPS" : "",
+        actions.names().size() - ExhaustionActions.builtIns().names().size(),
         files.entries().size());
   }
 

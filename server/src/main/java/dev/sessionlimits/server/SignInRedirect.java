@@ -26,6 +26,13 @@ final class SignInRedirect {
   record VerifyRequest(String method, String path, String query, String peer,
       UnaryOperator<String> header) {}
 
+  /** The request the proxy asked about. */
+  private record Original(String method, String uri) {}
+
+  /** Where the proxy reports the original URI, and the field for its method. */
+  private static final String[][] REPORTED = {{"X-Forwarded-Uri", "X-Forwarded-Method"},
+      {"X-Original-URI", "X-Original-Method"}};
+
   private final ClientAddresses addresses;
 
   SignInRedirect(ClientAddresses addresses) {
@@ -40,15 +47,15 @@ final class SignInRedirect {
     if (refusal.status() != 401 || !isNavigation(request)) {
       return refusal;
     }
-    String[] original = original(request);
+    Original original = original(request);
     if (original == null) {
       return refusal;
     }
-    String method = original[0].toUpperCase(Locale.ROOT);
+    String method = original.method().toUpperCase(Locale.ROOT);
     if (!method.equals("GET") && !method.equals("HEAD")) {
       return refusal;
     }
-    String uri = original[1];
+    String uri = original.uri();
     String location = prefix(request) + "/"
         + (ReturnTargets.isSafe(uri) ? "?next=" + URLEncoder.encode(uri, StandardCharsets.UTF_8) : "");
     Map<String, String> headers = new LinkedHashMap<>(refusal.headers());
@@ -76,22 +83,21 @@ final class SignInRedirect {
   }
 
   /** The original request's method and URI, or null when the proxy did not report it. */
-  private static String[] original(VerifyRequest request) {
-    for (String[] fields : new String[][] {{"X-Forwarded-Uri", "X-Forwarded-Method"},
-        {"X-Original-URI", "X-Original-Method"}}) {
+  private static Original original(VerifyRequest request) {
+    for (String[] fields : REPORTED) {
       String uri = request.header().apply(fields[0]);
       if (uri != null && !uri.isBlank()) {
         String method = request.header().apply(fields[1]);
-        return new String[] {(method == null || method.isBlank()) ? request.method() : method.trim(),
-            uri.trim()};
+        return new Original((method == null || method.isBlank()) ? request.method() : method.trim(),
+            uri.trim());
       }
     }
     String rest = AuthRoutes.verifiedPath(request.path());
     if (rest == null) {
       return null;
     }
-    return new String[] {request.method(), (request.query() == null || request.query().isEmpty())
-        ? rest : rest + "?" + request.query()};
+    return new Original(request.method(), (request.query() == null || request.query().isEmpty())
+        ? rest : rest + "?" + request.query());
   }
 
   /**

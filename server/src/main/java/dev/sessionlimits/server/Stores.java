@@ -7,6 +7,7 @@ import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.SettingsStore;
 import dev.sessionlimits.core.ThrottleStore;
 import dev.sessionlimits.core.UserStore;
+import dev.sessionlimits.store.jdbc.JdbcStore;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -46,9 +47,9 @@ public record Stores(SessionStore sessions, UserStore users, SettingsStore setti
         AuditLog.inMemory(), () -> true, null);
   }
 
-  /** One object that is all five stores, such as a JDBC store, closed with the server. */
-  public static <T extends SessionStore & UserStore & SettingsStore & AuditLog & ThrottleStore>
-      Stores of(T store, BooleanSupplier healthy) {
-    return new Stores(store, store, store, store, store, healthy, store);
+  /** The five stores of one JDBC database, closed with the server. */
+  public static Stores of(JdbcStore store, BooleanSupplier healthy) {
+    return new Stores(store.sessions(), store.users(), store.settings(), store.audit(),
+        store.throttle(), healthy, store);
   }
 }

@@ -185,6 +185,7 @@ final class Chromium implements AutoCloseable {
     }
   }
 
+  /** The folder of the repository's checkout (the one holding {@code server/pom.xml}). */
   static Path repositoryRoot() {
     Path here = Path.of("").toAbsolutePath();
     for (Path dir = here; dir != null; dir = dir.getParent()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sessionlimits.core.Session;
+import dev.sessionlimits.store.jdbc.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,8 @@ class EventStreamTest {
     try (EventStream stream = EventStream.open(t.base, first.cookie())) {
       assertThat(stream.status).isEqualTo(200);
       assertThat(stream.headers.get("Content-Type")).startsWith("text/event-stream");
-      PushHubTest.eventually(() -> assertThat(t.server.push().streams()).isOne());
+      Await.untilAsserted("the stream is attached",
+          () -> assertThat(t.server.push().streams()).isOne());
 
       alice(TestServer.CHROME_WINDOWS);
 
@@ -70,7 +72,8 @@ class EventStreamTest {
       assertThat(pushed).isEqualTo(answer.json());
       assertThat(stream.endsWithin(TWO_SECONDS)).as("the stream ends after its event").isTrue();
     }
-    PushHubTest.eventually(() -> assertThat(t.server.push().streams()).isZero());
+    Await.untilAsserted("every stream is closed",
+        () -> assertThat(t.server.push().streams()).isZero());
   }
 
   @Test
@@ -159,7 +162,7 @@ class EventStreamTest {
 
       open.remove(0).close();
 
-      PushHubTest.eventually(() -> {
+      Await.untilAsserted("a new stream opens", () -> {
         try (EventStream again = EventStream.open(t.base, browser.cookie())) {
           assertThat(again.status).isEqualTo(200);
         }
@@ -176,7 +179,8 @@ class EventStreamTest {
     ExecutorService clients = Executors.newFixedThreadPool(4);
     try {
       connectAndAbandon(clients, token, 100);
-      PushHubTest.eventually(() -> assertThat(t.server.push().streams()).isZero());
+      Await.untilAsserted("every stream is closed",
+          () -> assertThat(t.server.push().streams()).isZero());
       Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
 
       int opened = connectAndAbandon(clients, token, 500);
@@ -185,7 +189,7 @@ class EventStreamTest {
       // server notices the abandoned ones, which a loaded machine slows: at least the bound's worth.
       assertThat(opened).as("streams opened (the others met the bound of one session)")
           .isGreaterThanOrEqualTo(PushHub.MAX_STREAMS_PER_SESSION);
-      PushHubTest.eventually(() -> {
+      Await.untilAsserted("no stream and no session left in the hub", () -> {
         assertThat(t.server.push().streams()).isZero();
         assertThat(t.server.push().sessions()).isZero();
       });
@@ -205,7 +209,8 @@ class EventStreamTest {
       clients.shutdownNow();
     }
     try (EventStream stream = EventStream.open(t.base, token)) {
-      PushHubTest.eventually(() -> assertThat(t.server.push().streams()).isOne());
+      Await.untilAsserted("the stream is attached",
+          () -> assertThat(t.server.push().streams()).isOne());
       assertThat(browser.post("/api/v1/logout", null).status()).isEqualTo(204);
       assertThat(stream.next(TWO_SECONDS).json().path("reason").asText()).isEqualTo("logged_out");
     }
@@ -239,7 +244,8 @@ class EventStreamTest {
   void stoppingTheServerEndsOpenStreamsPromptly() {
     Browser browser = alice(TestServer.FIREFOX_LINUX);
     try (EventStream stream = EventStream.open(t.base, browser.cookie())) {
-      PushHubTest.eventually(() -> assertThat(t.server.push().streams()).isOne());
+      Await.untilAsserted("the stream is attached",
+          () -> assertThat(t.server.push().streams()).isOne());
       long start = System.nanoTime();
 
       t.close();

@@ -8,6 +8,7 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.urlContains;
 import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sessionlimits.store.jdbc.Await;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -404,7 +405,8 @@ abstract class ProxyRecipeTests {
     signInAtTheSignInPage(page, "jo");
     String sessionId = page.await(visibilityOfElementLocated(
         By.cssSelector("tr[data-test='my-session'][data-current='true']"))).getAttribute("data-session-id");
-    PushHubTest.eventually(() -> assertThat(t.server.push().streams(sessionId)).isOne());
+    Await.untilAsserted("the account page's event stream is attached",
+        () -> assertThat(t.server.push().streams(sessionId)).isOne());
 
     signIn(new Browser(proxy.base, TestServer.CHROME_WINDOWS, "127.0.0.2"), "jo");
 

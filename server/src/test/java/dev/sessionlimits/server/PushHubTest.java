@@ -12,6 +12,7 @@ import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.StoreUnavailableException;
+import dev.sessionlimits.store.jdbc.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,27 +82,6 @@ class PushHubTest {
     return stream;
   }
 
-  static void eventually(Runnable assertion) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (true) {
-      try {
-        assertion.run();
-        return;
-      } catch (AssertionError e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.onSpinWait();
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
-  }
-
   @Test
   void everyStreamOfAnEndedSessionGetsOneEventAndIsClosed() {
     Session session = login("alice");
@@ -111,7 +91,7 @@ class PushHubTest {
     sessions.end(session.id(), EndReason.REVOKED_BY_ADMIN, "admin");
 
     for (FakeStream stream : List.of(first, second)) {
-      eventually(() -> assertThat(stream.closes).hasValue(1));
+      Await.untilAsserted("the stream is closed", () -> assertThat(stream.closes).hasValue(1));
       assertThat(stream.events).containsExactly("session_ended {\"reason\":\"revoked_by_admin\","
           + "\"session_id\":\"" + session.id() + "\"}");
     }
@@ -128,7 +108,8 @@ class PushHubTest {
 
     sessions.end(alice.id(), EndReason.LOGGED_OUT, null);
 
-    eventually(() -> assertThat(aliceStream.closes).hasValue(1));
+    Await.untilAsserted("alice's stream is closed",
+        () -> assertThat(aliceStream.closes).hasValue(1));
     assertThat(otherStream.events).isEmpty();
     assertThat(otherStream.closes).hasValue(0);
     assertThat(hub.streams()).isOne();
@@ -141,7 +122,7 @@ class PushHubTest {
 
     FakeStream stream = attach(ended);
 
-    eventually(() -> assertThat(stream.closes).hasValue(1));
+    Await.untilAsserted("the stream is closed", () -> assertThat(stream.closes).hasValue(1));
     assertThat(stream.events).singleElement().asString().startsWith("session_ended {\"reason\":\"logged_out\"");
     assertThat(hub.streams()).isZero();
   }
@@ -153,7 +134,7 @@ class PushHubTest {
 
     FakeStream stream = attach(seenLive);
 
-    eventually(() -> assertThat(stream.closes).hasValue(1));
+    Await.untilAsserted("the stream is closed", () -> assertThat(stream.closes).hasValue(1));
     assertThat(stream.events).singleElement().asString().contains("ended_by_user");
     assertThat(hub.streams()).isZero();
   }
@@ -168,7 +149,7 @@ class PushHubTest {
     FakeStream stream = new FakeStream();
     slot.attach(stream);
 
-    eventually(() -> assertThat(stream.closes).hasValue(1));
+    Await.untilAsserted("the stream is closed", () -> assertThat(stream.closes).hasValue(1));
     assertThat(stream.events).singleElement().asString().contains("user_disabled");
   }
 
@@ -176,11 +157,12 @@ class PushHubTest {
   void openStreamsGetHeartbeatsAndAStreamWhoseClientLeftIsDroppedAtTheNextOne() {
     Session session = login("alice");
     FakeStream stream = attach(session);
-    eventually(() -> assertThat(stream.comments.get()).isGreaterThanOrEqualTo(2));
+    Await.untilAsserted("two heartbeats",
+        () -> assertThat(stream.comments.get()).isGreaterThanOrEqualTo(2));
 
     stream.clientGone = true;
 
-    eventually(() -> assertThat(hub.streams()).isZero());
+    Await.untilAsserted("the gone client is dropped", () -> assertThat(hub.streams()).isZero());
     assertThat(stream.closes).hasValue(1);
     assertThat(hub.sessions()).isZero();
     sessions.end(session.id(), EndReason.LOGGED_OUT, null);
@@ -193,9 +175,10 @@ class PushHubTest {
     FakeStream healthy = attach(login("bob"));
     broken.broken = true;
 
-    eventually(() -> assertThat(broken.closes).hasValue(1));
+    Await.untilAsserted("the broken stream is closed", () -> assertThat(broken.closes).hasValue(1));
     int beats = healthy.comments.get();
-    eventually(() -> assertThat(healthy.comments.get()).isGreaterThan(beats + 2));
+    Await.untilAsserted("the healthy stream keeps its heartbeats",
+        () -> assertThat(healthy.comments.get()).isGreaterThan(beats + 2));
     assertThat(hub.streams()).isOne();
   }
 
@@ -255,7 +238,8 @@ class PushHubTest {
     sessions.login(LoginAttempt.password("alice", "198.51.100.2", TestServer.CHROME_WINDOWS),
         Fixtures.userLimit(1, ExhaustionAction.DESTROY_OLDEST_SESSION));
 
-    eventually(() -> assertThat(stream.events).singleElement().asString()
+    Await.untilAsserted("the stream is told of the limit",
+        () -> assertThat(stream.events).singleElement().asString()
         .contains("session_limit_reached"));
   }
 }

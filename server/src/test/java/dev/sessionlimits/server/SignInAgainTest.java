@@ -3,6 +3,7 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sessionlimits.store.jdbc.Await;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,8 @@ class SignInAgainTest {
     assertThat(browser.post("/api/v1/login", ALICE).status()).isEqualTo(201);
     String old = browser.cookie();
     try (EventStream stream = EventStream.open(t.base, old)) {
-      PushHubTest.eventually(() -> assertThat(t.server.push().streams()).isOne());
+      Await.untilAsserted("the stream is attached",
+          () -> assertThat(t.server.push().streams()).isOne());
 
       Browser.Response again = browser.post("/api/v1/login", ALICE);
 

@@ -104,11 +104,17 @@ class ThrottleTest {
           i -> browsers.get(i).login("alice", "wrong-password").status());
 
       // Every 401 is a hashed wrong password; the rest were refused before hashing: 429 once the
-      // back-off began, or 503 for those still waiting for room when their 2 s ran out (a machine
-      // slow enough that the free attempts' hashes outlast that wait).
-      assertThat(statuses).as("%s", statuses).filteredOn(s -> s == 401).hasSize(free);
-      assertThat(statuses).as("%s", statuses).filteredOn(s -> s != 401).hasSize(3 * free)
+      // back-off began, or 503 for those still waiting for room when their 2 s ran out. On a
+      // loaded machine even free attempts can wait that long for a hash (seen: 2 x 401, 18 x 503);
+      // those are not counted, so the free attempts left are still owed, one at a time.
+      long hashed = statuses.stream().filter(s -> s == 401).count();
+      assertThat(hashed).as("%s", statuses).isBetween(1L, (long) free);
+      assertThat(statuses).as("%s", statuses).filteredOn(s -> s != 401)
           .allMatch(s -> s == 429 || s == 503);
+      Browser one = real.browser();
+      for (long i = hashed; i < free; i++) {
+        assertThat(one.login("alice", "wrong-password").status()).isEqualTo(401);
+      }
       assertThat(real.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(429);
     }
   }
@@ -126,7 +132,9 @@ class ThrottleTest {
       }
       Collections.sort(known);
       Collections.sort(unknown);
-      assertThat(unknown.get(1)).isGreaterThan(known.get(1) / 3);
+      // Both hash a password (tens of milliseconds); an answer without hashing takes about a
+      // millisecond. A tenth leaves room for a loaded machine and still tells the two apart.
+      assertThat(unknown.get(1)).isGreaterThan(known.get(1) / 10);
     }
   }
 

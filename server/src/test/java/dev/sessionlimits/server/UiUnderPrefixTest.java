@@ -6,6 +6,7 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentI
 import static org.openqa.selenium.support.ui.ExpectedConditions.urlToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
+import dev.sessionlimits.store.jdbc.Await;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -157,7 +158,8 @@ class UiUnderPrefixTest {
     browser.await(urlToBe(ui + "/account.html"));
     browser.await(textToBePresentInElementLocated(By.id("signed-in-as"), "frank"));
     String sessionId = currentSessionId();
-    PushHubTest.eventually(() -> assertThat(t.server.push().streams(sessionId)).isOne());
+    Await.untilAsserted("the stream is attached",
+        () -> assertThat(t.server.push().streams(sessionId)).isOne());
     pageLoadedOnlyUnderThePrefix();
 
     browser.find("#sign-out").click();
@@ -177,7 +179,8 @@ class UiUnderPrefixTest {
     signIn("gina", "gina-plum-harbor-lantern");
     browser.await(urlToBe(ui + "/account.html?from=next"));
     String sessionId = currentSessionId();
-    PushHubTest.eventually(() -> assertThat(t.server.push().streams(sessionId)).isOne());
+    Await.untilAsserted("the stream is attached",
+        () -> assertThat(t.server.push().streams(sessionId)).isOne());
 
     assertThat(t.browser().login("gina", "gina-plum-harbor-lantern").status()).isEqualTo(201);
 

@@ -68,7 +68,11 @@ final class ClusterListener implements AutoCloseable {
   /** Sessions loaded per query. */
   private static final int LOAD_BATCH = 500;
 
-  private static final String SELECT = "SELECT " + JdbcSessions.COLUMNS + " FROM sl_sessions";
+  private static final String LISTEN_ENDS = "LISTEN " + EndNotices.CHANNEL;
+  private static final String LISTEN_CHANGES = "LISTEN " + ChangeNotices.CHANNEL;
+  /** The database's time now, not its transaction's. */
+  private static final String DB_TIME = "SELECT clock_timestamp() AS now";
+  private static final String SELECT = SessionSql.SELECT;
   private static final String BY_IDS = SELECT + " WHERE id = ANY (?)";
   private static final String RECORDED_SINCE = SELECT + " WHERE end_recorded_at >= ?"
       + " ORDER BY end_recorded_at, id FETCH FIRST " + LOAD_BATCH + " ROWS ONLY";
@@ -157,8 +161,8 @@ final class ClusterListener implements AutoCloseable {
         }
         PGConnection pg = c.unwrap(PGConnection.class);
         try (Statement listen = c.createStatement()) {
-          listen.execute("LISTEN " + EndNotices.CHANNEL);
-          listen.execute("LISTEN " + ChangeNotices.CHANNEL);
+          listen.execute(LISTEN_ENDS);
+          listen.execute(LISTEN_CHANGES);
         }
         changed.run();
         cache.clear();
@@ -217,9 +221,9 @@ final class ClusterListener implements AutoCloseable {
 
   private static Instant roundTrip(Connection c) throws SQLException {
     try (Statement statement = c.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT clock_timestamp()")) {
+        ResultSet rows = statement.executeQuery(DB_TIME)) {
       rows.next();
-      return Sql.instant(rows, 1);
+      return Sql.instant(rows, "now");
     }
   }
 
@@ -260,7 +264,7 @@ final class ClusterListener implements AutoCloseable {
         select.setArray(1, array);
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
-            Session session = JdbcSessions.read(rows);
+            Session session = SessionRows.read(rows);
             if (session.end() != null) {
               ended.add(session);
             }
@@ -290,8 +294,8 @@ final class ClusterListener implements AutoCloseable {
         }
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
-            page.add(JdbcSessions.read(rows));
-            pageLast = Sql.instant(rows, JdbcSessions.END_RECORDED_COLUMN);
+            page.add(SessionRows.read(rows));
+            pageLast = SessionRows.endRecordedAt(rows);
           }
         }
       }

@@ -44,8 +44,11 @@ final class Database implements AutoCloseable {
   private static final String H2_WRITE_PROBE =
       "UPDATE sl_settings_version SET version = version WHERE id = 1";
 
+  /** Makes H2 write every commit to its file before the commit returns. */
+  private static final String H2_WRITE_AT_COMMIT = "SET WRITE_DELAY 0";
+
   private final DataSource dataSource;
-  private final Vendor vendor;
+  private final Dialect dialect;
   private final boolean setsIsolation;
   private final boolean flushesH2;
   private final Circuit circuit;
@@ -55,17 +58,17 @@ final class Database implements AutoCloseable {
    *     is the caller's and may hand out connections at another level
    * @param flushesH2 whether {@link #persist} must flush H2's file ({@link H2Files})
    */
-  private Database(DataSource dataSource, Vendor vendor, boolean setsIsolation, boolean flushesH2,
+  private Database(DataSource dataSource, Dialect dialect, boolean setsIsolation, boolean flushesH2,
       String description, Runnable dropConnections) {
     this.dataSource = dataSource;
-    this.vendor = vendor;
+    this.dialect = dialect;
     this.setsIsolation = setsIsolation;
     this.flushesH2 = flushesH2;
     this.circuit = new Circuit(description, this::probe, dropConnections);
   }
 
   /**
-   * A database on {@code dataSource}, whose connection {@code probe} has told its vendor. On H2 it
+   * A database on {@code dataSource}, whose connection {@code probe} has told its dialect. On H2 it
    * prepares durable commits: by flushing the file after each commit where H2's engine can be
    * reached, or else by {@code SET WRITE_DELAY 0}.
    *
@@ -73,21 +76,35 @@ final class Database implements AutoCloseable {
    * @param dropConnections makes the pool replace its connections; run when the database is found
    *     unavailable
    */
-  static Database on(DataSource dataSource, Connection probe, Vendor vendor, boolean setsIsolation,
-      String description, Runnable dropConnections) throws SQLException {
+  static Database on(DataSource dataSource, Connection probe, Dialect dialect,
+      boolean setsIsolation, String description, Runnable dropConnections) throws SQLException {
     boolean flushes = false;
-    if (vendor == Vendor.H2) {
+    if (dialect == Dialect.H2) {
       flushes = H2Files.canFlush(probe);
       if (!flushes) {
         try (Statement statement = probe.createStatement()) {
-          statement.execute("SET WRITE_DELAY 0");
+          statement.execute(H2_WRITE_AT_COMMIT);
         }
         LOG.log(Level.WARNING, "H2's file store cannot be reached from this connection, so every"
             + " commit is written through WRITE_DELAY=0, which stops H2 from compacting its file"
             + " while the database is open");
       }
     }
-    return new Database(dataSource, vendor, setsIsolation, flushes, description, dropConnections);
+    return new Database(dataSource, dialect, setsIsolation, flushes, description, dropConnections);
+  }
+
+  /**
+   * Thrown by a unit of work that must run again from its start (after a rollback, in a
+   * transaction) because what it read changed under it; retried like a deadlock, and after
+   * {@link #ATTEMPTS} runs answered as one: "try again" ({@link StoreUnavailableException}).
+   */
+  static final class RunAgain extends SQLException {
+
+    private static final long serialVersionUID = 1L;
+
+    RunAgain(String why) {
+      super(why);
+    }
   }
 
   /** A unit of work on a connection. */
@@ -96,8 +113,8 @@ final class Database implements AutoCloseable {
     T run(Connection connection) throws SQLException;
   }
 
-  Vendor vendor() {
-    return vendor;
+  Dialect dialect() {
+    return dialect;
   }
 
   /**
@@ -187,14 +204,15 @@ final class Database implements AutoCloseable {
       try (Connection connection = lookup ? lookupConnection() : dataSource.getConnection()) {
         return work.run(connection);
       } catch (SQLException e) {
-        SqlFailures.Kind kind = SqlFailures.classify(e, dataSource);
+        SqlFailures.Kind kind = (e instanceof RunAgain) ? SqlFailures.Kind.CONFLICT
+            : SqlFailures.classify(e, dataSource);
         if (kind == SqlFailures.Kind.CONFLICT && attempt < ATTEMPTS) {
-          LOG.log(Level.DEBUG, () -> "Retrying (" + what.get() + ") after a conflict on " + vendor
+          LOG.log(Level.DEBUG, () -> "Retrying (" + what.get() + ") after a conflict on " + dialect
               + ": " + describe(e));
           backOff(attempt);
           continue;
         }
-        String message = "Could not " + what.get() + " on " + vendor
+        String message = "Could not " + what.get() + " on " + dialect
             + ((attempt > 1) ? " after " + attempt + " attempts" : "") + ": " + describe(e);
         if (kind == SqlFailures.Kind.ERROR) {
           throw new StoreErrorException(message, e);
@@ -221,7 +239,7 @@ final class Database implements AutoCloseable {
         (dataSource instanceof HikariDataSource hikari && !hikari.isClosed()
             && hikari.getHikariPoolMXBean() instanceof HikariPool pool)
         ? pool.getConnection(millis) : dataSource.getConnection();
-    if (vendor == Vendor.POSTGRESQL) {
+    if (dialect == Dialect.POSTGRESQL) {
       try {
         connection.setNetworkTimeout(Runnable::run, (int) millis);
       } catch (SQLException | RuntimeException e) {
@@ -239,7 +257,7 @@ final class Database implements AutoCloseable {
    */
   private void probe() throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
-      if (vendor == Vendor.H2) {
+      if (dialect == Dialect.H2) {
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
           statement.executeUpdate(H2_WRITE_PROBE);

@@ -142,9 +142,10 @@ final class JdbcAuditLog implements AuditLog {
             List<AuditEvent> events = new ArrayList<>(Math.min(limit, 256));
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
-                events.add(new AuditEvent(rows.getLong(1), instant(rows, 2), rows.getString(3),
-                    rows.getString(4), rows.getString(5), rows.getString(6), rows.getString(7),
-                    rows.getString(8)));
+                events.add(new AuditEvent(rows.getLong("id"), instant(rows, "occurred_at"),
+                    rows.getString("event_type"), rows.getString("actor"),
+                    rows.getString("client_ip"), rows.getString("subject"),
+                    rows.getString("session_id"), rows.getString("details")));
               }
             }
             return events;

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link SettingsStore} on {@code sl_settings} (one row per setting) and
@@ -23,16 +24,41 @@ final class JdbcSettings implements SettingsStore {
   private static final String LOAD = "SELECT v.version, s.setting_name, s.setting_value"
       + " FROM sl_settings_version v LEFT JOIN sl_settings s ON TRUE WHERE v.id = 1";
 
+  /** Parameter: the expected version. Also holds the row lock that serializes saves. */
+  private static final String BUMP_VERSION =
+      "UPDATE sl_settings_version SET version = version + 1 WHERE id = 1 AND version = ?";
+  /** Parameters: value, name. */
+  private static final String UPDATE_SETTING =
+      "UPDATE sl_settings SET setting_value = ? WHERE setting_name = ?";
+  /** Parameters: value, name. */
+  private static final String INSERT_SETTING =
+      "INSERT INTO sl_settings (setting_value, setting_name) VALUES (?, ?)";
   private static final String NOTIFY = "SELECT pg_notify(?, ?)";
 
   private final Database db;
   private final String nodeId;
   private final boolean notifies;
+  /** Moved by the cluster listener: see {@link #changeStamp}. */
+  private final AtomicLong changes = new AtomicLong();
 
   JdbcSettings(Database db, String nodeId) {
     this.db = db;
     this.nodeId = nodeId;
-    this.notifies = db.vendor() == Vendor.POSTGRESQL;
+    this.notifies = db.dialect().notifies();
+  }
+
+  /**
+   * On PostgreSQL with a cluster listener, moves when another node saves the settings (usually
+   * within milliseconds of its commit) and whenever the listener connects anew; else never.
+   */
+  @Override
+  public long changeStamp() {
+    return changes.get();
+  }
+
+  /** Another node saved the settings, or news of a save may have been missed. */
+  void heardOfChange() {
+    changes.incrementAndGet();
   }
 
   @Override
@@ -49,18 +75,15 @@ final class JdbcSettings implements SettingsStore {
     });
     return db.transaction(() -> "save " + changes.size() + " settings at version " + expectedVersion,
         connection -> {
-          try (PreparedStatement bump = connection.prepareStatement(
-              "UPDATE sl_settings_version SET version = version + 1 WHERE id = 1 AND version = ?")) {
+          try (PreparedStatement bump = connection.prepareStatement(BUMP_VERSION)) {
             bump.setLong(1, expectedVersion);
             if (bump.executeUpdate() != 1) {
               throw new ConcurrentSettingsChangeException(expectedVersion, load(connection).version());
             }
           }
           for (Map.Entry<String, String> change : changes.entrySet()) {
-            if (!write(connection, "UPDATE sl_settings SET setting_value = ? WHERE setting_name = ?",
-                change)) {
-              write(connection,
-                  "INSERT INTO sl_settings (setting_value, setting_name) VALUES (?, ?)", change);
+            if (!write(connection, UPDATE_SETTING, change)) {
+              write(connection, INSERT_SETTING, change);
             }
           }
           if (notifies) {
@@ -89,10 +112,10 @@ final class JdbcSettings implements SettingsStore {
     try (PreparedStatement select = connection.prepareStatement(LOAD);
         ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        version = rows.getLong(1);
-        String name = rows.getString(2);
+        version = rows.getLong("version");
+        String name = rows.getString("setting_name");
         if (name != null) {
-          values.put(name, rows.getString(3));
+          values.put(name, rows.getString("setting_value"));
         }
       }
     }

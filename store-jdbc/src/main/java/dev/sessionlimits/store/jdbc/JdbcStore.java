@@ -4,20 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.AuditLog;
-import dev.sessionlimits.core.Lookup;
-import dev.sessionlimits.core.OpenResult;
-import dev.sessionlimits.core.QuotaPolicy;
-import dev.sessionlimits.core.Session;
-import dev.sessionlimits.core.SessionEnd;
-import dev.sessionlimits.core.SessionListener;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.SettingsStore;
 import dev.sessionlimits.core.StoreUnavailableException;
 import dev.sessionlimits.core.ThrottleStore;
-import dev.sessionlimits.core.TokenHash;
-import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,24 +16,19 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Collection;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * Sessions, users, settings, the audit log and the login throttle's counts in one JDBC database: an H2 file database (the
- * embedded store of a single server) or PostgreSQL (shared by every node of a cluster). Session limits
- * hold exactly however many nodes share the database: {@link #open} takes its locks in the database,
- * not in this JVM.
+ * Sessions, users, settings, the audit log and the login throttle's counts in one JDBC database: an
+ * H2 file database (the embedded store of a single server) or PostgreSQL (shared by every node of a
+ * cluster), each behind its own interface of {@code core}: {@link #sessions}, {@link #users},
+ * {@link #settings}, {@link #audit} and {@link #throttle}. Session limits hold exactly however many
+ * nodes share the database: {@link SessionStore#open} takes its locks in the database, not in this
+ * JVM.
  *
  * <p>Every factory migrates the schema before it returns (Flyway; tables prefixed {@code sl_}, history
  * in {@code sessionlimits_schema_history}). A database that cannot be reached, written or that
@@ -54,18 +40,18 @@ import org.flywaydb.core.api.FlywayException;
  * token is stored.
  *
  * <p>The embedded store and {@link #postgres} keep a node-local cache of live sessions for
- * {@link #find} and {@link #touch}, and write touches in batches at least once a second; on
- * PostgreSQL every node hears of the sessions the other nodes end, within a second, and tells its
- * own {@link #subscribe} listeners (at least once: after a lost connection to the database, a
- * listener may hear of an end again), and of the settings changes they save ({@link #changeStamp}).
+ * {@link SessionStore#find} and {@link SessionStore#touch}, and write touches in batches at least
+ * once a second; on PostgreSQL every node hears of the sessions the other nodes end, within a
+ * second, and tells its own {@link SessionStore#subscribe} listeners (at least once: after a lost
+ * connection to the database, a listener may hear of an end again), and of the settings changes
+ * they save ({@link SettingsStore#changeStamp}).
  * A store made with {@link #using} reads and writes the database on every call, and on PostgreSQL
  * still tells the other nodes of its ends and settings changes.
  *
  * <p>The store is thread-safe. Close it to release its pool (when the store made the pool), after
  * writing the touches still queued.
  */
-public final class JdbcStore
-    implements SessionStore, UserStore, SettingsStore, AuditLog, ThrottleStore, AutoCloseable {
+public final class JdbcStore implements AutoCloseable {
 
   /** The file name of the embedded database in its data directory (H2 adds {@code .mv.db}). */
   static final String EMBEDDED_NAME = "sessionlimits";
@@ -100,10 +86,7 @@ public final class JdbcStore
   private final JdbcSettings settings;
   private final JdbcAuditLog audit;
   private final JdbcThrottle throttle;
-  private final JdbcPasswordEntries passwordEntries;
   private final HealthCheck health;
-  /** Moved by the cluster listener: see {@link #changeStamp}. */
-  private final AtomicLong settingsChanges = new AtomicLong();
   private final Database db;
 
   /**
@@ -113,17 +96,17 @@ public final class JdbcStore
    */
   private JdbcStore(DataSource dataSource, HikariDataSource ownPool, String description,
       int purgeBatch, Mode mode, String place) {
-    Vendor vendor;
+    Dialect dialect;
     try (Connection connection = dataSource.getConnection()) {
-      vendor = Vendor.of(connection);
+      dialect = Dialect.of(connection);
     } catch (SQLException e) {
       throw new StoreUnavailableException("Could not connect to " + description + ": "
           + Database.describe(e), e);
     }
-    migrate(dataSource, vendor, description);
+    migrate(dataSource, dialect, description);
     Database db;
     try (Connection connection = dataSource.getConnection()) {
-      db = Database.on(dataSource, connection, vendor, ownPool == null, description,
+      db = Database.on(dataSource, connection, dialect, ownPool == null, description,
           () -> dropConnections(dataSource));
     } catch (SQLException e) {
       throw new StoreUnavailableException("Could not prepare durable commits on " + description
@@ -147,9 +130,10 @@ public final class JdbcStore
       db.afterRecovery(cache::clear);
     }
     this.sessions = new JdbcSessions(db, purgeBatch, nodeId, cache);
+    this.settings = new JdbcSettings(db, nodeId);
     if (mode == Mode.CLUSTER) {
       ClusterListener started = new ClusterListener(place, nodeId, cache, sessions::heard,
-          settingsChanges::incrementAndGet);
+          settings::heardOfChange);
       ear.set(started);
       started.start();
       this.listener = started;
@@ -157,10 +141,8 @@ public final class JdbcStore
       this.listener = null;
     }
     this.users = new JdbcUsers(db);
-    this.settings = new JdbcSettings(db, nodeId);
     this.audit = new JdbcAuditLog(db);
     this.throttle = new JdbcThrottle(db);
-    this.passwordEntries = new JdbcPasswordEntries(db);
     this.db = db;
     this.health = new HealthCheck(dataSource, db);
   }
@@ -223,14 +205,15 @@ public final class JdbcStore
    * The cluster store on the PostgreSQL database at {@code jdbcUrl}, for example
    * {@code jdbc:postgresql://127.0.0.1:5432/sessionlimits?user=sessionlimits&password=...}. Any number
    * of nodes may open it at once: limits hold exactly across them, and each one's
-   * {@link #subscribe} listeners hear of the sessions every node ends. Besides its pool the store
-   * keeps one connection of its own that LISTENs for those ends.
+   * {@link SessionStore#subscribe} listeners hear of the sessions every node ends. Besides its
+   * pool the store keeps one connection of its own that LISTENs for those ends.
    *
    * <p>When the database cannot be reached, every call throws {@link StoreUnavailableException}
    * within seconds: unless the URL says otherwise, connecting gives up after 3 seconds, waiting for
-   * a pooled connection after 3, and a silent socket after 10; a lookup ({@link #find},
-   * {@link #touch}) waits at most 500 ms for a pooled connection and for each read. After the first
-   * such failure every call fails at once until a background probe reaches the database again. The
+   * a pooled connection after 3, and a silent socket after 10; a lookup
+   * ({@link SessionStore#find}, {@link SessionStore#touch}) waits at most 500 ms for a pooled
+   * connection and for each read. After the first such failure every call fails at once until a
+   * background probe reaches the database again. The
    * store resumes by itself once the database is back.
    *
    * @throws StoreUnavailableException if the database cannot be reached or migrated
@@ -313,189 +296,36 @@ public final class JdbcStore
     }
   }
 
-  // ---- SessionStore
+  // ---- the stores
 
-  @Override
-  public OpenResult open(Session candidate, QuotaPolicy policy) {
-    return sessions.open(candidate, policy);
+  /** The sessions, with the quota locks, this node's cache and the other nodes' ends. */
+  public SessionStore sessions() {
+    return sessions;
   }
 
-  @Override
-  public OpenResult open(Session candidate, QuotaPolicy policy, TokenHash supersedes) {
-    return sessions.open(candidate, policy, supersedes);
-  }
-
-  @Override
-  public Lookup find(TokenHash tokenHash, Instant now) {
-    return sessions.find(tokenHash, now);
-  }
-
-  @Override
-  public Lookup touch(TokenHash tokenHash, Instant now, Duration idleTimeout) {
-    return sessions.touch(tokenHash, now, idleTimeout);
-  }
-
-  /** From this node's cache of live sessions, while it may be trusted; null otherwise. */
-  @Override
-  public Lookup findWithoutWaiting(TokenHash tokenHash, Instant now) {
-    return sessions.findWithoutWaiting(tokenHash, now);
+  /** The accounts, with the rule that keeps an enabled administrator. */
+  public UserStore users() {
+    return users;
   }
 
   /**
-   * From this node's cache of live sessions, while it may be trusted, the touch queued for the next
-   * batch; null otherwise.
+   * The settings changed through the API. On {@link #postgres}, its
+   * {@link SettingsStore#changeStamp} moves when another node saves the settings (usually within
+   * milliseconds of its commit) and whenever the cluster listener connects anew; elsewhere it
+   * never moves.
    */
-  @Override
-  public Lookup touchWithoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
-    return sessions.touchWithoutWaiting(tokenHash, now, idleTimeout);
+  public SettingsStore settings() {
+    return settings;
   }
 
-  @Override
-  public Optional<Session> get(String sessionId) {
-    return sessions.get(sessionId);
+  /** The audit trail. */
+  public AuditLog audit() {
+    return audit;
   }
 
-  @Override
-  public Optional<Session> end(String sessionId, SessionEnd end) {
-    return sessions.end(sessionId, end);
-  }
-
-  @Override
-  public List<Session> liveSessionsOfUser(String user, Instant now) {
-    return sessions.liveSessionsOfUser(user, now);
-  }
-
-  @Override
-  public List<Session> liveSessionsFrom(String clientIp, Instant now) {
-    return sessions.liveSessionsFrom(clientIp, now);
-  }
-
-  @Override
-  public List<Session> liveSessions(Instant now) {
-    return sessions.liveSessions(now);
-  }
-
-  @Override
-  public PurgeResult purge(Instant now) {
-    return sessions.purge(now);
-  }
-
-  @Override
-  public boolean recordPasswordEntry(String sessionId, Instant at) {
-    return passwordEntries.record(sessionId, at);
-  }
-
-  /** Read from the database itself, never from a node's cache. */
-  @Override
-  public Optional<Instant> lastPasswordEntry(String sessionId) {
-    return passwordEntries.last(sessionId);
-  }
-
-  @Override
-  public Subscription subscribe(SessionListener listener) {
-    return sessions.subscribe(listener);
-  }
-
-  // ---- UserStore
-
-  @Override
-  public Optional<User> find(String username) {
-    return users.find(username);
-  }
-
-  @Override
-  public List<User> list() {
-    return users.list();
-  }
-
-  @Override
-  public boolean create(User user) {
-    return users.create(user);
-  }
-
-  @Override
-  public boolean update(User user) {
-    return users.update(user);
-  }
-
-  @Override
-  public boolean delete(String username) {
-    return users.delete(username);
-  }
-
-  @Override
-  public Guarded updateKeepingAnAdministrator(User user) {
-    return users.updateKeepingAnAdministrator(user);
-  }
-
-  @Override
-  public Guarded deleteKeepingAnAdministrator(String username) {
-    return users.deleteKeepingAnAdministrator(username);
-  }
-
-  // ---- SettingsStore
-
-  @Override
-  public Stored load() {
-    return settings.load();
-  }
-
-  @Override
-  public Stored save(Map<String, String> changes, long expectedVersion) {
-    return settings.save(changes, expectedVersion);
-  }
-
-  /**
-   * On {@link #postgres}, moves when another node saves the settings (usually within milliseconds of
-   * its commit) and whenever the cluster listener connects anew; elsewhere it never moves.
-   */
-  @Override
-  public long changeStamp() {
-    return settingsChanges.get();
-  }
-
-  // ---- AuditLog
-
-  @Override
-  public AuditEvent record(AuditEvent event) {
-    return audit.record(event);
-  }
-
-  @Override
-  public List<AuditEvent> recordAll(List<AuditEvent> events) {
-    return audit.recordAll(events);
-  }
-
-  @Override
-  public List<AuditEvent> recent(int limit, long beforeId) {
-    return audit.recent(limit, beforeId);
-  }
-
-  // ---- ThrottleStore
-
-  @Override
-  public Map<Key, Failures> failures(Collection<Key> keys, Instant since) {
-    return throttle.failures(keys, since);
-  }
-
-  @Override
-  public Failures countFailure(Key key, Instant now, Instant since) {
-    return throttle.countFailure(key, now, since);
-  }
-
-  @Override
-  public void clearFailures(Key key) {
-    throttle.clearFailures(key);
-  }
-
-  @Override
-  public int purgeFailures(Instant before) {
-    return throttle.purgeFailures(before);
-  }
-
-  @Override
-  public byte[] secret(String name, Supplier<byte[]> fresh) {
-    return throttle.secret(name, fresh);
+  /** The login throttle's counts and secrets, shared by every node of the database. */
+  public ThrottleStore throttle() {
+    return throttle;
   }
 
   // ---- setup
@@ -528,18 +358,18 @@ public final class JdbcStore
     }
   }
 
-  private static void migrate(DataSource dataSource, Vendor vendor, String description) {
+  private static void migrate(DataSource dataSource, Dialect dialect, String description) {
     try {
       Flyway.configure(JdbcStore.class.getClassLoader())
           .dataSource(dataSource)
-          .locations(vendor.migrations())
+          .locations(dialect.migrations())
           .table("sessionlimits_schema_history")
           .failOnMissingLocations(true)
           .load()
           .migrate();
     } catch (FlywayException e) {
       throw new StoreUnavailableException("Could not migrate the schema of " + description + " ("
-          + vendor + "): " + rootCause(e), e);
+          + dialect + "): " + rootCause(e), e);
     }
   }
 

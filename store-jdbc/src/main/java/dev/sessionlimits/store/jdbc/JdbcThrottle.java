@@ -61,7 +61,7 @@ final class JdbcThrottle implements ThrottleStore {
 
   JdbcThrottle(Database db) {
     this.db = db;
-    this.fail = (db.vendor() == Vendor.POSTGRESQL) ? FAIL_POSTGRESQL : FAIL_H2;
+    this.fail = (db.dialect() == Dialect.POSTGRESQL) ? FAIL_POSTGRESQL : FAIL_H2;
   }
 
   @Override

@@ -20,6 +20,7 @@ final class JdbcUsers implements UserStore {
 
   private static final String SELECT = "SELECT username, password_hash, is_admin, is_disabled,"
       + " sessions_limit, created_at, updated_at FROM sl_users";
+  private static final String BY_USERNAME = SELECT + " WHERE username = ?";
   private static final String INSERT = "INSERT INTO sl_users (password_hash, is_admin, is_disabled,"
       + " sessions_limit, created_at, updated_at, username) VALUES (?, ?, ?, ?, ?, ?, ?)";
   private static final String UPDATE = "UPDATE sl_users SET password_hash = ?, is_admin = ?,"
@@ -49,7 +50,7 @@ final class JdbcUsers implements UserStore {
   public Optional<User> find(String username) {
     requireNonNull(username, "username");
     return Optional.ofNullable(db.autocommit(() -> "read user " + username, connection -> {
-      try (PreparedStatement select = connection.prepareStatement(SELECT + " WHERE username = ?")) {
+      try (PreparedStatement select = connection.prepareStatement(BY_USERNAME)) {
         select.setString(1, username);
         try (ResultSet rows = select.executeQuery()) {
           return rows.next() ? read(rows) : null;
@@ -193,7 +194,9 @@ final class JdbcUsers implements UserStore {
   }
 
   private static User read(ResultSet rows) throws SQLException {
-    return new User(rows.getString(1), rows.getString(2), rows.getBoolean(3), rows.getBoolean(4),
-        Sql.integer(rows, 5), instant(rows, 6), instant(rows, 7));
+    return new User(rows.getString("username"), rows.getString("password_hash"),
+        rows.getBoolean("is_admin"), rows.getBoolean("is_disabled"),
+        Sql.integer(rows, "sessions_limit"), instant(rows, "created_at"),
+        instant(rows, "updated_at"));
   }
 }

@@ -30,11 +30,6 @@ final class Sql {
     }
   }
 
-  static Instant instant(ResultSet rows, int column) throws SQLException {
-    OffsetDateTime value = rows.getObject(column, OffsetDateTime.class);
-    return (value == null) ? null : value.toInstant();
-  }
-
   static Instant instant(ResultSet rows, String column) throws SQLException {
     OffsetDateTime value = rows.getObject(column, OffsetDateTime.class);
     return (value == null) ? null : value.toInstant();
@@ -48,7 +43,7 @@ final class Sql {
     }
   }
 
-  static Integer integer(ResultSet rows, int column) throws SQLException {
+  static Integer integer(ResultSet rows, String column) throws SQLException {
     int value = rows.getInt(column);
     return rows.wasNull() ? null : value;
   }

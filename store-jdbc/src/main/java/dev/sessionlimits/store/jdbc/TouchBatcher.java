@@ -42,7 +42,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       another node, can only lose to a newer one. {@link #touched} follows the same rule, so the
  *       cache, the overlay and the database agree.
  *   <li>Ends decided from an expiry are conditional on the row's {@code expires_at} being the one
- *       read ({@link JdbcSessions}), so a flush that commits in between makes them read again. A
+ *       read ({@link SessionEnds}), so a flush that commits in between makes them read again. A
  *       login that leaves a session out of its count because it expired records that expiry in
  *       its own transaction, so a touch of it still queued on another node can no longer revive it:
  *       no limit is exceeded after the fact. The price is that activity in the last flush interval
@@ -223,7 +223,7 @@ final class TouchBatcher {
   }
 
   private void write(List<Map.Entry<String, Touch>> batch) {
-    if (db.vendor() == Vendor.POSTGRESQL) {
+    if (db.dialect().takesArrays()) {
       db.autocommit(() -> "write the touches of " + batch.size() + " sessions", connection -> {
         writePostgres(connection, batch);
         return null;

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sessionlimits.core.AuditEvent;
+import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.Burst;
 import dev.sessionlimits.core.EndCause;
 import dev.sessionlimits.core.EndReason;
@@ -27,6 +28,7 @@ import dev.sessionlimits.core.SettingsStore;
 import dev.sessionlimits.core.StoreUnavailableException;
 import dev.sessionlimits.core.TokenHash;
 import dev.sessionlimits.core.User;
+import dev.sessionlimits.core.UserStore;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -67,6 +69,10 @@ abstract class AbstractJdbcStoreTest {
 
   HikariDataSource pool;
   JdbcStore store;
+  SessionStore sessions;
+  UserStore users;
+  SettingsStore settings;
+  AuditLog audit;
   final List<Session> announced = new CopyOnWriteArrayList<>();
 
   /** A pool on an empty database (migrated or not), for one test. */
@@ -76,7 +82,11 @@ abstract class AbstractJdbcStoreTest {
   void openStore() throws Exception {
     pool = emptyDatabase();
     store = JdbcStore.using(pool, BATCH);
-    store.subscribe(announced::add);
+    sessions = store.sessions();
+    users = store.users();
+    settings = store.settings();
+    audit = store.audit();
+    sessions.subscribe(announced::add);
   }
 
   @AfterEach
@@ -96,30 +106,30 @@ abstract class AbstractJdbcStoreTest {
     User alice = new User("alice", "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", false, false,
         null, T0, T0);
 
-    assertThat(store.create(alice)).isTrue();
-    assertThat(store.find("alice")).contains(alice);
+    assertThat(users.create(alice)).isTrue();
+    assertThat(users.find("alice")).contains(alice);
 
     User promoted = new User("alice", alice.passwordHash(), true, false, 3, T0, T0.plusSeconds(60));
-    assertThat(store.update(promoted)).isTrue();
-    assertThat(store.find("alice")).contains(promoted);
+    assertThat(users.update(promoted)).isTrue();
+    assertThat(users.find("alice")).contains(promoted);
 
-    assertThat(store.delete("alice")).isTrue();
-    assertThat(store.find("alice")).isEmpty();
+    assertThat(users.delete("alice")).isTrue();
+    assertThat(users.find("alice")).isEmpty();
   }
 
   @Test
   void refusesToCreateAUserWhoseNameIsTaken() {
-    assertThat(store.create(new User("alice", null, false, false, null, T0, T0))).isTrue();
+    assertThat(users.create(new User("alice", null, false, false, null, T0, T0))).isTrue();
 
-    assertThat(store.create(new User("alice", null, true, false, 1, T0, T0))).isFalse();
-    assertThat(store.find("alice")).hasValueSatisfying(u -> assertThat(u.admin()).isFalse());
+    assertThat(users.create(new User("alice", null, true, false, 1, T0, T0))).isFalse();
+    assertThat(users.find("alice")).hasValueSatisfying(u -> assertThat(u.admin()).isFalse());
   }
 
   @Test
   void updatingOrDeletingAMissingUserReturnsFalse() {
-    assertThat(store.update(new User("ghost", null, false, false, null, T0, T0))).isFalse();
-    assertThat(store.delete("ghost")).isFalse();
-    assertThat(store.find("ghost")).isEmpty();
+    assertThat(users.update(new User("ghost", null, false, false, null, T0, T0))).isFalse();
+    assertThat(users.delete("ghost")).isFalse();
+    assertThat(users.find("ghost")).isEmpty();
   }
 
   @Test
@@ -128,40 +138,40 @@ abstract class AbstractJdbcStoreTest {
     User carol = new User("carol", "hash-c", true, false, -1, precise, precise.plusSeconds(1));
     User bobInCapitals = new User("Bob", null, false, true, 100_000, T0, T0);
     User alice = new User("alice", "hash-a", false, false, null, T0, T0);
-    store.create(carol);
-    store.create(alice);
-    store.create(bobInCapitals);
+    users.create(carol);
+    users.create(alice);
+    users.create(bobInCapitals);
 
-    assertThat(store.list()).containsExactly(bobInCapitals, alice, carol);
+    assertThat(users.list()).containsExactly(bobInCapitals, alice, carol);
   }
 
   // ---- settings
 
   @Test
   void startsWithNoSettingsAtVersionZero() {
-    assertThat(store.load()).isEqualTo(new SettingsStore.Stored(Map.of(), 0));
+    assertThat(settings.load()).isEqualTo(new SettingsStore.Stored(Map.of(), 0));
   }
 
   @Test
   void savesChangesOnTopOfWhatIsStoredAndBumpsTheVersion() {
-    SettingsStore.Stored first = store.save(Map.of("SESSIONS_PER_USER", "3",
+    SettingsStore.Stored first = settings.save(Map.of("SESSIONS_PER_USER", "3",
         "QUOTA_EXHAUSTION_ACTION", "DENY_ACCESS"), 0);
-    SettingsStore.Stored second = store.save(Map.of("SESSIONS_PER_USER", "5"), first.version());
+    SettingsStore.Stored second = settings.save(Map.of("SESSIONS_PER_USER", "5"), first.version());
 
     assertThat(first.version()).isEqualTo(1);
     assertThat(second).isEqualTo(new SettingsStore.Stored(
         Map.of("SESSIONS_PER_USER", "5", "QUOTA_EXHAUSTION_ACTION", "DENY_ACCESS"), 2));
-    assertThat(store.load()).isEqualTo(second);
+    assertThat(settings.load()).isEqualTo(second);
   }
 
   @Test
   void refusesASaveAgainstAStaleVersionAndWritesNothing() {
-    store.save(Map.of("SESSIONS_PER_USER", "3"), 0);
+    settings.save(Map.of("SESSIONS_PER_USER", "3"), 0);
 
-    assertThatThrownBy(() -> store.save(Map.of("SESSIONS_PER_USER", "9", "SESSIONS_PER_IP", "9"), 0))
+    assertThatThrownBy(() -> settings.save(Map.of("SESSIONS_PER_USER", "9", "SESSIONS_PER_IP", "9"), 0))
         .isInstanceOf(SettingsStore.ConcurrentSettingsChangeException.class)
         .hasMessageContaining("expected version 0, found 1");
-    assertThat(store.load()).isEqualTo(new SettingsStore.Stored(Map.of("SESSIONS_PER_USER", "3"), 1));
+    assertThat(settings.load()).isEqualTo(new SettingsStore.Stored(Map.of("SESSIONS_PER_USER", "3"), 1));
   }
 
   @Test
@@ -170,7 +180,7 @@ abstract class AbstractJdbcStoreTest {
 
     List<Object> outcomes = Burst.run(threads, i -> {
       try {
-        return store.save(Map.of("SESSIONS_PER_USER", Integer.toString(i + 1)), 0);
+        return settings.save(Map.of("SESSIONS_PER_USER", Integer.toString(i + 1)), 0);
       } catch (SettingsStore.ConcurrentSettingsChangeException e) {
         return e;
       }
@@ -179,7 +189,7 @@ abstract class AbstractJdbcStoreTest {
     assertThat(outcomes).filteredOn(o -> o instanceof SettingsStore.Stored).hasSize(1);
     assertThat(outcomes).filteredOn(o -> o instanceof SettingsStore.ConcurrentSettingsChangeException)
         .hasSize(threads - 1);
-    assertThat(store.load().version()).isEqualTo(1);
+    assertThat(settings.load().version()).isEqualTo(1);
   }
 
   // ---- audit
@@ -188,33 +198,33 @@ abstract class AbstractJdbcStoreTest {
   void recordsAuditEventsWithGrowingIdsAndListsThemNewestFirst() {
     List<AuditEvent> recorded = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      recorded.add(store.record(new AuditEvent(0, T0.plusSeconds(i), "login", "alice", IP_A, "alice",
+      recorded.add(audit.record(new AuditEvent(0, T0.plusSeconds(i), "login", "alice", IP_A, "alice",
           "s" + i, null)));
     }
 
     assertThat(recorded).extracting(AuditEvent::id).isSorted().doesNotHaveDuplicates();
     assertThat(recorded.get(0).id()).isPositive();
-    assertThat(store.recent(3, 0)).containsExactly(recorded.get(4), recorded.get(3), recorded.get(2));
-    assertThat(store.recent(10, recorded.get(2).id()))
+    assertThat(audit.recent(3, 0)).containsExactly(recorded.get(4), recorded.get(3), recorded.get(2));
+    assertThat(audit.recent(10, recorded.get(2).id()))
         .containsExactly(recorded.get(1), recorded.get(0));
-    assertThat(store.recent(0, 0)).isEmpty();
+    assertThat(audit.recent(0, 0)).isEmpty();
   }
 
   @Test
   void keepsEveryFieldOfAnAuditEvent() {
-    AuditEvent change = store.record(new AuditEvent(0, T0.plusNanos(987_654_000),
+    AuditEvent change = audit.record(new AuditEvent(0, T0.plusNanos(987_654_000),
         "settings_changed", "admin", "2001:db8::1", "SESSIONS_PER_USER", null,
         "{\"old\":\"-1\",\"new\":\"3\"}"));
-    AuditEvent system = store.record(new AuditEvent(0, T0, "session_expired", null, null, null,
+    AuditEvent system = audit.record(new AuditEvent(0, T0, "session_expired", null, null, null,
         "s-1", null));
 
-    assertThat(store.recent(2, 0)).containsExactly(system, change);
+    assertThat(audit.recent(2, 0)).containsExactly(system, change);
     assertThat(system.details()).isEqualTo("{}");
   }
 
   @Test
   void recordsALoginAndItsEvictionsInOneTransactionInTheirOrder() {
-    AuditEvent before = store.record(new AuditEvent(0, T0, "login_failed", null, IP_A, "alice", null,
+    AuditEvent before = audit.record(new AuditEvent(0, T0, "login_failed", null, IP_A, "alice", null,
         "{\"known_user\":true}"));
     Instant at = T0.plusNanos(987_654_321);
     List<AuditEvent> events = List.of(
@@ -223,7 +233,7 @@ abstract class AbstractJdbcStoreTest {
         new AuditEvent(0, at, "login", "alice", IP_B, "alice", "s-3",
             "{\"ended_sessions\":[\"s-1\",\"s-2\"]}"));
 
-    List<AuditEvent> recorded = store.recordAll(events);
+    List<AuditEvent> recorded = audit.recordAll(events);
 
     assertThat(recorded).extracting(AuditEvent::sessionId).containsExactly("s-1", "s-2", "s-3");
     assertThat(recorded).extracting(AuditEvent::id).isSorted().doesNotHaveDuplicates()
@@ -234,7 +244,7 @@ abstract class AbstractJdbcStoreTest {
           T0.plusNanos(987_654_000), expected.type(), expected.actor(), expected.clientIp(),
           expected.subject(), expected.sessionId(), expected.details()));
     }
-    assertThat(store.recent(10, 0))
+    assertThat(audit.recent(10, 0))
         .containsExactly(recorded.get(2), recorded.get(1), recorded.get(0), before);
   }
 
@@ -246,14 +256,14 @@ abstract class AbstractJdbcStoreTest {
       events.add(new AuditEvent(0, T0, "session_evicted", null, IP_B, "alice", "s-" + i, null));
     }
 
-    List<AuditEvent> recorded = store.recordAll(events);
+    List<AuditEvent> recorded = audit.recordAll(events);
 
     assertThat(recorded).extracting(AuditEvent::sessionId)
         .containsExactlyElementsOf(events.stream().map(AuditEvent::sessionId).toList());
     assertThat(recorded).extracting(AuditEvent::id).isSorted().doesNotHaveDuplicates();
     List<String> newestFirst = new ArrayList<>(events.stream().map(AuditEvent::sessionId).toList());
     Collections.reverse(newestFirst);
-    assertThat(store.recent(count, 0)).extracting(AuditEvent::sessionId)
+    assertThat(audit.recent(count, 0)).extracting(AuditEvent::sessionId)
         .containsExactlyElementsOf(newestFirst);
   }
 
@@ -268,15 +278,15 @@ abstract class AbstractJdbcStoreTest {
     execute("ALTER TABLE sl_audit_events ADD CONSTRAINT sl_test_refuses_boom"
         + " CHECK (event_type <> 'boom')");
     try {
-      assertThatThrownBy(() -> store.recordAll(events))
+      assertThatThrownBy(() -> audit.recordAll(events))
           .isInstanceOf(StoreErrorException.class)
           .hasMessageContaining("Could not record " + count + " audit events (session_evicted, ");
-      assertThat(store.recent(10, 0)).isEmpty();
+      assertThat(audit.recent(10, 0)).isEmpty();
 
-      assertThat(store.recordAll(List.of(events.get(0)))).singleElement()
+      assertThat(audit.recordAll(List.of(events.get(0)))).singleElement()
           .satisfies(e -> assertThat(e.id()).isPositive());
-      assertThat(store.recordAll(List.of())).isEmpty();
-      assertThat(store.recent(10, 0)).extracting(AuditEvent::sessionId).containsExactly("s-1");
+      assertThat(audit.recordAll(List.of())).isEmpty();
+      assertThat(audit.recent(10, 0)).extracting(AuditEvent::sessionId).containsExactly("s-1");
     } finally {
       execute("ALTER TABLE sl_audit_events DROP CONSTRAINT sl_test_refuses_boom");
     }
@@ -291,9 +301,9 @@ abstract class AbstractJdbcStoreTest {
     Session second = Session.open("s-second", TokenHash.of("second"), new LoginAttempt("alice", IP_B,
         "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", "work laptop", "password"),
         T0.plusSeconds(42), policy);
-    store.open(second, policy);
+    sessions.open(second, policy);
 
-    assertThat(store.get(first.id())).hasValueSatisfying(s -> {
+    assertThat(sessions.get(first.id())).hasValueSatisfying(s -> {
       assertThat(s.end().reason()).isEqualTo(EndReason.SESSION_LIMIT_REACHED);
       assertThat(s.end().at()).isEqualTo(T0.plusSeconds(42));
       assertThat(s.end().cause()).isEqualTo(EndCause.limitReached(Scope.USER, 1, second));
@@ -311,9 +321,9 @@ abstract class AbstractJdbcStoreTest {
 
     assertThat(stored.createdAt()).isEqualTo(T0.plusNanos(123_456_000));
     assertThat(stored.absoluteExpiresAt()).isEqualTo(T0.plusNanos(123_456_000).plus(Duration.ofHours(8)));
-    assertThat(store.get(precise.id())).contains(stored);
-    Lookup touched = store.touch(precise.tokenHash(), T0.plusSeconds(5).plusNanos(1_001), IDLE);
-    assertThat(store.get(precise.id())).contains(((Lookup.Live) touched).session());
+    assertThat(sessions.get(precise.id())).contains(stored);
+    Lookup touched = sessions.touch(precise.tokenHash(), T0.plusSeconds(5).plusNanos(1_001), IDLE);
+    assertThat(sessions.get(precise.id())).contains(((Lookup.Live) touched).session());
   }
 
   @Test
@@ -345,31 +355,31 @@ abstract class AbstractJdbcStoreTest {
     Session copy = new Session("s-copy", first.tokenHash(), "bob", IP_B, "", null, "password",
         T0, T0, T0.plus(IDLE), null, null);
 
-    assertThatThrownBy(() -> store.open(copy, policy))
+    assertThatThrownBy(() -> sessions.open(copy, policy))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(first.tokenHash().prefix())
         .hasMessageNotContaining(first.tokenHash().hex());
-    assertThat(store.get("s-copy")).isEmpty();
+    assertThat(sessions.get("s-copy")).isEmpty();
   }
 
   @Test
   void purgeWorksThroughMoreExpiredSessionsAndTombstonesThanOneBatch() {
     QuotaPolicy policy = unlimited();
-    List<Session> sessions = new ArrayList<>();
+    List<Session> made = new ArrayList<>();
     for (int i = 0; i < 2 * BATCH + 1; i++) {
-      sessions.add(opened(candidate("user" + i, "10.0.3." + i, T0, policy)));
+      made.add(opened(candidate("user" + i, "10.0.3." + i, T0, policy)));
     }
     Instant expired = T0.plus(IDLE).plusSeconds(1);
 
-    SessionStore.PurgeResult first = store.purge(expired);
-    SessionStore.PurgeResult again = store.purge(expired);
-    SessionStore.PurgeResult weekLater = store.purge(T0.plus(IDLE).plus(SessionStore.TOMBSTONE_RETENTION));
+    SessionStore.PurgeResult first = sessions.purge(expired);
+    SessionStore.PurgeResult again = sessions.purge(expired);
+    SessionStore.PurgeResult weekLater = sessions.purge(T0.plus(IDLE).plus(SessionStore.TOMBSTONE_RETENTION));
 
-    assertThat(first).isEqualTo(new SessionStore.PurgeResult(sessions.size(), 0));
+    assertThat(first).isEqualTo(new SessionStore.PurgeResult(made.size(), 0));
     assertThat(again).isEqualTo(new SessionStore.PurgeResult(0, 0));
-    assertThat(weekLater).isEqualTo(new SessionStore.PurgeResult(0, sessions.size()));
+    assertThat(weekLater).isEqualTo(new SessionStore.PurgeResult(0, made.size()));
     assertThat(announced).extracting(Session::id)
-        .containsExactlyInAnyOrderElementsOf(sessions.stream().map(Session::id).toList());
+        .containsExactlyInAnyOrderElementsOf(made.stream().map(Session::id).toList());
     assertThat(announced).allSatisfy(s -> assertThat(s.end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT));
   }
 
@@ -379,20 +389,20 @@ abstract class AbstractJdbcStoreTest {
     QuotaPolicy policy = Fixtures.policy(1, 5, ExhaustionAction.DENY_ACCESS);
     Session alices = opened(candidate("alice", IP_A, T0, policy), policy);
     opened(candidate("bob", IP_B, T0, policy), policy);
-    store.end(alices.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(1)));
+    sessions.end(alices.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(1)));
     List<String> all = List.of("ip:" + IP_A, "user:alice", "ip:" + IP_B, "user:bob");
 
-    store.purge(T0.plus(JdbcSessions.LOCK_ROW_AGE).minusSeconds(1));
+    sessions.purge(T0.plus(SessionPurge.LOCK_ROW_AGE).minusSeconds(1));
     assertThat(lockRows()).as("rows younger than an hour stay").containsExactlyInAnyOrderElementsOf(all);
 
-    Instant later = T0.plus(JdbcSessions.LOCK_ROW_AGE);
+    Instant later = T0.plus(SessionPurge.LOCK_ROW_AGE);
     opened(candidate("bob", IP_B, later.minusSeconds(10), policy), policy);
-    store.purge(later);
+    sessions.purge(later);
     assertThat(lockRows()).as("bob and his address have a live session")
         .containsExactlyInAnyOrder("ip:" + IP_B, "user:bob");
 
     opened(candidate("alice", IP_A, later, policy), policy);
-    assertThat(store.open(candidate("alice", IP_A, later.plusSeconds(1), policy), policy))
+    assertThat(sessions.open(candidate("alice", IP_A, later.plusSeconds(1), policy), policy))
         .isInstanceOf(OpenResult.Refused.class);
     assertThat(lockRows()).containsExactlyInAnyOrderElementsOf(all);
   }
@@ -404,14 +414,14 @@ abstract class AbstractJdbcStoreTest {
     AtomicInteger purges = new AtomicInteger();
     Thread purger = new Thread(() -> {
       while (bursting.get()) {
-        store.purge(T0);
+        sessions.purge(T0);
         purges.incrementAndGet();
       }
     });
     purger.start();
     List<OpenResult> results;
     try {
-      results = Burst.run(32, i -> store.open(candidate("alice", "10.0.6." + i, T0, policy), policy));
+      results = Burst.run(32, i -> sessions.open(candidate("alice", "10.0.6." + i, T0, policy), policy));
     } finally {
       bursting.set(false);
       purger.join();
@@ -419,14 +429,14 @@ abstract class AbstractJdbcStoreTest {
 
     assertThat(purges.get()).isPositive();
     assertThat(results).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(2);
-    assertThat(store.liveSessionsOfUser("alice", T0)).hasSize(2);
+    assertThat(sessions.liveSessionsOfUser("alice", T0)).hasSize(2);
   }
 
   @Test
   void aLoginWaitsWhileAnotherTransactionHoldsItsUsersQuotaLock() throws Exception {
     QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
     Session earlier = opened(candidate("alice", IP_A, T0, policy), policy);
-    store.end(earlier.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0));
+    sessions.end(earlier.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0));
 
     CompletableFuture<OpenResult> login;
     try (Connection holder = pool.getConnection()) {
@@ -436,9 +446,8 @@ abstract class AbstractJdbcStoreTest {
         assertThat(lock.executeQuery().next()).isTrue();
       }
       login = CompletableFuture.supplyAsync(
-          () -> store.open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy));
-      TimeUnit.MILLISECONDS.sleep(300);
-      assertThat(login).isNotDone();
+          () -> sessions.open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy));
+      awaitALockWaitOn(holder, login);
       holder.commit();
     }
 
@@ -452,7 +461,7 @@ abstract class AbstractJdbcStoreTest {
     QuotaPolicy policy = scope.equals("user") ? userLimit(1, ExhaustionAction.DENY_ACCESS)
         : Fixtures.policy(QuotaPolicy.UNLIMITED, 1, ExhaustionAction.DENY_ACCESS);
     Session earlier = opened(candidate("alice", IP_A, T0, policy), policy);
-    store.end(earlier.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0));
+    sessions.end(earlier.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0));
     String subject = scope.equals("user") ? "alice" : IP_A;
     Session holders = candidate(scope.equals("user") ? "alice" : "bob", IP_A, T0, policy);
 
@@ -466,15 +475,14 @@ abstract class AbstractJdbcStoreTest {
         assertThat(lock.executeQuery().next()).isTrue();
       }
       login = CompletableFuture.supplyAsync(
-          () -> store.open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy));
-      TimeUnit.MILLISECONDS.sleep(300);
+          () -> sessions.open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy));
+      awaitALockWaitOn(holder, login);
       insertRow(holder, holders);
-      assertThat(login).isNotDone();
       holder.commit();
     }
 
     assertThat(login.get(10, TimeUnit.SECONDS)).isInstanceOf(OpenResult.Refused.class);
-    assertThat(store.liveSessionsFrom(IP_A, T0.plusSeconds(1))).extracting(Session::id)
+    assertThat(sessions.liveSessionsFrom(IP_A, T0.plusSeconds(1))).extracting(Session::id)
         .containsExactly(holders.id());
   }
 
@@ -494,19 +502,18 @@ abstract class AbstractJdbcStoreTest {
         assertThat(end.executeUpdate()).isOne();
       }
       login = CompletableFuture.supplyAsync(
-          () -> store.open(candidate("alice", IP_B, T0.plusSeconds(1), policy), policy));
-      TimeUnit.MILLISECONDS.sleep(300);
-      assertThat(login).isNotDone();
+          () -> sessions.open(candidate("alice", IP_B, T0.plusSeconds(1), policy), policy));
+      awaitALockWaitOn(other, login);
       other.commit();
     }
 
     OpenResult result = login.get(10, TimeUnit.SECONDS);
     assertThat(result).isInstanceOf(OpenResult.Opened.class);
     assertThat(((OpenResult.Opened) result).ended()).isEmpty();
-    assertThat(store.get(first.id())).hasValueSatisfying(
+    assertThat(sessions.get(first.id())).hasValueSatisfying(
         s -> assertThat(s.end().reason()).isEqualTo(EndReason.LOGGED_OUT));
     assertThat(announced).isEmpty();
-    assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(1))).hasSize(1);
+    assertThat(sessions.liveSessionsOfUser("alice", T0.plusSeconds(1))).hasSize(1);
   }
 
   @Test
@@ -529,14 +536,13 @@ abstract class AbstractJdbcStoreTest {
         assertThat(touch.executeUpdate()).isOne();
       }
       login = CompletableFuture.supplyAsync(
-          () -> store.open(candidate("alice", IP_B, afterExpiry, policy), policy));
-      TimeUnit.MILLISECONDS.sleep(300);
-      assertThat(login).isNotDone();
+          () -> sessions.open(candidate("alice", IP_B, afterExpiry, policy), policy));
+      awaitALockWaitOn(toucher, login);
       toucher.commit();
     }
 
     assertThat(login.get(10, TimeUnit.SECONDS)).isInstanceOf(OpenResult.Refused.class);
-    assertThat(store.liveSessionsOfUser("alice", afterExpiry)).extracting(Session::expiresAt)
+    assertThat(sessions.liveSessionsOfUser("alice", afterExpiry)).extracting(Session::expiresAt)
         .containsExactly(extended);
     assertThat(announced).isEmpty();
   }
@@ -545,7 +551,7 @@ abstract class AbstractJdbcStoreTest {
   void aLoginThatNoLimitConstrainsNeitherLocksNorWaits() throws Exception {
     QuotaPolicy limited = userLimit(1, ExhaustionAction.DENY_ACCESS);
     Session earlier = opened(candidate("alice", IP_A, T0, limited), limited);
-    store.end(earlier.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0));
+    sessions.end(earlier.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0));
 
     try (Connection holder = pool.getConnection()) {
       holder.setAutoCommit(false);
@@ -554,7 +560,7 @@ abstract class AbstractJdbcStoreTest {
         assertThat(lock.executeQuery().next()).isTrue();
       }
       OpenResult result = CompletableFuture.supplyAsync(
-          () -> store.open(candidate("alice", IP_A, T0.plusSeconds(1), unlimited()), unlimited()))
+          () -> sessions.open(candidate("alice", IP_A, T0.plusSeconds(1), unlimited()), unlimited()))
           .get(10, TimeUnit.SECONDS);
       assertThat(result).isInstanceOf(OpenResult.Opened.class);
       holder.rollback();
@@ -567,19 +573,19 @@ abstract class AbstractJdbcStoreTest {
     Session session = opened(candidate("alice", IP_A, T0, policy));
     pool.close();
 
-    assertThatThrownBy(() -> store.open(candidate("alice", IP_B, T0, policy), policy))
+    assertThatThrownBy(() -> sessions.open(candidate("alice", IP_B, T0, policy), policy))
         .isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("Could not open session")
         .hasMessageContaining("of user alice from " + IP_B)
         .hasCauseInstanceOf(SQLException.class);
-    assertThatThrownBy(() -> store.touch(session.tokenHash(), T0, IDLE))
+    assertThatThrownBy(() -> sessions.touch(session.tokenHash(), T0, IDLE))
         .isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("token " + session.tokenHash().prefix())
         .hasMessageNotContaining(session.tokenHash().hex());
-    assertThatThrownBy(() -> store.purge(T0)).isInstanceOf(StoreUnavailableException.class);
-    assertThatThrownBy(() -> store.find("alice")).isInstanceOf(StoreUnavailableException.class);
-    assertThatThrownBy(store::load).isInstanceOf(StoreUnavailableException.class);
-    assertThatThrownBy(() -> store.recent(10, 0)).isInstanceOf(StoreUnavailableException.class);
+    assertThatThrownBy(() -> sessions.purge(T0)).isInstanceOf(StoreUnavailableException.class);
+    assertThatThrownBy(() -> users.find("alice")).isInstanceOf(StoreUnavailableException.class);
+    assertThatThrownBy(settings::load).isInstanceOf(StoreUnavailableException.class);
+    assertThatThrownBy(() -> audit.recent(10, 0)).isInstanceOf(StoreUnavailableException.class);
   }
 
   @Test
@@ -588,14 +594,14 @@ abstract class AbstractJdbcStoreTest {
     Session session = opened(candidate("alice", IP_A, T0, policy));
     execute("ALTER TABLE sl_users RENAME COLUMN is_admin TO is_admin_renamed");
     try {
-      assertThatThrownBy(() -> store.find("alice"))
+      assertThatThrownBy(() -> users.find("alice"))
           .isInstanceOf(StoreErrorException.class)
           .isNotInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("Could not ")
           .hasCauseInstanceOf(SQLException.class);
-      assertThatThrownBy(store::list).isInstanceOf(StoreErrorException.class);
+      assertThatThrownBy(users::list).isInstanceOf(StoreErrorException.class);
       assertThat(store.isHealthy()).as("healthy after a programming error").isTrue();
-      assertThat(store.find(session.tokenHash(), T0)).isInstanceOf(Lookup.Live.class);
+      assertThat(sessions.find(session.tokenHash(), T0)).isInstanceOf(Lookup.Live.class);
     } finally {
       execute("ALTER TABLE sl_users RENAME COLUMN is_admin_renamed TO is_admin");
     }
@@ -620,9 +626,47 @@ abstract class AbstractJdbcStoreTest {
   }
 
   Session opened(Session candidate, QuotaPolicy policy) {
-    OpenResult result = store.open(candidate, policy);
+    OpenResult result = sessions.open(candidate, policy);
     assertThat(result).as("opening %s", candidate.id()).isInstanceOf(OpenResult.Opened.class);
     return ((OpenResult.Opened) result).session();
+  }
+
+  /**
+   * Waits until another connection is waiting for a lock that {@code holder}'s transaction holds
+   * (PostgreSQL: {@code pg_blocking_pids}; H2: {@code INFORMATION_SCHEMA.SESSIONS.BLOCKER_ID}), and
+   * checks that {@code waiter} is still not done, so the race a test names is the one it runs.
+   * Fails if the waiter finishes, or nobody waits within ten seconds.
+   */
+  void awaitALockWaitOn(Connection holder, CompletableFuture<?> waiter) throws SQLException {
+    boolean postgres = Dialect.of(holder) == Dialect.POSTGRESQL;
+    long holderId;
+    try (Statement statement = holder.createStatement();
+        ResultSet rows = statement.executeQuery(postgres ? "SELECT pg_backend_pid() AS id"
+            : "SELECT SESSION_ID() AS id")) {
+      rows.next();
+      holderId = rows.getLong("id");
+    }
+    String waiters = postgres
+        ? "SELECT COUNT(*) AS waiters FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))"
+        : "SELECT COUNT(*) AS waiters FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID = ?";
+    Await.until("a connection waits for a lock held by " + holderId, Duration.ofSeconds(10), () -> {
+      assertThat(waiter).as("the waiter, which must wait for the holder's lock").isNotDone();
+      try (Connection connection = pool.getConnection();
+          PreparedStatement select = connection.prepareStatement(waiters)) {
+        if (postgres) {
+          select.setInt(1, (int) holderId);
+        } else {
+          select.setLong(1, holderId);
+        }
+        try (ResultSet rows = select.executeQuery()) {
+          rows.next();
+          return rows.getLong("waiters") > 0;
+        }
+      } catch (SQLException e) {
+        throw new AssertionError(e);
+      }
+    });
+    assertThat(waiter).isNotDone();
   }
 
   /** Inserts {@code session} as a row of {@code sl_sessions} on {@code connection}. */

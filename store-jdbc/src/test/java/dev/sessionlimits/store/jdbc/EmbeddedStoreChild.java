@@ -51,16 +51,16 @@ final class EmbeddedStoreChild {
     if (args[1].equals("stream")) {
       stream(store);
     }
-    store.create(new User("alice", "hash", false, false, LIMIT, T0, T0));
-    store.save(Map.of("SESSIONS_PER_USER", Integer.toString(LIMIT)), 0);
-    store.record(new AuditEvent(0, T0, "settings_changed", "admin", "127.0.0.1", "SESSIONS_PER_USER",
+    store.users().create(new User("alice", "hash", false, false, LIMIT, T0, T0));
+    store.settings().save(Map.of("SESSIONS_PER_USER", Integer.toString(LIMIT)), 0);
+    store.audit().record(new AuditEvent(0, T0, "settings_changed", "admin", "127.0.0.1", "SESSIONS_PER_USER",
         null, null));
     for (int i = 0; i < SESSIONS; i++) {
-      store.open(Session.open("durable-" + i, token(i),
+      store.sessions().open(Session.open("durable-" + i, token(i),
           LoginAttempt.password("alice", "10.0.9." + i, "child"), T0.plusSeconds(i), POLICY), POLICY);
     }
     Instant last = T0.plusSeconds(SESSIONS - 1);
-    store.recordAll(List.of(
+    store.audit().recordAll(List.of(
         new AuditEvent(0, last, "session_evicted", null, "10.0.9.11", "alice", "durable-9", null),
         new AuditEvent(0, last, "login", "alice", "10.0.9.11", "alice", "durable-11", null)));
     System.out.println("ready");
@@ -76,7 +76,7 @@ final class EmbeddedStoreChild {
       new Thread(() -> {
         while (true) {
           int i = next.getAndIncrement();
-          store.open(Session.open("stream-" + i, streamToken(i),
+          store.sessions().open(Session.open("stream-" + i, streamToken(i),
               LoginAttempt.password("user" + (i % 7), "10.0.8." + (i % 5), "child"), T0, unlimited),
               unlimited);
           System.out.println("opened " + i);

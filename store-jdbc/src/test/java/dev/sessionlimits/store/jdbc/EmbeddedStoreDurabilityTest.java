@@ -49,12 +49,12 @@ class EmbeddedStoreDurabilityTest {
     }
 
     try (JdbcStore store = JdbcStore.embedded(dataDir)) {
-      assertThat(store.find("alice")).isPresent();
-      assertThat(store.load().values()).isEqualTo(Map.of("SESSIONS_PER_USER", Integer.toString(LIMIT)));
-      assertThat(store.recent(10, 0)).extracting(AuditEvent::type)
+      assertThat(store.users().find("alice")).isPresent();
+      assertThat(store.settings().load().values()).isEqualTo(Map.of("SESSIONS_PER_USER", Integer.toString(LIMIT)));
+      assertThat(store.audit().recent(10, 0)).extracting(AuditEvent::type)
           .containsExactly("login", "session_evicted", "settings_changed");
       for (int i = 0; i < SESSIONS; i++) {
-        Lookup lookup = store.find(EmbeddedStoreChild.token(i), T0.plusSeconds(SESSIONS));
+        Lookup lookup = store.sessions().find(EmbeddedStoreChild.token(i), T0.plusSeconds(SESSIONS));
         if (i < SESSIONS - LIMIT) {
           assertThat(lookup).as("session %d, evicted", i).isInstanceOf(Lookup.Ended.class);
           assertThat(((Lookup.Ended) lookup).session().end().reason())
@@ -63,7 +63,7 @@ class EmbeddedStoreDurabilityTest {
           assertThat(lookup).as("session %d, the last committed", i).isInstanceOf(Lookup.Live.class);
         }
       }
-      assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(SESSIONS))).hasSize(LIMIT);
+      assertThat(store.sessions().liveSessionsOfUser("alice", T0.plusSeconds(SESSIONS))).hasSize(LIMIT);
     }
   }
 
@@ -85,7 +85,7 @@ class EmbeddedStoreDurabilityTest {
 
     try (JdbcStore store = JdbcStore.embedded(dataDir)) {
       for (int i : confirmed) {
-        assertThat(store.find(EmbeddedStoreChild.streamToken(i), T0))
+        assertThat(store.sessions().find(EmbeddedStoreChild.streamToken(i), T0))
             .as("login %d, confirmed before the kill", i).isInstanceOf(Lookup.Live.class);
       }
     }

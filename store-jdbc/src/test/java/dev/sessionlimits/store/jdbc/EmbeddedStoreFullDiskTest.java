@@ -85,7 +85,7 @@ class EmbeddedStoreFullDiskTest {
       assertThat(healed).isLessThan(Duration.ofSeconds(15));
       Await.until("healthy again", Duration.ofSeconds(5), store::isHealthy);
       for (Session session : committed) {
-        assertThat(store.find(session.tokenHash(), T0.plusSeconds(301)))
+        assertThat(store.sessions().find(session.tokenHash(), T0.plusSeconds(301)))
             .as("session of %s, committed before or while the disk was full", session.user())
             .isInstanceOf(Lookup.Live.class);
       }
@@ -93,7 +93,7 @@ class EmbeddedStoreFullDiskTest {
   }
 
   private static Session opened(JdbcStore store, String user, Instant at) {
-    OpenResult result = store.open(candidate(user, "10.9.0.1", at, POLICY), POLICY);
+    OpenResult result = store.sessions().open(candidate(user, "10.9.0.1", at, POLICY), POLICY);
     assertThat(result).isInstanceOf(OpenResult.Opened.class);
     return ((OpenResult.Opened) result).session();
   }

@@ -40,18 +40,18 @@ class PostgresJdbcStoreTest extends AbstractJdbcStoreTest {
       QuotaPolicy denying = userLimit(1, ExhaustionAction.DENY_ACCESS);
       // Past the driver's threshold for server-side prepared statements; the lock rows exist.
       for (int i = 0; i < 8; i++) {
-        node.open(candidate("alice", IP_A, T0, evicting), evicting);
-        node.open(candidate("bob", IP_A, T0, denying), denying);
-        node.open(candidate("user" + i, IP_A, T0, unlimited()), unlimited());
+        node.sessions().open(candidate("alice", IP_A, T0, evicting), evicting);
+        node.sessions().open(candidate("bob", IP_A, T0, denying), denying);
+        node.sessions().open(candidate("user" + i, IP_A, T0, unlimited()), unlimited());
       }
       awaitQuiet(proxy);
-      node.open(candidate("carol", IP_A, T0, unlimited()), unlimited());
+      node.sessions().open(candidate("carol", IP_A, T0, unlimited()), unlimited());
 
       long evictingTrips = roundTrips(proxy, () -> assertThat(((OpenResult.Opened)
-          node.open(candidate("alice", IP_B, T0, evicting), evicting)).ended()).hasSize(1));
-      long refusedTrips = roundTrips(proxy, () -> assertThat(node.open(
+          node.sessions().open(candidate("alice", IP_B, T0, evicting), evicting)).ended()).hasSize(1));
+      long refusedTrips = roundTrips(proxy, () -> assertThat(node.sessions().open(
           candidate("bob", IP_B, T0, denying), denying)).isInstanceOf(OpenResult.Refused.class));
-      long unlimitedTrips = roundTrips(proxy, () -> assertThat(node.open(
+      long unlimitedTrips = roundTrips(proxy, () -> assertThat(node.sessions().open(
           candidate("dave", IP_B, T0, unlimited()), unlimited()))
           .isInstanceOf(OpenResult.Opened.class));
 
@@ -68,18 +68,18 @@ class PostgresJdbcStoreTest extends AbstractJdbcStoreTest {
       QuotaPolicy deny = userLimit(3, ExhaustionAction.DENY_ACCESS);
       QuotaPolicy evict = userLimit(2, ExhaustionAction.DESTROY_OLDEST_SESSION);
 
-      List<OpenResult> denied = Burst.run(64, i -> (i % 2 == 0 ? nodeA : nodeB)
+      List<OpenResult> denied = Burst.run(64, i -> (i % 2 == 0 ? nodeA : nodeB).sessions()
           .open(candidate("alice", "10.0.4." + i, T0, deny), deny));
-      List<OpenResult> evicting = Burst.run(64, i -> (i % 2 == 0 ? nodeA : nodeB)
+      List<OpenResult> evicting = Burst.run(64, i -> (i % 2 == 0 ? nodeA : nodeB).sessions()
           .open(candidate("bob", "10.0.5." + i, T0, evict), evict));
 
       assertThat(denied).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(3);
-      assertThat(nodeB.liveSessionsOfUser("alice", T0)).hasSize(3);
+      assertThat(nodeB.sessions().liveSessionsOfUser("alice", T0)).hasSize(3);
       List<Session> opened = evicting.stream().map(r -> ((OpenResult.Opened) r).session()).toList();
       long ended = evicting.stream().mapToLong(r -> ((OpenResult.Opened) r).ended().size()).sum();
-      assertThat(nodeA.liveSessionsOfUser("bob", T0)).hasSize(2);
+      assertThat(nodeA.sessions().liveSessionsOfUser("bob", T0)).hasSize(2);
       assertThat(ended).isEqualTo(62);
-      assertThat(opened).filteredOn(s -> nodeB.find(s.tokenHash(), T0) instanceof Lookup.Live)
+      assertThat(opened).filteredOn(s -> nodeB.sessions().find(s.tokenHash(), T0) instanceof Lookup.Live)
           .hasSize(2);
     }
   }

@@ -4,10 +4,14 @@ import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.SessionStoreContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresSessionStoreTest extends SessionStoreContract {
 
   private static TestPostgres postgres;
+
+  @RegisterExtension
+  final ClosedAfterEach stores = new ClosedAfterEach();
 
   @BeforeAll
   static void createDatabase() {
@@ -25,6 +29,6 @@ class PostgresSessionStoreTest extends SessionStoreContract {
   @Override
   protected SessionStore createStore() throws Exception {
     postgres.truncate();
-    return JdbcStore.postgres(postgres.url());
+    return stores.add(JdbcStore.postgres(postgres.url())).sessions();
   }
 }

@@ -9,9 +9,12 @@ class PostgresUserStoreTest extends UserStoreContract {
   @RegisterExtension
   static final TestPostgres postgres = TestPostgres.perClass();
 
+  @RegisterExtension
+  final ClosedAfterEach stores = new ClosedAfterEach();
+
   @Override
   protected UserStore createStore() throws Exception {
     postgres.truncate();
-    return JdbcStore.postgres(postgres.url());
+    return stores.add(JdbcStore.postgres(postgres.url())).users();
   }
 }
