@@ -46,7 +46,8 @@ final class ProxyProcess implements AutoCloseable {
       Path config = dir.resolve(fileName);
       return (this == NGINX)
           ? List.of(binary.toString(), "-p", dir + "/", "-c", config.toString())
-          : List.of(binary.toString(), "run", "--config", config.toString(), "--adapter", "caddyfile");
+          : List.of(binary.toString(), "run", "--config", config.toString(),
+              "--adapter", "caddyfile");
     }
   }
 
@@ -74,7 +75,8 @@ final class ProxyProcess implements AutoCloseable {
     if (Files.isExecutable(kind.binary)) {
       return true;
     }
-    String missing = kind.binary + " is missing (Debian: apt-get install " + kind.debianPackage + ")";
+    String missing =
+        kind.binary + " is missing (Debian: apt-get install " + kind.debianPackage + ")";
     if ("true".equals(String.valueOf(System.getenv("CI")).trim().toLowerCase(Locale.ROOT))) {
       fail(missing + "; CI=true, so this is a failure rather than a skip.");
     }

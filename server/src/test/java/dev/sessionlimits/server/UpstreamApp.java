@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -93,9 +94,9 @@ final class UpstreamApp implements AutoCloseable {
         case "/reports/q3.html" -> {
           exchange.getResponseHeaders().set("Cache-Control", "public, max-age=3600");
           exchange.getResponseHeaders().set("Expires", "Thu, 01 Jan 2099 00:00:00 GMT");
-          answer(exchange, 200, "text/html; charset=utf-8", "<!doctype html><html lang=\"en\"><head>"
-              + "<meta charset=\"utf-8\"><title>" + REPORT_TITLE + "</title></head><body><h1 id=\"report\">"
-              + REPORT_TITLE + "</h1></body></html>");
+          answer(exchange, 200, "text/html; charset=utf-8", "<!doctype html><html lang=\"en\">"
+              + "<head><meta charset=\"utf-8\"><title>" + REPORT_TITLE + "</title></head><body>"
+              + "<h1 id=\"report\">" + REPORT_TITLE + "</h1></body></html>");
         }
         case "/app.html" -> answer(exchange, 200, "text/html; charset=utf-8", APP_PAGE);
         default -> answer(exchange, 404, "text/plain", "not found");
@@ -106,7 +107,7 @@ final class UpstreamApp implements AutoCloseable {
   private static String echo(HttpExchange exchange) throws IOException {
     Map<String, List<String>> headers = new TreeMap<>();
     exchange.getRequestHeaders().forEach((name, values) ->
-        headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new java.util.ArrayList<>())
+        headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
             .addAll(values));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("method", exchange.getRequestMethod());
