@@ -30,7 +30,7 @@ request = function()
 end
 LUA
 for n in 1 2 3; do
-  java -Xms512m -Xmx512m -cp "$jar" dev.sessionlimits.server.BenchServer "postgres:$url" cheap \
+  java -Xms512m -Xmx512m -cp "$jar" dev.sessionlimits.bench.BenchServer "postgres:$url" cheap \
     "$work/ready$n" 16 > "$work/node$n.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 120); do [ -f "$work/ready$n" ] && break; sleep 0.5; done

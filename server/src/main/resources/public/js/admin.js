@@ -2,7 +2,7 @@
 
 import { api, plural } from './api.js';
 import {
-  h, timeEl, sessionAgent, sessionAddress, listFrom, limitText, humanize, describeUserAgent,
+  h, timeEl, sessionAgent, sessionAddress, listFrom, limitText, humanize,
 } from './format.js';
 import { startSignedInPage } from './session.js';
 
@@ -665,7 +665,6 @@ function isEmpty(v) {
 
 function detailText(value, key = '') {
   if (isEmpty(value)) return 'none';
-  if (/user_agent$/.test(key) && typeof value === 'string') return describeUserAgent(value);
   if (Array.isArray(value)) return value.map((v) => detailText(v)).join(', ');
   if (typeof value === 'object') {
     if ('old' in value || 'new' in value) return detailText(value.old) + ' → ' + detailText(value.new);
@@ -683,7 +682,8 @@ function details(event) {
   if (!d || typeof d !== 'object') return null;
   const rows = [];
   for (const [k, v] of Object.entries(d)) {
-    if (isEmpty(v)) continue;
+    // The server describes each user agent in a browser field beside it; the raw header is not shown.
+    if (isEmpty(v) || (/user_agent$/.test(k) && k.replace(/user_agent$/, 'browser') in d)) continue;
     if (k === 'changes' && typeof v === 'object' && !Array.isArray(v)) {
       for (const [name, change] of Object.entries(v)) if (!isEmpty(change)) rows.push([name, detailText(change, name)]);
     } else {

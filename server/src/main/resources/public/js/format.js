@@ -1,5 +1,5 @@
 // Small helpers shared by the pages: building elements, times in the browser's locale, and a
-// user agent described in words ("Firefox on Linux"), as the server describes it.
+// session's browser in words ("Firefox on Linux") as the server describes it (its browser field).
 
 /** Creates an element: h('a', {href: 'x', class: 'y'}, 'text', child). */
 export function h(tag, attrs, ...children) {
@@ -64,48 +64,9 @@ export function formatCountdown(seconds) {
   return m > 0 ? m + ':' + rest + ' minutes' : s + (s === 1 ? ' second' : ' seconds');
 }
 
-/** Words for a User-Agent header, e.g. "Chrome on Windows" or "curl". */
-export function describeUserAgent(ua) {
-  if (!ua || !ua.trim()) return 'an unknown browser';
-  ua = ua.trim();
-  const tool = /^(curl|Wget|HTTPie|python-requests|python-httpx|Python-urllib|okhttp|Go-http-client|Java-http-client|Java|PostmanRuntime|node-fetch|axios|Apache-HttpClient|libwww-perl|Ruby|Dart|insomnia)(\/|$| )/i.exec(ua);
-  if (tool) {
-    const t = tool[1].toLowerCase();
-    const names = {
-      curl: 'curl', wget: 'Wget', httpie: 'HTTPie', 'python-requests': 'a Python script',
-      'python-httpx': 'a Python script', 'python-urllib': 'a Python script', okhttp: 'an OkHttp client',
-      'go-http-client': 'a Go program', 'java-http-client': 'a Java program', java: 'a Java program',
-      'apache-httpclient': 'a Java program', postmanruntime: 'Postman', 'node-fetch': 'a Node.js program',
-      axios: 'a Node.js program', insomnia: 'Insomnia',
-    };
-    return names[t] || 'a script (' + tool[1] + ')';
-  }
-  const has = (s) => ua.includes(s);
-  let browser = null;
-  if (has('Edg/') || has('EdgA/') || has('EdgiOS/') || has('Edge/')) browser = 'Edge';
-  else if (has('OPR/') || has('Opera')) browser = 'Opera';
-  else if (has('SamsungBrowser/')) browser = 'Samsung Internet';
-  else if (has('Vivaldi/')) browser = 'Vivaldi';
-  else if (has('Firefox/') || has('FxiOS/')) browser = 'Firefox';
-  else if (has('Chrome/') || has('CriOS/') || has('Chromium/')) browser = 'Chrome';
-  else if (has('Safari/') && (has('Version/') || has('Mobile/'))) browser = 'Safari';
-  else if (has('Trident/') || has('MSIE ')) browser = 'Internet Explorer';
-  let system = null;
-  if (has('iPhone')) system = 'iPhone';
-  else if (has('iPad')) system = 'iPad';
-  else if (has('Android')) system = 'Android';
-  else if (has('CrOS')) system = 'ChromeOS';
-  else if (has('Windows')) system = 'Windows';
-  else if (has('Mac OS X') || has('Macintosh')) system = 'macOS';
-  else if (has('Linux') || has('X11')) system = 'Linux';
-  if (!browser && !system) return 'an unknown browser';
-  if (!browser) return 'a browser on ' + system;
-  return system ? browser + ' on ' + system : browser;
-}
-
-/** Capitalised browser/system words for a session, preferring the server's own description. */
+/** Capitalised browser/system words for a session, as the server describes them (its browser field). */
 export function sessionAgent(s) {
-  const text = s.browser || describeUserAgent(s.user_agent);
+  const text = s.browser || 'an unknown browser';
   return /^an? /.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text;
 }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sessionlimits.server.BenchServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -364,7 +363,7 @@ public final class HttpBench {
       if (extraJvmArgs != null) {
         command.addAll(extraJvmArgs);
       }
-      command.addAll(List.of("-cp", jar.toString(), "dev.sessionlimits.server.BenchServer", spec,
+      command.addAll(List.of("-cp", jar.toString(), "dev.sessionlimits.bench.BenchServer", spec,
           hashing, ready.toString(), "64"));
       this.process = start(dir.resolve("server.log"), cpu(1, command.toArray(String[]::new)));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);

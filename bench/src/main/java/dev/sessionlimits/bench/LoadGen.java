@@ -51,9 +51,9 @@ public final class LoadGen {
         }
       }
     } else {
-      for (int i = 0; i < dev.sessionlimits.server.BenchServer.USERS; i++) {
+      for (int i = 0; i < BenchServer.USERS; i++) {
         String body = "{\"username\":\"" + args[3] + "-" + i + "\",\"password\":\""
-            + dev.sessionlimits.server.BenchServer.PASSWORD + "\"}";
+            + BenchServer.PASSWORD + "\"}";
         requests.add(("POST /api/v1/login HTTP/1.1\r\nHost: " + host + ":" + port
             + "\r\nContent-Type: application/json\r\nUser-Agent: " + UA + "\r\nContent-Length: "
             + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));

@@ -136,26 +136,28 @@ final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
-  public Lookup findWithoutWaiting(TokenHash tokenHash, Instant now) {
+  public Immediate<Lookup> findWithoutWaiting(TokenHash tokenHash, Instant now) {
     return liveOnly(byHash.get(tokenHash), now, null);
   }
 
   @Override
-  public Lookup touchWithoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+  public Immediate<Lookup> touchWithoutWaiting(TokenHash tokenHash, Instant now,
+      Duration idleTimeout) {
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     return liveOnly(byHash.get(tokenHash), now, idleTimeout);
   }
 
   /**
-   * {@link #lookup} for a session that is live at {@code now}; null for any other, left to
-   * {@code find} or {@code touch}, which record an expiry and tell the listeners.
+   * {@link #lookup} for a session that is live at {@code now}; {@code MustWait} for any other, left
+   * to {@code find} or {@code touch}, which record an expiry and tell the listeners.
    */
-  private Lookup liveOnly(InMemoryEntry entry, Instant now, Duration idleTimeout) {
+  private Immediate<Lookup> liveOnly(InMemoryEntry entry, Instant now, Duration idleTimeout) {
     if (entry == null) {
-      return null;
+      return Immediate.mustWait();
     }
     Session session = entry.get();
-    return (session.end() == null && session.isLive(now)) ? lookup(entry, now, idleTimeout) : null;
+    return (session.end() == null && session.isLive(now))
+        ? Immediate.known(lookup(entry, now, idleTimeout)) : Immediate.mustWait();
   }
 
   private Lookup lookup(InMemoryEntry entry, Instant now, Duration idleTimeout) {

@@ -94,12 +94,13 @@ public final class SessionManager {
   /**
    * {@link #authenticate}, if the store can answer without waiting for I/O: for a thread that must
    * not block. An empty or over-long token is {@link Lookup#UNKNOWN} at once; for any other the
-   * answer is the store's ({@link SessionStore#touchWithoutWaiting}), null when it cannot tell
-   * without waiting: then call {@code authenticate} where waiting is allowed.
+   * answer is the store's ({@link SessionStore#touchWithoutWaiting}), {@link Immediate.MustWait}
+   * when it cannot tell without waiting: then call {@code authenticate} where waiting is allowed.
    */
-  public Lookup authenticateWithoutWaiting(String token, Duration idleTimeout, boolean quiet) {
+  public Immediate<Lookup> authenticateWithoutWaiting(String token, Duration idleTimeout,
+      boolean quiet) {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-      return Lookup.UNKNOWN;
+      return Immediate.known(Lookup.UNKNOWN);
     }
     TokenHash hash = TokenHash.of(token);
     Instant now = clock.instant();
@@ -150,6 +151,42 @@ public final class SessionManager {
     return last.isPresent() && clock.instant().isBefore(last.get().plus(window));
   }
 
+  /**
+   * Ends a live session with {@code end} (its reason, time and cause as given): for an end whose
+   * cause says more than who did it, such as an enforced limit.
+   */
+  public Optional<Session> end(String sessionId, SessionEnd end) {
+    return store.end(sessionId, end);
+  }
+
+  /** The session with this public id, live or a tombstone. */
+  public Optional<Session> get(String sessionId) {
+    return store.get(sessionId);
+  }
+
+  /** Every live session now. */
+  public List<Session> liveSessions() {
+    return store.liveSessions(clock.instant());
+  }
+
+  /** The live sessions of {@code user} now. */
+  public List<Session> liveSessionsOfUser(String user) {
+    return store.liveSessionsOfUser(user, clock.instant());
+  }
+
+  /** The live sessions opened from {@code clientIp} (canonical form) now. */
+  public List<Session> liveSessionsFrom(String clientIp) {
+    return store.liveSessionsFrom(clientIp, clock.instant());
+  }
+
+  /**
+   * The store under this manager.
+   *
+   * @deprecated reading and ending sessions go through this class ({@link #get},
+   *     {@link #liveSessions}, {@link #end}), which brings the clock; kept for callers of the
+   *     library that used it, to be removed in the next major version
+   */
+  @Deprecated(since = "0.1")
   public SessionStore store() {
     return store;
   }

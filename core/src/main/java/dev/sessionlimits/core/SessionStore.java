@@ -84,21 +84,22 @@ public interface SessionStore extends AutoCloseable {
 
   /**
    * What {@link #find} would answer, if this store can tell without waiting for I/O (from memory or
-   * a node cache), for a caller that must not block, such as an event loop; null when it cannot, and
-   * the caller calls {@link #find} on a thread that may wait. It may leave any session to
-   * {@code find}, and leaves it every one that must be recorded as expired. The default answers
-   * null.
+   * a node cache), for a caller that must not block, such as an event loop; {@link
+   * Immediate.MustWait} when it cannot, and the caller calls {@link #find} on a thread that may
+   * wait. It may leave any session to {@code find}, and leaves it every one that must be recorded
+   * as expired. The default answers {@code MustWait}.
    */
-  default Lookup findWithoutWaiting(TokenHash tokenHash, Instant now) {
-    return null;
+  default Immediate<Lookup> findWithoutWaiting(TokenHash tokenHash, Instant now) {
+    return Immediate.mustWait();
   }
 
   /**
-   * {@link #touch}, if this store can do it without waiting for I/O; null otherwise, as
-   * {@link #findWithoutWaiting}. The default answers null.
+   * {@link #touch}, if this store can do it without waiting for I/O; {@link Immediate.MustWait}
+   * otherwise, as {@link #findWithoutWaiting}. The default answers {@code MustWait}.
    */
-  default Lookup touchWithoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
-    return null;
+  default Immediate<Lookup> touchWithoutWaiting(TokenHash tokenHash, Instant now,
+      Duration idleTimeout) {
+    return Immediate.mustWait();
   }
 
   /** The session with this public id, live or a tombstone. */

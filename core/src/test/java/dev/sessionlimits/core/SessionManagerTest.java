@@ -90,13 +90,13 @@ class SessionManagerTest {
     assertThat(sessions.endAllOf("alice", EndReason.PASSWORD_CHANGED, "alice", alices.get(1)))
         .containsExactlyInAnyOrder(alices.get(0), alices.get(2));
 
-    assertThat(sessions.store().liveSessionsOfUser("alice", clock.instant()))
+    assertThat(sessions.liveSessionsOfUser("alice"))
         .extracting(Session::id).containsExactly(alices.get(1));
-    assertThat(sessions.store().get(alices.get(0))).hasValueSatisfying(s -> {
+    assertThat(sessions.get(alices.get(0))).hasValueSatisfying(s -> {
       assertThat(s.end().reason()).isEqualTo(EndReason.PASSWORD_CHANGED);
       assertThat(s.end().cause().actor()).isEqualTo("alice");
     });
-    assertThat(sessions.store().get(bob.session().id()).orElseThrow().isLive(clock.instant())).isTrue();
+    assertThat(sessions.get(bob.session().id()).orElseThrow().isLive(clock.instant())).isTrue();
     assertThat(sessions.endAllOf("alice", EndReason.USER_DISABLED, null, null))
         .containsExactly(alices.get(1));
   }

@@ -48,7 +48,8 @@ public abstract class SessionStoreContract {
 
   /**
    * Whether this store answers a live session it has just read from memory, without waiting
-   * ({@link SessionStore#findWithoutWaiting}); a store that never does answers null and passes.
+   * ({@link SessionStore#findWithoutWaiting}); a store that never does answers {@code MustWait} and
+   * passes.
    */
   protected boolean answersLiveSessionsWithoutWaiting() {
     return false;
@@ -299,19 +300,20 @@ public abstract class SessionStoreContract {
     Session session = opened(candidate("alice", IP_A, T0, policy), policy);
     assertThat(store.find(session.tokenHash(), T0.plusSeconds(1))).isInstanceOf(Lookup.Live.class);
 
-    Lookup found = store.findWithoutWaiting(session.tokenHash(), T0.plusSeconds(600));
-    Lookup touched = store.touchWithoutWaiting(session.tokenHash(), T0.plusSeconds(600), IDLE);
+    Immediate<Lookup> found = store.findWithoutWaiting(session.tokenHash(), T0.plusSeconds(600));
+    Immediate<Lookup> touched = store.touchWithoutWaiting(session.tokenHash(), T0.plusSeconds(600),
+        IDLE);
 
     if (answersLiveSessionsWithoutWaiting()) {
-      assertThat(found).isInstanceOf(Lookup.Live.class);
-      assertThat(touched).isInstanceOf(Lookup.Live.class);
+      assertThat(found).isInstanceOf(Immediate.Known.class);
+      assertThat(touched).isInstanceOf(Immediate.Known.class);
     }
-    if (found != null) {
-      assertThat(((Lookup.Live) found).session().id()).isEqualTo(session.id());
-      assertThat(((Lookup.Live) found).session().expiresAt()).isEqualTo(T0.plus(IDLE));
+    if (found instanceof Immediate.Known<Lookup> known) {
+      assertThat(((Lookup.Live) known.value()).session().id()).isEqualTo(session.id());
+      assertThat(((Lookup.Live) known.value()).session().expiresAt()).isEqualTo(T0.plus(IDLE));
     }
-    if (touched != null) {
-      assertThat(((Lookup.Live) touched).session().expiresAt())
+    if (touched instanceof Immediate.Known<Lookup> known) {
+      assertThat(((Lookup.Live) known.value()).session().expiresAt())
           .isEqualTo(T0.plusSeconds(600).plus(IDLE));
       Lookup later = store.find(session.tokenHash(), T0.plus(IDLE).plusSeconds(1));
       assertThat(((Lookup.Live) later).session().lastSeenAt()).isEqualTo(T0.plusSeconds(600));
@@ -328,16 +330,25 @@ public abstract class SessionStoreContract {
     store.end(revoked.id(), SessionEnd.of(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(2)));
     Instant expired = T0.plus(IDLE);
 
-    assertThat(store.findWithoutWaiting(expiring.tokenHash(), expired)).isNull();
-    assertThat(store.touchWithoutWaiting(expiring.tokenHash(), expired, IDLE)).isNull();
-    assertThat(store.findWithoutWaiting(revoked.tokenHash(), T0.plusSeconds(3))
-        instanceof Lookup.Live).as("an ended session answered live").isFalse();
-    assertThat(store.touchWithoutWaiting(revoked.tokenHash(), T0.plusSeconds(3), IDLE)
-        instanceof Lookup.Live).as("an ended session answered live").isFalse();
-    assertThat(store.findWithoutWaiting(TokenHash.of("no-such-token"), T0)).isNull();
-    assertThat(store.touchWithoutWaiting(TokenHash.of("no-such-token"), T0, IDLE)).isNull();
+    assertThat(store.findWithoutWaiting(expiring.tokenHash(), expired))
+        .isInstanceOf(Immediate.MustWait.class);
+    assertThat(store.touchWithoutWaiting(expiring.tokenHash(), expired, IDLE))
+        .isInstanceOf(Immediate.MustWait.class);
+    assertThat(answeredLive(store.findWithoutWaiting(revoked.tokenHash(), T0.plusSeconds(3))))
+        .as("an ended session answered live").isFalse();
+    assertThat(answeredLive(
+        store.touchWithoutWaiting(revoked.tokenHash(), T0.plusSeconds(3), IDLE)))
+        .as("an ended session answered live").isFalse();
+    assertThat(store.findWithoutWaiting(TokenHash.of("no-such-token"), T0))
+        .isInstanceOf(Immediate.MustWait.class);
+    assertThat(store.touchWithoutWaiting(TokenHash.of("no-such-token"), T0, IDLE))
+        .isInstanceOf(Immediate.MustWait.class);
     Lookup recorded = store.find(expiring.tokenHash(), expired);
     assertThat(((Lookup.Ended) recorded).session().end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT);
+  }
+
+  private static boolean answeredLive(Immediate<Lookup> answer) {
+    return answer instanceof Immediate.Known<Lookup> known && known.value() instanceof Lookup.Live;
   }
 
   @Test

@@ -5,11 +5,9 @@ import static dev.sessionlimits.server.Json.map;
 import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.User;
-import dev.sessionlimits.core.UserStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 
@@ -26,24 +24,20 @@ import java.util.Map;
 final class AccountRoutes {
 
   private final SessionManager sessions;
-  private final UserStore users;
-  private final Passwords passwords;
+  private final UserService users;
   private final Logins logins;
   private final Authenticator auth;
   private final Reauthentication reauth;
   private final Auditor auditor;
-  private final InstantSource clock;
 
-  AccountRoutes(SessionManager sessions, UserStore users, Passwords passwords, Logins logins,
-      Authenticator auth, Reauthentication reauth, Auditor auditor, InstantSource clock) {
+  AccountRoutes(SessionManager sessions, UserService users, Logins logins, Authenticator auth,
+      Reauthentication reauth, Auditor auditor) {
     this.sessions = sessions;
     this.users = users;
-    this.passwords = passwords;
     this.logins = logins;
     this.auth = auth;
     this.reauth = reauth;
     this.auditor = auditor;
-    this.clock = clock;
   }
 
   void register(RoutesConfig routes) {
@@ -107,18 +101,12 @@ final class AccountRoutes {
         DeviceCookies.presented(ctx));
     reauth.renew(caller);
     if (next.equals(current)) {
-      throw new ApiException(400, "weak_password", "The new password is the current one; choose"
-          + " another.", map("fields", map("new_password", "It is the current password.")),
-          Map.of());
+      throw ApiError.WEAK_PASSWORD.exception("The new password is the current one; choose"
+          + " another.")
+          .withFields(map("fields", map("new_password", "It is the current password.")));
     }
     PasswordPolicy.require(next, List.of(user.username()), "new_password");
-    User updated = new User(user.username(), passwords.hash(next), user.admin(), user.disabled(),
-        user.sessionsLimit(), user.createdAt(), clock.instant());
-    if (!users.update(updated)) {
-      throw ApiException.notAuthenticated();
-    }
-    List<String> ended = sessions.endAllOf(user.username(), EndReason.PASSWORD_CHANGED,
-        user.username(), caller.session().id());
+    List<String> ended = users.changeOwnPassword(user, next, caller.session().id());
     auditor.record("user_updated", user.username(), caller.clientIp(), user.username(),
         caller.session().id(), map("changes", map("password", "changed", "ended_sessions", ended)));
     ctx.json(map("ended_sessions", ended));

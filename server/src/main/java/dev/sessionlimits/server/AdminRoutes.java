@@ -4,17 +4,10 @@ import static dev.sessionlimits.server.Json.map;
 
 import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.AuditLog;
-import dev.sessionlimits.core.EndCause;
 import dev.sessionlimits.core.EndReason;
-import dev.sessionlimits.core.Quota;
-import dev.sessionlimits.core.QuotaDecision;
-import dev.sessionlimits.core.QuotaPolicy;
 import dev.sessionlimits.core.Session;
-import dev.sessionlimits.core.SessionEnd;
 import dev.sessionlimits.core.SessionManager;
-import dev.sessionlimits.core.Settings;
 import dev.sessionlimits.core.User;
-import dev.sessionlimits.core.UserStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -36,24 +29,22 @@ final class AdminRoutes {
   private static final int MAX_AUDIT_PAGE = 1000;
 
   private final SessionManager sessions;
-  private final UserStore users;
+  private final UserService users;
+  private final Enforcement enforcement;
   private final AuditLog audit;
-  private final SettingsService settings;
-  private final Passwords passwords;
   private final Authenticator auth;
   private final Reauthentication reauth;
   private final Auditor auditor;
   private final InstantSource clock;
   private final SettingsRoutes settingsRoutes;
 
-  AdminRoutes(SessionManager sessions, UserStore users, AuditLog audit, SettingsService settings,
-      Passwords passwords, Authenticator auth, Reauthentication reauth, Auditor auditor,
+  AdminRoutes(SessionManager sessions, UserService users, Enforcement enforcement, AuditLog audit,
+      SettingsService settings, Authenticator auth, Reauthentication reauth, Auditor auditor,
       InstantSource clock) {
     this.sessions = sessions;
     this.users = users;
+    this.enforcement = enforcement;
     this.audit = audit;
-    this.settings = settings;
-    this.passwords = passwords;
     this.auth = auth;
     this.reauth = reauth;
     this.auditor = auditor;
@@ -94,12 +85,8 @@ final class AdminRoutes {
     fields.done();
     PasswordPolicy.require(password, List.of(username), "password");
     reauth.requireToCreate(caller, Boolean.TRUE.equals(admin));
-    Instant now = clock.instant();
-    User user = new User(username, passwords.hash(password), Boolean.TRUE.equals(admin),
-        Boolean.TRUE.equals(disabled), limit, now, now);
-    if (!users.create(user)) {
-      throw new ApiException(409, "user_exists", "A user named " + username + " exists already.");
-    }
+    User user = users.create(username, password, Boolean.TRUE.equals(admin),
+        Boolean.TRUE.equals(disabled), limit);
     auditor.record("user_created", caller.username(), caller.clientIp(), username, null,
         map("admin", user.admin(), "disabled", user.disabled(), "sessions_limit", user.sessionsLimit()));
     ctx.status(201).header("Location", "/api/v1/users/" + username).json(Views.user(user));
@@ -116,12 +103,12 @@ final class AdminRoutes {
 
   private void getUser(Context ctx) {
     auth.requireAdmin(ctx);
-    ctx.json(Views.user(existing(ctx.pathParam("username"))));
+    ctx.json(Views.user(users.existing(ctx.pathParam("username"))));
   }
 
   private void patchUser(Context ctx) {
     Authenticator.Caller caller = auth.requireAdmin(ctx);
-    User user = existing(ctx.pathParam("username"));
+    User user = users.existing(ctx.pathParam("username"));
     JsonFields fields = new JsonFields(Json.object(Requests.body(ctx)), "password", "admin",
         "disabled", "sessions_limit");
     String password = password(fields, false);
@@ -136,11 +123,11 @@ final class AdminRoutes {
     boolean nowAdmin = (admin == null) ? user.admin() : admin;
     reauth.requireToChange(caller, user, password != null, nowAdmin);
     boolean nowDisabled = (disabled == null) ? user.disabled() : disabled;
-    Instant now = clock.instant();
-    User updated = new User(user.username(),
-        (password == null) ? user.passwordHash() : passwords.hash(password), nowAdmin, nowDisabled,
-        limit, user.createdAt(), now);
-    guarded(users.updateKeepingAnAdministrator(updated), user.username());
+    // Whoever changes their own password stays signed in where they did it.
+    String keep = (caller.session() != null && caller.username().equals(user.username()))
+        ? caller.session().id() : null;
+    UserService.Changed changed = users.update(user,
+        new UserService.Change(password, nowAdmin, nowDisabled, limit), caller.username(), keep);
     Map<String, Object> diff = new LinkedHashMap<>();
     if (password != null) {
       diff.put("password", "changed");
@@ -154,42 +141,19 @@ final class AdminRoutes {
     if (!Objects.equals(limit, user.sessionsLimit())) {
       diff.put("sessions_limit", map("old", user.sessionsLimit(), "new", limit));
     }
-    List<String> ended = new ArrayList<>();
-    if (nowDisabled && !user.disabled()) {
-      ended.addAll(sessions.endAllOf(user.username(), EndReason.USER_DISABLED, caller.username(),
-          null));
-    } else if (password != null) {
-      // Whoever changes their own password stays signed in where they did it.
-      String keep = (caller.session() != null && caller.username().equals(user.username()))
-          ? caller.session().id() : null;
-      ended.addAll(sessions.endAllOf(user.username(), EndReason.PASSWORD_CHANGED, caller.username(),
-          keep));
-    }
-    diff.put("ended_sessions", ended);
+    diff.put("ended_sessions", changed.endedSessions());
     auditor.record("user_updated", caller.username(), caller.clientIp(), user.username(), null,
         map("changes", diff));
-    ctx.json(Views.user(updated));
+    ctx.json(Views.user(changed.after()));
   }
 
   private void deleteUser(Context ctx) {
     Authenticator.Caller caller = auth.requireAdmin(ctx);
-    User user = existing(ctx.pathParam("username"));
-    guarded(users.deleteKeepingAnAdministrator(user.username()), user.username());
-    List<String> ended = sessions.endAllOf(user.username(), EndReason.REVOKED_BY_ADMIN,
-        caller.username(), null);
+    User user = users.existing(ctx.pathParam("username"));
+    List<String> ended = users.delete(user.username(), caller.username());
     auditor.record("user_deleted", caller.username(), caller.clientIp(), user.username(), null,
         map("ended_sessions", ended));
     ctx.status(204);
-  }
-
-  /** 404 or 409 {@code last_admin} unless the store made the guarded change. */
-  private static void guarded(UserStore.Guarded outcome, String username) {
-    switch (outcome) {
-      case DONE -> { }
-      case NOT_FOUND -> throw userNotFound(username);
-      case LAST_ADMINISTRATOR -> throw new ApiException(409, "last_admin", username + " is the only"
-          + " enabled administrator; make another user an administrator first.");
-    }
   }
 
   private static String password(JsonFields fields, boolean required) {
@@ -202,14 +166,6 @@ final class AdminRoutes {
     return password;
   }
 
-  private User existing(String username) {
-    return users.find(username).orElseThrow(() -> userNotFound(username));
-  }
-
-  private static ApiException userNotFound(String username) {
-    return ApiException.notFound("user_not_found", "There is no user named " + username + ".");
-  }
-
   // Sessions
 
   private void listSessions(Context ctx) {
@@ -218,21 +174,18 @@ final class AdminRoutes {
     String ipText = ctx.queryParam("ip");
     String ip = null;
     if (ipText != null && !ipText.isEmpty()) {
-      IpAddress address = IpAddress.tryParse(ipText);
-      if (address == null) {
-        throw ApiException.invalidFields(Map.of("ip", "ip must be an IPv4 or IPv6 address, got \""
-            + Text.shorten(ipText, 64) + "\"."));
-      }
-      ip = address.toString();
+      ip = ClientAddresses.canonical(ipText).orElseThrow(() -> ApiException.invalidFields(
+          Map.of("ip", "ip must be an IPv4 or IPv6 address, got \"" + Text.shorten(ipText, 64)
+              + "\".")));
     }
     Instant now = clock.instant();
     List<Session> found;
     if (user != null && !user.isEmpty()) {
-      found = sessions.store().liveSessionsOfUser(user, now);
+      found = sessions.liveSessionsOfUser(user);
     } else if (ip != null) {
-      found = sessions.store().liveSessionsFrom(ip, now);
+      found = sessions.liveSessionsFrom(ip);
     } else {
-      found = sessions.store().liveSessions(now);
+      found = sessions.liveSessions();
     }
     String current = (caller.session() == null) ? "" : caller.session().id();
     List<Object> list = new ArrayList<>();
@@ -249,7 +202,7 @@ final class AdminRoutes {
     String id = ctx.pathParam("id");
     Optional<Session> ended = sessions.end(id, EndReason.REVOKED_BY_ADMIN, caller.username());
     if (ended.isEmpty()) {
-      throw ApiException.notFound("session_not_found", "There is no active session with id " + id + ".");
+      throw ApiError.SESSION_NOT_FOUND.exception("There is no active session with id " + id + ".");
     }
     auditor.record("session_revoked", caller.username(), caller.clientIp(), ended.get().user(), id,
         Map.of());
@@ -265,7 +218,7 @@ final class AdminRoutes {
     reauth.require(caller);
     String keep = (caller.session() == null) ? null : caller.session().id();
     int ended = 0;
-    for (Session s : sessions.store().liveSessions(clock.instant())) {
+    for (Session s : sessions.liveSessions()) {
       if (!s.id().equals(keep)
           && sessions.end(s.id(), EndReason.REVOKED_BY_ADMIN, caller.username()).isPresent()) {
         ended++;
@@ -279,14 +232,12 @@ final class AdminRoutes {
   private void endUserSessions(Context ctx) {
     Authenticator.Caller caller = auth.requireAdmin(ctx);
     String username = ctx.pathParam("username");
-    Instant now = clock.instant();
-    if (users.find(username).isEmpty()
-        && sessions.store().liveSessionsOfUser(username, now).isEmpty()) {
-      throw userNotFound(username);
+    if (!users.exists(username) && sessions.liveSessionsOfUser(username).isEmpty()) {
+      throw ApiError.USER_NOT_FOUND.exception(username);
     }
     List<Object> ended = new ArrayList<>();
     List<String> ids = new ArrayList<>();
-    for (Session s : sessions.store().liveSessionsOfUser(username, now)) {
+    for (Session s : sessions.liveSessionsOfUser(username)) {
       Optional<Session> done = sessions.end(s.id(), EndReason.REVOKED_BY_ADMIN, caller.username());
       if (done.isPresent()) {
         ended.add(Views.session(done.get(), clock.instant(), null));
@@ -307,42 +258,23 @@ final class AdminRoutes {
       dryRun = Boolean.TRUE.equals(fields.bool("dry_run"));
       fields.done();
     }
-    Settings current = settings.settings();
-    Map<String, QuotaPolicy> policies = new LinkedHashMap<>();
     Instant now = clock.instant();
-    QuotaPolicy addresses = QuotaPolicy.forLogin(current, null, false, settings.actions());
-    List<QuotaDecision.Eviction> evictions = Quota.enforce(sessions.store().liveSessions(now),
-        user -> policies.computeIfAbsent(user, u -> policyOf(u, current)), addresses, now);
     List<Object> out = new ArrayList<>();
     List<String> ids = new ArrayList<>();
-    for (QuotaDecision.Eviction eviction : evictions) {
-      Session s = eviction.session();
+    for (Enforcement.Over over : enforcement.enforce(dryRun, caller.username())) {
       if (dryRun) {
-        Map<String, Object> view = Views.session(s, now, null);
-        view.put("scope", eviction.scope().code());
-        view.put("limit", eviction.limit());
+        Map<String, Object> view = Views.session(over.session(), now, null);
+        view.put("scope", over.scope().code());
+        view.put("limit", over.limit());
         out.add(view);
-        ids.add(s.id());
-        continue;
+      } else {
+        out.add(Views.session(over.session(), clock.instant(), null));
       }
-      EndCause cause = new EndCause(eviction.scope(), eviction.limit(), null, null, null, null, null,
-          caller.username());
-      Optional<Session> done = sessions.store().end(s.id(),
-          new SessionEnd(EndReason.SESSION_LIMIT_REACHED, clock.instant(), cause));
-      if (done.isPresent()) {
-        out.add(Views.session(done.get(), clock.instant(), null));
-        ids.add(s.id());
-      }
+      ids.add(over.session().id());
     }
     auditor.record("sessions_enforced", caller.username(), caller.clientIp(), null, null,
         map("dry_run", dryRun, "ended_sessions", ids));
     ctx.json(map("dry_run", dryRun, "ended_sessions", out));
-  }
-
-  private QuotaPolicy policyOf(String username, Settings current) {
-    Optional<User> user = users.find(username);
-    return QuotaPolicy.forLogin(current, user.map(User::sessionsLimit).orElse(null),
-        user.map(User::admin).orElse(false), settings.actions());
   }
 
   // Audit

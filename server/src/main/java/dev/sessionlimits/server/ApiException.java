@@ -5,62 +5,80 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An answer other than success: HTTP {@code status}, a machine-readable {@code code}, a sentence for a
- * person, and any further body fields and headers. Rendered as {@code {"error": code, "message":
+ * An answer other than success: an {@link ApiError} of the catalog (its code and, but for the few
+ * statuses Jetty or Javalin chose, its status), a sentence for a person, and any further body
+ * fields and headers. Rendered by {@link ErrorAnswers} as {@code {"error": code, "message":
  * message, ...fields}}.
  */
 final class ApiException extends RuntimeException {
 
+  private final ApiError error;
   private final int status;
-  private final String code;
   private final Map<String, Object> fields;
   private final Map<String, String> headers;
 
-  ApiException(int status, String code, String message) {
-    this(status, code, message, Map.of(), Map.of());
+  ApiException(ApiError error, String message) {
+    this(error, error.status(), message, Map.of(), Map.of());
   }
 
-  ApiException(int status, String code, String message, Map<String, ?> fields,
+  private ApiException(ApiError error, int status, String message, Map<String, ?> fields,
       Map<String, String> headers) {
     super(message, null, false, false);
+    this.error = error;
     this.status = status;
-    this.code = code;
     this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     this.headers = Map.copyOf(headers);
   }
 
+  /** This answer with {@code fields} added to its body, in their order. */
+  ApiException withFields(Map<String, ?> more) {
+    Map<String, Object> all = new LinkedHashMap<>(fields);
+    all.putAll(more);
+    return new ApiException(error, status, getMessage(), all, headers);
+  }
+
+  /** This answer with {@code more} response headers. */
+  ApiException withHeaders(Map<String, String> more) {
+    Map<String, String> all = new LinkedHashMap<>(headers);
+    all.putAll(more);
+    return new ApiException(error, status, getMessage(), fields, all);
+  }
+
+  /** This answer with the status Jetty or Javalin chose for a failure it met itself. */
+  ApiException withStatus(int chosen) {
+    return new ApiException(error, chosen, getMessage(), fields, headers);
+  }
+
   static ApiException badRequest(String message) {
-    return new ApiException(400, "invalid_request", message);
+    return ApiError.INVALID_REQUEST.exception(message);
   }
 
   static ApiException invalidFields(Map<String, String> fields) {
-    return new ApiException(400, "invalid_request", "Some fields of the request are not valid: "
-        + String.join(" ", fields.values()), Map.of("fields", fields), Map.of());
+    return badRequest("Some fields of the request are not valid: "
+        + String.join(" ", fields.values())).withFields(Map.of("fields", fields));
   }
 
   static ApiException notAuthenticated() {
-    return new ApiException(401, "not_authenticated", "Sign in first: this request carries no session"
-        + " or credentials that are accepted here.");
+    return ApiError.NOT_AUTHENTICATED.exception();
   }
 
   static ApiException forbidden() {
-    return new ApiException(403, "forbidden", "Only administrators may do this.");
-  }
-
-  static ApiException notFound(String code, String message) {
-    return new ApiException(404, code, message);
+    return ApiError.FORBIDDEN.exception();
   }
 
   static ApiException storeUnavailable() {
-    return new ApiException(503, "store_unavailable", "The session store cannot be reached right"
-        + " now, so nothing was done. Try again in a moment.");
+    return ApiError.STORE_UNAVAILABLE.exception();
   }
 
   /** An unexpected failure, logged under {@code errorId}; the answer shows nothing else of it. */
   static ApiException internal(String errorId) {
-    return new ApiException(500, "internal_error", "Something went wrong on the server (error id "
-        + errorId + "). It has been logged; nothing is shown here.", Map.of("error_id", errorId),
-        Map.of());
+    return ApiError.INTERNAL_ERROR.exception("Something went wrong on the server (error id "
+        + errorId + "). It has been logged; nothing is shown here.")
+        .withFields(Map.of("error_id", errorId));
+  }
+
+  ApiError error() {
+    return error;
   }
 
   int status() {
@@ -68,7 +86,7 @@ final class ApiException extends RuntimeException {
   }
 
   String code() {
-    return code;
+    return error.code();
   }
 
   Map<String, Object> fields() {
@@ -82,7 +100,7 @@ final class ApiException extends RuntimeException {
   /** The JSON body. */
   Map<String, Object> body() {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", code);
+    body.put("error", error.code());
     body.put("message", getMessage());
     body.putAll(fields);
     return body;

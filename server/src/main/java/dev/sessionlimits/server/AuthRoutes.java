@@ -144,8 +144,8 @@ final class AuthRoutes {
             + " administrator."
         : "Your address " + ip + " already has " + count(deny.active())
             + ", and the limit for one address is " + EndMessages.sessions(deny.limit()) + ".";
-    return new ApiException(403, "session_limit_reached", message, map(
-        "scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active()), Map.of());
+    return ApiError.SESSION_LIMIT_REACHED.exception(message).withFields(map(
+        "scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active()));
   }
 
   private static String count(int active) {
@@ -190,7 +190,7 @@ final class AuthRoutes {
     Instant now = clock.instant();
     String current = (caller.session() == null) ? "" : caller.session().id();
     List<Object> list = new ArrayList<>();
-    for (Session s : sessions.store().liveSessionsOfUser(caller.username(), now)) {
+    for (Session s : sessions.liveSessionsOfUser(caller.username())) {
       list.add(Views.session(s, now, current));
     }
     ctx.json(map("sessions", list));
@@ -200,16 +200,16 @@ final class AuthRoutes {
     Authenticator.Caller caller = auth.require(ctx, true);
     String id = ctx.pathParam("id");
     Instant now = clock.instant();
-    Optional<Session> target = sessions.store().get(id);
+    Optional<Session> target = sessions.get(id);
     if (target.isEmpty() || !target.get().user().equals(caller.username())
         || !target.get().isLive(now)) {
-      throw ApiException.notFound("session_not_found", "You have no active session with id " + id + ".");
+      throw ApiError.SESSION_NOT_FOUND.exception("You have no active session with id " + id + ".");
     }
     if (caller.session() == null || !caller.session().id().equals(id)) {
       reauth.require(caller);
     }
     if (sessions.end(id, EndReason.ENDED_BY_USER, caller.username()).isEmpty()) {
-      throw ApiException.notFound("session_not_found", "You have no active session with id " + id + ".");
+      throw ApiError.SESSION_NOT_FOUND.exception("You have no active session with id " + id + ".");
     }
     auditor.record("session_ended_by_user", caller.username(), caller.clientIp(), caller.username(),
         id, map("from_session", caller.session() == null ? null : caller.session().id()));
@@ -236,8 +236,8 @@ final class AuthRoutes {
           ctx.req().getRequestURI(), ctx.queryString(), ctx.req().getRemoteAddr(), ctx::header));
     }
     ctx.header(Authenticator.SESSION_TIMEOUT, Long.toString(auth.secondsLeft(session)));
-    ctx.header(ForwardAuth.USER, session.user());
-    ctx.header(ForwardAuth.SESSION_ID, session.id());
+    ctx.header(Authenticator.USER, session.user());
+    ctx.header(Authenticator.SESSION_ID, session.id());
     ctx.status(200);
   }
 
@@ -252,7 +252,7 @@ final class AuthRoutes {
     if (up) {
       ctx.json(map("status", "ok"));
     } else {
-      ctx.status(503).json(map("status", "unavailable", "error", "store_unavailable",
+      ctx.status(503).json(map("status", "unavailable", "error", ApiError.STORE_UNAVAILABLE.code(),
           "message", "This node cannot reach its store."));
     }
   }

@@ -1,5 +1,6 @@
 package dev.sessionlimits.server;
 
+import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.Lookup;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionManager;
@@ -24,6 +25,8 @@ final class Authenticator {
 
   static final String QUIET = "X-Session-Quiet";
   static final String SESSION_TIMEOUT = "Session-Timeout";
+  static final String USER = "X-Session-User";
+  static final String SESSION_ID = "X-Session-Id";
 
   /** The caller of a request; {@code session} is null for Basic authentication. */
   record Caller(User user, Session session, String clientIp) {
@@ -114,29 +117,29 @@ final class Authenticator {
   /**
    * {@link #verify}, if it can be answered without waiting for the store (from this node's caches
    * of sessions, users and settings): for the thread that reads requests, which must not block.
-   * Null when it cannot; then call {@code verify} on a thread that may wait.
+   * {@code MustWait} when it cannot; then call {@code verify} on a thread that may wait.
    */
-  Session verifyWithoutWaiting(String token, boolean quiet) {
+  Immediate<Session> verifyWithoutWaiting(String token, boolean quiet) {
     if (token == null) {
       throw ApiException.notAuthenticated();
     }
-    Settings current = settings.settingsWithoutWaiting();
-    if (current == null) {
-      return null;
+    if (!(settings.settingsWithoutWaiting() instanceof Immediate.Known<Settings> current)) {
+      return Immediate.mustWait();
     }
-    Lookup lookup = sessions.authenticateWithoutWaiting(token,
-        Duration.ofSeconds(current.sessionCookieAge()), quiet);
-    if (!(lookup instanceof Lookup.Live live)) {
-      return null;
+    Immediate<Lookup> lookup = sessions.authenticateWithoutWaiting(token,
+        Duration.ofSeconds(current.value().sessionCookieAge()), quiet);
+    if (!(lookup instanceof Immediate.Known<Lookup> known
+        && known.value() instanceof Lookup.Live live)) {
+      return Immediate.mustWait();
     }
-    Optional<User> user = users.findWithoutWaiting(live.session().user());
-    if (user == null) {
-      return null;
+    if (!(users.findWithoutWaiting(live.session().user())
+        instanceof Immediate.Known<Optional<User>> user)) {
+      return Immediate.mustWait();
     }
-    if (user.isEmpty() || user.get().disabled()) {
+    if (user.value().isEmpty() || user.value().get().disabled()) {
       throw ApiException.notAuthenticated();
     }
-    return live.session();
+    return Immediate.known(live.session());
   }
 
   /** Seconds until {@code session} ends if idle, for {@code Session-Timeout}. */
@@ -172,8 +175,8 @@ final class Authenticator {
     Map<String, Object> body = Views.ended(session, clock.instant());
     String message = (String) body.remove("message");
     body.remove("error");
-    return new ApiException(401, "session_ended", message, body,
-        Map.of("X-Session-End-Reason", (String) body.get("reason")));
+    return ApiError.SESSION_ENDED.exception(message).withFields(body)
+        .withHeaders(Map.of("X-Session-End-Reason", (String) body.get("reason")));
   }
 
   private static String[] decodeBasic(String encoded) {
@@ -181,11 +184,11 @@ final class Authenticator {
     try {
       decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new ApiException(401, "invalid_credentials", "The Basic credentials are not valid base64.");
+      throw ApiError.INVALID_CREDENTIALS.exception("The Basic credentials are not valid base64.");
     }
     int colon = decoded.indexOf(':');
     if (colon < 0) {
-      throw new ApiException(401, "invalid_credentials",
+      throw ApiError.INVALID_CREDENTIALS.exception(
           "The Basic credentials must be user name and password separated by a colon.");
     }
     return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};

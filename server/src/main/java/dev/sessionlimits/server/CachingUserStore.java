@@ -2,6 +2,7 @@ package dev.sessionlimits.server;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
 import java.time.Duration;
@@ -38,9 +39,10 @@ final class CachingUserStore implements UserStore {
     return cache.get(username, delegate::find);
   }
 
-  /** {@link #find} if the answer is cached; null if it must be read. */
-  Optional<User> findWithoutWaiting(String username) {
-    return cache.getIfPresent(username);
+  /** {@link #find} if the answer is cached; {@code MustWait} if it must be read. */
+  Immediate<Optional<User>> findWithoutWaiting(String username) {
+    Optional<User> cached = cache.getIfPresent(username);
+    return (cached == null) ? Immediate.mustWait() : Immediate.known(cached);
   }
 
   /**

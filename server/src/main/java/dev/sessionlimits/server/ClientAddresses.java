@@ -1,7 +1,13 @@
 package dev.sessionlimits.server;
 
+import inet.ipaddr.AddressStringException;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import inet.ipaddr.IPAddressStringParameters;
+import inet.ipaddr.ipv6.IPv6Address;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Who the client is: the socket's peer, or, when the peer is a trusted proxy, the {@code
@@ -9,15 +15,28 @@ import java.util.List;
  * right: each trusted proxy appends the address it saw, so the first hop from the right that is not a
  * trusted proxy is the one a trusted proxy vouched for. Anything further left was written by the
  * client and is ignored, and the header is ignored entirely when the peer is not trusted.
+ *
+ * <p>Addresses are parsed by the IPAddress library, never looked up by name, and kept in one
+ * canonical spelling (dotted quad, or RFC 5952 lower-case compressed IPv6; IPv4-mapped IPv6 becomes
+ * IPv4), so that one client always counts as one address for {@code SESSIONS_PER_IP}.
  */
 final class ClientAddresses {
 
-  private final List<Cidr> trusted;
+  /** Plain literals only: no ranges, wildcards, masks, prefixes, or inet_aton forms. */
+  private static final IPAddressStringParameters LITERAL = new IPAddressStringParameters.Builder()
+      .allowEmpty(false).allowAll(false).allowMask(false).allowPrefix(false)
+      .allowSingleSegment(false).allowWildcardedSeparator(false)
+      .setRangeOptions(IPAddressStringParameters.RangeParameters.NO_RANGE)
+      .getIPv4AddressParametersBuilder().allow_inet_aton(false).getParentBuilder()
+      .getIPv6AddressParametersBuilder().allowZone(true).getParentBuilder()
+      .toParams();
+
+  private final List<IPAddress> trusted;
 
   ClientAddresses(List<String> trustedProxies) {
-    List<Cidr> list = new ArrayList<>();
+    List<IPAddress> list = new ArrayList<>();
     for (String cidr : trustedProxies) {
-      list.add(Cidr.parse(cidr));
+      list.add(block(cidr));
     }
     this.trusted = List.copyOf(list);
   }
@@ -27,12 +46,12 @@ final class ClientAddresses {
    * values (in the order received), in canonical form.
    */
   String clientIp(String peer, List<String> forwardedFor) {
-    IpAddress peerAddress = IpAddress.tryParse(peer);
+    IPAddress peerAddress = address(peer);
     if (peerAddress == null) {
       return peer;
     }
     if (!isTrusted(peerAddress) || forwardedFor.isEmpty()) {
-      return peerAddress.toString();
+      return peerAddress.toCanonicalString();
     }
     List<String> hops = new ArrayList<>();
     for (String header : forwardedFor) {
@@ -40,9 +59,9 @@ final class ClientAddresses {
         hops.add(hop.trim());
       }
     }
-    IpAddress client = peerAddress;
+    IPAddress client = peerAddress;
     for (int i = hops.size() - 1; i >= 0; i--) {
-      IpAddress hop = IpAddress.tryParse(hops.get(i));
+      IPAddress hop = address(hops.get(i));
       if (hop == null) {
         break;
       }
@@ -51,21 +70,86 @@ final class ClientAddresses {
         break;
       }
     }
-    return client.toString();
+    return client.toCanonicalString();
   }
 
   /** Whether {@code peer} is a trusted proxy, whose forwarding headers are believed. */
   boolean isTrustedPeer(String peer) {
-    IpAddress address = IpAddress.tryParse(peer);
+    IPAddress address = address(peer);
     return address != null && isTrusted(address);
   }
 
-  private boolean isTrusted(IpAddress address) {
-    for (Cidr cidr : trusted) {
-      if (cidr.contains(address)) {
+  private boolean isTrusted(IPAddress address) {
+    for (IPAddress block : trusted) {
+      if (block.contains(address)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * The canonical spelling of the address written as {@code text} (a dotted quad, or an IPv6
+   * literal with or without brackets and zone); empty if it is not an IP address literal.
+   */
+  static Optional<String> canonical(String text) {
+    return Optional.ofNullable(address(text)).map(IPAddress::toCanonicalString);
+  }
+
+  /**
+   * The canonical spelling of the block written as {@code text}: {@code 192.0.2.0/24},
+   * {@code 2001:db8::/32}, or a bare address (a block of one); host bits are cleared.
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  static String canonicalBlock(String text) {
+    IPAddress block = block(text);
+    return block.getLower().withoutPrefixLength().toCanonicalString() + "/"
+        + block.getNetworkPrefixLength();
+  }
+
+  private static IPAddress block(String text) {
+    String t = text.trim();
+    int slash = t.indexOf('/');
+    String written = (slash < 0) ? t : t.substring(0, slash);
+    IPAddress address = address(written);
+    if (address == null) {
+      throw new IllegalArgumentException("\"" + written + "\" is not an IP address");
+    }
+    int bits = address.getBitCount();
+    int prefix = bits;
+    if (slash >= 0) {
+      String p = t.substring(slash + 1);
+      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+        throw new IllegalArgumentException("the prefix length after / must be a number 0.." + bits);
+      }
+      prefix = Integer.parseInt(p);
+      if (prefix > bits) {
+        throw new IllegalArgumentException("the prefix length must be 0.." + bits + ", got "
+            + prefix);
+      }
+    }
+    return address.toPrefixBlock(prefix);
+  }
+
+  /** The address written as {@code text}, without its zone; null if it is not an IP literal. */
+  private static IPAddress address(String text) {
+    if (text == null) {
+      return null;
+    }
+    String t = text.trim();
+    if (t.startsWith("[") && t.endsWith("]")) {
+      t = t.substring(1, t.length() - 1);
+    }
+    IPAddress address;
+    try {
+      address = new IPAddressString(t, LITERAL).toAddress();
+    } catch (AddressStringException e) {
+      return null;
+    }
+    if (address instanceof IPv6Address v6) {
+      return v6.isIPv4Mapped() ? v6.getEmbeddedIPv4Address() : v6.removeZone();
+    }
+    return address;
   }
 }

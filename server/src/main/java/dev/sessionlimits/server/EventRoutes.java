@@ -41,12 +41,10 @@ final class EventRoutes {
     Session session = session(ctx);
     String accept = ctx.header("Accept");
     if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("text/event-stream")) {
-      throw new ApiException(406, "not_acceptable", "This is a stream of server-sent events: ask for"
-          + " it with Accept: text/event-stream, as a browser's EventSource does.");
+      throw ApiError.NOT_ACCEPTABLE.exception();
     }
-    PushHub.Slot slot = hub.open(session).orElseThrow(() -> new ApiException(429, "too_many_streams",
-        "This session already has " + PushHub.MAX_STREAMS_PER_SESSION + " open event streams. Close"
-            + " some tabs of this site, or reload them later."));
+    PushHub.Slot slot = hub.open(session).orElseThrow(
+        () -> ApiError.TOO_MANY_STREAMS.exception(PushHub.MAX_STREAMS_PER_SESSION));
     ctx.res().setHeader("Cache-Control", null);
     if (MethodGuard.isHead(ctx)) {
       // The headers a stream starts with (as Javalin's SseClient writes them), and no stream.

@@ -1,9 +1,7 @@
 package dev.sessionlimits.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.Session;
-import dev.sessionlimits.core.StoreUnavailableException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.http.HttpCookie;
@@ -41,14 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ForwardAuth extends Handler.Wrapper {
 
-  static final String USER = "X-Session-User";
-  static final String SESSION_ID = "X-Session-Id";
-
   private static final Logger LOG = LoggerFactory.getLogger(ForwardAuth.class);
   private static final HttpField NO_STORE =
       new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
-  private static final HttpField JSON =
-      new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
 
   private final Authenticator auth;
   private final Requests requests;
@@ -78,14 +71,14 @@ final class ForwardAuth extends Handler.Wrapper {
     }
     String token = sessionToken(request);
     boolean quiet = Authenticator.isQuiet(request.getHeaders().get(Authenticator.QUIET));
-    Session session;
+    Immediate<Session> session;
     try {
       session = auth.verifyWithoutWaiting(token, quiet);
     } catch (RuntimeException e) {
       return answer(request, response, callback, null, e);
     }
-    if (session != null) {
-      return answer(request, response, callback, session, null);
+    if (session instanceof Immediate.Known<Session> known) {
+      return answer(request, response, callback, known.value(), null);
     }
     return dispatch(request, response, callback, () -> {
       Session verified;
@@ -133,37 +126,19 @@ final class ForwardAuth extends Handler.Wrapper {
     }
     if (failure == null) {
       headers.put(Authenticator.SESSION_TIMEOUT, auth.secondsLeft(session));
-      headers.put(USER, session.user());
-      headers.put(SESSION_ID, session.id());
+      headers.put(Authenticator.USER, session.user());
+      headers.put(Authenticator.SESSION_ID, session.id());
       response.setStatus(200);
       response.write(true, BufferUtil.EMPTY_BUFFER, callback);
       return true;
     }
-    ApiException refusal;
-    if (failure instanceof ApiException e) {
-      refusal = redirects.answer(e, new SignInRedirect.VerifyRequest(request.getMethod(),
+    ApiException refusal = ErrorAnswers.refusal(failure, request.getMethod(), AuthRoutes.VERIFY);
+    if (failure instanceof ApiException) {
+      refusal = redirects.answer(refusal, new SignInRedirect.VerifyRequest(request.getMethod(),
           request.getHttpURI().getPath(), request.getHttpURI().getQuery(),
           Request.getRemoteAddr(request), request.getHeaders()::get));
-    } else if (failure instanceof StoreUnavailableException e) {
-      LOG.warn("Store unavailable on {} {}: {}", request.getMethod(), AuthRoutes.VERIFY,
-          e.getMessage());
-      refusal = ApiException.storeUnavailable();
-    } else {
-      String id = ErrorAnswers.errorId();
-      LOG.error("Unexpected error {} on {} {}", id, request.getMethod(), AuthRoutes.VERIFY, failure);
-      refusal = ApiException.internal(id);
     }
-    refusal.headers().forEach(headers::put);
-    headers.put(JSON);
-    response.setStatus(refusal.status());
-    byte[] body;
-    try {
-      body = Json.MAPPER.writeValueAsBytes(refusal.body());
-    } catch (JsonProcessingException e) {
-      callback.failed(e);
-      return true;
-    }
-    response.write(true, ByteBuffer.wrap(body), callback);
+    ErrorAnswers.write(refusal, response, callback);
     return true;
   }
 

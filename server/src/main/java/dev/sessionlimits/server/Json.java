@@ -65,10 +65,10 @@ final class Json {
     } catch (JsonProcessingException e) {
       String where = (e.getLocation() == null) ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new ApiException(400, "invalid_json", "The request body is not valid JSON" + where + ": "
-          + problem(e), Map.of(), Map.of());
+      throw ApiError.INVALID_JSON.exception("The request body is not valid JSON" + where + ": "
+          + problem(e));
     } catch (IOException e) {
-      throw new ApiException(400, "invalid_json", "The request body could not be read as JSON.");
+      throw ApiError.INVALID_JSON.exception("The request body could not be read as JSON.");
     }
   }
 

@@ -47,7 +47,7 @@ final class Logins {
    */
   User checkPassword(String username, String password, String clientIp, String deviceCookie) {
     return check(username, password, clientIp, deviceCookie, "login_failed",
-        () -> new ApiException(401, "invalid_credentials", "The user name or password is wrong."));
+        () -> ApiError.INVALID_CREDENTIALS.exception("The user name or password is wrong."));
   }
 
   /**
@@ -58,7 +58,7 @@ final class Logins {
    */
   User confirmPassword(String username, String password, String clientIp, String deviceCookie) {
     return check(username, password, clientIp, deviceCookie, "password_change_failed",
-        () -> new ApiException(403, "wrong_password", "The current password is wrong."));
+        () -> ApiError.WRONG_PASSWORD.exception("The current password is wrong."));
   }
 
   /**
@@ -68,7 +68,7 @@ final class Logins {
    */
   User reauthenticate(String username, String password, String clientIp, String deviceCookie) {
     return check(username, password, clientIp, deviceCookie, "reauthentication_failed",
-        () -> new ApiException(403, "wrong_password", "The password is wrong."));
+        () -> ApiError.WRONG_PASSWORD.exception("The password is wrong."));
   }
 
   private User check(String username, String password, String clientIp, String deviceCookie,
@@ -84,9 +84,9 @@ final class Logins {
     if (admission instanceof LoginThrottle.Blocked blocked) {
       Duration wait = blocked.retryAfter();
       long seconds = Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
-      throw new ApiException(429, "too_many_attempts", "Too many wrong passwords. Try again in "
-          + EndMessages.duration(Duration.ofSeconds(seconds)) + ".",
-          Map.of("retry_after", seconds), Map.of("Retry-After", Long.toString(seconds)));
+      throw ApiError.TOO_MANY_ATTEMPTS.exception(EndMessages.duration(Duration.ofSeconds(seconds)))
+          .withFields(Map.of("retry_after", seconds))
+          .withHeaders(Map.of("Retry-After", Long.toString(seconds)));
     }
     if (!(admission instanceof LoginThrottle.Attempt attempt)) {
       throw Passwords.overloaded();
@@ -107,8 +107,7 @@ final class Logins {
       attempt.succeeded();
       if (user.get().disabled()) {
         auditor.record("login_failed", null, clientIp, username, null, Map.of("disabled", true));
-        throw new ApiException(403, "user_disabled",
-            "This account is disabled. Ask an administrator to enable it.");
+        throw ApiError.USER_DISABLED.exception();
       }
       return user.get();
     }

@@ -100,8 +100,8 @@ final class PasswordPolicy {
   static void require(String password, Collection<String> userInputs, String field) {
     Optional<String> weakness = weakness(password, userInputs);
     if (weakness.isPresent()) {
-      throw new ApiException(400, "weak_password", "The password is too easy to guess. "
-          + weakness.get(), Map.of("fields", Map.of(field, weakness.get())), Map.of());
+      throw ApiError.WEAK_PASSWORD.exception("The password is too easy to guess. "
+          + weakness.get()).withFields(Map.of("fields", Map.of(field, weakness.get())));
     }
   }
 

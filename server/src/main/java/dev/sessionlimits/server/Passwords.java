@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * {@code overloaded} with {@code Retry-After}. The bound is a fair {@link Semaphore}: first come,
  * first served, and a timed wait.
  */
-final class Passwords {
+public final class Passwords {
 
   /** The longest password accepted; longer ones are refused before hashing. */
   static final int MAX_LENGTH = 1024;
@@ -38,13 +38,23 @@ final class Passwords {
   /** The {@code Retry-After} of an {@code overloaded} answer, in seconds. */
   private static final long RETRY_AFTER_SECONDS = 2;
 
-  /** Argon2id cost: memory in KiB, iterations, lanes. */
-  record Cost(int memoryKib, int iterations, int parallelism) {
+  /**
+   * Argon2id cost: memory in KiB, iterations, lanes.
+   *
+   * @param memoryKib memory per hash, KiB
+   * @param iterations passes over the memory
+   * @param parallelism lanes
+   */
+  public record Cost(int memoryKib, int iterations, int parallelism) {
 
     /** OWASP's recommendation for Argon2id: 19 MiB, 2 iterations, 1 lane. */
-    static final Cost OWASP = new Cost(19_456, 2, 1);
+    public static final Cost OWASP = new Cost(19_456, 2, 1);
 
-    Cost {
+    /** For tests and benchmarks only, never for real passwords: 64 KiB, 1 iteration, 1 lane. */
+    public static final Cost CHEAP = new Cost(64, 1, 1);
+
+    /** Checks that Argon2id can run at this cost. */
+    public Cost {
       if (memoryKib < 8 * parallelism || iterations < 1 || parallelism < 1) {
         throw new IllegalArgumentException("Argon2id needs memory >= 8 KiB per lane, iterations >= 1"
             + " and parallelism >= 1, got m=" + memoryKib + " t=" + iterations + " p=" + parallelism);
@@ -58,7 +68,7 @@ final class Passwords {
   private final String dummyHash;
 
   /** Hashing at {@code cost}, as many at once as {@link #defaultConcurrency} allows. */
-  Passwords(Cost cost) {
+  public Passwords(Cost cost) {
     this(cost, defaultConcurrency(cost, Runtime.getRuntime().maxMemory(),
         Runtime.getRuntime().availableProcessors()), MAX_WAIT);
   }
@@ -90,7 +100,7 @@ final class Passwords {
    *
    * @throws ApiException 503 {@code overloaded} when too many hashes are running to start soon
    */
-  String hash(String password) {
+  public String hash(String password) {
     return bounded(() -> Password.hash(password).addRandomSalt(SALT_BYTES).with(function).getResult());
   }
 
@@ -100,7 +110,7 @@ final class Passwords {
    *
    * @throws ApiException 503 {@code overloaded} when too many hashes are running to start soon
    */
-  boolean verify(String password, String encodedHash) {
+  public boolean verify(String password, String encodedHash) {
     return bounded(() -> check(password, encodedHash));
   }
 
@@ -137,9 +147,9 @@ final class Passwords {
 
   /** The 503 answer for a password check that cannot be served soon. */
   static ApiException overloaded() {
-    return new ApiException(503, "overloaded", "The server is checking too many passwords at once."
-        + " Try again in " + RETRY_AFTER_SECONDS + " seconds.", Map.of("retry_after", RETRY_AFTER_SECONDS),
-        Map.of("Retry-After", Long.toString(RETRY_AFTER_SECONDS)));
+    return ApiError.OVERLOADED.exception(RETRY_AFTER_SECONDS)
+        .withFields(Map.of("retry_after", RETRY_AFTER_SECONDS))
+        .withHeaders(Map.of("Retry-After", Long.toString(RETRY_AFTER_SECONDS)));
   }
 
   /** A random password of 24 URL-safe characters (144 bits). */

@@ -8,7 +8,6 @@ import dev.sessionlimits.core.User;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Map;
 
 /**
  * Re-authentication before sensitive changes (ASVS 7.5.1 and 7.5.2): the one place that says which
@@ -30,8 +29,6 @@ import java.util.Map;
  */
 final class Reauthentication {
 
-  static final String REQUIRED = "reauthentication_required";
-
   private final SessionManager sessions;
   private final Duration window;
   private final InstantSource clock;
@@ -46,9 +43,8 @@ final class Reauthentication {
   void require(Authenticator.Caller caller) {
     if (caller.session() != null
         && !sessions.enteredPasswordWithin(caller.session().id(), window)) {
-      throw new ApiException(403, REQUIRED, "Enter your password again to do this: it must have"
-          + " been entered in the last " + EndMessages.duration(window) + ".",
-          map("window_seconds", window.getSeconds()), Map.of());
+      throw ApiError.REAUTHENTICATION_REQUIRED.exception(EndMessages.duration(window))
+          .withFields(map("window_seconds", window.getSeconds()));
     }
   }
 

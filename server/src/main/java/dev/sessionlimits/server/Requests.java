@@ -175,9 +175,9 @@ final class Requests {
   }
 
   private static ApiException tooLarge(long declared) {
-    return new ApiException(413, "payload_too_large", "The request body is larger than "
-        + MAX_BODY_BYTES / 1024 + " KiB" + (declared > 0 ? " (" + declared + " bytes)" : "") + ".",
-        Map.of("max_bytes", MAX_BODY_BYTES), Map.of("Connection", "close"));
+    return ApiError.PAYLOAD_TOO_LARGE.exception("The request body is larger than "
+        + MAX_BODY_BYTES / 1024 + " KiB" + (declared > 0 ? " (" + declared + " bytes)" : "") + ".")
+        .withFields(Map.of("max_bytes", MAX_BODY_BYTES)).withHeaders(Map.of("Connection", "close"));
   }
 
   /**
@@ -189,22 +189,21 @@ final class Requests {
   void checkStateChange(Context ctx) {
     String origin = ctx.header("Origin");
     if (origin != null && !sameOrigin(ctx, origin)) {
-      throw new ApiException(403, "csrf", "This request came from the page of another site ("
+      throw ApiError.CSRF.exception("This request came from the page of another site ("
           + Text.shorten(origin, 100) + ") and was refused, because it would change something on"
           + " your behalf.");
     }
     String fetchSite = ctx.header("Sec-Fetch-Site");
     if ("cross-site".equalsIgnoreCase(fetchSite)) {
-      throw new ApiException(403, "csrf", "This request came from the page of another site and was"
+      throw ApiError.CSRF.exception("This request came from the page of another site and was"
           + " refused, because it would change something on your behalf.");
     }
     if (hasBody(ctx) && !isJson(ctx.header("Content-Type"))) {
       if (sessionToken(ctx) != null) {
-        throw new ApiException(403, "csrf", "A signed-in request that changes something must send a"
+        throw ApiError.CSRF.exception("A signed-in request that changes something must send a"
             + " JSON body (Content-Type: application/json) or no body.");
       }
-      throw new ApiException(415, "unsupported_media_type", "The request body must be JSON"
-          + " (Content-Type: application/json).");
+      throw ApiError.UNSUPPORTED_MEDIA_TYPE.exception();
     }
   }
 

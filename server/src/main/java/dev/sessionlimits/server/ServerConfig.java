@@ -73,9 +73,9 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
           + MAX_REAUTH_WINDOW.getSeconds() + " seconds, got " + reauthWindow);
     }
     for (String cidr : trustedProxies) {
-      Cidr.parse(cidr);
+      ClientAddresses.canonicalBlock(cidr);
     }
-    if (bind != null && IpAddress.tryParse(bind) == null && !isHostName(bind)) {
+    if (bind != null && ClientAddresses.canonical(bind).isEmpty() && !isHostName(bind)) {
       throw new IllegalArgumentException("bind must be an IP address or a host name, got \"" + bind
           + "\"");
     }
@@ -162,7 +162,7 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
           continue;
         }
         try {
-          proxies.add(Cidr.parse(part).toString());
+          proxies.add(ClientAddresses.canonicalBlock(part));
         } catch (IllegalArgumentException e) {
           problems.add("SESSIONLIMITS_TRUSTED_PROXIES must be a comma-separated list of IPv4 or IPv6"
               + " addresses or CIDR blocks such as 10.0.0.0/8, ::1/128; \"" + part + "\" is not one ("
@@ -235,7 +235,7 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
     if (text == null) {
       return null;
     }
-    if (IpAddress.tryParse(text) != null) {
+    if (ClientAddresses.canonical(text).isPresent()) {
       return text;
     }
     if (!isHostName(text)) {
@@ -270,7 +270,7 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
 
   /** Why {@code domain} cannot be a cookie's {@code Domain}, or null when it can. */
   private static String cookieDomainProblem(String domain) {
-    if (IpAddress.tryParse(domain) != null) {
+    if (ClientAddresses.canonical(domain).isPresent()) {
       return "is an IP address, which a cookie cannot share with other hosts";
     }
     if (!isHostName(domain) || !domain.equals(domain.toLowerCase(Locale.ROOT))) {

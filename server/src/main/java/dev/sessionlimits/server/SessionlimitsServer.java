@@ -104,10 +104,12 @@ public final class SessionlimitsServer implements AutoCloseable {
     Reauthentication reauth = new Reauthentication(sessions, b.config.reauthWindow(), clock);
     AuthRoutes authRoutes = new AuthRoutes(sessions, settings, logins, devices, auth, reauth,
         requests, redirects, auditor, stores.healthy(), clock);
-    AdminRoutes adminRoutes = new AdminRoutes(sessions, users.uncached(), stores.audit(), settings,
-        passwords, auth, reauth, auditor, clock);
-    AccountRoutes accountRoutes = new AccountRoutes(sessions, stores.users(), passwords, logins, auth,
-        reauth, auditor, clock);
+    UserService userService = new UserService(sessions, users.uncached(), passwords, clock);
+    Enforcement enforcement = new Enforcement(sessions, users.uncached(), settings, clock);
+    AdminRoutes adminRoutes = new AdminRoutes(sessions, userService, enforcement, stores.audit(),
+        settings, auth, reauth, auditor, clock);
+    AccountRoutes accountRoutes = new AccountRoutes(sessions, userService, logins, auth, reauth,
+        auditor);
     this.push = new PushHub(sessionStore, session -> auth.sessionEnded(session).body(), b.heartbeat);
     EventRoutes eventRoutes = new EventRoutes(auth, users, requests, push);
 
@@ -326,8 +328,11 @@ public final class SessionlimitsServer implements AutoCloseable {
       return this;
     }
 
-    /** Cheaper hashing for tests; never a user-facing setting. */
-    Builder passwordCost(Passwords.Cost cost) {
+    /**
+     * Hashes new passwords at {@code cost} instead of {@link Passwords.Cost#OWASP}: for tests and
+     * benchmarks ({@link Passwords.Cost#CHEAP}); never a user-facing setting.
+     */
+    public Builder passwordCost(Passwords.Cost cost) {
       this.passwordCost = requireNonNull(cost, "cost");
       return this;
     }

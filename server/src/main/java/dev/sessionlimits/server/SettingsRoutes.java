@@ -51,13 +51,11 @@ final class SettingsRoutes {
       change = settings.update(changes,
           (before, after) -> reauth.requireToChange(caller, before, after));
     } catch (InvalidSettingsException e) {
-      throw new ApiException(400, "invalid_settings", "Nothing was changed, because "
-          + (e.fields().size() == 1 ? "a setting was" : e.fields().size() + " settings were")
-          + " refused: " + String.join(" ", e.fields().values()),
-          map("fields", e.fields()), Map.of());
+      throw ApiError.INVALID_SETTINGS.exception(
+          e.fields().size() == 1 ? "a setting was" : e.fields().size() + " settings were",
+          String.join(" ", e.fields().values())).withFields(map("fields", e.fields()));
     } catch (SettingsStore.ConcurrentSettingsChangeException e) {
-      throw new ApiException(409, "conflict", "The settings were changed by someone else at the same"
-          + " time; nothing was changed. Try again.");
+      throw ApiError.CONFLICT.exception();
     }
     Map<String, Object> diff = new LinkedHashMap<>();
     for (String name : changes.keySet()) {

@@ -1,6 +1,7 @@
 package dev.sessionlimits.server;
 
 import dev.sessionlimits.core.ExhaustionActions;
+import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.InvalidSettingsException;
 import dev.sessionlimits.core.Setting;
 import dev.sessionlimits.core.Settings;
@@ -182,10 +183,10 @@ final class SettingsService {
     return current().settings();
   }
 
-  /** {@link #settings} if the copy in hand is fresh; null if they must be reloaded. */
-  Settings settingsWithoutWaiting() {
+  /** {@link #settings} if the copy in hand is fresh; {@code MustWait} if they must be reloaded. */
+  Immediate<Settings> settingsWithoutWaiting() {
     Snapshot s = snapshot;
-    return fresh(s) ? s.settings() : null;
+    return fresh(s) ? Immediate.known(s.settings()) : Immediate.mustWait();
   }
 
   FileSettings files() {

@@ -58,10 +58,10 @@ final class SignInRedirect {
     String uri = original.uri();
     String location = prefix(request) + "/"
         + (ReturnTargets.isSafe(uri) ? "?next=" + URLEncoder.encode(uri, StandardCharsets.UTF_8) : "");
-    Map<String, String> headers = new LinkedHashMap<>(refusal.headers());
+    Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Location", location);
     headers.put("Cache-Control", "no-store");
-    return new ApiException(302, refusal.code(), refusal.getMessage(), refusal.fields(), headers);
+    return refusal.withStatus(302).withHeaders(headers);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.sessionlimits.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.EndCause;
 import dev.sessionlimits.core.EndReason;
@@ -8,7 +9,9 @@ import dev.sessionlimits.core.SessionEnd;
 import dev.sessionlimits.core.User;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The JSON shapes of sessions, users, endings and audit events (snake_case, RFC 3339 UTC times). */
@@ -52,7 +55,7 @@ final class Views {
   static Map<String, Object> ended(Session s, Instant now) {
     SessionEnd end = s.endAt(now);
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("error", "session_ended");
+    m.put("error", ApiError.SESSION_ENDED.code());
     m.put("message", EndMessages.describe(s, now));
     m.put("reason", end.reason().code());
     m.put("ended_at", time(end.at()));
@@ -103,7 +106,29 @@ final class Views {
     m.put("client_ip", e.clientIp());
     m.put("subject", e.subject());
     m.put("session_id", e.sessionId());
-    m.put("details", Json.tree(e.details()));
+    m.put("details", withBrowsers(Json.tree(e.details())));
     return m;
+  }
+
+  /**
+   * Details with, beside each {@code user_agent} or {@code *_user_agent} text, what it describes
+   * ({@code browser}, {@code *_browser}; {@link UserAgents}), so that no client parses the header.
+   */
+  private static Object withBrowsers(Object details) {
+    if (details instanceof ObjectNode object) {
+      List<String> agents = new ArrayList<>();
+      object.fieldNames().forEachRemaining(name -> {
+        if (name.endsWith("user_agent") && object.get(name).isTextual()) {
+          agents.add(name);
+        }
+      });
+      for (String name : agents) {
+        String browser = name.substring(0, name.length() - "user_agent".length()) + "browser";
+        if (!object.has(browser)) {
+          object.put(browser, UserAgents.describe(object.get(name).asText()));
+        }
+      }
+    }
+    return details;
   }
 }

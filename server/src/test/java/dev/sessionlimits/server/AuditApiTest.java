@@ -45,6 +45,11 @@ class AuditApiTest {
       assertThat(eviction.path("subject").asText()).isEqualTo("alice");
       assertThat(eviction.path("details").path("caused_by_session").asText()).isEqualTo(secondId);
       assertThat(eviction.path("details").path("login_user_agent").asText()).contains("Chrome");
+      assertThat(eviction.path("details").path("login_browser").asText())
+          .as("the server describes the user agent; the web UI shows that")
+          .isEqualTo("Chrome on Windows");
+      assertThat(events.get(6).path("details").path("browser").asText())
+          .isEqualTo("Chrome on Windows");
       assertThat(eviction.path("details").path("scope").asText()).isEqualTo("user");
       JsonNode refusal = events.get(4);
       assertThat(refusal.path("details").path("limit").asInt()).isEqualTo(1);

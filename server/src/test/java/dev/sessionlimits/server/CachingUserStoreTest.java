@@ -2,6 +2,7 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.MutableClock;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
@@ -38,17 +39,19 @@ class CachingUserStoreTest {
   @Test
   void withoutWaitingItAnswersOnlyWhatItHoldsAndFresh() {
     shared.create(alice(false));
-    assertThat(users.findWithoutWaiting("alice")).as("never read").isNull();
-    assertThat(users.findWithoutWaiting("nobody")).isNull();
+    assertThat(users.findWithoutWaiting("alice")).as("never read")
+        .isInstanceOf(Immediate.MustWait.class);
+    assertThat(users.findWithoutWaiting("nobody")).isInstanceOf(Immediate.MustWait.class);
 
     users.find("alice");
     users.find("nobody");
 
-    assertThat(users.findWithoutWaiting("alice")).hasValueSatisfying(
-        u -> assertThat(u.username()).isEqualTo("alice"));
-    assertThat(users.findWithoutWaiting("nobody")).isEmpty();
+    assertThat(((Immediate.Known<Optional<User>>) users.findWithoutWaiting("alice")).value())
+        .hasValueSatisfying(u -> assertThat(u.username()).isEqualTo("alice"));
+    assertThat(users.findWithoutWaiting("nobody")).isEqualTo(Immediate.known(Optional.empty()));
     clock.advance(CachingUserStore.STALENESS);
-    assertThat(users.findWithoutWaiting("alice")).as("stale").isNull();
+    assertThat(users.findWithoutWaiting("alice")).as("stale")
+        .isInstanceOf(Immediate.MustWait.class);
     assertThat(reads.get()).isEqualTo(2);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.ExhaustionActions;
+import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.MutableClock;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.Settings;
@@ -106,14 +107,15 @@ class SettingsServiceTest {
   @Test
   void aChangeTheStoreHeardOfIsReadAtOnceWithinTheSecond() {
     assertThat(service.settings().sessionsPerUser()).isEqualTo(-1);
-    assertThat(service.settingsWithoutWaiting()).isNotNull();
+    assertThat(service.settingsWithoutWaiting()).isInstanceOf(Immediate.Known.class);
 
     store.savedElsewhere("SESSIONS_PER_USER", "2");
     store.stamp.incrementAndGet();
 
-    assertThat(service.settingsWithoutWaiting()).as("the verify path hands over").isNull();
+    assertThat(service.settingsWithoutWaiting()).as("the verify path hands over")
+        .isInstanceOf(Immediate.MustWait.class);
     assertThat(service.settings().sessionsPerUser()).isEqualTo(2);
-    assertThat(service.settingsWithoutWaiting()).isNotNull();
+    assertThat(service.settingsWithoutWaiting()).isInstanceOf(Immediate.Known.class);
   }
 
   @Test
@@ -122,7 +124,7 @@ class SettingsServiceTest {
     store.down = true;
     clock.advance(SettingsService.MAX_AGE);
 
-    assertThat(service.settingsWithoutWaiting()).isNull();
+    assertThat(service.settingsWithoutWaiting()).isInstanceOf(Immediate.MustWait.class);
     assertThatThrownBy(service::settings).isInstanceOf(StoreUnavailableException.class);
 
     store.down = false;

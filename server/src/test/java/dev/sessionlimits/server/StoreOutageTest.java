@@ -3,6 +3,7 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionlimits.core.AuditLog;
+import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.Lookup;
 import dev.sessionlimits.core.OpenResult;
 import dev.sessionlimits.core.QuotaPolicy;
@@ -78,13 +79,15 @@ class StoreOutageTest {
     }
 
     @Override
-    public Lookup findWithoutWaiting(TokenHash tokenHash, Instant now) {
-      return answersWithoutWaiting ? up().findWithoutWaiting(tokenHash, now) : null;
+    public Immediate<Lookup> findWithoutWaiting(TokenHash tokenHash, Instant now) {
+      return answersWithoutWaiting ? up().findWithoutWaiting(tokenHash, now) : Immediate.mustWait();
     }
 
     @Override
-    public Lookup touchWithoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
-      return answersWithoutWaiting ? up().touchWithoutWaiting(tokenHash, now, idleTimeout) : null;
+    public Immediate<Lookup> touchWithoutWaiting(TokenHash tokenHash, Instant now,
+        Duration idleTimeout) {
+      return answersWithoutWaiting ? up().touchWithoutWaiting(tokenHash, now, idleTimeout)
+          : Immediate.mustWait();
     }
 
     @Override

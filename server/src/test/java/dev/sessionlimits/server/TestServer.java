@@ -25,7 +25,7 @@ final class TestServer implements AutoCloseable {
       "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
   static final String CHROME_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"
       + " (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
-  static final Passwords.Cost CHEAP = new Passwords.Cost(64, 1, 1);
+  static final Passwords.Cost CHEAP = Passwords.Cost.CHEAP;
 
   static final Instant START = Instant.parse("2026-03-02T14:00:00Z");
 

@@ -4,6 +4,7 @@ import static dev.sessionlimits.store.jdbc.Sql.micros;
 import static dev.sessionlimits.store.jdbc.Sql.setInstant;
 import static java.util.Objects.requireNonNull;
 
+import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.Lookup;
 import dev.sessionlimits.core.OpenResult;
 import dev.sessionlimits.core.QuotaPolicy;
@@ -131,24 +132,30 @@ final class JdbcSessions implements SessionStore {
     return lookup(tokenHash, now, idleTimeout);
   }
 
-  /** From this node's cache of live sessions, while it may be trusted; null otherwise. */
+  /** From this node's cache of live sessions, while it may be trusted; must wait otherwise. */
   @Override
-  public Lookup findWithoutWaiting(TokenHash tokenHash, Instant now) {
+  public Immediate<Lookup> findWithoutWaiting(TokenHash tokenHash, Instant now) {
     requireNonNull(tokenHash, "tokenHash");
     requireNonNull(now, "now");
-    return (view.cache() == null) ? null : fromCache(tokenHash, now, null);
+    return withoutWaiting(tokenHash, now, null);
   }
 
   /**
    * From this node's cache of live sessions, while it may be trusted, the touch queued for the next
-   * batch; null otherwise.
+   * batch; must wait otherwise.
    */
   @Override
-  public Lookup touchWithoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+  public Immediate<Lookup> touchWithoutWaiting(TokenHash tokenHash, Instant now,
+      Duration idleTimeout) {
     requireNonNull(tokenHash, "tokenHash");
     requireNonNull(now, "now");
     requireNonNull(idleTimeout, "idleTimeout");
-    return (view.cache() == null) ? null : fromCache(tokenHash, now, idleTimeout);
+    return withoutWaiting(tokenHash, now, idleTimeout);
+  }
+
+  private Immediate<Lookup> withoutWaiting(TokenHash tokenHash, Instant now, Duration idleTimeout) {
+    Lookup cached = (view.cache() == null) ? null : fromCache(tokenHash, now, idleTimeout);
+    return (cached == null) ? Immediate.mustWait() : Immediate.known(cached);
   }
 
   private Lookup lookup(TokenHash tokenHash, Instant now, Duration idleTimeout) {

@@ -10,6 +10,7 @@ import dev.sessionlimits.core.Burst;
 import dev.sessionlimits.core.EndCause;
 import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.ExhaustionAction;
+import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.Lookup;
 import dev.sessionlimits.core.OpenResult;
 import dev.sessionlimits.core.QuotaPolicy;
@@ -117,12 +118,14 @@ class PostgresClusterTest {
     assertThat(b.cache().trustedGet(session.tokenHash())).as("B answers from its cache").isNotNull();
     assertThat(b.sessions().find(session.tokenHash(), T0.plusSeconds(11))).isInstanceOf(Lookup.Live.class);
     assertThat(b.sessions().touchWithoutWaiting(session.tokenHash(), T0.plusSeconds(11), IDLE))
-        .isInstanceOf(Lookup.Live.class);
+        .isInstanceOfSatisfying(Immediate.Known.class,
+            known -> assertThat(known.value()).isInstanceOf(Lookup.Live.class));
 
     a.sessions().end(session.id(), SessionEnd.of(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(12)));
 
     Await.until("B stops answering the session without waiting", PROPAGATION,
-        () -> b.sessions().findWithoutWaiting(session.tokenHash(), T0.plusSeconds(13)) == null);
+        () -> b.sessions().findWithoutWaiting(session.tokenHash(), T0.plusSeconds(13))
+            instanceof Immediate.MustWait);
 
     Await.until("B finds the session ended", PROPAGATION,
         () -> b.sessions().find(session.tokenHash(), T0.plusSeconds(13)) instanceof Lookup.Ended);
@@ -147,7 +150,8 @@ class PostgresClusterTest {
       nodes[0].sessions().end(session.id(), SessionEnd.of(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(12)));
 
       Await.until("B stops answering from its cache without waiting", PROPAGATION,
-          () -> b.sessions().touchWithoutWaiting(session.tokenHash(), T0.plusSeconds(13), IDLE) == null);
+          () -> b.sessions().touchWithoutWaiting(session.tokenHash(), T0.plusSeconds(13), IDLE)
+              instanceof Immediate.MustWait);
       Await.until("B finds the session ended though its listener hears nothing", PROPAGATION,
           () -> b.sessions().find(session.tokenHash(), T0.plusSeconds(13)) instanceof Lookup.Ended);
       assertThat(heardOnB).as("no notification got through the frozen connection").isEmpty();

@@ -1,6 +1,10 @@
-package dev.sessionlimits.server;
+package dev.sessionlimits.bench;
 
 import dev.sessionlimits.core.User;
+import dev.sessionlimits.server.Passwords;
+import dev.sessionlimits.server.ServerConfig;
+import dev.sessionlimits.server.SessionlimitsServer;
+import dev.sessionlimits.server.Stores;
 import dev.sessionlimits.store.jdbc.JdbcStore;
 import java.io.IOException;
 import java.net.URI;
@@ -20,11 +24,10 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The server as the HTTP benchmarks run it: the real {@link SessionlimitsServer} on the embedded H2
  * store or PostgreSQL, with production (OWASP Argon2id) or cheap password hashing. Benchmarks only:
- * the cheap cost is a package-private builder option (as in the server's own tests), never a
- * setting a user can reach. It lives in the bench module, in the server's package (a split package
- * on the class path).
+ * the cheap cost ({@link Passwords.Cost#CHEAP}) is a builder option for tests and benchmarks, never
+ * a setting a user can reach.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.sessionlimits.server.BenchServer h2:<dir> |
+ * <p>Usage: {@code java -cp benchmarks.jar dev.sessionlimits.bench.BenchServer h2:<dir> |
  * postgres:<jdbc url>  argon2id|cheap  <ready file>  [verify sessions]}. It starts on a free port,
  * creates the users {@code limit1-0} to {@code limit1-63} ({@code sessions_limit} 1),
  * {@code unlimited-0} to {@code unlimited-63} ({@code -1}) and
@@ -41,7 +44,7 @@ public final class BenchServer {
   /** How many users of each kind ({@code limit1-<i>}, {@code unlimited-<i>}) there are. */
   public static final int USERS = 64;
   /** The cheap test-only cost, as the server's tests use. */
-  static final Passwords.Cost CHEAP = new Passwords.Cost(64, 1, 1);
+  static final Passwords.Cost CHEAP = Passwords.Cost.CHEAP;
 
   private BenchServer() {}
 

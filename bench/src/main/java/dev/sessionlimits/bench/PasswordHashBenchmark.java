@@ -1,5 +1,6 @@
-package dev.sessionlimits.server;
+package dev.sessionlimits.bench;
 
+import dev.sessionlimits.server.Passwords;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,7 +19,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * What checking one password costs, single-threaded: {@code Passwords.verify} at the production
  * cost (OWASP Argon2id: 19 MiB, 2 iterations, 1 lane) and at the cheap test-only cost. The login's
  * fixed price, against which the store's share of a login ({@code StoreOpenBenchmark}) is weighed.
- * In the server's package because {@code Passwords} is package-private.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
