@@ -24,6 +24,8 @@ final class CachingUserStore implements UserStore {
 
   private final UserStore delegate;
   private final Cache<String, Optional<User>> cache;
+  private final boolean readsCache;
+  private final CachingUserStore uncached;
 
   CachingUserStore(UserStore delegate, InstantSource clock) {
     this.delegate = delegate;
@@ -32,62 +34,36 @@ final class CachingUserStore implements UserStore {
         .expireAfterWrite(STALENESS)
         .ticker(() -> clock.instant().toEpochMilli() * 1_000_000L)
         .build();
+    this.readsCache = true;
+    this.uncached = new CachingUserStore(this);
+  }
+
+  /** The view of {@code cached} that reads past its cache and writes like it. */
+  private CachingUserStore(CachingUserStore cached) {
+    this.delegate = cached.delegate;
+    this.cache = cached.cache;
+    this.readsCache = false;
+    this.uncached = this;
   }
 
   @Override
   public Optional<User> find(String username) {
-    return cache.get(username, delegate::find);
+    return readsCache ? cache.get(username, delegate::find) : delegate.find(username);
   }
 
   /** {@link #find} if the answer is cached; {@code MustWait} if it must be read. */
   Immediate<Optional<User>> findWithoutWaiting(String username) {
-    Optional<User> cached = cache.getIfPresent(username);
+    Optional<User> cached = readsCache ? cache.getIfPresent(username) : null;
     return (cached == null) ? Immediate.mustWait() : Immediate.known(cached);
   }
 
   /**
    * This store without the cache on reads, for administration: a change is read, modified and
    * written back, and must not start from another node's stale copy. Its writes still clear this
-   * node's cache.
+   * node's cache, which it shares.
    */
   UserStore uncached() {
-    CachingUserStore self = this;
-    return new UserStore() {
-      @Override
-      public Optional<User> find(String username) {
-        return delegate.find(username);
-      }
-
-      @Override
-      public List<User> list() {
-        return delegate.list();
-      }
-
-      @Override
-      public boolean create(User user) {
-        return self.create(user);
-      }
-
-      @Override
-      public boolean update(User user) {
-        return self.update(user);
-      }
-
-      @Override
-      public boolean delete(String username) {
-        return self.delete(username);
-      }
-
-      @Override
-      public Guarded updateKeepingAnAdministrator(User user) {
-        return self.updateKeepingAnAdministrator(user);
-      }
-
-      @Override
-      public Guarded deleteKeepingAnAdministrator(String username) {
-        return self.deleteKeepingAnAdministrator(username);
-      }
-    };
+    return uncached;
   }
 
   @Override

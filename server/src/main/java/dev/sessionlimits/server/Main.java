@@ -24,10 +24,6 @@ public final class Main {
       System.exit(2);
       return;
     }
-    if (config.redisUrl() != null) {
-      LOG.warn("SESSIONLIMITS_REDIS_URL is set, but Redis is not supported yet; sessions are kept in"
-          + " the main store");
-    }
     SessionlimitsServer server;
     try {
       // Bad settings files stop the start before the store is even opened.

@@ -25,7 +25,6 @@ import java.util.Optional;
  * @param configDir a folder of {@code *.properties} files with settings that are read-only in the API,
  *     or null
  * @param dbUrl a PostgreSQL JDBC URL (cluster mode), or null for the embedded store
- * @param redisUrl a Redis URL, or null; accepted but not used yet
  * @param trustedProxies CIDR blocks whose {@code X-Forwarded-For} hop is believed, canonical form
  * @param cookieSecure whether the session cookie is always marked {@code Secure}
  * @param reauthWindow how recently a session's holder must have entered the password (at login or
@@ -38,7 +37,7 @@ import java.util.Optional;
  * @param tlsKey the PEM private key of {@code tlsCert}; null exactly when {@code tlsCert} is
  */
 public record ServerConfig(int port, Path dataDir, String adminPassword, Path configDir, String dbUrl,
-    String redisUrl, List<String> trustedProxies, boolean cookieSecure, Duration reauthWindow,
+    List<String> trustedProxies, boolean cookieSecure, Duration reauthWindow,
     String bind, String cookieDomain, Path tlsCert, Path tlsKey) {
 
   /** The shortest password accepted for the first administrator. */
@@ -148,12 +147,6 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
           + " jdbc:postgresql://db.example:5432/sessionlimits, got \"" + redactUrl(dbUrl) + "\"");
       dbUrl = null;
     }
-    String redisUrl = value(env, "SESSIONLIMITS_REDIS_URL");
-    if (redisUrl != null && !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
-      problems.add("SESSIONLIMITS_REDIS_URL must be a redis:// or rediss:// URL, got \""
-          + redactUrl(redisUrl) + "\"");
-      redisUrl = null;
-    }
     List<String> proxies = new ArrayList<>();
     String proxiesText = value(env, "SESSIONLIMITS_TRUSTED_PROXIES");
     if (proxiesText != null) {
@@ -214,7 +207,7 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
-    return new ServerConfig(port, dataDir, adminPassword, configDir, dbUrl, redisUrl, proxies,
+    return new ServerConfig(port, dataDir, adminPassword, configDir, dbUrl, proxies,
         cookieSecure, reauthWindow, bind, cookieDomain, tlsCert, tlsKey);
   }
 
@@ -223,7 +216,6 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
     return "ServerConfig[port=" + port + ", dataDir=" + dataDir
         + ", adminPassword=" + (adminPassword == null ? "(generate)" : "(set)")
         + ", configDir=" + configDir + ", dbUrl=" + (dbUrl == null ? null : redactUrl(dbUrl))
-        + ", redisUrl=" + (redisUrl == null ? null : redactUrl(redisUrl))
         + ", trustedProxies=" + trustedProxies + ", cookieSecure=" + cookieSecure
         + ", reauthWindow=" + reauthWindow + ", bind=" + bind + ", cookieDomain=" + cookieDomain
         + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + "]";

@@ -18,7 +18,6 @@ class ServerConfigTest {
     assertThat(config.adminPassword()).isNull();
     assertThat(config.configDir()).isNull();
     assertThat(config.dbUrl()).isNull();
-    assertThat(config.redisUrl()).isNull();
     assertThat(config.trustedProxies()).isEmpty();
     assertThat(config.cookieSecure()).isFalse();
   }
@@ -31,7 +30,6 @@ class ServerConfigTest {
         "SESSIONLIMITS_ADMIN_PASSWORD", "violet canyon marmalade",
         "SESSIONLIMITS_CONFIG_DIR", "/etc/sessionlimits",
         "SESSIONLIMITS_DB_URL", "jdbc:postgresql://db:5432/sl",
-        "SESSIONLIMITS_REDIS_URL", "redis://cache:6379",
         "SESSIONLIMITS_TRUSTED_PROXIES", "10.0.0.0/8, 2001:DB8::/32 ,192.168.1.1",
         "SESSIONLIMITS_COOKIE_SECURE", "TRUE"));
     assertThat(config.port()).isEqualTo(9090);
@@ -39,7 +37,6 @@ class ServerConfigTest {
     assertThat(config.adminPassword()).isEqualTo("violet canyon marmalade");
     assertThat(config.configDir()).isEqualTo(Path.of("/etc/sessionlimits"));
     assertThat(config.dbUrl()).isEqualTo("jdbc:postgresql://db:5432/sl");
-    assertThat(config.redisUrl()).isEqualTo("redis://cache:6379");
     assertThat(config.trustedProxies()).containsExactly("10.0.0.0/8", "2001:db8::/32", "192.168.1.1/32");
     assertThat(config.cookieSecure()).isTrue();
     assertThat(config.toString()).doesNotContain("violet canyon marmalade");
@@ -73,7 +70,7 @@ class ServerConfigTest {
           .hasMessageContaining("leave it unset")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(weak));
     }
-    assertThatThrownBy(() -> new ServerConfig(0, Path.of("."), "password", null, null, null,
+    assertThatThrownBy(() -> new ServerConfig(0, Path.of("."), "password", null, null,
         java.util.List.of(), false, ServerConfig.DEFAULT_REAUTH_WINDOW, null, null, null, null))
         .hasMessageContaining("too easy to guess: This is a top-10 common password.");
   }
