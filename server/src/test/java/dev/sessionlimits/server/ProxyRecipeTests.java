@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
@@ -187,8 +186,6 @@ abstract class ProxyRecipeTests {
   }
 
   @Test
-  @Disabled("ReturnTargets.isSafe and session.js isPlainPath refuse white space after decoding, so"
-      + " an encoded space (%20) drops next; see I13-CONTRACT.md, Amendments, i13-proxies 18:15")
   void aPageAskedForWithAnEncodedSpaceIsCarriedToTheSignInPageToo() {
     for (String asked : List.of("/reports/q3.html?title=a%20b", "/reports/Q3%20report.html")) {
       Browser.Response r = client().get(asked, NAVIGATE);
