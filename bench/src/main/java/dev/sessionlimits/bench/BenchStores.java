@@ -30,9 +30,9 @@ import java.util.stream.Stream;
  * {@code sl_bench_<random>} on 127.0.0.1:5432 (user postgres, trust auth), dropped on close.
  *
  * <p>System properties: {@code sessionlimits.bench.pg} (a JDBC URL of a database to connect to for
- * CREATE/DROP DATABASE; default the {@code postgres} database on 127.0.0.1:5432 as user postgres) and
- * {@code sessionlimits.bench.dbPrefix} (default {@code sl_bench_}; run.sh gives each run its own so it
- * can drop whatever a crashed fork left behind).
+ * CREATE/DROP DATABASE; default the {@code postgres} database on 127.0.0.1:5432 as user postgres)
+ * and {@code sessionlimits.bench.dbPrefix} (default {@code sl_bench_}; run.sh gives each run its
+ * own so it can drop whatever a crashed fork left behind).
  */
 final class BenchStores implements AutoCloseable {
 
@@ -45,8 +45,9 @@ final class BenchStores implements AutoCloseable {
    */
   static final Instant FILLED_AT = T0.plusSeconds(60);
 
-  static final String PG_ADMIN = System.getProperty("sessionlimits.bench.pg",
-      "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+  static final String PG_ADMIN =
+      System.getProperty(
+          "sessionlimits.bench.pg", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
   static final String DB_PREFIX = System.getProperty("sessionlimits.bench.dbPrefix", "sl_bench_");
 
   /** A user agent of realistic length, shared by the filled sessions. */
@@ -70,8 +71,8 @@ final class BenchStores implements AutoCloseable {
     this(kind, jdbc.sessions(), jdbc, dir, database, url);
   }
 
-  private BenchStores(String kind, SessionStore store, AutoCloseable owner, Path dir,
-      String database, String url) {
+  private BenchStores(
+      String kind, SessionStore store, AutoCloseable owner, Path dir, String database, String url) {
     this.kind = kind;
     this.store = store;
     this.owner = owner;
@@ -85,28 +86,35 @@ final class BenchStores implements AutoCloseable {
     switch (kind) {
       case "memory":
         return new BenchStores(kind, SessionStore.inMemory(), null, null, null);
-      case "h2": {
-        Path dir;
-        try {
-          dir = Files.createTempDirectory("sl-bench-h2-");
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+      case "h2":
+        {
+          Path dir;
+          try {
+            dir = Files.createTempDirectory("sl-bench-h2-");
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return new BenchStores(
+              kind,
+              JdbcStore.embedded(dir),
+              dir,
+              null,
+              "jdbc:h2:file:" + dir.resolve("sessionlimits").toAbsolutePath());
         }
-        return new BenchStores(kind, JdbcStore.embedded(dir), dir, null,
-            "jdbc:h2:file:" + dir.resolve("sessionlimits").toAbsolutePath());
-      }
-      case "postgres": {
-        String name = (DB_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 8))
-            .toLowerCase(Locale.ROOT);
-        admin("CREATE DATABASE " + name);
-        String url = PG_ADMIN.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1");
-        try {
-          return new BenchStores(kind, JdbcStore.postgres(url), null, name, url);
-        } catch (RuntimeException e) {
-          admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-          throw e;
+      case "postgres":
+        {
+          String name =
+              (DB_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 8))
+                  .toLowerCase(Locale.ROOT);
+          admin("CREATE DATABASE " + name);
+          String url = PG_ADMIN.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1");
+          try {
+            return new BenchStores(kind, JdbcStore.postgres(url), null, name, url);
+          } catch (RuntimeException e) {
+            admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            throw e;
+          }
         }
-      }
       default:
         throw new IllegalArgumentException("unknown store " + kind + "; memory, h2 or postgres");
     }
@@ -118,15 +126,17 @@ final class BenchStores implements AutoCloseable {
 
   /** A plain connection to the store's database, for bulk filling (same JVM for H2). */
   Connection sql() throws SQLException {
-    return kind.equals("h2") ? DriverManager.getConnection(url, "sa", "")
+    return kind.equals("h2")
+        ? DriverManager.getConnection(url, "sa", "")
         : DriverManager.getConnection(url);
   }
 
   /**
-   * Adds {@code count} live sessions of other users: session {@code i} (1-based) has id {@code f<i>},
-   * token hash {@code TokenHash.of("t" + i)}, last seen at {@link #FILLED_AT}, user {@code fu<i / perUser>} and an address in 10/8
-   * ({@code perIp} sessions each). JDBC stores are filled with one INSERT ... SELECT over a series
-   * (PostgreSQL's generate_series, H2's SYSTEM_RANGE), then analyzed; the in-memory store by opens.
+   * Adds {@code count} live sessions of other users: session {@code i} (1-based) has id {@code
+   * f<i>}, token hash {@code TokenHash.of("t" + i)}, last seen at {@link #FILLED_AT}, user {@code
+   * fu<i / perUser>} and an address in 10/8 ({@code perIp} sessions each). JDBC stores are filled
+   * with one INSERT ... SELECT over a series (PostgreSQL's generate_series, H2's SYSTEM_RANGE),
+   * then analyzed; the in-memory store by opens.
    */
   void fill(int count, int perUser, int perIp) {
     if (count <= 0) {
@@ -136,31 +146,65 @@ final class BenchStores implements AutoCloseable {
       QuotaPolicy unlimited = policy(-1, "DENY_ACCESS", Duration.ofDays(30));
       for (int i = 1; i <= count; i++) {
         int a = i / perIp;
-        store.open(Session.open("f" + i, TokenHash.of("t" + i), LoginAttempt.password("fu" + (i / perUser),
-            "10." + (a >> 16 & 0xFF) + "." + (a >> 8 & 0xFF) + "." + (a & 0xFF), FIREFOX),
-            FILLED_AT, unlimited), unlimited);
+        store.open(
+            Session.open(
+                "f" + i,
+                TokenHash.of("t" + i),
+                LoginAttempt.password(
+                    "fu" + (i / perUser),
+                    "10." + (a >> 16 & 0xFF) + "." + (a >> 8 & 0xFF) + "." + (a & 0xFF),
+                    FIREFOX),
+                FILLED_AT,
+                unlimited),
+            unlimited);
       }
       return;
     }
     boolean pg = kind.equals("postgres");
-    String series = pg ? "generate_series(1, " + count + ") AS g(i)" : "SYSTEM_RANGE(1, " + count + ") AS g(i)";
-    String hash = pg ? "encode(sha256(convert_to('t' || i, 'UTF8')), 'hex')"
-        : "LOWER(RAWTOHEX(HASH('SHA-256', 't' || i)))";
+    String series =
+        pg ? "generate_series(1, " + count + ") AS g(i)" : "SYSTEM_RANGE(1, " + count + ") AS g(i)";
+    String hash =
+        pg
+            ? "encode(sha256(convert_to('t' || i, 'UTF8')), 'hex')"
+            : "LOWER(RAWTOHEX(HASH('SHA-256', 't' || i)))";
     String a = "(i / " + perIp + ")";
-    String ip = "'10.' || ((" + a + " / 65536) % 256) || '.' || ((" + a + " / 256) % 256) || '.' || ("
-        + a + " % 256)";
+    String ip =
+        "'10.' || (("
+            + a
+            + " / 65536) % 256) || '.' || (("
+            + a
+            + " / 256) % 256) || '.' || ("
+            + a
+            + " % 256)";
     String created = "TIMESTAMP WITH TIME ZONE '2026-01-05 09:00:00+00'";
     String seen = "TIMESTAMP WITH TIME ZONE '2026-01-05 09:01:00+00'";
     String expires = "TIMESTAMP WITH TIME ZONE '2026-02-04 09:00:00+00'";
-    String insert = "INSERT INTO sl_sessions (id, token_hash, user_name, client_ip, user_agent,"
-        + " device, auth_method, created_at, last_seen_at, expires_at, absolute_expires_at)"
-        + " SELECT 'f' || i, " + hash + ", 'fu' || (i / " + perUser + "), " + ip + ", '" + FIREFOX
-        + "', NULL, 'password', " + created + ", " + seen + ", " + expires + ", NULL FROM " + series;
-    try (Connection c = sql(); Statement s = c.createStatement()) {
+    String insert =
+        "INSERT INTO sl_sessions (id, token_hash, user_name, client_ip, user_agent,"
+            + " device, auth_method, created_at, last_seen_at, expires_at, absolute_expires_at)"
+            + " SELECT 'f' || i, "
+            + hash
+            + ", 'fu' || (i / "
+            + perUser
+            + "), "
+            + ip
+            + ", '"
+            + FIREFOX
+            + "', NULL, 'password', "
+            + created
+            + ", "
+            + seen
+            + ", "
+            + expires
+            + ", NULL FROM "
+            + series;
+    try (Connection c = sql();
+        Statement s = c.createStatement()) {
       s.executeUpdate(insert);
       s.execute(pg ? "ANALYZE sl_sessions" : "ANALYZE TABLE sl_sessions");
     } catch (SQLException e) {
-      throw new IllegalStateException("could not fill " + kind + " with " + count + " sessions: " + e, e);
+      throw new IllegalStateException(
+          "could not fill " + kind + " with " + count + " sessions: " + e, e);
     }
     TokenHash probe = TokenHash.of("t1");
     if (!(store.find(probe, FILLED_AT) instanceof dev.sessionlimits.core.Lookup.Live)) {
@@ -188,11 +232,18 @@ final class BenchStores implements AutoCloseable {
   }
 
   private static void admin(String ddl) {
-    try (Connection c = DriverManager.getConnection(PG_ADMIN); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(PG_ADMIN);
+        Statement s = c.createStatement()) {
       s.execute(ddl);
     } catch (SQLException e) {
-      throw new IllegalStateException("PostgreSQL at " + PG_ADMIN.replaceFirst("\\?.*", "")
-          + " refused: " + ddl + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "PostgreSQL at "
+              + PG_ADMIN.replaceFirst("\\?.*", "")
+              + " refused: "
+              + ddl
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -205,13 +256,16 @@ final class BenchStores implements AutoCloseable {
   }
 
   /**
-   * A distinct, well-spread token hash for the {@code n}-th session of a run ({@code seed} tells runs
-   * apart): all 64 bits of every part vary, so hash codes do not collide.
+   * A distinct, well-spread token hash for the {@code n}-th session of a run ({@code seed} tells
+   * runs apart): all 64 bits of every part vary, so hash codes do not collide.
    */
   static TokenHash tokenHash(long seed, long n) {
     long x = n * 0x9E3779B97F4A7C15L + seed;
-    return new TokenHash(HEX.toHexDigits(mix(x)) + HEX.toHexDigits(n) + HEX.toHexDigits(seed)
-        + HEX.toHexDigits(mix(x + 1)));
+    return new TokenHash(
+        HEX.toHexDigits(mix(x))
+            + HEX.toHexDigits(n)
+            + HEX.toHexDigits(seed)
+            + HEX.toHexDigits(mix(x + 1)));
   }
 
   private static long mix(long z) {

@@ -20,18 +20,20 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@code SessionStore.open} from 8 threads at once, each its own user at limit 1
- * ({@code DESTROY_NEXT_EXPIRING}, so every login evicts one session), or unlimited ({@code -1}, a
- * new user per login, as in {@link StoreOpenBenchmark}): the throughput one node gets from its
- * store when logins arrive together (the JDBC pool has 10 connections; PostgreSQL can group the
- * commits). The score is the sum over the threads. The store also holds 10,000 sessions of other
- * users, for the reason {@link StoreOpenBenchmark} gives.
+ * {@code SessionStore.open} from 8 threads at once, each its own user at limit 1 ({@code
+ * DESTROY_NEXT_EXPIRING}, so every login evicts one session), or unlimited ({@code -1}, a new user
+ * per login, as in {@link StoreOpenBenchmark}): the throughput one node gets from its store when
+ * logins arrive together (the JDBC pool has 10 connections; PostgreSQL can group the commits). The
+ * score is the sum over the threads. The store also holds 10,000 sessions of other users, for the
+ * reason {@link StoreOpenBenchmark} gives.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Threads(8)
 public class ConcurrentOpenBenchmark {
 
@@ -69,10 +71,12 @@ public class ConcurrentOpenBenchmark {
     public void setUp(Shared shared) {
       String[] parts = shared.scenario.split(":");
       int limit = Integer.parseInt(parts[0]);
-      QuotaPolicy policy = BenchStores.policy(limit, parts[1],
-          limit == -1 ? Opener.UNLIMITED_IDLE : Opener.LIMITED_IDLE);
-      opener = new Opener(shared.stores, policy,
-          limit == -1 ? null : "user" + shared.users.incrementAndGet());
+      QuotaPolicy policy =
+          BenchStores.policy(
+              limit, parts[1], limit == -1 ? Opener.UNLIMITED_IDLE : Opener.LIMITED_IDLE);
+      opener =
+          new Opener(
+              shared.stores, policy, limit == -1 ? null : "user" + shared.users.incrementAndGet());
     }
   }
 

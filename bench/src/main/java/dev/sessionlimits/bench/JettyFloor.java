@@ -14,15 +14,16 @@ import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The floor of the server's HTTP stack: the Jetty 12 the server runs on, answering every request with
- * a verify's 200 and its headers (fixed values) and doing nothing else. Measured next to nginx and
- * the real {@code /auth/verify}, it splits the gap to nginx into what Jetty costs and what the check
- * costs. Two modes: {@code blocking}, a handler Jetty hands to a pool thread, as the server hands a
- * request that may wait for the database, and {@code nonblocking}, answered on the selector thread, as
- * the server answers a verify that its node caches can answer.
+ * The floor of the server's HTTP stack: the Jetty 12 the server runs on, answering every request
+ * with a verify's 200 and its headers (fixed values) and doing nothing else. Measured next to nginx
+ * and the real {@code /auth/verify}, it splits the gap to nginx into what Jetty costs and what the
+ * check costs. Two modes: {@code blocking}, a handler Jetty hands to a pool thread, as the server
+ * hands a request that may wait for the database, and {@code nonblocking}, answered on the selector
+ * thread, as the server answers a verify that its node caches can answer.
  *
- * <p>Usage: {@code JettyFloor <blocking|nonblocking> <ready file>}; listens on 127.0.0.1 on a free port
- * and writes {@code port=} and a {@code cookie=} line to the ready file, as {@code BenchServer} does.
+ * <p>Usage: {@code JettyFloor <blocking|nonblocking> <ready file>}; listens on 127.0.0.1 on a free
+ * port and writes {@code port=} and a {@code cookie=} line to the ready file, as {@code
+ * BenchServer} does.
  */
 public final class JettyFloor {
 
@@ -44,7 +45,8 @@ public final class JettyFloor {
     server.start();
     Path ready = Path.of(args[1]);
     Path partial = ready.resolveSibling(ready.getFileName() + ".partial");
-    Files.writeString(partial, "port=" + connector.getLocalPort() + "\ncookie=" + "x".repeat(43) + "\n");
+    Files.writeString(
+        partial, "port=" + connector.getLocalPort() + "\ncookie=" + "x".repeat(43) + "\n");
     Files.move(partial, ready);
     server.join();
   }

@@ -15,10 +15,10 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Summarizes a JFR recording's execution samples ({@code jdk.ExecutionSample}): the hottest top
- * frames (self time), the innermost project frame ({@code dev.sessionlimits.*}) of each sample (where
- * in our code the time goes, inclusive of what it calls), the share by library (package of the top
- * frame), and the most allocated classes ({@code jdk.ObjectAllocationSample} weight). Usage:
- * {@code java -cp benchmarks.jar dev.sessionlimits.bench.JfrTop <recording.jfr> [top]}.
+ * frames (self time), the innermost project frame ({@code dev.sessionlimits.*}) of each sample
+ * (where in our code the time goes, inclusive of what it calls), the share by library (package of
+ * the top frame), and the most allocated classes ({@code jdk.ObjectAllocationSample} weight).
+ * Usage: {@code java -cp benchmarks.jar dev.sessionlimits.bench.JfrTop <recording.jfr> [top]}.
  */
 public final class JfrTop {
 
@@ -26,33 +26,33 @@ public final class JfrTop {
 
   /** Methods (or package prefixes, ending in a dot) whose inclusive share is worth knowing. */
   private static final String[] INCLUSIVE = {
-      "dev.sessionlimits.server.AuthRoutes.verify",
-      "dev.sessionlimits.server.AuthRoutes.login",
-      "dev.sessionlimits.server.Passwords.verify",
-      "dev.sessionlimits.core.SessionManager.authenticate",
-      "dev.sessionlimits.core.SessionManager.login",
-      "dev.sessionlimits.core.TokenHash.of",
-      "dev.sessionlimits.store.jdbc.JdbcSessions.lookup",
-      "dev.sessionlimits.store.jdbc.JdbcLogins.open",
-      "dev.sessionlimits.store.jdbc.JdbcSessions.recordTouch",
-      "dev.sessionlimits.store.jdbc.SessionRows.selectOne",
-      "dev.sessionlimits.store.jdbc.JdbcSessions.readLive",
-      "dev.sessionlimits.store.jdbc.JdbcUsers.find",
-      "dev.sessionlimits.store.jdbc.JdbcAuditLog.record",
-      "dev.sessionlimits.store.jdbc.H2Files.flush",
-      "dev.sessionlimits.server.SettingsService.settings",
-      "com.zaxxer.hikari.",
-      "com.fasterxml.jackson.",
-      "org.slf4j.",
-      "io.javalin.",
+    "dev.sessionlimits.server.AuthRoutes.verify",
+    "dev.sessionlimits.server.AuthRoutes.login",
+    "dev.sessionlimits.server.Passwords.verify",
+    "dev.sessionlimits.core.SessionManager.authenticate",
+    "dev.sessionlimits.core.SessionManager.login",
+    "dev.sessionlimits.core.TokenHash.of",
+    "dev.sessionlimits.store.jdbc.JdbcSessions.lookup",
+    "dev.sessionlimits.store.jdbc.JdbcLogins.open",
+    "dev.sessionlimits.store.jdbc.JdbcSessions.recordTouch",
+    "dev.sessionlimits.store.jdbc.SessionRows.selectOne",
+    "dev.sessionlimits.store.jdbc.JdbcSessions.readLive",
+    "dev.sessionlimits.store.jdbc.JdbcUsers.find",
+    "dev.sessionlimits.store.jdbc.JdbcAuditLog.record",
+    "dev.sessionlimits.store.jdbc.H2Files.flush",
+    "dev.sessionlimits.server.SettingsService.settings",
+    "com.zaxxer.hikari.",
+    "com.fasterxml.jackson.",
+    "org.slf4j.",
+    "io.javalin.",
   };
 
   private JfrTop() {}
 
   public static void main(String[] args) throws IOException {
     int top = (args.length > 1) ? Integer.parseInt(args[1]) : 25;
-    System.out.println(JSON.writerWithDefaultPrettyPrinter()
-        .writeValueAsString(summarize(Path.of(args[0]), top)));
+    System.out.println(
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summarize(Path.of(args[0]), top)));
   }
 
   static ObjectNode summarize(Path recording, int top) throws IOException {
@@ -95,8 +95,8 @@ public final class JfrTop {
       ours.merge(own, 1, Integer::sum);
       if (event.getThread("sampledThread") != null) {
         String name = String.valueOf(event.getThread("sampledThread").getJavaName());
-        threads.merge(name.replaceAll("[0-9]+", "N").replaceAll("/tmp/\\S*", "<file>"), 1,
-            Integer::sum);
+        threads.merge(
+            name.replaceAll("[0-9]+", "N").replaceAll("/tmp/\\S*", "<file>"), 1, Integer::sum);
       }
       java.util.Set<String> seen = new java.util.HashSet<>();
       for (RecordedFrame f : frames) {
@@ -119,18 +119,31 @@ public final class JfrTop {
     result.set("inclusive", ranked(inclusive, samples, INCLUSIVE.length));
     ArrayNode alloc = result.putArray("allocated_classes");
     final long total = allocatedTotal;
-    allocated.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .limit(15).forEach(e -> alloc.addObject().put("class", e.getKey())
-            .put("percent", Math.round(1000.0 * e.getValue() / Math.max(1, total)) / 10.0));
+    allocated.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(15)
+        .forEach(
+            e ->
+                alloc
+                    .addObject()
+                    .put("class", e.getKey())
+                    .put("percent", Math.round(1000.0 * e.getValue() / Math.max(1, total)) / 10.0));
     return result;
   }
 
   private static ArrayNode ranked(Map<String, Integer> counts, int samples, int top) {
     ArrayNode list = JSON.createArrayNode();
-    counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-        .limit(top).forEach(e -> list.addObject().put("frame", e.getKey())
-            .put("samples", e.getValue())
-            .put("percent", Math.round(1000.0 * e.getValue() / Math.max(1, samples)) / 10.0));
+    counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .limit(top)
+        .forEach(
+            e ->
+                list.addObject()
+                    .put("frame", e.getKey())
+                    .put("samples", e.getValue())
+                    .put(
+                        "percent",
+                        Math.round(1000.0 * e.getValue() / Math.max(1, samples)) / 10.0));
     return list;
   }
 
@@ -142,13 +155,24 @@ public final class JfrTop {
 
   private static String library(String cls) {
     String[][] known = {
-        {"dev.sessionlimits.", "sessionlimits"}, {"org.h2.", "H2"}, {"org.postgresql.", "PostgreSQL JDBC"},
-        {"com.zaxxer.hikari.", "HikariCP"}, {"org.eclipse.jetty.", "Jetty"}, {"io.javalin.", "Javalin"},
-        {"com.fasterxml.jackson.", "Jackson"}, {"com.password4j.", "Password4j (Argon2)"},
-        {"org.slf4j.", "SLF4J"}, {"com.github.benmanes.caffeine.", "Caffeine"},
-        {"sun.nio.", "JDK NIO"}, {"java.util.concurrent.", "java.util.concurrent"},
-        {"sun.security.", "JDK security"}, {"java.", "JDK java.*"}, {"jdk.", "JDK jdk.*"},
-        {"sun.", "JDK sun.*"}, {"kotlin.", "Kotlin stdlib"}};
+      {"dev.sessionlimits.", "sessionlimits"},
+      {"org.h2.", "H2"},
+      {"org.postgresql.", "PostgreSQL JDBC"},
+      {"com.zaxxer.hikari.", "HikariCP"},
+      {"org.eclipse.jetty.", "Jetty"},
+      {"io.javalin.", "Javalin"},
+      {"com.fasterxml.jackson.", "Jackson"},
+      {"com.password4j.", "Password4j (Argon2)"},
+      {"org.slf4j.", "SLF4J"},
+      {"com.github.benmanes.caffeine.", "Caffeine"},
+      {"sun.nio.", "JDK NIO"},
+      {"java.util.concurrent.", "java.util.concurrent"},
+      {"sun.security.", "JDK security"},
+      {"java.", "JDK java.*"},
+      {"jdk.", "JDK jdk.*"},
+      {"sun.", "JDK sun.*"},
+      {"kotlin.", "Kotlin stdlib"}
+    };
     for (String[] k : known) {
       if (cls.startsWith(k[0])) {
         return k[1];

@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * percentiles. It prints one line {@code JSON {...}} with the same fields as bench's wrk scripts.
  *
  * <p>Usage: {@code LoadGen <host> <port> verify <ready file> <connections> <seconds>} (GET
- * /auth/verify with the file's {@code cookie=} values in turn) or {@code LoadGen <host> <port> login
- * <user prefix> <connections> <seconds>} (POST /api/v1/login as {@code <prefix>-0..63} in turn).
- * Only loopback hosts are accepted.
+ * /auth/verify with the file's {@code cookie=} values in turn) or {@code LoadGen <host> <port>
+ * login <user prefix> <connections> <seconds>} (POST /api/v1/login as {@code <prefix>-0..63} in
+ * turn). Only loopback hosts are accepted.
  */
 public final class LoadGen {
 
@@ -46,17 +46,41 @@ public final class LoadGen {
     if (kind.equals("verify")) {
       for (String line : Files.readAllLines(Path.of(args[3]))) {
         if (line.startsWith("cookie=")) {
-          requests.add(("GET /auth/verify HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nCookie: sl_session="
-              + line.substring(7) + "\r\nUser-Agent: " + UA + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          requests.add(
+              ("GET /auth/verify HTTP/1.1\r\nHost: "
+                      + host
+                      + ":"
+                      + port
+                      + "\r\nCookie: sl_session="
+                      + line.substring(7)
+                      + "\r\nUser-Agent: "
+                      + UA
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
         }
       }
     } else {
       for (int i = 0; i < BenchServer.USERS; i++) {
-        String body = "{\"username\":\"" + args[3] + "-" + i + "\",\"password\":\""
-            + BenchServer.PASSWORD + "\"}";
-        requests.add(("POST /api/v1/login HTTP/1.1\r\nHost: " + host + ":" + port
-            + "\r\nContent-Type: application/json\r\nUser-Agent: " + UA + "\r\nContent-Length: "
-            + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+        String body =
+            "{\"username\":\""
+                + args[3]
+                + "-"
+                + i
+                + "\",\"password\":\""
+                + BenchServer.PASSWORD
+                + "\"}";
+        requests.add(
+            ("POST /api/v1/login HTTP/1.1\r\nHost: "
+                    + host
+                    + ":"
+                    + port
+                    + "\r\nContent-Type: application/json\r\nUser-Agent: "
+                    + UA
+                    + "\r\nContent-Length: "
+                    + body.length()
+                    + "\r\n\r\n"
+                    + body)
+                .getBytes(StandardCharsets.US_ASCII));
       }
     }
     long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -68,62 +92,65 @@ public final class LoadGen {
     long start = System.nanoTime();
     for (int t = 0; t < connections; t++) {
       final int id = t;
-      threads[t] = new Thread(() -> {
-        long[] lat = new long[1 << 16];
-        int n = 0;
-        int next = id;
-        Socket socket = null;
-        while (System.nanoTime() < end) {
-          try {
-            if (socket == null) {
-              socket = new Socket();
-              socket.setTcpNoDelay(true);
-              socket.connect(new InetSocketAddress(host, port), 5000);
-              socket.setSoTimeout(10_000);
-            }
-            OutputStream out = socket.getOutputStream();
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            while (System.nanoTime() < end) {
-              long t0 = System.nanoTime();
-              out.write(requests.get(next++ % requests.size()));
-              out.flush();
-              int status = readResponse(in);
-              long t1 = System.nanoTime();
-              if (Math.abs(status) >= 400) {
-                statusErrors.incrementAndGet();
-              }
-              if (n == lat.length) {
-                lat = Arrays.copyOf(lat, n * 2);
-              }
-              lat[n++] = (t1 - t0) / 1000;
-              if (status < 0) {
-                socket.close();
-                socket = null;
-                break;
-              }
-            }
-          } catch (IOException e) {
-            ioErrors.incrementAndGet();
-            try {
-              if (socket != null) {
-                socket.close();
-              }
-            } catch (IOException ignored) {
-              // closing a broken socket
-            }
-            socket = null;
-          }
-        }
-        try {
-          if (socket != null) {
-            socket.close();
-          }
-        } catch (IOException ignored) {
-          // done anyway
-        }
-        latencies[id] = lat;
-        counts[id] = n;
-      }, "loadgen-" + t);
+      threads[t] =
+          new Thread(
+              () -> {
+                long[] lat = new long[1 << 16];
+                int n = 0;
+                int next = id;
+                Socket socket = null;
+                while (System.nanoTime() < end) {
+                  try {
+                    if (socket == null) {
+                      socket = new Socket();
+                      socket.setTcpNoDelay(true);
+                      socket.connect(new InetSocketAddress(host, port), 5000);
+                      socket.setSoTimeout(10_000);
+                    }
+                    OutputStream out = socket.getOutputStream();
+                    InputStream in = new BufferedInputStream(socket.getInputStream());
+                    while (System.nanoTime() < end) {
+                      long t0 = System.nanoTime();
+                      out.write(requests.get(next++ % requests.size()));
+                      out.flush();
+                      int status = readResponse(in);
+                      long t1 = System.nanoTime();
+                      if (Math.abs(status) >= 400) {
+                        statusErrors.incrementAndGet();
+                      }
+                      if (n == lat.length) {
+                        lat = Arrays.copyOf(lat, n * 2);
+                      }
+                      lat[n++] = (t1 - t0) / 1000;
+                      if (status < 0) {
+                        socket.close();
+                        socket = null;
+                        break;
+                      }
+                    }
+                  } catch (IOException e) {
+                    ioErrors.incrementAndGet();
+                    try {
+                      if (socket != null) {
+                        socket.close();
+                      }
+                    } catch (IOException ignored) {
+                      // closing a broken socket
+                    }
+                    socket = null;
+                  }
+                }
+                try {
+                  if (socket != null) {
+                    socket.close();
+                  }
+                } catch (IOException ignored) {
+                  // done anyway
+                }
+                latencies[id] = lat;
+                counts[id] = n;
+              },
+              "loadgen-" + t);
       threads[t].start();
     }
     for (Thread t : threads) {
@@ -145,11 +172,20 @@ public final class LoadGen {
     for (long l : all) {
       sum += l;
     }
-    System.out.printf(Locale.ROOT, "JSON {\"requests\":%d,\"duration_us\":%d,\"errors_connect\":0,"
+    System.out.printf(
+        Locale.ROOT,
+        "JSON {\"requests\":%d,\"duration_us\":%d,\"errors_connect\":0,"
             + "\"errors_read\":%d,\"errors_write\":0,\"errors_status\":%d,\"errors_timeout\":0,"
             + "\"p50_us\":%d,\"p90_us\":%d,\"p99_us\":%d,\"max_us\":%d,\"mean_us\":%.1f}%n",
-        total, duration, ioErrors.get(), statusErrors.get(), pct(all, 50), pct(all, 90), pct(all, 99),
-        total == 0 ? 0 : all[total - 1], total == 0 ? 0 : sum / total);
+        total,
+        duration,
+        ioErrors.get(),
+        statusErrors.get(),
+        pct(all, 50),
+        pct(all, 90),
+        pct(all, 99),
+        total == 0 ? 0 : all[total - 1],
+        total == 0 ? 0 : sum / total);
   }
 
   private static long pct(long[] sorted, double p) {

@@ -11,21 +11,24 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Makes the logins of an open benchmark: one user ({@code user}) logging in again and again from one
- * address, or, with {@code user == null}, a new user per login (an unlimited user must not grow one
- * live set without end). Each login is one millisecond after the previous one.
+ * Makes the logins of an open benchmark: one user ({@code user}) logging in again and again from
+ * one address, or, with {@code user == null}, a new user per login (an unlimited user must not grow
+ * one live set without end). Each login is one millisecond after the previous one.
  *
  * <p>The in-memory store keeps every ended session as a tombstone for seven days; at millions of
  * logins a second those would soon be all the garbage collector does. So every 65,536 logins the
  * clock jumps eight days and the store is purged, as the server's periodic purge would: tombstones
- * are forgotten; live sessions survive the jump when the policy's idle timeout is long
- * ({@link #LIMITED_IDLE}, used with a user limit), and expire with it otherwise. The JDBC stores are
- * not purged (their tables grow by one row per login, a few hundred thousand per trial at most).
+ * are forgotten; live sessions survive the jump when the policy's idle timeout is long ({@link
+ * #LIMITED_IDLE}, used with a user limit), and expire with it otherwise. The JDBC stores are not
+ * purged (their tables grow by one row per login, a few hundred thousand per trial at most).
  */
 final class Opener {
 
-  /** Idle timeout under a user limit: longer than the jumps, so the user's live set survives them. */
+  /**
+   * Idle timeout under a user limit: longer than the jumps, so the user's live set survives them.
+   */
   static final Duration LIMITED_IDLE = Duration.ofDays(3650);
+
   /** Idle timeout when unlimited: the jump expires the sessions, so the store stays small. */
   static final Duration UNLIMITED_IDLE = Duration.ofMinutes(30);
 
@@ -40,12 +43,14 @@ final class Opener {
   private final String idPrefix = "s" + Long.toHexString(seed >>> 16) + "-";
   private long n;
   private Instant base = BenchStores.T0;
+
   /**
    * In memory, ids and token hashes made beforehand (making them costs about as much as the open):
    * three rings of one purge period each, used in turn. A ring comes back two purges later, when no
    * session of its previous round is live or remembered any more.
    */
   private final String[][] ids;
+
   private final TokenHash[][] hashes;
 
   Opener(BenchStores stores, QuotaPolicy policy, String user) {
@@ -75,14 +80,17 @@ final class Opener {
       base = base.plus(Duration.ofDays(8));
       store.purge(base);
     }
-    LoginAttempt who = (attempt != null) ? attempt
-        : LoginAttempt.password("user" + i, "203.0.113." + (i & 0xFF), BenchStores.FIREFOX);
+    LoginAttempt who =
+        (attempt != null)
+            ? attempt
+            : LoginAttempt.password("user" + i, "203.0.113." + (i & 0xFF), BenchStores.FIREFOX);
     if (purges) {
       int ring = (int) ((i >>> 16) % 3);
       int slot = (int) (i & PURGE_MASK);
       return Session.open(ids[ring][slot], hashes[ring][slot], who, base.plusMillis(slot), policy);
     }
-    return Session.open(idPrefix + i, BenchStores.tokenHash(seed, i), who, base.plusMillis(i), policy);
+    return Session.open(
+        idPrefix + i, BenchStores.tokenHash(seed, i), who, base.plusMillis(i), policy);
   }
 
   OpenResult open() {

@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What an authenticated request costs the store, single-threaded, on a store holding 16,384 live
  * sessions (2 per user, 100 per address), looked up by token hash in a scattered order:
+ *
  * <ul>
  *   <li>{@code find}: a read, as with {@code X-Session-Quiet: 1};
  *   <li>{@code touch}: a request that would extend the session but comes within a second of its
@@ -34,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @State(Scope.Thread)
 public class StoreLookupBenchmark {
 
@@ -84,7 +87,8 @@ public class StoreLookupBenchmark {
 
   @Benchmark
   public Lookup touchWrite() {
-    // One millisecond per call: a session comes round every 16,384 calls, 16 s after its last touch.
+    // One millisecond per call: a session comes round every 16,384 calls, 16 s after its last
+    // touch.
     Instant now = A_MINUTE_LATER.plusMillis(++writes);
     return stores.store.touch(nextHash(), now, IDLE);
   }

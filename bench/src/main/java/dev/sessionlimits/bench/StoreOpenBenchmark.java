@@ -21,18 +21,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code SessionStore.open} with quota enforcement, single-threaded: the store's share of a login
  * (no password hashing, no token generation, no HTTP). One user logs in again and again from one
  * address under a user limit and an exhaustion action; {@code -1} is unlimited (a new user per
- * login). At limit 1 every login after the first evicts one session, except under
- * {@code DENY_ACCESS}, where every login after the first is refused (the refusal path). The store
- * also holds 10,000 sessions of other users, as in {@link UserSessionsBenchmark}: on an empty table
- * that was never analyzed, PostgreSQL caches plans that scan whole indexes (or the table), which
- * grow with every login of the trial until autovacuum analyzes it, so an empty store would measure
- * that instead of a login.
+ * login). At limit 1 every login after the first evicts one session, except under {@code
+ * DENY_ACCESS}, where every login after the first is refused (the refusal path). The store also
+ * holds 10,000 sessions of other users, as in {@link UserSessionsBenchmark}: on an empty table that
+ * was never analyzed, PostgreSQL caches plans that scan whole indexes (or the table), which grow
+ * with every login of the trial until autovacuum analyzes it, so an empty store would measure that
+ * instead of a login.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @State(Scope.Thread)
 public class StoreOpenBenchmark {
 
@@ -40,8 +42,14 @@ public class StoreOpenBenchmark {
   public String store;
 
   /** {@code <user limit>:<exhaustion action>}. */
-  @Param({"1:DENY_ACCESS", "1:DESTROY_NEXT_EXPIRING", "1:DESTROY_OLDEST_SESSION",
-      "1:DESTROY_OLD_SESSIONS", "3:DESTROY_NEXT_EXPIRING", "-1:DESTROY_NEXT_EXPIRING"})
+  @Param({
+    "1:DENY_ACCESS",
+    "1:DESTROY_NEXT_EXPIRING",
+    "1:DESTROY_OLDEST_SESSION",
+    "1:DESTROY_OLD_SESSIONS",
+    "3:DESTROY_NEXT_EXPIRING",
+    "-1:DESTROY_NEXT_EXPIRING"
+  })
   public String scenario;
 
   private BenchStores stores;
@@ -53,8 +61,9 @@ public class StoreOpenBenchmark {
     int limit = Integer.parseInt(parts[0]);
     stores = BenchStores.open(store);
     stores.fill(10_000, 2, 100);
-    QuotaPolicy policy = BenchStores.policy(limit, parts[1],
-        limit == -1 ? Opener.UNLIMITED_IDLE : Opener.LIMITED_IDLE);
+    QuotaPolicy policy =
+        BenchStores.policy(
+            limit, parts[1], limit == -1 ? Opener.UNLIMITED_IDLE : Opener.LIMITED_IDLE);
     opener = new Opener(stores, policy, limit == -1 ? null : "alice");
   }
 

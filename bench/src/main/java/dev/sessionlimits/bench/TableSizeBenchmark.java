@@ -21,15 +21,17 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@code open} (one user at limit 1, {@code DESTROY_NEXT_EXPIRING}) and {@code find} (a random one
- * of the table's sessions) on PostgreSQL, with {@code rows} live sessions of other users in the table
- * (1 per user, 100 per address), filled by one INSERT ... SELECT over generate_series, then
+ * of the table's sessions) on PostgreSQL, with {@code rows} live sessions of other users in the
+ * table (1 per user, 100 per address), filled by one INSERT ... SELECT over generate_series, then
  * ANALYZEd. Does a login or a lookup slow down as the table grows?
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @State(Scope.Thread)
 public class TableSizeBenchmark {
 
@@ -44,8 +46,9 @@ public class TableSizeBenchmark {
   public void setUp() {
     stores = BenchStores.open("postgres");
     stores.fill(rows, 1, 100);
-    opener = new Opener(stores, BenchStores.policy(1, "DESTROY_NEXT_EXPIRING", Opener.LIMITED_IDLE),
-        "alice");
+    opener =
+        new Opener(
+            stores, BenchStores.policy(1, "DESTROY_NEXT_EXPIRING", Opener.LIMITED_IDLE), "alice");
   }
 
   @TearDown(Level.Trial)

@@ -20,15 +20,17 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * How {@code open} scales with the number of live sessions the user holds. The user holds exactly
  * {@code sessions} live sessions and has a user limit of that many ({@code DESTROY_NEXT_EXPIRING}):
- * every login must read all of them, evicts the one expiring soonest and adds itself, so the live set
- * stays exactly {@code sessions} for the whole trial. The store also holds 10,000 sessions of other
- * users.
+ * every login must read all of them, evicts the one expiring soonest and adds itself, so the live
+ * set stays exactly {@code sessions} for the whole trial. The store also holds 10,000 sessions of
+ * other users.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @State(Scope.Thread)
 public class UserSessionsBenchmark {
 

@@ -16,9 +16,9 @@ public interface AuditLog {
 
   /**
    * Appends {@code events}, such as a login and the evictions it caused, as one write, and returns
-   * them with their ids, which grow in the order of the list. The stores in this project keep all of
-   * them or, if the write fails, none; this default appends them one by one with {@link #record}, so
-   * a log that overrides only {@code record} may keep the first ones of a failed call.
+   * them with their ids, which grow in the order of the list. The stores in this project keep all
+   * of them or, if the write fails, none; this default appends them one by one with {@link
+   * #record}, so a log that overrides only {@code record} may keep the first ones of a failed call.
    */
   default List<AuditEvent> recordAll(List<AuditEvent> events) {
     List<AuditEvent> recorded = new ArrayList<>(events.size());

@@ -21,8 +21,8 @@ public enum EndReason {
   /** The account's password was changed. */
   PASSWORD_CHANGED,
   /**
-   * The browser holding this session signed in again, and the new session replaced this one
-   * (ASVS 7.2.4: re-authentication never keeps the presented session alive).
+   * The browser holding this session signed in again, and the new session replaced this one (ASVS
+   * 7.2.4: re-authentication never keeps the presented session alive).
    */
   SUPERSEDED;
 

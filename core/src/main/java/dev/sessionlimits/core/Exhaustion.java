@@ -6,11 +6,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One exhausted limit, as shown to an {@link ExhaustionAction}: the live sessions in the {@code scope}
- * (earliest-created first), its {@code limit}, and the login that would exceed it.
+ * One exhausted limit, as shown to an {@link ExhaustionAction}: the live sessions in the {@code
+ * scope} (earliest-created first), its {@code limit}, and the login that would exceed it.
  */
-public record Exhaustion(Scope scope, int limit, List<Session> live, LoginAttempt attempt,
-    Instant now) {
+public record Exhaustion(
+    Scope scope, int limit, List<Session> live, LoginAttempt attempt, Instant now) {
 
   public Exhaustion {
     requireNonNull(scope, "scope");

@@ -1,10 +1,10 @@
 package dev.sessionlimits.core;
 
 /**
- * What a login does when it would exceed a limit ({@code QUOTA_EXHAUSTION_ACTION}). The four built-in
- * actions are constants here; a custom action is a public class with a no-argument constructor,
- * listed in {@code META-INF/services/dev.sessionlimits.core.ExhaustionAction} and chosen by its
- * {@link #name()}.
+ * What a login does when it would exceed a limit ({@code QUOTA_EXHAUSTION_ACTION}). The four
+ * built-in actions are constants here; a custom action is a public class with a no-argument
+ * constructor, listed in {@code META-INF/services/dev.sessionlimits.core.ExhaustionAction} and
+ * chosen by its {@link #name()}.
  *
  * <p>An action only chooses: it returns an {@link ActionDecision} and never ends a session itself.
  * The quota decision checks the choice. An action that throws, names a session that is not in the
@@ -25,7 +25,9 @@ public interface ExhaustionAction {
   /** End every session in the exhausted set. */
   ExhaustionAction DESTROY_OLD_SESSIONS = BuiltInAction.DESTROY_OLD_SESSIONS;
 
-  /** The name under which administrators choose this action, e.g. {@code DESTROY_OLDEST_SESSION}. */
+  /**
+   * The name under which administrators choose this action, e.g. {@code DESTROY_OLDEST_SESSION}.
+   */
   String name();
 
   /** Decides what to do about one exhausted limit. */

@@ -10,9 +10,9 @@ import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
- * The exhaustion actions that can be chosen by name: the four built-ins, plus custom ones found with
- * {@link ServiceLoader}. A custom action cannot replace a built-in, and one that fails to load is
- * logged and left out rather than stopping the server.
+ * The exhaustion actions that can be chosen by name: the four built-ins, plus custom ones found
+ * with {@link ServiceLoader}. A custom action cannot replace a built-in, and one that fails to load
+ * is logged and left out rather than stopping the server.
  */
 public final class ExhaustionActions {
 
@@ -67,17 +67,28 @@ public final class ExhaustionActions {
     try {
       name = action.name();
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "Custom exhaustion action " + action.getClass().getName()
-          + " failed to say its name and is ignored", e);
+      LOG.log(
+          Level.ERROR,
+          "Custom exhaustion action "
+              + action.getClass().getName()
+              + " failed to say its name and is ignored",
+          e);
       return;
     }
     if (name == null || name.isBlank()) {
-      LOG.log(Level.ERROR, "Custom exhaustion action {0} has no name and is ignored",
+      LOG.log(
+          Level.ERROR,
+          "Custom exhaustion action {0} has no name and is ignored",
           action.getClass().getName());
     } else if (map.containsKey(name)) {
-      LOG.log(Level.ERROR, "Custom exhaustion action {0} is named {1}, which is taken by {2}; it is ignored",
-          action.getClass().getName(), name, (map.get(name) instanceof BuiltInAction)
-              ? "a built-in action" : map.get(name).getClass().getName());
+      LOG.log(
+          Level.ERROR,
+          "Custom exhaustion action {0} is named {1}, which is taken by {2}; it is ignored",
+          action.getClass().getName(),
+          name,
+          (map.get(name) instanceof BuiltInAction)
+              ? "a built-in action"
+              : map.get(name).getClass().getName());
     } else {
       map.put(name, action);
     }

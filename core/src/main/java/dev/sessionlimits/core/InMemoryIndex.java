@@ -6,12 +6,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The live sessions of one user or one address in the {@link InMemorySessionStore}, and the one copy of its key that they all share.
- * Written only under the key's stripe; read without a lock. A write either fills the next free
- * slot and then raises {@code size}, or publishes a new array and then sets {@code size}; a reader
- * reads {@code size} before {@code entries}, so it sees every entry added before the size it read,
- * and at worst some nulls (skipped) or an entry that has just stopped being live (filtered).
- * An array costs a few bytes a session where a concurrent set costs a hundred.
+ * The live sessions of one user or one address in the {@link InMemorySessionStore}, and the one
+ * copy of its key that they all share. Written only under the key's stripe; read without a lock. A
+ * write either fills the next free slot and then raises {@code size}, or publishes a new array and
+ * then sets {@code size}; a reader reads {@code size} before {@code entries}, so it sees every
+ * entry added before the size it read, and at worst some nulls (skipped) or an entry that has just
+ * stopped being live (filtered). An array costs a few bytes a session where a concurrent set costs
+ * a hundred.
  */
 final class InMemoryIndex {
   private static final InMemoryEntry[] NONE = new InMemoryEntry[0];
@@ -39,8 +40,8 @@ final class InMemoryIndex {
   }
 
   /**
-   * The sessions live at {@code now}, after dropping the entries that are not; the caller holds
-   * the key's stripe.
+   * The sessions live at {@code now}, after dropping the entries that are not; the caller holds the
+   * key's stripe.
    */
   List<Session> liveAndPrune(Instant now) {
     InMemoryEntry[] array = entries;

@@ -15,22 +15,23 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A {@link SessionStore} in this JVM's memory.
  *
- * <p>Design note. Each session lives in one {@link InMemoryEntry} (an atomic reference to its current,
- * immutable {@link Session}), reachable by token hash and by id, and, while live, through the
- * {@link InMemoryIndex} of its user and of its address. Reads take no lock. State changes of one session
- * (touch, end, expiry) are compare-and-set on its entry, so the first end wins and is announced once.
+ * <p>Design note. Each session lives in one {@link InMemoryEntry} (an atomic reference to its
+ * current, immutable {@link Session}), reachable by token hash and by id, and, while live, through
+ * the {@link InMemoryIndex} of its user and of its address. Reads take no lock. State changes of
+ * one session (touch, end, expiry) are compare-and-set on its entry, so the first end wins and is
+ * announced once.
  *
  * <p>Only {@link #open} can make a session live, and it runs under two striped locks: the stripe of
- * the user and the stripe of the address, always taken in ascending stripe order (one lock when both
- * fall on the same stripe), so two logins never deadlock. Holding both, it reads the live sessions,
- * asks {@link Quota#decide}, ends the evicted ones (and the session the login supersedes, which
- * it left out of the counts) and only then adds the new one. The live count of
- * a user or an address therefore only grows while its stripe is held, which is what keeps every
- * limit exact. Ending a session needs no lock: it can only lower a count, and a concurrent login
- * that still sees the session as live errs on the side of ending or refusing too much, never on
- * admitting too much. An index is changed only under its key's stripe (entries added by a login,
- * entries that are no longer live dropped by a login or a purge), and removed from its map, when
- * empty, only under that stripe too.
+ * the user and the stripe of the address, always taken in ascending stripe order (one lock when
+ * both fall on the same stripe), so two logins never deadlock. Holding both, it reads the live
+ * sessions, asks {@link Quota#decide}, ends the evicted ones (and the session the login supersedes,
+ * which it left out of the counts) and only then adds the new one. The live count of a user or an
+ * address therefore only grows while its stripe is held, which is what keeps every limit exact.
+ * Ending a session needs no lock: it can only lower a count, and a concurrent login that still sees
+ * the session as live errs on the side of ending or refusing too much, never on admitting too much.
+ * An index is changed only under its key's stripe (entries added by a login, entries that are no
+ * longer live dropped by a login or a purge), and removed from its map, when empty, only under that
+ * stripe too.
  */
 final class InMemorySessionStore implements SessionStore {
 
@@ -78,30 +79,49 @@ final class InMemorySessionStore implements SessionStore {
         InMemoryIndex ipIndex = byIp.computeIfAbsent(candidate.clientIp(), InMemoryIndex::new);
         // The presented session is left out of both counts and ended below, before the new one is
         // added, so the counts never include both.
-        InMemoryEntry presented = (supersedes == null || supersedes.equals(candidate.tokenHash()))
-            ? null : byHash.get(supersedes);
-        String replaced = (presented != null && presented.get().isLive(now))
-            ? presented.get().id() : null;
+        InMemoryEntry presented =
+            (supersedes == null || supersedes.equals(candidate.tokenHash()))
+                ? null
+                : byHash.get(supersedes);
+        String replaced =
+            (presented != null && presented.get().isLive(now)) ? presented.get().id() : null;
         // An unlimited scope is not read at all: its size must not slow a login down.
-        QuotaDecision decision = Quota.decide(candidate.attempt(),
-            policy.userLimit() == QuotaPolicy.UNLIMITED ? List.of()
-                : without(userIndex.liveAndPrune(now), replaced),
-            policy.ipLimit() == QuotaPolicy.UNLIMITED ? List.of()
-                : without(ipIndex.liveAndPrune(now), replaced),
-            policy, now);
+        QuotaDecision decision =
+            Quota.decide(
+                candidate.attempt(),
+                policy.userLimit() == QuotaPolicy.UNLIMITED
+                    ? List.of()
+                    : without(userIndex.liveAndPrune(now), replaced),
+                policy.ipLimit() == QuotaPolicy.UNLIMITED
+                    ? List.of()
+                    : without(ipIndex.liveAndPrune(now), replaced),
+                policy,
+                now);
         if (decision instanceof QuotaDecision.Deny deny) {
           return new OpenResult.Refused(deny);
         }
         if (byId.containsKey(candidate.id()) || byHash.containsKey(candidate.tokenHash())) {
-          throw new IllegalArgumentException("a session with id " + candidate.id() + " or token "
-              + candidate.tokenHash() + " exists already");
+          throw new IllegalArgumentException(
+              "a session with id "
+                  + candidate.id()
+                  + " or token "
+                  + candidate.tokenHash()
+                  + " exists already");
         }
-        Session superseded = (replaced == null) ? null : finish(presented,
-            new SessionEnd(EndReason.SUPERSEDED, now, EndCause.supersededBy(candidate)), ended);
+        Session superseded =
+            (replaced == null)
+                ? null
+                : finish(
+                    presented,
+                    new SessionEnd(EndReason.SUPERSEDED, now, EndCause.supersededBy(candidate)),
+                    ended);
         List<Session> evicted = new ArrayList<>();
         for (QuotaDecision.Eviction eviction : ((QuotaDecision.Admit) decision).evictions()) {
-          SessionEnd end = new SessionEnd(EndReason.SESSION_LIMIT_REACHED, now,
-              EndCause.limitReached(eviction.scope(), eviction.limit(), candidate));
+          SessionEnd end =
+              new SessionEnd(
+                  EndReason.SESSION_LIMIT_REACHED,
+                  now,
+                  EndCause.limitReached(eviction.scope(), eviction.limit(), candidate));
           Session done = finish(byId.get(eviction.session().id()), end, ended);
           if (done != null) {
             evicted.add(done);
@@ -141,8 +161,8 @@ final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
-  public Immediate<Lookup> touchWithoutWaiting(TokenHash tokenHash, Instant now,
-      Duration idleTimeout) {
+  public Immediate<Lookup> touchWithoutWaiting(
+      TokenHash tokenHash, Instant now, Duration idleTimeout) {
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     return liveOnly(byHash.get(tokenHash), now, idleTimeout);
   }
@@ -157,7 +177,8 @@ final class InMemorySessionStore implements SessionStore {
     }
     Session session = entry.get();
     return (session.end() == null && session.isLive(now))
-        ? Immediate.known(lookup(entry, now, idleTimeout)) : Immediate.mustWait();
+        ? Immediate.known(lookup(entry, now, idleTimeout))
+        : Immediate.mustWait();
   }
 
   private Lookup lookup(InMemoryEntry entry, Instant now, Duration idleTimeout) {
@@ -203,7 +224,8 @@ final class InMemorySessionStore implements SessionStore {
   @Override
   public Optional<Instant> lastPasswordEntry(String sessionId) {
     InMemoryEntry entry = byId.get(sessionId);
-    return (entry == null || entry.get().end() != null) ? Optional.empty()
+    return (entry == null || entry.get().end() != null)
+        ? Optional.empty()
         : Optional.of(entry.lastPasswordEntry());
   }
 
@@ -330,9 +352,19 @@ final class InMemorySessionStore implements SessionStore {
     if (user == candidate.user() && ip == candidate.clientIp() && agent == candidate.userAgent()) {
       return candidate;
     }
-    return new Session(candidate.id(), candidate.tokenHash(), user, ip, agent, candidate.device(),
-        candidate.authMethod(), candidate.createdAt(), candidate.lastSeenAt(), candidate.expiresAt(),
-        candidate.absoluteExpiresAt(), null);
+    return new Session(
+        candidate.id(),
+        candidate.tokenHash(),
+        user,
+        ip,
+        agent,
+        candidate.device(),
+        candidate.authMethod(),
+        candidate.createdAt(),
+        candidate.lastSeenAt(),
+        candidate.expiresAt(),
+        candidate.absoluteExpiresAt(),
+        null);
   }
 
   private static List<Session> without(List<Session> sessions, String id) {
@@ -358,8 +390,7 @@ final class InMemorySessionStore implements SessionStore {
   }
 
   private static boolean forgotten(Session session, Instant now) {
-    return session.end() != null
-        && !now.isBefore(session.end().at().plus(TOMBSTONE_RETENTION));
+    return session.end() != null && !now.isBefore(session.end().at().plus(TOMBSTONE_RETENTION));
   }
 
   private void announce(List<Session> ended) {
@@ -368,8 +399,14 @@ final class InMemorySessionStore implements SessionStore {
         try {
           listener.sessionEnded(session);
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "A session listener failed for session " + session.id()
-              + " (token " + session.tokenHash().prefix() + "…); the others are still told", e);
+          LOG.log(
+              Level.WARNING,
+              "A session listener failed for session "
+                  + session.id()
+                  + " (token "
+                  + session.tokenHash().prefix()
+                  + "…); the others are still told",
+              e);
         }
       }
     }

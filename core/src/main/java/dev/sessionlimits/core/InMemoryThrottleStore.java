@@ -31,9 +31,14 @@ final class InMemoryThrottleStore implements ThrottleStore {
   public Failures countFailure(Key key, Instant now, Instant since) {
     requireNonNull(now, "now");
     requireNonNull(since, "since");
-    return counts.merge(key, new Failures(1, now), (old, one) -> old.lastFailure().isBefore(since)
-        ? one
-        : new Failures(old.count() + 1, old.lastFailure().isAfter(now) ? old.lastFailure() : now));
+    return counts.merge(
+        key,
+        new Failures(1, now),
+        (old, one) ->
+            old.lastFailure().isBefore(since)
+                ? one
+                : new Failures(
+                    old.count() + 1, old.lastFailure().isAfter(now) ? old.lastFailure() : now));
   }
 
   @Override

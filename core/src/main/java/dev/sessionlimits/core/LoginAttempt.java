@@ -3,11 +3,11 @@ package dev.sessionlimits.core;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Who is signing in, from where and how. {@code userAgent} may be empty and {@code device} (a label the
- * user chose) may be null.
+ * Who is signing in, from where and how. {@code userAgent} may be empty and {@code device} (a label
+ * the user chose) may be null.
  */
-public record LoginAttempt(String user, String clientIp, String userAgent, String device,
-    String authMethod) {
+public record LoginAttempt(
+    String user, String clientIp, String userAgent, String device, String authMethod) {
 
   public LoginAttempt {
     requireNonBlank(user, "user");

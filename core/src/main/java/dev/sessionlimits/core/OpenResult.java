@@ -8,8 +8,8 @@ import java.util.List;
 public sealed interface OpenResult {
 
   /**
-   * The session is open; {@code ended} are the sessions ended to make room, with their ends;
-   * {@code superseded} is the session it replaced ({@link EndReason#SUPERSEDED}), or null.
+   * The session is open; {@code ended} are the sessions ended to make room, with their ends; {@code
+   * superseded} is the session it replaced ({@link EndReason#SUPERSEDED}), or null.
    */
   record Opened(Session session, List<Session> ended, Session superseded) implements OpenResult {
     public Opened {

@@ -32,8 +32,12 @@ public final class Quota {
    * @param policy the limits and the exhaustion action
    * @param now the time of the login
    */
-  public static QuotaDecision decide(LoginAttempt attempt, Collection<Session> userSessions,
-      Collection<Session> ipSessions, QuotaPolicy policy, Instant now) {
+  public static QuotaDecision decide(
+      LoginAttempt attempt,
+      Collection<Session> userSessions,
+      Collection<Session> ipSessions,
+      QuotaPolicy policy,
+      Instant now) {
     Map<String, QuotaDecision.Eviction> evictions = new LinkedHashMap<>();
     for (Scope scope : Scope.values()) {
       int limit = policy.limit(scope);
@@ -57,18 +61,19 @@ public final class Quota {
   }
 
   /**
-   * Applies limits to sessions that already exist, as {@code POST /api/v1/sessions/enforce} does after
-   * a limit was lowered: for every user over its limit, and then every address over the address
-   * limit, the sessions to end so that the rest fit exactly (no room is made for a new login).
+   * Applies limits to sessions that already exist, as {@code POST /api/v1/sessions/enforce} does
+   * after a limit was lowered: for every user over its limit, and then every address over the
+   * address limit, the sessions to end so that the rest fit exactly (no room is made for a new
+   * login).
    *
    * <p>Which ones end follows the action: {@code DESTROY_NEXT_EXPIRING} the soonest to expire,
-   * {@code DESTROY_OLDEST_SESSION} and {@code DESTROY_OLD_SESSIONS} the oldest (the newest
-   * {@code limit} stay), {@code DENY_ACCESS} the newest (the ones it would have refused). A custom
-   * action is asked as if the limit were one higher, which asks it for exactly the excess; if it fails
-   * or refuses, the oldest go.
+   * {@code DESTROY_OLDEST_SESSION} and {@code DESTROY_OLD_SESSIONS} the oldest (the newest {@code
+   * limit} stay), {@code DENY_ACCESS} the newest (the ones it would have refused). A custom action
+   * is asked as if the limit were one higher, which asks it for exactly the excess; if it fails or
+   * refuses, the oldest go.
    *
-   * <p>The address limit is global: it and its action come from {@code addressPolicy}
-   * ({@link QuotaPolicy#ipLimit()} and {@link QuotaPolicy#action()}), never from one user's policy. A
+   * <p>The address limit is global: it and its action come from {@code addressPolicy} ({@link
+   * QuotaPolicy#ipLimit()} and {@link QuotaPolicy#action()}), never from one user's policy. A
    * session counts towards its address only if its own user's policy limits addresses: an exempt
    * administrator's sessions (policy without limits) are neither counted nor ended.
    *
@@ -77,8 +82,11 @@ public final class Quota {
    * @param addressPolicy the policy that carries the address limit and its action
    * @param now the time of enforcement
    */
-  public static List<QuotaDecision.Eviction> enforce(Collection<Session> sessions,
-      Function<String, QuotaPolicy> policyOf, QuotaPolicy addressPolicy, Instant now) {
+  public static List<QuotaDecision.Eviction> enforce(
+      Collection<Session> sessions,
+      Function<String, QuotaPolicy> policyOf,
+      QuotaPolicy addressPolicy,
+      Instant now) {
     List<Session> live = live(sessions, now);
     Map<String, List<Session>> byUser = new LinkedHashMap<>();
     for (Session session : live) {
@@ -86,12 +94,14 @@ public final class Quota {
     }
     Map<String, QuotaDecision.Eviction> evictions = new LinkedHashMap<>();
     Map<String, QuotaPolicy> policies = new HashMap<>();
-    byUser.forEach((user, own) -> {
-      QuotaPolicy policy = policies.computeIfAbsent(user, policyOf);
-      for (Session s : excess(Scope.USER, policy.userLimit(), own, policy.action(), now)) {
-        evictions.putIfAbsent(s.id(), new QuotaDecision.Eviction(s, Scope.USER, policy.userLimit()));
-      }
-    });
+    byUser.forEach(
+        (user, own) -> {
+          QuotaPolicy policy = policies.computeIfAbsent(user, policyOf);
+          for (Session s : excess(Scope.USER, policy.userLimit(), own, policy.action(), now)) {
+            evictions.putIfAbsent(
+                s.id(), new QuotaDecision.Eviction(s, Scope.USER, policy.userLimit()));
+          }
+        });
     int addressLimit = addressPolicy.ipLimit();
     Map<String, List<Session>> byIp = new LinkedHashMap<>();
     for (Session session : live) {
@@ -100,38 +110,41 @@ public final class Quota {
         byIp.computeIfAbsent(session.clientIp(), k -> new ArrayList<>()).add(session);
       }
     }
-    byIp.forEach((ip, fromIp) -> {
-      for (Session s : excess(Scope.IP, addressLimit, fromIp, addressPolicy.action(), now)) {
-        evictions.putIfAbsent(s.id(), new QuotaDecision.Eviction(s, Scope.IP, addressLimit));
-      }
-    });
+    byIp.forEach(
+        (ip, fromIp) -> {
+          for (Session s : excess(Scope.IP, addressLimit, fromIp, addressPolicy.action(), now)) {
+            evictions.putIfAbsent(s.id(), new QuotaDecision.Eviction(s, Scope.IP, addressLimit));
+          }
+        });
     return new ArrayList<>(evictions.values());
   }
 
   /**
-   * {@link #enforce(Collection, Function, QuotaPolicy, Instant)} with the address limit and action of
-   * the strictest policy among the users whose sessions count towards an address.
+   * {@link #enforce(Collection, Function, QuotaPolicy, Instant)} with the address limit and action
+   * of the strictest policy among the users whose sessions count towards an address.
    *
    * @deprecated the address limit is global: give it as its own policy
    */
   @Deprecated
-  public static List<QuotaDecision.Eviction> enforce(Collection<Session> sessions,
-      Function<String, QuotaPolicy> policyOf, Instant now) {
+  public static List<QuotaDecision.Eviction> enforce(
+      Collection<Session> sessions, Function<String, QuotaPolicy> policyOf, Instant now) {
     Map<String, QuotaPolicy> policies = new HashMap<>();
     QuotaPolicy address = null;
     for (Session session : live(sessions, now)) {
       QuotaPolicy policy = policies.computeIfAbsent(session.user(), policyOf);
       // Any policy without an address limit will do while no counted user has one.
-      if (address == null || (policy.ipLimit() != QuotaPolicy.UNLIMITED
-          && (address.ipLimit() == QuotaPolicy.UNLIMITED || policy.ipLimit() < address.ipLimit()))) {
+      if (address == null
+          || (policy.ipLimit() != QuotaPolicy.UNLIMITED
+              && (address.ipLimit() == QuotaPolicy.UNLIMITED
+                  || policy.ipLimit() < address.ipLimit()))) {
         address = policy;
       }
     }
     return (address == null) ? List.of() : enforce(sessions, policies::get, address, now);
   }
 
-  private static List<Session> excess(Scope scope, int limit, List<Session> live,
-      ExhaustionAction action, Instant now) {
+  private static List<Session> excess(
+      Scope scope, int limit, List<Session> live, ExhaustionAction action, Instant now) {
     if (limit == QuotaPolicy.UNLIMITED || live.size() <= limit) {
       return List.of();
     }
@@ -141,10 +154,12 @@ public final class Quota {
     if (action == ExhaustionAction.DENY_ACCESS) {
       return byCreation.subList(limit, byCreation.size());
     }
-    if (action == ExhaustionAction.DESTROY_OLDEST_SESSION || action == ExhaustionAction.DESTROY_OLD_SESSIONS) {
+    if (action == ExhaustionAction.DESTROY_OLDEST_SESSION
+        || action == ExhaustionAction.DESTROY_OLD_SESSIONS) {
       return byCreation.subList(0, excess);
     }
-    Exhaustion asked = new Exhaustion(scope, limit + 1, byCreation, byCreation.get(0).attempt(), now);
+    Exhaustion asked =
+        new Exhaustion(scope, limit + 1, byCreation, byCreation.get(0).attempt(), now);
     QuotaDecision verdict = consult(action, asked);
     if (verdict instanceof QuotaDecision.Admit admit) {
       return admit.evictions().stream().map(QuotaDecision.Eviction::session).toList();
@@ -172,8 +187,18 @@ public final class Quota {
     try {
       decision = action.onExhausted(exhaustion);
     } catch (RuntimeException | LinkageError e) {
-      LOG.log(Level.ERROR, "Exhaustion action " + describe(action) + " threw for " + scope.code()
-          + " limit " + limit + " with " + active + " active; the login is refused", e);
+      LOG.log(
+          Level.ERROR,
+          "Exhaustion action "
+              + describe(action)
+              + " threw for "
+              + scope.code()
+              + " limit "
+              + limit
+              + " with "
+              + active
+              + " active; the login is refused",
+          e);
       return failed(action, exhaustion, "threw " + e);
     }
     if (decision instanceof ActionDecision.End end) {
@@ -187,15 +212,26 @@ public final class Quota {
         }
         return new QuotaDecision.Admit(evictions);
       }
-      LOG.log(Level.ERROR, "Exhaustion action {0} {1} for {2} limit {3} with {4} active; the login is refused",
-          describe(action), problem, scope.code(), limit, active);
+      LOG.log(
+          Level.ERROR,
+          "Exhaustion action {0} {1} for {2} limit {3} with {4} active; the login is refused",
+          describe(action),
+          problem,
+          scope.code(),
+          limit,
+          active);
       return failed(action, exhaustion, problem);
     }
     if (decision instanceof ActionDecision.Deny) {
-      return new QuotaDecision.Deny(scope, limit, active,
+      return new QuotaDecision.Deny(
+          scope,
+          limit,
+          active,
           describe(action) + " refused a login over the " + scope.code() + " limit of " + limit);
     }
-    LOG.log(Level.ERROR, "Exhaustion action {0} returned no decision; the login is refused",
+    LOG.log(
+        Level.ERROR,
+        "Exhaustion action {0} returned no decision; the login is refused",
         describe(action));
     return failed(action, exhaustion, "returned no decision");
   }
@@ -218,10 +254,17 @@ public final class Quota {
     return null;
   }
 
-  private static QuotaDecision.Deny failed(ExhaustionAction action, Exhaustion exhaustion,
-      String problem) {
-    return new QuotaDecision.Deny(exhaustion.scope(), exhaustion.limit(), exhaustion.live().size(),
-        "exhaustion action " + describe(action) + " failed (" + problem + "), so the login was refused");
+  private static QuotaDecision.Deny failed(
+      ExhaustionAction action, Exhaustion exhaustion, String problem) {
+    return new QuotaDecision.Deny(
+        exhaustion.scope(),
+        exhaustion.limit(),
+        exhaustion.live().size(),
+        "exhaustion action "
+            + describe(action)
+            + " failed ("
+            + problem
+            + "), so the login was refused");
   }
 
   private static String describe(ExhaustionAction action) {

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 
-/** The outcome of {@link Quota#decide}: admit the login (ending some sessions first), or deny it. */
+/**
+ * The outcome of {@link Quota#decide}: admit the login (ending some sessions first), or deny it.
+ */
 public sealed interface QuotaDecision {
 
   /** Open the session after ending {@code evictions}, which may be empty. */
@@ -16,7 +18,8 @@ public sealed interface QuotaDecision {
 
   /**
    * Refuse the login: {@code active} live sessions already fill the {@code limit} of {@code scope}.
-   * {@code explanation} says why, for logs and audit; it names a failed custom action if one failed.
+   * {@code explanation} says why, for logs and audit; it names a failed custom action if one
+   * failed.
    */
   record Deny(Scope scope, int limit, int active, String explanation) implements QuotaDecision {
     public Deny {

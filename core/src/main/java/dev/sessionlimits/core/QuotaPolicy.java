@@ -5,10 +5,14 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 /**
- * The limits and timeouts one login is judged by. A limit of {@link #UNLIMITED} is no limit.
- * {@code maxLifetime} of zero is no absolute lifetime.
+ * The limits and timeouts one login is judged by. A limit of {@link #UNLIMITED} is no limit. {@code
+ * maxLifetime} of zero is no absolute lifetime.
  */
-public record QuotaPolicy(int userLimit, int ipLimit, ExhaustionAction action, Duration idleTimeout,
+public record QuotaPolicy(
+    int userLimit,
+    int ipLimit,
+    ExhaustionAction action,
+    Duration idleTimeout,
     Duration maxLifetime) {
 
   /** The value of a limit that does not limit. */
@@ -24,17 +28,18 @@ public record QuotaPolicy(int userLimit, int ipLimit, ExhaustionAction action, D
       throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
     }
     if (maxLifetime.isNegative()) {
-      throw new IllegalArgumentException("maxLifetime must be zero (none) or positive, got " + maxLifetime);
+      throw new IllegalArgumentException(
+          "maxLifetime must be zero (none) or positive, got " + maxLifetime);
     }
   }
 
   /**
    * The policy for a login of a user under {@code settings}: the user's own {@code sessionsLimit}
-   * (null for the global {@code SESSIONS_PER_USER}) and {@code SESSIONS_PER_IP}, or no limits at all
-   * when quota constraints are off or the user is an exempt administrator.
+   * (null for the global {@code SESSIONS_PER_USER}) and {@code SESSIONS_PER_IP}, or no limits at
+   * all when quota constraints are off or the user is an exempt administrator.
    */
-  public static QuotaPolicy forLogin(Settings settings, Integer userSessionsLimit, boolean admin,
-      ExhaustionActions actions) {
+  public static QuotaPolicy forLogin(
+      Settings settings, Integer userSessionsLimit, boolean admin, ExhaustionActions actions) {
     Duration idle = Duration.ofSeconds(settings.sessionCookieAge());
     Duration max = Duration.ofSeconds(settings.sessionMaxLifetime());
     ExhaustionAction action = actions.require(settings.quotaExhaustionAction());
@@ -52,7 +57,8 @@ public record QuotaPolicy(int userLimit, int ipLimit, ExhaustionAction action, D
 
   private static void requireLimit(int limit, String name) {
     if (limit != UNLIMITED && limit < 1) {
-      throw new IllegalArgumentException(name + " must be -1 (unlimited) or at least 1, got " + limit);
+      throw new IllegalArgumentException(
+          name + " must be -1 (unlimited) or at least 1, got " + limit);
     }
   }
 }

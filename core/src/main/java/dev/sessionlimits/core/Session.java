@@ -10,9 +10,9 @@ import java.util.Comparator;
  * One session, live or ended. Immutable: every change yields a new value.
  *
  * <p>{@code expiresAt} is the moment the session ends unless used again: the earlier of its idle
- * expiry ({@code lastSeenAt + SESSION_COOKIE_AGE}) and {@code absoluteExpiresAt} (login plus
- * {@code SESSION_MAX_LIFETIME}; null when there is no maximum lifetime). A session is live while it
- * has no {@link #end()} and {@code now < expiresAt}.
+ * expiry ({@code lastSeenAt + SESSION_COOKIE_AGE}) and {@code absoluteExpiresAt} (login plus {@code
+ * SESSION_MAX_LIFETIME}; null when there is no maximum lifetime). A session is live while it has no
+ * {@link #end()} and {@code now < expiresAt}.
  */
 public record Session(
     String id,
@@ -50,7 +50,8 @@ public record Session(
     requireNonNull(expiresAt, "expiresAt");
     userAgent = (userAgent == null) ? "" : userAgent;
     if (lastSeenAt.isBefore(createdAt)) {
-      throw new IllegalArgumentException("lastSeenAt " + lastSeenAt + " is before createdAt " + createdAt);
+      throw new IllegalArgumentException(
+          "lastSeenAt " + lastSeenAt + " is before createdAt " + createdAt);
     }
     if (absoluteExpiresAt != null && expiresAt.isAfter(absoluteExpiresAt)) {
       throw new IllegalArgumentException(
@@ -58,13 +59,25 @@ public record Session(
     }
   }
 
-  /** A new live session for {@code attempt}, opened at {@code now} under {@code policy}'s timeouts. */
-  public static Session open(String id, TokenHash tokenHash, LoginAttempt attempt, Instant now,
-      QuotaPolicy policy) {
+  /**
+   * A new live session for {@code attempt}, opened at {@code now} under {@code policy}'s timeouts.
+   */
+  public static Session open(
+      String id, TokenHash tokenHash, LoginAttempt attempt, Instant now, QuotaPolicy policy) {
     Instant absolute = policy.maxLifetime().isZero() ? null : now.plus(policy.maxLifetime());
-    return new Session(id, tokenHash, attempt.user(), attempt.clientIp(), attempt.userAgent(),
-        attempt.device(), attempt.authMethod(), now, now,
-        earlier(now.plus(policy.idleTimeout()), absolute), absolute, null);
+    return new Session(
+        id,
+        tokenHash,
+        attempt.user(),
+        attempt.clientIp(),
+        attempt.userAgent(),
+        attempt.device(),
+        attempt.authMethod(),
+        now,
+        now,
+        earlier(now.plus(policy.idleTimeout()), absolute),
+        absolute,
+        null);
   }
 
   /** The attempt that opened this session. */
@@ -78,8 +91,8 @@ public record Session(
   }
 
   /**
-   * How this session ended as seen at {@code now}: its recorded end, or, when it expired unmarked, an
-   * {@code idle_timeout} or {@code max_lifetime} end at its expiry. Null while live.
+   * How this session ended as seen at {@code now}: its recorded end, or, when it expired unmarked,
+   * an {@code idle_timeout} or {@code max_lifetime} end at its expiry. Null while live.
    */
   public SessionEnd endAt(Instant now) {
     if (end != null) {
@@ -95,20 +108,42 @@ public record Session(
   /** This session with {@code end} recorded. */
   public Session withEnd(SessionEnd end) {
     requireNonNull(end, "end");
-    return new Session(id, tokenHash, user, clientIp, userAgent, device, authMethod, createdAt,
-        lastSeenAt, expiresAt, absoluteExpiresAt, end);
+    return new Session(
+        id,
+        tokenHash,
+        user,
+        clientIp,
+        userAgent,
+        device,
+        authMethod,
+        createdAt,
+        lastSeenAt,
+        expiresAt,
+        absoluteExpiresAt,
+        end);
   }
 
   /**
-   * This session after an authenticated request at {@code now}, or itself when the previous touch is
-   * less than {@link #TOUCH_RESOLUTION} ago (so stores write at most once a second per session).
+   * This session after an authenticated request at {@code now}, or itself when the previous touch
+   * is less than {@link #TOUCH_RESOLUTION} ago (so stores write at most once a second per session).
    */
   public Session touchedAt(Instant now, Duration idleTimeout) {
     if (now.isBefore(lastSeenAt.plus(TOUCH_RESOLUTION))) {
       return this;
     }
-    return new Session(id, tokenHash, user, clientIp, userAgent, device, authMethod, createdAt, now,
-        earlier(now.plus(idleTimeout), absoluteExpiresAt), absoluteExpiresAt, end);
+    return new Session(
+        id,
+        tokenHash,
+        user,
+        clientIp,
+        userAgent,
+        device,
+        authMethod,
+        createdAt,
+        now,
+        earlier(now.plus(idleTimeout), absoluteExpiresAt),
+        absoluteExpiresAt,
+        end);
   }
 
   /** Seconds until expiry at {@code now}, never negative: the {@code Session-Timeout} header. */

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The library's front door: issues tokens, opens sessions under a {@link QuotaPolicy}, authenticates
- * tokens and ends sessions, on any {@link SessionStore}, with time from an injected clock.
+ * The library's front door: issues tokens, opens sessions under a {@link QuotaPolicy},
+ * authenticates tokens and ends sessions, on any {@link SessionStore}, with time from an injected
+ * clock.
  */
 public final class SessionManager {
 
@@ -58,20 +59,24 @@ public final class SessionManager {
   }
 
   /**
-   * {@link #login(LoginAttempt, QuotaPolicy)} by a client that presented {@code presentedToken} (its
-   * session cookie, or null): if admitted, the session of that token, if live, ends with
+   * {@link #login(LoginAttempt, QuotaPolicy)} by a client that presented {@code presentedToken}
+   * (its session cookie, or null): if admitted, the session of that token, if live, ends with
    * {@link EndReason#SUPERSEDED} as part of the opening and does not count against the new one
    * ({@link SessionStore#open(Session, QuotaPolicy, TokenHash)}).
    */
   public LoginResult login(LoginAttempt attempt, QuotaPolicy policy, String presentedToken) {
     SessionToken token = SessionToken.generate(random);
-    Session candidate = Session.open(SessionToken.newSessionId(random), token.hash(), attempt,
-        clock.instant(), policy);
-    boolean presented = presentedToken != null && !presentedToken.isEmpty()
-        && presentedToken.length() <= MAX_TOKEN_LENGTH;
-    OpenResult result = presented
-        ? store.open(candidate, policy, TokenHash.of(presentedToken))
-        : store.open(candidate, policy);
+    Session candidate =
+        Session.open(
+            SessionToken.newSessionId(random), token.hash(), attempt, clock.instant(), policy);
+    boolean presented =
+        presentedToken != null
+            && !presentedToken.isEmpty()
+            && presentedToken.length() <= MAX_TOKEN_LENGTH;
+    OpenResult result =
+        presented
+            ? store.open(candidate, policy, TokenHash.of(presentedToken))
+            : store.open(candidate, policy);
     if (result instanceof OpenResult.Opened opened) {
       return new LoginResult.Admitted(token, opened.session(), opened.ended(), opened.superseded());
     }
@@ -97,14 +102,15 @@ public final class SessionManager {
    * answer is the store's ({@link SessionStore#touchWithoutWaiting}), {@link Immediate.MustWait}
    * when it cannot tell without waiting: then call {@code authenticate} where waiting is allowed.
    */
-  public Immediate<Lookup> authenticateWithoutWaiting(String token, Duration idleTimeout,
-      boolean quiet) {
+  public Immediate<Lookup> authenticateWithoutWaiting(
+      String token, Duration idleTimeout, boolean quiet) {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
       return Immediate.known(Lookup.UNKNOWN);
     }
     TokenHash hash = TokenHash.of(token);
     Instant now = clock.instant();
-    return quiet ? store.findWithoutWaiting(hash, now)
+    return quiet
+        ? store.findWithoutWaiting(hash, now)
         : store.touchWithoutWaiting(hash, now, idleTimeout);
   }
 
@@ -115,8 +121,8 @@ public final class SessionManager {
   }
 
   /**
-   * Ends every live session of {@code user} but {@code keep} (null: all of them) for {@code reason};
-   * {@code actor} is who did it, or null.
+   * Ends every live session of {@code user} but {@code keep} (null: all of them) for {@code
+   * reason}; {@code actor} is who did it, or null.
    *
    * @return the ids of the sessions this call ended (not those that ended otherwise meanwhile)
    */
@@ -182,9 +188,9 @@ public final class SessionManager {
   /**
    * The store under this manager.
    *
-   * @deprecated reading and ending sessions go through this class ({@link #get},
-   *     {@link #liveSessions}, {@link #end}), which brings the clock; kept for callers of the
-   *     library that used it, to be removed in the next major version
+   * @deprecated reading and ending sessions go through this class ({@link #get}, {@link
+   *     #liveSessions}, {@link #end}), which brings the clock; kept for callers of the library that
+   *     used it, to be removed in the next major version
    */
   @Deprecated(since = "0.1")
   public SessionStore store() {

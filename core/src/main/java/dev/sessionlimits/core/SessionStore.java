@@ -27,8 +27,8 @@ public interface SessionStore extends AutoCloseable {
    * Opens {@code candidate} if {@code policy} admits it, atomically with the check: reads the live
    * sessions of the candidate's user and address, asks {@link Quota#decide}, ends the evicted
    * sessions with {@link EndReason#SESSION_LIMIT_REACHED}, and stores the candidate, all under one
-   * lock (or transaction) on the user and the address. The login time is
-   * {@code candidate.createdAt()}.
+   * lock (or transaction) on the user and the address. The login time is {@code
+   * candidate.createdAt()}.
    *
    * @throws StoreUnavailableException when the store cannot be reached; nothing was opened
    */
@@ -42,14 +42,14 @@ public interface SessionStore extends AutoCloseable {
    * limit of 1 who signs in again in the same browser is neither refused nor made to evict another
    * device. Any live session may be superseded, whoever owns it: the browser that presented it is
    * about to replace its cookie, and re-authentication must not leave the presented token alive
-   * (ASVS 7.2.4). A refused login changes nothing, the presented session included. A null
-   * {@code supersedes}, or one that is not live, makes this {@code open(candidate, policy)}. The
-   * result names the superseded session ({@link OpenResult.Opened#superseded}).
+   * (ASVS 7.2.4). A refused login changes nothing, the presented session included. A null {@code
+   * supersedes}, or one that is not live, makes this {@code open(candidate, policy)}. The result
+   * names the superseded session ({@link OpenResult.Opened#superseded}).
    *
-   * <p>The built-in stores do this under the lock (or in the transaction) of the open. This default,
-   * for other stores, cannot: it ends the presented session first and then opens, which never
-   * admits more than a limit (an end only lowers counts) but ends the presented session even when
-   * the login is then refused. Stores should override it.
+   * <p>The built-in stores do this under the lock (or in the transaction) of the open. This
+   * default, for other stores, cannot: it ends the presented session first and then opens, which
+   * never admits more than a limit (an end only lowers counts) but ends the presented session even
+   * when the login is then refused. Stores should override it.
    *
    * @throws StoreUnavailableException when the store cannot be reached
    */
@@ -59,8 +59,14 @@ public interface SessionStore extends AutoCloseable {
     }
     Session superseded = null;
     if (find(supersedes, candidate.createdAt()) instanceof Lookup.Live live) {
-      superseded = end(live.session().id(), new SessionEnd(EndReason.SUPERSEDED,
-          candidate.createdAt(), EndCause.supersededBy(candidate))).orElse(null);
+      superseded =
+          end(
+                  live.session().id(),
+                  new SessionEnd(
+                      EndReason.SUPERSEDED,
+                      candidate.createdAt(),
+                      EndCause.supersededBy(candidate)))
+              .orElse(null);
     }
     OpenResult result = open(candidate, policy);
     if (superseded != null && result instanceof OpenResult.Opened opened) {
@@ -77,8 +83,8 @@ public interface SessionStore extends AutoCloseable {
 
   /**
    * Like {@link #find}, and records activity at {@code now} for a live session: its idle expiry
-   * moves to {@code now + idleTimeout} (never past its absolute expiry). Touches less than
-   * {@link Session#TOUCH_RESOLUTION} after the previous one are not written.
+   * moves to {@code now + idleTimeout} (never past its absolute expiry). Touches less than {@link
+   * Session#TOUCH_RESOLUTION} after the previous one are not written.
    */
   Lookup touch(TokenHash tokenHash, Instant now, Duration idleTimeout);
 
@@ -97,8 +103,8 @@ public interface SessionStore extends AutoCloseable {
    * {@link #touch}, if this store can do it without waiting for I/O; {@link Immediate.MustWait}
    * otherwise, as {@link #findWithoutWaiting}. The default answers {@code MustWait}.
    */
-  default Immediate<Lookup> touchWithoutWaiting(TokenHash tokenHash, Instant now,
-      Duration idleTimeout) {
+  default Immediate<Lookup> touchWithoutWaiting(
+      TokenHash tokenHash, Instant now, Duration idleTimeout) {
     return Immediate.mustWait();
   }
 
@@ -124,15 +130,16 @@ public interface SessionStore extends AutoCloseable {
    *     false otherwise
    */
   default boolean recordPasswordEntry(String sessionId, Instant at) {
-    throw new UnsupportedOperationException(getClass().getName()
-        + " does not record password entries, so re-authentication cannot be used with it");
+    throw new UnsupportedOperationException(
+        getClass().getName()
+            + " does not record password entries, so re-authentication cannot be used with it");
   }
 
   /**
    * When the holder of the unended session {@code sessionId} last entered the password: the last
-   * {@link #recordPasswordEntry}, or else the login itself ({@link Session#createdAt()}). Empty when
-   * there is no such session or it has ended. Read from the store itself, never from a node's cache,
-   * so an entry recorded on one node counts on every other at once.
+   * {@link #recordPasswordEntry}, or else the login itself ({@link Session#createdAt()}). Empty
+   * when there is no such session or it has ended. Read from the store itself, never from a node's
+   * cache, so an entry recorded on one node counts on every other at once.
    *
    * <p>The default answers the login time: right for a store that never records entries.
    */

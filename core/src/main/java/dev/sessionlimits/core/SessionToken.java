@@ -4,8 +4,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * A freshly issued session token: 256 random bits, URL-safe base64 without padding. The secret goes to
- * the client once and is never stored or logged; only its {@link #hash()} is.
+ * A freshly issued session token: 256 random bits, URL-safe base64 without padding. The secret goes
+ * to the client once and is never stored or logged; only its {@link #hash()} is.
  */
 public final class SessionToken {
 

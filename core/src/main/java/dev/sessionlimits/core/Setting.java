@@ -8,31 +8,73 @@ import java.util.Set;
  * enum constant's name is the setting's name everywhere: API, configuration files, audit.
  */
 public enum Setting {
-  SESSIONS_PER_USER(Type.INTEGER, -1L, 1, 100_000, true,
+  SESSIONS_PER_USER(
+      Type.INTEGER,
+      -1L,
+      1,
+      100_000,
+      true,
       "Sessions per user",
-      "Maximum simultaneous sessions of one user; -1 is unlimited. A user's own limit overrides it."),
-  SESSIONS_PER_IP(Type.INTEGER, -1L, 1, 1_000_000, true,
+      "Maximum simultaneous sessions of one user; -1 is unlimited. A user's own limit overrides"
+          + " it."),
+  SESSIONS_PER_IP(
+      Type.INTEGER,
+      -1L,
+      1,
+      1_000_000,
+      true,
       "Sessions per IP address",
-      "Maximum simultaneous sessions from one client IP address, whoever owns them; -1 is unlimited."),
-  QUOTA_CONSTRAINTS_ENABLED(Type.BOOLEAN, true, 0, 0, false,
+      "Maximum simultaneous sessions from one client IP address, whoever owns them; -1 is"
+          + " unlimited."),
+  QUOTA_CONSTRAINTS_ENABLED(
+      Type.BOOLEAN,
+      true,
+      0,
+      0,
+      false,
       "Enforce session limits",
       "Master switch for both limits. When off, logins are never limited."),
-  QUOTA_EXHAUSTION_ACTION(Type.ACTION, "DESTROY_NEXT_EXPIRING", 0, 0, false,
+  QUOTA_EXHAUSTION_ACTION(
+      Type.ACTION,
+      "DESTROY_NEXT_EXPIRING",
+      0,
+      0,
+      false,
       "When a limit is reached",
       "What a login beyond a limit does: refuse it, or sign out the session that expires next, the"
           + " oldest one, or all of them."),
-  SESSION_COOKIE_AGE(Type.INTEGER, 1800L, 60, 31_536_000, false,
+  SESSION_COOKIE_AGE(
+      Type.INTEGER,
+      1800L,
+      60,
+      31_536_000,
+      false,
       "Idle timeout (seconds)",
       "A session with no authenticated request for this long ends. Each authenticated request"
           + " extends it."),
-  SESSION_MAX_LIFETIME(Type.INTEGER, 0L, 60, 31_536_000, false,
+  SESSION_MAX_LIFETIME(
+      Type.INTEGER,
+      0L,
+      60,
+      31_536_000,
+      false,
       "Maximum session lifetime (seconds)",
       "Absolute lifetime from login, whatever the activity; 0 is none."),
-  AUTH_BASIC_ENABLED(Type.BOOLEAN, false, 0, 0, false,
+  AUTH_BASIC_ENABLED(
+      Type.BOOLEAN,
+      false,
+      0,
+      0,
+      false,
       "Allow HTTP Basic authentication",
       "Accept HTTP Basic authentication on the API. Basic-authenticated requests create no session"
           + " and fall outside session limits."),
-  QUOTA_EXEMPT_ADMINS(Type.BOOLEAN, false, 0, 0, false,
+  QUOTA_EXEMPT_ADMINS(
+      Type.BOOLEAN,
+      false,
+      0,
+      0,
+      false,
       "Exempt administrators",
       "Administrators' logins are not limited.");
 
@@ -57,8 +99,14 @@ public enum Setting {
   private final String label;
   private final String help;
 
-  Setting(Type type, Object defaultValue, long min, long max, boolean minusOneMeansUnlimited,
-      String label, String help) {
+  Setting(
+      Type type,
+      Object defaultValue,
+      long min,
+      long max,
+      boolean minusOneMeansUnlimited,
+      String label,
+      String help) {
     this.type = type;
     this.defaultValue = defaultValue;
     this.min = min;
@@ -133,7 +181,8 @@ public enum Setting {
    * Checks a typed value (as JSON gives it: a number, a boolean or a string) and returns it in its
    * canonical form ({@code Long}, {@code Boolean}, {@code String}).
    *
-   * @throws IllegalArgumentException with a sentence naming the setting, the value and the valid range
+   * @throws IllegalArgumentException with a sentence naming the setting, the value and the valid
+   *     range
    */
   public Object check(Object value, Set<String> actionNames) {
     switch (type) {
@@ -187,12 +236,18 @@ public enum Setting {
 
   private IllegalArgumentException invalid(Object value, String rule, Set<String> actionNames) {
     String shown = (value instanceof String) ? "\"" + value + "\"" : String.valueOf(value);
-    if (this == SESSION_COOKIE_AGE && value instanceof Number n && isWhole(n)
-        && n.longValue() < min && n.longValue() >= 0) {
+    if (this == SESSION_COOKIE_AGE
+        && value instanceof Number n
+        && isWhole(n)
+        && n.longValue() < min
+        && n.longValue() >= 0) {
       rule += "; shorter idle timeouts sign users out while they work";
     }
-    if (this.specialValue() != null && this.specialValue() == -1L && value instanceof Number n
-        && isWhole(n) && n.longValue() == 0) {
+    if (this.specialValue() != null
+        && this.specialValue() == -1L
+        && value instanceof Number n
+        && isWhole(n)
+        && n.longValue() == 0) {
       rule += "; 0 would sign out every login at once (use -1 for unlimited)";
     }
     return new IllegalArgumentException(name() + " " + rule + ", got " + shown);
@@ -204,7 +259,8 @@ public enum Setting {
       return d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15;
     }
     if (n instanceof java.math.BigDecimal bd) {
-      return bd.stripTrailingZeros().scale() <= 0 && bd.abs().compareTo(java.math.BigDecimal.valueOf(1e15)) < 0;
+      return bd.stripTrailingZeros().scale() <= 0
+          && bd.abs().compareTo(java.math.BigDecimal.valueOf(1e15)) < 0;
     }
     if (n instanceof java.math.BigInteger bi) {
       return bi.bitLength() < 63;

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A complete, valid set of the settings of SPEC section 2. Built from the defaults plus changes, all
- * checked at once: either every change is valid and a new value results, or an
- * {@link InvalidSettingsException} names each bad one and nothing is applied.
+ * A complete, valid set of the settings of SPEC section 2. Built from the defaults plus changes,
+ * all checked at once: either every change is valid and a new value results, or an {@link
+ * InvalidSettingsException} names each bad one and nothing is applied.
  */
 public final class Settings {
 
@@ -46,22 +46,26 @@ public final class Settings {
   private Settings apply(Map<String, ?> changes, Set<String> actionNames, boolean text) {
     EnumMap<Setting, Object> next = new EnumMap<>(values);
     Map<String, String> errors = new LinkedHashMap<>();
-    changes.forEach((name, value) -> {
-      Setting setting = Setting.named(name);
-      if (setting == null) {
-        errors.put(name, name + " is not a setting");
-        return;
-      }
-      try {
-        if (value == null) {
-          throw new IllegalArgumentException(name + " must have a value, got null");
-        }
-        next.put(setting, text ? setting.parse(value.toString(), actionNames)
-            : setting.check(value, actionNames));
-      } catch (IllegalArgumentException e) {
-        errors.put(name, e.getMessage());
-      }
-    });
+    changes.forEach(
+        (name, value) -> {
+          Setting setting = Setting.named(name);
+          if (setting == null) {
+            errors.put(name, name + " is not a setting");
+            return;
+          }
+          try {
+            if (value == null) {
+              throw new IllegalArgumentException(name + " must have a value, got null");
+            }
+            next.put(
+                setting,
+                text
+                    ? setting.parse(value.toString(), actionNames)
+                    : setting.check(value, actionNames));
+          } catch (IllegalArgumentException e) {
+            errors.put(name, e.getMessage());
+          }
+        });
     if (!errors.isEmpty()) {
       throw new InvalidSettingsException(errors);
     }

@@ -51,8 +51,11 @@ public interface ThrottleStore {
       requireNonNull(kind, "kind");
       requireNonNull(value, "value");
       if (value.isEmpty() || value.length() > MAX_VALUE) {
-        throw new IllegalArgumentException("a throttle key's value must have 1 to " + MAX_VALUE
-            + " characters, got " + value.length());
+        throw new IllegalArgumentException(
+            "a throttle key's value must have 1 to "
+                + MAX_VALUE
+                + " characters, got "
+                + value.length());
       }
     }
 

@@ -6,9 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The SHA-256 of a session token. This is all a store keeps of a token, so a dump of the store grants
- * nothing. Held as four longs (a store keeps one per session, so size matters); {@link #hex()} is the
- * lower-case hex form stores write. {@link #toString()} shows only a prefix, fit for logs.
+ * The SHA-256 of a session token. This is all a store keeps of a token, so a dump of the store
+ * grants nothing. Held as four longs (a store keeps one per session, so size matters); {@link
+ * #hex()} is the lower-case hex form stores write. {@link #toString()} shows only a prefix, fit for
+ * logs.
  */
 public final class TokenHash {
 
@@ -23,8 +24,9 @@ public final class TokenHash {
   /** The hash in its hex form: 64 lower-case hex digits. */
   public TokenHash(String hex) {
     if (hex == null || hex.length() != HEX_LENGTH || !isLowerHex(hex)) {
-      throw new IllegalArgumentException("a token hash is 64 lower-case hex digits, got "
-          + (hex == null ? "null" : hex.length() + " characters"));
+      throw new IllegalArgumentException(
+          "a token hash is 64 lower-case hex digits, got "
+              + (hex == null ? "null" : hex.length() + " characters"));
     }
     this.h0 = Long.parseUnsignedLong(hex, 0, 16, 16);
     this.h1 = Long.parseUnsignedLong(hex, 16, 32, 16);

@@ -31,14 +31,16 @@ public interface UserStore {
     DONE,
     /** There is no user of that name; nothing changed. */
     NOT_FOUND,
-    /** The user is the last enabled administrator and the change would end that; nothing changed. */
+    /**
+     * The user is the last enabled administrator and the change would end that; nothing changed.
+     */
     LAST_ADMINISTRATOR
   }
 
   /**
-   * Replaces the user of that name, unless that user is an enabled administrator, {@code user} is not
-   * (demoted or disabled), and no other enabled administrator exists. The check and the write are one
-   * atomic step: two concurrent demotions of the last two administrators leave one of them.
+   * Replaces the user of that name, unless that user is an enabled administrator, {@code user} is
+   * not (demoted or disabled), and no other enabled administrator exists. The check and the write
+   * are one atomic step: two concurrent demotions of the last two administrators leave one of them.
    *
    * <p>The default checks, then writes, and is exact only while nothing else changes users at the
    * same time; stores shared by threads or nodes override it (this project's stores all do).
@@ -48,15 +50,16 @@ public interface UserStore {
     if (current.isEmpty()) {
       return Guarded.NOT_FOUND;
     }
-    if (endsAnAdministrator(current.get(), user) && !anotherAdministrator(list(), user.username())) {
+    if (endsAnAdministrator(current.get(), user)
+        && !anotherAdministrator(list(), user.username())) {
       return Guarded.LAST_ADMINISTRATOR;
     }
     return update(user) ? Guarded.DONE : Guarded.NOT_FOUND;
   }
 
   /**
-   * Removes the user, unless it is the last enabled administrator; atomic like
-   * {@link #updateKeepingAnAdministrator}, with the same caveat for the default.
+   * Removes the user, unless it is the last enabled administrator; atomic like {@link
+   * #updateKeepingAnAdministrator}, with the same caveat for the default.
    */
   default Guarded deleteKeepingAnAdministrator(String username) {
     Optional<User> current = find(username);

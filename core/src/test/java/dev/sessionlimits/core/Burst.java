@@ -23,7 +23,9 @@ public final class Burst {
     T run(int i) throws Exception;
   }
 
-  /** Runs {@code task} on {@code threads} threads released at the same moment; returns every result. */
+  /**
+   * Runs {@code task} on {@code threads} threads released at the same moment; returns every result.
+   */
   public static <T> List<T> run(int threads, Task<T> task) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -32,11 +34,13 @@ public final class Burst {
       List<Future<T>> futures = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         int n = i;
-        futures.add(pool.submit(() -> {
-          ready.countDown();
-          go.await();
-          return task.run(n);
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  ready.countDown();
+                  go.await();
+                  return task.run(n);
+                }));
       }
       ready.await();
       go.countDown();

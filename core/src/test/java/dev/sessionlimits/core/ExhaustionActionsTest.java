@@ -37,9 +37,14 @@ class ExhaustionActionsTest {
   void findsTheBuiltInsByTheirSettingNames() {
     ExhaustionActions actions = ExhaustionActions.builtIns();
 
-    assertThat(actions.names()).containsExactly("DENY_ACCESS", "DESTROY_NEXT_EXPIRING",
-        "DESTROY_OLDEST_SESSION", "DESTROY_OLD_SESSIONS");
-    assertThat(actions.require("DESTROY_OLDEST_SESSION")).isSameAs(ExhaustionAction.DESTROY_OLDEST_SESSION);
+    assertThat(actions.names())
+        .containsExactly(
+            "DENY_ACCESS",
+            "DESTROY_NEXT_EXPIRING",
+            "DESTROY_OLDEST_SESSION",
+            "DESTROY_OLD_SESSIONS");
+    assertThat(actions.require("DESTROY_OLDEST_SESSION"))
+        .isSameAs(ExhaustionAction.DESTROY_OLDEST_SESSION);
   }
 
   @Test

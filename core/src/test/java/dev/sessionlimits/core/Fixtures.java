@@ -32,14 +32,33 @@ public final class Fixtures {
   public static Session candidate(String user, String ip, Instant at, QuotaPolicy policy) {
     SessionToken token = SessionToken.generate(RANDOM);
     // Ids sort in creation order within a test, so tie-breaks are predictable.
-    String id = String.format("s%012d-%s", SEQUENCE.incrementAndGet(), SessionToken.newSessionId(RANDOM));
-    return Session.open(id, token.hash(), new LoginAttempt(user, ip, "Firefox on Linux", null,
-        "password"), at, policy);
+    String id =
+        String.format("s%012d-%s", SEQUENCE.incrementAndGet(), SessionToken.newSessionId(RANDOM));
+    return Session.open(
+        id,
+        token.hash(),
+        new LoginAttempt(user, ip, "Firefox on Linux", null, "password"),
+        at,
+        policy);
   }
 
-  /** A live session as {@link Quota#decide} sees one, created at {@code created}, expiring at {@code expires}. */
+  /**
+   * A live session as {@link Quota#decide} sees one, created at {@code created}, expiring at {@code
+   * expires}.
+   */
   public static Session live(String id, String user, String ip, Instant created, Instant expires) {
-    return new Session(id, TokenHash.of(id), user, ip, "", null, "password", created, created,
-        expires, null, null);
+    return new Session(
+        id,
+        TokenHash.of(id),
+        user,
+        ip,
+        "",
+        null,
+        "password",
+        created,
+        created,
+        expires,
+        null,
+        null);
   }
 }

@@ -18,8 +18,11 @@ class InMemoryAuditLogTest {
   @Test
   void recordsALoginAndItsEvictionsTogetherInTheirOrder() {
     log.record(event("login", "s-0"));
-    List<AuditEvent> batch = List.of(event("session_evicted", "s-0"),
-        event("session_evicted", "s-1"), event("login", "s-2"));
+    List<AuditEvent> batch =
+        List.of(
+            event("session_evicted", "s-0"),
+            event("session_evicted", "s-1"),
+            event("login", "s-2"));
 
     List<AuditEvent> recorded = log.recordAll(batch);
 
@@ -35,7 +38,8 @@ class InMemoryAuditLogTest {
   void recordsNothingWhenOneOfTheEventsIsMissing() {
     List<AuditEvent> broken = Arrays.asList(event("session_evicted", "s-0"), null);
 
-    assertThatThrownBy(() -> log.recordAll(broken)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> log.recordAll(broken))
+        .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("event 1");
     assertThat(log.recent(10, 0)).isEmpty();
     assertThat(log.record(event("login", "s-1")).id()).isEqualTo(1);
@@ -52,23 +56,27 @@ class InMemoryAuditLogTest {
     int threads = 16;
     int perCall = 5;
 
-    List<List<AuditEvent>> calls = Burst.run(threads, i -> {
-      List<AuditEvent> mine = new ArrayList<>();
-      for (int n = 0; n < 50; n++) {
-        log.record(event("login_failed", "t" + i));
-        List<AuditEvent> batch = new ArrayList<>();
-        for (int k = 0; k < perCall; k++) {
-          batch.add(event("session_evicted", "t" + i + "-" + n + "-" + k));
-        }
-        mine.addAll(log.recordAll(batch));
-      }
-      return mine;
-    });
+    List<List<AuditEvent>> calls =
+        Burst.run(
+            threads,
+            i -> {
+              List<AuditEvent> mine = new ArrayList<>();
+              for (int n = 0; n < 50; n++) {
+                log.record(event("login_failed", "t" + i));
+                List<AuditEvent> batch = new ArrayList<>();
+                for (int k = 0; k < perCall; k++) {
+                  batch.add(event("session_evicted", "t" + i + "-" + n + "-" + k));
+                }
+                mine.addAll(log.recordAll(batch));
+              }
+              return mine;
+            });
 
     for (List<AuditEvent> recorded : calls) {
       for (int start = 0; start < recorded.size(); start += perCall) {
         long first = recorded.get(start).id();
-        assertThat(recorded.subList(start, start + perCall)).extracting(AuditEvent::id)
+        assertThat(recorded.subList(start, start + perCall))
+            .extracting(AuditEvent::id)
             .containsExactly(first, first + 1, first + 2, first + 3, first + 4);
       }
     }
@@ -78,21 +86,22 @@ class InMemoryAuditLogTest {
   @Test
   void theDefaultRecordsEachEventInTurn() {
     List<String> written = new ArrayList<>();
-    AuditLog onlyRecord = new AuditLog() {
-      @Override
-      public AuditEvent record(AuditEvent event) {
-        written.add(event.sessionId());
-        return event.withId(written.size());
-      }
+    AuditLog onlyRecord =
+        new AuditLog() {
+          @Override
+          public AuditEvent record(AuditEvent event) {
+            written.add(event.sessionId());
+            return event.withId(written.size());
+          }
 
-      @Override
-      public List<AuditEvent> recent(int limit, long beforeId) {
-        return List.of();
-      }
-    };
+          @Override
+          public List<AuditEvent> recent(int limit, long beforeId) {
+            return List.of();
+          }
+        };
 
-    List<AuditEvent> recorded = onlyRecord.recordAll(List.of(event("session_evicted", "s-0"),
-        event("login", "s-1")));
+    List<AuditEvent> recorded =
+        onlyRecord.recordAll(List.of(event("session_evicted", "s-0"), event("login", "s-1")));
 
     assertThat(written).containsExactly("s-0", "s-1");
     assertThat(recorded).extracting(AuditEvent::id).containsExactly(1L, 2L);

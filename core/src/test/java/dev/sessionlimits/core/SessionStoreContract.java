@@ -25,9 +25,9 @@ import org.quicktheories.generators.Generate;
 import org.quicktheories.generators.SourceDSL;
 
 /**
- * The behaviour every {@link SessionStore} must have. A store's test class extends this and says how
- * to make a fresh, empty store; the store gets all of these tests. Times are passed explicitly, so
- * no test waits for a clock.
+ * The behaviour every {@link SessionStore} must have. A store's test class extends this and says
+ * how to make a fresh, empty store; the store gets all of these tests. Times are passed explicitly,
+ * so no test waits for a clock.
  */
 public abstract class SessionStoreContract {
 
@@ -47,9 +47,8 @@ public abstract class SessionStoreContract {
   }
 
   /**
-   * Whether this store answers a live session it has just read from memory, without waiting
-   * ({@link SessionStore#findWithoutWaiting}); a store that never does answers {@code MustWait} and
-   * passes.
+   * Whether this store answers a live session it has just read from memory, without waiting ({@link
+   * SessionStore#findWithoutWaiting}); a store that never does answers {@code MustWait} and passes.
    */
   protected boolean answersLiveSessionsWithoutWaiting() {
     return false;
@@ -77,7 +76,8 @@ public abstract class SessionStoreContract {
     Session second = opened(candidate("alice", IP_B, T0.plusSeconds(1), policy), policy);
 
     assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(2)))
-        .extracting(Session::id).containsExactly(first.id(), second.id());
+        .extracting(Session::id)
+        .containsExactly(first.id(), second.id());
   }
 
   @Test
@@ -93,7 +93,8 @@ public abstract class SessionStoreContract {
     assertThat(deny.limit()).isEqualTo(1);
     assertThat(deny.active()).isEqualTo(1);
     assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(5)))
-        .extracting(Session::id).containsExactly(first.id());
+        .extracting(Session::id)
+        .containsExactly(first.id());
     assertThat(announced).isEmpty();
   }
 
@@ -104,7 +105,8 @@ public abstract class SessionStoreContract {
     Session newer = opened(candidate("alice", IP_A, T0.plusSeconds(60), policy), policy);
     store.touch(older.tokenHash(), T0.plusSeconds(120), IDLE);
 
-    List<Session> ended = openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(180), policy), policy);
+    List<Session> ended =
+        openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(180), policy), policy);
 
     assertThat(ended).extracting(Session::id).containsExactly(newer.id());
     assertThat(store.find(older.tokenHash(), T0.plusSeconds(180))).isInstanceOf(Lookup.Live.class);
@@ -113,14 +115,16 @@ public abstract class SessionStoreContract {
   @Test
   void destroyNextExpiringBreaksTiesByCreationThenById() {
     QuotaPolicy policy = userLimit(2, ExhaustionAction.DESTROY_NEXT_EXPIRING);
-    QuotaPolicy shortLived = new QuotaPolicy(2, -1, ExhaustionAction.DESTROY_NEXT_EXPIRING,
-        IDLE.plusSeconds(10), Duration.ZERO);
+    QuotaPolicy shortLived =
+        new QuotaPolicy(
+            2, -1, ExhaustionAction.DESTROY_NEXT_EXPIRING, IDLE.plusSeconds(10), Duration.ZERO);
     // Both expire at T0 + IDLE + 10s: the earlier-created one goes.
     Session earlier = opened(candidate("alice", IP_A, T0, shortLived), shortLived);
     Session later = opened(candidate("alice", IP_A, T0.plusSeconds(10), policy), policy);
     assertThat(earlier.expiresAt()).isEqualTo(later.expiresAt());
 
-    List<Session> ended = openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(20), policy), policy);
+    List<Session> ended =
+        openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(20), policy), policy);
 
     assertThat(ended).extracting(Session::id).containsExactly(earlier.id());
   }
@@ -133,7 +137,8 @@ public abstract class SessionStoreContract {
     store.touch(middle.tokenHash(), T0.plusSeconds(61), IDLE);
     store.touch(oldest.tokenHash(), T0.plusSeconds(120), IDLE);
 
-    List<Session> ended = openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(180), policy), policy);
+    List<Session> ended =
+        openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(180), policy), policy);
 
     assertThat(ended).extracting(Session::id).containsExactly(oldest.id());
   }
@@ -151,7 +156,8 @@ public abstract class SessionStoreContract {
 
     assertThat(ended).extracting(Session::id).containsExactlyInAnyOrderElementsOf(before);
     assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(10)))
-        .extracting(Session::id).containsExactly(newest.id());
+        .extracting(Session::id)
+        .containsExactly(newest.id());
   }
 
   @ParameterizedTest
@@ -164,7 +170,8 @@ public abstract class SessionStoreContract {
     }
     QuotaPolicy lowered = userLimit(2, action);
 
-    List<Session> ended = openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(10), lowered), lowered);
+    List<Session> ended =
+        openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(10), lowered), lowered);
 
     assertThat(ended).hasSize(4);
     assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(10))).hasSize(2);
@@ -177,7 +184,8 @@ public abstract class SessionStoreContract {
     opened(candidate("carol", IP_A, T0.plusSeconds(1), policy), policy);
     opened(candidate("bob", IP_B, T0.plusSeconds(2), policy), policy);
 
-    List<Session> ended = openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(3), policy), policy);
+    List<Session> ended =
+        openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(3), policy), policy);
 
     assertThat(ended).extracting(Session::id).containsExactly(bobs.id());
     SessionEnd end = ended.get(0).end();
@@ -193,14 +201,20 @@ public abstract class SessionStoreContract {
     Session alicesElsewhere = opened(candidate("alice", IP_B, T0, policy), policy);
     Session bobsHere = opened(candidate("bob", IP_A, T0.plusSeconds(1), policy), policy);
 
-    List<Session> ended = openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(2), policy), policy);
+    List<Session> ended =
+        openedWithEnded(candidate("alice", IP_A, T0.plusSeconds(2), policy), policy);
 
-    assertThat(ended).extracting(Session::id)
+    assertThat(ended)
+        .extracting(Session::id)
         .containsExactlyInAnyOrder(alicesElsewhere.id(), bobsHere.id());
-    assertThat(ended).filteredOn(s -> s.id().equals(alicesElsewhere.id()))
-        .extracting(s -> s.end().cause().scope()).containsExactly(Scope.USER);
-    assertThat(ended).filteredOn(s -> s.id().equals(bobsHere.id()))
-        .extracting(s -> s.end().cause().scope()).containsExactly(Scope.IP);
+    assertThat(ended)
+        .filteredOn(s -> s.id().equals(alicesElsewhere.id()))
+        .extracting(s -> s.end().cause().scope())
+        .containsExactly(Scope.USER);
+    assertThat(ended)
+        .filteredOn(s -> s.id().equals(bobsHere.id()))
+        .extracting(s -> s.end().cause().scope())
+        .containsExactly(Scope.IP);
   }
 
   @Test
@@ -248,7 +262,8 @@ public abstract class SessionStoreContract {
     Instant later = T0.plus(IDLE).plusSeconds(1);
     Session second = opened(candidate("alice", IP_A, later, policy), policy);
 
-    assertThat(store.liveSessionsOfUser("alice", later)).extracting(Session::id)
+    assertThat(store.liveSessionsOfUser("alice", later))
+        .extracting(Session::id)
         .containsExactly(second.id());
     Lookup lookup = store.find(first.tokenHash(), later);
     assertThat(lookup).isInstanceOf(Lookup.Ended.class);
@@ -274,7 +289,8 @@ public abstract class SessionStoreContract {
 
     Lookup touched = store.touch(session.tokenHash(), T0.plusSeconds(600), IDLE);
 
-    assertThat(((Lookup.Live) touched).session().expiresAt()).isEqualTo(T0.plusSeconds(600).plus(IDLE));
+    assertThat(((Lookup.Live) touched).session().expiresAt())
+        .isEqualTo(T0.plusSeconds(600).plus(IDLE));
     assertThat(((Lookup.Live) touched).session().lastSeenAt()).isEqualTo(T0.plusSeconds(600));
     Lookup later = store.find(session.tokenHash(), T0.plus(IDLE).plusSeconds(1));
     assertThat(later).isInstanceOf(Lookup.Live.class);
@@ -291,7 +307,8 @@ public abstract class SessionStoreContract {
     Lookup after = store.touch(session.tokenHash(), T0.plusSeconds(101).plusMillis(100), IDLE);
 
     assertThat(((Lookup.Live) within).session().lastSeenAt()).isEqualTo(T0.plusSeconds(100));
-    assertThat(((Lookup.Live) after).session().lastSeenAt()).isEqualTo(T0.plusSeconds(101).plusMillis(100));
+    assertThat(((Lookup.Live) after).session().lastSeenAt())
+        .isEqualTo(T0.plusSeconds(101).plusMillis(100));
   }
 
   @Test
@@ -301,8 +318,8 @@ public abstract class SessionStoreContract {
     assertThat(store.find(session.tokenHash(), T0.plusSeconds(1))).isInstanceOf(Lookup.Live.class);
 
     Immediate<Lookup> found = store.findWithoutWaiting(session.tokenHash(), T0.plusSeconds(600));
-    Immediate<Lookup> touched = store.touchWithoutWaiting(session.tokenHash(), T0.plusSeconds(600),
-        IDLE);
+    Immediate<Lookup> touched =
+        store.touchWithoutWaiting(session.tokenHash(), T0.plusSeconds(600), IDLE);
 
     if (answersLiveSessionsWithoutWaiting()) {
       assertThat(found).isInstanceOf(Immediate.Known.class);
@@ -335,16 +352,19 @@ public abstract class SessionStoreContract {
     assertThat(store.touchWithoutWaiting(expiring.tokenHash(), expired, IDLE))
         .isInstanceOf(Immediate.MustWait.class);
     assertThat(answeredLive(store.findWithoutWaiting(revoked.tokenHash(), T0.plusSeconds(3))))
-        .as("an ended session answered live").isFalse();
-    assertThat(answeredLive(
-        store.touchWithoutWaiting(revoked.tokenHash(), T0.plusSeconds(3), IDLE)))
-        .as("an ended session answered live").isFalse();
+        .as("an ended session answered live")
+        .isFalse();
+    assertThat(
+            answeredLive(store.touchWithoutWaiting(revoked.tokenHash(), T0.plusSeconds(3), IDLE)))
+        .as("an ended session answered live")
+        .isFalse();
     assertThat(store.findWithoutWaiting(TokenHash.of("no-such-token"), T0))
         .isInstanceOf(Immediate.MustWait.class);
     assertThat(store.touchWithoutWaiting(TokenHash.of("no-such-token"), T0, IDLE))
         .isInstanceOf(Immediate.MustWait.class);
     Lookup recorded = store.find(expiring.tokenHash(), expired);
-    assertThat(((Lookup.Ended) recorded).session().end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT);
+    assertThat(((Lookup.Ended) recorded).session().end().reason())
+        .isEqualTo(EndReason.IDLE_TIMEOUT);
   }
 
   private static boolean answeredLive(Immediate<Lookup> answer) {
@@ -353,8 +373,8 @@ public abstract class SessionStoreContract {
 
   @Test
   void maxLifetimeEndsASessionWhateverItsActivity() {
-    QuotaPolicy policy = new QuotaPolicy(-1, -1, ExhaustionAction.DENY_ACCESS, IDLE,
-        Duration.ofHours(1));
+    QuotaPolicy policy =
+        new QuotaPolicy(-1, -1, ExhaustionAction.DENY_ACCESS, IDLE, Duration.ofHours(1));
     Session session = opened(candidate("alice", IP_A, T0, policy), policy);
     for (int minute = 20; minute < 60; minute += 20) {
       store.touch(session.tokenHash(), T0.plusSeconds(minute * 60L), IDLE);
@@ -382,16 +402,18 @@ public abstract class SessionStoreContract {
   void anEndedSessionIsATombstoneWithItsReasonForSevenDays() {
     QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
     Session session = opened(candidate("alice", IP_A, T0, policy), policy);
-    SessionEnd revoke = new SessionEnd(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(5),
-        EndCause.byActor("admin"));
+    SessionEnd revoke =
+        new SessionEnd(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(5), EndCause.byActor("admin"));
 
-    assertThat(store.end(session.id(), revoke)).hasValueSatisfying(s -> assertThat(s.end()).isEqualTo(revoke));
+    assertThat(store.end(session.id(), revoke))
+        .hasValueSatisfying(s -> assertThat(s.end()).isEqualTo(revoke));
 
     Instant sixDaysLater = T0.plus(Duration.ofDays(6));
     assertThat(store.purge(sixDaysLater).forgotten()).isZero();
     Lookup lookup = store.touch(session.tokenHash(), sixDaysLater, IDLE);
     assertThat(lookup).isInstanceOf(Lookup.Ended.class);
-    assertThat(((Lookup.Ended) lookup).session().end().reason()).isEqualTo(EndReason.REVOKED_BY_ADMIN);
+    assertThat(((Lookup.Ended) lookup).session().end().reason())
+        .isEqualTo(EndReason.REVOKED_BY_ADMIN);
     assertThat(((Lookup.Ended) lookup).session().end().cause().actor()).isEqualTo("admin");
     assertThat(store.liveSessionsOfUser("alice", sixDaysLater)).isEmpty();
 
@@ -406,11 +428,14 @@ public abstract class SessionStoreContract {
     QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
     Session session = opened(candidate("alice", IP_A, T0, policy), policy);
 
-    assertThat(store.end(session.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(1)))).isPresent();
-    assertThat(store.end(session.id(), SessionEnd.of(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(2)))).isEmpty();
+    assertThat(store.end(session.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(1))))
+        .isPresent();
+    assertThat(
+            store.end(session.id(), SessionEnd.of(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(2))))
+        .isEmpty();
 
-    assertThat(store.get(session.id())).hasValueSatisfying(
-        s -> assertThat(s.end().reason()).isEqualTo(EndReason.LOGGED_OUT));
+    assertThat(store.get(session.id()))
+        .hasValueSatisfying(s -> assertThat(s.end().reason()).isEqualTo(EndReason.LOGGED_OUT));
     assertThat(announced).hasSize(1);
   }
 
@@ -422,10 +447,12 @@ public abstract class SessionStoreContract {
     Instant late = T0.plus(IDLE).plusSeconds(5);
     assertThat(store.end(session.id(), SessionEnd.of(EndReason.LOGGED_OUT, late))).isEmpty();
 
-    assertThat(store.get(session.id())).hasValueSatisfying(s -> {
-      assertThat(s.end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT);
-      assertThat(s.end().at()).isEqualTo(T0.plus(IDLE));
-    });
+    assertThat(store.get(session.id()))
+        .hasValueSatisfying(
+            s -> {
+              assertThat(s.end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT);
+              assertThat(s.end().at()).isEqualTo(T0.plus(IDLE));
+            });
   }
 
   @Test
@@ -445,9 +472,10 @@ public abstract class SessionStoreContract {
   @Test
   void listenersHearEveryEndingAndAFailingListenerDisturbsNothing() {
     List<Session> heard = new CopyOnWriteArrayList<>();
-    store.subscribe(s -> {
-      throw new IllegalStateException("listener failure for the test");
-    });
+    store.subscribe(
+        s -> {
+          throw new IllegalStateException("listener failure for the test");
+        });
     SessionStore.Subscription subscription = store.subscribe(heard::add);
     QuotaPolicy policy = userLimit(1, ExhaustionAction.DESTROY_OLDEST_SESSION);
     Session first = opened(candidate("alice", IP_A, T0, policy), policy);
@@ -458,7 +486,8 @@ public abstract class SessionStoreContract {
     store.end(third.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(4)));
 
     assertThat(heard).extracting(Session::id).containsExactly(first.id(), second.id());
-    assertThat(heard).extracting(s -> s.end().reason())
+    assertThat(heard)
+        .extracting(s -> s.end().reason())
         .containsExactly(EndReason.SESSION_LIMIT_REACHED, EndReason.LOGGED_OUT);
   }
 
@@ -471,8 +500,12 @@ public abstract class SessionStoreContract {
     store.end(a2.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(3)));
     Instant now = T0.plusSeconds(4);
 
-    assertThat(store.liveSessionsOfUser("alice", now)).extracting(Session::id).containsExactly(a1.id());
-    assertThat(store.liveSessionsFrom(IP_A, now)).extracting(Session::id).containsExactly(a1.id(), b1.id());
+    assertThat(store.liveSessionsOfUser("alice", now))
+        .extracting(Session::id)
+        .containsExactly(a1.id());
+    assertThat(store.liveSessionsFrom(IP_A, now))
+        .extracting(Session::id)
+        .containsExactly(a1.id(), b1.id());
     assertThat(store.liveSessionsFrom(IP_B, now)).isEmpty();
     assertThat(store.liveSessions(now)).extracting(Session::id).containsExactly(a1.id(), b1.id());
     assertThat(store.liveSessionsOfUser("nobody", now)).isEmpty();
@@ -480,10 +513,20 @@ public abstract class SessionStoreContract {
 
   @Test
   void aStoredSessionKeepsEveryField() {
-    QuotaPolicy policy = new QuotaPolicy(-1, -1, ExhaustionAction.DENY_ACCESS, IDLE, Duration.ofHours(8));
-    Session candidate = Session.open("s-fields", TokenHash.of("fields-token"),
-        new LoginAttempt("alice", "2001:db8::1", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
-            "work laptop", "password"), T0, policy);
+    QuotaPolicy policy =
+        new QuotaPolicy(-1, -1, ExhaustionAction.DENY_ACCESS, IDLE, Duration.ofHours(8));
+    Session candidate =
+        Session.open(
+            "s-fields",
+            TokenHash.of("fields-token"),
+            new LoginAttempt(
+                "alice",
+                "2001:db8::1",
+                "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
+                "work laptop",
+                "password"),
+            T0,
+            policy);
     opened(candidate, policy);
 
     assertThat(store.get("s-fields")).contains(candidate);
@@ -503,9 +546,11 @@ public abstract class SessionStoreContract {
     assertThat(store.recordPasswordEntry(session.id(), entered)).isTrue();
 
     assertThat(store.lastPasswordEntry(session.id())).contains(entered);
-    assertThat(store.lastPasswordEntry(other.id())).as("only that session")
+    assertThat(store.lastPasswordEntry(other.id()))
+        .as("only that session")
         .contains(T0.plusSeconds(1));
-    assertThat(store.find(session.tokenHash(), T0.plusSeconds(401))).isInstanceOf(Lookup.Live.class);
+    assertThat(store.find(session.tokenHash(), T0.plusSeconds(401)))
+        .isInstanceOf(Lookup.Live.class);
   }
 
   @Test
@@ -542,22 +587,29 @@ public abstract class SessionStoreContract {
       String user = "burst" + round;
       AtomicInteger maxSeen = new AtomicInteger();
       AtomicBoolean bursting = new AtomicBoolean(true);
-      Thread watcher = new Thread(() -> {
-        while (bursting.get()) {
-          // Under DENY_ACCESS nothing ends during the burst, so whatever a read counts was live at once.
-          maxSeen.accumulateAndGet(store.liveSessionsOfUser(user, T0).size(), Math::max);
-        }
-      });
+      Thread watcher =
+          new Thread(
+              () -> {
+                while (bursting.get()) {
+                  // Under DENY_ACCESS nothing ends during the burst, so whatever a read counts was
+                  // live at once.
+                  maxSeen.accumulateAndGet(store.liveSessionsOfUser(user, T0).size(), Math::max);
+                }
+              });
       watcher.start();
       List<OpenResult> results;
       try {
-        results = Burst.run(threads, i -> store.open(candidate(user, "10.0.0." + i, T0, policy), policy));
+        results =
+            Burst.run(threads, i -> store.open(candidate(user, "10.0.0." + i, T0, policy), policy));
       } finally {
         bursting.set(false);
         watcher.join();
       }
 
-      assertThat(results).as("round %d", round).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(limit);
+      assertThat(results)
+          .as("round %d", round)
+          .filteredOn(r -> r instanceof OpenResult.Opened)
+          .hasSize(limit);
       assertThat(results).filteredOn(r -> r instanceof OpenResult.Refused).hasSize(threads - limit);
       assertThat(store.liveSessionsOfUser(user, T0)).hasSize(limit);
       assertThat(maxSeen.get()).isLessThanOrEqualTo(limit);
@@ -566,23 +618,25 @@ public abstract class SessionStoreContract {
 
   @ParameterizedTest(name = "{0}, limit {1}")
   @CsvSource({"DESTROY_NEXT_EXPIRING, 1", "DESTROY_OLDEST_SESSION, 3", "DESTROY_OLD_SESSIONS, 3"})
-  void aBurstOfSimultaneousLoginsUnderAnEvictingActionLeavesExactlyTheLimit(String actionName,
-      int limit) throws Exception {
+  void aBurstOfSimultaneousLoginsUnderAnEvictingActionLeavesExactlyTheLimit(
+      String actionName, int limit) throws Exception {
     QuotaPolicy policy = userLimit(limit, ExhaustionActions.builtIns().require(actionName));
     int threads = burstThreads();
     for (int round = 0; round < burstRounds(); round++) {
       String user = "burst" + round;
 
-      List<OpenResult> results = Burst.run(threads,
-          i -> store.open(candidate(user, "10.0.1." + i, T0, policy), policy));
+      List<OpenResult> results =
+          Burst.run(threads, i -> store.open(candidate(user, "10.0.1." + i, T0, policy), policy));
 
       List<Session> opened = results.stream().map(r -> ((OpenResult.Opened) r).session()).toList();
-      long endedByLimit = results.stream().mapToLong(r -> ((OpenResult.Opened) r).ended().size()).sum();
+      long endedByLimit =
+          results.stream().mapToLong(r -> ((OpenResult.Opened) r).ended().size()).sum();
       List<Session> live = store.liveSessionsOfUser(user, T0);
       assertThat(opened).hasSize(threads);
       assertThat(live.size()).as("round %d", round).isLessThanOrEqualTo(limit).isPositive();
       assertThat(endedByLimit).isEqualTo(threads - live.size());
-      assertThat(opened).filteredOn(s -> store.find(s.tokenHash(), T0) instanceof Lookup.Live)
+      assertThat(opened)
+          .filteredOn(s -> store.find(s.tokenHash(), T0) instanceof Lookup.Live)
           .hasSize(live.size());
       if (!actionName.equals("DESTROY_OLD_SESSIONS")) {
         assertThat(live).hasSize(limit);
@@ -597,10 +651,13 @@ public abstract class SessionStoreContract {
     for (int round = 0; round < burstRounds(); round++) {
       String ip = "192.0.2." + (100 + round);
 
-      List<OpenResult> results = Burst.run(threads,
-          i -> store.open(candidate("user" + i, ip, T0, policy), policy));
+      List<OpenResult> results =
+          Burst.run(threads, i -> store.open(candidate("user" + i, ip, T0, policy), policy));
 
-      assertThat(results).as("round %d", round).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(2);
+      assertThat(results)
+          .as("round %d", round)
+          .filteredOn(r -> r instanceof OpenResult.Opened)
+          .hasSize(2);
       assertThat(store.liveSessionsFrom(ip, T0)).hasSize(2);
     }
   }
@@ -626,58 +683,72 @@ public abstract class SessionStoreContract {
 
   private static Gen<Sequence> sequences() {
     Gen<Integer> pick = Generate.range(0, 1_000);
-    Gen<Step> step = Generate.frequency(
-        Pair.of(6, Generate.range(0, 1).zip(Generate.range(0, 1), Login::new)),
-        Pair.of(2, pick.map(Logout::new)),
-        Pair.of(1, pick.map(Touch::new)),
-        Pair.of(1, Generate.range(1, 899).map(Wait::new)));
-    return Generate.range(1, 3).zip(Generate.range(2, 4),
-        Generate.pick(List.copyOf(ExhaustionActions.builtIns().names())),
-        SourceDSL.lists().of(step).ofSizeBetween(1, 30), Sequence::new);
+    Gen<Step> step =
+        Generate.frequency(
+            Pair.of(6, Generate.range(0, 1).zip(Generate.range(0, 1), Login::new)),
+            Pair.of(2, pick.map(Logout::new)),
+            Pair.of(1, pick.map(Touch::new)),
+            Pair.of(1, Generate.range(1, 899).map(Wait::new)));
+    return Generate.range(1, 3)
+        .zip(
+            Generate.range(2, 4),
+            Generate.pick(List.copyOf(ExhaustionActions.builtIns().names())),
+            SourceDSL.lists().of(step).ofSizeBetween(1, 30),
+            Sequence::new);
   }
 
   @Test
   void randomSequencesOfLoginsEndingsAndTimeNeverExceedALimit() {
     AtomicInteger runs = new AtomicInteger();
-    qt().withExamples(sequenceTries()).withShrinkCycles(200).forAll(sequences())
-        .checkAssert(sequence -> {
-      // Every run, shrinking's too, has its own users and addresses in the one store.
-      int run = runs.incrementAndGet();
-      String[] users = {"r" + run + "-alice", "r" + run + "-bob"};
-      String net = "10." + (run >> 8 & 255) + "." + (run & 255) + ".";
-      String[] ips = {net + "1", net + "2"};
-      QuotaPolicy policy = policy(sequence.userLimit(), sequence.ipLimit(),
-          ExhaustionActions.builtIns().require(sequence.action()));
-      Instant now = T0;
-      List<Session> opened = new ArrayList<>();
-      for (int i = 0; i < sequence.steps().size(); i++) {
-        Step step = sequence.steps().get(i);
-        if (step instanceof Login login) {
-          Session candidate = candidate(users[login.user()], ips[login.ip()], now, policy);
-          if (store.open(candidate, policy) instanceof OpenResult.Opened o) {
-            opened.add(o.session());
-          }
-        } else if (step instanceof Logout logout && !opened.isEmpty()) {
-          Session victim = opened.get(logout.pick() % opened.size());
-          store.end(victim.id(), SessionEnd.of(EndReason.LOGGED_OUT, now));
-        } else if (step instanceof Touch touch && !opened.isEmpty()) {
-          store.touch(opened.get(touch.pick() % opened.size()).tokenHash(), now, IDLE);
-        } else if (step instanceof Wait wait) {
-          now = now.plusSeconds(wait.seconds());
-        }
-        for (String user : users) {
-          assertThat(store.liveSessionsOfUser(user, now)).as("%s after step %d", user, i)
-              .hasSizeLessThanOrEqualTo(policy.userLimit());
-        }
-        for (String ip : ips) {
-          assertThat(store.liveSessionsFrom(ip, now)).as("%s after step %d", ip, i)
-              .hasSizeLessThanOrEqualTo(policy.ipLimit());
-        }
-      }
-    });
+    qt().withExamples(sequenceTries())
+        .withShrinkCycles(200)
+        .forAll(sequences())
+        .checkAssert(
+            sequence -> {
+              // Every run, shrinking's too, has its own users and addresses in the one store.
+              int run = runs.incrementAndGet();
+              String[] users = {"r" + run + "-alice", "r" + run + "-bob"};
+              String net = "10." + (run >> 8 & 255) + "." + (run & 255) + ".";
+              String[] ips = {net + "1", net + "2"};
+              QuotaPolicy policy =
+                  policy(
+                      sequence.userLimit(),
+                      sequence.ipLimit(),
+                      ExhaustionActions.builtIns().require(sequence.action()));
+              Instant now = T0;
+              List<Session> opened = new ArrayList<>();
+              for (int i = 0; i < sequence.steps().size(); i++) {
+                Step step = sequence.steps().get(i);
+                if (step instanceof Login login) {
+                  Session candidate = candidate(users[login.user()], ips[login.ip()], now, policy);
+                  if (store.open(candidate, policy) instanceof OpenResult.Opened o) {
+                    opened.add(o.session());
+                  }
+                } else if (step instanceof Logout logout && !opened.isEmpty()) {
+                  Session victim = opened.get(logout.pick() % opened.size());
+                  store.end(victim.id(), SessionEnd.of(EndReason.LOGGED_OUT, now));
+                } else if (step instanceof Touch touch && !opened.isEmpty()) {
+                  store.touch(opened.get(touch.pick() % opened.size()).tokenHash(), now, IDLE);
+                } else if (step instanceof Wait wait) {
+                  now = now.plusSeconds(wait.seconds());
+                }
+                for (String user : users) {
+                  assertThat(store.liveSessionsOfUser(user, now))
+                      .as("%s after step %d", user, i)
+                      .hasSizeLessThanOrEqualTo(policy.userLimit());
+                }
+                for (String ip : ips) {
+                  assertThat(store.liveSessionsFrom(ip, now))
+                      .as("%s after step %d", ip, i)
+                      .hasSizeLessThanOrEqualTo(policy.ipLimit());
+                }
+              }
+            });
   }
 
-  /** How many random sequences {@link #randomSequencesOfLoginsEndingsAndTimeNeverExceedALimit} runs. */
+  /**
+   * How many random sequences {@link #randomSequencesOfLoginsEndingsAndTimeNeverExceedALimit} runs.
+   */
   protected int sequenceTries() {
     return 40;
   }
@@ -689,8 +760,8 @@ public abstract class SessionStoreContract {
     QuotaPolicy policy = userLimit(1, ExhaustionAction.DENY_ACCESS);
     Session old = opened(candidate("alice", IP_A, T0, policy), policy);
 
-    OpenResult result = store.open(candidate("alice", IP_A, T0.plusSeconds(5), policy), policy,
-        old.tokenHash());
+    OpenResult result =
+        store.open(candidate("alice", IP_A, T0.plusSeconds(5), policy), policy, old.tokenHash());
 
     assertThat(result).isInstanceOf(OpenResult.Opened.class);
     OpenResult.Opened opened = (OpenResult.Opened) result;
@@ -702,7 +773,8 @@ public abstract class SessionStoreContract {
     assertThat(lookup).isInstanceOf(Lookup.Ended.class);
     assertThat(((Lookup.Ended) lookup).session().end().reason()).isEqualTo(EndReason.SUPERSEDED);
     assertThat(announced).extracting(Session::id).containsExactly(old.id());
-    assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(6))).extracting(Session::id)
+    assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(6)))
+        .extracting(Session::id)
         .containsExactly(opened.session().id());
   }
 
@@ -712,12 +784,15 @@ public abstract class SessionStoreContract {
     Session phone = opened(candidate("alice", IP_A, T0, policy), policy);
     Session laptop = opened(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy);
 
-    OpenResult.Opened again = (OpenResult.Opened) store.open(
-        candidate("alice", IP_A, T0.plusSeconds(2), policy), policy, laptop.tokenHash());
+    OpenResult.Opened again =
+        (OpenResult.Opened)
+            store.open(
+                candidate("alice", IP_A, T0.plusSeconds(2), policy), policy, laptop.tokenHash());
 
     assertThat(again.ended()).isEmpty();
     assertThat(again.superseded().id()).isEqualTo(laptop.id());
-    assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(3))).extracting(Session::id)
+    assertThat(store.liveSessionsOfUser("alice", T0.plusSeconds(3)))
+        .extracting(Session::id)
         .containsExactly(phone.id(), again.session().id());
   }
 
@@ -726,12 +801,13 @@ public abstract class SessionStoreContract {
     QuotaPolicy policy = policy(-1, 1, ExhaustionAction.DENY_ACCESS);
     Session bobs = opened(candidate("bob", IP_A, T0, policy), policy);
 
-    OpenResult result = store.open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy,
-        bobs.tokenHash());
+    OpenResult result =
+        store.open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy, bobs.tokenHash());
 
     assertThat(((OpenResult.Opened) result).superseded().id()).isEqualTo(bobs.id());
     assertThat(store.find(bobs.tokenHash(), T0.plusSeconds(2))).isInstanceOf(Lookup.Ended.class);
-    assertThat(store.liveSessionsFrom(IP_A, T0.plusSeconds(2))).extracting(Session::user)
+    assertThat(store.liveSessionsFrom(IP_A, T0.plusSeconds(2)))
+        .extracting(Session::user)
         .containsExactly("alice");
   }
 
@@ -741,8 +817,8 @@ public abstract class SessionStoreContract {
     opened(candidate("alice", IP_A, T0, policy), policy);
     Session bobs = opened(candidate("bob", IP_B, T0, policy), policy);
 
-    OpenResult result = store.open(candidate("alice", IP_B, T0.plusSeconds(1), policy), policy,
-        bobs.tokenHash());
+    OpenResult result =
+        store.open(candidate("alice", IP_B, T0.plusSeconds(1), policy), policy, bobs.tokenHash());
 
     assertThat(result).isInstanceOf(OpenResult.Refused.class);
     assertThat(store.find(bobs.tokenHash(), T0.plusSeconds(2))).isInstanceOf(Lookup.Live.class);
@@ -755,14 +831,23 @@ public abstract class SessionStoreContract {
     Session old = opened(candidate("alice", IP_A, T0, policy), policy);
     store.end(old.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(1)));
 
-    OpenResult.Opened afterLogout = (OpenResult.Opened) store.open(
-        candidate("alice", IP_A, T0.plusSeconds(2), policy), policy, old.tokenHash());
-    OpenResult unknown = store.open(candidate("alice", IP_A, T0.plusSeconds(3), policy), policy,
-        TokenHash.of("never-issued"));
+    OpenResult.Opened afterLogout =
+        (OpenResult.Opened)
+            store.open(
+                candidate("alice", IP_A, T0.plusSeconds(2), policy), policy, old.tokenHash());
+    OpenResult unknown =
+        store.open(
+            candidate("alice", IP_A, T0.plusSeconds(3), policy),
+            policy,
+            TokenHash.of("never-issued"));
 
     assertThat(afterLogout.superseded()).isNull();
-    assertThat(((Lookup.Ended) store.find(old.tokenHash(), T0.plusSeconds(4))).session().end()
-        .reason()).isEqualTo(EndReason.LOGGED_OUT);
+    assertThat(
+            ((Lookup.Ended) store.find(old.tokenHash(), T0.plusSeconds(4)))
+                .session()
+                .end()
+                .reason())
+        .isEqualTo(EndReason.LOGGED_OUT);
     assertThat(unknown).isInstanceOf(OpenResult.Refused.class);
   }
 
@@ -778,17 +863,28 @@ public abstract class SessionStoreContract {
         held.add(opened(candidate(user, "10.0.2." + i, T0, policy), policy));
       }
 
-      List<OpenResult> results = Burst.run(threads, i -> store.open(
-          candidate(user, "10.0.3." + i, T0.plusSeconds(1), policy), policy,
-          held.get(i % limit).tokenHash()));
+      List<OpenResult> results =
+          Burst.run(
+              threads,
+              i ->
+                  store.open(
+                      candidate(user, "10.0.3." + i, T0.plusSeconds(1), policy),
+                      policy,
+                      held.get(i % limit).tokenHash()));
 
-      List<OpenResult.Opened> admitted = results.stream()
-          .filter(r -> r instanceof OpenResult.Opened).map(r -> (OpenResult.Opened) r).toList();
+      List<OpenResult.Opened> admitted =
+          results.stream()
+              .filter(r -> r instanceof OpenResult.Opened)
+              .map(r -> (OpenResult.Opened) r)
+              .toList();
       assertThat(admitted).as("round %d", round).hasSize(limit);
-      assertThat(admitted).extracting(o -> o.superseded().id())
+      assertThat(admitted)
+          .extracting(o -> o.superseded().id())
           .containsExactlyInAnyOrderElementsOf(held.stream().map(Session::id).toList());
-      assertThat(store.liveSessionsOfUser(user, T0.plusSeconds(2))).extracting(Session::id)
-          .containsExactlyInAnyOrderElementsOf(admitted.stream().map(o -> o.session().id()).toList());
+      assertThat(store.liveSessionsOfUser(user, T0.plusSeconds(2)))
+          .extracting(Session::id)
+          .containsExactlyInAnyOrderElementsOf(
+              admitted.stream().map(o -> o.session().id()).toList());
     }
   }
 
@@ -801,8 +897,14 @@ public abstract class SessionStoreContract {
       String user = "again-evicting" + round;
       Session held = opened(candidate(user, "10.0.4.1", T0, policy), policy);
 
-      List<OpenResult> results = Burst.run(threads, i -> store.open(
-          candidate(user, "10.0.5." + i, T0.plusSeconds(1), policy), policy, held.tokenHash()));
+      List<OpenResult> results =
+          Burst.run(
+              threads,
+              i ->
+                  store.open(
+                      candidate(user, "10.0.5." + i, T0.plusSeconds(1), policy),
+                      policy,
+                      held.tokenHash()));
 
       List<OpenResult.Opened> opened = results.stream().map(r -> (OpenResult.Opened) r).toList();
       assertThat(opened).filteredOn(o -> o.superseded() != null).as("round %d", round).hasSize(1);
@@ -823,11 +925,13 @@ public abstract class SessionStoreContract {
     OpenResult result = store.open(candidate, policy);
     assertThat(result).isInstanceOf(OpenResult.Opened.class);
     List<Session> ended = ((OpenResult.Opened) result).ended();
-    ended.forEach(s -> {
-      assertThat(s.end()).isNotNull();
-      assertThat(s.end().reason()).isEqualTo(EndReason.SESSION_LIMIT_REACHED);
-      assertThat(store.find(s.tokenHash(), candidate.createdAt())).isInstanceOf(Lookup.Ended.class);
-    });
+    ended.forEach(
+        s -> {
+          assertThat(s.end()).isNotNull();
+          assertThat(s.end().reason()).isEqualTo(EndReason.SESSION_LIMIT_REACHED);
+          assertThat(store.find(s.tokenHash(), candidate.createdAt()))
+              .isInstanceOf(Lookup.Ended.class);
+        });
     return ended;
   }
 }

@@ -14,12 +14,15 @@ class SessionTokenTest {
 
   @Test
   void everyLoginGetsItsOwnTokenOf256RandomBitsAndOnlyItsHashIsKept() {
-    SessionManager sessions = new SessionManager(SessionStore.inMemory(),
-        MutableClock.startingAt("2026-01-05T09:00:00Z"));
+    SessionManager sessions =
+        new SessionManager(
+            SessionStore.inMemory(), MutableClock.startingAt("2026-01-05T09:00:00Z"));
     Set<String> secrets = new HashSet<>();
     for (int i = 0; i < LOGINS; i++) {
-      var admitted = (SessionManager.LoginResult.Admitted) sessions.login(
-          LoginAttempt.password("alice", "192.0.2.1", "Firefox"), Fixtures.unlimited());
+      var admitted =
+          (SessionManager.LoginResult.Admitted)
+              sessions.login(
+                  LoginAttempt.password("alice", "192.0.2.1", "Firefox"), Fixtures.unlimited());
       String secret = admitted.token().secret();
       assertThat(Base64.getUrlDecoder().decode(secret)).hasSize(32);
       assertThat(admitted.session().tokenHash()).isEqualTo(TokenHash.of(secret));

@@ -17,40 +17,55 @@ class SettingsTest {
 
   @Test
   void theDefaultsAreThoseOfTheSpec() {
-    assertThat(Settings.DEFAULTS.asMap()).containsExactly(
-        Map.entry("SESSIONS_PER_USER", -1L),
-        Map.entry("SESSIONS_PER_IP", -1L),
-        Map.entry("QUOTA_CONSTRAINTS_ENABLED", true),
-        Map.entry("QUOTA_EXHAUSTION_ACTION", "DESTROY_NEXT_EXPIRING"),
-        Map.entry("SESSION_COOKIE_AGE", 1800L),
-        Map.entry("SESSION_MAX_LIFETIME", 0L),
-        Map.entry("AUTH_BASIC_ENABLED", false),
-        Map.entry("QUOTA_EXEMPT_ADMINS", false));
+    assertThat(Settings.DEFAULTS.asMap())
+        .containsExactly(
+            Map.entry("SESSIONS_PER_USER", -1L),
+            Map.entry("SESSIONS_PER_IP", -1L),
+            Map.entry("QUOTA_CONSTRAINTS_ENABLED", true),
+            Map.entry("QUOTA_EXHAUSTION_ACTION", "DESTROY_NEXT_EXPIRING"),
+            Map.entry("SESSION_COOKIE_AGE", 1800L),
+            Map.entry("SESSION_MAX_LIFETIME", 0L),
+            Map.entry("AUTH_BASIC_ENABLED", false),
+            Map.entry("QUOTA_EXEMPT_ADMINS", false));
   }
 
   @ParameterizedTest
   @CsvSource({
-      "SESSIONS_PER_USER, -1", "SESSIONS_PER_USER, 1", "SESSIONS_PER_USER, 100000",
-      "SESSIONS_PER_IP, -1", "SESSIONS_PER_IP, 1000000",
-      "SESSION_COOKIE_AGE, 60", "SESSION_COOKIE_AGE, 31536000",
-      "SESSION_MAX_LIFETIME, 0", "SESSION_MAX_LIFETIME, 60", "SESSION_MAX_LIFETIME, 31536000"})
+    "SESSIONS_PER_USER, -1",
+    "SESSIONS_PER_USER, 1",
+    "SESSIONS_PER_USER, 100000",
+    "SESSIONS_PER_IP, -1",
+    "SESSIONS_PER_IP, 1000000",
+    "SESSION_COOKIE_AGE, 60",
+    "SESSION_COOKIE_AGE, 31536000",
+    "SESSION_MAX_LIFETIME, 0",
+    "SESSION_MAX_LIFETIME, 60",
+    "SESSION_MAX_LIFETIME, 31536000"
+  })
   void acceptsTheEdgesOfEachRange(String name, long value) {
-    assertThat(Settings.DEFAULTS.with(Map.of(name, value), ACTIONS).get(Setting.named(name))).isEqualTo(value);
+    assertThat(Settings.DEFAULTS.with(Map.of(name, value), ACTIONS).get(Setting.named(name)))
+        .isEqualTo(value);
   }
 
   @ParameterizedTest
   @CsvSource({
-      "SESSIONS_PER_USER, 0, 'SESSIONS_PER_USER must be -1, or 1..100000; 0 would sign out every login at once (use -1 for unlimited), got 0'",
-      "SESSIONS_PER_USER, 100001, 'SESSIONS_PER_USER must be -1, or 1..100000, got 100001'",
-      "SESSIONS_PER_USER, -2, 'SESSIONS_PER_USER must be -1, or 1..100000, got -2'",
-      "SESSIONS_PER_IP, 0, 'SESSIONS_PER_IP must be -1, or 1..1000000; 0 would sign out every login at once (use -1 for unlimited), got 0'",
-      "SESSION_COOKIE_AGE, 59, 'SESSION_COOKIE_AGE must be 60..31536000; shorter idle timeouts sign users out while they work, got 59'",
-      "SESSION_COOKIE_AGE, 31536001, 'SESSION_COOKIE_AGE must be 60..31536000, got 31536001'",
-      "SESSION_MAX_LIFETIME, 59, 'SESSION_MAX_LIFETIME must be 0, or 60..31536000, got 59'"})
-  void refusesValuesOutsideTheRangeWithASentenceNamingSettingValueAndRange(String name, long value,
-      String message) {
-    InvalidSettingsException e = catchThrowableOfType(InvalidSettingsException.class,
-        () -> Settings.DEFAULTS.with(Map.of(name, value), ACTIONS));
+    "SESSIONS_PER_USER, 0, 'SESSIONS_PER_USER must be -1, or 1..100000; 0 would sign out every"
+        + " login at once (use -1 for unlimited), got 0'",
+    "SESSIONS_PER_USER, 100001, 'SESSIONS_PER_USER must be -1, or 1..100000, got 100001'",
+    "SESSIONS_PER_USER, -2, 'SESSIONS_PER_USER must be -1, or 1..100000, got -2'",
+    "SESSIONS_PER_IP, 0, 'SESSIONS_PER_IP must be -1, or 1..1000000; 0 would sign out every login"
+        + " at once (use -1 for unlimited), got 0'",
+    "SESSION_COOKIE_AGE, 59, 'SESSION_COOKIE_AGE must be 60..31536000; shorter idle timeouts sign"
+        + " users out while they work, got 59'",
+    "SESSION_COOKIE_AGE, 31536001, 'SESSION_COOKIE_AGE must be 60..31536000, got 31536001'",
+    "SESSION_MAX_LIFETIME, 59, 'SESSION_MAX_LIFETIME must be 0, or 60..31536000, got 59'"
+  })
+  void refusesValuesOutsideTheRangeWithASentenceNamingSettingValueAndRange(
+      String name, long value, String message) {
+    InvalidSettingsException e =
+        catchThrowableOfType(
+            InvalidSettingsException.class,
+            () -> Settings.DEFAULTS.with(Map.of(name, value), ACTIONS));
 
     assertThat(e.fields()).containsExactly(Map.entry(name, message));
   }
@@ -66,13 +81,21 @@ class SettingsTest {
     changes.put("SESSION_MAX_LIFETIME", null);
     changes.put("SESSIONS_PER_IP", 5);
 
-    InvalidSettingsException e = catchThrowableOfType(InvalidSettingsException.class,
-        () -> Settings.DEFAULTS.with(changes, ACTIONS));
+    InvalidSettingsException e =
+        catchThrowableOfType(
+            InvalidSettingsException.class, () -> Settings.DEFAULTS.with(changes, ACTIONS));
 
-    assertThat(e.fields()).containsOnlyKeys("SESSIONS_PER_USER", "QUOTA_CONSTRAINTS_ENABLED",
-        "QUOTA_EXHAUSTION_ACTION", "SESSION_COOKIE_AGE", "NO_SUCH_SETTING", "SESSION_MAX_LIFETIME");
+    assertThat(e.fields())
+        .containsOnlyKeys(
+            "SESSIONS_PER_USER",
+            "QUOTA_CONSTRAINTS_ENABLED",
+            "QUOTA_EXHAUSTION_ACTION",
+            "SESSION_COOKIE_AGE",
+            "NO_SUCH_SETTING",
+            "SESSION_MAX_LIFETIME");
     assertThat(e.fields().get("SESSIONS_PER_USER")).contains("whole number").contains("\"3\"");
-    assertThat(e.fields().get("QUOTA_EXHAUSTION_ACTION")).contains("DENY_ACCESS, DESTROY_NEXT_EXPIRING");
+    assertThat(e.fields().get("QUOTA_EXHAUSTION_ACTION"))
+        .contains("DENY_ACCESS, DESTROY_NEXT_EXPIRING");
     assertThat(e.fields().get("NO_SUCH_SETTING")).isEqualTo("NO_SUCH_SETTING is not a setting");
   }
 
@@ -85,24 +108,36 @@ class SettingsTest {
 
   @Test
   void parsesTextValuesFromConfigurationFiles() {
-    Settings s = Settings.DEFAULTS.withText(Map.of(
-        "SESSIONS_PER_USER", " 2 ", "AUTH_BASIC_ENABLED", "TRUE",
-        "QUOTA_EXHAUSTION_ACTION", "DENY_ACCESS"), ACTIONS);
+    Settings s =
+        Settings.DEFAULTS.withText(
+            Map.of(
+                "SESSIONS_PER_USER",
+                " 2 ",
+                "AUTH_BASIC_ENABLED",
+                "TRUE",
+                "QUOTA_EXHAUSTION_ACTION",
+                "DENY_ACCESS"),
+            ACTIONS);
 
     assertThat(s.sessionsPerUser()).isEqualTo(2);
     assertThat(s.authBasicEnabled()).isTrue();
     assertThat(s.quotaExhaustionAction()).isEqualTo("DENY_ACCESS");
-    assertThatThrownBy(() -> Settings.DEFAULTS.withText(Map.of("SESSIONS_PER_USER", "two"), ACTIONS))
+    assertThatThrownBy(
+            () -> Settings.DEFAULTS.withText(Map.of("SESSIONS_PER_USER", "two"), ACTIONS))
         .isInstanceOf(InvalidSettingsException.class)
-        .hasMessageContaining("SESSIONS_PER_USER must be a whole number: -1, or 1..100000, got \"two\"");
+        .hasMessageContaining(
+            "SESSIONS_PER_USER must be a whole number: -1, or 1..100000, got \"two\"");
   }
 
   @Test
   void acceptsTheNameOfAnInstalledCustomAction() {
     Set<String> names = ExhaustionActions.of(new QuotaTest.NamedAction("KEEP_NEWEST")).names();
 
-    assertThat(Settings.DEFAULTS.with(Map.of("QUOTA_EXHAUSTION_ACTION", "KEEP_NEWEST"), names)
-        .quotaExhaustionAction()).isEqualTo("KEEP_NEWEST");
+    assertThat(
+            Settings.DEFAULTS
+                .with(Map.of("QUOTA_EXHAUSTION_ACTION", "KEEP_NEWEST"), names)
+                .quotaExhaustionAction())
+        .isEqualTo("KEEP_NEWEST");
   }
 
   @Test

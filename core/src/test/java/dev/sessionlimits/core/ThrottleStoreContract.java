@@ -56,7 +56,8 @@ public abstract class ThrottleStoreContract {
     Key alice = user("alice");
     assertThat(store.countFailure(alice, T0, T0.minus(HOUR))).isEqualTo(new Failures(1, T0));
     Instant later = T0.plusSeconds(5);
-    assertThat(store.countFailure(alice, later, later.minus(HOUR))).isEqualTo(new Failures(2, later));
+    assertThat(store.countFailure(alice, later, later.minus(HOUR)))
+        .isEqualTo(new Failures(2, later));
 
     assertThat(store.failures(List.of(alice, user("bob")), later.minus(HOUR)))
         .containsExactlyEntriesOf(java.util.Map.of(alice, new Failures(2, later)));
@@ -66,7 +67,8 @@ public abstract class ThrottleStoreContract {
   void anEarlierFailureCountsButDoesNotMoveTheLastFailureBack() {
     Key alice = user("alice");
     store.countFailure(alice, T0.plusSeconds(10), T0.minus(HOUR));
-    assertThat(store.countFailure(alice, T0, T0.minus(HOUR))).isEqualTo(new Failures(2, T0.plusSeconds(10)));
+    assertThat(store.countFailure(alice, T0, T0.minus(HOUR)))
+        .isEqualTo(new Failures(2, T0.plusSeconds(10)));
   }
 
   @Test
@@ -125,14 +127,17 @@ public abstract class ThrottleStoreContract {
     int threads = 16;
     int each = 5;
 
-    List<List<Integer>> seen = Burst.run(threads, i -> {
-      ThrottleStore s = (i % 2 == 0) ? store : other;
-      List<Integer> counts = new java.util.ArrayList<>();
-      for (int n = 0; n < each; n++) {
-        counts.add(s.countFailure(alice, T0, T0.minus(HOUR)).count());
-      }
-      return counts;
-    });
+    List<List<Integer>> seen =
+        Burst.run(
+            threads,
+            i -> {
+              ThrottleStore s = (i % 2 == 0) ? store : other;
+              List<Integer> counts = new java.util.ArrayList<>();
+              for (int n = 0; n < each; n++) {
+                counts.add(s.countFailure(alice, T0, T0.minus(HOUR)).count());
+              }
+              return counts;
+            });
 
     Set<Integer> all = new HashSet<>();
     seen.forEach(all::addAll);
@@ -145,8 +150,12 @@ public abstract class ThrottleStoreContract {
   void everyCallerGetsTheSameSecretWhoeverStoredItFirst() throws Exception {
     ThrottleStore other = sameData();
 
-    List<byte[]> secrets = Burst.run(8, i -> ((i % 2 == 0) ? store : other).secret("device-key",
-        () -> ("secret-" + i).getBytes(StandardCharsets.UTF_8)));
+    List<byte[]> secrets =
+        Burst.run(
+            8,
+            i ->
+                ((i % 2 == 0) ? store : other)
+                    .secret("device-key", () -> ("secret-" + i).getBytes(StandardCharsets.UTF_8)));
 
     byte[] first = secrets.get(0);
     assertThat(new String(first, StandardCharsets.UTF_8)).startsWith("secret-");

@@ -92,18 +92,23 @@ public abstract class UserStoreContract {
         assertThat(store.create(user("admin" + next++, true, false))).isTrue();
       }
       List<String> targets = new ArrayList<>(enabledAdministrators());
-      List<UserStore.Guarded> outcomes = Burst.run(targets.size(), i -> {
-        String name = targets.get(i);
-        return switch (i % 3) {
-          case 0 -> store.updateKeepingAnAdministrator(user(name, false, false));
-          case 1 -> store.updateKeepingAnAdministrator(user(name, true, true));
-          default -> store.deleteKeepingAnAdministrator(name);
-        };
-      });
+      List<UserStore.Guarded> outcomes =
+          Burst.run(
+              targets.size(),
+              i -> {
+                String name = targets.get(i);
+                return switch (i % 3) {
+                  case 0 -> store.updateKeepingAnAdministrator(user(name, false, false));
+                  case 1 -> store.updateKeepingAnAdministrator(user(name, true, true));
+                  default -> store.deleteKeepingAnAdministrator(name);
+                };
+              });
       assertThat(enabledAdministrators()).as("round %d: %s", round, outcomes).hasSize(1);
-      assertThat(outcomes).as("round %d", round)
+      assertThat(outcomes)
+          .as("round %d", round)
           .containsOnly(UserStore.Guarded.DONE, UserStore.Guarded.LAST_ADMINISTRATOR)
-          .filteredOn(o -> o == UserStore.Guarded.LAST_ADMINISTRATOR).hasSize(1);
+          .filteredOn(o -> o == UserStore.Guarded.LAST_ADMINISTRATOR)
+          .hasSize(1);
     }
   }
 }

@@ -13,9 +13,8 @@ import java.util.Map;
 
 /**
  * What signed-in users do to their own account: {@code POST /api/v1/me/password}, entering the
- * password again before a sensitive change ({@code POST /api/v1/me/reauthenticate},
- * {@link Reauthentication}) and ending all of their other sessions ({@code DELETE
- * /api/v1/me/sessions}).
+ * password again before a sensitive change ({@code POST /api/v1/me/reauthenticate}, {@link
+ * Reauthentication}) and ending all of their other sessions ({@code DELETE /api/v1/me/sessions}).
  *
  * <p>Only a session may change its user's password, not Basic authentication: the change keeps the
  * session it was made in and ends all others, and a Basic caller has no session to keep; scripts
@@ -30,8 +29,13 @@ final class AccountRoutes {
   private final Reauthentication reauth;
   private final Auditor auditor;
 
-  AccountRoutes(SessionManager sessions, UserService users, Logins logins, Authenticator auth,
-      Reauthentication reauth, Auditor auditor) {
+  AccountRoutes(
+      SessionManager sessions,
+      UserService users,
+      Logins logins,
+      Authenticator auth,
+      Reauthentication reauth,
+      Auditor auditor) {
     this.sessions = sessions;
     this.users = users;
     this.logins = logins;
@@ -48,21 +52,27 @@ final class AccountRoutes {
 
   /**
    * Renews the session's password entry for {@link Reauthentication}. The password is checked like
-   * the current one of a password change: throttled, and counted when wrong (403
-   * {@code wrong_password}). Only a session can do this: a Basic caller gives the password with
-   * every request anyway.
+   * the current one of a password change: throttled, and counted when wrong (403 {@code
+   * wrong_password}). Only a session can do this: a Basic caller gives the password with every
+   * request anyway.
    */
   private void reauthenticate(Context ctx) {
     Authenticator.Caller caller = auth.require(ctx, false);
     JsonFields fields = new JsonFields(Json.object(Requests.body(ctx)), "password");
     String password = fields.secret("password", Passwords.MAX_LENGTH, true);
     fields.done();
-    logins.reauthenticate(caller.username(), password, caller.clientIp(),
-        DeviceCookies.presented(ctx));
+    logins.reauthenticate(
+        caller.username(), password, caller.clientIp(), DeviceCookies.presented(ctx));
     Instant until = reauth.renew(caller);
-    auditor.record("reauthenticated", caller.username(), caller.clientIp(), caller.username(),
-        caller.session().id(), Map.of());
-    ctx.json(map("recent_until", Views.time(until), "window_seconds", reauth.window().getSeconds()));
+    auditor.record(
+        "reauthenticated",
+        caller.username(),
+        caller.clientIp(),
+        caller.username(),
+        caller.session().id(),
+        Map.of());
+    ctx.json(
+        map("recent_until", Views.time(until), "window_seconds", reauth.window().getSeconds()));
   }
 
   /**
@@ -73,10 +83,15 @@ final class AccountRoutes {
     Authenticator.Caller caller = auth.require(ctx, true);
     reauth.require(caller);
     String keep = (caller.session() == null) ? null : caller.session().id();
-    List<String> ended = sessions.endAllOf(caller.username(), EndReason.ENDED_BY_USER,
-        caller.username(), keep);
-    auditor.record("sessions_ended_by_user", caller.username(), caller.clientIp(),
-        caller.username(), keep, map("ended_sessions", ended));
+    List<String> ended =
+        sessions.endAllOf(caller.username(), EndReason.ENDED_BY_USER, caller.username(), keep);
+    auditor.record(
+        "sessions_ended_by_user",
+        caller.username(),
+        caller.clientIp(),
+        caller.username(),
+        keep,
+        map("ended_sessions", ended));
     ctx.json(map("ended_sessions", ended));
   }
 
@@ -88,27 +103,38 @@ final class AccountRoutes {
    */
   private void changePassword(Context ctx) {
     Authenticator.Caller caller = auth.require(ctx, false);
-    JsonFields fields = new JsonFields(Json.object(Requests.body(ctx)), "current_password",
-        "new_password");
+    JsonFields fields =
+        new JsonFields(Json.object(Requests.body(ctx)), "current_password", "new_password");
     String current = fields.secret("current_password", Passwords.MAX_LENGTH, true);
     String next = fields.secret("new_password", Passwords.MAX_LENGTH, true);
     if (next != null && next.length() < PasswordPolicy.MIN_LENGTH) {
-      fields.error("new_password", "new_password must be at least " + PasswordPolicy.MIN_LENGTH
-          + " characters, got " + next.length() + ".");
+      fields.error(
+          "new_password",
+          "new_password must be at least "
+              + PasswordPolicy.MIN_LENGTH
+              + " characters, got "
+              + next.length()
+              + ".");
     }
     fields.done();
-    User user = logins.confirmPassword(caller.username(), current, caller.clientIp(),
-        DeviceCookies.presented(ctx));
+    User user =
+        logins.confirmPassword(
+            caller.username(), current, caller.clientIp(), DeviceCookies.presented(ctx));
     reauth.renew(caller);
     if (next.equals(current)) {
-      throw ApiError.WEAK_PASSWORD.exception("The new password is the current one; choose"
-          + " another.")
+      throw ApiError.WEAK_PASSWORD
+          .exception("The new password is the current one; choose" + " another.")
           .withFields(map("fields", map("new_password", "It is the current password.")));
     }
     PasswordPolicy.require(next, List.of(user.username()), "new_password");
     List<String> ended = users.changeOwnPassword(user, next, caller.session().id());
-    auditor.record("user_updated", user.username(), caller.clientIp(), user.username(),
-        caller.session().id(), map("changes", map("password", "changed", "ended_sessions", ended)));
+    auditor.record(
+        "user_updated",
+        user.username(),
+        caller.clientIp(),
+        user.username(),
+        caller.session().id(),
+        map("changes", map("password", "changed", "ended_sessions", ended)));
     ctx.json(map("ended_sessions", ended));
   }
 }

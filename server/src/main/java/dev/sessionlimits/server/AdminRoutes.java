@@ -20,8 +20,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The administrators' API: users, sessions, enforcement and the audit trail, and (through
- * {@link SettingsRoutes}) the settings.
+ * The administrators' API: users, sessions, enforcement and the audit trail, and (through {@link
+ * SettingsRoutes}) the settings.
  */
 final class AdminRoutes {
 
@@ -38,8 +38,15 @@ final class AdminRoutes {
   private final InstantSource clock;
   private final SettingsRoutes settingsRoutes;
 
-  AdminRoutes(SessionManager sessions, UserService users, Enforcement enforcement, AuditLog audit,
-      SettingsService settings, Authenticator auth, Reauthentication reauth, Auditor auditor,
+  AdminRoutes(
+      SessionManager sessions,
+      UserService users,
+      Enforcement enforcement,
+      AuditLog audit,
+      SettingsService settings,
+      Authenticator auth,
+      Reauthentication reauth,
+      Auditor auditor,
       InstantSource clock) {
     this.sessions = sessions;
     this.users = users;
@@ -71,12 +78,19 @@ final class AdminRoutes {
 
   private void createUser(Context ctx) {
     Authenticator.Caller caller = auth.requireAdmin(ctx);
-    JsonFields fields = new JsonFields(Json.object(Requests.body(ctx)), "username", "password",
-        "admin", "disabled", "sessions_limit");
+    JsonFields fields =
+        new JsonFields(
+            Json.object(Requests.body(ctx)),
+            "username",
+            "password",
+            "admin",
+            "disabled",
+            "sessions_limit");
     String username = fields.string("username", AuthRoutes.MAX_USERNAME, true);
     if (username != null && !User.USERNAME.matcher(username).matches()) {
-      fields.error("username", "username must be 1 to 64 letters, digits or . _ @ -, got \""
-          + username + "\".");
+      fields.error(
+          "username",
+          "username must be 1 to 64 letters, digits or . _ @ -, got \"" + username + "\".");
     }
     String password = password(fields, true);
     Boolean admin = fields.bool("admin");
@@ -85,10 +99,22 @@ final class AdminRoutes {
     fields.done();
     PasswordPolicy.require(password, List.of(username), "password");
     reauth.requireToCreate(caller, Boolean.TRUE.equals(admin));
-    User user = users.create(username, password, Boolean.TRUE.equals(admin),
-        Boolean.TRUE.equals(disabled), limit);
-    auditor.record("user_created", caller.username(), caller.clientIp(), username, null,
-        map("admin", user.admin(), "disabled", user.disabled(), "sessions_limit", user.sessionsLimit()));
+    User user =
+        users.create(
+            username, password, Boolean.TRUE.equals(admin), Boolean.TRUE.equals(disabled), limit);
+    auditor.record(
+        "user_created",
+        caller.username(),
+        caller.clientIp(),
+        username,
+        null,
+        map(
+            "admin",
+            user.admin(),
+            "disabled",
+            user.disabled(),
+            "sessions_limit",
+            user.sessionsLimit()));
     ctx.status(201).header("Location", "/api/v1/users/" + username).json(Views.user(user));
   }
 
@@ -109,8 +135,9 @@ final class AdminRoutes {
   private void patchUser(Context ctx) {
     Authenticator.Caller caller = auth.requireAdmin(ctx);
     User user = users.existing(ctx.pathParam("username"));
-    JsonFields fields = new JsonFields(Json.object(Requests.body(ctx)), "password", "admin",
-        "disabled", "sessions_limit");
+    JsonFields fields =
+        new JsonFields(
+            Json.object(Requests.body(ctx)), "password", "admin", "disabled", "sessions_limit");
     String password = password(fields, false);
     Boolean admin = fields.bool("admin");
     Boolean disabled = fields.bool("disabled");
@@ -124,10 +151,16 @@ final class AdminRoutes {
     reauth.requireToChange(caller, user, password != null, nowAdmin);
     boolean nowDisabled = (disabled == null) ? user.disabled() : disabled;
     // Whoever changes their own password stays signed in where they did it.
-    String keep = (caller.session() != null && caller.username().equals(user.username()))
-        ? caller.session().id() : null;
-    UserService.Changed changed = users.update(user,
-        new UserService.Change(password, nowAdmin, nowDisabled, limit), caller.username(), keep);
+    String keep =
+        (caller.session() != null && caller.username().equals(user.username()))
+            ? caller.session().id()
+            : null;
+    UserService.Changed changed =
+        users.update(
+            user,
+            new UserService.Change(password, nowAdmin, nowDisabled, limit),
+            caller.username(),
+            keep);
     Map<String, Object> diff = new LinkedHashMap<>();
     if (password != null) {
       diff.put("password", "changed");
@@ -142,7 +175,12 @@ final class AdminRoutes {
       diff.put("sessions_limit", map("old", user.sessionsLimit(), "new", limit));
     }
     diff.put("ended_sessions", changed.endedSessions());
-    auditor.record("user_updated", caller.username(), caller.clientIp(), user.username(), null,
+    auditor.record(
+        "user_updated",
+        caller.username(),
+        caller.clientIp(),
+        user.username(),
+        null,
         map("changes", diff));
     ctx.json(Views.user(changed.after()));
   }
@@ -151,7 +189,12 @@ final class AdminRoutes {
     Authenticator.Caller caller = auth.requireAdmin(ctx);
     User user = users.existing(ctx.pathParam("username"));
     List<String> ended = users.delete(user.username(), caller.username());
-    auditor.record("user_deleted", caller.username(), caller.clientIp(), user.username(), null,
+    auditor.record(
+        "user_deleted",
+        caller.username(),
+        caller.clientIp(),
+        user.username(),
+        null,
         map("ended_sessions", ended));
     ctx.status(204);
   }
@@ -159,8 +202,13 @@ final class AdminRoutes {
   private static String password(JsonFields fields, boolean required) {
     String password = fields.secret("password", Passwords.MAX_LENGTH, required);
     if (password != null && password.length() < PasswordPolicy.MIN_LENGTH) {
-      fields.error("password", "password must be at least " + PasswordPolicy.MIN_LENGTH
-          + " characters, got " + password.length() + ".");
+      fields.error(
+          "password",
+          "password must be at least "
+              + PasswordPolicy.MIN_LENGTH
+              + " characters, got "
+              + password.length()
+              + ".");
       return null;
     }
     return password;
@@ -174,9 +222,16 @@ final class AdminRoutes {
     String ipText = ctx.queryParam("ip");
     String ip = null;
     if (ipText != null && !ipText.isEmpty()) {
-      ip = ClientAddresses.canonical(ipText).orElseThrow(() -> ApiException.invalidFields(
-          Map.of("ip", "ip must be an IPv4 or IPv6 address, got \"" + Text.shorten(ipText, 64)
-              + "\".")));
+      ip =
+          ClientAddresses.canonical(ipText)
+              .orElseThrow(
+                  () ->
+                      ApiException.invalidFields(
+                          Map.of(
+                              "ip",
+                              "ip must be an IPv4 or IPv6 address, got \""
+                                  + Text.shorten(ipText, 64)
+                                  + "\".")));
     }
     Instant now = clock.instant();
     List<Session> found;
@@ -204,14 +259,14 @@ final class AdminRoutes {
     if (ended.isEmpty()) {
       throw ApiError.SESSION_NOT_FOUND.exception("There is no active session with id " + id + ".");
     }
-    auditor.record("session_revoked", caller.username(), caller.clientIp(), ended.get().user(), id,
-        Map.of());
+    auditor.record(
+        "session_revoked", caller.username(), caller.clientIp(), ended.get().user(), id, Map.of());
     ctx.status(204);
   }
 
   /**
-   * Ends every live session but the caller's own, with {@code revoked_by_admin} (ASVS 7.4.5: after a
-   * breach, say); a sensitive change, so it needs a recent password entry.
+   * Ends every live session but the caller's own, with {@code revoked_by_admin} (ASVS 7.4.5: after
+   * a breach, say); a sensitive change, so it needs a recent password entry.
    */
   private void endEverySession(Context ctx) {
     Authenticator.Caller caller = auth.requireAdmin(ctx);
@@ -224,7 +279,12 @@ final class AdminRoutes {
         ended++;
       }
     }
-    auditor.record("all_sessions_revoked", caller.username(), caller.clientIp(), null, null,
+    auditor.record(
+        "all_sessions_revoked",
+        caller.username(),
+        caller.clientIp(),
+        null,
+        null,
         map("ended", ended, "kept", keep));
     ctx.json(map("ended", ended));
   }
@@ -244,7 +304,12 @@ final class AdminRoutes {
         ids.add(s.id());
       }
     }
-    auditor.record("sessions_revoked", caller.username(), caller.clientIp(), username, null,
+    auditor.record(
+        "sessions_revoked",
+        caller.username(),
+        caller.clientIp(),
+        username,
+        null,
         map("ended_sessions", ids));
     ctx.json(map("ended_sessions", ended));
   }
@@ -272,7 +337,12 @@ final class AdminRoutes {
       }
       ids.add(over.session().id());
     }
-    auditor.record("sessions_enforced", caller.username(), caller.clientIp(), null, null,
+    auditor.record(
+        "sessions_enforced",
+        caller.username(),
+        caller.clientIp(),
+        null,
+        null,
         map("dry_run", dryRun, "ended_sessions", ids));
     ctx.json(map("dry_run", dryRun, "ended_sessions", out));
   }
@@ -288,7 +358,8 @@ final class AdminRoutes {
     for (AuditEvent event : events) {
       list.add(Views.audit(event));
     }
-    Long next = (events.size() == limit && !events.isEmpty()) ? events.get(events.size() - 1).id() : null;
+    Long next =
+        (events.size() == limit && !events.isEmpty()) ? events.get(events.size() - 1).id() : null;
     ctx.json(map("events", list, "next_before", next));
   }
 
@@ -305,7 +376,16 @@ final class AdminRoutes {
     } catch (NumberFormatException e) {
       // refused below
     }
-    throw ApiException.invalidFields(Map.of(name, name + " must be a whole number " + min + ".."
-        + max + ", got \"" + Text.shorten(text, 30) + "\"."));
+    throw ApiException.invalidFields(
+        Map.of(
+            name,
+            name
+                + " must be a whole number "
+                + min
+                + ".."
+                + max
+                + ", got \""
+                + Text.shorten(text, 30)
+                + "\"."));
   }
 }

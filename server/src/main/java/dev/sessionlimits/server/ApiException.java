@@ -21,7 +21,11 @@ final class ApiException extends RuntimeException {
     this(error, error.status(), message, Map.of(), Map.of());
   }
 
-  private ApiException(ApiError error, int status, String message, Map<String, ?> fields,
+  private ApiException(
+      ApiError error,
+      int status,
+      String message,
+      Map<String, ?> fields,
       Map<String, String> headers) {
     super(message, null, false, false);
     this.error = error;
@@ -54,8 +58,9 @@ final class ApiException extends RuntimeException {
   }
 
   static ApiException invalidFields(Map<String, String> fields) {
-    return badRequest("Some fields of the request are not valid: "
-        + String.join(" ", fields.values())).withFields(Map.of("fields", fields));
+    return badRequest(
+            "Some fields of the request are not valid: " + String.join(" ", fields.values()))
+        .withFields(Map.of("fields", fields));
   }
 
   static ApiException notAuthenticated() {
@@ -72,8 +77,11 @@ final class ApiException extends RuntimeException {
 
   /** An unexpected failure, logged under {@code errorId}; the answer shows nothing else of it. */
   static ApiException internal(String errorId) {
-    return ApiError.INTERNAL_ERROR.exception("Something went wrong on the server (error id "
-        + errorId + "). It has been logged; nothing is shown here.")
+    return ApiError.INTERNAL_ERROR
+        .exception(
+            "Something went wrong on the server (error id "
+                + errorId
+                + "). It has been logged; nothing is shown here.")
         .withFields(Map.of("error_id", errorId));
   }
 

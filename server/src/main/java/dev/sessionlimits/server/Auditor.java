@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes audit events. Auditing happens after the fact it records: if the log cannot be written, the
- * event is logged as an error here and the request still gets the answer for what really happened.
- * The events of one request (a login and the sessions it evicted) are written together, in one
- * write.
+ * Writes audit events. Auditing happens after the fact it records: if the log cannot be written,
+ * the event is logged as an error here and the request still gets the answer for what really
+ * happened. The events of one request (a login and the sessions it evicted) are written together,
+ * in one write.
  */
 final class Auditor {
 
@@ -26,7 +26,12 @@ final class Auditor {
     this.clock = clock;
   }
 
-  void record(String type, String actor, String clientIp, String subject, String sessionId,
+  void record(
+      String type,
+      String actor,
+      String clientIp,
+      String subject,
+      String sessionId,
       Map<String, ?> details) {
     AuditEvent event = event(type, actor, clientIp, subject, sessionId, details);
     try {
@@ -36,10 +41,15 @@ final class Auditor {
     }
   }
 
-  AuditEvent event(String type, String actor, String clientIp, String subject, String sessionId,
+  AuditEvent event(
+      String type,
+      String actor,
+      String clientIp,
+      String subject,
+      String sessionId,
       Map<String, ?> details) {
-    return new AuditEvent(0, clock.instant(), type, actor, clientIp, subject, sessionId,
-        Json.write(details));
+    return new AuditEvent(
+        0, clock.instant(), type, actor, clientIp, subject, sessionId, Json.write(details));
   }
 
   void recordAll(List<AuditEvent> events) {
@@ -53,7 +63,13 @@ final class Auditor {
   }
 
   private static void failed(AuditEvent event, RuntimeException e) {
-    LOG.error("Could not write the audit event {} (actor {}, subject {}, session {}): {}",
-        event.type(), event.actor(), event.subject(), event.sessionId(), event.details(), e);
+    LOG.error(
+        "Could not write the audit event {} (actor {}, subject {}, session {}): {}",
+        event.type(),
+        event.actor(),
+        event.subject(),
+        event.sessionId(),
+        event.details(),
+        e);
   }
 }

@@ -29,11 +29,13 @@ final class AuthRoutes {
 
   /** The forward-auth path: 200 with {@code X-Session-*} headers and no body, or 401. */
   static final String VERIFY = "/auth/verify";
+
   /**
    * Forward-auth under a path (Envoy's ext_authz appends the original path): any method, the same
    * answer as {@link #VERIFY}.
    */
   private static final String VERIFY_UNDER = VERIFY + "/";
+
   /** Tells browsers to drop what they cached of this origin's pages on sign-out. */
   static final String CLEAR_SITE_DATA = "\"cache\"";
 
@@ -54,9 +56,18 @@ final class AuthRoutes {
   private final BooleanSupplier healthy;
   private final InstantSource clock;
 
-  AuthRoutes(SessionManager sessions, SettingsService settings, Logins logins,
-      DeviceCookies devices, Authenticator auth, Reauthentication reauth, Requests requests,
-      SignInRedirect redirects, Auditor auditor, BooleanSupplier healthy, InstantSource clock) {
+  AuthRoutes(
+      SessionManager sessions,
+      SettingsService settings,
+      Logins logins,
+      DeviceCookies devices,
+      Authenticator auth,
+      Reauthentication reauth,
+      Requests requests,
+      SignInRedirect redirects,
+      Auditor auditor,
+      BooleanSupplier healthy,
+      InstantSource clock) {
     this.sessions = sessions;
     this.settings = settings;
     this.logins = logins;
@@ -90,11 +101,18 @@ final class AuthRoutes {
     fields.done();
     String ip = requests.clientIp(ctx);
     User user = logins.checkPassword(username, password, ip, DeviceCookies.presented(ctx));
-    QuotaPolicy policy = QuotaPolicy.forLogin(settings.settings(), user.sessionsLimit(), user.admin(),
-        settings.actions());
-    LoginAttempt attempt = new LoginAttempt(user.username(), ip, userAgent(ctx),
-        (device == null || device.isBlank()) ? null : device.strip(), "password");
-    // The session this browser presents ends with the new one opening (ASVS 7.2.4), whoever owns it.
+    QuotaPolicy policy =
+        QuotaPolicy.forLogin(
+            settings.settings(), user.sessionsLimit(), user.admin(), settings.actions());
+    LoginAttempt attempt =
+        new LoginAttempt(
+            user.username(),
+            ip,
+            userAgent(ctx),
+            (device == null || device.isBlank()) ? null : device.strip(),
+            "password");
+    // The session this browser presents ends with the new one opening (ASVS 7.2.4), whoever owns
+    // it.
     SessionManager.LoginResult result = sessions.login(attempt, policy, requests.sessionToken(ctx));
     if (result instanceof SessionManager.LoginResult.Refused refused) {
       throw refusal(refused.deny(), user, ip);
@@ -111,41 +129,97 @@ final class AuthRoutes {
     for (Session evicted : admitted.ended()) {
       ended.add(Views.session(evicted, now, null));
       endedIds.add(evicted.id());
-      audit.add(auditor.event("session_evicted", null, ip, evicted.user(), evicted.id(), map(
-          "scope", evicted.end().cause().scope() == null ? null : evicted.end().cause().scope().code(),
-          "limit", evicted.end().cause().limit(),
-          "caused_by_session", session.id(),
-          "caused_by_user", session.user(),
-          "login_ip", session.clientIp(),
-          "login_user_agent", session.userAgent())));
+      audit.add(
+          auditor.event(
+              "session_evicted",
+              null,
+              ip,
+              evicted.user(),
+              evicted.id(),
+              map(
+                  "scope",
+                      evicted.end().cause().scope() == null
+                          ? null
+                          : evicted.end().cause().scope().code(),
+                  "limit", evicted.end().cause().limit(),
+                  "caused_by_session", session.id(),
+                  "caused_by_user", session.user(),
+                  "login_ip", session.clientIp(),
+                  "login_user_agent", session.userAgent())));
     }
     Session superseded = admitted.superseded();
     if (superseded != null) {
-      audit.add(auditor.event("session_superseded", null, ip, superseded.user(), superseded.id(),
-          map("caused_by_session", session.id(), "caused_by_user", session.user())));
+      audit.add(
+          auditor.event(
+              "session_superseded",
+              null,
+              ip,
+              superseded.user(),
+              superseded.id(),
+              map("caused_by_session", session.id(), "caused_by_user", session.user())));
     }
-    audit.add(auditor.event("login", user.username(), ip, user.username(), session.id(), map(
-        "user_agent", session.userAgent(), "device", session.device(), "ended_sessions", endedIds)));
+    audit.add(
+        auditor.event(
+            "login",
+            user.username(),
+            ip,
+            user.username(),
+            session.id(),
+            map(
+                "user_agent",
+                session.userAgent(),
+                "device",
+                session.device(),
+                "ended_sessions",
+                endedIds)));
     auditor.recordAll(audit);
-    LOG.info("Login of {} from {}: session {} (token {}…), {} ended{}", user.username(), ip,
-        session.id(), admitted.token().hash().prefix(), endedIds.size(),
+    LOG.info(
+        "Login of {} from {}: session {} (token {}…), {} ended{}",
+        user.username(),
+        ip,
+        session.id(),
+        admitted.token().hash().prefix(),
+        endedIds.size(),
         superseded == null ? "" : ", superseding " + superseded.id());
-    ctx.status(201).json(map("session", Views.session(session, now, session.id()),
-        "ended_sessions", ended));
+    ctx.status(201)
+        .json(map("session", Views.session(session, now, session.id()), "ended_sessions", ended));
   }
 
   private ApiException refusal(QuotaDecision.Deny deny, User user, String ip) {
-    auditor.record("login_refused", user.username(), ip, user.username(), null, map(
-        "scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active(),
-        "explanation", deny.explanation()));
-    String message = (deny.scope() == Scope.USER)
-        ? "You already have " + count(deny.active()) + ", and your limit is "
-            + EndMessages.sessions(deny.limit()) + ". Sign out of one of them first, or ask an"
-            + " administrator."
-        : "Your address " + ip + " already has " + count(deny.active())
-            + ", and the limit for one address is " + EndMessages.sessions(deny.limit()) + ".";
-    return ApiError.SESSION_LIMIT_REACHED.exception(message).withFields(map(
-        "scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active()));
+    auditor.record(
+        "login_refused",
+        user.username(),
+        ip,
+        user.username(),
+        null,
+        map(
+            "scope",
+            deny.scope().code(),
+            "limit",
+            deny.limit(),
+            "active",
+            deny.active(),
+            "explanation",
+            deny.explanation()));
+    String message =
+        (deny.scope() == Scope.USER)
+            ? "You already have "
+                + count(deny.active())
+                + ", and your limit is "
+                + EndMessages.sessions(deny.limit())
+                + ". Sign out of one of them first, or ask an"
+                + " administrator."
+            : "Your address "
+                + ip
+                + " already has "
+                + count(deny.active())
+                + ", and the limit for one address is "
+                + EndMessages.sessions(deny.limit())
+                + ".";
+    return ApiError.SESSION_LIMIT_REACHED
+        .exception(message)
+        .withFields(
+            map("scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active()));
   }
 
   private static String count(int active) {
@@ -171,8 +245,8 @@ final class AuthRoutes {
     }
     Optional<Session> ended = sessions.end(session.id(), EndReason.LOGGED_OUT, null);
     if (ended.isPresent()) {
-      auditor.record("logout", session.user(), requests.clientIp(ctx), session.user(), session.id(),
-          Map.of());
+      auditor.record(
+          "logout", session.user(), requests.clientIp(ctx), session.user(), session.id(), Map.of());
     }
     ctx.status(204);
   }
@@ -180,9 +254,16 @@ final class AuthRoutes {
   private void me(Context ctx) {
     Authenticator.Caller caller = auth.require(ctx, true);
     Instant now = clock.instant();
-    ctx.json(map("user", Views.user(caller.user()),
-        "session", caller.session() == null ? null : Views.session(caller.session(), now, caller.session().id()),
-        "auth_method", caller.session() == null ? "basic" : "session"));
+    ctx.json(
+        map(
+            "user",
+            Views.user(caller.user()),
+            "session",
+            caller.session() == null
+                ? null
+                : Views.session(caller.session(), now, caller.session().id()),
+            "auth_method",
+            caller.session() == null ? "basic" : "session"));
   }
 
   private void mySessions(Context ctx) {
@@ -201,7 +282,8 @@ final class AuthRoutes {
     String id = ctx.pathParam("id");
     Instant now = clock.instant();
     Optional<Session> target = sessions.get(id);
-    if (target.isEmpty() || !target.get().user().equals(caller.username())
+    if (target.isEmpty()
+        || !target.get().user().equals(caller.username())
         || !target.get().isLive(now)) {
       throw ApiError.SESSION_NOT_FOUND.exception("You have no active session with id " + id + ".");
     }
@@ -211,17 +293,26 @@ final class AuthRoutes {
     if (sessions.end(id, EndReason.ENDED_BY_USER, caller.username()).isEmpty()) {
       throw ApiError.SESSION_NOT_FOUND.exception("You have no active session with id " + id + ".");
     }
-    auditor.record("session_ended_by_user", caller.username(), caller.clientIp(), caller.username(),
-        id, map("from_session", caller.session() == null ? null : caller.session().id()));
+    auditor.record(
+        "session_ended_by_user",
+        caller.username(),
+        caller.clientIp(),
+        caller.username(),
+        id,
+        map("from_session", caller.session() == null ? null : caller.session().id()));
     ctx.status(204);
   }
 
-  /** Whether {@code path} (as sent, not decoded) is answered by forward-auth, whatever the method. */
+  /**
+   * Whether {@code path} (as sent, not decoded) is answered by forward-auth, whatever the method.
+   */
   static boolean isVerify(String path) {
     return VERIFY.equals(path) || path.startsWith(VERIFY_UNDER);
   }
 
-  /** The original path of {@code /auth/verify/<path>}, with its leading "/"; null for another path. */
+  /**
+   * The original path of {@code /auth/verify/<path>}, with its leading "/"; null for another path.
+   */
   static String verifiedPath(String path) {
     return (path != null && path.startsWith(VERIFY_UNDER)) ? path.substring(VERIFY.length()) : null;
   }
@@ -229,11 +320,18 @@ final class AuthRoutes {
   private void verify(Context ctx) {
     Session session;
     try {
-      session = auth.verify(requests.sessionToken(ctx),
-          Authenticator.isQuiet(ctx.header(Authenticator.QUIET)));
+      session =
+          auth.verify(
+              requests.sessionToken(ctx), Authenticator.isQuiet(ctx.header(Authenticator.QUIET)));
     } catch (ApiException e) {
-      throw redirects.answer(e, new SignInRedirect.VerifyRequest(ctx.method().name(),
-          ctx.req().getRequestURI(), ctx.queryString(), ctx.req().getRemoteAddr(), ctx::header));
+      throw redirects.answer(
+          e,
+          new SignInRedirect.VerifyRequest(
+              ctx.method().name(),
+              ctx.req().getRequestURI(),
+              ctx.queryString(),
+              ctx.req().getRemoteAddr(),
+              ctx::header));
     }
     ctx.header(Authenticator.SESSION_TIMEOUT, Long.toString(auth.secondsLeft(session)));
     ctx.header(Authenticator.USER, session.user());
@@ -252,8 +350,15 @@ final class AuthRoutes {
     if (up) {
       ctx.json(map("status", "ok"));
     } else {
-      ctx.status(503).json(map("status", "unavailable", "error", ApiError.STORE_UNAVAILABLE.code(),
-          "message", "This node cannot reach its store."));
+      ctx.status(503)
+          .json(
+              map(
+                  "status",
+                  "unavailable",
+                  "error",
+                  ApiError.STORE_UNAVAILABLE.code(),
+                  "message",
+                  "This node cannot reach its store."));
     }
   }
 

@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Who is calling: the holder of a live session (its cookie), or, where allowed and when
- * {@code AUTH_BASIC_ENABLED} is on, the user of HTTP Basic credentials, which open no session and
- * are not counted. A live session's request extends it unless it carries {@code X-Session-Quiet: 1};
- * its answer carries {@code Session-Timeout}. An ended session is answered 401 {@code session_ended}
+ * Who is calling: the holder of a live session (its cookie), or, where allowed and when {@code
+ * AUTH_BASIC_ENABLED} is on, the user of HTTP Basic credentials, which open no session and are not
+ * counted. A live session's request extends it unless it carries {@code X-Session-Quiet: 1}; its
+ * answer carries {@code Session-Timeout}. An ended session is answered 401 {@code session_ended}
  * with the reason and a sentence.
  */
 final class Authenticator {
@@ -46,8 +46,13 @@ final class Authenticator {
   private final Requests requests;
   private final InstantSource clock;
 
-  Authenticator(SessionManager sessions, CachingUserStore users, SettingsService settings,
-      Logins logins, Requests requests, InstantSource clock) {
+  Authenticator(
+      SessionManager sessions,
+      CachingUserStore users,
+      SettingsService settings,
+      Logins logins,
+      Requests requests,
+      InstantSource clock) {
     this.sessions = sessions;
     this.users = users;
     this.settings = settings;
@@ -70,11 +75,14 @@ final class Authenticator {
       }
     }
     String authorization = ctx.header("Authorization");
-    if (allowBasic && current.authBasicEnabled() && authorization != null
+    if (allowBasic
+        && current.authBasicEnabled()
+        && authorization != null
         && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       String[] credentials = decodeBasic(authorization.substring(6).trim());
-      User user = logins.checkPassword(credentials[0], credentials[1], requests.clientIp(ctx),
-          DeviceCookies.presented(ctx));
+      User user =
+          logins.checkPassword(
+              credentials[0], credentials[1], requests.clientIp(ctx), DeviceCookies.presented(ctx));
       return new Caller(user, null, requests.clientIp(ctx));
     }
     throw ApiException.notAuthenticated();
@@ -90,8 +98,8 @@ final class Authenticator {
   }
 
   /**
-   * The live session of {@code token} (extending it unless quiet, and setting
-   * {@code Session-Timeout}); null when the token is unknown; 401 {@code session_ended} when it ended.
+   * The live session of {@code token} (extending it unless quiet, and setting {@code
+   * Session-Timeout}); null when the token is unknown; 401 {@code session_ended} when it ended.
    */
   Session session(Context ctx, String token, Settings current) {
     Session session = liveSession(token, isQuiet(ctx.header(QUIET)), current);
@@ -102,8 +110,9 @@ final class Authenticator {
   }
 
   /**
-   * The forward-auth verdict: the live session of {@code token} (extended unless {@code quiet}) whose
-   * user exists and is enabled; 401 otherwise, {@code session_ended} with the reason if it ended.
+   * The forward-auth verdict: the live session of {@code token} (extended unless {@code quiet})
+   * whose user exists and is enabled; 401 otherwise, {@code session_ended} with the reason if it
+   * ended.
    */
   Session verify(String token, boolean quiet) {
     Session session = (token == null) ? null : liveSession(token, quiet, settings.settings());
@@ -126,8 +135,9 @@ final class Authenticator {
     if (!(settings.settingsWithoutWaiting() instanceof Immediate.Known<Settings> current)) {
       return Immediate.mustWait();
     }
-    Immediate<Lookup> lookup = sessions.authenticateWithoutWaiting(token,
-        Duration.ofSeconds(current.value().sessionCookieAge()), quiet);
+    Immediate<Lookup> lookup =
+        sessions.authenticateWithoutWaiting(
+            token, Duration.ofSeconds(current.value().sessionCookieAge()), quiet);
     if (!(lookup instanceof Immediate.Known<Lookup> known
         && known.value() instanceof Lookup.Live live)) {
       return Immediate.mustWait();
@@ -152,7 +162,8 @@ final class Authenticator {
   }
 
   private Session liveSession(String token, boolean quiet, Settings current) {
-    Lookup lookup = sessions.authenticate(token, Duration.ofSeconds(current.sessionCookieAge()), quiet);
+    Lookup lookup =
+        sessions.authenticate(token, Duration.ofSeconds(current.sessionCookieAge()), quiet);
     if (lookup instanceof Lookup.Live live) {
       return live.session();
     }
@@ -170,12 +181,16 @@ final class Authenticator {
     return sessions.authenticate(token, Duration.ZERO, true);
   }
 
-  /** The 401 {@code session_ended} answer for {@code session}; its body is also the pushed event. */
+  /**
+   * The 401 {@code session_ended} answer for {@code session}; its body is also the pushed event.
+   */
   ApiException sessionEnded(Session session) {
     Map<String, Object> body = Views.ended(session, clock.instant());
     String message = (String) body.remove("message");
     body.remove("error");
-    return ApiError.SESSION_ENDED.exception(message).withFields(body)
+    return ApiError.SESSION_ENDED
+        .exception(message)
+        .withFields(body)
         .withHeaders(Map.of("X-Session-End-Reason", (String) body.get("reason")));
   }
 

@@ -13,8 +13,8 @@ import java.util.Optional;
 /**
  * The user store with a short cache in front of {@link #find}, which every authenticated request
  * calls (on {@code /auth/verify} it would otherwise be a database round trip per request). A change
- * made through this object is seen at once on this node; one made on another node within
- * {@link #STALENESS}. That is safe because what must act at once already does through the sessions:
+ * made through this object is seen at once on this node; one made on another node within {@link
+ * #STALENESS}. That is safe because what must act at once already does through the sessions:
  * disabling a user or changing a password ends the user's sessions. Password checks do not use it.
  */
 final class CachingUserStore implements UserStore {
@@ -29,11 +29,12 @@ final class CachingUserStore implements UserStore {
 
   CachingUserStore(UserStore delegate, InstantSource clock) {
     this.delegate = delegate;
-    this.cache = Caffeine.newBuilder()
-        .maximumSize(MAX_USERS)
-        .expireAfterWrite(STALENESS)
-        .ticker(() -> clock.instant().toEpochMilli() * 1_000_000L)
-        .build();
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(MAX_USERS)
+            .expireAfterWrite(STALENESS)
+            .ticker(() -> clock.instant().toEpochMilli() * 1_000_000L)
+            .build();
     this.readsCache = true;
     this.uncached = new CachingUserStore(this);
   }

@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * Who the client is: the socket's peer, or, when the peer is a trusted proxy, the {@code
  * X-Forwarded-For} hop that the nearest untrusted party is known by. The header is read from the
- * right: each trusted proxy appends the address it saw, so the first hop from the right that is not a
- * trusted proxy is the one a trusted proxy vouched for. Anything further left was written by the
+ * right: each trusted proxy appends the address it saw, so the first hop from the right that is not
+ * a trusted proxy is the one a trusted proxy vouched for. Anything further left was written by the
  * client and is ignored, and the header is ignored entirely when the peer is not trusted.
  *
  * <p>Addresses are parsed by the IPAddress library, never looked up by name, and kept in one
@@ -23,13 +23,22 @@ import java.util.Optional;
 final class ClientAddresses {
 
   /** Plain literals only: no ranges, wildcards, masks, prefixes, or inet_aton forms. */
-  private static final IPAddressStringParameters LITERAL = new IPAddressStringParameters.Builder()
-      .allowEmpty(false).allowAll(false).allowMask(false).allowPrefix(false)
-      .allowSingleSegment(false).allowWildcardedSeparator(false)
-      .setRangeOptions(IPAddressStringParameters.RangeParameters.NO_RANGE)
-      .getIPv4AddressParametersBuilder().allow_inet_aton(false).getParentBuilder()
-      .getIPv6AddressParametersBuilder().allowZone(true).getParentBuilder()
-      .toParams();
+  private static final IPAddressStringParameters LITERAL =
+      new IPAddressStringParameters.Builder()
+          .allowEmpty(false)
+          .allowAll(false)
+          .allowMask(false)
+          .allowPrefix(false)
+          .allowSingleSegment(false)
+          .allowWildcardedSeparator(false)
+          .setRangeOptions(IPAddressStringParameters.RangeParameters.NO_RANGE)
+          .getIPv4AddressParametersBuilder()
+          .allow_inet_aton(false)
+          .getParentBuilder()
+          .getIPv6AddressParametersBuilder()
+          .allowZone(true)
+          .getParentBuilder()
+          .toParams();
 
   private final List<IPAddress> trusted;
 
@@ -97,14 +106,15 @@ final class ClientAddresses {
   }
 
   /**
-   * The canonical spelling of the block written as {@code text}: {@code 192.0.2.0/24},
-   * {@code 2001:db8::/32}, or a bare address (a block of one); host bits are cleared.
+   * The canonical spelling of the block written as {@code text}: {@code 192.0.2.0/24}, {@code
+   * 2001:db8::/32}, or a bare address (a block of one); host bits are cleared.
    *
    * @throws IllegalArgumentException saying what is wrong
    */
   static String canonicalBlock(String text) {
     IPAddress block = block(text);
-    return block.getLower().withoutPrefixLength().toCanonicalString() + "/"
+    return block.getLower().withoutPrefixLength().toCanonicalString()
+        + "/"
         + block.getNetworkPrefixLength();
   }
 
@@ -125,8 +135,8 @@ final class ClientAddresses {
       }
       prefix = Integer.parseInt(p);
       if (prefix > bits) {
-        throw new IllegalArgumentException("the prefix length must be 0.." + bits + ", got "
-            + prefix);
+        throw new IllegalArgumentException(
+            "the prefix length must be 0.." + bits + ", got " + prefix);
       }
     }
     return address.toPrefixBlock(prefix);

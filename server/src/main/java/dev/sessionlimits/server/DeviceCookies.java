@@ -17,31 +17,36 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Device cookies, as in OWASP's "Slow Down Online Guessing Attacks with Device Cookies": a browser
  * that signed in to an account gets {@value #COOKIE}, which names that account and a random nonce,
- * signed with a key every node shares ({@code HmacSHA256}, kept in the store). {@link LoginThrottle}
- * judges an attempt that presents a valid one by that device's own failures only, so other people's
- * wrong passwords never lock its owner out.
+ * signed with a key every node shares ({@code HmacSHA256}, kept in the store). {@link
+ * LoginThrottle} judges an attempt that presents a valid one by that device's own failures only, so
+ * other people's wrong passwords never lock its owner out.
  *
  * <p>One cookie holds the devices of up to {@value #MAX_ACCOUNTS} accounts (an administrator who is
- * also an ordinary user keeps both), newest first, separated by {@code ~}. Each entry is
- * {@code user!nonce!expiry!signature}: the user name as stored (user names have no {@code !} or
- * {@code ~}), 16 random bytes and the signature in unpadded base64url, the expiry in epoch seconds
- * ({@link #LIFETIME} after the sign-in; every sign-in issues a fresh entry). The signature covers the
- * first three fields and is compared in constant time. The cookie is {@code HttpOnly},
- * {@code SameSite=Lax}, {@code Path=/}, and {@code Secure} whenever the session cookie is.
+ * also an ordinary user keeps both), newest first, separated by {@code ~}. Each entry is {@code
+ * user!nonce!expiry!signature}: the user name as stored (user names have no {@code !} or {@code
+ * ~}), 16 random bytes and the signature in unpadded base64url, the expiry in epoch seconds ({@link
+ * #LIFETIME} after the sign-in; every sign-in issues a fresh entry). The signature covers the first
+ * three fields and is compared in constant time. The cookie is {@code HttpOnly}, {@code
+ * SameSite=Lax}, {@code Path=/}, and {@code Secure} whenever the session cookie is.
  */
 final class DeviceCookies {
 
   static final String COOKIE = "sl_device";
+
   /** How long a device entry is valid, and the cookie's {@code Max-Age}. */
   static final Duration LIFETIME = Duration.ofDays(365);
+
   static final int MAX_ACCOUNTS = 5;
+
   /** The name of the signing key in the store's secrets. */
   static final String KEY_NAME = "device-cookie-key";
+
   /** Bytes of a new signing key. */
   static final int KEY_BYTES = 32;
 
   private static final String ALGORITHM = "HmacSHA256";
   private static final int NONCE_BYTES = 16;
+
   /** The longest cookie value read; a longer one is ignored. */
   private static final int MAX_VALUE = 2048;
 
@@ -51,11 +56,15 @@ final class DeviceCookies {
   private final Requests requests;
   private final boolean alwaysSecure;
 
-  DeviceCookies(byte[] key, InstantSource clock, SecureRandom random, Requests requests,
+  DeviceCookies(
+      byte[] key,
+      InstantSource clock,
+      SecureRandom random,
+      Requests requests,
       boolean alwaysSecure) {
     if (key.length < KEY_BYTES) {
-      throw new IllegalArgumentException("a device cookie key needs at least " + KEY_BYTES
-          + " bytes, got " + key.length);
+      throw new IllegalArgumentException(
+          "a device cookie key needs at least " + KEY_BYTES + " bytes, got " + key.length);
     }
     this.key = new SecretKeySpec(key.clone(), ALGORITHM);
     this.clock = clock;
@@ -78,8 +87,8 @@ final class DeviceCookies {
   }
 
   /**
-   * The nonce of the valid, unexpired entry for {@code username} (case-insensitive) in
-   * {@code cookie}; null if there is none.
+   * The nonce of the valid, unexpired entry for {@code username} (case-insensitive) in {@code
+   * cookie}; null if there is none.
    */
   String device(String cookie, String username) {
     if (cookie == null || username == null) {
@@ -110,9 +119,16 @@ final class DeviceCookies {
         }
       }
     }
-    ctx.res().addHeader("Set-Cookie", COOKIE + "=" + String.join("~", entries) + "; Max-Age="
-        + LIFETIME.toSeconds() + "; Path=/; HttpOnly; SameSite=Lax"
-        + (alwaysSecure || requests.isHttps(ctx) ? "; Secure" : ""));
+    ctx.res()
+        .addHeader(
+            "Set-Cookie",
+            COOKIE
+                + "="
+                + String.join("~", entries)
+                + "; Max-Age="
+                + LIFETIME.toSeconds()
+                + "; Path=/; HttpOnly; SameSite=Lax"
+                + (alwaysSecure || requests.isHttps(ctx) ? "; Secure" : ""));
   }
 
   private record Entry(String user, String nonce, String text) {}

@@ -12,13 +12,14 @@ import java.util.Locale;
 
 /**
  * The plain sentence that tells a signed-out person why, e.g. "You were signed out because your
- * account signed in on Firefox on Linux from 203.0.113.7 at 14:02 UTC, and your limit is 1 session."
- * Times are in UTC, with the date when it is not the day of {@code now}.
+ * account signed in on Firefox on Linux from 203.0.113.7 at 14:02 UTC, and your limit is 1
+ * session." Times are in UTC, with the date when it is not the day of {@code now}.
  */
 final class EndMessages {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
-  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
 
   private EndMessages() {}
 
@@ -32,17 +33,31 @@ final class EndMessages {
     return switch (end.reason()) {
       case LOGGED_OUT -> "You signed out of this session at " + at + ".";
       case SESSION_LIMIT_REACHED -> limitReached(cause, now);
-      case IDLE_TIMEOUT -> "You were signed out at " + at + " because there was no activity for "
-          + duration(Duration.between(session.lastSeenAt(), end.at())) + ".";
-      case MAX_LIFETIME -> "You were signed out at " + at + " because a session lasts at most "
-          + duration(Duration.between(session.createdAt(), end.at())) + ".";
-      case ENDED_BY_USER -> "You were signed out at " + at
-          + " because this session was ended from another of your sessions.";
+      case IDLE_TIMEOUT ->
+          "You were signed out at "
+              + at
+              + " because there was no activity for "
+              + duration(Duration.between(session.lastSeenAt(), end.at()))
+              + ".";
+      case MAX_LIFETIME ->
+          "You were signed out at "
+              + at
+              + " because a session lasts at most "
+              + duration(Duration.between(session.createdAt(), end.at()))
+              + ".";
+      case ENDED_BY_USER ->
+          "You were signed out at "
+              + at
+              + " because this session was ended from another of your sessions.";
       case REVOKED_BY_ADMIN -> "An administrator signed you out at " + at + ".";
       case USER_DISABLED -> "You were signed out at " + at + " because your account was disabled.";
-      case PASSWORD_CHANGED -> "You were signed out at " + at + " because your password was changed.";
-      case SUPERSEDED -> "You were signed out at " + at + " because this browser signed in again,"
-          + " and the new sign-in replaced this session.";
+      case PASSWORD_CHANGED ->
+          "You were signed out at " + at + " because your password was changed.";
+      case SUPERSEDED ->
+          "You were signed out at "
+              + at
+              + " because this browser signed in again,"
+              + " and the new sign-in replaced this session.";
     };
   }
 
@@ -54,20 +69,43 @@ final class EndMessages {
       // Applied by an administrator (POST /api/v1/sessions/enforce) rather than by a login.
       return (scope == Scope.IP)
           ? "You were signed out because an administrator applied the session limits, and the limit"
-              + " for one address is " + limitText + "."
-          : "You were signed out because an administrator applied the session limits, and your limit is "
-              + limitText + ".";
+              + " for one address is "
+              + limitText
+              + "."
+          : "You were signed out because an administrator applied the session limits, and your"
+              + " limit is "
+              + limitText
+              + ".";
     }
-    String device = (cause.loginDevice() == null || cause.loginDevice().isBlank())
-        ? UserAgents.describe(cause.loginUserAgent())
-        : "\"" + cause.loginDevice() + "\" (" + UserAgents.describe(cause.loginUserAgent()) + ")";
+    String device =
+        (cause.loginDevice() == null || cause.loginDevice().isBlank())
+            ? UserAgents.describe(cause.loginUserAgent())
+            : "\""
+                + cause.loginDevice()
+                + "\" ("
+                + UserAgents.describe(cause.loginUserAgent())
+                + ")";
     String at = when(cause.loginAt(), now);
     if (scope == Scope.IP) {
-      return "You were signed out because someone signed in on " + device + " from your address "
-          + cause.loginIp() + " at " + at + ", and the limit for one address is " + limitText + ".";
+      return "You were signed out because someone signed in on "
+          + device
+          + " from your address "
+          + cause.loginIp()
+          + " at "
+          + at
+          + ", and the limit for one address is "
+          + limitText
+          + ".";
     }
-    return "You were signed out because your account signed in on " + device + " from "
-        + cause.loginIp() + " at " + at + ", and your limit is " + limitText + ".";
+    return "You were signed out because your account signed in on "
+        + device
+        + " from "
+        + cause.loginIp()
+        + " at "
+        + at
+        + ", and your limit is "
+        + limitText
+        + ".";
   }
 
   static String sessions(int n) {

@@ -24,8 +24,8 @@ import java.util.Optional;
  * Brings the live sessions within the limits in force now ({@code POST /api/v1/sessions/enforce}):
  * after the limits were lowered, say, sessions opened under the old ones may exceed them. Which
  * sessions end is {@link Quota#enforce}'s decision, under each user's own policy (the layered
- * settings and the user's limit, as a login would get it); each ends with
- * {@code session_limit_reached}, its scope, its limit and the administrator who asked.
+ * settings and the user's limit, as a login would get it); each ends with {@code
+ * session_limit_reached}, its scope, its limit and the administrator who asked.
  */
 final class Enforcement {
 
@@ -34,17 +34,15 @@ final class Enforcement {
   private final SettingsService settings;
   private final InstantSource clock;
 
-  Enforcement(SessionManager sessions, UserStore users, SettingsService settings,
-      InstantSource clock) {
+  Enforcement(
+      SessionManager sessions, UserStore users, SettingsService settings, InstantSource clock) {
     this.sessions = sessions;
     this.users = users;
     this.settings = settings;
     this.clock = clock;
   }
 
-  /**
-   * A session over a limit: the live one for a dry run, else as this enforcement ended it.
-   */
+  /** A session over a limit: the live one for a dry run, else as this enforcement ended it. */
   record Over(Session session, Scope scope, int limit) {}
 
   /**
@@ -56,8 +54,12 @@ final class Enforcement {
     Map<String, QuotaPolicy> policies = new LinkedHashMap<>();
     Instant now = clock.instant();
     QuotaPolicy addresses = QuotaPolicy.forLogin(current, null, false, settings.actions());
-    List<QuotaDecision.Eviction> evictions = Quota.enforce(sessions.liveSessions(),
-        user -> policies.computeIfAbsent(user, u -> policyOf(u, current)), addresses, now);
+    List<QuotaDecision.Eviction> evictions =
+        Quota.enforce(
+            sessions.liveSessions(),
+            user -> policies.computeIfAbsent(user, u -> policyOf(u, current)),
+            addresses,
+            now);
     List<Over> over = new ArrayList<>();
     for (QuotaDecision.Eviction eviction : evictions) {
       Session s = eviction.session();
@@ -65,10 +67,11 @@ final class Enforcement {
         over.add(new Over(s, eviction.scope(), eviction.limit()));
         continue;
       }
-      EndCause cause = new EndCause(eviction.scope(), eviction.limit(), null, null, null, null,
-          null, actor);
-      Optional<Session> done = sessions.end(s.id(),
-          new SessionEnd(EndReason.SESSION_LIMIT_REACHED, clock.instant(), cause));
+      EndCause cause =
+          new EndCause(eviction.scope(), eviction.limit(), null, null, null, null, null, actor);
+      Optional<Session> done =
+          sessions.end(
+              s.id(), new SessionEnd(EndReason.SESSION_LIMIT_REACHED, clock.instant(), cause));
       done.ifPresent(ended -> over.add(new Over(ended, eviction.scope(), eviction.limit())));
     }
     return over;
@@ -76,7 +79,10 @@ final class Enforcement {
 
   private QuotaPolicy policyOf(String username, Settings current) {
     Optional<User> user = users.find(username);
-    return QuotaPolicy.forLogin(current, user.map(User::sessionsLimit).orElse(null),
-        user.map(User::admin).orElse(false), settings.actions());
+    return QuotaPolicy.forLogin(
+        current,
+        user.map(User::sessionsLimit).orElse(null),
+        user.map(User::admin).orElse(false),
+        settings.actions());
   }
 }

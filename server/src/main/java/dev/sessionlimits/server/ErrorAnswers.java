@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How a failure becomes an answer, in one place, for Javalin's routes and for the plain Jetty
- * handlers ({@link ForwardAuth}, {@link JsonErrorHandler}) alike: an {@link ApiException} as it
- * is; a store that cannot be reached as 503 {@code store_unavailable}; Javalin's own 404, 405 (with
- * {@code Allow}) and 413 in the same JSON shape; anything else as 500 {@code internal_error} with an
- * error id that the log shows with the stack trace, and nothing else of it in the answer.
+ * handlers ({@link ForwardAuth}, {@link JsonErrorHandler}) alike: an {@link ApiException} as it is;
+ * a store that cannot be reached as 503 {@code store_unavailable}; Javalin's own 404, 405 (with
+ * {@code Allow}) and 413 in the same JSON shape; anything else as 500 {@code internal_error} with
+ * an error id that the log shows with the stack trace, and nothing else of it in the answer.
  */
 final class ErrorAnswers {
 
@@ -35,7 +35,8 @@ final class ErrorAnswers {
 
   static void register(RoutesConfig routes) {
     routes.exception(HttpResponseException.class, (e, ctx) -> answer(framework(e, ctx), ctx));
-    routes.exception(Exception.class,
+    routes.exception(
+        Exception.class,
         (e, ctx) -> answer(refusal(e, String.valueOf(ctx.method()), ctx.path()), ctx));
   }
 
@@ -68,8 +69,8 @@ final class ErrorAnswers {
     e.headers().forEach(headers::put);
     headers.put(JSON);
     response.setStatus(e.status());
-    response.write(true, ByteBuffer.wrap(Json.write(e.body()).getBytes(StandardCharsets.UTF_8)),
-        callback);
+    response.write(
+        true, ByteBuffer.wrap(Json.write(e.body()).getBytes(StandardCharsets.UTF_8)), callback);
   }
 
   /** A short random id that ties an answer to its line in the log. */
@@ -84,26 +85,34 @@ final class ErrorAnswers {
 
   private static ApiException framework(HttpResponseException e, Context ctx) {
     return switch (e.getStatus()) {
-      case 404 -> ApiError.NOT_FOUND.exception("There is nothing at " + ctx.method() + " "
-          + Text.shorten(ctx.path(), 100) + ".");
+      case 404 ->
+          ApiError.NOT_FOUND.exception(
+              "There is nothing at " + ctx.method() + " " + Text.shorten(ctx.path(), 100) + ".");
       case 405 -> {
         String allow = allowed(e);
-        yield ApiError.METHOD_NOT_ALLOWED.exception(ctx.method() + " is not allowed on "
-            + Text.shorten(ctx.path(), 100) + (allow.isEmpty() ? "." : "; it takes " + allow + "."))
+        yield ApiError.METHOD_NOT_ALLOWED
+            .exception(
+                ctx.method()
+                    + " is not allowed on "
+                    + Text.shorten(ctx.path(), 100)
+                    + (allow.isEmpty() ? "." : "; it takes " + allow + "."))
             .withHeaders(allow.isEmpty() ? Map.of() : Map.of("Allow", allow));
       }
-      case 413 -> ApiError.PAYLOAD_TOO_LARGE.exception("The request body is larger than "
-          + Requests.MAX_BODY_BYTES / 1024 + " KiB.");
-      default -> (e.getStatus() >= 500
-          ? ApiError.INTERNAL_ERROR.exception("Something went wrong on the server.")
-          : ApiError.INVALID_REQUEST.exception("The request was refused (" + e.getStatus() + ")."))
-          .withStatus(e.getStatus());
+      case 413 ->
+          ApiError.PAYLOAD_TOO_LARGE.exception(
+              "The request body is larger than " + Requests.MAX_BODY_BYTES / 1024 + " KiB.");
+      default ->
+          (e.getStatus() >= 500
+                  ? ApiError.INTERNAL_ERROR.exception("Something went wrong on the server.")
+                  : ApiError.INVALID_REQUEST.exception(
+                      "The request was refused (" + e.getStatus() + ")."))
+              .withStatus(e.getStatus());
     };
   }
 
   /**
-   * The methods a path takes, for the {@code Allow} field of a 405: Javalin names the routes' methods;
-   * {@code HEAD} goes wherever {@code GET} does ({@link MethodGuard}).
+   * The methods a path takes, for the {@code Allow} field of a 405: Javalin names the routes'
+   * methods; {@code HEAD} goes wherever {@code GET} does ({@link MethodGuard}).
    */
   private static String allowed(HttpResponseException e) {
     List<String> methods = new ArrayList<>();
@@ -119,5 +128,4 @@ final class ErrorAnswers {
     }
     return String.join(", ", methods);
   }
-
 }

@@ -43,23 +43,30 @@ final class EventRoutes {
     if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("text/event-stream")) {
       throw ApiError.NOT_ACCEPTABLE.exception();
     }
-    PushHub.Slot slot = hub.open(session).orElseThrow(
-        () -> ApiError.TOO_MANY_STREAMS.exception(PushHub.MAX_STREAMS_PER_SESSION));
+    PushHub.Slot slot =
+        hub.open(session)
+            .orElseThrow(
+                () -> ApiError.TOO_MANY_STREAMS.exception(PushHub.MAX_STREAMS_PER_SESSION));
     ctx.res().setHeader("Cache-Control", null);
     if (MethodGuard.isHead(ctx)) {
       // The headers a stream starts with (as Javalin's SseClient writes them), and no stream.
       slot.drop();
-      ctx.contentType("text/event-stream").header("Cache-Control", "no-cache")
-          .header("X-Accel-Buffering", "no").header("Connection", "close").status(200);
+      ctx.contentType("text/event-stream")
+          .header("Cache-Control", "no-cache")
+          .header("X-Accel-Buffering", "no")
+          .header("Connection", "close")
+          .status(200);
       ctx.res().flushBuffer(); // committed as a stream is: without a Content-Length
       return;
     }
     try {
-      new SseHandler(client -> {
-        client.onClose(slot::drop);
-        client.keepAlive();
-        slot.attach(new SseStream(client));
-      }).handle(ctx);
+      new SseHandler(
+              client -> {
+                client.onClose(slot::drop);
+                client.keepAlive();
+                slot.attach(new SseStream(client));
+              })
+          .handle(ctx);
     } catch (Exception | Error e) {
       slot.drop();
       throw e;

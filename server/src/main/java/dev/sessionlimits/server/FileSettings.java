@@ -22,8 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * The settings defined in the {@code *.properties} files of {@code SESSIONLIMITS_CONFIG_DIR}, read
- * once at start. They win over the stored ones and are read-only in the API. A setting defined in two
- * files, an unknown name or an invalid value stops the server with a message that names the file.
+ * once at start. They win over the stored ones and are read-only in the API. A setting defined in
+ * two files, an unknown name or an invalid value stops the server with a message that names the
+ * file.
  */
 final class FileSettings {
 
@@ -48,16 +49,19 @@ final class FileSettings {
       return NONE;
     }
     if (!Files.isDirectory(dir)) {
-      throw new IllegalStateException("SESSIONLIMITS_CONFIG_DIR is " + dir.toAbsolutePath()
-          + ", which is not a folder");
+      throw new IllegalStateException(
+          "SESSIONLIMITS_CONFIG_DIR is " + dir.toAbsolutePath() + ", which is not a folder");
     }
     List<Path> files;
     try (Stream<Path> list = Files.list(dir)) {
-      files = list.filter(p -> p.getFileName().toString().endsWith(".properties"))
-          .filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+      files =
+          list.filter(p -> p.getFileName().toString().endsWith(".properties"))
+              .filter(Files::isRegularFile)
+              .sorted()
+              .collect(Collectors.toList());
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot list the settings folder " + dir.toAbsolutePath()
-          + ": " + e, e);
+      throw new IllegalStateException(
+          "Cannot list the settings folder " + dir.toAbsolutePath() + ": " + e, e);
     }
     EnumMap<Setting, Entry> entries = new EnumMap<>(Setting.class);
     List<String> problems = new ArrayList<>();
@@ -66,21 +70,33 @@ final class FileSettings {
       try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         properties.load(reader);
       } catch (IOException | IllegalArgumentException e) {
-        problems.add(file.toAbsolutePath() + " cannot be read as a .properties file: " + e.getMessage());
+        problems.add(
+            file.toAbsolutePath() + " cannot be read as a .properties file: " + e.getMessage());
         continue;
       }
       Map<String, String> values = new LinkedHashMap<>();
       for (String name : properties.stringPropertyNames().stream().sorted().toList()) {
         Setting setting = Setting.named(name);
         if (setting == null) {
-          problems.add(file.toAbsolutePath() + ": " + name + " is not a setting; the settings are "
-              + Arrays.stream(Setting.values()).map(Setting::name).collect(Collectors.joining(", ")));
+          problems.add(
+              file.toAbsolutePath()
+                  + ": "
+                  + name
+                  + " is not a setting; the settings are "
+                  + Arrays.stream(Setting.values())
+                      .map(Setting::name)
+                      .collect(Collectors.joining(", ")));
           continue;
         }
         Entry earlier = entries.get(setting);
         if (earlier != null) {
-          problems.add(file.toAbsolutePath() + ": " + name + " is also set in " + earlier.file()
-              + "; define each setting in one file only");
+          problems.add(
+              file.toAbsolutePath()
+                  + ": "
+                  + name
+                  + " is also set in "
+                  + earlier.file()
+                  + "; define each setting in one file only");
           continue;
         }
         values.put(name, properties.getProperty(name));
@@ -93,8 +109,8 @@ final class FileSettings {
       }
     }
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("Invalid settings in " + dir.toAbsolutePath() + ":\n  "
-          + String.join("\n  ", problems));
+      throw new IllegalStateException(
+          "Invalid settings in " + dir.toAbsolutePath() + ":\n  " + String.join("\n  ", problems));
     }
     return new FileSettings(entries);
   }

@@ -20,19 +20,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /auth/verify}, and {@code /auth/verify/<path>} under any method (Envoy's ext_authz keeps
- * the original method and appends the original path), answered by Jetty ahead of Javalin: a reverse
- * proxy asks it before every request it forwards, so it is the hottest path of the server, and the
- * route machinery around a Javalin handler costs several times the check itself. The answer is the
- * same as the Javalin route's ({@link AuthRoutes}, which still serves other spellings of the path):
- * 200 with {@code X-Session-User}, {@code X-Session-Id} and {@code Session-Timeout} and no body, or
- * the JSON error of {@link ApiException} (401, with {@code X-Session-End-Reason} for an ended session;
- * 503 when the store is down), or for a browser's navigation the 302 of {@link SignInRedirect}.
- * Every other request goes on to Javalin.
+ * {@code GET /auth/verify}, and {@code /auth/verify/<path>} under any method (Envoy's ext_authz
+ * keeps the original method and appends the original path), answered by Jetty ahead of Javalin: a
+ * reverse proxy asks it before every request it forwards, so it is the hottest path of the server,
+ * and the route machinery around a Javalin handler costs several times the check itself. The answer
+ * is the same as the Javalin route's ({@link AuthRoutes}, which still serves other spellings of the
+ * path): 200 with {@code X-Session-User}, {@code X-Session-Id} and {@code Session-Timeout} and no
+ * body, or the JSON error of {@link ApiException} (401, with {@code X-Session-End-Reason} for an
+ * ended session; 503 when the store is down), or for a browser's navigation the 302 of {@link
+ * SignInRedirect}. Every other request goes on to Javalin.
  *
  * <p>Design note. This handler declares itself non-blocking, so Jetty calls it on the thread that
- * read the request (a selector thread) instead of handing every request to a pool thread first.
- * It keeps that promise by never waiting there: a verify that this node's caches of sessions, users
+ * read the request (a selector thread) instead of handing every request to a pool thread first. It
+ * keeps that promise by never waiting there: a verify that this node's caches of sessions, users
  * and settings can answer ({@link Authenticator#verifyWithoutWaiting}) is answered at once; every
  * other request, and a verify that needs the store, is handed to the server's executor, where
  * {@link Authenticator#verify} or Javalin may wait for I/O.
@@ -63,11 +63,15 @@ final class ForwardAuth extends Handler.Wrapper {
     String path = request.getHttpURI().getPath();
     if (!(HttpMethod.GET.is(request.getMethod()) && AuthRoutes.VERIFY.equals(path))
         && AuthRoutes.verifiedPath(path) == null) {
-      return dispatch(request, response, callback, () -> {
-        if (!super.handle(request, response, callback)) {
-          Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
-        }
-      });
+      return dispatch(
+          request,
+          response,
+          callback,
+          () -> {
+            if (!super.handle(request, response, callback)) {
+              Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+            }
+          });
     }
     String token = sessionToken(request);
     boolean quiet = Authenticator.isQuiet(request.getHeaders().get(Authenticator.QUIET));
@@ -80,33 +84,49 @@ final class ForwardAuth extends Handler.Wrapper {
     if (session instanceof Immediate.Known<Session> known) {
       return answer(request, response, callback, known.value(), null);
     }
-    return dispatch(request, response, callback, () -> {
-      Session verified;
-      try {
-        verified = auth.verify(token, quiet);
-      } catch (RuntimeException e) {
-        answer(request, response, callback, null, e);
-        return;
-      }
-      answer(request, response, callback, verified, null);
-    });
+    return dispatch(
+        request,
+        response,
+        callback,
+        () -> {
+          Session verified;
+          try {
+            verified = auth.verify(token, quiet);
+          } catch (RuntimeException e) {
+            answer(request, response, callback, null, e);
+            return;
+          }
+          answer(request, response, callback, verified, null);
+        });
   }
 
-  /** Runs {@code work}, which may block, on the server's executor; fails the request if it throws. */
-  private static boolean dispatch(Request request, Response response, Callback callback,
-      Blocking work) {
+  /**
+   * Runs {@code work}, which may block, on the server's executor; fails the request if it throws.
+   */
+  private static boolean dispatch(
+      Request request, Response response, Callback callback, Blocking work) {
     try {
-      request.getComponents().getExecutor().execute(() -> {
-        try {
-          work.run();
-        } catch (Throwable e) {
-          LOG.error("Unexpected error on {} {}", request.getMethod(), request.getHttpURI().getPath(),
-              e);
-          callback.failed(e);
-        }
-      });
+      request
+          .getComponents()
+          .getExecutor()
+          .execute(
+              () -> {
+                try {
+                  work.run();
+                } catch (Throwable e) {
+                  LOG.error(
+                      "Unexpected error on {} {}",
+                      request.getMethod(),
+                      request.getHttpURI().getPath(),
+                      e);
+                  callback.failed(e);
+                }
+              });
     } catch (RejectedExecutionException e) {
-      LOG.warn("No thread to handle {} {}: {}", request.getMethod(), request.getHttpURI().getPath(),
+      LOG.warn(
+          "No thread to handle {} {}: {}",
+          request.getMethod(),
+          request.getHttpURI().getPath(),
           e.toString());
       Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);
     }
@@ -114,7 +134,11 @@ final class ForwardAuth extends Handler.Wrapper {
   }
 
   /** Answers {@code session} with 200, or the refusal {@code failure} stands for. */
-  private boolean answer(Request request, Response response, Callback callback, Session session,
+  private boolean answer(
+      Request request,
+      Response response,
+      Callback callback,
+      Session session,
       RuntimeException failure) {
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(NO_STORE);
@@ -134,9 +158,15 @@ final class ForwardAuth extends Handler.Wrapper {
     }
     ApiException refusal = ErrorAnswers.refusal(failure, request.getMethod(), AuthRoutes.VERIFY);
     if (failure instanceof ApiException) {
-      refusal = redirects.answer(refusal, new SignInRedirect.VerifyRequest(request.getMethod(),
-          request.getHttpURI().getPath(), request.getHttpURI().getQuery(),
-          Request.getRemoteAddr(request), request.getHeaders()::get));
+      refusal =
+          redirects.answer(
+              refusal,
+              new SignInRedirect.VerifyRequest(
+                  request.getMethod(),
+                  request.getHttpURI().getPath(),
+                  request.getHttpURI().getQuery(),
+                  Request.getRemoteAddr(request),
+                  request.getHeaders()::get));
     }
     ErrorAnswers.write(refusal, response, callback);
     return true;

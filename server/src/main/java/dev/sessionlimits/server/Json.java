@@ -2,10 +2,10 @@ package dev.sessionlimits.server;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,20 +25,28 @@ import java.util.regex.Pattern;
 /** Strict JSON in (no duplicate keys, no trailing data, bounded nesting), plain JSON out. */
 final class Json {
 
-  static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .build();
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .build();
 
   static {
-    MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-        .maxNestingDepth(32).maxNumberLength(100).maxStringLength(Requests.MAX_BODY_BYTES).build());
+    MAPPER
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(32)
+                .maxNumberLength(100)
+                .maxStringLength(Requests.MAX_BODY_BYTES)
+                .build());
   }
 
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
-  private static final Pattern UNEXPECTED_CHARACTER = Pattern.compile("^Unexpected character \\(('.{1,2}')");
+  private static final Pattern UNEXPECTED_CHARACTER =
+      Pattern.compile("^Unexpected character \\(('.{1,2}')");
 
   private Json() {}
 
@@ -46,8 +54,8 @@ final class Json {
   static ObjectNode object(byte[] body) {
     JsonNode node = parse(body);
     if (!(node instanceof ObjectNode object)) {
-      throw ApiException.badRequest("The request body must be a JSON object ({...}), got "
-          + describe(node) + ".");
+      throw ApiException.badRequest(
+          "The request body must be a JSON object ({...}), got " + describe(node) + ".");
     }
     return object;
   }
@@ -63,10 +71,15 @@ final class Json {
       }
       return node;
     } catch (JsonProcessingException e) {
-      String where = (e.getLocation() == null) ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw ApiError.INVALID_JSON.exception("The request body is not valid JSON" + where + ": "
-          + problem(e));
+      String where =
+          (e.getLocation() == null)
+              ? ""
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
+      throw ApiError.INVALID_JSON.exception(
+          "The request body is not valid JSON" + where + ": " + problem(e));
     } catch (IOException e) {
       throw ApiError.INVALID_JSON.exception("The request body could not be read as JSON.");
     }
@@ -160,8 +173,8 @@ final class Json {
       return "unexpected character " + unexpected.group(1) + ".";
     }
     if (original.startsWith("Unrecognized token")) {
-      return "a word that is not a JSON value (strings need double quotes; the words are true, false"
-          + " and null).";
+      return "a word that is not a JSON value (strings need double quotes; the words are true,"
+          + " false and null).";
     }
     if (original.startsWith("Invalid UTF-8") || original.contains("Invalid UTF-8")) {
       return "it is not valid UTF-8.";
@@ -171,7 +184,6 @@ final class Json {
     }
     return "it is malformed.";
   }
-
 
   /** The names of an object's fields, in order. */
   static List<String> names(ObjectNode node) {

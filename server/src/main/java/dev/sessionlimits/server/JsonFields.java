@@ -22,8 +22,12 @@ final class JsonFields {
     List<String> known = List.of(allowed);
     for (String name : Json.names(node)) {
       if (!known.contains(name)) {
-        errors.put(name, Text.shorten(name, 64) + " is not a field of this request; the fields are "
-            + String.join(", ", known) + ".");
+        errors.put(
+            name,
+            Text.shorten(name, 64)
+                + " is not a field of this request; the fields are "
+                + String.join(", ", known)
+                + ".");
       }
     }
   }
@@ -34,14 +38,15 @@ final class JsonFields {
 
   /**
    * A string of at most {@code maxLength} characters without control characters (a NUL, a line
-   * break, ...: they have no place in a name, and a database or a log line would take them badly), or
-   * null when absent and not required.
+   * break, ...: they have no place in a name, and a database or a log line would take them badly),
+   * or null when absent and not required.
    */
   String string(String name, int maxLength, boolean required) {
     String text = secret(name, maxLength, required);
     if (text != null && Text.hasControl(text)) {
-      errors.put(name, name + " must not contain control characters (such as NUL, a tab or a line"
-          + " break).");
+      errors.put(
+          name,
+          name + " must not contain control characters (such as NUL, a tab or a line" + " break).");
       return null;
     }
     return text;
@@ -64,8 +69,8 @@ final class JsonFields {
     }
     String text = value.textValue();
     if (text.length() > maxLength) {
-      errors.put(name, name + " must be at most " + maxLength + " characters, got " + text.length()
-          + ".");
+      errors.put(
+          name, name + " must be at most " + maxLength + " characters, got " + text.length() + ".");
       return null;
     }
     if (required && text.isEmpty()) {
@@ -97,16 +102,19 @@ final class JsonFields {
     if (value == null || value.isNull()) {
       return null;
     }
-    String rule = name + " must be null (use SESSIONS_PER_USER), -1 (unlimited) or 1.."
-        + User.MAX_SESSIONS_LIMIT;
+    String rule =
+        name
+            + " must be null (use SESSIONS_PER_USER), -1 (unlimited) or 1.."
+            + User.MAX_SESSIONS_LIMIT;
     if (!value.isIntegralNumber() || !value.canConvertToInt()) {
       errors.put(name, rule + ", got " + Json.describe(value) + ".");
       return null;
     }
     int limit = value.intValue();
     if (limit != QuotaPolicy.UNLIMITED && (limit < 1 || limit > User.MAX_SESSIONS_LIMIT)) {
-      errors.put(name, rule + ", got " + limit
-          + (limit == 0 ? "; 0 would sign out every login at once." : "."));
+      errors.put(
+          name,
+          rule + ", got " + limit + (limit == 0 ? "; 0 would sign out every login at once." : "."));
       return null;
     }
     return limit;
@@ -122,5 +130,4 @@ final class JsonFields {
       throw ApiException.invalidFields(errors);
     }
   }
-
 }

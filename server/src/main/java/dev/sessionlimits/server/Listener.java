@@ -28,8 +28,12 @@ final class Listener {
   private Listener() {}
 
   /** The connector of {@code config}'s address and port, TLS or plain, on {@code http}. */
-  static ServerConnector connector(Server server, HttpConfiguration http, ServerConfig config,
-      Duration idleTimeout, Duration requestReadTimeout) {
+  static ServerConnector connector(
+      Server server,
+      HttpConfiguration http,
+      ServerConfig config,
+      Duration idleTimeout,
+      Duration requestReadTimeout) {
     ServerConnector connector;
     if (config.tls()) {
       SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -42,8 +46,9 @@ final class Listener {
       SecureRequestCustomizer secure = new SecureRequestCustomizer();
       secure.setSniHostCheck(false);
       http.addCustomizer(secure);
-      connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
-          new HttpConnectionFactory(http));
+      connector =
+          new ServerConnector(
+              server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
     } else {
       connector = new ServerConnector(server, new HttpConnectionFactory(http));
     }
@@ -62,12 +67,19 @@ final class Listener {
   static RuntimeException startFailure(RuntimeException failure, ServerConfig config) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof BindException || cause instanceof UnresolvedAddressException) {
-        String where = (config.bind() == null ? "every interface" : config.bind()) + ", port "
-            + config.port();
-        return new IllegalStateException("Cannot listen on " + where + " (SESSIONLIMITS_BIND="
-            + (config.bind() == null ? "" : config.bind()) + ", SESSIONLIMITS_PORT=" + config.port()
-            + "): " + (cause.getMessage() == null ? cause.toString() : cause.getMessage())
-            + ". Another process may hold the port, or the address is not one of this machine's.",
+        String where =
+            (config.bind() == null ? "every interface" : config.bind()) + ", port " + config.port();
+        return new IllegalStateException(
+            "Cannot listen on "
+                + where
+                + " (SESSIONLIMITS_BIND="
+                + (config.bind() == null ? "" : config.bind())
+                + ", SESSIONLIMITS_PORT="
+                + config.port()
+                + "): "
+                + (cause.getMessage() == null ? cause.toString() : cause.getMessage())
+                + ". Another process may hold the port, or the address is not one of this"
+                + " machine's.",
             failure);
       }
     }

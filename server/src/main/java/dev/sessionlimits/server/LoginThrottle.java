@@ -30,30 +30,49 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The counts live in the {@link ThrottleStore}, so on a cluster every node throttles on the same
  * counts: each attempt reads them before it hashes, so a back-off begun on one node holds on all.
  *
- * <p>The throttle is asked before the password is hashed ({@link #begin}), and told the outcome after
- * ({@link Attempt}). A check under way counts as a possible failure: a key has as many checks under
- * way at once on this node as it has failures left before the back-off, at least one, so a burst of
- * simultaneous wrong passwords to one node hashes no more of them than the same attempts one after
- * another would (over several nodes, at most that many per node). A further attempt waits for one
- * under way to end (a correct password clears the count, so a burst of right ones only queues), up to
- * a bounded time.
+ * <p>The throttle is asked before the password is hashed ({@link #begin}), and told the outcome
+ * after ({@link Attempt}). A check under way counts as a possible failure: a key has as many checks
+ * under way at once on this node as it has failures left before the back-off, at least one, so a
+ * burst of simultaneous wrong passwords to one node hashes no more of them than the same attempts
+ * one after another would (over several nodes, at most that many per node). A further attempt waits
+ * for one under way to end (a correct password clears the count, so a burst of right ones only
+ * queues), up to a bounded time.
  */
 final class LoginThrottle {
 
   /** When throttling starts and how it grows. */
-  record Policy(int freeUserFailures, int freeAddressFailures, int freeDeviceFailures,
-      Duration base, Duration max, Duration forgetAfter) {
+  record Policy(
+      int freeUserFailures,
+      int freeAddressFailures,
+      int freeDeviceFailures,
+      Duration base,
+      Duration max,
+      Duration forgetAfter) {
 
-    static final Policy DEFAULT = new Policy(5, 20, 5, Duration.ofSeconds(1), Duration.ofMinutes(15),
-        Duration.ofHours(1));
+    static final Policy DEFAULT =
+        new Policy(5, 20, 5, Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofHours(1));
 
     Policy {
-      if (freeUserFailures < 1 || freeAddressFailures < 1 || freeDeviceFailures < 1
-          || base.isNegative() || base.isZero() || max.compareTo(base) < 0
+      if (freeUserFailures < 1
+          || freeAddressFailures < 1
+          || freeDeviceFailures < 1
+          || base.isNegative()
+          || base.isZero()
+          || max.compareTo(base) < 0
           || forgetAfter.compareTo(max) < 0) {
-        throw new IllegalArgumentException("invalid throttle policy: " + freeUserFailures + ", "
-            + freeAddressFailures + ", " + freeDeviceFailures + ", " + base + ", " + max + ", "
-            + forgetAfter);
+        throw new IllegalArgumentException(
+            "invalid throttle policy: "
+                + freeUserFailures
+                + ", "
+                + freeAddressFailures
+                + ", "
+                + freeDeviceFailures
+                + ", "
+                + base
+                + ", "
+                + max
+                + ", "
+                + forgetAfter);
       }
     }
 
@@ -81,8 +100,10 @@ final class LoginThrottle {
    */
   final class Attempt implements Admission, AutoCloseable {
     private final List<Key> keys;
+
     /** Whether the key it is judged by had failures when it began: else success clears nothing. */
     private final boolean judgedHadFailures;
+
     private boolean settled;
 
     private Attempt(List<Key> keys, boolean judgedHadFailures) {
@@ -185,15 +206,16 @@ final class LoginThrottle {
 
   /**
    * Asks to check a password for {@code user} from {@code ip}, before hashing it; {@code device} is
-   * the nonce of a valid device cookie of that user, or null for an untrusted client.
-   * {@link Blocked} while backing off; an {@link Attempt} (settle it) once there is room;
-   * {@link Busy} if there was none within {@code maxWait}.
+   * the nonce of a valid device cookie of that user, or null for an untrusted client. {@link
+   * Blocked} while backing off; an {@link Attempt} (settle it) once there is room; {@link Busy} if
+   * there was none within {@code maxWait}.
    */
   Admission begin(String user, String ip, String device, Duration maxWait)
       throws InterruptedException {
-    List<Key> keys = (device != null)
-        ? List.of(new Key(Kind.DEVICE, device))
-        : List.of(new Key(Kind.USER, userKey(user)), new Key(Kind.ADDRESS, ip));
+    List<Key> keys =
+        (device != null)
+            ? List.of(new Key(Kind.DEVICE, device))
+            : List.of(new Key(Kind.USER, userKey(user)), new Key(Kind.ADDRESS, ip));
     long nanosLeft = maxWait.toNanos();
     while (true) {
       Instant read = clock.instant();
@@ -242,7 +264,8 @@ final class LoginThrottle {
     if (written == null || written.lastFailure().isBefore(now.minus(policy.forgetAfter()))) {
       return stored;
     }
-    if (stored == null || written.lastFailure().isAfter(stored.lastFailure())
+    if (stored == null
+        || written.lastFailure().isAfter(stored.lastFailure())
         || written.count() > stored.count()) {
       return written;
     }

@@ -9,11 +9,11 @@ import java.util.function.Supplier;
 
 /**
  * Password checks, for logins and Basic authentication alike: throttled by {@link LoginThrottle}
- * (per device cookie for a browser that signed in to the account before, otherwise per user name and
- * per address), as slow for unknown names as for real ones, and audited when wrong.
+ * (per device cookie for a browser that signed in to the account before, otherwise per user name
+ * and per address), as slow for unknown names as for real ones, and audited when wrong.
  *
- * <p>The user is read from the store itself, never from a cache: what a login's limits rest on
- * (its {@code sessions_limit}, admin flag, disabled flag) is then what the database says now, on
+ * <p>The user is read from the store itself, never from a cache: what a login's limits rest on (its
+ * {@code sessions_limit}, admin flag, disabled flag) is then what the database says now, on
  * whichever node a change was made.
  */
 final class Logins {
@@ -24,7 +24,11 @@ final class Logins {
   private final DeviceCookies devices;
   private final Auditor auditor;
 
-  Logins(UserStore users, Passwords passwords, LoginThrottle throttle, DeviceCookies devices,
+  Logins(
+      UserStore users,
+      Passwords passwords,
+      LoginThrottle throttle,
+      DeviceCookies devices,
       Auditor auditor) {
     this.users = users;
     this.passwords = passwords;
@@ -39,44 +43,64 @@ final class Logins {
    *
    * @param deviceCookie the request's device cookie ({@link DeviceCookies#presented}), or null: if
    *     it holds a valid entry for this user, the attempt is judged by that device's failures alone
-   *
    * @throws ApiException 429 {@code too_many_attempts} (with {@code Retry-After}) while throttled,
    *     401 {@code invalid_credentials} for a wrong name or password, 403 {@code user_disabled} for
    *     the right password of a disabled account, 503 {@code overloaded} (with {@code Retry-After})
    *     when too many passwords are being checked to check this one soon
    */
   User checkPassword(String username, String password, String clientIp, String deviceCookie) {
-    return check(username, password, clientIp, deviceCookie, "login_failed",
+    return check(
+        username,
+        password,
+        clientIp,
+        deviceCookie,
+        "login_failed",
         () -> ApiError.INVALID_CREDENTIALS.exception("The user name or password is wrong."));
   }
 
   /**
-   * Like {@link #checkPassword}, for a signed-in user who confirms their current password (to change
-   * it): a wrong one counts in the throttle as a wrong login does, is audited as
-   * {@code password_change_failed} and is answered 403 {@code wrong_password}, since a 401 would
-   * read as "not signed in".
+   * Like {@link #checkPassword}, for a signed-in user who confirms their current password (to
+   * change it): a wrong one counts in the throttle as a wrong login does, is audited as {@code
+   * password_change_failed} and is answered 403 {@code wrong_password}, since a 401 would read as
+   * "not signed in".
    */
   User confirmPassword(String username, String password, String clientIp, String deviceCookie) {
-    return check(username, password, clientIp, deviceCookie, "password_change_failed",
+    return check(
+        username,
+        password,
+        clientIp,
+        deviceCookie,
+        "password_change_failed",
         () -> ApiError.WRONG_PASSWORD.exception("The current password is wrong."));
   }
 
   /**
    * Like {@link #confirmPassword}, for a signed-in user who enters the password again before a
-   * sensitive change ({@link Reauthentication}): a wrong one is audited as
-   * {@code reauthentication_failed}.
+   * sensitive change ({@link Reauthentication}): a wrong one is audited as {@code
+   * reauthentication_failed}.
    */
   User reauthenticate(String username, String password, String clientIp, String deviceCookie) {
-    return check(username, password, clientIp, deviceCookie, "reauthentication_failed",
+    return check(
+        username,
+        password,
+        clientIp,
+        deviceCookie,
+        "reauthentication_failed",
         () -> ApiError.WRONG_PASSWORD.exception("The password is wrong."));
   }
 
-  private User check(String username, String password, String clientIp, String deviceCookie,
-      String failedEvent, Supplier<ApiException> wrong) {
+  private User check(
+      String username,
+      String password,
+      String clientIp,
+      String deviceCookie,
+      String failedEvent,
+      Supplier<ApiException> wrong) {
     LoginThrottle.Admission admission;
     try {
-      admission = throttle.begin(username, clientIp, devices.device(deviceCookie, username),
-          Passwords.MAX_WAIT);
+      admission =
+          throttle.begin(
+              username, clientIp, devices.device(deviceCookie, username), Passwords.MAX_WAIT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Passwords.overloaded();
@@ -84,7 +108,8 @@ final class Logins {
     if (admission instanceof LoginThrottle.Blocked blocked) {
       Duration wait = blocked.retryAfter();
       long seconds = Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
-      throw ApiError.TOO_MANY_ATTEMPTS.exception(EndMessages.duration(Duration.ofSeconds(seconds)))
+      throw ApiError.TOO_MANY_ATTEMPTS
+          .exception(EndMessages.duration(Duration.ofSeconds(seconds)))
           .withFields(Map.of("retry_after", seconds))
           .withHeaders(Map.of("Retry-After", Long.toString(seconds)));
     }
@@ -93,14 +118,23 @@ final class Logins {
     }
     // Closing settles nothing if the check was never finished (overloaded, store unavailable).
     try (attempt) {
-      Optional<User> user = (username != null && User.USERNAME.matcher(username).matches())
-          ? users.find(username) : Optional.empty();
+      Optional<User> user =
+          (username != null && User.USERNAME.matcher(username).matches())
+              ? users.find(username)
+              : Optional.empty();
       String hash = user.map(User::passwordHash).orElse(null);
-      boolean ok = password != null && password.length() <= Passwords.MAX_LENGTH
-          && passwords.verify(password, hash);
+      boolean ok =
+          password != null
+              && password.length() <= Passwords.MAX_LENGTH
+              && passwords.verify(password, hash);
       if (!ok) {
         attempt.failed();
-        auditor.record(failedEvent, null, clientIp, shown(username), null,
+        auditor.record(
+            failedEvent,
+            null,
+            clientIp,
+            shown(username),
+            null,
             Map.of("known_user", user.isPresent(), "known_device", attempt.trusted()));
         throw wrong.get();
       }

@@ -20,14 +20,16 @@ public final class Main {
     try {
       config = ServerConfig.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
-      System.err.println("Sessionlimits cannot start, because of its environment:\n" + e.getMessage());
+      System.err.println(
+          "Sessionlimits cannot start, because of its environment:\n" + e.getMessage());
       System.exit(2);
       return;
     }
     SessionlimitsServer server;
     try {
       // Bad settings files stop the start before the store is even opened.
-      FileSettings.load(config.configDir(), ExhaustionActions.load(Main.class.getClassLoader()).names());
+      FileSettings.load(
+          config.configDir(), ExhaustionActions.load(Main.class.getClassLoader()).names());
       Stores stores = StoreFactory.open(config);
       server = SessionlimitsServer.builder().config(config).stores(stores).start();
     } catch (RuntimeException e) {
@@ -37,10 +39,14 @@ public final class Main {
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "sessionlimits-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "sessionlimits-shutdown"));
     // With virtual threads every request thread is a daemon: main itself keeps the process alive.
     while (stopped.getCount() > 0) {
       try {

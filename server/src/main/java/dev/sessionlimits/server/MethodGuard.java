@@ -12,8 +12,8 @@ import org.eclipse.jetty.util.Callback;
  * The outermost handler: every request reaches the routes with the method it was sent with, and a
  * {@code HEAD} is a {@code GET} without the body.
  *
- * <p>Design note. Javalin answers {@code HEAD} on any path that has a {@code GET} route with an empty
- * 200 of its own, without running the route, so a {@code HEAD} skipped authentication. Here a
+ * <p>Design note. Javalin answers {@code HEAD} on any path that has a {@code GET} route with an
+ * empty 200 of its own, without running the route, so a {@code HEAD} skipped authentication. Here a
  * {@code HEAD} is handed on as a {@code GET}: it runs the same route with the same checks and gets
  * the same status and headers, and Jetty, which parsed the request line as {@code HEAD}, sends no
  * body. No route is registered for {@code HEAD}, so none can be forgotten.
@@ -50,23 +50,27 @@ final class MethodGuard extends Handler.Wrapper {
     if (!head && !override) {
       return super.handle(request, response, callback);
     }
-    HttpFields fields = override
-        ? HttpFields.build(request.getHeaders()).remove(METHOD_OVERRIDE).asImmutable()
-        : request.getHeaders();
+    HttpFields fields =
+        override
+            ? HttpFields.build(request.getHeaders()).remove(METHOD_OVERRIDE).asImmutable()
+            : request.getHeaders();
     String method = head ? HttpMethod.GET.asString() : request.getMethod();
     if (head) {
       request.setAttribute(HEAD, Boolean.TRUE);
     }
-    return super.handle(new Request.Wrapper(request) {
-      @Override
-      public String getMethod() {
-        return method;
-      }
+    return super.handle(
+        new Request.Wrapper(request) {
+          @Override
+          public String getMethod() {
+            return method;
+          }
 
-      @Override
-      public HttpFields getHeaders() {
-        return fields;
-      }
-    }, response, callback);
+          @Override
+          public HttpFields getHeaders() {
+            return fields;
+          }
+        },
+        response,
+        callback);
   }
 }

@@ -19,10 +19,10 @@ import java.util.function.Supplier;
  * the answer takes about as long as for a real user and does not reveal which names exist.
  *
  * <p>Each hash holds its whole Argon2 memory (19 MiB at {@link Cost#OWASP}) until it ends, so the
- * hashes running at once are bounded ({@link #defaultConcurrency}): a burst of logins would otherwise
- * exhaust the heap. A hash that cannot start within {@link #MAX_WAIT} is not run; the caller gets 503
- * {@code overloaded} with {@code Retry-After}. The bound is a fair {@link Semaphore}: first come,
- * first served, and a timed wait.
+ * hashes running at once are bounded ({@link #defaultConcurrency}): a burst of logins would
+ * otherwise exhaust the heap. A hash that cannot start within {@link #MAX_WAIT} is not run; the
+ * caller gets 503 {@code overloaded} with {@code Retry-After}. The bound is a fair {@link
+ * Semaphore}: first come, first served, and a timed wait.
  */
 public final class Passwords {
 
@@ -31,10 +31,13 @@ public final class Passwords {
 
   private static final int SALT_BYTES = 16;
   private static final int OUTPUT_BYTES = 32;
+
   /** How long a hash may wait for its turn before the request is answered 503. */
   static final Duration MAX_WAIT = Duration.ofSeconds(2);
+
   /** The share of the maximum heap that running hashes may hold together. */
   private static final int HEAP_SHARE_DIVISOR = 4;
+
   /** The {@code Retry-After} of an {@code overloaded} answer, in seconds. */
   private static final long RETRY_AFTER_SECONDS = 2;
 
@@ -56,8 +59,14 @@ public final class Passwords {
     /** Checks that Argon2id can run at this cost. */
     public Cost {
       if (memoryKib < 8 * parallelism || iterations < 1 || parallelism < 1) {
-        throw new IllegalArgumentException("Argon2id needs memory >= 8 KiB per lane, iterations >= 1"
-            + " and parallelism >= 1, got m=" + memoryKib + " t=" + iterations + " p=" + parallelism);
+        throw new IllegalArgumentException(
+            "Argon2id needs memory >= 8 KiB per lane, iterations >= 1"
+                + " and parallelism >= 1, got m="
+                + memoryKib
+                + " t="
+                + iterations
+                + " p="
+                + parallelism);
       }
     }
   }
@@ -69,16 +78,21 @@ public final class Passwords {
 
   /** Hashing at {@code cost}, as many at once as {@link #defaultConcurrency} allows. */
   public Passwords(Cost cost) {
-    this(cost, defaultConcurrency(cost, Runtime.getRuntime().maxMemory(),
-        Runtime.getRuntime().availableProcessors()), MAX_WAIT);
+    this(
+        cost,
+        defaultConcurrency(
+            cost, Runtime.getRuntime().maxMemory(), Runtime.getRuntime().availableProcessors()),
+        MAX_WAIT);
   }
 
   Passwords(Cost cost, int concurrency, Duration maxWait) {
     if (concurrency < 1) {
-      throw new IllegalArgumentException("at least one hash must be able to run, got " + concurrency);
+      throw new IllegalArgumentException(
+          "at least one hash must be able to run, got " + concurrency);
     }
-    this.function = Argon2Function.getInstance(cost.memoryKib(), cost.iterations(),
-        cost.parallelism(), OUTPUT_BYTES, Argon2.ID);
+    this.function =
+        Argon2Function.getInstance(
+            cost.memoryKib(), cost.iterations(), cost.parallelism(), OUTPUT_BYTES, Argon2.ID);
     this.running = new Semaphore(concurrency, true);
     this.maxWait = maxWait;
     this.dummyHash = hash(generate(new SecureRandom()));
@@ -101,7 +115,8 @@ public final class Passwords {
    * @throws ApiException 503 {@code overloaded} when too many hashes are running to start soon
    */
   public String hash(String password) {
-    return bounded(() -> Password.hash(password).addRandomSalt(SALT_BYTES).with(function).getResult());
+    return bounded(
+        () -> Password.hash(password).addRandomSalt(SALT_BYTES).with(function).getResult());
   }
 
   /**
@@ -147,7 +162,8 @@ public final class Passwords {
 
   /** The 503 answer for a password check that cannot be served soon. */
   static ApiException overloaded() {
-    return ApiError.OVERLOADED.exception(RETRY_AFTER_SECONDS)
+    return ApiError.OVERLOADED
+        .exception(RETRY_AFTER_SECONDS)
         .withFields(Map.of("retry_after", RETRY_AFTER_SECONDS))
         .withHeaders(Map.of("Retry-After", Long.toString(RETRY_AFTER_SECONDS)));
   }

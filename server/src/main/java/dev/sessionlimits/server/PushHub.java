@@ -20,31 +20,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells the browsers holding a session, at once, that it ended and why: one hub per server,
- * subscribed once to {@link SessionStore#subscribe}, keeping the open event streams of each session.
- * In cluster mode the store's listeners also hear of endings on other nodes, so nothing here knows
- * about nodes.
+ * subscribed once to {@link SessionStore#subscribe}, keeping the open event streams of each
+ * session. In cluster mode the store's listeners also hear of endings on other nodes, so nothing
+ * here knows about nodes.
  *
- * <p>Design note. A stream's life is a {@link Slot}: {@link #open} reserves it (in the map, under the
- * per-session bound) before the HTTP response starts, so a refusal can still be a 429; the response's
- * writer is {@linkplain Slot#attach attached} a moment later, on another thread. A slot is done exactly
- * once ({@code done}, under the slot's monitor), by whichever comes first: the session's ending (told
- * by the listener, or found by the check in {@link #open}), the client going away (a failed write:
- * heartbeats find those), or the hub closing. Whoever ends it takes it out of the map, so the map holds only slots that are still
- * waiting. The race between a session ending and its stream registering is closed by order: a slot
- * is put in the map first and the store is asked about the session second, so an ending is seen by
- * the listener (slot already in the map) or by that check (ending already stored), or by both, and
- * the once-only end makes "both" harmless. A slot whose writer is never attached (the response
- * failed before the stream began) leaves the map when its session ends, at the latest at expiry.
+ * <p>Design note. A stream's life is a {@link Slot}: {@link #open} reserves it (in the map, under
+ * the per-session bound) before the HTTP response starts, so a refusal can still be a 429; the
+ * response's writer is {@linkplain Slot#attach attached} a moment later, on another thread. A slot
+ * is done exactly once ({@code done}, under the slot's monitor), by whichever comes first: the
+ * session's ending (told by the listener, or found by the check in {@link #open}), the client going
+ * away (a failed write: heartbeats find those), or the hub closing. Whoever ends it takes it out of
+ * the map, so the map holds only slots that are still waiting. The race between a session ending
+ * and its stream registering is closed by order: a slot is put in the map first and the store is
+ * asked about the session second, so an ending is seen by the listener (slot already in the map) or
+ * by that check (ending already stored), or by both, and the once-only end makes "both" harmless. A
+ * slot whose writer is never attached (the response failed before the stream began) leaves the map
+ * when its session ends, at the latest at expiry.
  *
- * <p>Writes never happen on the thread that ended the session (often a login request): the
- * listener only hands the slots to this hub's two threads, which also send the heartbeats.
+ * <p>Writes never happen on the thread that ended the session (often a login request): the listener
+ * only hands the slots to this hub's two threads, which also send the heartbeats.
  */
 final class PushHub implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PushHub.class);
 
-  /** More streams than this for one session are refused; a browser shares one session across tabs. */
+  /**
+   * More streams than this for one session are refused; a browser shares one session across tabs.
+   */
   static final int MAX_STREAMS_PER_SESSION = 16;
+
   static final String EVENT = "session_ended";
 
   /** Where events are written: one open server-sent-events response. */
@@ -71,18 +75,22 @@ final class PushHub implements AutoCloseable {
    * @param heartbeat how often every open stream gets a comment, so proxies keep it open and
    *     departed clients are noticed
    */
-  PushHub(SessionStore store, Function<Session, Map<String, Object>> endedBody, Duration heartbeat) {
+  PushHub(
+      SessionStore store, Function<Session, Map<String, Object>> endedBody, Duration heartbeat) {
     if (heartbeat.isNegative() || heartbeat.isZero()) {
       throw new IllegalArgumentException("heartbeat must be positive, got " + heartbeat);
     }
     this.store = store;
     this.endedBody = endedBody;
     AtomicInteger threads = new AtomicInteger();
-    this.executor = Executors.newScheduledThreadPool(2, r -> {
-      Thread t = new Thread(r, "sessionlimits-push-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newScheduledThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "sessionlimits-push-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     long every = heartbeat.toMillis();
     executor.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
     this.subscription = store.subscribe(this::sessionEnded);
@@ -90,8 +98,8 @@ final class PushHub implements AutoCloseable {
 
   /**
    * A slot for a stream of {@code session} (as the request's token found it, live or ended), or
-   * empty when that session already has {@link #MAX_STREAMS_PER_SESSION} streams. A slot of an ended
-   * session sends its event as soon as its stream is attached.
+   * empty when that session already has {@link #MAX_STREAMS_PER_SESSION} streams. A slot of an
+   * ended session sends its event as soon as its stream is attached.
    */
   Optional<Slot> open(Session session) {
     Slot slot = new Slot(session.id());
@@ -100,14 +108,16 @@ final class PushHub implements AutoCloseable {
       return Optional.of(slot);
     }
     boolean[] admitted = {false};
-    waiting.compute(session.id(), (id, slots) -> {
-      Set<Slot> set = (slots == null) ? ConcurrentHashMap.newKeySet() : slots;
-      if (set.size() < MAX_STREAMS_PER_SESSION) {
-        set.add(slot);
-        admitted[0] = true;
-      }
-      return set;
-    });
+    waiting.compute(
+        session.id(),
+        (id, slots) -> {
+          Set<Slot> set = (slots == null) ? ConcurrentHashMap.newKeySet() : slots;
+          if (set.size() < MAX_STREAMS_PER_SESSION) {
+            set.add(slot);
+            admitted[0] = true;
+          }
+          return set;
+        });
     if (!admitted[0]) {
       return Optional.empty();
     }
@@ -149,10 +159,12 @@ final class PushHub implements AutoCloseable {
   }
 
   private void remove(Slot slot) {
-    waiting.computeIfPresent(slot.sessionId, (id, slots) -> {
-      slots.remove(slot);
-      return slots.isEmpty() ? null : slots;
-    });
+    waiting.computeIfPresent(
+        slot.sessionId,
+        (id, slots) -> {
+          slots.remove(slot);
+          return slots.isEmpty() ? null : slots;
+        });
   }
 
   private void run(Runnable task) {
@@ -268,8 +280,11 @@ final class PushHub implements AutoCloseable {
       try {
         out.send(EVENT, Json.write(endedBody.apply(session)));
       } catch (RuntimeException e) {
-        LOG.warn("Could not push the end of session {} (token {}…)", session.id(),
-            session.tokenHash().prefix(), e);
+        LOG.warn(
+            "Could not push the end of session {} (token {}…)",
+            session.id(),
+            session.tokenHash().prefix(),
+            e);
       } finally {
         out.close();
       }

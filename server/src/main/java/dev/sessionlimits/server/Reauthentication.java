@@ -13,19 +13,19 @@ import java.time.InstantSource;
  * Re-authentication before sensitive changes (ASVS 7.5.1 and 7.5.2): the one place that says which
  * changes need a recent password entry, and that checks it.
  *
- * <p>A session's holder entered the password recently when the login, a re-authentication
- * ({@code POST /api/v1/me/reauthenticate}) or a password change (whose body carries the current
- * password) was less than the window ({@code SESSIONLIMITS_REAUTH_WINDOW}) ago. The time is kept
- * with the session in the store ({@link SessionManager#recordPasswordEntry}), so it holds on every
- * node. A caller with HTTP Basic credentials gave the password with this very request, so it is
- * always recent.
+ * <p>A session's holder entered the password recently when the login, a re-authentication ({@code
+ * POST /api/v1/me/reauthenticate}) or a password change (whose body carries the current password)
+ * was less than the window ({@code SESSIONLIMITS_REAUTH_WINDOW}) ago. The time is kept with the
+ * session in the store ({@link SessionManager#recordPasswordEntry}), so it holds on every node. A
+ * caller with HTTP Basic credentials gave the password with this very request, so it is always
+ * recent.
  *
  * <p>These need it: setting anyone's password through the users API (not the first password of a
  * new user, which changes no one's access; {@code POST /api/v1/me/password} asks for the current
- * password itself), making a user an administrator (creating one, or promoting one), turning
- * {@code QUOTA_CONSTRAINTS_ENABLED} off or {@code AUTH_BASIC_ENABLED} on, and a user ending her
- * own other sessions (one or all of them). Otherwise the answer is 403
- * {@code reauthentication_required} and nothing changes.
+ * password itself), making a user an administrator (creating one, or promoting one), turning {@code
+ * QUOTA_CONSTRAINTS_ENABLED} off or {@code AUTH_BASIC_ENABLED} on, and a user ending her own other
+ * sessions (one or all of them). Otherwise the answer is 403 {@code reauthentication_required} and
+ * nothing changes.
  */
 final class Reauthentication {
 
@@ -43,7 +43,8 @@ final class Reauthentication {
   void require(Authenticator.Caller caller) {
     if (caller.session() != null
         && !sessions.enteredPasswordWithin(caller.session().id(), window)) {
-      throw ApiError.REAUTHENTICATION_REQUIRED.exception(EndMessages.duration(window))
+      throw ApiError.REAUTHENTICATION_REQUIRED
+          .exception(EndMessages.duration(window))
           .withFields(map("window_seconds", window.getSeconds()));
     }
   }
@@ -56,8 +57,8 @@ final class Reauthentication {
   }
 
   /** {@link #require} if the change of {@code before} sets a password or makes an administrator. */
-  void requireToChange(Authenticator.Caller caller, User before, boolean setsPassword,
-      boolean admin) {
+  void requireToChange(
+      Authenticator.Caller caller, User before, boolean setsPassword, boolean admin) {
     if (setsPassword || (admin && !before.admin())) {
       require(caller);
     }

@@ -15,24 +15,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes an HTTP/1 connection that takes longer than a bound to send a request's header, or then its
- * body: a client that trickles a byte every few seconds ("slowloris") would otherwise hold its
+ * Closes an HTTP/1 connection that takes longer than a bound to send a request's header, or then
+ * its body: a client that trickles a byte every few seconds ("slowloris") would otherwise hold its
  * connection forever, since Jetty's idle timeout restarts at every byte and its minimum data rate
  * only applies while the application reads a body. Jetty has no bound on the time a whole header
  * takes, so this is hand-written, on Jetty's public connector API and the state of its HTTP/1
  * connection's parser ({@code org.eclipse.jetty.server.internal.HttpConnection}, an internal class:
  * {@code SlowClientTest} pins the behaviour across Jetty upgrades).
  *
- * <p>Design note. A sweep runs on the connector's scheduler every tenth of the bound (at least every
- * second) and looks at each connected end point's parser: a connection is "reading" while its parser
- * has begun a request and not yet reached its body (the header), or is in the body, and also while
- * a new connection has sent nothing at all. A mark (the request number, from
- * {@link HttpConnection#getMessagesIn()}, and the time the reading was first seen) is kept per
- * reading connection; the header and the body of one request each get the whole bound, as the
- * request number moves on when the header is complete. A connection reading for longer than the
- * bound is closed. Connections between requests (keep-alive) and those whose request is being
- * answered, such as an event stream, are left to the idle timeout. Only the sweep's thread touches
- * the marks.
+ * <p>Design note. A sweep runs on the connector's scheduler every tenth of the bound (at least
+ * every second) and looks at each connected end point's parser: a connection is "reading" while its
+ * parser has begun a request and not yet reached its body (the header), or is in the body, and also
+ * while a new connection has sent nothing at all. A mark (the request number, from {@link
+ * HttpConnection#getMessagesIn()}, and the time the reading was first seen) is kept per reading
+ * connection; the header and the body of one request each get the whole bound, as the request
+ * number moves on when the header is complete. A connection reading for longer than the bound is
+ * closed. Connections between requests (keep-alive) and those whose request is being answered, such
+ * as an event stream, are left to the idle timeout. Only the sweep's thread touches the marks.
  */
 final class RequestReadTimeouts extends AbstractLifeCycle {
 
@@ -52,8 +51,10 @@ final class RequestReadTimeouts extends AbstractLifeCycle {
     }
     this.connector = connector;
     this.boundNanos = bound.toNanos();
-    this.sweepNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
-        Math.min(TimeUnit.SECONDS.toNanos(1), boundNanos / 10));
+    this.sweepNanos =
+        Math.max(
+            TimeUnit.MILLISECONDS.toNanos(10),
+            Math.min(TimeUnit.SECONDS.toNanos(1), boundNanos / 10));
   }
 
   @Override
@@ -71,8 +72,10 @@ final class RequestReadTimeouts extends AbstractLifeCycle {
 
   private void schedule() {
     if (isRunning() || isStarting()) {
-      next = connector.getScheduler().schedule(this::sweepAndReschedule, sweepNanos,
-          TimeUnit.NANOSECONDS);
+      next =
+          connector
+              .getScheduler()
+              .schedule(this::sweepAndReschedule, sweepNanos, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -104,12 +107,17 @@ final class RequestReadTimeouts extends AbstractLifeCycle {
       }
       Mark mark = marks.get(endPoint);
       if (mark == null || mark.request() != request) {
-        long age = silentNew ? TimeUnit.MILLISECONDS.toNanos(
-            Math.max(0, System.currentTimeMillis() - endPoint.getCreatedTimeStamp())) : 0;
+        long age =
+            silentNew
+                ? TimeUnit.MILLISECONDS.toNanos(
+                    Math.max(0, System.currentTimeMillis() - endPoint.getCreatedTimeStamp()))
+                : 0;
         mark = new Mark(request, now - age);
       }
       if (now - mark.since() > boundNanos) {
-        LOG.debug("Closing {}: it took longer than {} ms to send a request", endPoint,
+        LOG.debug(
+            "Closing {}: it took longer than {} ms to send a request",
+            endPoint,
             TimeUnit.NANOSECONDS.toMillis(boundNanos));
         endPoint.close();
         closed++;
@@ -119,7 +127,9 @@ final class RequestReadTimeouts extends AbstractLifeCycle {
     }
     marks = seen;
     if (closed > 0) {
-      LOG.info("Closed {} connection(s) that took longer than {} ms to send a request", closed,
+      LOG.info(
+          "Closed {} connection(s) that took longer than {} ms to send a request",
+          closed,
           TimeUnit.NANOSECONDS.toMillis(boundNanos));
     }
     return closed;

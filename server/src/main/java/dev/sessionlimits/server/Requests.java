@@ -11,29 +11,33 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What the server needs to know about a request beyond its route: who the client is, whether it came
- * over TLS, its session cookie, its body (at most 64 KiB), and whether it may change state (CSRF).
+ * What the server needs to know about a request beyond its route: who the client is, whether it
+ * came over TLS, its session cookie, its body (at most 64 KiB), and whether it may change state
+ * (CSRF).
  *
- * <p>The session cookie carries no {@code Max-Age}: the server alone decides when a session ends, and
- * the cookie outlives the session on purpose, so that the next request with it learns why the session
- * ended (the tombstone) instead of meeting a silent "not signed in". Logout clears it.
+ * <p>The session cookie carries no {@code Max-Age}: the server alone decides when a session ends,
+ * and the cookie outlives the session on purpose, so that the next request with it learns why the
+ * session ended (the tombstone) instead of meeting a silent "not signed in". Logout clears it.
  */
 final class Requests {
 
   /** The session cookie's name over plain HTTP. */
   static final String COOKIE = "sl_session";
+
   /**
    * The session cookie's name when it is Secure. Browsers accept a {@code __Host-} cookie only with
    * {@code Secure}, {@code Path=/} and no {@code Domain}, from a secure origin: so no sibling
    * subdomain and no plain-HTTP answer can set or shadow it (cookie tossing, session fixation).
    */
   static final String HOST_COOKIE = "__Host-" + COOKIE;
+
   /**
-   * {@code Strict-Transport-Security} on every answer to a request that came over TLS: one year, this
-   * host and its subdomains (ASVS 5.0 3.4.1). No {@code preload}: that commits the whole domain,
-   * the operator's decision.
+   * {@code Strict-Transport-Security} on every answer to a request that came over TLS: one year,
+   * this host and its subdomains (ASVS 5.0 3.4.1). No {@code preload}: that commits the whole
+   * domain, the operator's decision.
    */
   static final String HSTS = "max-age=31536000; includeSubDomains";
+
   static final int MAX_BODY_BYTES = 64 * 1024;
 
   private static final String CLIENT_IP = "sessionlimits.clientIp";
@@ -41,6 +45,7 @@ final class Requests {
 
   private final ClientAddresses addresses;
   private final boolean cookieAlwaysSecure;
+
   /** The session cookie's {@code Domain} attribute ("; Domain=example.com"), or "" for none. */
   private final String domainAttribute;
 
@@ -75,7 +80,8 @@ final class Requests {
       return true;
     }
     String proto = ctx.header("X-Forwarded-Proto");
-    return proto != null && addresses.isTrustedPeer(ctx.req().getRemoteAddr())
+    return proto != null
+        && addresses.isTrustedPeer(ctx.req().getRemoteAddr())
         && proto.trim().toLowerCase(Locale.ROOT).startsWith("https");
   }
 
@@ -85,9 +91,9 @@ final class Requests {
   }
 
   /**
-   * The session token of the values of the two cookie names (either may be null): the
-   * {@code __Host-} one wins, as only the server itself, over TLS, can have set it; the plain name
-   * is still read, for requests over plain HTTP and for cookies set before the server was behind TLS.
+   * The session token of the values of the two cookie names (either may be null): the {@code
+   * __Host-} one wins, as only the server itself, over TLS, can have set it; the plain name is
+   * still read, for requests over plain HTTP and for cookies set before the server was behind TLS.
    * With a cookie domain only the plain name is read: a {@code __Host-} cookie is one left from
    * before the domain was set.
    */
@@ -104,29 +110,42 @@ final class Requests {
   }
 
   /**
-   * Sets the session cookie: {@link #HOST_COOKIE} when Secure, then also clearing a plain
-   * {@link #COOKIE} the request carried, so that it does not linger; {@link #COOKIE} otherwise.
-   * With a cookie domain, {@link #COOKIE} with that {@code Domain}, clearing the host's own cookies.
+   * Sets the session cookie: {@link #HOST_COOKIE} when Secure, then also clearing a plain {@link
+   * #COOKIE} the request carried, so that it does not linger; {@link #COOKIE} otherwise. With a
+   * cookie domain, {@link #COOKIE} with that {@code Domain}, clearing the host's own cookies.
    */
   void setSessionCookie(Context ctx, String token) {
     if (!domainAttribute.isEmpty()) {
       String secure = cookieSecure(ctx) ? "; Secure" : "";
       if (ctx.cookie(HOST_COOKIE) != null) {
-        ctx.res().addHeader("Set-Cookie", HOST_COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly;"
-            + " SameSite=Lax");
+        ctx.res()
+            .addHeader(
+                "Set-Cookie",
+                HOST_COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly;" + " SameSite=Lax");
       }
       if (ctx.cookie(COOKIE) != null) {
-        ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
-            + secure);
+        ctx.res()
+            .addHeader(
+                "Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" + secure);
       }
-      ctx.res().addHeader("Set-Cookie", COOKIE + "=" + token + "; Path=/" + domainAttribute + secure
-          + "; HttpOnly; SameSite=Lax");
+      ctx.res()
+          .addHeader(
+              "Set-Cookie",
+              COOKIE
+                  + "="
+                  + token
+                  + "; Path=/"
+                  + domainAttribute
+                  + secure
+                  + "; HttpOnly; SameSite=Lax");
     } else if (cookieSecure(ctx)) {
-      ctx.res().addHeader("Set-Cookie", HOST_COOKIE + "=" + token
-          + "; Path=/; Secure; HttpOnly; SameSite=Lax");
+      ctx.res()
+          .addHeader(
+              "Set-Cookie", HOST_COOKIE + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Lax");
       if (ctx.cookie(COOKIE) != null) {
-        ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly;"
-            + " SameSite=Lax");
+        ctx.res()
+            .addHeader(
+                "Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly;" + " SameSite=Lax");
       }
     } else {
       ctx.res().addHeader("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Lax");
@@ -136,21 +155,31 @@ final class Requests {
   /** Clears the session cookie under each name it may have here. */
   void clearSessionCookie(Context ctx) {
     boolean secure = cookieSecure(ctx);
-    ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
-        + (secure ? "; Secure" : ""));
+    ctx.res()
+        .addHeader(
+            "Set-Cookie",
+            COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : ""));
     if (!domainAttribute.isEmpty()) {
-      ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/" + domainAttribute
-          + "; Max-Age=0; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : ""));
+      ctx.res()
+          .addHeader(
+              "Set-Cookie",
+              COOKIE
+                  + "=; Path=/"
+                  + domainAttribute
+                  + "; Max-Age=0; HttpOnly; SameSite=Lax"
+                  + (secure ? "; Secure" : ""));
     }
     if (secure) {
-      ctx.res().addHeader("Set-Cookie", HOST_COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly;"
-          + " SameSite=Lax");
+      ctx.res()
+          .addHeader(
+              "Set-Cookie",
+              HOST_COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly;" + " SameSite=Lax");
     }
   }
 
   /**
-   * The request body, at most {@link #MAX_BODY_BYTES}; 413 beyond. Read once and kept for the rest of
-   * the request.
+   * The request body, at most {@link #MAX_BODY_BYTES}; 413 beyond. Read once and kept for the rest
+   * of the request.
    */
   static byte[] body(Context ctx) {
     byte[] cached = ctx.attribute(BODY);
@@ -175,33 +204,43 @@ final class Requests {
   }
 
   private static ApiException tooLarge(long declared) {
-    return ApiError.PAYLOAD_TOO_LARGE.exception("The request body is larger than "
-        + MAX_BODY_BYTES / 1024 + " KiB" + (declared > 0 ? " (" + declared + " bytes)" : "") + ".")
-        .withFields(Map.of("max_bytes", MAX_BODY_BYTES)).withHeaders(Map.of("Connection", "close"));
+    return ApiError.PAYLOAD_TOO_LARGE
+        .exception(
+            "The request body is larger than "
+                + MAX_BODY_BYTES / 1024
+                + " KiB"
+                + (declared > 0 ? " (" + declared + " bytes)" : "")
+                + ".")
+        .withFields(Map.of("max_bytes", MAX_BODY_BYTES))
+        .withHeaders(Map.of("Connection", "close"));
   }
 
   /**
    * Refuses a state-changing request that a browser could have been tricked into sending: one whose
    * {@code Origin} (or {@code Sec-Fetch-Site}) names another site, or one that carries the session
-   * cookie and a body that is not JSON (which a cross-site form can send without asking). A body that
-   * is not JSON without the cookie is 415.
+   * cookie and a body that is not JSON (which a cross-site form can send without asking). A body
+   * that is not JSON without the cookie is 415.
    */
   void checkStateChange(Context ctx) {
     String origin = ctx.header("Origin");
     if (origin != null && !sameOrigin(ctx, origin)) {
-      throw ApiError.CSRF.exception("This request came from the page of another site ("
-          + Text.shorten(origin, 100) + ") and was refused, because it would change something on"
-          + " your behalf.");
+      throw ApiError.CSRF.exception(
+          "This request came from the page of another site ("
+              + Text.shorten(origin, 100)
+              + ") and was refused, because it would change something on"
+              + " your behalf.");
     }
     String fetchSite = ctx.header("Sec-Fetch-Site");
     if ("cross-site".equalsIgnoreCase(fetchSite)) {
-      throw ApiError.CSRF.exception("This request came from the page of another site and was"
-          + " refused, because it would change something on your behalf.");
+      throw ApiError.CSRF.exception(
+          "This request came from the page of another site and was"
+              + " refused, because it would change something on your behalf.");
     }
     if (hasBody(ctx) && !isJson(ctx.header("Content-Type"))) {
       if (sessionToken(ctx) != null) {
-        throw ApiError.CSRF.exception("A signed-in request that changes something must send a"
-            + " JSON body (Content-Type: application/json) or no body.");
+        throw ApiError.CSRF.exception(
+            "A signed-in request that changes something must send a"
+                + " JSON body (Content-Type: application/json) or no body.");
       }
       throw ApiError.UNSUPPORTED_MEDIA_TYPE.exception();
     }
@@ -215,13 +254,20 @@ final class Requests {
     if (ctx.queryString() == null) {
       return;
     }
-    ctx.queryParamMap().forEach((name, values) -> {
-      if (Text.hasControl(name) || values.stream().anyMatch(Text::hasControl)) {
-        String shown = Text.shorten(Text.withoutControls(name), 100);
-        throw ApiException.invalidFields(Map.of(shown, "The query parameter " + shown
-            + " must not contain control characters (such as NUL, a tab or a line break)."));
-      }
-    });
+    ctx.queryParamMap()
+        .forEach(
+            (name, values) -> {
+              if (Text.hasControl(name) || values.stream().anyMatch(Text::hasControl)) {
+                String shown = Text.shorten(Text.withoutControls(name), 100);
+                throw ApiException.invalidFields(
+                    Map.of(
+                        shown,
+                        "The query parameter "
+                            + shown
+                            + " must not contain control characters (such as NUL, a tab or a line"
+                            + " break)."));
+              }
+            });
   }
 
   private static boolean hasBody(Context ctx) {
@@ -233,7 +279,8 @@ final class Requests {
       return false;
     }
     String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+    return type.equals("application/json")
+        || (type.startsWith("application/") && type.endsWith("+json"));
   }
 
   private boolean sameOrigin(Context ctx, String origin) {
@@ -254,7 +301,8 @@ final class Requests {
       return true;
     }
     String forwardedHost = ctx.header("X-Forwarded-Host");
-    return forwardedHost != null && addresses.isTrustedPeer(ctx.req().getRemoteAddr())
+    return forwardedHost != null
+        && addresses.isTrustedPeer(ctx.req().getRemoteAddr())
         && matches(forwardedHost.split(",")[0], originHost, originPort, defaultPort);
   }
 
@@ -274,5 +322,4 @@ final class Requests {
     int headerPort = (uri.getPort() < 0) ? defaultPort : uri.getPort();
     return uri.getHost().toLowerCase(Locale.ROOT).equals(host) && headerPort == port;
   }
-
 }

@@ -11,10 +11,10 @@ import java.util.Optional;
  * Which addresses the sign-in page may send a browser back to ({@code next}): a path on this same
  * origin, never another site. The web UI's {@code safeNext} (js/session.js) applies the same rule.
  *
- * <p>Design note. Browsers read {@code //host} and {@code /\host} as another host, and some decode a
- * path before acting on it, so a target is accepted only if it is safe as it is, decoded once and
- * decoded twice: {@code /%2F/evil.example} and {@code /%5Cevil.example} are refused like
- * {@code //evil.example} and {@code /\evil.example}.
+ * <p>Design note. Browsers read {@code //host} and {@code /\host} as another host, and some decode
+ * a path before acting on it, so a target is accepted only if it is safe as it is, decoded once and
+ * decoded twice: {@code /%2F/evil.example} and {@code /%5Cevil.example} are refused like {@code
+ * //evil.example} and {@code /\evil.example}.
  */
 final class ReturnTargets {
 
@@ -28,8 +28,9 @@ final class ReturnTargets {
    * exactly one leading {@code /}, no {@code \}, no control characters and no white space as sent;
    * and, after percent-decoding it once and twice, still one leading {@code /}, no {@code \} and no
    * control characters. A decoded space is fine ({@code /files/Q3%20report.pdf}): it cannot lead a
-   * browser to another origin. A malformed escape (a lone {@code %}, {@code %zz}, bytes that are not
-   * UTF-8) makes the target unsafe, as it does for the sign-in page's {@code decodeURIComponent}.
+   * browser to another origin. A malformed escape (a lone {@code %}, {@code %zz}, bytes that are
+   * not UTF-8) makes the target unsafe, as it does for the sign-in page's {@code
+   * decodeURIComponent}.
    */
   static boolean isSafe(String target) {
     if (target == null || target.length() > MAX_LENGTH || !isSafePath(target, true)) {
@@ -37,8 +38,10 @@ final class ReturnTargets {
     }
     Optional<String> once = percentDecoded(target);
     Optional<String> twice = once.flatMap(ReturnTargets::percentDecoded);
-    return once.isPresent() && isSafePath(once.get(), false)
-        && twice.isPresent() && isSafePath(twice.get(), false);
+    return once.isPresent()
+        && isSafePath(once.get(), false)
+        && twice.isPresent()
+        && isSafePath(twice.get(), false);
   }
 
   private static boolean isSafePath(String path, boolean asSent) {
@@ -53,8 +56,10 @@ final class ReturnTargets {
       if (c == '\\' || Character.isISOControl(c)) {
         return false;
       }
-      if (asSent && (Character.isWhitespace(c) || Character.isSpaceChar(c)
-          || Character.getType(c) == Character.FORMAT)) {
+      if (asSent
+          && (Character.isWhitespace(c)
+              || Character.isSpaceChar(c)
+              || Character.getType(c) == Character.FORMAT)) {
         return false;
       }
     }
@@ -82,10 +87,13 @@ final class ReturnTargets {
       i += 2;
     }
     try {
-      return Optional.of(StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray())).toString());
+      return Optional.of(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes.toByteArray()))
+              .toString());
     } catch (CharacterCodingException e) {
       return Optional.empty();
     }

@@ -22,32 +22,46 @@ import java.util.Optional;
  * @param dataDir where the embedded store keeps its files
  * @param adminPassword the password of the {@code admin} user created at first start, or null to
  *     generate one
- * @param configDir a folder of {@code *.properties} files with settings that are read-only in the API,
- *     or null
+ * @param configDir a folder of {@code *.properties} files with settings that are read-only in the
+ *     API, or null
  * @param dbUrl a PostgreSQL JDBC URL (cluster mode), or null for the embedded store
  * @param trustedProxies CIDR blocks whose {@code X-Forwarded-For} hop is believed, canonical form
  * @param cookieSecure whether the session cookie is always marked {@code Secure}
  * @param reauthWindow how recently a session's holder must have entered the password (at login or
- *     by re-authenticating) for a sensitive change to be made: {@link #MIN_REAUTH_WINDOW} to
- *     {@link #MAX_REAUTH_WINDOW}
+ *     by re-authenticating) for a sensitive change to be made: {@link #MIN_REAUTH_WINDOW} to {@link
+ *     #MAX_REAUTH_WINDOW}
  * @param bind the address to listen on (an IP literal or a host name), or null for every interface
  * @param cookieDomain the session cookie's {@code Domain} ({@code example.com}), or null for a
  *     cookie of this host only
  * @param tlsCert a PEM certificate chain to serve HTTPS with, or null for plain HTTP
  * @param tlsKey the PEM private key of {@code tlsCert}; null exactly when {@code tlsCert} is
  */
-public record ServerConfig(int port, Path dataDir, String adminPassword, Path configDir, String dbUrl,
-    List<String> trustedProxies, boolean cookieSecure, Duration reauthWindow,
-    String bind, String cookieDomain, Path tlsCert, Path tlsKey) {
+public record ServerConfig(
+    int port,
+    Path dataDir,
+    String adminPassword,
+    Path configDir,
+    String dbUrl,
+    List<String> trustedProxies,
+    boolean cookieSecure,
+    Duration reauthWindow,
+    String bind,
+    String cookieDomain,
+    Path tlsCert,
+    Path tlsKey) {
 
   /** The shortest password accepted for the first administrator. */
   public static final int MIN_ADMIN_PASSWORD_LENGTH = PasswordPolicy.MIN_LENGTH;
+
   /** The first administrator's user name, which the password must not be built from. */
   private static final List<String> ADMIN_INPUTS = List.of("admin");
+
   /** The default of {@code SESSIONLIMITS_REAUTH_WINDOW}: five minutes. */
   public static final Duration DEFAULT_REAUTH_WINDOW = Duration.ofMinutes(5);
+
   /** Shorter windows would ask for the password again between the dialog and the change. */
   public static final Duration MIN_REAUTH_WINDOW = Duration.ofSeconds(30);
+
   /** Longer windows would make a stolen session cookie nearly as good as the password. */
   public static final Duration MAX_REAUTH_WINDOW = Duration.ofHours(1);
 
@@ -57,26 +71,38 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
     if (adminPassword != null) {
-      PasswordPolicy.weakness(adminPassword, ADMIN_INPUTS).ifPresent(reason -> {
-        throw new IllegalArgumentException("the admin password is too easy to guess: " + reason);
-      });
+      PasswordPolicy.weakness(adminPassword, ADMIN_INPUTS)
+          .ifPresent(
+              reason -> {
+                throw new IllegalArgumentException(
+                    "the admin password is too easy to guess: " + reason);
+              });
     }
     if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("dbUrl must be a PostgreSQL JDBC URL (jdbc:postgresql://host/db),"
-          + " got \"" + dbUrl + "\"");
+      throw new IllegalArgumentException(
+          "dbUrl must be a PostgreSQL JDBC URL (jdbc:postgresql://host/db),"
+              + " got \""
+              + dbUrl
+              + "\"");
     }
     trustedProxies = List.copyOf(trustedProxies);
     requireNonNull(reauthWindow, "reauthWindow");
-    if (reauthWindow.compareTo(MIN_REAUTH_WINDOW) < 0 || reauthWindow.compareTo(MAX_REAUTH_WINDOW) > 0) {
-      throw new IllegalArgumentException("reauthWindow must be " + MIN_REAUTH_WINDOW.getSeconds() + ".."
-          + MAX_REAUTH_WINDOW.getSeconds() + " seconds, got " + reauthWindow);
+    if (reauthWindow.compareTo(MIN_REAUTH_WINDOW) < 0
+        || reauthWindow.compareTo(MAX_REAUTH_WINDOW) > 0) {
+      throw new IllegalArgumentException(
+          "reauthWindow must be "
+              + MIN_REAUTH_WINDOW.getSeconds()
+              + ".."
+              + MAX_REAUTH_WINDOW.getSeconds()
+              + " seconds, got "
+              + reauthWindow);
     }
     for (String cidr : trustedProxies) {
       ClientAddresses.canonicalBlock(cidr);
     }
     if (bind != null && ClientAddresses.canonical(bind).isEmpty() && !isHostName(bind)) {
-      throw new IllegalArgumentException("bind must be an IP address or a host name, got \"" + bind
-          + "\"");
+      throw new IllegalArgumentException(
+          "bind must be an IP address or a host name, got \"" + bind + "\"");
     }
     if (cookieDomain != null) {
       String problem = cookieDomainProblem(cookieDomain);
@@ -116,8 +142,10 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
         port = -1;
       }
       if (port < 0 || port > 65_535) {
-        problems.add("SESSIONLIMITS_PORT must be a port number 0..65535 (0 picks a free one), got \""
-            + portText + "\"");
+        problems.add(
+            "SESSIONLIMITS_PORT must be a port number 0..65535 (0 picks a free one), got \""
+                + portText
+                + "\"");
         port = 8080;
       }
     }
@@ -129,22 +157,34 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
     }
     if (adminPassword != null && adminPassword.length() < MIN_ADMIN_PASSWORD_LENGTH) {
       // The value is a secret: say how long it is, never what it is.
-      problems.add("SESSIONLIMITS_ADMIN_PASSWORD must be at least " + MIN_ADMIN_PASSWORD_LENGTH
-          + " characters long, got " + adminPassword.length() + " characters");
+      problems.add(
+          "SESSIONLIMITS_ADMIN_PASSWORD must be at least "
+              + MIN_ADMIN_PASSWORD_LENGTH
+              + " characters long, got "
+              + adminPassword.length()
+              + " characters");
       adminPassword = null;
     }
-    Optional<String> weakness = (adminPassword == null) ? Optional.empty()
-        : PasswordPolicy.weakness(adminPassword, ADMIN_INPUTS);
+    Optional<String> weakness =
+        (adminPassword == null)
+            ? Optional.empty()
+            : PasswordPolicy.weakness(adminPassword, ADMIN_INPUTS);
     if (weakness.isPresent()) {
       // The estimator's feedback describes the password's kind ("a very common password"), not it.
-      problems.add("SESSIONLIMITS_ADMIN_PASSWORD is too easy to guess: " + weakness.get() + " Choose"
-          + " a stronger one, or leave it unset and the server generates one at first start.");
+      problems.add(
+          "SESSIONLIMITS_ADMIN_PASSWORD is too easy to guess: "
+              + weakness.get()
+              + " Choose"
+              + " a stronger one, or leave it unset and the server generates one at first start.");
       adminPassword = null;
     }
     String dbUrl = value(env, "SESSIONLIMITS_DB_URL");
     if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
-      problems.add("SESSIONLIMITS_DB_URL must be a PostgreSQL JDBC URL such as"
-          + " jdbc:postgresql://db.example:5432/sessionlimits, got \"" + redactUrl(dbUrl) + "\"");
+      problems.add(
+          "SESSIONLIMITS_DB_URL must be a PostgreSQL JDBC URL such as"
+              + " jdbc:postgresql://db.example:5432/sessionlimits, got \""
+              + redactUrl(dbUrl)
+              + "\"");
       dbUrl = null;
     }
     List<String> proxies = new ArrayList<>();
@@ -157,9 +197,13 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
         try {
           proxies.add(ClientAddresses.canonicalBlock(part));
         } catch (IllegalArgumentException e) {
-          problems.add("SESSIONLIMITS_TRUSTED_PROXIES must be a comma-separated list of IPv4 or IPv6"
-              + " addresses or CIDR blocks such as 10.0.0.0/8, ::1/128; \"" + part + "\" is not one ("
-              + e.getMessage() + ")");
+          problems.add(
+              "SESSIONLIMITS_TRUSTED_PROXIES must be a comma-separated list of IPv4 or IPv6"
+                  + " addresses or CIDR blocks such as 10.0.0.0/8, ::1/128; \""
+                  + part
+                  + "\" is not one ("
+                  + e.getMessage()
+                  + ")");
         }
       }
     }
@@ -170,7 +214,8 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
       if (s.equals("true") || s.equals("false")) {
         cookieSecure = Boolean.parseBoolean(s);
       } else {
-        problems.add("SESSIONLIMITS_COOKIE_SECURE must be true or false, got \"" + secureText + "\"");
+        problems.add(
+            "SESSIONLIMITS_COOKIE_SECURE must be true or false, got \"" + secureText + "\"");
       }
     }
     Duration reauthWindow = reauthWindow(env, problems);
@@ -181,18 +226,25 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
       cookieDomain = cookieDomain.startsWith(".") ? cookieDomain.substring(1) : cookieDomain;
       String problem = cookieDomainProblem(cookieDomain);
       if (problem != null) {
-        problems.add("SESSIONLIMITS_COOKIE_DOMAIN must be a domain name with a dot, such as"
-            + " example.com (the session then covers its subdomains), got \""
-            + value(env, "SESSIONLIMITS_COOKIE_DOMAIN") + "\": it " + problem);
+        problems.add(
+            "SESSIONLIMITS_COOKIE_DOMAIN must be a domain name with a dot, such as"
+                + " example.com (the session then covers its subdomains), got \""
+                + value(env, "SESSIONLIMITS_COOKIE_DOMAIN")
+                + "\": it "
+                + problem);
         cookieDomain = null;
       }
     }
     Path tlsCert = path(env, TlsFiles.CERT_VARIABLE, null, problems);
     Path tlsKey = path(env, TlsFiles.KEY_VARIABLE, null, problems);
     if ((tlsCert == null) != (tlsKey == null)) {
-      problems.add(TlsFiles.CERT_VARIABLE + " and " + TlsFiles.KEY_VARIABLE + " must be set together"
-          + " (the PEM certificate chain and its private key), got only "
-          + (tlsCert == null ? TlsFiles.KEY_VARIABLE : TlsFiles.CERT_VARIABLE));
+      problems.add(
+          TlsFiles.CERT_VARIABLE
+              + " and "
+              + TlsFiles.KEY_VARIABLE
+              + " must be set together"
+              + " (the PEM certificate chain and its private key), got only "
+              + (tlsCert == null ? TlsFiles.KEY_VARIABLE : TlsFiles.CERT_VARIABLE));
       tlsCert = null;
       tlsKey = null;
     } else if (tlsCert != null) {
@@ -207,18 +259,48 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
-    return new ServerConfig(port, dataDir, adminPassword, configDir, dbUrl, proxies,
-        cookieSecure, reauthWindow, bind, cookieDomain, tlsCert, tlsKey);
+    return new ServerConfig(
+        port,
+        dataDir,
+        adminPassword,
+        configDir,
+        dbUrl,
+        proxies,
+        cookieSecure,
+        reauthWindow,
+        bind,
+        cookieDomain,
+        tlsCert,
+        tlsKey);
   }
 
   @Override
   public String toString() {
-    return "ServerConfig[port=" + port + ", dataDir=" + dataDir
-        + ", adminPassword=" + (adminPassword == null ? "(generate)" : "(set)")
-        + ", configDir=" + configDir + ", dbUrl=" + (dbUrl == null ? null : redactUrl(dbUrl))
-        + ", trustedProxies=" + trustedProxies + ", cookieSecure=" + cookieSecure
-        + ", reauthWindow=" + reauthWindow + ", bind=" + bind + ", cookieDomain=" + cookieDomain
-        + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + "]";
+    return "ServerConfig[port="
+        + port
+        + ", dataDir="
+        + dataDir
+        + ", adminPassword="
+        + (adminPassword == null ? "(generate)" : "(set)")
+        + ", configDir="
+        + configDir
+        + ", dbUrl="
+        + (dbUrl == null ? null : redactUrl(dbUrl))
+        + ", trustedProxies="
+        + trustedProxies
+        + ", cookieSecure="
+        + cookieSecure
+        + ", reauthWindow="
+        + reauthWindow
+        + ", bind="
+        + bind
+        + ", cookieDomain="
+        + cookieDomain
+        + ", tlsCert="
+        + tlsCert
+        + ", tlsKey="
+        + tlsKey
+        + "]";
   }
 
   /** {@code SESSIONLIMITS_BIND}: an IP literal, or a host name this machine can look up. */
@@ -231,15 +313,21 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
       return text;
     }
     if (!isHostName(text)) {
-      problems.add("SESSIONLIMITS_BIND must be the address to listen on: an IPv4 or IPv6 address"
-          + " (127.0.0.1, ::1, 0.0.0.0) or a host name, got \"" + text + "\"");
+      problems.add(
+          "SESSIONLIMITS_BIND must be the address to listen on: an IPv4 or IPv6 address"
+              + " (127.0.0.1, ::1, 0.0.0.0) or a host name, got \""
+              + text
+              + "\"");
       return null;
     }
     try {
       InetAddress.getByName(text);
     } catch (UnknownHostException e) {
-      problems.add("SESSIONLIMITS_BIND names the host \"" + text + "\", which this machine cannot"
-          + " look up; give an IP address (127.0.0.1, ::1, 0.0.0.0) or a known host name");
+      problems.add(
+          "SESSIONLIMITS_BIND names the host \""
+              + text
+              + "\", which this machine cannot"
+              + " look up; give an IP address (127.0.0.1, ::1, 0.0.0.0) or a known host name");
       return null;
     }
     return text;
@@ -251,9 +339,18 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
       return false;
     }
     for (String label : name.split("\\.", -1)) {
-      if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")
-          || !label.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9') || c == '-')) {
+      if (label.isEmpty()
+          || label.length() > 63
+          || label.startsWith("-")
+          || label.endsWith("-")
+          || !label
+              .chars()
+              .allMatch(
+                  c ->
+                      (c >= 'a' && c <= 'z')
+                          || (c >= 'A' && c <= 'Z')
+                          || (c >= '0' && c <= '9')
+                          || c == '-')) {
         return false;
       }
     }
@@ -289,10 +386,14 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
       seconds = -1;
     }
     if (seconds < MIN_REAUTH_WINDOW.getSeconds() || seconds > MAX_REAUTH_WINDOW.getSeconds()) {
-      problems.add("SESSIONLIMITS_REAUTH_WINDOW must be a number of seconds "
-          + MIN_REAUTH_WINDOW.getSeconds() + ".." + MAX_REAUTH_WINDOW.getSeconds()
-          + " (how recently the password must have been entered for a sensitive change), got \""
-          + text + "\"");
+      problems.add(
+          "SESSIONLIMITS_REAUTH_WINDOW must be a number of seconds "
+              + MIN_REAUTH_WINDOW.getSeconds()
+              + ".."
+              + MAX_REAUTH_WINDOW.getSeconds()
+              + " (how recently the password must have been entered for a sensitive change), got \""
+              + text
+              + "\"");
       return DEFAULT_REAUTH_WINDOW;
     }
     return Duration.ofSeconds(seconds);
@@ -303,8 +404,8 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
     return (v == null || v.isBlank()) ? null : v.trim();
   }
 
-  private static Path path(Map<String, String> env, String name, String fallback,
-      List<String> problems) {
+  private static Path path(
+      Map<String, String> env, String name, String fallback, List<String> problems) {
     String text = value(env, name);
     if (text == null) {
       return (fallback == null) ? null : Path.of(fallback);
@@ -319,6 +420,7 @@ public record ServerConfig(int port, Path dataDir, String adminPassword, Path co
 
   /** A URL with any password in it replaced, fit for messages and logs. */
   static String redactUrl(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(//[^/@:]*:)[^/@]*@", "$1***@");
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***")
+        .replaceAll("(//[^/@:]*:)[^/@]*@", "$1***@");
   }
 }

@@ -46,24 +46,30 @@ public final class SessionlimitsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SessionlimitsServer.class);
   private static final Set<HandlerType> STATE_CHANGING =
       Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+
   /** On every answer. The web UI has no inline script or style, so it needs nothing but 'self'. */
-  static final Map<String, String> SECURITY_HEADERS = Map.of(
-      "Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self';"
-          + " img-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none';"
-          + " base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
-      "X-Content-Type-Options", "nosniff",
-      "Referrer-Policy", "same-origin");
+  static final Map<String, String> SECURITY_HEADERS =
+      Map.of(
+          "Content-Security-Policy",
+              "default-src 'self'; script-src 'self'; style-src 'self';"
+                  + " img-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none';"
+                  + " base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+          "X-Content-Type-Options", "nosniff",
+          "Referrer-Policy", "same-origin");
+
   /**
-   * The web UI's files (classpath {@code public/}, served at {@code /}) are revalidated on every use
-   * (cheap: they carry an ETag): their names carry no version, and an old script must never run
+   * The web UI's files (classpath {@code public/}, served at {@code /}) are revalidated on every
+   * use (cheap: they carry an ETag): their names carry no version, and an old script must never run
    * against a newer page or API.
    */
   private static final Map<String, String> WEB_UI_HEADERS = withCacheControl("no-cache");
+
   /**
    * How long a connection may stay silent before Jetty closes it: between requests (keep-alive),
    * and within one while nothing moves. Event streams send a heartbeat well within it.
    */
   static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
   /**
    * How long a client may take to send a request's header, and then its body (at most 64 KiB): a
    * client that trickles bytes is cut off ({@link RequestReadTimeouts}).
@@ -82,45 +88,88 @@ public final class SessionlimitsServer implements AutoCloseable {
     this.stores = b.stores;
     this.clock = b.clock;
     this.sessionStore = b.stores.sessions();
-    ExhaustionActions actions = (b.actions != null) ? b.actions
-        : ExhaustionActions.load(SessionlimitsServer.class.getClassLoader());
+    ExhaustionActions actions =
+        (b.actions != null)
+            ? b.actions
+            : ExhaustionActions.load(SessionlimitsServer.class.getClassLoader());
     FileSettings files = FileSettings.load(b.config.configDir(), actions.names());
     SettingsService settings = new SettingsService(stores.settings(), files, actions, clock);
     Passwords passwords = new Passwords(b.passwordCost);
     Auditor auditor = new Auditor(stores.audit(), clock);
     bootstrapAdmin(b, passwords, auditor);
     SessionManager sessions = new SessionManager(sessionStore, clock);
-    Requests requests = new Requests(new ClientAddresses(b.config.trustedProxies()),
-        b.config.cookieSecure(), b.config.cookieDomain());
+    Requests requests =
+        new Requests(
+            new ClientAddresses(b.config.trustedProxies()),
+            b.config.cookieSecure(),
+            b.config.cookieDomain());
     SignInRedirect redirects = new SignInRedirect(requests.addresses());
     SecureRandom random = new SecureRandom();
-    DeviceCookies devices = new DeviceCookies(
-        stores.throttle().secret(DeviceCookies.KEY_NAME, () -> DeviceCookies.newKey(random)), clock,
-        random, requests, b.config.cookieSecure());
+    DeviceCookies devices =
+        new DeviceCookies(
+            stores.throttle().secret(DeviceCookies.KEY_NAME, () -> DeviceCookies.newKey(random)),
+            clock,
+            random,
+            requests,
+            b.config.cookieSecure());
     this.throttle = new LoginThrottle(stores.throttle(), clock, b.throttle);
     Logins logins = new Logins(stores.users(), passwords, throttle, devices, auditor);
     CachingUserStore users = new CachingUserStore(stores.users(), clock);
     Authenticator auth = new Authenticator(sessions, users, settings, logins, requests, clock);
     Reauthentication reauth = new Reauthentication(sessions, b.config.reauthWindow(), clock);
-    AuthRoutes authRoutes = new AuthRoutes(sessions, settings, logins, devices, auth, reauth,
-        requests, redirects, auditor, stores.healthy(), clock);
+    AuthRoutes authRoutes =
+        new AuthRoutes(
+            sessions,
+            settings,
+            logins,
+            devices,
+            auth,
+            reauth,
+            requests,
+            redirects,
+            auditor,
+            stores.healthy(),
+            clock);
     UserService userService = new UserService(sessions, users.uncached(), passwords, clock);
     Enforcement enforcement = new Enforcement(sessions, users.uncached(), settings, clock);
-    AdminRoutes adminRoutes = new AdminRoutes(sessions, userService, enforcement, stores.audit(),
-        settings, auth, reauth, auditor, clock);
-    AccountRoutes accountRoutes = new AccountRoutes(sessions, userService, logins, auth, reauth,
-        auditor);
-    this.push = new PushHub(sessionStore, session -> auth.sessionEnded(session).body(), b.heartbeat);
+    AdminRoutes adminRoutes =
+        new AdminRoutes(
+            sessions,
+            userService,
+            enforcement,
+            stores.audit(),
+            settings,
+            auth,
+            reauth,
+            auditor,
+            clock);
+    AccountRoutes accountRoutes =
+        new AccountRoutes(sessions, userService, logins, auth, reauth, auditor);
+    this.push =
+        new PushHub(sessionStore, session -> auth.sessionEnded(session).body(), b.heartbeat);
     EventRoutes eventRoutes = new EventRoutes(auth, users, requests, push);
 
     ForwardAuth forwardAuth = new ForwardAuth(auth, requests, redirects);
-    this.app = Javalin.create(config -> configure(config, b.config, b.requestReadTimeout,
-        requests, forwardAuth, authRoutes, accountRoutes, adminRoutes, eventRoutes));
-    this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "sessionlimits-purge");
-      t.setDaemon(true);
-      return t;
-    });
+    this.app =
+        Javalin.create(
+            config ->
+                configure(
+                    config,
+                    b.config,
+                    b.requestReadTimeout,
+                    requests,
+                    forwardAuth,
+                    authRoutes,
+                    accountRoutes,
+                    adminRoutes,
+                    eventRoutes));
+    this.purger =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sessionlimits-purge");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       app.start();
     } catch (RuntimeException e) {
@@ -130,16 +179,26 @@ public final class SessionlimitsServer implements AutoCloseable {
     }
     long every = b.purgeInterval.toMillis();
     purger.scheduleWithFixedDelay(this::purge, every, every, TimeUnit.MILLISECONDS);
-    LOG.info("Sessionlimits listening on port {} ({}{}; {} custom exhaustion actions, {} file"
-        + " settings)", app.port(), b.config.bind() == null ? "every interface" : b.config.bind(),
+    LOG.info(
+        "Sessionlimits listening on port {} ({}{}; {} custom exhaustion actions, {} file"
+            + " settings)",
+        app.port(),
+        b.config.bind() == null ? "every interface" : b.config.bind(),
         b.config.tls() ? ", HTTPS" : "",
         actions.names().size() - ExhaustionActions.builtIns().names().size(),
         files.entries().size());
   }
 
-  private static void configure(JavalinConfig config, ServerConfig listen, Duration requestReadTimeout,
-      Requests requests, ForwardAuth forwardAuth, AuthRoutes authRoutes, AccountRoutes accountRoutes,
-      AdminRoutes adminRoutes, EventRoutes eventRoutes) {
+  private static void configure(
+      JavalinConfig config,
+      ServerConfig listen,
+      Duration requestReadTimeout,
+      Requests requests,
+      ForwardAuth forwardAuth,
+      AuthRoutes authRoutes,
+      AccountRoutes accountRoutes,
+      AdminRoutes adminRoutes,
+      EventRoutes eventRoutes) {
     config.startup.showJavalinBanner = false;
     config.startup.showOldJavalinVersionWarning = false;
     config.concurrency.useVirtualThreads = true;
@@ -147,40 +206,45 @@ public final class SessionlimitsServer implements AutoCloseable {
     config.http.defaultContentType = "application/json";
     config.http.prefer405over404 = true;
     config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-    // Jetty caches each connection's repeated header fields, Cookie among them; a proxy's connection
+    // Jetty caches each connection's repeated header fields, Cookie among them; a proxy's
+    // connection
     // carries a different session cookie with nearly every request, so the cache would be filled
     // and cleared over and over (a tenth of a verify's time). Parsing the fields anew costs less.
     config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
-    config.jetty.addConnector((jetty, http) -> Listener.connector(jetty, http, listen, IDLE_TIMEOUT,
-        requestReadTimeout));
-    config.jetty.modifyServer(server -> {
-      server.setErrorHandler(new JsonErrorHandler());
-      // Javalin puts its own handler inside the innermost wrapper.
-      server.setHandler(new MethodGuard(forwardAuth));
-    });
-    config.staticFiles.add(files -> {
-      files.hostedPath = "/";
-      files.directory = "/public";
-      files.location = Location.CLASSPATH;
-      files.headers = WEB_UI_HEADERS;
-    });
-    config.routes.before(ctx -> {
-      ctx.header("Cache-Control", "no-store");
-      // A forward-auth answer goes to the proxy, which keeps only its status and X-Session-*
-      // headers: the page headers would be ~500 bytes of work on the hottest path. Its method and
-      // query are the original request's (Envoy), so they are not this server's to check.
-      if (AuthRoutes.isVerify(ctx.path())) {
-        return;
-      }
-      SECURITY_HEADERS.forEach(ctx::header);
-      if (requests.isHttps(ctx)) {
-        ctx.header("Strict-Transport-Security", Requests.HSTS);
-      }
-      Requests.checkQuery(ctx);
-      if (STATE_CHANGING.contains(ctx.method())) {
-        requests.checkStateChange(ctx);
-      }
-    });
+    config.jetty.addConnector(
+        (jetty, http) -> Listener.connector(jetty, http, listen, IDLE_TIMEOUT, requestReadTimeout));
+    config.jetty.modifyServer(
+        server -> {
+          server.setErrorHandler(new JsonErrorHandler());
+          // Javalin puts its own handler inside the innermost wrapper.
+          server.setHandler(new MethodGuard(forwardAuth));
+        });
+    config.staticFiles.add(
+        files -> {
+          files.hostedPath = "/";
+          files.directory = "/public";
+          files.location = Location.CLASSPATH;
+          files.headers = WEB_UI_HEADERS;
+        });
+    config.routes.before(
+        ctx -> {
+          ctx.header("Cache-Control", "no-store");
+          // A forward-auth answer goes to the proxy, which keeps only its status and X-Session-*
+          // headers: the page headers would be ~500 bytes of work on the hottest path. Its method
+          // and
+          // query are the original request's (Envoy), so they are not this server's to check.
+          if (AuthRoutes.isVerify(ctx.path())) {
+            return;
+          }
+          SECURITY_HEADERS.forEach(ctx::header);
+          if (requests.isHttps(ctx)) {
+            ctx.header("Strict-Transport-Security", Requests.HSTS);
+          }
+          Requests.checkQuery(ctx);
+          if (STATE_CHANGING.contains(ctx.method())) {
+            requests.checkStateChange(ctx);
+          }
+        });
     authRoutes.register(config.routes);
     accountRoutes.register(config.routes);
     adminRoutes.register(config.routes);
@@ -197,25 +261,37 @@ public final class SessionlimitsServer implements AutoCloseable {
   private void bootstrapAdmin(Builder b, Passwords passwords, Auditor auditor) {
     if (!stores.users().list().isEmpty()) {
       if (b.config.adminPassword() != null) {
-        LOG.info("SESSIONLIMITS_ADMIN_PASSWORD is ignored: it is used only at first start, when there"
-            + " are no users yet");
+        LOG.info(
+            "SESSIONLIMITS_ADMIN_PASSWORD is ignored: it is used only at first start, when there"
+                + " are no users yet");
       }
       return;
     }
     boolean generated = b.config.adminPassword() == null;
     String password = generated ? Passwords.generate(new SecureRandom()) : b.config.adminPassword();
     Instant now = clock.instant();
-    if (!stores.users().create(new User("admin", passwords.hash(password), true, false, null, now, now))) {
+    if (!stores
+        .users()
+        .create(new User("admin", passwords.hash(password), true, false, null, now, now))) {
       return;
     }
-    auditor.record("user_created", null, null, "admin", null,
+    auditor.record(
+        "user_created",
+        null,
+        null,
+        "admin",
+        null,
         map("admin", true, "first_start", true, "generated_password", generated));
     if (generated) {
-      b.out.println("Sessionlimits created the administrator \"admin\" with this generated password,"
-          + " shown only this once: " + password);
+      b.out.println(
+          "Sessionlimits created the administrator \"admin\" with this generated password,"
+              + " shown only this once: "
+              + password);
       b.out.flush();
     } else {
-      LOG.info("Created the administrator \"admin\" with the password from SESSIONLIMITS_ADMIN_PASSWORD");
+      LOG.info(
+          "Created the administrator \"admin\" with the password from"
+              + " SESSIONLIMITS_ADMIN_PASSWORD");
     }
   }
 
@@ -223,7 +299,9 @@ public final class SessionlimitsServer implements AutoCloseable {
     try {
       SessionStore.PurgeResult result = sessionStore.purge(clock.instant());
       if (result.expired() + result.forgotten() > 0) {
-        LOG.debug("Purge: {} sessions expired, {} tombstones forgotten", result.expired(),
+        LOG.debug(
+            "Purge: {} sessions expired, {} tombstones forgotten",
+            result.expired(),
             result.forgotten());
       }
     } catch (RuntimeException e) {
@@ -243,7 +321,10 @@ public final class SessionlimitsServer implements AutoCloseable {
     purge();
   }
 
-  /** Every route Javalin serves, as {@code "METHOD path"}, sorted: for the test that has a row for each. */
+  /**
+   * Every route Javalin serves, as {@code "METHOD path"}, sorted: for the test that has a row for
+   * each.
+   */
   List<String> routes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()
         .map(parsed -> parsed.endpoint)
@@ -284,7 +365,9 @@ public final class SessionlimitsServer implements AutoCloseable {
     }
   }
 
-  /** A builder on the defaults: {@link ServerConfig#defaults()}, the system clock, OWASP hashing. */
+  /**
+   * A builder on the defaults: {@link ServerConfig#defaults()}, the system clock, OWASP hashing.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -304,7 +387,10 @@ public final class SessionlimitsServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** How to run: port, trusted proxies, settings files, cookies. Defaults to {@link ServerConfig#defaults()}. */
+    /**
+     * How to run: port, trusted proxies, settings files, cookies. Defaults to {@link
+     * ServerConfig#defaults()}.
+     */
     public Builder config(ServerConfig config) {
       this.config = requireNonNull(config, "config");
       return this;
@@ -385,7 +471,8 @@ public final class SessionlimitsServer implements AutoCloseable {
      */
     public SessionlimitsServer start() {
       if (stores == null) {
-        throw new IllegalStateException("no stores: call stores(Stores.inMemory()) or give a durable store");
+        throw new IllegalStateException(
+            "no stores: call stores(Stores.inMemory()) or give a durable store");
       }
       return new SessionlimitsServer(this);
     }

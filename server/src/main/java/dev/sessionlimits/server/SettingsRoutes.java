@@ -21,8 +21,8 @@ final class SettingsRoutes {
   private final Reauthentication reauth;
   private final Auditor auditor;
 
-  SettingsRoutes(SettingsService settings, Authenticator auth, Reauthentication reauth,
-      Auditor auditor) {
+  SettingsRoutes(
+      SettingsService settings, Authenticator auth, Reauthentication reauth, Auditor auditor) {
     this.settings = settings;
     this.auth = auth;
     this.reauth = reauth;
@@ -34,7 +34,6 @@ final class SettingsRoutes {
     routes.patch("/api/v1/settings", this::patchSettings);
     routes.get("/api/v1/settings/schema", this::schema);
   }
-
 
   private void getSettings(Context ctx) {
     auth.requireAdmin(ctx);
@@ -48,12 +47,15 @@ final class SettingsRoutes {
     body.properties().forEach(e -> changes.put(e.getKey(), Json.plain(e.getValue())));
     SettingsService.Change change;
     try {
-      change = settings.update(changes,
-          (before, after) -> reauth.requireToChange(caller, before, after));
+      change =
+          settings.update(
+              changes, (before, after) -> reauth.requireToChange(caller, before, after));
     } catch (InvalidSettingsException e) {
-      throw ApiError.INVALID_SETTINGS.exception(
-          e.fields().size() == 1 ? "a setting was" : e.fields().size() + " settings were",
-          String.join(" ", e.fields().values())).withFields(map("fields", e.fields()));
+      throw ApiError.INVALID_SETTINGS
+          .exception(
+              e.fields().size() == 1 ? "a setting was" : e.fields().size() + " settings were",
+              String.join(" ", e.fields().values()))
+          .withFields(map("fields", e.fields()));
     } catch (SettingsStore.ConcurrentSettingsChangeException e) {
       throw ApiError.CONFLICT.exception();
     }
@@ -65,7 +67,12 @@ final class SettingsRoutes {
       diff.put(name, map("old", before, "new", after));
     }
     if (!diff.isEmpty()) {
-      auditor.record("settings_changed", caller.username(), caller.clientIp(), "settings", null,
+      auditor.record(
+          "settings_changed",
+          caller.username(),
+          caller.clientIp(),
+          "settings",
+          null,
           map("changes", diff, "version", change.after().version()));
     }
     ctx.json(change.after().settings().asMap());

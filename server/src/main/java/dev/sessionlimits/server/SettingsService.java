@@ -28,19 +28,19 @@ import org.slf4j.LoggerFactory;
  * The settings in force: built-in defaults, under the values stored through the API (shared by all
  * nodes), under the values of configuration files (read-only).
  *
- * <p>Design note: freshness. Every node must apply a change made on another node within
- * {@link #MAX_AGE}, and a login must never be decided on settings older than that (a node still
- * holding "no limit" would open sessions past a limit set a moment ago). So the copy in hand is used
- * only while it was read less than {@code MAX_AGE} ago <em>and</em> the store has heard of no change
- * since ({@link SettingsStore#changeStamp}, which a cluster store moves when another node announces a
- * change, so a change applies everywhere at once and the age is only the fallback). {@code loadedAt}
- * and the stamp are taken <em>before</em> the read, so a copy never claims to be newer than it is.
- * Once the copy is too old, one thread reloads and every other thread that needs the settings waits
- * for that reload (at most {@link #RELOAD_WAIT}); none takes the old copy. If the reload fails or
- * does not answer in time they all get {@link StoreUnavailableException} (503). A change made here
- * replaces the copy at once. A stored value that is no longer valid (say, a custom action that was
- * uninstalled) is skipped with a warning rather than stopping every request; the default (or file
- * value) applies in its place.
+ * <p>Design note: freshness. Every node must apply a change made on another node within {@link
+ * #MAX_AGE}, and a login must never be decided on settings older than that (a node still holding
+ * "no limit" would open sessions past a limit set a moment ago). So the copy in hand is used only
+ * while it was read less than {@code MAX_AGE} ago <em>and</em> the store has heard of no change
+ * since ({@link SettingsStore#changeStamp}, which a cluster store moves when another node announces
+ * a change, so a change applies everywhere at once and the age is only the fallback). {@code
+ * loadedAt} and the stamp are taken <em>before</em> the read, so a copy never claims to be newer
+ * than it is. Once the copy is too old, one thread reloads and every other thread that needs the
+ * settings waits for that reload (at most {@link #RELOAD_WAIT}); none takes the old copy. If the
+ * reload fails or does not answer in time they all get {@link StoreUnavailableException} (503). A
+ * change made here replaces the copy at once. A stored value that is no longer valid (say, a custom
+ * action that was uninstalled) is skipped with a warning rather than stopping every request; the
+ * default (or file value) applies in its place.
  */
 final class SettingsService {
 
@@ -70,11 +70,15 @@ final class SettingsService {
   }
 
   /**
-   * The settings in force, where each value comes from, and the stored version they rest on;
-   * {@code loadedAt} and {@code stamp} (the store's {@link SettingsStore#changeStamp}) as they were
-   * before the values were read.
+   * The settings in force, where each value comes from, and the stored version they rest on; {@code
+   * loadedAt} and {@code stamp} (the store's {@link SettingsStore#changeStamp}) as they were before
+   * the values were read.
    */
-  record Snapshot(Settings settings, Map<Setting, Source> sources, long version, Instant loadedAt,
+  record Snapshot(
+      Settings settings,
+      Map<Setting, Source> sources,
+      long version,
+      Instant loadedAt,
       long stamp) {}
 
   /** A change: the settings before and after. */
@@ -89,14 +93,18 @@ final class SettingsService {
   private volatile Snapshot snapshot;
   private volatile long warnedVersion = -1;
 
-  SettingsService(SettingsStore store, FileSettings files, ExhaustionActions actions,
-      InstantSource clock) {
+  SettingsService(
+      SettingsStore store, FileSettings files, ExhaustionActions actions, InstantSource clock) {
     this(store, files, actions, clock, RELOAD_WAIT);
   }
 
   /** With a shorter {@code reloadWait}, for tests. */
-  SettingsService(SettingsStore store, FileSettings files, ExhaustionActions actions,
-      InstantSource clock, Duration reloadWait) {
+  SettingsService(
+      SettingsStore store,
+      FileSettings files,
+      ExhaustionActions actions,
+      InstantSource clock,
+      Duration reloadWait) {
     this.reloadWait = reloadWait;
     this.store = store;
     this.files = files;
@@ -133,15 +141,14 @@ final class SettingsService {
       }
       // A change was announced while the reload ran, or it took longer than MAX_AGE: read again.
       if (System.nanoTime() - deadline >= 0) {
-        throw new StoreUnavailableException("The settings could not be read fresh within "
-            + reloadWait.toMillis() + " ms", null);
+        throw new StoreUnavailableException(
+            "The settings could not be read fresh within " + reloadWait.toMillis() + " ms", null);
       }
     }
   }
 
   private boolean fresh(Snapshot s) {
-    return s.stamp() == store.changeStamp()
-        && clock.instant().isBefore(s.loadedAt().plus(MAX_AGE));
+    return s.stamp() == store.changeStamp() && clock.instant().isBefore(s.loadedAt().plus(MAX_AGE));
   }
 
   /** Runs a reload, or waits for the one running; its result (or failure). */
@@ -165,8 +172,8 @@ final class SettingsService {
     try {
       return running.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      throw new StoreUnavailableException("The settings store did not answer within "
-          + reloadWait.toMillis() + " ms", e);
+      throw new StoreUnavailableException(
+          "The settings store did not answer within " + reloadWait.toMillis() + " ms", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof StoreUnavailableException unavailable) {
@@ -200,11 +207,11 @@ final class SettingsService {
   /**
    * Applies {@code changes} (setting name to a JSON-typed value) all together, or none of them.
    *
-   * @throws InvalidSettingsException naming every refused setting: unknown, read-only, wrong type or
-   *     out of range
+   * @throws InvalidSettingsException naming every refused setting: unknown, read-only, wrong type
+   *     or out of range
    */
   Change update(Map<String, Object> changes) {
-    return update(changes, (before, after) -> { });
+    return update(changes, (before, after) -> {});
   }
 
   /**
@@ -217,15 +224,20 @@ final class SettingsService {
       Snapshot before = load();
       Map<String, String> errors = new LinkedHashMap<>();
       Map<String, Object> writable = new LinkedHashMap<>();
-      changes.forEach((name, value) -> {
-        Setting setting = Setting.named(name);
-        if (setting != null && files.defines(setting)) {
-          errors.put(name, name + " is set in the file " + files.get(setting).file()
-              + " and is read-only here; change it in that file and restart the server");
-        } else {
-          writable.put(name, value);
-        }
-      });
+      changes.forEach(
+          (name, value) -> {
+            Setting setting = Setting.named(name);
+            if (setting != null && files.defines(setting)) {
+              errors.put(
+                  name,
+                  name
+                      + " is set in the file "
+                      + files.get(setting).file()
+                      + " and is read-only here; change it in that file and restart the server");
+            } else {
+              writable.put(name, value);
+            }
+          });
       Settings next = null;
       try {
         next = before.settings().with(writable, actions.names());
@@ -259,8 +271,8 @@ final class SettingsService {
   }
 
   /**
-   * Puts {@code loaded} in force, unless the copy in hand is of a later version and still fresh
-   * (a change saved here while {@code loaded} was being read); returns the copy in force.
+   * Puts {@code loaded} in force, unless the copy in hand is of a later version and still fresh (a
+   * change saved here while {@code loaded} was being read); returns the copy in force.
    */
   private synchronized Snapshot install(Snapshot loaded) {
     Snapshot held = snapshot;
@@ -282,30 +294,35 @@ final class SettingsService {
   private Snapshot build(Map<String, String> stored, long version, Instant loadedAt, long stamp) {
     Map<String, String> valid = new LinkedHashMap<>();
     Map<String, String> skipped = new LinkedHashMap<>();
-    stored.forEach((name, text) -> {
-      Setting setting = Setting.named(name);
-      if (setting == null) {
-        skipped.put(name, name + " is not a setting");
-      } else if (!files.defines(setting)) {
-        try {
-          Settings.DEFAULTS.withText(Map.of(name, text), actions.names());
-          valid.put(name, text);
-        } catch (InvalidSettingsException e) {
-          skipped.put(name, e.fields().get(name));
-        }
-      }
-    });
+    stored.forEach(
+        (name, text) -> {
+          Setting setting = Setting.named(name);
+          if (setting == null) {
+            skipped.put(name, name + " is not a setting");
+          } else if (!files.defines(setting)) {
+            try {
+              Settings.DEFAULTS.withText(Map.of(name, text), actions.names());
+              valid.put(name, text);
+            } catch (InvalidSettingsException e) {
+              skipped.put(name, e.fields().get(name));
+            }
+          }
+        });
     if (!skipped.isEmpty() && warnedVersion != version) {
       warnedVersion = version;
-      LOG.warn("Stored settings ignored because they are no longer valid (defaults apply): {}",
+      LOG.warn(
+          "Stored settings ignored because they are no longer valid (defaults apply): {}",
           skipped.values());
     }
-    Settings settings = Settings.DEFAULTS.withText(valid, actions.names())
-        .withText(files.texts(), actions.names());
+    Settings settings =
+        Settings.DEFAULTS.withText(valid, actions.names()).withText(files.texts(), actions.names());
     EnumMap<Setting, Source> sources = new EnumMap<>(Setting.class);
     for (Setting setting : Setting.values()) {
-      sources.put(setting, files.defines(setting) ? Source.FILE
-          : valid.containsKey(setting.name()) ? Source.API : Source.DEFAULT);
+      sources.put(
+          setting,
+          files.defines(setting)
+              ? Source.FILE
+              : valid.containsKey(setting.name()) ? Source.API : Source.DEFAULT);
     }
     return new Snapshot(settings, Collections.unmodifiableMap(sources), version, loadedAt, stamp);
   }

@@ -8,14 +8,14 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * How forward-auth answers a refusal, in one place for {@link ForwardAuth} and the route in
- * {@link AuthRoutes}: a browser's navigation to a protected page gets {@code 302} to the sign-in page
- * with the page as {@code next}; every other request (a {@code fetch}, an XHR, a {@code POST}, a
- * proxy that does not report the original request) gets the 401 JSON as it is.
+ * How forward-auth answers a refusal, in one place for {@link ForwardAuth} and the route in {@link
+ * AuthRoutes}: a browser's navigation to a protected page gets {@code 302} to the sign-in page with
+ * the page as {@code next}; every other request (a {@code fetch}, an XHR, a {@code POST}, a proxy
+ * that does not report the original request) gets the 401 JSON as it is.
  *
- * <p>The original request is the one the proxy reports: {@code X-Forwarded-Uri} and
- * {@code X-Forwarded-Method} (Caddy, Traefik), {@code X-Original-URI} and {@code X-Original-Method}
- * (the nginx recipe), or, for {@code /auth/verify/<path>} (Envoy), that path with the request's own
+ * <p>The original request is the one the proxy reports: {@code X-Forwarded-Uri} and {@code
+ * X-Forwarded-Method} (Caddy, Traefik), {@code X-Original-URI} and {@code X-Original-Method} (the
+ * nginx recipe), or, for {@code /auth/verify/<path>} (Envoy), that path with the request's own
  * method and query. A missing method field means the request's own method.
  */
 final class SignInRedirect {
@@ -23,15 +23,16 @@ final class SignInRedirect {
   static final String FORWARDED_PREFIX = "X-Forwarded-Prefix";
 
   /** What this class reads of a verify request; {@code header} answers null for a missing field. */
-  record VerifyRequest(String method, String path, String query, String peer,
-      UnaryOperator<String> header) {}
+  record VerifyRequest(
+      String method, String path, String query, String peer, UnaryOperator<String> header) {}
 
   /** The request the proxy asked about. */
   private record Original(String method, String uri) {}
 
   /** Where the proxy reports the original URI, and the field for its method. */
-  private static final String[][] REPORTED = {{"X-Forwarded-Uri", "X-Forwarded-Method"},
-      {"X-Original-URI", "X-Original-Method"}};
+  private static final String[][] REPORTED = {
+    {"X-Forwarded-Uri", "X-Forwarded-Method"}, {"X-Original-URI", "X-Original-Method"}
+  };
 
   private final ClientAddresses addresses;
 
@@ -40,8 +41,8 @@ final class SignInRedirect {
   }
 
   /**
-   * The answer to give for {@code refusal}: a 302 to the sign-in page with the same body and
-   * {@code X-Session-End-Reason}, or {@code refusal} itself.
+   * The answer to give for {@code refusal}: a 302 to the sign-in page with the same body and {@code
+   * X-Session-End-Reason}, or {@code refusal} itself.
    */
   ApiException answer(ApiException refusal, VerifyRequest request) {
     if (refusal.status() != 401 || !isNavigation(request)) {
@@ -56,8 +57,12 @@ final class SignInRedirect {
       return refusal;
     }
     String uri = original.uri();
-    String location = prefix(request) + "/"
-        + (ReturnTargets.isSafe(uri) ? "?next=" + URLEncoder.encode(uri, StandardCharsets.UTF_8) : "");
+    String location =
+        prefix(request)
+            + "/"
+            + (ReturnTargets.isSafe(uri)
+                ? "?next=" + URLEncoder.encode(uri, StandardCharsets.UTF_8)
+                : "");
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Location", location);
     headers.put("Cache-Control", "no-store");
@@ -65,9 +70,9 @@ final class SignInRedirect {
   }
 
   /**
-   * A browser loading a page: {@code Sec-Fetch-Mode: navigate} or an {@code Accept} with
-   * {@code text/html}, unless it says it is a script ({@code X-Requested-With}, or {@code Accept}
-   * naming {@code application/json} first).
+   * A browser loading a page: {@code Sec-Fetch-Mode: navigate} or an {@code Accept} with {@code
+   * text/html}, unless it says it is a script ({@code X-Requested-With}, or {@code Accept} naming
+   * {@code application/json} first).
    */
   static boolean isNavigation(VerifyRequest request) {
     if (request.header().apply("X-Requested-With") != null) {
@@ -88,21 +93,24 @@ final class SignInRedirect {
       String uri = request.header().apply(fields[0]);
       if (uri != null && !uri.isBlank()) {
         String method = request.header().apply(fields[1]);
-        return new Original((method == null || method.isBlank()) ? request.method() : method.trim(),
-            uri.trim());
+        return new Original(
+            (method == null || method.isBlank()) ? request.method() : method.trim(), uri.trim());
       }
     }
     String rest = AuthRoutes.verifiedPath(request.path());
     if (rest == null) {
       return null;
     }
-    return new Original(request.method(), (request.query() == null || request.query().isEmpty())
-        ? rest : rest + "?" + request.query());
+    return new Original(
+        request.method(),
+        (request.query() == null || request.query().isEmpty())
+            ? rest
+            : rest + "?" + request.query());
   }
 
   /**
-   * Where the proxy mounts Sessionlimits: {@code X-Forwarded-Prefix} from a trusted proxy, if it is a
-   * plain path ({@code /sessionlimits}), without a trailing {@code /}; otherwise "".
+   * Where the proxy mounts Sessionlimits: {@code X-Forwarded-Prefix} from a trusted proxy, if it is
+   * a plain path ({@code /sessionlimits}), without a trailing {@code /}; otherwise "".
    */
   private String prefix(VerifyRequest request) {
     String prefix = request.header().apply(FORWARDED_PREFIX);
@@ -110,9 +118,14 @@ final class SignInRedirect {
       return "";
     }
     prefix = prefix.trim();
-    if (!prefix.startsWith("/") || prefix.contains("//") || prefix.contains("\\")
-        || prefix.contains("..") || prefix.contains("?") || prefix.contains("#")
-        || Text.hasControl(prefix) || prefix.chars().anyMatch(Character::isWhitespace)) {
+    if (!prefix.startsWith("/")
+        || prefix.contains("//")
+        || prefix.contains("\\")
+        || prefix.contains("..")
+        || prefix.contains("?")
+        || prefix.contains("#")
+        || Text.hasControl(prefix)
+        || prefix.chars().anyMatch(Character::isWhitespace)) {
       return "";
     }
     return prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;

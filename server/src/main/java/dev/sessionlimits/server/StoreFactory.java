@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens the stores {@link ServerConfig} asks for: PostgreSQL when {@code SESSIONLIMITS_DB_URL} is set
- * (cluster mode), otherwise the embedded H2 database in {@code SESSIONLIMITS_DATA_DIR}.
+ * Opens the stores {@link ServerConfig} asks for: PostgreSQL when {@code SESSIONLIMITS_DB_URL} is
+ * set (cluster mode), otherwise the embedded H2 database in {@code SESSIONLIMITS_DATA_DIR}.
  */
 final class StoreFactory {
 

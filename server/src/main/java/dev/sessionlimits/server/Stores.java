@@ -22,8 +22,14 @@ import java.util.function.BooleanSupplier;
  * @param healthy true while the stores can be reached
  * @param resources closed with the server after {@code sessions}; may be the same object
  */
-public record Stores(SessionStore sessions, UserStore users, SettingsStore settings, AuditLog audit,
-    ThrottleStore throttle, BooleanSupplier healthy, AutoCloseable resources) {
+public record Stores(
+    SessionStore sessions,
+    UserStore users,
+    SettingsStore settings,
+    AuditLog audit,
+    ThrottleStore throttle,
+    BooleanSupplier healthy,
+    AutoCloseable resources) {
 
   public Stores {
     requireNonNull(sessions, "sessions");
@@ -36,20 +42,36 @@ public record Stores(SessionStore sessions, UserStore users, SettingsStore setti
   }
 
   /** Stores with the login throttle's counts in this JVM's memory: for a single node. */
-  public Stores(SessionStore sessions, UserStore users, SettingsStore settings, AuditLog audit,
-      BooleanSupplier healthy, AutoCloseable resources) {
+  public Stores(
+      SessionStore sessions,
+      UserStore users,
+      SettingsStore settings,
+      AuditLog audit,
+      BooleanSupplier healthy,
+      AutoCloseable resources) {
     this(sessions, users, settings, audit, ThrottleStore.inMemory(), healthy, resources);
   }
 
   /** Fresh stores in this JVM's memory: nothing survives a restart. */
   public static Stores inMemory() {
-    return new Stores(SessionStore.inMemory(), UserStore.inMemory(), SettingsStore.inMemory(),
-        AuditLog.inMemory(), () -> true, null);
+    return new Stores(
+        SessionStore.inMemory(),
+        UserStore.inMemory(),
+        SettingsStore.inMemory(),
+        AuditLog.inMemory(),
+        () -> true,
+        null);
   }
 
   /** The five stores of one JDBC database, closed with the server. */
   public static Stores of(JdbcStore store, BooleanSupplier healthy) {
-    return new Stores(store.sessions(), store.users(), store.settings(), store.audit(),
-        store.throttle(), healthy, store);
+    return new Stores(
+        store.sessions(),
+        store.users(),
+        store.settings(),
+        store.audit(),
+        store.throttle(),
+        healthy,
+        store);
   }
 }

@@ -5,7 +5,10 @@ final class Text {
 
   private Text() {}
 
-  /** Whether {@code text} holds a control character (C0, DEL or C1, as {@link Character#isISOControl}). */
+  /**
+   * Whether {@code text} holds a control character (C0, DEL or C1, as {@link
+   * Character#isISOControl}).
+   */
   static boolean hasControl(CharSequence text) {
     for (int i = 0; i < text.length(); i++) {
       if (Character.isISOControl(text.charAt(i))) {

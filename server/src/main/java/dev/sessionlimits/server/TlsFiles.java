@@ -26,17 +26,19 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
- * The certificate chain and private key of {@code SESSIONLIMITS_TLS_CERT} and
- * {@code SESSIONLIMITS_TLS_KEY}: PEM files as nginx and Caddy take them (the key as PKCS#8
- * {@code PRIVATE KEY}, PKCS#1 {@code RSA PRIVATE KEY} or SEC1 {@code EC PRIVATE KEY}, unencrypted),
- * read with Bouncy Castle's {@link PEMParser} into an in-memory key store for Jetty.
+ * The certificate chain and private key of {@code SESSIONLIMITS_TLS_CERT} and {@code
+ * SESSIONLIMITS_TLS_KEY}: PEM files as nginx and Caddy take them (the key as PKCS#8 {@code PRIVATE
+ * KEY}, PKCS#1 {@code RSA PRIVATE KEY} or SEC1 {@code EC PRIVATE KEY}, unencrypted), read with
+ * Bouncy Castle's {@link PEMParser} into an in-memory key store for Jetty.
  */
 final class TlsFiles {
 
   static final String CERT_VARIABLE = "SESSIONLIMITS_TLS_CERT";
   static final String KEY_VARIABLE = "SESSIONLIMITS_TLS_KEY";
+
   /** The in-memory key store's password: it never leaves the process. */
   static final char[] PASSWORD = "sessionlimits".toCharArray();
+
   static final String ALIAS = "sessionlimits";
 
   private TlsFiles() {}
@@ -51,10 +53,19 @@ final class TlsFiles {
     List<X509Certificate> chain = certificates(certFile);
     PrivateKey key = privateKey(keyFile);
     if (!matches(key, chain.get(0))) {
-      throw new IllegalArgumentException(KEY_VARIABLE + " (" + keyFile + ") holds a private key that"
-          + " does not belong to the certificate in " + CERT_VARIABLE + " (" + certFile + ", "
-          + chain.get(0).getSubjectX500Principal().getName() + "): give the key the certificate was"
-          + " issued for");
+      throw new IllegalArgumentException(
+          KEY_VARIABLE
+              + " ("
+              + keyFile
+              + ") holds a private key that"
+              + " does not belong to the certificate in "
+              + CERT_VARIABLE
+              + " ("
+              + certFile
+              + ", "
+              + chain.get(0).getSubjectX500Principal().getName()
+              + "): give the key the certificate was"
+              + " issued for");
     }
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
@@ -62,8 +73,15 @@ final class TlsFiles {
       store.setKeyEntry(ALIAS, key, PASSWORD, chain.toArray(new Certificate[0]));
       return store;
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException(KEY_VARIABLE + " (" + keyFile + "): the key cannot be used"
-          + " with its certificate (" + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(
+          KEY_VARIABLE
+              + " ("
+              + keyFile
+              + "): the key cannot be used"
+              + " with its certificate ("
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 
@@ -74,14 +92,24 @@ final class TlsFiles {
         try {
           chain.add(new JcaX509CertificateConverter().getCertificate(holder));
         } catch (GeneralSecurityException e) {
-          throw new IllegalArgumentException(CERT_VARIABLE + " (" + file + ") holds a certificate"
-              + " that cannot be read: " + e.getMessage(), e);
+          throw new IllegalArgumentException(
+              CERT_VARIABLE
+                  + " ("
+                  + file
+                  + ") holds a certificate"
+                  + " that cannot be read: "
+                  + e.getMessage(),
+              e);
         }
       }
     }
     if (chain.isEmpty()) {
-      throw new IllegalArgumentException(CERT_VARIABLE + " (" + file + ") holds no certificate: it"
-          + " must be a PEM file with \"-----BEGIN CERTIFICATE-----\" blocks, the server's own first");
+      throw new IllegalArgumentException(
+          CERT_VARIABLE
+              + " ("
+              + file
+              + ") holds no certificate: it must be a PEM file with \"-----BEGIN CERTIFICATE-----\""
+              + " blocks, the server's own first");
     }
     return chain;
   }
@@ -97,17 +125,30 @@ final class TlsFiles {
           return converter.getPrivateKey(pair.getPrivateKeyInfo());
         }
       } catch (IOException e) {
-        throw new IllegalArgumentException(KEY_VARIABLE + " (" + file + ") holds a private key that"
-            + " cannot be read: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            KEY_VARIABLE
+                + " ("
+                + file
+                + ") holds a private key that"
+                + " cannot be read: "
+                + e.getMessage(),
+            e);
       }
       if (object instanceof PEMEncryptedKeyPair || object instanceof PKCS8EncryptedPrivateKeyInfo) {
-        throw new IllegalArgumentException(KEY_VARIABLE + " (" + file + ") holds an encrypted private"
-            + " key: give it unencrypted (openssl pkey -in KEY -out PLAIN), readable only by the"
-            + " server's user");
+        throw new IllegalArgumentException(
+            KEY_VARIABLE
+                + " ("
+                + file
+                + ") holds an encrypted private key: give it unencrypted (openssl pkey -in KEY -out"
+                + " PLAIN), readable only by the server's user");
       }
     }
-    throw new IllegalArgumentException(KEY_VARIABLE + " (" + file + ") holds no private key: it must"
-        + " be a PEM file with a \"PRIVATE KEY\", \"RSA PRIVATE KEY\" or \"EC PRIVATE KEY\" block");
+    throw new IllegalArgumentException(
+        KEY_VARIABLE
+            + " ("
+            + file
+            + ") holds no private key: it must be a PEM file with a \"PRIVATE KEY\", \"RSA PRIVATE"
+            + " KEY\" or \"EC PRIVATE KEY\" block");
   }
 
   /** Every PEM object in {@code file}. */
@@ -121,21 +162,23 @@ final class TlsFiles {
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(variable + " (" + file + ") does not exist", e);
     } catch (AccessDeniedException e) {
-      throw new IllegalArgumentException(variable + " (" + file + ") cannot be read by this user", e);
+      throw new IllegalArgumentException(
+          variable + " (" + file + ") cannot be read by this user", e);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException(variable + " (" + file + ") cannot be read as a PEM file ("
-          + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(
+          variable + " (" + file + ") cannot be read as a PEM file (" + e.getMessage() + ")", e);
     }
     return objects;
   }
 
   /** Whether {@code key} signs what the certificate's public key verifies. */
   private static boolean matches(PrivateKey key, X509Certificate certificate) {
-    String algorithm = switch (key.getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC" -> "SHA256withECDSA";
-      default -> key.getAlgorithm();
-    };
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          default -> key.getAlgorithm();
+        };
     byte[] probe = new byte[32];
     new SecureRandom().nextBytes(probe);
     try {

@@ -12,11 +12,12 @@ final class UserAgents {
   /** What an empty or unrecognizable header is called. */
   static final String UNKNOWN = "an unknown browser";
 
-  private static final Pattern TOOL = Pattern.compile(
-      "^(curl|Wget|HTTPie|python-requests|python-httpx|Python-urllib|okhttp|Go-http-client"
-          + "|Java-http-client|Java|PostmanRuntime|node-fetch|axios|Apache-HttpClient|libwww-perl"
-          + "|Ruby|Dart|insomnia)(/|$| )",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern TOOL =
+      Pattern.compile(
+          "^(curl|Wget|HTTPie|python-requests|python-httpx|Python-urllib|okhttp|Go-http-client"
+              + "|Java-http-client|Java|PostmanRuntime|node-fetch|axios|Apache-HttpClient"
+              + "|libwww-perl|Ruby|Dart|insomnia)(/|$| )",
+          Pattern.CASE_INSENSITIVE);
 
   private UserAgents() {}
 
@@ -57,7 +58,10 @@ final class UserAgents {
   }
 
   private static String browser(String ua) {
-    if (ua.contains("Edg/") || ua.contains("EdgA/") || ua.contains("EdgiOS/") || ua.contains("Edge/")) {
+    if (ua.contains("Edg/")
+        || ua.contains("EdgA/")
+        || ua.contains("EdgiOS/")
+        || ua.contains("Edge/")) {
       return "Edge";
     }
     if (ua.contains("OPR/") || ua.contains("Opera")) {

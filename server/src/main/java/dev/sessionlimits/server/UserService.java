@@ -65,10 +65,15 @@ final class UserService {
    * the session that a new password leaves open, its setter's own.
    */
   Changed update(User user, Change change, String actor, String keepSession) {
-    User updated = new User(user.username(),
-        (change.password() == null) ? user.passwordHash() : passwords.hash(change.password()),
-        change.admin(), change.disabled(), change.sessionsLimit(), user.createdAt(),
-        clock.instant());
+    User updated =
+        new User(
+            user.username(),
+            (change.password() == null) ? user.passwordHash() : passwords.hash(change.password()),
+            change.admin(),
+            change.disabled(),
+            change.sessionsLimit(),
+            user.createdAt(),
+            clock.instant());
     guarded(users.updateKeepingAnAdministrator(updated), user.username());
     List<String> ended = List.of();
     if (change.disabled() && !user.disabled()) {
@@ -86,13 +91,20 @@ final class UserService {
    * @return the ids of the sessions it ended
    */
   List<String> changeOwnPassword(User user, String password, String keepSession) {
-    User updated = new User(user.username(), passwords.hash(password), user.admin(),
-        user.disabled(), user.sessionsLimit(), user.createdAt(), clock.instant());
+    User updated =
+        new User(
+            user.username(),
+            passwords.hash(password),
+            user.admin(),
+            user.disabled(),
+            user.sessionsLimit(),
+            user.createdAt(),
+            clock.instant());
     if (!users.update(updated)) {
       throw ApiException.notAuthenticated();
     }
-    return sessions.endAllOf(user.username(), EndReason.PASSWORD_CHANGED, user.username(),
-        keepSession);
+    return sessions.endAllOf(
+        user.username(), EndReason.PASSWORD_CHANGED, user.username(), keepSession);
   }
 
   /**
@@ -108,7 +120,7 @@ final class UserService {
   /** 404 or 409 {@code last_admin} unless the store made the guarded change. */
   private static void guarded(UserStore.Guarded outcome, String username) {
     switch (outcome) {
-      case DONE -> { }
+      case DONE -> {}
       case NOT_FOUND -> throw ApiError.USER_NOT_FOUND.exception(username);
       case LAST_ADMINISTRATOR -> throw ApiError.LAST_ADMIN.exception(username);
     }

@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON shapes of sessions, users, endings and audit events (snake_case, RFC 3339 UTC times). */
+/**
+ * The JSON shapes of sessions, users, endings and audit events (snake_case, RFC 3339 UTC times).
+ */
 final class Views {
 
   private Views() {}
@@ -117,11 +119,14 @@ final class Views {
   private static Object withBrowsers(Object details) {
     if (details instanceof ObjectNode object) {
       List<String> agents = new ArrayList<>();
-      object.fieldNames().forEachRemaining(name -> {
-        if (name.endsWith("user_agent") && object.get(name).isTextual()) {
-          agents.add(name);
-        }
-      });
+      object
+          .fieldNames()
+          .forEachRemaining(
+              name -> {
+                if (name.endsWith("user_agent") && object.get(name).isTextual()) {
+                  agents.add(name);
+                }
+              });
       for (String name : agents) {
         String browser = name.substring(0, name.length() - "user_agent".length()) + "browser";
         if (!object.has(browser)) {

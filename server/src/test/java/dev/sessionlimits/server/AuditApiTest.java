@@ -26,20 +26,41 @@ class AuditApiTest {
       Browser first = t.browser();
       first.login("alice", "alice-plum-harbor-lantern");
       Browser second = t.browser(TestServer.CHROME_WINDOWS);
-      String secondId = second.login("alice", "alice-plum-harbor-lantern").json().path("session").path("id").asText();
+      String secondId =
+          second
+              .login("alice", "alice-plum-harbor-lantern")
+              .json()
+              .path("session")
+              .path("id")
+              .asText();
       admin.patch("/api/v1/settings", "{\"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
       t.browser().login("alice", "alice-plum-harbor-lantern");
       t.browser().login("alice", "wrong-password");
       second.post("/api/v1/logout", null);
       Browser third = t.browser();
-      String thirdId = third.login("alice", "alice-plum-harbor-lantern").json().path("session").path("id").asText();
+      String thirdId =
+          third
+              .login("alice", "alice-plum-harbor-lantern")
+              .json()
+              .path("session")
+              .path("id")
+              .asText();
       admin.delete("/api/v1/sessions/" + thirdId);
 
       JsonNode events = admin.get("/api/v1/audit").json().path("events");
       List<String> types = new ArrayList<>();
       events.forEach(e -> types.add(e.path("type").asText()));
-      assertThat(types).startsWith("session_revoked", "login", "logout", "login_failed",
-          "login_refused", "settings_changed", "login", "session_evicted", "login");
+      assertThat(types)
+          .startsWith(
+              "session_revoked",
+              "login",
+              "logout",
+              "login_failed",
+              "login_refused",
+              "settings_changed",
+              "login",
+              "session_evicted",
+              "login");
 
       JsonNode eviction = events.get(7);
       assertThat(eviction.path("subject").asText()).isEqualTo("alice");
@@ -64,7 +85,9 @@ class AuditApiTest {
     try (TestServer t = TestServer.start()) {
       Browser admin = t.admin();
       for (int i = 0; i < 5; i++) {
-        admin.post("/api/v1/users", "{\"username\":\"user" + i + "\",\"password\":\"plum-harbor-lantern-" + i + "\"}");
+        admin.post(
+            "/api/v1/users",
+            "{\"username\":\"user" + i + "\",\"password\":\"plum-harbor-lantern-" + i + "\"}");
       }
       JsonNode page = admin.get("/api/v1/audit?limit=2").json();
       assertThat(page.path("events")).hasSize(2);
@@ -81,27 +104,44 @@ class AuditApiTest {
     WriteCountingAuditLog audit = new WriteCountingAuditLog();
     try (TestServer t = TestServer.start(stores(audit), Map.of(), b -> {})) {
       t.createUser("alice", "alice-plum-harbor-lantern");
-      t.settings("{\"SESSIONS_PER_USER\": 3, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLD_SESSIONS\","
-          + " \"QUOTA_EXEMPT_ADMINS\": true}");
-      String first = t.browser().login("alice", "alice-plum-harbor-lantern").json().path("session").path("id")
-          .asText();
-      String second = t.browser().login("alice", "alice-plum-harbor-lantern").json().path("session").path("id")
-          .asText();
+      t.settings(
+          "{\"SESSIONS_PER_USER\": 3, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLD_SESSIONS\","
+              + " \"QUOTA_EXEMPT_ADMINS\": true}");
+      String first =
+          t.browser()
+              .login("alice", "alice-plum-harbor-lantern")
+              .json()
+              .path("session")
+              .path("id")
+              .asText();
+      String second =
+          t.browser()
+              .login("alice", "alice-plum-harbor-lantern")
+              .json()
+              .path("session")
+              .path("id")
+              .asText();
       t.settings("{\"SESSIONS_PER_USER\": 1}");
       audit.writes.clear();
 
-      Browser.Response login = t.browser(TestServer.CHROME_WINDOWS).login("alice", "alice-plum-harbor-lantern");
+      Browser.Response login =
+          t.browser(TestServer.CHROME_WINDOWS).login("alice", "alice-plum-harbor-lantern");
 
       String third = login.json().path("session").path("id").asText();
       List<String> ended = new ArrayList<>();
       login.json().path("ended_sessions").forEach(s -> ended.add(s.path("id").asText()));
       assertThat(ended).containsExactlyInAnyOrder(first, second);
-      assertThat(audit.writes).singleElement().satisfies(write -> {
-        assertThat(write).extracting(AuditEvent::type)
-            .containsExactly("session_evicted", "session_evicted", "login");
-        assertThat(write).extracting(AuditEvent::sessionId)
-            .containsExactly(ended.get(0), ended.get(1), third);
-      });
+      assertThat(audit.writes)
+          .singleElement()
+          .satisfies(
+              write -> {
+                assertThat(write)
+                    .extracting(AuditEvent::type)
+                    .containsExactly("session_evicted", "session_evicted", "login");
+                assertThat(write)
+                    .extracting(AuditEvent::sessionId)
+                    .containsExactly(ended.get(0), ended.get(1), third);
+              });
       JsonNode events = t.admin().get("/api/v1/audit?limit=4").json().path("events");
       assertThat(events.get(1).path("type").asText()).isEqualTo("login");
       assertThat(events.get(1).path("details").path("ended_sessions").toString())
@@ -130,15 +170,23 @@ class AuditApiTest {
       audit.failing = false;
       String secondId = second.json().path("session").path("id").asText();
       List<String> written = new ArrayList<>();
-      t.admin().get("/api/v1/audit").json().path("events")
+      t.admin()
+          .get("/api/v1/audit")
+          .json()
+          .path("events")
           .forEach(e -> written.add(e.path("type").asText() + " " + e.path("session_id").asText()));
       assertThat(written).noneMatch(e -> e.startsWith("session_evicted") || e.endsWith(secondId));
     }
   }
 
   private static Stores stores(AuditLog audit) {
-    return new Stores(SessionStore.inMemory(), UserStore.inMemory(), SettingsStore.inMemory(), audit,
-        () -> true, null);
+    return new Stores(
+        SessionStore.inMemory(),
+        UserStore.inMemory(),
+        SettingsStore.inMemory(),
+        audit,
+        () -> true,
+        null);
   }
 
   /** The in-memory log, remembering the events of each write; it can be made to fail. */

@@ -33,8 +33,16 @@ class BadInputTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{", "{\"username\": }", "{\"username\":\"a\"} trailing", "nul",
-      "{\"a\":1,\"a\":2}", "{'username':'a'}", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"})
+  @ValueSource(
+      strings = {
+        "{",
+        "{\"username\": }",
+        "{\"username\":\"a\"} trailing",
+        "nul",
+        "{\"a\":1,\"a\":2}",
+        "{'username':'a'}",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+      })
   void malformedJsonIs400InvalidJson(String body) {
     assertClientError(t.browser().post("/api/v1/login", body), 400, "invalid_json");
     assertClientError(admin.patch("/api/v1/settings", body), 400, "invalid_json");
@@ -55,13 +63,18 @@ class BadInputTest {
 
   @Test
   void wrongTypesAre400NamingTheField() {
-    Browser.Response r = t.browser().post("/api/v1/login", "{\"username\": 5, \"password\": [\"x\"]}");
+    Browser.Response r =
+        t.browser().post("/api/v1/login", "{\"username\": 5, \"password\": [\"x\"]}");
     assertClientError(r, 400, "invalid_request");
-    assertThat(r.json().path("fields").path("username").asText()).isEqualTo("username must be a string, got a number (5).");
+    assertThat(r.json().path("fields").path("username").asText())
+        .isEqualTo("username must be a string, got a number (5).");
     assertThat(r.json().path("fields").path("password").asText()).contains("must be a string");
 
-    Browser.Response user = admin.post("/api/v1/users",
-        "{\"username\":\"bob\",\"password\":\"bob-plum-harbor-lantern\",\"admin\":\"yes\",\"sessions_limit\":\"3\"}");
+    Browser.Response user =
+        admin.post(
+            "/api/v1/users",
+            "{\"username\":\"bob\",\"password\":\"bob-plum-harbor-lantern\","
+                + "\"admin\":\"yes\",\"sessions_limit\":\"3\"}");
     assertClientError(user, 400, "invalid_request");
     assertThat(user.json().path("fields").path("admin").asText()).contains("true or false");
     assertThat(user.json().path("fields").path("sessions_limit").asText()).contains("1..100000");
@@ -69,24 +82,44 @@ class BadInputTest {
 
   @Test
   void unknownFieldsAre400NamingTheField() {
-    Browser.Response r = t.browser().post("/api/v1/login",
-        "{\"username\":\"admin\",\"password\":\"x\",\"remember_me\":true}");
+    Browser.Response r =
+        t.browser()
+            .post(
+                "/api/v1/login",
+                "{\"username\":\"admin\",\"password\":\"x\",\"remember_me\":true}");
     assertClientError(r, 400, "invalid_request");
     assertThat(r.json().path("fields").path("remember_me").asText())
-        .isEqualTo("remember_me is not a field of this request; the fields are username, password, device.");
+        .isEqualTo(
+            "remember_me is not a field of this request; the fields are username, password,"
+                + " device.");
   }
 
   @Test
   void overLongValuesAre400() {
     String longName = "a".repeat(65);
-    assertClientError(t.browser().post("/api/v1/login",
-        "{\"username\":\"" + longName + "\",\"password\":\"x\"}"), 400, "invalid_request");
-    assertClientError(t.browser().post("/api/v1/login",
-        "{\"username\":\"admin\",\"password\":\"" + "p".repeat(1025) + "\"}"), 400, "invalid_request");
-    Browser.Response device = t.browser().post("/api/v1/login", "{\"username\":\"admin\",\"password\":\""
-        + TestServer.ADMIN_PASSWORD + "\",\"device\":\"" + "d".repeat(101) + "\"}");
+    assertClientError(
+        t.browser().post("/api/v1/login", "{\"username\":\"" + longName + "\",\"password\":\"x\"}"),
+        400,
+        "invalid_request");
+    assertClientError(
+        t.browser()
+            .post(
+                "/api/v1/login",
+                "{\"username\":\"admin\",\"password\":\"" + "p".repeat(1025) + "\"}"),
+        400,
+        "invalid_request");
+    Browser.Response device =
+        t.browser()
+            .post(
+                "/api/v1/login",
+                "{\"username\":\"admin\",\"password\":\""
+                    + TestServer.ADMIN_PASSWORD
+                    + "\",\"device\":\""
+                    + "d".repeat(101)
+                    + "\"}");
     assertClientError(device, 400, "invalid_request");
-    assertThat(device.json().path("fields").path("device").asText()).contains("at most 100 characters");
+    assertThat(device.json().path("fields").path("device").asText())
+        .contains("at most 100 characters");
   }
 
   @Test
@@ -107,7 +140,9 @@ class BadInputTest {
   @Test
   void unknownRoutesAndMethodsAnswerJson() {
     assertClientError(t.browser().get("/api/v1/nothing"), 404, "not_found");
-    assertClientError(t.browser().send("PUT", "/api/v1/login", "{}", "application/json"), 405,
+    assertClientError(
+        t.browser().send("PUT", "/api/v1/login", "{}", "application/json"),
+        405,
         "method_not_allowed");
   }
 
@@ -122,28 +157,32 @@ class BadInputTest {
   @Test
   void enforceAcceptsNoBodyButRefusesABadOne() {
     assertThat(admin.post("/api/v1/sessions/enforce", null).status()).isEqualTo(200);
-    assertClientError(admin.post("/api/v1/sessions/enforce", "{\"dry_run\": \"yes\"}"), 400,
-        "invalid_request");
-    assertClientError(admin.post("/api/v1/sessions/enforce", "{\"dryrun\": true}"), 400,
-        "invalid_request");
+    assertClientError(
+        admin.post("/api/v1/sessions/enforce", "{\"dry_run\": \"yes\"}"), 400, "invalid_request");
+    assertClientError(
+        admin.post("/api/v1/sessions/enforce", "{\"dryrun\": true}"), 400, "invalid_request");
   }
 
   @Test
   void aHugeNumberForASettingIsRefusedAsInvalid() {
-    assertClientError(admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1e400}"), 400,
+    assertClientError(
+        admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1e400}"), 400, "invalid_settings");
+    assertClientError(
+        admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 123456789012345678901234567890}"),
+        400,
         "invalid_settings");
-    assertClientError(admin.patch("/api/v1/settings",
-        "{\"SESSIONS_PER_USER\": 123456789012345678901234567890}"), 400, "invalid_settings");
   }
 
   @Test
   void requestsJettyRefusesBeforeAnyRouteAlsoAnswerJson() {
     int port = t.server.port();
-    Browser.Response headers = RawHttp.sendBytes(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: "
-        + "a".repeat(20_000) + "\r\n\r\n");
+    Browser.Response headers =
+        RawHttp.sendBytes(
+            port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
     assertClientError(headers, 431, "headers_too_large");
-    Browser.Response length = RawHttp.sendBytes(port,
-        "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+    Browser.Response length =
+        RawHttp.sendBytes(
+            port, "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
     assertClientError(length, 400, "invalid_request");
     Browser.Response line = RawHttp.sendBytes(port, "GET /a b c HTTP/1.1\r\nHost: x\r\n\r\n");
     assertClientError(line, 400, "invalid_request");
@@ -151,8 +190,10 @@ class BadInputTest {
 
   @Test
   void anHttpVersionJettyDoesNotSpeakIs505WithItsOwnCode() {
-    for (String request : new String[] {"GET /\r\n\r\n", "GET / HTTP/0.9\r\n\r\n",
-        "GET /healthz HTTP/2.5\r\nHost: x\r\n\r\n"}) {
+    for (String request :
+        new String[] {
+          "GET /\r\n\r\n", "GET / HTTP/0.9\r\n\r\n", "GET /healthz HTTP/2.5\r\nHost: x\r\n\r\n"
+        }) {
       Browser.Response r = RawHttp.sendBytes(t.server.port(), request);
       assertThat(r.status()).as(request).isEqualTo(505);
       assertThat(r.error()).as(request).isEqualTo("http_version_not_supported");
@@ -161,9 +202,19 @@ class BadInputTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{", "{\"username\": }", "{\"username\":\"a\"} trailing", "nul",
-      "{\"a\":1,\"a\":2}", "{'username':'a'}", "{\"a\": NaN}", "{\"a\": tru}", "{\"a\": [1,}",
-      "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"})
+  @ValueSource(
+      strings = {
+        "{",
+        "{\"username\": }",
+        "{\"username\":\"a\"} trailing",
+        "nul",
+        "{\"a\":1,\"a\":2}",
+        "{'username':'a'}",
+        "{\"a\": NaN}",
+        "{\"a\": tru}",
+        "{\"a\": [1,}",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+      })
   void invalidJsonMessagesSpeakOfTheBodyNotOfTheParser(String body) {
     Browser.Response r = t.browser().post("/api/v1/login", body);
     assertClientError(r, 400, "invalid_json");

@@ -24,13 +24,15 @@ class BasicAuthTest {
   }
 
   private static String basic(String user, String password) {
-    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
-        .getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
   void basicCredentialsAreIgnoredWhileBasicAuthIsOff() {
-    Browser.Response r = t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-plum-harbor-lantern"));
+    Browser.Response r =
+        t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-plum-harbor-lantern"));
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.error()).isEqualTo("not_authenticated");
   }
@@ -38,7 +40,8 @@ class BasicAuthTest {
   @Test
   void basicAuthWorksWhenOnAndCreatesNoSession() {
     t.settings("{\"AUTH_BASIC_ENABLED\": true}");
-    Browser.Response r = t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-plum-harbor-lantern"));
+    Browser.Response r =
+        t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-plum-harbor-lantern"));
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().path("user").path("username").asText()).isEqualTo("alice");
@@ -51,13 +54,17 @@ class BasicAuthTest {
 
   @Test
   void basicRequestsAreNotCountedAgainstTheLimit() {
-    t.settings("{\"AUTH_BASIC_ENABLED\": true, \"SESSIONS_PER_USER\": 1,"
-        + " \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
+    t.settings(
+        "{\"AUTH_BASIC_ENABLED\": true, \"SESSIONS_PER_USER\": 1,"
+            + " \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
     Browser alice = t.browser();
     assertThat(alice.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
     for (int i = 0; i < 3; i++) {
-      assertThat(t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-plum-harbor-lantern"))
-          .status()).isEqualTo(200);
+      assertThat(
+              t.browser()
+                  .get("/api/v1/me", "Authorization", basic("alice", "alice-plum-harbor-lantern"))
+                  .status())
+          .isEqualTo(200);
     }
     assertThat(alice.get("/api/v1/me").status()).isEqualTo(200);
   }
@@ -65,11 +72,15 @@ class BasicAuthTest {
   @Test
   void anAdministratorCanUseTheAdminApiWithBasicCredentials() {
     t.settings("{\"AUTH_BASIC_ENABLED\": true}");
-    Browser.Response r = t.browser().get("/api/v1/users", "Authorization",
-        basic("admin", TestServer.ADMIN_PASSWORD));
+    Browser.Response r =
+        t.browser()
+            .get("/api/v1/users", "Authorization", basic("admin", TestServer.ADMIN_PASSWORD));
     assertThat(r.status()).isEqualTo(200);
-    assertThat(t.browser().get("/api/v1/users", "Authorization", basic("alice", "alice-plum-harbor-lantern"))
-        .status()).isEqualTo(403);
+    assertThat(
+            t.browser()
+                .get("/api/v1/users", "Authorization", basic("alice", "alice-plum-harbor-lantern"))
+                .status())
+        .isEqualTo(403);
   }
 
   @Test
@@ -78,8 +89,15 @@ class BasicAuthTest {
     assertThat(t.browser().get("/api/v1/me", "Authorization", basic("alice", "nope")).error())
         .isEqualTo("invalid_credentials");
     assertThat(t.browser().get("/api/v1/me", "Authorization", "Basic %%%").status()).isEqualTo(401);
-    assertThat(t.browser().get("/api/v1/me", "Authorization", "Basic "
-        + Base64.getEncoder().encodeToString("no-colon".getBytes(StandardCharsets.UTF_8))).status())
+    assertThat(
+            t.browser()
+                .get(
+                    "/api/v1/me",
+                    "Authorization",
+                    "Basic "
+                        + Base64.getEncoder()
+                            .encodeToString("no-colon".getBytes(StandardCharsets.UTF_8)))
+                .status())
         .isEqualTo(401);
   }
 
@@ -89,7 +107,8 @@ class BasicAuthTest {
     for (int i = 0; i < 5; i++) {
       t.browser().get("/api/v1/me", "Authorization", basic("alice", "wrong-" + i));
     }
-    Browser.Response r = t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-plum-harbor-lantern"));
+    Browser.Response r =
+        t.browser().get("/api/v1/me", "Authorization", basic("alice", "alice-plum-harbor-lantern"));
     assertThat(r.status()).isEqualTo(429);
     assertThat(r.header("Retry-After")).isEqualTo("1");
   }

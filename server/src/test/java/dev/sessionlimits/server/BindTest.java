@@ -64,8 +64,10 @@ class BindTest {
 
   @Test
   void aValueThatIsNeitherAnAddressNorAHostNameIsRefusedNamingTheVariable() {
-    for (String bad : new String[] {"127.0.0.1:8080", "http://localhost", "exa mple", "-bad.example",
-        "no-such-host.invalid"}) {
+    for (String bad :
+        new String[] {
+          "127.0.0.1:8080", "http://localhost", "exa mple", "-bad.example", "no-such-host.invalid"
+        }) {
       assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_BIND", bad)))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
@@ -79,9 +81,13 @@ class BindTest {
     try (Socket socket = new Socket()) {
       socket.setSoTimeout(30_000);
       socket.connect(new InetSocketAddress(address, port), 5_000);
-      socket.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: " + address
-          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /healthz HTTP/1.1\r\nHost: " + address + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       return answer.substring(0, answer.indexOf("\r\n"));
     }
   }

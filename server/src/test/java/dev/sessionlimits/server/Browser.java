@@ -13,17 +13,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One simulated browser: its own HTTP client and its own cookie jar (just {@code sl_session} and the
- * device cookie {@code sl_device}), so two browsers are two independent sessions and devices.
+ * One simulated browser: its own HTTP client and its own cookie jar (just {@code sl_session} and
+ * the device cookie {@code sl_device}), so two browsers are two independent sessions and devices.
  */
 final class Browser {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5))
-      .build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final URI base;
   private final String userAgent;
   private final String localAddress;
@@ -84,17 +85,22 @@ final class Browser {
 
   /** Logs in and keeps the cookie; returns the response. */
   Response login(String user, String password) {
-    return post("/api/v1/login", "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}");
+    return post(
+        "/api/v1/login", "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}");
   }
 
   Response send(String method, String path, String body, String contentType, String... headers) {
     if (localAddress != null) {
       return sendRaw(method, path, body, contentType, headers);
     }
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -109,7 +115,8 @@ final class Browser {
       request.header(headers[i], headers[i + 1]);
     }
     try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       remember(response.headers().allValues("Set-Cookie"));
       return new Response(response.statusCode(), response.headers(), response.body());
     } catch (IOException e) {
@@ -120,8 +127,8 @@ final class Browser {
     }
   }
 
-  private Response sendRaw(String method, String path, String body, String contentType,
-      String... headers) {
+  private Response sendRaw(
+      String method, String path, String body, String contentType, String... headers) {
     List<String> all = new ArrayList<>();
     if (contentType != null) {
       all.add("Content-Type");

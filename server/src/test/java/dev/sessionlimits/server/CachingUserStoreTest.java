@@ -17,6 +17,7 @@ class CachingUserStoreTest {
 
   /** The shared store as another node would change it, counting the reads that reach it. */
   private final AtomicInteger reads = new AtomicInteger();
+
   private final UserStore shared = new ForwardingUsers(UserStore.inMemory(), reads);
   private final MutableClock clock = new MutableClock(T0);
   private final CachingUserStore users = new CachingUserStore(shared, clock);
@@ -39,7 +40,8 @@ class CachingUserStoreTest {
   @Test
   void withoutWaitingItAnswersOnlyWhatItHoldsAndFresh() {
     shared.create(alice(false));
-    assertThat(users.findWithoutWaiting("alice")).as("never read")
+    assertThat(users.findWithoutWaiting("alice"))
+        .as("never read")
         .isInstanceOf(Immediate.MustWait.class);
     assertThat(users.findWithoutWaiting("nobody")).isInstanceOf(Immediate.MustWait.class);
 
@@ -50,7 +52,8 @@ class CachingUserStoreTest {
         .hasValueSatisfying(u -> assertThat(u.username()).isEqualTo("alice"));
     assertThat(users.findWithoutWaiting("nobody")).isEqualTo(Immediate.known(Optional.empty()));
     clock.advance(CachingUserStore.STALENESS);
-    assertThat(users.findWithoutWaiting("alice")).as("stale")
+    assertThat(users.findWithoutWaiting("alice"))
+        .as("stale")
         .isInstanceOf(Immediate.MustWait.class);
     assertThat(reads.get()).isEqualTo(2);
   }
@@ -75,7 +78,8 @@ class CachingUserStoreTest {
 
     assertThat(users.find("alice")).hasValueSatisfying(u -> assertThat(u.admin()).isFalse());
     shared.update(alice(true));
-    assertThat(users.uncached().find("alice")).hasValueSatisfying(u -> assertThat(u.admin()).isTrue());
+    assertThat(users.uncached().find("alice"))
+        .hasValueSatisfying(u -> assertThat(u.admin()).isTrue());
   }
 
   /** Forwards to a store and counts finds. */

@@ -40,7 +40,9 @@ final class ChildServer implements AutoCloseable {
     return start(env, List.of());
   }
 
-  /** Like {@link #start(Map)}, with {@code jvmOptions} (such as {@code -Xmx256m}) for the child JVM. */
+  /**
+   * Like {@link #start(Map)}, with {@code jvmOptions} (such as {@code -Xmx256m}) for the child JVM.
+   */
   static ChildServer start(Map<String, String> env, List<String> jvmOptions)
       throws InterruptedException, IOException {
     List<String> command = new ArrayList<>();
@@ -56,21 +58,25 @@ final class ChildServer implements AutoCloseable {
     Process process = builder.start();
     StringBuffer output = new StringBuffer();
     BlockingQueue<String> port = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          output.append(line).append('\n');
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            port.add(m.group(1));
-          }
-        }
-      } catch (IOException e) {
-        // The child was killed: its output ends here.
-      }
-    }, "child-server-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                  output.append(line).append('\n');
+                  Matcher m = LISTENING.matcher(line);
+                  if (m.find()) {
+                    port.add(m.group(1));
+                  }
+                }
+              } catch (IOException e) {
+                // The child was killed: its output ends here.
+              }
+            },
+            "child-server-output");
     reader.setDaemon(true);
     reader.start();
     String p = port.poll(60, TimeUnit.SECONDS);

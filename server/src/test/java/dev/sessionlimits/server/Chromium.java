@@ -27,22 +27,24 @@ import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * One real headless Chromium (the Debian {@code chromium} and {@code chromium-driver} packages) with
- * its own fresh profile, so two of them are two cookie jars. Selenium Manager is never used: the
- * driver and browser paths are given, so nothing is downloaded.
+ * One real headless Chromium (the Debian {@code chromium} and {@code chromium-driver} packages)
+ * with its own fresh profile, so two of them are two cookie jars. Selenium Manager is never used:
+ * the driver and browser paths are given, so nothing is downloaded.
  */
 final class Chromium implements AutoCloseable {
 
   static final Path BINARY = Path.of("/usr/bin/chromium");
   static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
   /**
    * Where screenshots go: {@code server/target/screenshots}, or {@code docs/screenshots} when the
-   * build runs with {@code -Dsessionlimits.screenshots=docs} (how the pictures in docs/ are renewed),
-   * so that an ordinary build leaves the working tree clean.
+   * build runs with {@code -Dsessionlimits.screenshots=docs} (how the pictures in docs/ are
+   * renewed), so that an ordinary build leaves the working tree clean.
    */
-  static final Path SCREENSHOTS = "docs".equals(System.getProperty("sessionlimits.screenshots"))
-      ? repositoryRoot().resolve("docs/screenshots")
-      : repositoryRoot().resolve("server/target/screenshots");
+  static final Path SCREENSHOTS =
+      "docs".equals(System.getProperty("sessionlimits.screenshots"))
+          ? repositoryRoot().resolve("docs/screenshots")
+          : repositoryRoot().resolve("server/target/screenshots");
 
   /** Selenium warns that it has no DevTools bindings for this Chromium; nothing here uses them. */
   private static final Logger DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
@@ -80,11 +82,18 @@ final class Chromium implements AutoCloseable {
 
   /** Why the browser tests cannot run here, or null when they can. */
   static String missing() {
-    List<String> absent = Stream.of(BINARY, DRIVER).filter(p -> !Files.isExecutable(p))
-        .map(Path::toString).toList();
-    return absent.isEmpty() ? null : "Browser tests need " + BINARY + " and " + DRIVER
-        + " (Debian: apt-get install chromium chromium-driver), and " + String.join(" and ", absent)
-        + (absent.size() == 1 ? " is" : " are") + " missing";
+    List<String> absent =
+        Stream.of(BINARY, DRIVER).filter(p -> !Files.isExecutable(p)).map(Path::toString).toList();
+    return absent.isEmpty()
+        ? null
+        : "Browser tests need "
+            + BINARY
+            + " and "
+            + DRIVER
+            + " (Debian: apt-get install chromium chromium-driver), and "
+            + String.join(" and ", absent)
+            + (absent.size() == 1 ? " is" : " are")
+            + " missing";
   }
 
   static Chromium launch() {
@@ -97,16 +106,27 @@ final class Chromium implements AutoCloseable {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(BINARY.toFile());
     options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.ACCEPT);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--disable-quic", "--disable-extensions", "--disable-default-apps",
-        "--window-size=1280,800", "--force-device-scale-factor=1",
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--disable-extensions",
+        "--disable-default-apps",
+        "--window-size=1280,800",
+        "--force-device-scale-factor=1",
         "--user-data-dir=" + profile);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(DRIVER.toFile())
-        .usingAnyFreePort()
-        .withLogOutput(OutputStream.nullOutputStream())
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(DRIVER.toFile())
+            .usingAnyFreePort()
+            .withLogOutput(OutputStream.nullOutputStream())
+            .build();
     ChromeDriver driver;
     try {
       driver = new ChromeDriver(service, options);
@@ -127,13 +147,20 @@ final class Chromium implements AutoCloseable {
     }
   }
 
-  /** Sizes the window so that the page itself (and so every screenshot) is {@code width x height}. */
+  /**
+   * Sizes the window so that the page itself (and so every screenshot) is {@code width x height}.
+   */
   private void viewport(int width, int height) {
     @SuppressWarnings("unchecked")
     List<Number> inner = (List<Number>) script("return [window.innerWidth, window.innerHeight];");
     Dimension outer = driver.manage().window().getSize();
-    driver.manage().window().setSize(new Dimension(width + outer.getWidth() - inner.get(0).intValue(),
-        height + outer.getHeight() - inner.get(1).intValue()));
+    driver
+        .manage()
+        .window()
+        .setSize(
+            new Dimension(
+                width + outer.getWidth() - inner.get(0).intValue(),
+                height + outer.getHeight() - inner.get(1).intValue()));
   }
 
   void open(String url) {

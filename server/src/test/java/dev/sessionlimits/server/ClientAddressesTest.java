@@ -31,7 +31,8 @@ class ClientAddressesTest {
   void worksForIpv6Peers() {
     assertThat(proxies.clientIp("0:0:0:0:0:0:0:1", List.of("2001:db8::5, fd12::1")))
         .isEqualTo("2001:db8::5");
-    assertThat(proxies.clientIp("[fd00::7]", List.of("[2001:DB8:0:0:0:0:0:5]"))).isEqualTo("2001:db8::5");
+    assertThat(proxies.clientIp("[fd00::7]", List.of("[2001:DB8:0:0:0:0:0:5]")))
+        .isEqualTo("2001:db8::5");
     assertThat(proxies.clientIp("2001:db8::9", List.of("203.0.113.7"))).isEqualTo("2001:db8::9");
   }
 
@@ -50,23 +51,34 @@ class ClientAddressesTest {
 
   @ParameterizedTest
   @CsvSource({
-      "127.0.0.1, 127.0.0.1",
-      "0:0:0:0:0:0:0:1, ::1",
-      "[::1], ::1",
-      "2001:0DB8:0000:0000:0001:0000:0000:0001, 2001:db8::1:0:0:1",
-      "2001:db8:0:0:0:0:2:1, 2001:db8::2:1",
-      "2001:db8:1:1:1:1:1:1, 2001:db8:1:1:1:1:1:1",
-      "::ffff:192.0.2.1, 192.0.2.1",
-      "fe80::1%eth0, fe80::1",
-      "0:0:0:0:0:0:0:0, ::",
+    "127.0.0.1, 127.0.0.1",
+    "0:0:0:0:0:0:0:1, ::1",
+    "[::1], ::1",
+    "2001:0DB8:0000:0000:0001:0000:0000:0001, 2001:db8::1:0:0:1",
+    "2001:db8:0:0:0:0:2:1, 2001:db8::2:1",
+    "2001:db8:1:1:1:1:1:1, 2001:db8:1:1:1:1:1:1",
+    "::ffff:192.0.2.1, 192.0.2.1",
+    "fe80::1%eth0, fe80::1",
+    "0:0:0:0:0:0:0:0, ::",
   })
   void addressesHaveOneCanonicalSpelling(String written, String canonical) {
     assertThat(ClientAddresses.canonical(written)).contains(canonical);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "localhost", "cafe", "256.1.1.1", "1.2.3", "1.2.3.4.5", "01234.1.1.1",
-      "1:2:3:4:5:6:7:8:9", "::g", "example.com"})
+  @ValueSource(
+      strings = {
+        "",
+        "localhost",
+        "cafe",
+        "256.1.1.1",
+        "1.2.3",
+        "1.2.3.4.5",
+        "01234.1.1.1",
+        "1:2:3:4:5:6:7:8:9",
+        "::g",
+        "example.com"
+      })
   void namesAndMalformedAddressesAreNotAddresses(String text) {
     assertThat(ClientAddresses.canonical(text)).isEmpty();
   }

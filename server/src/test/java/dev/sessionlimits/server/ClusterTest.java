@@ -28,12 +28,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 4: three server nodes on one PostgreSQL database. Limits hold exactly across nodes, an ended
- * session stops working on every node and its browser is told on whichever node it listens, settings
- * apply everywhere, a killed node admits nobody past the limit, and a database outage answers 503
- * and heals by itself. How fast ends and settings reach the other nodes (within a second) is a
- * service level, measured apart from these tests (docs/benchmarks.md); here they get {@link
- * #PROPAGATION}.
+ * Issue 4: three server nodes on one PostgreSQL database. Limits hold exactly across nodes, an
+ * ended session stops working on every node and its browser is told on whichever node it listens,
+ * settings apply everywhere, a killed node admits nobody past the limit, and a database outage
+ * answers 503 and heals by itself. How fast ends and settings reach the other nodes (within a
+ * second) is a service level, measured apart from these tests (docs/benchmarks.md); here they get
+ * {@link #PROPAGATION}.
  *
  * <p>Nodes run in this JVM on the real clock (they must agree on time, as real nodes do), each with
  * its own {@link JdbcStore} (pool, listener connection, cache), like separate processes; one test
@@ -43,11 +43,11 @@ class ClusterTest {
 
   private static final int NODES = 3;
   private static final int BURST = 45;
+
   /** Ten times the one second that ends and settings take to reach every node. */
   private static final Duration PROPAGATION = Duration.ofSeconds(10);
 
-  @RegisterExtension
-  static final TestPostgres database = TestPostgres.perClass();
+  @RegisterExtension static final TestPostgres database = TestPostgres.perClass();
 
   private final List<SessionlimitsServer> nodes = new ArrayList<>();
   private final List<URI> bases = new ArrayList<>();
@@ -79,8 +79,17 @@ class ClusterTest {
 
   private String newUser() {
     String name = "user" + users.incrementAndGet();
-    assertThat(admin.post("/api/v1/users", "{\"username\":\"" + name + "\",\"password\":\"plum-harbor-lantern-" + name
-        + "\"}").status()).isEqualTo(201);
+    assertThat(
+            admin
+                .post(
+                    "/api/v1/users",
+                    "{\"username\":\""
+                        + name
+                        + "\",\"password\":\"plum-harbor-lantern-"
+                        + name
+                        + "\"}")
+                .status())
+        .isEqualTo(201);
     return name;
   }
 
@@ -92,7 +101,9 @@ class ClusterTest {
       Browser other = new Browser(base, TestServer.CHROME_WINDOWS);
       other.cookie(admin.cookie());
       String expected = admin.get("/api/v1/settings").text();
-      Await.until("the settings on " + base, PROPAGATION,
+      Await.until(
+          "the settings on " + base,
+          PROPAGATION,
           () -> other.get("/api/v1/settings").text().equals(expected));
     }
   }
@@ -108,10 +119,12 @@ class ClusterTest {
       String user = newUser();
       List<Browser> browsers = browsersSpreadOverNodes(BURST);
 
-      List<Browser.Response> responses = Burst.run(BURST, i -> browsers.get(i).login(user, "plum-harbor-lantern-" + user));
+      List<Browser.Response> responses =
+          Burst.run(BURST, i -> browsers.get(i).login(user, "plum-harbor-lantern-" + user));
 
       assertThat(responses).as("round %d", round).filteredOn(r -> r.status() == 201).hasSize(1);
-      assertThat(responses).filteredOn(r -> r.status() == 403)
+      assertThat(responses)
+          .filteredOn(r -> r.status() == 403)
           .allSatisfy(r -> assertThat(r.error()).isEqualTo("session_limit_reached"))
           .hasSize(BURST - 1);
       assertThat(liveSessionsOf(user)).isEqualTo(1);
@@ -124,11 +137,12 @@ class ClusterTest {
     String user = newUser();
     List<Browser> browsers = browsersSpreadOverNodes(BURST);
 
-    List<Browser.Response> responses = Burst.run(BURST, i -> browsers.get(i).login(user, "plum-harbor-lantern-" + user));
+    List<Browser.Response> responses =
+        Burst.run(BURST, i -> browsers.get(i).login(user, "plum-harbor-lantern-" + user));
 
     assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(201));
-    Await.until("exactly one working token", PROPAGATION,
-        () -> workingTokensOnEveryNode(browsers) == 1);
+    Await.until(
+        "exactly one working token", PROPAGATION, () -> workingTokensOnEveryNode(browsers) == 1);
     assertThat(liveSessionsOf(user)).isEqualTo(1);
   }
 
@@ -152,11 +166,11 @@ class ClusterTest {
   }
 
   @Test
-  void aSessionRevokedOnOneNodeStopsWorkingOnEveryNodeAndItsBrowserIsTold()
-      throws Exception {
+  void aSessionRevokedOnOneNodeStopsWorkingOnEveryNodeAndItsBrowserIsTold() throws Exception {
     String user = newUser();
     Browser alice = new Browser(bases.get(1), TestServer.FIREFOX_LINUX);
-    String id = alice.login(user, "plum-harbor-lantern-" + user).json().path("session").path("id").asText();
+    String id =
+        alice.login(user, "plum-harbor-lantern-" + user).json().path("session").path("id").asText();
     List<Browser> everywhere = new ArrayList<>();
     for (URI base : bases) {
       Browser copy = new Browser(base, TestServer.FIREFOX_LINUX);
@@ -169,7 +183,9 @@ class ClusterTest {
     assertThat(admin.delete("/api/v1/sessions/" + id).status()).isEqualTo(204);
 
     for (Browser copy : everywhere) {
-      Await.until("the revocation on every node", PROPAGATION,
+      Await.until(
+          "the revocation on every node",
+          PROPAGATION,
           () -> copy.get("/auth/verify").status() == 401);
     }
     String event = pushed.get(PROPAGATION.toSeconds(), TimeUnit.SECONDS);
@@ -183,7 +199,9 @@ class ClusterTest {
     for (URI base : bases) {
       Browser other = new Browser(base, TestServer.CHROME_WINDOWS);
       other.cookie(admin.cookie());
-      Await.until("the new setting on " + base, PROPAGATION,
+      Await.until(
+          "the new setting on " + base,
+          PROPAGATION,
           () -> other.get("/api/v1/settings").json().path("SESSIONS_PER_IP").asInt() == 7);
     }
   }
@@ -199,23 +217,28 @@ class ClusterTest {
         browsers.add(new Browser(targets.get(i % targets.size()), TestServer.FIREFOX_LINUX));
       }
       CountDownLatch halfway = new CountDownLatch(BURST / 3);
-      CompletableFuture<Void> killer = CompletableFuture.runAsync(() -> {
-        try {
-          halfway.await(30, TimeUnit.SECONDS);
-          doomed.kill();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      CompletableFuture<Void> killer =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  halfway.await(30, TimeUnit.SECONDS);
+                  doomed.kill();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
 
-      List<Integer> statuses = Burst.run(BURST, i -> {
-        halfway.countDown();
-        try {
-          return browsers.get(i).login(user, "plum-harbor-lantern-" + user).status();
-        } catch (RuntimeException e) {
-          return -1;  // the killed node's connections break
-        }
-      });
+      List<Integer> statuses =
+          Burst.run(
+              BURST,
+              i -> {
+                halfway.countDown();
+                try {
+                  return browsers.get(i).login(user, "plum-harbor-lantern-" + user).status();
+                } catch (RuntimeException e) {
+                  return -1; // the killed node's connections break
+                }
+              });
       killer.get(60, TimeUnit.SECONDS);
 
       assertThat(statuses).filteredOn(s -> s == 201).hasSizeLessThanOrEqualTo(1);
@@ -238,7 +261,9 @@ class ClusterTest {
       Browser.Response login = bob.login(user, "plum-harbor-lantern-" + user);
       assertThat(login.status()).as(login.toString()).isEqualTo(503);
       assertThat(login.error()).isEqualTo("store_unavailable");
-      Await.until("verify answers 503", Duration.ofSeconds(3),
+      Await.until(
+          "verify answers 503",
+          Duration.ofSeconds(3),
           () -> alice.get("/auth/verify").status() == 503);
       assertThat(alice.get("/healthz").status()).isEqualTo(503);
       // A node that knows the store is down answers at once: were each verify to wait for a pool
@@ -248,12 +273,13 @@ class ClusterTest {
         assertThat(alice.get("/auth/verify").status()).isEqualTo(503);
       }
       assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .as("10 verifies while the store is known down").isLessThan(Duration.ofSeconds(3));
+          .as("10 verifies while the store is known down")
+          .isLessThan(Duration.ofSeconds(3));
 
       proxy.restore();
 
-      Await.until("healthy again", Duration.ofSeconds(15),
-          () -> alice.get("/healthz").status() == 200);
+      Await.until(
+          "healthy again", Duration.ofSeconds(15), () -> alice.get("/healthz").status() == 200);
       assertThat(alice.get("/auth/verify").status()).isEqualTo(200);
       assertThat(bob.login(user, "plum-harbor-lantern-" + user).status()).isEqualTo(201);
     }
@@ -267,28 +293,32 @@ class ClusterTest {
     return browsers;
   }
 
-  /** The data of the first event on {@code base}'s event stream for the session of {@code cookie}. */
+  /**
+   * The data of the first event on {@code base}'s event stream for the session of {@code cookie}.
+   */
   private static CompletableFuture<String> firstEvent(URI base, String cookie) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
-    HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/v1/me/events"))
-        .header("Accept", "text/event-stream")
-        .header("Cookie", Requests.COOKIE + "=" + cookie)
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve("/api/v1/me/events"))
+            .header("Accept", "text/event-stream")
+            .header("Cookie", Requests.COOKIE + "=" + cookie)
+            .build();
     HttpResponse<java.io.InputStream> response =
         client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
-    return CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          if (line.startsWith("data:")) {
-            return line.substring(5).trim();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (BufferedReader lines =
+              new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+              if (line.startsWith("data:")) {
+                return line.substring(5).trim();
+              }
+            }
+            return null;
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
           }
-        }
-        return null;
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+        });
   }
 }

@@ -13,7 +13,8 @@ class ConcurrentLoginTest {
   private static final int LOGINS = 40;
 
   private static List<Integer> burst(TestServer t, List<Browser> browsers) throws Exception {
-    return Burst.run(browsers.size(), i -> browsers.get(i).login("alice", "alice-plum-harbor-lantern").status());
+    return Burst.run(
+        browsers.size(), i -> browsers.get(i).login("alice", "alice-plum-harbor-lantern").status());
   }
 
   private static List<Browser> browsers(TestServer t) {
@@ -29,7 +30,9 @@ class ConcurrentLoginTest {
     try (TestServer t = TestServer.start()) {
       t.createUser("alice", "alice-plum-harbor-lantern");
       Browser admin = t.admin();
-      admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
+      admin.patch(
+          "/api/v1/settings",
+          "{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
 
       List<Integer> statuses = burst(t, browsers(t));
 
@@ -44,8 +47,10 @@ class ConcurrentLoginTest {
     try (TestServer t = TestServer.start()) {
       t.createUser("alice", "alice-plum-harbor-lantern");
       Browser admin = t.admin();
-      admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1,"
-          + " \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
+      admin.patch(
+          "/api/v1/settings",
+          "{\"SESSIONS_PER_USER\": 1,"
+              + " \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
       List<Browser> browsers = browsers(t);
 
       List<Integer> statuses = burst(t, browsers);

@@ -34,7 +34,8 @@ class CsrfTest {
 
   @Test
   void anotherPortIsAnotherOrigin() {
-    assertThat(alice.post("/api/v1/logout", null, "Origin", "http://127.0.0.1:1").error()).isEqualTo("csrf");
+    assertThat(alice.post("/api/v1/logout", null, "Origin", "http://127.0.0.1:1").error())
+        .isEqualTo("csrf");
   }
 
   @Test
@@ -44,7 +45,8 @@ class CsrfTest {
 
   @Test
   void aCrossSiteFetchIsRefusedEvenWithoutOrigin() {
-    assertThat(alice.post("/api/v1/logout", null, "Sec-Fetch-Site", "cross-site").error()).isEqualTo("csrf");
+    assertThat(alice.post("/api/v1/logout", null, "Sec-Fetch-Site", "cross-site").error())
+        .isEqualTo("csrf");
   }
 
   @Test
@@ -60,8 +62,8 @@ class CsrfTest {
 
   @Test
   void aCookieAuthenticatedChangeWithAFormBodyIsRefused() {
-    Browser.Response r = alice.send("DELETE", "/api/v1/me/sessions/x", "a=b",
-        "application/x-www-form-urlencoded");
+    Browser.Response r =
+        alice.send("DELETE", "/api/v1/me/sessions/x", "a=b", "application/x-www-form-urlencoded");
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.error()).isEqualTo("csrf");
     Browser.Response plain = alice.send("POST", "/api/v1/logout", "{}", "text/plain");
@@ -71,16 +73,26 @@ class CsrfTest {
 
   @Test
   void aNonJsonBodyWithoutTheCookieIs415() {
-    Browser.Response r = t.browser().send("POST", "/api/v1/login",
-        "username=alice&password=alice-plum-harbor-lantern", "application/x-www-form-urlencoded");
+    Browser.Response r =
+        t.browser()
+            .send(
+                "POST",
+                "/api/v1/login",
+                "username=alice&password=alice-plum-harbor-lantern",
+                "application/x-www-form-urlencoded");
     assertThat(r.status()).isEqualTo(415);
     assertThat(r.error()).isEqualTo("unsupported_media_type");
   }
 
   @Test
   void aLoginFromAnotherSiteIsRefused() {
-    Browser.Response r = t.browser().post("/api/v1/login",
-        "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}", "Origin", "https://evil.example");
+    Browser.Response r =
+        t.browser()
+            .post(
+                "/api/v1/login",
+                "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}",
+                "Origin",
+                "https://evil.example");
     assertThat(r.error()).isEqualTo("csrf");
     assertThat(r.header("Set-Cookie")).isNull();
   }

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12.1: a guesser must not lock anyone out. A browser that signed in to an account before holds
- * a device cookie and is judged only by its own failures (OWASP's device cookies); everyone else is
- * throttled per user name and per address as before.
+ * Issue 12.1: a guesser must not lock anyone out. A browser that signed in to an account before
+ * holds a device cookie and is judged only by its own failures (OWASP's device cookies); everyone
+ * else is throttled per user name and per address as before.
  */
 class DeviceCookieTest {
 
@@ -30,7 +30,9 @@ class DeviceCookieTest {
     t.close();
   }
 
-  /** Wrong passwords for {@code user} from {@code address}, a second apart; returns the statuses. */
+  /**
+   * Wrong passwords for {@code user} from {@code address}, a second apart; returns the statuses.
+   */
   private List<Integer> guess(String user, String address, int times) {
     return guess(user, address, times, 1);
   }
@@ -58,12 +60,18 @@ class DeviceCookieTest {
     assertThat(attacker.subList(5, 50)).filteredOn(s -> s == 429).hasSizeGreaterThan(30);
     Browser.Response again = victim.login("admin", TestServer.ADMIN_PASSWORD);
     assertThat(again.status()).as(again.toString()).isEqualTo(201);
-    assertThat(t.browserFrom(ATTACKER, TestServer.FIREFOX_LINUX).login("admin", "one-more-guess")
-        .status()).isEqualTo(429);
+    assertThat(
+            t.browserFrom(ATTACKER, TestServer.FIREFOX_LINUX)
+                .login("admin", "one-more-guess")
+                .status())
+        .isEqualTo(429);
     // Without a device cookie, even the right password waits: that is the lockout for untrusted
     // clients, and the guesser cannot tell a right password from a wrong one.
-    assertThat(t.browserFrom(ATTACKER, TestServer.FIREFOX_LINUX)
-        .login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(429);
+    assertThat(
+            t.browserFrom(ATTACKER, TestServer.FIREFOX_LINUX)
+                .login("admin", TestServer.ADMIN_PASSWORD)
+                .status())
+        .isEqualTo(429);
   }
 
   @Test
@@ -77,7 +85,8 @@ class DeviceCookieTest {
     }
 
     assertThat(t.browserFrom(ATTACKER, TestServer.FIREFOX_LINUX).login("bob", "guess").status())
-        .as("the address is throttled for untrusted clients").isEqualTo(429);
+        .as("the address is throttled for untrusted clients")
+        .isEqualTo(429);
     assertThat(office.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
   }
 
@@ -92,8 +101,12 @@ class DeviceCookieTest {
     Browser.Response blocked = mine.login("alice", "alice-plum-harbor-lantern");
     assertThat(blocked.status()).isEqualTo(429);
     assertThat(blocked.header("Retry-After")).isEqualTo("1");
-    assertThat(t.browserFrom("127.0.0.3", TestServer.FIREFOX_LINUX).login("alice", "alice-plum-harbor-lantern")
-        .status()).as("untrusted clients are not locked out by a device's own typos").isEqualTo(201);
+    assertThat(
+            t.browserFrom("127.0.0.3", TestServer.FIREFOX_LINUX)
+                .login("alice", "alice-plum-harbor-lantern")
+                .status())
+        .as("untrusted clients are not locked out by a device's own typos")
+        .isEqualTo(201);
     t.clock.advanceSeconds(1);
     assertThat(mine.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
   }
@@ -136,15 +149,20 @@ class DeviceCookieTest {
   @Test
   void theDeviceCookieIsHttpOnlyLaxLongLivedAndSecureWhenTheSessionCookieIs() {
     Browser.Response plain = t.browser().login("alice", "alice-plum-harbor-lantern");
-    String device = plain.headers().allValues("Set-Cookie").stream()
-        .filter(c -> c.startsWith(DeviceCookies.COOKIE + "=")).findFirst().orElseThrow();
-    assertThat(device).contains("; Max-Age=31536000", "; Path=/", "; HttpOnly", "; SameSite=Lax")
+    String device =
+        plain.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith(DeviceCookies.COOKIE + "="))
+            .findFirst()
+            .orElseThrow();
+    assertThat(device)
+        .contains("; Max-Age=31536000", "; Path=/", "; HttpOnly", "; SameSite=Lax")
         .doesNotContain("Secure");
 
     try (TestServer secure = TestServer.start(Map.of("SESSIONLIMITS_COOKIE_SECURE", "true"))) {
       Browser.Response r = secure.browser().login("admin", TestServer.ADMIN_PASSWORD);
       assertThat(r.headers().allValues("Set-Cookie"))
-          .filteredOn(c -> c.startsWith(DeviceCookies.COOKIE + "=")).singleElement()
+          .filteredOn(c -> c.startsWith(DeviceCookies.COOKIE + "="))
+          .singleElement()
           .satisfies(c -> assertThat(c).contains("; Secure"));
     }
   }

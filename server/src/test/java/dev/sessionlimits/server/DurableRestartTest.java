@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC section 6: the embedded store is durable. The real {@link Main} runs in a child JVM on a temp
- * data directory and is killed with SIGKILL; after a restart nothing is lost.
+ * SPEC section 6: the embedded store is durable. The real {@link Main} runs in a child JVM on a
+ * temp data directory and is killed with SIGKILL; after a restart nothing is lost.
  */
 class DurableRestartTest {
 
@@ -27,9 +27,13 @@ class DurableRestartTest {
   }
 
   private URI start(Path dataDir) throws Exception {
-    ChildServer child = ChildServer.start(Map.of(
-        "SESSIONLIMITS_DATA_DIR", dataDir.toString(),
-        "SESSIONLIMITS_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD));
+    ChildServer child =
+        ChildServer.start(
+            Map.of(
+                "SESSIONLIMITS_DATA_DIR",
+                dataDir.toString(),
+                "SESSIONLIMITS_ADMIN_PASSWORD",
+                TestServer.ADMIN_PASSWORD));
     children.add(child);
     return child.base;
   }
@@ -39,11 +43,23 @@ class DurableRestartTest {
     URI first = start(dataDir);
     Browser admin = new Browser(first, TestServer.CHROME_WINDOWS);
     assertThat(admin.login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
-    assertThat(admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}")
-        .status()).isEqualTo(201);
-    assertThat(admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 2}").status()).isEqualTo(200);
+    assertThat(
+            admin
+                .post(
+                    "/api/v1/users",
+                    "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}")
+                .status())
+        .isEqualTo(201);
+    assertThat(admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 2}").status())
+        .isEqualTo(200);
     Browser alice = new Browser(first, TestServer.FIREFOX_LINUX);
-    String aliceSession = alice.login("alice", "alice-plum-harbor-lantern").json().path("session").path("id").asText();
+    String aliceSession =
+        alice
+            .login("alice", "alice-plum-harbor-lantern")
+            .json()
+            .path("session")
+            .path("id")
+            .asText();
 
     children.get(0).kill();
 
@@ -57,8 +73,10 @@ class DurableRestartTest {
     Browser adminAgain = new Browser(second, TestServer.CHROME_WINDOWS);
     adminAgain.cookie(admin.cookie());
     assertThat(adminAgain.get("/api/v1/users/alice").status()).isEqualTo(200);
-    assertThat(adminAgain.get("/api/v1/settings").json().path("SESSIONS_PER_USER").asInt()).isEqualTo(2);
-    assertThat(adminAgain.get("/api/v1/audit").json().path("events").size()).isGreaterThanOrEqualTo(4);
+    assertThat(adminAgain.get("/api/v1/settings").json().path("SESSIONS_PER_USER").asInt())
+        .isEqualTo(2);
+    assertThat(adminAgain.get("/api/v1/audit").json().path("events").size())
+        .isGreaterThanOrEqualTo(4);
 
     for (ChildServer child : children) {
       assertThat(child.output()).doesNotContain(alice.cookie(), admin.cookie());

@@ -28,19 +28,24 @@ class EmbeddedStoreHttpTest {
     try (TestServer t = start(dir)) {
       Browser admin = t.admin();
       admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1}");
-      admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}");
+      admin.post(
+          "/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}");
       Browser laptop = t.browser(TestServer.FIREFOX_LINUX);
       assertThat(laptop.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
       t.clock.advanceSeconds(60);
-      assertThat(t.browser(TestServer.CHROME_WINDOWS).login("alice", "alice-plum-harbor-lantern").status())
+      assertThat(
+              t.browser(TestServer.CHROME_WINDOWS)
+                  .login("alice", "alice-plum-harbor-lantern")
+                  .status())
           .isEqualTo(201);
 
       Browser.Response r = laptop.get("/api/v1/me");
       assertThat(r.status()).isEqualTo(401);
       assertThat(r.json().path("reason").asText()).isEqualTo("session_limit_reached");
-      assertThat(r.json().path("message").asText()).isEqualTo("You were signed out because your"
-          + " account signed in on Chrome on Windows from 127.0.0.1 at 14:01 UTC, and your limit is 1"
-          + " session.");
+      assertThat(r.json().path("message").asText())
+          .isEqualTo(
+              "You were signed out because your account signed in on Chrome on Windows from"
+                  + " 127.0.0.1 at 14:01 UTC, and your limit is 1 session.");
       assertThat(t.browser().get("/healthz").status()).isEqualTo(200);
     }
   }
@@ -50,8 +55,11 @@ class EmbeddedStoreHttpTest {
       throws Exception {
     try (TestServer t = start(dir)) {
       Browser admin = t.admin();
-      admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}");
-      admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
+      admin.post(
+          "/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}");
+      admin.patch(
+          "/api/v1/settings",
+          "{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
       int n = 40;
       CyclicBarrier barrier = new CyclicBarrier(n);
       ExecutorService pool = Executors.newFixedThreadPool(n);
@@ -59,10 +67,12 @@ class EmbeddedStoreHttpTest {
         List<Future<Integer>> futures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           Browser b = t.browser();
-          futures.add(pool.submit(() -> {
-            barrier.await(10, TimeUnit.SECONDS);
-            return b.login("alice", "alice-plum-harbor-lantern").status();
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    barrier.await(10, TimeUnit.SECONDS);
+                    return b.login("alice", "alice-plum-harbor-lantern").status();
+                  }));
         }
         List<Integer> statuses = new ArrayList<>();
         for (Future<Integer> f : futures) {

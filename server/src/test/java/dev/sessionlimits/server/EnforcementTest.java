@@ -23,14 +23,15 @@ import org.junit.jupiter.api.Test;
 /** Enforcing lowered limits on the live sessions, without HTTP. */
 class EnforcementTest {
 
-  private static final QuotaPolicy UNLIMITED = new QuotaPolicy(-1, -1,
-      ExhaustionAction.DENY_ACCESS, Duration.ofMinutes(30), Duration.ZERO);
+  private static final QuotaPolicy UNLIMITED =
+      new QuotaPolicy(-1, -1, ExhaustionAction.DENY_ACCESS, Duration.ofMinutes(30), Duration.ZERO);
 
   private final MutableClock clock = new MutableClock(TestServer.START);
   private final UserStore users = UserStore.inMemory();
   private final SessionManager sessions = new SessionManager(SessionStore.inMemory(), clock);
-  private final SettingsService settings = new SettingsService(SettingsStore.inMemory(),
-      FileSettings.NONE, ExhaustionActions.builtIns(), clock);
+  private final SettingsService settings =
+      new SettingsService(
+          SettingsStore.inMemory(), FileSettings.NONE, ExhaustionActions.builtIns(), clock);
   private final Enforcement enforcement = new Enforcement(sessions, users, settings, clock);
 
   @Test
@@ -39,12 +40,15 @@ class EnforcementTest {
 
     List<Enforcement.Over> over = enforcement.enforce(true, "root");
 
-    assertThat(over).hasSize(2).allSatisfy(o -> {
-      assertThat(o.session().user()).isEqualTo("alice");
-      assertThat(o.scope()).isEqualTo(Scope.USER);
-      assertThat(o.limit()).isEqualTo(1);
-      assertThat(o.session().end()).isNull();
-    });
+    assertThat(over)
+        .hasSize(2)
+        .allSatisfy(
+            o -> {
+              assertThat(o.session().user()).isEqualTo("alice");
+              assertThat(o.scope()).isEqualTo(Scope.USER);
+              assertThat(o.limit()).isEqualTo(1);
+              assertThat(o.session().end()).isNull();
+            });
     assertThat(sessions.liveSessions()).hasSize(4);
   }
 
@@ -54,13 +58,17 @@ class EnforcementTest {
 
     List<Enforcement.Over> over = enforcement.enforce(false, "root");
 
-    assertThat(over).hasSize(2).allSatisfy(o -> {
-      assertThat(o.session().end().reason()).isEqualTo(EndReason.SESSION_LIMIT_REACHED);
-      assertThat(o.session().end().cause().scope()).isEqualTo(Scope.USER);
-      assertThat(o.session().end().cause().limit()).isEqualTo(1);
-      assertThat(o.session().end().cause().actor()).isEqualTo("root");
-    });
-    assertThat(sessions.liveSessions()).extracting(Session::user)
+    assertThat(over)
+        .hasSize(2)
+        .allSatisfy(
+            o -> {
+              assertThat(o.session().end().reason()).isEqualTo(EndReason.SESSION_LIMIT_REACHED);
+              assertThat(o.session().end().cause().scope()).isEqualTo(Scope.USER);
+              assertThat(o.session().end().cause().limit()).isEqualTo(1);
+              assertThat(o.session().end().cause().actor()).isEqualTo("root");
+            });
+    assertThat(sessions.liveSessions())
+        .extracting(Session::user)
         .containsExactlyInAnyOrder("alice", "bob");
     assertThat(enforcement.enforce(false, "root")).as("nothing left over").isEmpty();
   }
@@ -70,7 +78,8 @@ class EnforcementTest {
     users.create(new User("carol", "x", false, false, 2, TestServer.START, TestServer.START));
     signIn("carol", 3);
 
-    assertThat(enforcement.enforce(false, "root")).singleElement()
+    assertThat(enforcement.enforce(false, "root"))
+        .singleElement()
         .satisfies(o -> assertThat(o.limit()).isEqualTo(2));
     assertThat(sessions.liveSessionsOfUser("carol")).hasSize(2);
   }

@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A client of {@code GET /api/v1/me/events} on a plain socket, so that tests decide exactly when the
- * connection closes: reads the answer's head, then server-sent events line by line as they come.
+ * A client of {@code GET /api/v1/me/events} on a plain socket, so that tests decide exactly when
+ * the connection closes: reads the answer's head, then server-sent events line by line as they
+ * come.
  */
 final class EventStream implements AutoCloseable {
 
@@ -52,8 +53,8 @@ final class EventStream implements AutoCloseable {
     this.in = in;
     this.status = status;
     this.headers = headers;
-    this.chunked = headers.getOrDefault("Transfer-Encoding", "").toLowerCase(Locale.ROOT)
-        .contains("chunked");
+    this.chunked =
+        headers.getOrDefault("Transfer-Encoding", "").toLowerCase(Locale.ROOT).contains("chunked");
   }
 
   /** Opens the stream with the session cookie {@code token} (none if null) and reads the head. */
@@ -62,10 +63,19 @@ final class EventStream implements AutoCloseable {
   }
 
   static EventStream open(URI base, String token, String accept) {
-    StringBuilder head = new StringBuilder()
-        .append("GET ").append(EventRoutes.PATH).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
-        .append("User-Agent: ").append(TestServer.FIREFOX_LINUX).append("\r\n");
+    StringBuilder head =
+        new StringBuilder()
+            .append("GET ")
+            .append(EventRoutes.PATH)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: ")
+            .append(base.getHost())
+            .append(':')
+            .append(base.getPort())
+            .append("\r\n")
+            .append("User-Agent: ")
+            .append(TestServer.FIREFOX_LINUX)
+            .append("\r\n");
     if (accept != null) {
       head.append("Accept: ").append(accept).append("\r\n");
     }
@@ -88,7 +98,9 @@ final class EventStream implements AutoCloseable {
       Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       for (String line = rawLine(in); line != null && !line.isEmpty(); line = rawLine(in)) {
         int colon = line.indexOf(':');
-        headers.merge(line.substring(0, colon).trim(), line.substring(colon + 1).trim(),
+        headers.merge(
+            line.substring(0, colon).trim(),
+            line.substring(colon + 1).trim(),
             (a, b) -> a + ", " + b);
       }
       return new EventStream(socket, in, status, Map.copyOf(headers));

@@ -26,7 +26,8 @@ class EventStreamTest {
   @BeforeEach
   void start() {
     t = TestServer.start(Stores.inMemory(), Map.of(), b -> b.heartbeat(Duration.ofMillis(25)));
-    t.createUser("{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\",\"sessions_limit\":1}");
+    t.createUser(
+        "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\",\"sessions_limit\":1}");
   }
 
   @AfterEach
@@ -38,14 +39,25 @@ class EventStreamTest {
 
   private Browser alice(String userAgent) {
     Browser browser = t.browser(userAgent);
-    assertThat(browser.post("/api/v1/login", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\","
-        + "\"device\":\"Work laptop\"}").status()).isEqualTo(201);
+    assertThat(
+            browser
+                .post(
+                    "/api/v1/login",
+                    "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\","
+                        + "\"device\":\"Work laptop\"}")
+                .status())
+        .isEqualTo(201);
     return browser;
   }
 
   private Session sessionOf(Browser browser) {
-    String id = browser.get("/api/v1/me", "X-Session-Quiet", "1").json().path("session").path("id")
-        .asText();
+    String id =
+        browser
+            .get("/api/v1/me", "X-Session-Quiet", "1")
+            .json()
+            .path("session")
+            .path("id")
+            .asText();
     return t.stores.sessions().get(id).orElseThrow();
   }
 
@@ -55,8 +67,8 @@ class EventStreamTest {
     try (EventStream stream = EventStream.open(t.base, first.cookie())) {
       assertThat(stream.status).isEqualTo(200);
       assertThat(stream.headers.get("Content-Type")).startsWith("text/event-stream");
-      Await.untilAsserted("the stream is attached",
-          () -> assertThat(t.server.push().streams()).isOne());
+      Await.untilAsserted(
+          "the stream is attached", () -> assertThat(t.server.push().streams()).isOne());
 
       alice(TestServer.CHROME_WINDOWS);
 
@@ -64,16 +76,17 @@ class EventStreamTest {
       assertThat(event.name()).isEqualTo("session_ended");
       JsonNode pushed = event.json();
       assertThat(pushed.path("reason").asText()).isEqualTo("session_limit_reached");
-      assertThat(pushed.path("message").asText()).isEqualTo("You were signed out because your"
-          + " account signed in on \"Work laptop\" (Chrome on Windows) from 127.0.0.1 at 14:00 UTC,"
-          + " and your limit is 1 session.");
+      assertThat(pushed.path("message").asText())
+          .isEqualTo(
+              "You were signed out because your account signed in on \"Work laptop\" (Chrome on"
+                  + " Windows) from 127.0.0.1 at 14:00 UTC, and your limit is 1 session.");
       Browser.Response answer = first.get("/api/v1/me");
       assertThat(answer.status()).isEqualTo(401);
       assertThat(pushed).isEqualTo(answer.json());
       assertThat(stream.endsWithin(TWO_SECONDS)).as("the stream ends after its event").isTrue();
     }
-    Await.untilAsserted("every stream is closed",
-        () -> assertThat(t.server.push().streams()).isZero());
+    Await.untilAsserted(
+        "every stream is closed", () -> assertThat(t.server.push().streams()).isZero());
   }
 
   @Test
@@ -118,7 +131,8 @@ class EventStreamTest {
 
       EventStream.Event event = stream.next(TWO_SECONDS);
       assertThat(event.json().path("reason").asText()).isEqualTo("idle_timeout");
-      assertThat(reconnect.next(TWO_SECONDS).json().path("reason").asText()).isEqualTo("idle_timeout");
+      assertThat(reconnect.next(TWO_SECONDS).json().path("reason").asText())
+          .isEqualTo("idle_timeout");
     }
   }
 
@@ -162,11 +176,13 @@ class EventStreamTest {
 
       open.remove(0).close();
 
-      Await.untilAsserted("a new stream opens", () -> {
-        try (EventStream again = EventStream.open(t.base, browser.cookie())) {
-          assertThat(again.status).isEqualTo(200);
-        }
-      });
+      Await.untilAsserted(
+          "a new stream opens",
+          () -> {
+            try (EventStream again = EventStream.open(t.base, browser.cookie())) {
+              assertThat(again.status).isEqualTo(200);
+            }
+          });
     } finally {
       open.forEach(EventStream::close);
     }
@@ -179,59 +195,75 @@ class EventStreamTest {
     ExecutorService clients = Executors.newFixedThreadPool(4);
     try {
       connectAndAbandon(clients, token, 100);
-      Await.untilAsserted("every stream is closed",
-          () -> assertThat(t.server.push().streams()).isZero());
+      Await.untilAsserted(
+          "every stream is closed", () -> assertThat(t.server.push().streams()).isZero());
       Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
 
       int opened = connectAndAbandon(clients, token, 500);
 
       // How many open before the bound of one session turns the rest away depends on how fast the
-      // server notices the abandoned ones, which a loaded machine slows: at least the bound's worth.
-      assertThat(opened).as("streams opened (the others met the bound of one session)")
+      // server notices the abandoned ones, which a loaded machine slows: at least the bound's
+      // worth.
+      assertThat(opened)
+          .as("streams opened (the others met the bound of one session)")
           .isGreaterThanOrEqualTo(PushHub.MAX_STREAMS_PER_SESSION);
-      Await.untilAsserted("no stream and no session left in the hub", () -> {
-        assertThat(t.server.push().streams()).isZero();
-        assertThat(t.server.push().sessions()).isZero();
-      });
-      // The whole test JVM's thread count moves with other classes' leftovers and with Jetty's pool,
+      Await.untilAsserted(
+          "no stream and no session left in the hub",
+          () -> {
+            assertThat(t.server.push().streams()).isZero();
+            assertThat(t.server.push().sessions()).isZero();
+          });
+      // The whole test JVM's thread count moves with other classes' leftovers and with Jetty's
+      // pool,
       // which grows under a burst and retires idle workers only after a minute. A leak is a thread
       // per stream or per connection: so no new thread outside the request pool may stay, and the
       // pool may not grow by anything near the 500 connections.
-      List<String> stayed = Thread.getAllStackTraces().keySet().stream()
-          .filter(thread -> !threadsBefore.contains(thread) && thread.isAlive())
-          .map(Thread::getName).sorted().toList();
+      List<String> stayed =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(thread -> !threadsBefore.contains(thread) && thread.isAlive())
+              .map(Thread::getName)
+              .sorted()
+              .toList();
       assertThat(stayed.stream().filter(name -> !isRequestPoolWorker(name)).toList())
-          .as("threads started during 500 streams and still alive, outside the request pool: %s",
+          .as(
+              "threads started during 500 streams and still alive, outside the request pool: %s",
               stayed)
           .hasSizeLessThanOrEqualTo(2);
-      assertThat(stayed).as("threads started during 500 streams and still alive").hasSizeLessThan(64);
+      assertThat(stayed)
+          .as("threads started during 500 streams and still alive")
+          .hasSizeLessThan(64);
     } finally {
       clients.shutdownNow();
     }
     try (EventStream stream = EventStream.open(t.base, token)) {
-      Await.untilAsserted("the stream is attached",
-          () -> assertThat(t.server.push().streams()).isOne());
+      Await.untilAsserted(
+          "the stream is attached", () -> assertThat(t.server.push().streams()).isOne());
       assertThat(browser.post("/api/v1/logout", null).status()).isEqualTo(204);
       assertThat(stream.next(TWO_SECONDS).json().path("reason").asText()).isEqualTo("logged_out");
     }
   }
 
   private static boolean isRequestPoolWorker(String threadName) {
-    return threadName.startsWith("JettyServerThreadPool") || threadName.startsWith("qtp")
+    return threadName.startsWith("JettyServerThreadPool")
+        || threadName.startsWith("qtp")
         || threadName.startsWith("ForkJoinPool");
   }
 
-  /** Opens {@code cycles} streams from four clients at once, closing each at once; how many opened. */
+  /**
+   * Opens {@code cycles} streams from four clients at once, closing each at once; how many opened.
+   */
   private int connectAndAbandon(ExecutorService clients, String token, int cycles)
       throws Exception {
     List<Future<Integer>> done = new ArrayList<>();
     for (int i = 0; i < cycles; i++) {
-      done.add(clients.submit(() -> {
-        try (EventStream stream = EventStream.open(t.base, token)) {
-          assertThat(stream.status).isIn(200, 429);
-          return stream.status;
-        }
-      }));
+      done.add(
+          clients.submit(
+              () -> {
+                try (EventStream stream = EventStream.open(t.base, token)) {
+                  assertThat(stream.status).isIn(200, 429);
+                  return stream.status;
+                }
+              }));
     }
     int opened = 0;
     for (Future<Integer> f : done) {
@@ -244,8 +276,8 @@ class EventStreamTest {
   void stoppingTheServerEndsOpenStreamsPromptly() {
     Browser browser = alice(TestServer.FIREFOX_LINUX);
     try (EventStream stream = EventStream.open(t.base, browser.cookie())) {
-      Await.untilAsserted("the stream is attached",
-          () -> assertThat(t.server.push().streams()).isOne());
+      Await.untilAsserted(
+          "the stream is attached", () -> assertThat(t.server.push().streams()).isOne());
       long start = System.nanoTime();
 
       t.close();

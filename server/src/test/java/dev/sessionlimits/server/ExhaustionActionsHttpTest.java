@@ -38,8 +38,11 @@ class ExhaustionActionsHttpTest {
 
   @BeforeEach
   void start() {
-    t = TestServer.start(Stores.inMemory(), Map.of(),
-        b -> b.exhaustionActions(ExhaustionActions.of(new EndNewest())));
+    t =
+        TestServer.start(
+            Stores.inMemory(),
+            Map.of(),
+            b -> b.exhaustionActions(ExhaustionActions.of(new EndNewest())));
     t.createUser("alice", "alice-plum-harbor-lantern");
   }
 
@@ -67,15 +70,18 @@ class ExhaustionActionsHttpTest {
     assertThat(body.path("scope").asText()).isEqualTo("user");
     assertThat(body.path("limit").asInt()).isEqualTo(1);
     assertThat(body.path("active").asInt()).isEqualTo(1);
-    assertThat(body.path("message").asText()).isEqualTo("You already have 1 active session, and your"
-        + " limit is 1 session. Sign out of one of them first, or ask an administrator.");
+    assertThat(body.path("message").asText())
+        .isEqualTo(
+            "You already have 1 active session, and your"
+                + " limit is 1 session. Sign out of one of them first, or ask an administrator.");
     assertThat(second.header("Set-Cookie")).isNull();
     assertThat(first.get("/api/v1/me").status()).isEqualTo(200);
   }
 
   @Test
   void endsTheSessionThatExpiresNextUnderDestroyNextExpiring() {
-    t.settings("{\"SESSIONS_PER_USER\": 2, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_NEXT_EXPIRING\"}");
+    t.settings(
+        "{\"SESSIONS_PER_USER\": 2, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_NEXT_EXPIRING\"}");
     Browser oldest = login();
     t.clock.advanceSeconds(60);
     Browser middle = login();
@@ -86,13 +92,15 @@ class ExhaustionActionsHttpTest {
 
     assertThat(third.status()).isEqualTo(201);
     assertThat(third.json().path("ended_sessions")).hasSize(1);
-    assertThat(middle.get("/api/v1/me").json().path("reason").asText()).isEqualTo("session_limit_reached");
+    assertThat(middle.get("/api/v1/me").json().path("reason").asText())
+        .isEqualTo("session_limit_reached");
     assertThat(oldest.get("/api/v1/me").status()).isEqualTo(200);
   }
 
   @Test
   void endsTheEarliestCreatedSessionUnderDestroyOldestSession() {
-    t.settings("{\"SESSIONS_PER_USER\": 2, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
+    t.settings(
+        "{\"SESSIONS_PER_USER\": 2, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
     Browser oldest = login();
     t.clock.advanceSeconds(60);
     Browser middle = login();
@@ -101,7 +109,8 @@ class ExhaustionActionsHttpTest {
 
     assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
 
-    assertThat(oldest.get("/api/v1/me").json().path("reason").asText()).isEqualTo("session_limit_reached");
+    assertThat(oldest.get("/api/v1/me").json().path("reason").asText())
+        .isEqualTo("session_limit_reached");
     assertThat(middle.get("/api/v1/me").status()).isEqualTo(200);
   }
 
@@ -128,7 +137,8 @@ class ExhaustionActionsHttpTest {
     assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
 
     assertThat(oldest.get("/api/v1/me").status()).isEqualTo(200);
-    assertThat(newest.get("/api/v1/me").json().path("reason").asText()).isEqualTo("session_limit_reached");
+    assertThat(newest.get("/api/v1/me").json().path("reason").asText())
+        .isEqualTo("session_limit_reached");
   }
 
   @Test
@@ -138,7 +148,8 @@ class ExhaustionActionsHttpTest {
       five.add(login());
       t.clock.advanceSeconds(1);
     }
-    t.settings("{\"SESSIONS_PER_USER\": 2, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
+    t.settings(
+        "{\"SESSIONS_PER_USER\": 2, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
     assertThat(five.get(0).get("/api/v1/me").status()).isEqualTo(200);
 
     Browser.Response next = t.browser().login("alice", "alice-plum-harbor-lantern");
@@ -149,8 +160,9 @@ class ExhaustionActionsHttpTest {
 
   @Test
   void withQuotaConstraintsOffNoLoginIsLimited() {
-    t.settings("{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\","
-        + " \"QUOTA_CONSTRAINTS_ENABLED\": false}");
+    t.settings(
+        "{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\","
+            + " \"QUOTA_CONSTRAINTS_ENABLED\": false}");
     login();
     login();
     login();

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code GET /auth/verify}, as nginx auth_request, Traefik ForwardAuth or Caddy forward_auth call it. */
+/**
+ * {@code GET /auth/verify}, as nginx auth_request, Traefik ForwardAuth or Caddy forward_auth call
+ * it.
+ */
 class ForwardAuthTest {
 
   private TestServer t;
@@ -22,7 +25,13 @@ class ForwardAuthTest {
     t = TestServer.start();
     t.createUser("alice", "alice-plum-harbor-lantern");
     alice = t.browser();
-    sessionId = alice.login("alice", "alice-plum-harbor-lantern").json().path("session").path("id").asText();
+    sessionId =
+        alice
+            .login("alice", "alice-plum-harbor-lantern")
+            .json()
+            .path("session")
+            .path("id")
+            .asText();
   }
 
   @AfterEach
@@ -62,7 +71,8 @@ class ForwardAuthTest {
 
   @Test
   void aDisabledUsersSessionIs401() {
-    assertThat(t.admin().patch("/api/v1/users/alice", "{\"disabled\": true}").status()).isEqualTo(200);
+    assertThat(t.admin().patch("/api/v1/users/alice", "{\"disabled\": true}").status())
+        .isEqualTo(200);
     Browser.Response r = alice.get("/auth/verify");
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.header("Content-Type")).isEqualTo("application/json");
@@ -72,7 +82,8 @@ class ForwardAuthTest {
   @Test
   void verifyExtendsTheSessionUnlessQuiet() {
     t.clock.advanceSeconds(600);
-    assertThat(alice.get("/auth/verify", "X-Session-Quiet", "1").header("Session-Timeout")).isEqualTo("1200");
+    assertThat(alice.get("/auth/verify", "X-Session-Quiet", "1").header("Session-Timeout"))
+        .isEqualTo("1200");
     assertThat(alice.get("/auth/verify").header("Session-Timeout")).isEqualTo("1800");
     t.clock.advanceSeconds(1700);
     assertThat(alice.get("/auth/verify").status()).isEqualTo(200);
@@ -81,8 +92,14 @@ class ForwardAuthTest {
   @Test
   void aVerifyTheNodesCachesCanAnswerNeverWaitsForTheStore() {
     StoreOutageTest.FlakySessionStore sessions = new StoreOutageTest.FlakySessionStore();
-    Stores stores = new Stores(sessions, UserStore.inMemory(), SettingsStore.inMemory(),
-        AuditLog.inMemory(), () -> !sessions.down, null);
+    Stores stores =
+        new Stores(
+            sessions,
+            UserStore.inMemory(),
+            SettingsStore.inMemory(),
+            AuditLog.inMemory(),
+            () -> !sessions.down,
+            null);
     try (TestServer server = TestServer.start(stores, Map.of(), b -> {})) {
       server.createUser("bob", "bob-plum-harbor-lantern");
       Browser bob = server.browser();
@@ -90,12 +107,14 @@ class ForwardAuthTest {
       assertThat(bob.get("/auth/verify").status()).as("reads bob and his session").isEqualTo(200);
       int before = sessions.waitingLookups.get();
       assertThat(bob.get("/auth/verify").status()).isEqualTo(200);
-      assertThat(sessions.waitingLookups.get()).as("a store that cannot answer without waiting")
+      assertThat(sessions.waitingLookups.get())
+          .as("a store that cannot answer without waiting")
           .isEqualTo(before + 1);
 
       sessions.answersWithoutWaiting = true;
       for (int i = 0; i < 20; i++) {
-        Browser.Response r = bob.get("/auth/verify", i % 2 == 0 ? "X-Session-Quiet" : "X-Other", "1");
+        Browser.Response r =
+            bob.get("/auth/verify", i % 2 == 0 ? "X-Session-Quiet" : "X-Other", "1");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("X-Session-User")).isEqualTo("bob");
       }
@@ -109,7 +128,8 @@ class ForwardAuthTest {
           .isEqualTo(before + 2);
 
       sessions.down = true;
-      assertThat(bob.get("/auth/verify").status()).as("what cannot be answered waits, and fails")
+      assertThat(bob.get("/auth/verify").status())
+          .as("what cannot be answered waits, and fails")
           .isEqualTo(503);
     }
   }
@@ -129,7 +149,8 @@ class ForwardAuthTest {
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.header("X-Session-End-Reason")).isEqualTo("revoked_by_admin");
     assertThat(r.json().path("reason").asText()).isEqualTo("revoked_by_admin");
-    assertThat(r.json().path("message").asText()).isEqualTo("An administrator signed you out at 14:00 UTC.");
+    assertThat(r.json().path("message").asText())
+        .isEqualTo("An administrator signed you out at 14:00 UTC.");
   }
 
   @Test

@@ -29,21 +29,30 @@ class LoginOverloadTest {
   @Test
   void twoHundredSimultaneousLoginsOnA256MiBHeapAreAnsweredWithoutErrorsWithinThirtySeconds(
       @TempDir Path dataDir) throws Exception {
-    try (ChildServer child = ChildServer.start(Map.of(
-        "SESSIONLIMITS_DATA_DIR", dataDir.toString(),
-        "SESSIONLIMITS_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD), List.of("-Xmx256m"))) {
+    try (ChildServer child =
+        ChildServer.start(
+            Map.of(
+                "SESSIONLIMITS_DATA_DIR",
+                dataDir.toString(),
+                "SESSIONLIMITS_ADMIN_PASSWORD",
+                TestServer.ADMIN_PASSWORD),
+            List.of("-Xmx256m"))) {
       Browser admin = new Browser(child.base, TestServer.CHROME_WINDOWS);
       assertThat(admin.login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
       for (int u = 0; u < USERS; u++) {
-        Browser.Response created = admin.post("/api/v1/users",
-            "{\"username\":\"user" + u + "\",\"password\":\"plum-harbor-lantern-" + u + "\"}");
+        Browser.Response created =
+            admin.post(
+                "/api/v1/users",
+                "{\"username\":\"user" + u + "\",\"password\":\"plum-harbor-lantern-" + u + "\"}");
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
       }
       // Users the storm does not touch: its wrong passwords rightly back off the others' names for
       // browsers without their device cookie, so "serves normally afterwards" is checked on these.
       for (int u = 0; u < 2; u++) {
-        Browser.Response created = admin.post("/api/v1/users",
-            "{\"username\":\"calm" + u + "\",\"password\":\"plum-harbor-lantern-" + u + "\"}");
+        Browser.Response created =
+            admin.post(
+                "/api/v1/users",
+                "{\"username\":\"calm" + u + "\",\"password\":\"plum-harbor-lantern-" + u + "\"}");
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
       }
       List<Browser> browsers = new ArrayList<>();
@@ -54,24 +63,32 @@ class LoginOverloadTest {
       }
 
       long start = System.nanoTime();
-      List<Answer> answers = Burst.run(LOGINS, i -> {
-        String user = "user" + (i % USERS);
-        String password = (i % 2 == 0) ? "plum-harbor-lantern-" + (i % USERS) : "wrong-password";
-        long sent = System.nanoTime();
-        try {
-          Browser.Response r = browsers.get(i).login(user, password);
-          return new Answer(r.status(), r.header("Retry-After"), System.nanoTime() - sent);
-        } catch (UncheckedIOException e) {
-          return new Answer(-1, e.getCause().toString(), System.nanoTime() - sent);
-        }
-      });
+      List<Answer> answers =
+          Burst.run(
+              LOGINS,
+              i -> {
+                String user = "user" + (i % USERS);
+                String password =
+                    (i % 2 == 0) ? "plum-harbor-lantern-" + (i % USERS) : "wrong-password";
+                long sent = System.nanoTime();
+                try {
+                  Browser.Response r = browsers.get(i).login(user, password);
+                  return new Answer(r.status(), r.header("Retry-After"), System.nanoTime() - sent);
+                } catch (UncheckedIOException e) {
+                  return new Answer(-1, e.getCause().toString(), System.nanoTime() - sent);
+                }
+              });
       double seconds = (System.nanoTime() - start) / 1e9;
 
-      assertThat(answers).as("%s\n%s", counts(answers), child.output())
-          .extracting(Answer::status).allMatch(EXPECTED::contains, "201, 401, 403, 429 or 503");
-      assertThat(answers).extracting(Answer::nanos).allMatch(n -> n < 30_000_000_000L,
-          "answered within 30 s");
-      assertThat(answers).filteredOn(a -> a.status() == 503 || a.status() == 429)
+      assertThat(answers)
+          .as("%s\n%s", counts(answers), child.output())
+          .extracting(Answer::status)
+          .allMatch(EXPECTED::contains, "201, 401, 403, 429 or 503");
+      assertThat(answers)
+          .extracting(Answer::nanos)
+          .allMatch(n -> n < 30_000_000_000L, "answered within 30 s");
+      assertThat(answers)
+          .filteredOn(a -> a.status() == 503 || a.status() == 429)
           .allMatch(a -> a.retryAfter() != null, "Retry-After on 503 and 429");
       long hashed = answers.stream().filter(a -> a.status() != 503 && a.status() != 429).count();
       assertThat(hashed).isPositive();
@@ -84,10 +101,11 @@ class LoginOverloadTest {
       assertThat(child.output()).doesNotContain("OutOfMemoryError", "Unexpected error");
 
       long slowest = answers.stream().mapToLong(Answer::nanos).max().orElse(0);
-      System.out.printf("LoginOverloadTest: %d simultaneous logins in %.1f s (slowest answer %.1f s):"
-          + " %s; %d hashed, %.1f logins/s under overload; %.1f logins/s unloaded (2 clients, 10"
-          + " logins each in a row)%n", LOGINS, seconds, slowest / 1e9, counts(answers), hashed,
-          hashed / seconds, unloaded);
+      System.out.printf(
+          "LoginOverloadTest: %d simultaneous logins in %.1f s (slowest answer %.1f s): %s; %d"
+              + " hashed, %.1f logins/s under overload; %.1f logins/s unloaded (2 clients, 10"
+              + " logins each in a row)%n",
+          LOGINS, seconds, slowest / 1e9, counts(answers), hashed, hashed / seconds, unloaded);
     }
   }
 
@@ -95,21 +113,28 @@ class LoginOverloadTest {
   private static double unloadedRate(URI base) throws Exception {
     int each = 10;
     long start = System.nanoTime();
-    List<Integer> statuses = Burst.run(2, i -> {
-      Browser b = new Browser(base, TestServer.FIREFOX_LINUX, "127.0.3." + (i + 1));
-      int created = 0;
-      for (int n = 0; n < each; n++) {
-        created += (b.login("calm" + i, "plum-harbor-lantern-" + i).status() == 201) ? 1 : 0;
-      }
-      return created;
-    });
+    List<Integer> statuses =
+        Burst.run(
+            2,
+            i -> {
+              Browser b = new Browser(base, TestServer.FIREFOX_LINUX, "127.0.3." + (i + 1));
+              int created = 0;
+              for (int n = 0; n < each; n++) {
+                created +=
+                    (b.login("calm" + i, "plum-harbor-lantern-" + i).status() == 201) ? 1 : 0;
+              }
+              return created;
+            });
     assertThat(statuses).containsOnly(each);
     return 2 * each / ((System.nanoTime() - start) / 1e9);
   }
 
   private static Map<String, Long> counts(List<Answer> answers) {
-    return answers.stream().collect(java.util.stream.Collectors.groupingBy(
-        a -> a.status() + ((a.status() < 0) ? " " + a.retryAfter() : ""),
-        java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+    return answers.stream()
+        .collect(
+            java.util.stream.Collectors.groupingBy(
+                a -> a.status() + ((a.status() < 0) ? " " + a.retryAfter() : ""),
+                java.util.TreeMap::new,
+                java.util.stream.Collectors.counting()));
   }
 }

@@ -26,12 +26,17 @@ class LoginTest {
   @Test
   void aLoginAnswers201WithTheSessionAndAnHttpOnlyLaxCookie() {
     Browser alice = t.browser();
-    Browser.Response r = alice.post("/api/v1/login",
-        "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\",\"device\":\"work laptop\"}");
+    Browser.Response r =
+        alice.post(
+            "/api/v1/login",
+            "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\",\"device\":\"work"
+                + " laptop\"}");
 
     assertThat(r.status()).isEqualTo(201);
     String cookie = r.header("Set-Cookie");
-    assertThat(cookie).startsWith("sl_session=").contains("; Path=/", "; HttpOnly", "; SameSite=Lax")
+    assertThat(cookie)
+        .startsWith("sl_session=")
+        .contains("; Path=/", "; HttpOnly", "; SameSite=Lax")
         .doesNotContain("Secure");
     JsonNode session = r.json().path("session");
     assertThat(session.path("user").asText()).isEqualTo("alice");
@@ -55,17 +60,24 @@ class LoginTest {
 
   @Test
   void theCookieIsSecureWhenATrustedProxySaysTheRequestCameOverTls() {
-    try (TestServer proxied = TestServer.start(Map.of("SESSIONLIMITS_TRUSTED_PROXIES", "127.0.0.1"))) {
-      Browser.Response r = proxied.browser().post("/api/v1/login",
-          "{\"username\":\"admin\",\"password\":\"" + TestServer.ADMIN_PASSWORD + "\"}",
-          "X-Forwarded-Proto", "https");
+    try (TestServer proxied =
+        TestServer.start(Map.of("SESSIONLIMITS_TRUSTED_PROXIES", "127.0.0.1"))) {
+      Browser.Response r =
+          proxied
+              .browser()
+              .post(
+                  "/api/v1/login",
+                  "{\"username\":\"admin\",\"password\":\"" + TestServer.ADMIN_PASSWORD + "\"}",
+                  "X-Forwarded-Proto",
+                  "https");
       assertThat(r.header("Set-Cookie")).contains("; Secure");
     }
   }
 
   @Test
   void aWrongPasswordOrAnUnknownUserIs401InvalidCredentials() {
-    assertThat(t.browser().login("alice", "wrong-password").error()).isEqualTo("invalid_credentials");
+    assertThat(t.browser().login("alice", "wrong-password").error())
+        .isEqualTo("invalid_credentials");
     Browser.Response unknown = t.browser().login("nobody", "whatever-password");
     assertThat(unknown.status()).isEqualTo(401);
     assertThat(unknown.error()).isEqualTo("invalid_credentials");
@@ -95,7 +107,8 @@ class LoginTest {
     Browser.Response r = alice.get("/api/v1/me");
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.json().path("reason").asText()).isEqualTo("logged_out");
-    assertThat(r.json().path("message").asText()).isEqualTo("You signed out of this session at 14:00 UTC.");
+    assertThat(r.json().path("message").asText())
+        .isEqualTo("You signed out of this session at 14:00 UTC.");
   }
 
   @Test
@@ -148,7 +161,13 @@ class LoginTest {
     Browser laptop = t.browser();
     laptop.login("alice", "alice-plum-harbor-lantern");
     Browser phone = t.browser(TestServer.CHROME_WINDOWS);
-    String phoneSession = phone.login("alice", "alice-plum-harbor-lantern").json().path("session").path("id").asText();
+    String phoneSession =
+        phone
+            .login("alice", "alice-plum-harbor-lantern")
+            .json()
+            .path("session")
+            .path("id")
+            .asText();
 
     assertThat(laptop.delete("/api/v1/me/sessions/" + phoneSession).status()).isEqualTo(204);
 
@@ -156,8 +175,9 @@ class LoginTest {
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.json().path("reason").asText()).isEqualTo("ended_by_user");
     assertThat(r.json().path("message").asText())
-        .isEqualTo("You were signed out at 14:00 UTC because this session was ended from another of"
-            + " your sessions.");
+        .isEqualTo(
+            "You were signed out at 14:00 UTC because this session was ended from another of"
+                + " your sessions.");
     assertThat(laptop.get("/api/v1/me").status()).isEqualTo(200);
   }
 
@@ -185,7 +205,8 @@ class LoginTest {
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.json().path("reason").asText()).isEqualTo("idle_timeout");
     assertThat(r.json().path("message").asText())
-        .isEqualTo("You were signed out at 14:30 UTC because there was no activity for 30 minutes.");
+        .isEqualTo(
+            "You were signed out at 14:30 UTC because there was no activity for 30 minutes.");
   }
 
   @Test
@@ -208,7 +229,8 @@ class LoginTest {
     assertThat(quiet.status()).isEqualTo(200);
     assertThat(quiet.header("Session-Timeout")).isEqualTo("800");
     t.clock.advanceSeconds(799);
-    assertThat(alice.get("/api/v1/me", "X-Session-Quiet", "1").header("Session-Timeout")).isEqualTo("1");
+    assertThat(alice.get("/api/v1/me", "X-Session-Quiet", "1").header("Session-Timeout"))
+        .isEqualTo("1");
     t.clock.advanceSeconds(1);
     Browser.Response r = alice.get("/api/v1/me", "X-Session-Quiet", "1");
     assertThat(r.status()).isEqualTo(401);

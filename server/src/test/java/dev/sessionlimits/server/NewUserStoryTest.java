@@ -13,9 +13,15 @@ class NewUserStoryTest {
     try (TestServer t = TestServer.start()) {
       Browser admin = t.browser(TestServer.CHROME_WINDOWS);
       assertThat(admin.login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
-      assertThat(admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1}").status()).isEqualTo(200);
-      assertThat(admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}")
-          .status()).isEqualTo(201);
+      assertThat(admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 1}").status())
+          .isEqualTo(200);
+      assertThat(
+              admin
+                  .post(
+                      "/api/v1/users",
+                      "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}")
+                  .status())
+          .isEqualTo(201);
 
       Browser laptop = t.browser(TestServer.FIREFOX_LINUX);
       assertThat(laptop.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
@@ -36,8 +42,10 @@ class NewUserStoryTest {
       assertThat(body.path("limit").asInt()).isEqualTo(1);
       assertThat(body.path("ended_at").asText()).isEqualTo("2026-03-02T14:01:00Z");
       assertThat(body.path("caused_by").path("ip").asText()).isEqualTo("127.0.0.1");
-      assertThat(body.path("message").asText()).isEqualTo("You were signed out because your account"
-          + " signed in on Chrome on Windows from 127.0.0.1 at 14:01 UTC, and your limit is 1 session.");
+      assertThat(body.path("message").asText())
+          .isEqualTo(
+              "You were signed out because your account signed in on Chrome on Windows from"
+                  + " 127.0.0.1 at 14:01 UTC, and your limit is 1 session.");
 
       assertThat(phone.get("/api/v1/me").status()).isEqualTo(200);
     }

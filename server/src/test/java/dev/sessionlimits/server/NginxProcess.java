@@ -31,7 +31,10 @@ import java.util.stream.Stream;
 final class NginxProcess implements AutoCloseable {
 
   static final Path BINARY = Path.of("/usr/sbin/nginx");
-  /** The placeholder in a configuration that {@link #start} replaces with the port nginx listens on. */
+
+  /**
+   * The placeholder in a configuration that {@link #start} replaces with the port nginx listens on.
+   */
   static final String LISTEN_PORT = "LISTEN_PORT";
 
   private static final Duration STARTUP = Duration.ofSeconds(30);
@@ -58,8 +61,11 @@ final class NginxProcess implements AutoCloseable {
     if (Files.isExecutable(BINARY)) {
       return true;
     }
-    String missing = "Proxy tests need " + BINARY + " (Debian: apt-get install nginx-light), and it"
-        + " is missing";
+    String missing =
+        "Proxy tests need "
+            + BINARY
+            + " (Debian: apt-get install nginx-light), and it"
+            + " is missing";
     if ("true".equals(String.valueOf(System.getenv("CI")).trim().toLowerCase(Locale.ROOT))) {
       fail(missing + "; CI=true, so this is a failure rather than a skip.");
     }
@@ -74,22 +80,23 @@ final class NginxProcess implements AutoCloseable {
    */
   static String httpFile(String serverBlocks) {
     return """
-        daemon off;
-        worker_processes 1;
-        pid nginx.pid;
-        error_log logs/error.log info;
-        events { worker_connections 256; }
-        http {
-          log_format paths '$status $request_method $request_uri $upstream_status';
-          access_log logs/access.log paths;
-          client_body_temp_path temp/body;
-          proxy_temp_path temp/proxy;
-          fastcgi_temp_path temp/fastcgi;
-          uwsgi_temp_path temp/uwsgi;
-          scgi_temp_path temp/scgi;
-        %s
-        }
-        """.formatted(serverBlocks.indent(2).stripTrailing());
+    daemon off;
+    worker_processes 1;
+    pid nginx.pid;
+    error_log logs/error.log info;
+    events { worker_connections 256; }
+    http {
+      log_format paths '$status $request_method $request_uri $upstream_status';
+      access_log logs/access.log paths;
+      client_body_temp_path temp/body;
+      proxy_temp_path temp/proxy;
+      fastcgi_temp_path temp/fastcgi;
+      uwsgi_temp_path temp/uwsgi;
+      scgi_temp_path temp/scgi;
+    %s
+    }
+    """
+        .formatted(serverBlocks.indent(2).stripTrailing());
   }
 
   /**
@@ -104,7 +111,8 @@ final class NginxProcess implements AutoCloseable {
       Path dir = createDirectories();
       int port = freePort();
       try {
-        Files.writeString(dir.resolve("nginx.conf"), config.replace(LISTEN_PORT, String.valueOf(port)));
+        Files.writeString(
+            dir.resolve("nginx.conf"), config.replace(LISTEN_PORT, String.valueOf(port)));
         NginxProcess nginx = new NginxProcess(launch(dir, config), dir, port);
         failure = nginx.awaitListening();
         if (failure == null) {
@@ -130,8 +138,16 @@ final class NginxProcess implements AutoCloseable {
     if ("root".equals(System.getProperty("user.name")) && !USER_DIRECTIVE.matcher(config).find()) {
       globals.add("user root;");
     }
-    List<String> command = new ArrayList<>(List.of(BINARY.toString(), "-p", dir + "/",
-        "-c", dir.resolve("nginx.conf").toString(), "-e", dir.resolve("logs/error.log").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                BINARY.toString(),
+                "-p",
+                dir + "/",
+                "-c",
+                dir.resolve("nginx.conf").toString(),
+                "-e",
+                dir.resolve("logs/error.log").toString()));
     if (!globals.isEmpty()) {
       command.addAll(List.of("-g", String.join(" ", globals)));
     }
@@ -178,7 +194,9 @@ final class NginxProcess implements AutoCloseable {
     return dir;
   }
 
-  /** The lines of a file under the prefix (such as {@code logs/access.log}); none if it is absent. */
+  /**
+   * The lines of a file under the prefix (such as {@code logs/access.log}); none if it is absent.
+   */
   List<String> lines(String relativePath) {
     Path file = dir.resolve(relativePath);
     try {
@@ -195,7 +213,9 @@ final class NginxProcess implements AutoCloseable {
 
   /** The error log and anything nginx printed, for failure messages. */
   String messages() {
-    return String.join("\n", lines("logs/error.log")) + "\n" + String.join("\n", lines("logs/output.log"));
+    return String.join("\n", lines("logs/error.log"))
+        + "\n"
+        + String.join("\n", lines("logs/output.log"));
   }
 
   /** Stops nginx (a fast shutdown, then a kill of it and its worker) and deletes the prefix. */

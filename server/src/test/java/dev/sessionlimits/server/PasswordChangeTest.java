@@ -70,7 +70,8 @@ class PasswordChangeTest {
     assertThat(event.path("type").asText()).isEqualTo("user_updated");
     assertThat(event.path("actor").asText()).isEqualTo("alice");
     assertThat(event.path("subject").asText()).isEqualTo("alice");
-    assertThat(event.path("details").path("changes").path("password").asText()).isEqualTo("changed");
+    assertThat(event.path("details").path("changes").path("password").asText())
+        .isEqualTo("changed");
     assertThat(event.path("details").path("changes").path("ended_sessions")).hasSize(1);
     assertThat(event.toString()).doesNotContain(OLD).doesNotContain(NEW);
   }
@@ -88,7 +89,8 @@ class PasswordChangeTest {
     assertThat(throttled.header("Retry-After")).isNotNull();
     // This browser holds a device cookie, so its typos back off only this device (issue 12.1).
     assertThat(t.browser().login("alice", OLD).status())
-        .as("another browser is not locked out by this device's typos").isEqualTo(201);
+        .as("another browser is not locked out by this device's typos")
+        .isEqualTo(201);
     assertThat(here.get("/api/v1/me").status()).as("still signed in").isEqualTo(200);
 
     t.clock.advanceSeconds(1);
@@ -109,10 +111,16 @@ class PasswordChangeTest {
     }
     Browser.Response common = here.post("/api/v1/me/password", change(OLD, "password"));
     assertThat(common.json().path("message").asText())
-        .isEqualTo("The password is too easy to guess. This is a top-10 common password. Add another"
-            + " word or two. Uncommon words are better.");
-    assertThat(here.post("/api/v1/me/password", change(OLD, "short")).json().path("fields")
-        .path("new_password").asText()).contains("at least 8 characters");
+        .isEqualTo(
+            "The password is too easy to guess. This is a top-10 common password. Add another"
+                + " word or two. Uncommon words are better.");
+    assertThat(
+            here.post("/api/v1/me/password", change(OLD, "short"))
+                .json()
+                .path("fields")
+                .path("new_password")
+                .asText())
+        .contains("at least 8 characters");
     assertThat(phone.get("/api/v1/me").status()).isEqualTo(200);
     assertThat(t.browser().login("alice", OLD).status()).isEqualTo(201);
   }
@@ -120,26 +128,34 @@ class PasswordChangeTest {
   @Test
   void onlyASessionMayChangeItsPassword() {
     assertThat(t.browser().post("/api/v1/me/password", change(OLD, NEW)).status()).isEqualTo(401);
-    String basic = "Basic " + Base64.getEncoder().encodeToString(("alice:" + OLD)
-        .getBytes(StandardCharsets.UTF_8));
-    assertThat(t.browser().post("/api/v1/me/password", change(OLD, NEW), "Authorization", basic)
-        .status()).isEqualTo(401);
-    Browser.Response missing = signedIn(OLD).post("/api/v1/me/password", "{\"new_password\":\"" + NEW + "\"}");
+    String basic =
+        "Basic "
+            + Base64.getEncoder().encodeToString(("alice:" + OLD).getBytes(StandardCharsets.UTF_8));
+    assertThat(
+            t.browser()
+                .post("/api/v1/me/password", change(OLD, NEW), "Authorization", basic)
+                .status())
+        .isEqualTo(401);
+    Browser.Response missing =
+        signedIn(OLD).post("/api/v1/me/password", "{\"new_password\":\"" + NEW + "\"}");
     assertThat(missing.status()).isEqualTo(400);
-    assertThat(missing.json().path("fields").path("current_password").asText()).isEqualTo(
-        "current_password is required.");
+    assertThat(missing.json().path("fields").path("current_password").asText())
+        .isEqualTo("current_password is required.");
   }
 
   @Test
   void administratorsCannotSetWeakPasswordsEither() {
     Browser admin = t.admin();
-    Browser.Response created = admin.post("/api/v1/users",
-        "{\"username\":\"bob\",\"password\":\"12345678\"}");
+    Browser.Response created =
+        admin.post("/api/v1/users", "{\"username\":\"bob\",\"password\":\"12345678\"}");
     assertThat(created.status()).isEqualTo(400);
     assertThat(created.error()).isEqualTo("weak_password");
     assertThat(created.json().path("fields").path("password").asText()).contains("common password");
-    assertThat(admin.post("/api/v1/users", "{\"username\":\"bob\",\"password\":\"bobbybob1\"}")
-        .error()).isEqualTo("weak_password");
+    assertThat(
+            admin
+                .post("/api/v1/users", "{\"username\":\"bob\",\"password\":\"bobbybob1\"}")
+                .error())
+        .isEqualTo("weak_password");
     assertThat(admin.get("/api/v1/users/bob").status()).isEqualTo(404);
 
     Browser alice = signedIn(OLD);

@@ -14,35 +14,49 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PasswordPolicyTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"12345678", "password", "        ", "P@ssw0rd!", "qwertyuiop",
-      "alice-password", "iloveyou2026", "xxxxxxxxxxxx"})
+  @ValueSource(
+      strings = {
+        "12345678",
+        "password",
+        "        ",
+        "P@ssw0rd!",
+        "qwertyuiop",
+        "alice-password",
+        "iloveyou2026",
+        "xxxxxxxxxxxx"
+      })
   void commonAndPatternedPasswordsAreRefusedWithAReason(String password) {
-    assertThat(PasswordPolicy.weakness(password, List.of("alice"))).hasValueSatisfying(reason ->
-        assertThat(reason).isNotBlank().endsWith("."));
+    assertThat(PasswordPolicy.weakness(password, List.of("alice")))
+        .hasValueSatisfying(reason -> assertThat(reason).isNotBlank().endsWith("."));
   }
 
   @Test
   void aLeakedPasswordIsRefusedEvenWhereTheEstimateRatesItStrong() {
-    assertThat(PasswordPolicy.weakness("bismillah", List.of())).hasValueSatisfying(reason ->
-        assertThat(reason).startsWith("It is on a list of passwords that leaked"));
+    assertThat(PasswordPolicy.weakness("bismillah", List.of()))
+        .hasValueSatisfying(
+            reason -> assertThat(reason).startsWith("It is on a list of passwords that leaked"));
     assertThat(PasswordPolicy.weakness("BisMillah", List.of())).isPresent();
   }
 
   @Test
   void theReasonIsTheEstimatorsFeedbackInPlainWords() {
-    assertThat(PasswordPolicy.weakness("password", List.of())).hasValue(
-        "This is a top-10 common password. Add another word or two. Uncommon words are better.");
+    assertThat(PasswordPolicy.weakness("password", List.of()))
+        .hasValue(
+            "This is a top-10 common password. Add another word or two. Uncommon words are"
+                + " better.");
     assertThat(PasswordPolicy.weakness("        ", List.of()).orElseThrow())
         .startsWith("Repeats like \"aaa\" are easy to guess.");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"alicewonder", "Alice1234", "alice.alice", "ecila-2026", "Sessionlimits2026!"})
+  @ValueSource(
+      strings = {"alicewonder", "Alice1234", "alice.alice", "ecila-2026", "Sessionlimits2026!"})
   void passwordsBuiltFromTheUserNameOrTheServiceAreRefused(String password) {
     assertThat(PasswordPolicy.weakness(password, List.of("alice"))).isPresent();
-    assertThat(PasswordPolicy.weakness("Alice1234", List.of("alice"))).hasValue("It is built from"
-        + " the user name or the name of this service. Use words that have nothing to do with the"
-        + " account.");
+    assertThat(PasswordPolicy.weakness("Alice1234", List.of("alice")))
+        .hasValue(
+            "It is built from the user name or the name of this service. Use words that have"
+                + " nothing to do with the account.");
   }
 
   @Test
@@ -66,8 +80,13 @@ class PasswordPolicyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"correct-horse-battery", "purple otter sings loudly", "glacier-tulip-87",
-      "alice-plum-harbor-lantern"})
+  @ValueSource(
+      strings = {
+        "correct-horse-battery",
+        "purple otter sings loudly",
+        "glacier-tulip-87",
+        "alice-plum-harbor-lantern"
+      })
   void uncommonPassphrasesAreAcceptedWithoutCompositionRules(String password) {
     assertThat(PasswordPolicy.weakness(password, List.of("alice"))).isEmpty();
   }
@@ -106,12 +125,15 @@ class PasswordPolicyTest {
   @Test
   void requireAnswers400WeakPasswordNamingTheField() {
     assertThatThrownBy(() -> PasswordPolicy.require("12345678", List.of("bob"), "new_password"))
-        .isInstanceOfSatisfying(ApiException.class, e -> {
-          assertThat(e.status()).isEqualTo(400);
-          assertThat(e.body()).containsEntry("error", "weak_password");
-          assertThat((String) e.body().get("message")).startsWith("The password is too easy to guess. ")
-              .contains("top-10 common password");
-          assertThat(e.body().get("fields").toString()).startsWith("{new_password=");
-        });
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.body()).containsEntry("error", "weak_password");
+              assertThat((String) e.body().get("message"))
+                  .startsWith("The password is too easy to guess. ")
+                  .contains("top-10 common password");
+              assertThat(e.body().get("fields").toString()).startsWith("{new_password=");
+            });
   }
 }

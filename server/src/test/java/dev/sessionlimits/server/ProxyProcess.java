@@ -46,8 +46,8 @@ final class ProxyProcess implements AutoCloseable {
       Path config = dir.resolve(fileName);
       return (this == NGINX)
           ? List.of(binary.toString(), "-p", dir + "/", "-c", config.toString())
-          : List.of(binary.toString(), "run", "--config", config.toString(),
-              "--adapter", "caddyfile");
+          : List.of(
+              binary.toString(), "run", "--config", config.toString(), "--adapter", "caddyfile");
     }
   }
 
@@ -108,10 +108,13 @@ final class ProxyProcess implements AutoCloseable {
       int port = freePort();
       Path dir = temporaryFolder();
       try {
-        Files.writeString(dir.resolve(kind.fileName),
-            configuration(kind, port, sessionlimitsAddr, appAddr));
-        ProcessBuilder builder = new ProcessBuilder(kind.command(dir)).directory(dir.toFile())
-            .redirectErrorStream(true).redirectOutput(dir.resolve("output.log").toFile());
+        Files.writeString(
+            dir.resolve(kind.fileName), configuration(kind, port, sessionlimitsAddr, appAddr));
+        ProcessBuilder builder =
+            new ProcessBuilder(kind.command(dir))
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("output.log").toFile());
         builder.environment().put("HOME", dir.toString());
         builder.environment().put("XDG_CONFIG_HOME", dir.resolve("config").toString());
         builder.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
@@ -155,8 +158,11 @@ final class ProxyProcess implements AutoCloseable {
 
   /** Everything the proxy wrote to stdout and stderr, and nginx's error log. */
   String output() {
-    return Stream.of("output.log", "error.log").map(dir::resolve).filter(Files::isRegularFile)
-        .map(readOrEmpty()).reduce("", String::concat);
+    return Stream.of("output.log", "error.log")
+        .map(dir::resolve)
+        .filter(Files::isRegularFile)
+        .map(readOrEmpty())
+        .reduce("", String::concat);
   }
 
   private static Function<Path, String> readOrEmpty() {

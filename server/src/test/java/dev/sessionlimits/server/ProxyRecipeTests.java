@@ -27,19 +27,24 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /**
- * Issue 13, through a real proxy started from the shipped example file: Sessionlimits under
- * {@code /sessionlimits/} and a protected app everywhere else, on one host and port. The same
- * sentences hold for every recipe; {@link NginxRecipeTest} and {@link CaddyRecipeTest} name the
- * proxy. Plain HTTP checks each answer exactly; headless Chromium signs in, follows a deep link
- * back, and is told why it was signed out, as a person would.
+ * Issue 13, through a real proxy started from the shipped example file: Sessionlimits under {@code
+ * /sessionlimits/} and a protected app everywhere else, on one host and port. The same sentences
+ * hold for every recipe; {@link NginxRecipeTest} and {@link CaddyRecipeTest} name the proxy. Plain
+ * HTTP checks each answer exactly; headless Chromium signs in, follows a deep link back, and is
+ * told why it was signed out, as a person would.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ProxyRecipeTests {
 
   static final String PREFIX = "/sessionlimits";
   static final String[] NAVIGATE = {
-    "Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-    "Sec-Fetch-Mode", "navigate", "Sec-Fetch-Dest", "document"};
+    "Accept",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Sec-Fetch-Mode",
+    "navigate",
+    "Sec-Fetch-Dest",
+    "document"
+  };
   static final String[] FETCH = {"Accept", "application/json", "Sec-Fetch-Mode", "cors"};
 
   private final ProxyProcess.Kind kind;
@@ -47,6 +52,7 @@ abstract class ProxyRecipeTests {
   private UpstreamApp app;
   private ProxyProcess proxy;
   private Chromium browser;
+
   /** The proxy's origin, as a browser names it: {@code http://127.0.0.1:<port>}. */
   private String origin;
 
@@ -57,9 +63,11 @@ abstract class ProxyRecipeTests {
   @BeforeAll
   void start() {
     assumeTrue(ProxyProcess.installedOrSkipping(kind), kind + " is not installed");
-    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS),
-        Map.of("SESSIONLIMITS_TRUSTED_PROXIES", "127.0.0.1/32"),
-        b -> b.heartbeat(Duration.ofMillis(500)));
+    t =
+        TestServer.startAt(
+            Instant.now().truncatedTo(ChronoUnit.SECONDS),
+            Map.of("SESSIONLIMITS_TRUSTED_PROXIES", "127.0.0.1/32"),
+            b -> b.heartbeat(Duration.ofMillis(500)));
     app = UpstreamApp.start();
     proxy = ProxyProcess.start(kind, "127.0.0.1:" + t.server.port(), app.address);
     origin = proxy.base.toString();
@@ -88,8 +96,15 @@ abstract class ProxyRecipeTests {
   }
 
   private void createUser(String user, int sessionsLimit) {
-    t.createUser("{\"username\":\"" + user + "\",\"password\":\"" + password(user) + "\","
-        + "\"sessions_limit\":" + sessionsLimit + "}");
+    t.createUser(
+        "{\"username\":\""
+            + user
+            + "\",\"password\":\""
+            + password(user)
+            + "\","
+            + "\"sessions_limit\":"
+            + sessionsLimit
+            + "}");
   }
 
   /** A client of the proxy, as a browser's requests would be (java.net.http, from 127.0.0.1). */
@@ -101,9 +116,15 @@ abstract class ProxyRecipeTests {
   private JsonNode signIn(Browser client, String user, String... headers) {
     List<String> all = new ArrayList<>(List.of("Origin", origin));
     all.addAll(List.of(headers));
-    Browser.Response r = client.post(PREFIX + "/api/v1/login", "{\"username\":\"" + user
-        + "\",\"password\":\"" + password(user) + "\",\"device\":\"Phone\"}",
-        all.toArray(String[]::new));
+    Browser.Response r =
+        client.post(
+            PREFIX + "/api/v1/login",
+            "{\"username\":\""
+                + user
+                + "\",\"password\":\""
+                + password(user)
+                + "\",\"device\":\"Phone\"}",
+            all.toArray(String[]::new));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     return r.json().path("session");
   }
@@ -153,8 +174,14 @@ abstract class ProxyRecipeTests {
     Browser.Response page = anonymous.get(PREFIX + "/", NAVIGATE);
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.text()).contains("id=\"login-form\"");
-    for (String file : List.of("/js/login.js", "/js/api.js", "/css/app.css", "/favicon.svg",
-        "/account.html", "/admin.html")) {
+    for (String file :
+        List.of(
+            "/js/login.js",
+            "/js/api.js",
+            "/css/app.css",
+            "/favicon.svg",
+            "/account.html",
+            "/admin.html")) {
       assertThat(anonymous.get(PREFIX + file).status()).as(file).isEqualTo(200);
     }
     assertThat(anonymous.get(PREFIX + "/api/v1/me", FETCH).status()).isEqualTo(401);
@@ -180,8 +207,13 @@ abstract class ProxyRecipeTests {
       assertThat(next(r.header("Location"))).as(method).isEqualTo(asked);
       assertThat(r.header("Cache-Control")).contains("no-store");
     }
-    assertThat(client().get(PREFIX + "/?next=" + URLEncoder.encode(asked, StandardCharsets.UTF_8),
-        NAVIGATE).status()).as("the sign-in page it points to").isEqualTo(200);
+    assertThat(
+            client()
+                .get(
+                    PREFIX + "/?next=" + URLEncoder.encode(asked, StandardCharsets.UTF_8), NAVIGATE)
+                .status())
+        .as("the sign-in page it points to")
+        .isEqualTo(200);
     assertThat(app.requests()).isEqualTo(before);
   }
 
@@ -198,19 +230,28 @@ abstract class ProxyRecipeTests {
   @Test
   void aPageAskedForThatLeadsToAnotherSiteIsNotCarriedToTheSignInPage() {
     int before = app.requests();
-    for (String target : List.of("//evil.example/", "//evil.example/%2F..", "/\\evil.example",
-        "/%2F/evil.example", "/%2f%2fevil.example", "/%5Cevil.example", "/%5C%5Cevil.example",
-        "/%252F%252Fevil.example")) {
+    for (String target :
+        List.of(
+            "//evil.example/",
+            "//evil.example/%2F..",
+            "/\\evil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%5C%5Cevil.example",
+            "/%252F%252Fevil.example")) {
       Browser.Response r =
           RawHttp.send("127.0.0.1", proxy.port, "GET", target, null, List.of(NAVIGATE));
 
       assertThat(r.status()).as(target + ": " + r).isEqualTo(302);
       assertThat(r.header("Location")).as(target).isEqualTo(PREFIX + "/");
     }
-    Browser.Response absolute = RawHttp.send("127.0.0.1", proxy.port, "GET",
-        "https://evil.example/x", null, List.of(NAVIGATE));
+    Browser.Response absolute =
+        RawHttp.send(
+            "127.0.0.1", proxy.port, "GET", "https://evil.example/x", null, List.of(NAVIGATE));
     assertThat(absolute.status()).as(absolute.toString()).isEqualTo(302);
-    assertThat(next(absolute.header("Location"))).as("at most a path of this site")
+    assertThat(next(absolute.header("Location")))
+        .as("at most a path of this site")
         .isIn(null, "/x");
     assertThat(app.requests()).isEqualTo(before);
   }
@@ -222,8 +263,20 @@ abstract class ProxyRecipeTests {
     String sessionId = signIn(bea, "bea").path("id").asText();
     int before = app.requests();
 
-    JsonNode echo = bea.get("/echo", with(FETCH, "X-Session-User", "admin",
-        "X-Session-Id", "forged", "X-Session_User", "admin", "X-Session_Id", "forged")).json();
+    JsonNode echo =
+        bea.get(
+                "/echo",
+                with(
+                    FETCH,
+                    "X-Session-User",
+                    "admin",
+                    "X-Session-Id",
+                    "forged",
+                    "X-Session_User",
+                    "admin",
+                    "X-Session_Id",
+                    "forged"))
+            .json();
 
     JsonNode headers = echo.path("headers");
     assertThat(headers.path("x-session-user").toString()).isEqualTo("[\"bea\"]");
@@ -231,8 +284,8 @@ abstract class ProxyRecipeTests {
     assertThat(headers.has("x-session_user")).as(headers.toString()).isFalse();
     assertThat(headers.has("x-session_id")).as(headers.toString()).isFalse();
 
-    Browser.Response forged = client().get("/echo", with(FETCH, "X-Session-User", "admin",
-        "X-Session-Id", sessionId));
+    Browser.Response forged =
+        client().get("/echo", with(FETCH, "X-Session-User", "admin", "X-Session-Id", sessionId));
     assertThat(forged.status()).isEqualTo(401);
     assertThat(app.requests()).as("only bea's own request reached the app").isEqualTo(before + 1);
   }
@@ -245,7 +298,8 @@ abstract class ProxyRecipeTests {
     int before = app.requests();
 
     assertSignedOutAnswer(laptop.get("/echo", FETCH), "session_limit_reached");
-    assertSignedOutAnswer(laptop.get("/echo", with(NAVIGATE, "X-Requested-With", "XMLHttpRequest")),
+    assertSignedOutAnswer(
+        laptop.get("/echo", with(NAVIGATE, "X-Requested-With", "XMLHttpRequest")),
         "session_limit_reached");
     assertSignedOutAnswer(laptop.post("/echo", "{}", NAVIGATE), "session_limit_reached");
 
@@ -253,7 +307,8 @@ abstract class ProxyRecipeTests {
     assertThat(navigation.status()).isEqualTo(302);
     assertThat(next(navigation.header("Location"))).isEqualTo("/reports/q3.html");
     assertThat(navigation.header("X-Session-End-Reason")).isEqualTo("session_limit_reached");
-    assertSignedOutAnswer(laptop.get(PREFIX + "/api/v1/me", with(FETCH, "X-Session-Quiet", "1")),
+    assertSignedOutAnswer(
+        laptop.get(PREFIX + "/api/v1/me", with(FETCH, "X-Session-Quiet", "1")),
         "session_limit_reached");
     assertThat(app.requests()).isEqualTo(before);
   }
@@ -267,10 +322,22 @@ abstract class ProxyRecipeTests {
     signIn(fromTwo, "dana", "X-Forwarded-For", "203.0.113.9");
     signIn(fromThree, "dana", "X-Forwarded-For", "127.0.0.2", "X-Real-IP", "127.0.0.2");
 
-    assertThat(fromTwo.get(PREFIX + "/api/v1/me", FETCH).json().path("session").path("client_ip")
-        .asText()).isEqualTo("127.0.0.2");
-    assertThat(fromThree.get(PREFIX + "/api/v1/me", FETCH).json().path("session").path("client_ip")
-        .asText()).isEqualTo("127.0.0.3");
+    assertThat(
+            fromTwo
+                .get(PREFIX + "/api/v1/me", FETCH)
+                .json()
+                .path("session")
+                .path("client_ip")
+                .asText())
+        .isEqualTo("127.0.0.2");
+    assertThat(
+            fromThree
+                .get(PREFIX + "/api/v1/me", FETCH)
+                .json()
+                .path("session")
+                .path("client_ip")
+                .asText())
+        .isEqualTo("127.0.0.3");
     JsonNode echo = fromTwo.get("/echo", with(FETCH, "X-Forwarded-For", "203.0.113.9")).json();
     assertThat(echo.path("headers").path("x-forwarded-for").toString())
         .isEqualTo("[\"127.0.0.2\"]");
@@ -285,7 +352,8 @@ abstract class ProxyRecipeTests {
 
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.text()).contains(UpstreamApp.REPORT_TITLE);
-    assertThat(page.headers().allValues("Cache-Control")).as("the app asked for an hour")
+    assertThat(page.headers().allValues("Cache-Control"))
+        .as("the app asked for an hour")
         .containsExactly("no-store");
     assertThat(page.header("Expires")).isNull();
     assertThat(edda.get("/echo", FETCH).headers().allValues("Cache-Control"))
@@ -300,15 +368,22 @@ abstract class ProxyRecipeTests {
     createUser("fay", -1);
     Browser fay = signedIn("fay");
 
-    Browser.Response foreign = fay.post(PREFIX + "/api/v1/logout", null,
-        "Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site");
+    Browser.Response foreign =
+        fay.post(
+            PREFIX + "/api/v1/logout",
+            null,
+            "Origin",
+            "http://evil.example",
+            "Sec-Fetch-Site",
+            "cross-site");
     assertThat(foreign.status()).as(foreign.toString()).isEqualTo(403);
     assertThat(foreign.error()).isEqualTo("csrf");
 
     JsonNode posted = fay.post("/echo", "{\"a\":1}", "Origin", origin).json();
     assertThat(posted.path("method").asText()).isEqualTo("POST");
-    Browser.Response own = fay.post(PREFIX + "/api/v1/logout", null, "Origin", origin,
-        "Sec-Fetch-Site", "same-origin");
+    Browser.Response own =
+        fay.post(
+            PREFIX + "/api/v1/logout", null, "Origin", origin, "Sec-Fetch-Site", "same-origin");
     assertThat(own.status()).as(own.toString()).isBetween(200, 204);
     assertThat(fay.get(PREFIX + "/api/v1/me", FETCH).status()).isEqualTo(401);
   }
@@ -355,15 +430,24 @@ abstract class ProxyRecipeTests {
   void theSignInPageSendsNobodyToAnotherSite() {
     Chromium page = browser();
     createUser("hana", -1);
-    for (String next : List.of("//evil.example/", "https://evil.example/", "/\\evil.example",
-        "/%2F%2Fevil.example", "%2F%2Fevil.example", "/%5Cevil.example", "/%252F%252Fevil.example",
-        "javascript:alert(1)", "http:evil.example")) {
+    for (String next :
+        List.of(
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil.example",
+            "/%2F%2Fevil.example",
+            "%2F%2Fevil.example",
+            "/%5Cevil.example",
+            "/%252F%252Fevil.example",
+            "javascript:alert(1)",
+            "http:evil.example")) {
       page.reset(origin + PREFIX);
       page.open(origin + PREFIX + "/?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
       fillInSignIn(page, "hana");
 
       page.await(urlContains(PREFIX + "/account.html"));
-      assertThat(page.driver.getCurrentUrl()).as(next)
+      assertThat(page.driver.getCurrentUrl())
+          .as(next)
           .startsWith(origin + PREFIX + "/account.html");
     }
   }
@@ -409,10 +493,13 @@ abstract class ProxyRecipeTests {
     Chromium page = browser();
     createUser("jo", 1);
     signInAtTheSignInPage(page, "jo");
-    String sessionId = page.await(visibilityOfElementLocated(
-            By.cssSelector("tr[data-test='my-session'][data-current='true']")))
-        .getAttribute("data-session-id");
-    Await.untilAsserted("the account page's event stream is attached",
+    String sessionId =
+        page.await(
+                visibilityOfElementLocated(
+                    By.cssSelector("tr[data-test='my-session'][data-current='true']")))
+            .getAttribute("data-session-id");
+    Await.untilAsserted(
+        "the account page's event stream is attached",
         () -> assertThat(t.server.push().streams(sessionId)).isOne());
 
     signIn(new Browser(proxy.base, TestServer.CHROME_WINDOWS, "127.0.0.2"), "jo");

@@ -27,8 +27,11 @@ class PushHubTest {
   private final MutableClock clock = MutableClock.startingAt("2026-03-02T14:00:00Z");
   private final SessionStore store = SessionStore.inMemory();
   private final SessionManager sessions = new SessionManager(store, clock);
-  private final PushHub hub = new PushHub(store,
-      s -> Json.map("reason", s.end().reason().code(), "session_id", s.id()), Duration.ofMillis(20));
+  private final PushHub hub =
+      new PushHub(
+          store,
+          s -> Json.map("reason", s.end().reason().code(), "session_id", s.id()),
+          Duration.ofMillis(20));
 
   @AfterEach
   void close() {
@@ -71,8 +74,10 @@ class PushHubTest {
   }
 
   private Session login(String user) {
-    SessionManager.LoginResult result = sessions.login(
-        LoginAttempt.password(user, "203.0.113.7", TestServer.FIREFOX_LINUX), Fixtures.unlimited());
+    SessionManager.LoginResult result =
+        sessions.login(
+            LoginAttempt.password(user, "203.0.113.7", TestServer.FIREFOX_LINUX),
+            Fixtures.unlimited());
     return ((SessionManager.LoginResult.Admitted) result).session();
   }
 
@@ -92,8 +97,12 @@ class PushHubTest {
 
     for (FakeStream stream : List.of(first, second)) {
       Await.untilAsserted("the stream is closed", () -> assertThat(stream.closes).hasValue(1));
-      assertThat(stream.events).containsExactly("session_ended {\"reason\":\"revoked_by_admin\","
-          + "\"session_id\":\"" + session.id() + "\"}");
+      assertThat(stream.events)
+          .containsExactly(
+              "session_ended {\"reason\":\"revoked_by_admin\","
+                  + "\"session_id\":\""
+                  + session.id()
+                  + "\"}");
     }
     assertThat(hub.streams()).isZero();
     assertThat(hub.sessions()).isZero();
@@ -108,8 +117,8 @@ class PushHubTest {
 
     sessions.end(alice.id(), EndReason.LOGGED_OUT, null);
 
-    Await.untilAsserted("alice's stream is closed",
-        () -> assertThat(aliceStream.closes).hasValue(1));
+    Await.untilAsserted(
+        "alice's stream is closed", () -> assertThat(aliceStream.closes).hasValue(1));
     assertThat(otherStream.events).isEmpty();
     assertThat(otherStream.closes).hasValue(0);
     assertThat(hub.streams()).isOne();
@@ -123,7 +132,10 @@ class PushHubTest {
     FakeStream stream = attach(ended);
 
     Await.untilAsserted("the stream is closed", () -> assertThat(stream.closes).hasValue(1));
-    assertThat(stream.events).singleElement().asString().startsWith("session_ended {\"reason\":\"logged_out\"");
+    assertThat(stream.events)
+        .singleElement()
+        .asString()
+        .startsWith("session_ended {\"reason\":\"logged_out\"");
     assertThat(hub.streams()).isZero();
   }
 
@@ -157,8 +169,8 @@ class PushHubTest {
   void openStreamsGetHeartbeatsAndAStreamWhoseClientLeftIsDroppedAtTheNextOne() {
     Session session = login("alice");
     FakeStream stream = attach(session);
-    Await.untilAsserted("two heartbeats",
-        () -> assertThat(stream.comments.get()).isGreaterThanOrEqualTo(2));
+    Await.untilAsserted(
+        "two heartbeats", () -> assertThat(stream.comments.get()).isGreaterThanOrEqualTo(2));
 
     stream.clientGone = true;
 
@@ -177,7 +189,8 @@ class PushHubTest {
 
     Await.untilAsserted("the broken stream is closed", () -> assertThat(broken.closes).hasValue(1));
     int beats = healthy.comments.get();
-    Await.untilAsserted("the healthy stream keeps its heartbeats",
+    Await.untilAsserted(
+        "the healthy stream keeps its heartbeats",
         () -> assertThat(healthy.comments.get()).isGreaterThan(beats + 2));
     assertThat(hub.streams()).isOne();
   }
@@ -229,17 +242,20 @@ class PushHubTest {
 
   @Test
   void aSecondLoginBeyondTheLimitPushesTheEvictionToTheFirstSessionsStream() {
-    SessionManager.LoginResult first = sessions.login(
-        LoginAttempt.password("alice", "203.0.113.7", TestServer.FIREFOX_LINUX),
-        Fixtures.userLimit(1, ExhaustionAction.DESTROY_OLDEST_SESSION));
+    SessionManager.LoginResult first =
+        sessions.login(
+            LoginAttempt.password("alice", "203.0.113.7", TestServer.FIREFOX_LINUX),
+            Fixtures.userLimit(1, ExhaustionAction.DESTROY_OLDEST_SESSION));
     Session session = ((SessionManager.LoginResult.Admitted) first).session();
     FakeStream stream = attach(session);
 
-    sessions.login(LoginAttempt.password("alice", "198.51.100.2", TestServer.CHROME_WINDOWS),
+    sessions.login(
+        LoginAttempt.password("alice", "198.51.100.2", TestServer.CHROME_WINDOWS),
         Fixtures.userLimit(1, ExhaustionAction.DESTROY_OLDEST_SESSION));
 
-    Await.untilAsserted("the stream is told of the limit",
-        () -> assertThat(stream.events).singleElement().asString()
-        .contains("session_limit_reached"));
+    Await.untilAsserted(
+        "the stream is told of the limit",
+        () ->
+            assertThat(stream.events).singleElement().asString().contains("session_limit_reached"));
   }
 }

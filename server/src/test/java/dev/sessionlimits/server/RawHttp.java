@@ -16,14 +16,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A minimal HTTP/1.1 client on a plain socket bound to a chosen local address (127.0.0.2, ...), which
- * java.net.http cannot do: enough to make requests come from different client addresses.
+ * A minimal HTTP/1.1 client on a plain socket bound to a chosen local address (127.0.0.2, ...),
+ * which java.net.http cannot do: enough to make requests come from different client addresses.
  */
 final class RawHttp {
 
   private RawHttp() {}
 
-  static Browser.Response send(String localAddress, int port, String method, String path, String body,
+  static Browser.Response send(
+      String localAddress,
+      int port,
+      String method,
+      String path,
+      String body,
       List<String> headers) {
     byte[] content = (body == null) ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     StringBuilder head = new StringBuilder();
@@ -76,7 +81,8 @@ final class RawHttp {
     Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new ArrayList<>())
+      headers
+          .computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new ArrayList<>())
           .add(lines[i].substring(colon + 1).trim());
     }
     byte[] rest = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
@@ -84,8 +90,8 @@ final class RawHttp {
     if (!encoding.isEmpty() && encoding.get(0).toLowerCase(Locale.ROOT).contains("chunked")) {
       rest = dechunk(rest);
     }
-    return new Browser.Response(status, HttpHeaders.of(headers, (a, b) -> true),
-        new String(rest, StandardCharsets.UTF_8));
+    return new Browser.Response(
+        status, HttpHeaders.of(headers, (a, b) -> true), new String(rest, StandardCharsets.UTF_8));
   }
 
   private static byte[] dechunk(byte[] body) {

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ReauthenticationClusterTest {
 
-  @RegisterExtension
-  static final TestPostgres database = TestPostgres.perClass();
+  @RegisterExtension static final TestPostgres database = TestPostgres.perClass();
 
   private final MutableClock clock = new MutableClock(TestServer.START);
   private final List<SessionlimitsServer> nodes = new ArrayList<>();
@@ -47,19 +46,27 @@ class ReauthenticationClusterTest {
 
   private URI startNode() {
     JdbcStore store = JdbcStore.postgres(database.url());
-    SessionlimitsServer node = SessionlimitsServer.builder()
-        .config(ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_PORT", "0",
-            "SESSIONLIMITS_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD)))
-        .stores(Stores.of(store, store::isHealthy))
-        .clock(clock)
-        .passwordCost(TestServer.CHEAP)
-        .start();
+    SessionlimitsServer node =
+        SessionlimitsServer.builder()
+            .config(
+                ServerConfig.fromEnvironment(
+                    Map.of(
+                        "SESSIONLIMITS_PORT",
+                        "0",
+                        "SESSIONLIMITS_ADMIN_PASSWORD",
+                        TestServer.ADMIN_PASSWORD)))
+            .stores(Stores.of(store, store::isHealthy))
+            .clock(clock)
+            .passwordCost(TestServer.CHEAP)
+            .start();
     nodes.add(node);
     return URI.create("http://127.0.0.1:" + node.port());
   }
 
   private static String admin(String name) {
-    return "{\"username\":\"" + name + "\",\"password\":\"violet-canyon-marmalade\",\"admin\":true}";
+    return "{\"username\":\""
+        + name
+        + "\",\"password\":\"violet-canyon-marmalade\",\"admin\":true}";
   }
 
   @Test
@@ -69,8 +76,12 @@ class ReauthenticationClusterTest {
     assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
     assertThat(refused.error()).isEqualTo("reauthentication_required");
 
-    assertThat(onA.post("/api/v1/me/reauthenticate",
-        "{\"password\":\"" + TestServer.ADMIN_PASSWORD + "\"}").status()).isEqualTo(200);
+    assertThat(
+            onA.post(
+                    "/api/v1/me/reauthenticate",
+                    "{\"password\":\"" + TestServer.ADMIN_PASSWORD + "\"}")
+                .status())
+        .isEqualTo(200);
 
     Browser.Response created = onB.post("/api/v1/users", admin("dave"));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);

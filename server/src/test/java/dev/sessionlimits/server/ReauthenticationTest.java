@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Sensitive changes need the password entered in the last five minutes (issue 12.2, ASVS 7.5.1 and
  * 7.5.2): right after the login they are made; once the clock has moved past the window they are
- * refused with 403 {@code reauthentication_required} and change nothing; after
- * {@code POST /api/v1/me/reauthenticate} they are made again.
+ * refused with 403 {@code reauthentication_required} and change nothing; after {@code POST
+ * /api/v1/me/reauthenticate} they are made again.
  */
 class ReauthenticationTest {
 
@@ -39,8 +39,10 @@ class ReauthenticationTest {
   private static void assertReauthenticationRequired(Browser.Response r) {
     assertThat(r.status()).as(r.toString()).isEqualTo(403);
     assertThat(r.error()).isEqualTo("reauthentication_required");
-    assertThat(r.json().path("message").asText()).isEqualTo(
-        "Enter your password again to do this: it must have been entered in the last 5 minutes.");
+    assertThat(r.json().path("message").asText())
+        .isEqualTo(
+            "Enter your password again to do this: it must have been entered in the last 5"
+                + " minutes.");
     assertThat(r.json().path("window_seconds").asLong()).isEqualTo(300);
   }
 
@@ -76,8 +78,8 @@ class ReauthenticationTest {
     Browser admin = t.admin();
     t.clock.advanceSeconds(PAST_WINDOW);
 
-    Browser.Response r = admin.post("/api/v1/users",
-        "{\"username\":\"erin\",\"password\":\"" + STRONG + "\"}");
+    Browser.Response r =
+        admin.post("/api/v1/users", "{\"username\":\"erin\",\"password\":\"" + STRONG + "\"}");
 
     assertThat(r.status()).as("a first password changes nobody's: " + r).isEqualTo(201);
   }
@@ -90,7 +92,8 @@ class ReauthenticationTest {
     assertReauthenticationRequired(admin.patch("/api/v1/users/alice", "{\"admin\":true}"));
     assertThat(admin.get("/api/v1/users/alice").json().path("admin").asBoolean()).isFalse();
     assertThat(admin.patch("/api/v1/users/alice", "{\"sessions_limit\":3}").status())
-        .as("other changes of a user need none").isEqualTo(200);
+        .as("other changes of a user need none")
+        .isEqualTo(200);
 
     assertThat(reauthenticate(admin, TestServer.ADMIN_PASSWORD).status()).isEqualTo(200);
     assertThat(admin.patch("/api/v1/users/alice", "{\"admin\":true}").status()).isEqualTo(200);
@@ -104,12 +107,13 @@ class ReauthenticationTest {
     assertThat(alice.login("alice", ALICE).status()).isEqualTo(201);
     t.clock.advanceSeconds(PAST_WINDOW);
 
-    assertReauthenticationRequired(admin.patch("/api/v1/users/alice",
-        "{\"password\":\"" + STRONG + "\"}"));
-    assertReauthenticationRequired(admin.patch("/api/v1/users/admin",
-        "{\"password\":\"" + STRONG + "\"}"));
+    assertReauthenticationRequired(
+        admin.patch("/api/v1/users/alice", "{\"password\":\"" + STRONG + "\"}"));
+    assertReauthenticationRequired(
+        admin.patch("/api/v1/users/admin", "{\"password\":\"" + STRONG + "\"}"));
     assertThat(alice.get("/api/v1/me").status()).as("alice stays signed in").isEqualTo(200);
-    assertThat(t.browser().login("alice", ALICE).status()).as("her password is unchanged")
+    assertThat(t.browser().login("alice", ALICE).status())
+        .as("her password is unchanged")
         .isEqualTo(201);
 
     assertThat(reauthenticate(admin, TestServer.ADMIN_PASSWORD).status()).isEqualTo(200);
@@ -123,8 +127,9 @@ class ReauthenticationTest {
     Browser admin = t.admin();
     t.clock.advanceSeconds(PAST_WINDOW);
 
-    assertReauthenticationRequired(admin.patch("/api/v1/settings",
-        "{\"QUOTA_CONSTRAINTS_ENABLED\":false,\"SESSIONS_PER_USER\":7}"));
+    assertReauthenticationRequired(
+        admin.patch(
+            "/api/v1/settings", "{\"QUOTA_CONSTRAINTS_ENABLED\":false,\"SESSIONS_PER_USER\":7}"));
     JsonNode unchanged = admin.get("/api/v1/settings").json();
     assertThat(unchanged.path("QUOTA_CONSTRAINTS_ENABLED").asBoolean()).isTrue();
     assertThat(unchanged.path("SESSIONS_PER_USER").asInt()).as("nothing half-applied").isEqualTo(5);
@@ -134,9 +139,11 @@ class ReauthenticationTest {
         .isEqualTo(200);
     t.clock.advanceSeconds(PAST_WINDOW);
     assertThat(admin.patch("/api/v1/settings", "{\"QUOTA_CONSTRAINTS_ENABLED\":false}").status())
-        .as("saving the value it has changes nothing").isEqualTo(200);
+        .as("saving the value it has changes nothing")
+        .isEqualTo(200);
     assertThat(admin.patch("/api/v1/settings", "{\"QUOTA_CONSTRAINTS_ENABLED\":true}").status())
-        .as("turning them back on strengthens").isEqualTo(200);
+        .as("turning them back on strengthens")
+        .isEqualTo(200);
   }
 
   @Test
@@ -144,8 +151,10 @@ class ReauthenticationTest {
     Browser admin = t.admin();
     t.clock.advanceSeconds(PAST_WINDOW);
 
-    assertReauthenticationRequired(admin.patch("/api/v1/settings", "{\"AUTH_BASIC_ENABLED\":true}"));
-    assertThat(admin.get("/api/v1/settings").json().path("AUTH_BASIC_ENABLED").asBoolean()).isFalse();
+    assertReauthenticationRequired(
+        admin.patch("/api/v1/settings", "{\"AUTH_BASIC_ENABLED\":true}"));
+    assertThat(admin.get("/api/v1/settings").json().path("AUTH_BASIC_ENABLED").asBoolean())
+        .isFalse();
 
     assertThat(reauthenticate(admin, TestServer.ADMIN_PASSWORD).status()).isEqualTo(200);
     assertThat(admin.patch("/api/v1/settings", "{\"AUTH_BASIC_ENABLED\":true}").status())
@@ -190,7 +199,8 @@ class ReauthenticationTest {
 
     t.clock.advanceSeconds(PAST_WINDOW);
     assertThat(here.delete("/api/v1/me/sessions/" + hereId).status())
-        .as("signing oneself out is never refused").isEqualTo(204);
+        .as("signing oneself out is never refused")
+        .isEqualTo(204);
   }
 
   @Test
@@ -199,12 +209,15 @@ class ReauthenticationTest {
     assertThat(alice.login("alice", ALICE).status()).isEqualTo(201);
     t.clock.advanceSeconds(PAST_WINDOW);
 
-    Browser.Response r = alice.post("/api/v1/me/password",
-        "{\"current_password\":\"" + ALICE + "\",\"new_password\":\"" + STRONG + "\"}");
+    Browser.Response r =
+        alice.post(
+            "/api/v1/me/password",
+            "{\"current_password\":\"" + ALICE + "\",\"new_password\":\"" + STRONG + "\"}");
 
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(alice.delete("/api/v1/me/sessions").status())
-        .as("the current password counted as an entry").isEqualTo(200);
+        .as("the current password counted as an entry")
+        .isEqualTo(200);
   }
 
   @Test
@@ -223,7 +236,8 @@ class ReauthenticationTest {
     assertThat(throttled.status()).as("throttled like logins: " + throttled).isEqualTo(429);
 
     JsonNode events = t.admin().get("/api/v1/audit?limit=50").json().path("events");
-    assertThat(events.findValuesAsText("type")).contains("reauthentication_failed")
+    assertThat(events.findValuesAsText("type"))
+        .contains("reauthentication_failed")
         .doesNotContain("reauthenticated");
     assertThat(events.toString()).doesNotContain("not-the-password");
   }
@@ -251,8 +265,11 @@ class ReauthenticationTest {
   void basicCredentialsAreAFreshPasswordEntryOnEveryRequest() {
     t.settings("{\"AUTH_BASIC_ENABLED\": true}");
     t.clock.advanceSeconds(3600);
-    String basic = "Basic " + Base64.getEncoder().encodeToString(
-        ("admin:" + TestServer.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+    String basic =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(
+                    ("admin:" + TestServer.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
 
     Browser.Response r = t.browser().post("/api/v1/users", admin("dave"), "Authorization", basic);
 

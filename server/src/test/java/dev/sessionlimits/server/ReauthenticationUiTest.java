@@ -43,7 +43,7 @@ class ReauthenticationUiTest {
     if (!Chromium.installedOrSkipping()) {
       return;
     }
-    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS), Map.of(), b -> { });
+    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS), Map.of(), b -> {});
     base = t.base.toString();
     browser = Chromium.launch();
   }
@@ -72,14 +72,17 @@ class ReauthenticationUiTest {
     if (browser == null) {
       return;
     }
-    List<String> violations = browser.driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .map(LogEntry::getMessage)
-        .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
-        .toList();
+    List<String> violations =
+        browser.driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+            .map(LogEntry::getMessage)
+            .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
+            .toList();
     assertThat(violations).isEmpty();
   }
 
-  /** Signs the administrator in, lets the window pass, and submits "create dave, an administrator". */
+  /**
+   * Signs the administrator in, lets the window pass, and submits "create dave, an administrator".
+   */
   private void createAdministratorAfterTheWindow(String username) {
     browser.open(base + "/");
     browser.await(visibilityOfElementLocated(By.id("login-form")));
@@ -105,7 +108,8 @@ class ReauthenticationUiTest {
   void theDialogAsksForThePasswordAndThenTheAdministratorIsCreated() {
     createAdministratorAfterTheWindow("dave");
 
-    assertThat(browser.find("#reauth-dialog").getAttribute("aria-labelledby")).isEqualTo("reauth-title");
+    assertThat(browser.find("#reauth-dialog").getAttribute("aria-labelledby"))
+        .isEqualTo("reauth-title");
     assertThat(browser.find("#reauth-message").getText()).contains("Enter your password again");
     assertThat(browser.script("return document.activeElement.id;")).isEqualTo("reauth-password");
     assertThat(exists("dave")).as("not before the password").isFalse();
@@ -132,7 +136,8 @@ class ReauthenticationUiTest {
     browser.await(invisibilityOfElementLocated(By.cssSelector(DIALOG)));
     browser.await(textToBePresentInElementLocated(By.id("users-status"), "not created"));
     assertThat(browser.script("return document.activeElement.id;"))
-        .as("focus goes back where it was").isEqualTo("user-create-submit");
+        .as("focus goes back where it was")
+        .isEqualTo("user-create-submit");
     assertThat(exists("erin")).isFalse();
 
     browser.find("#user-create-submit").click();
@@ -163,8 +168,10 @@ class ReauthenticationUiTest {
     browser.find("#reauth-password").sendKeys("bob-plum-harbor-lantern");
     browser.find("#reauth-submit").click();
 
-    browser.await(textToBePresentInElementLocated(By.id("sessions-status"),
-        "Signed out 1 other session. Only this device is signed in now."));
+    browser.await(
+        textToBePresentInElementLocated(
+            By.id("sessions-status"),
+            "Signed out 1 other session. Only this device is signed in now."));
     browser.await(numberOfElementsToBe(By.cssSelector("tr[data-test='my-session']"), 1));
     Browser.Response ended = phone.get("/api/v1/me");
     assertThat(ended.status()).isEqualTo(401);

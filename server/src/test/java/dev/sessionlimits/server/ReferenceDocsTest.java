@@ -30,6 +30,7 @@ class ReferenceDocsTest {
   /** {@code ### GET /api/v1/me}, or several methods of one path: {@code ### GET, POST /x}. */
   private static final Pattern ROUTE_HEADING =
       Pattern.compile("^### ((?:[A-Z]+, )*[A-Z]+) (/\\S*)$", Pattern.MULTILINE);
+
   /** {@code ### SESSIONS_PER_USER}. */
   private static final Pattern SETTING_HEADING =
       Pattern.compile("^### ([A-Z][A-Z0-9_]*)$", Pattern.MULTILINE);
@@ -70,8 +71,16 @@ class ReferenceDocsTest {
       if (!sections.contains(setting.name())) {
         missing.add("### " + setting.name());
       }
-      String row = "| `" + setting.name() + "` | " + setting.type().code() + " | "
-          + setting.defaultValue() + " | " + setting.validRange(actions) + " |";
+      String row =
+          "| `"
+              + setting.name()
+              + "` | "
+              + setting.type().code()
+              + " | "
+              + setting.defaultValue()
+              + " | "
+              + setting.validRange(actions)
+              + " |";
       if (!doc.contains(row)) {
         missing.add(row);
       }
@@ -90,7 +99,8 @@ class ReferenceDocsTest {
   void theReadmeAndTheArchitectureLinkTheReferencesNotAContractOutsideTheRepository()
       throws IOException {
     String readme = read("README.md");
-    assertThat(readme).contains("(docs/api.md)", "(docs/settings.md)")
+    assertThat(readme)
+        .contains("(docs/api.md)", "(docs/settings.md)")
         .doesNotContain("../shared/", "SPEC");
     assertThat(read("docs/architecture.md")).contains("(api.md)", "(settings.md)");
   }

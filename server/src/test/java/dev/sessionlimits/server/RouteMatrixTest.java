@@ -23,7 +23,11 @@ import org.junit.jupiter.api.Test;
 class RouteMatrixTest {
 
   /** Who calls. */
-  private enum Caller { NOBODY, USER, ADMIN }
+  private enum Caller {
+    NOBODY,
+    USER,
+    ADMIN
+  }
 
   /** The status a route must give each caller (requests without a body, ids that do not exist). */
   private record Row(int nobody, int user, int admin) {
@@ -36,39 +40,42 @@ class RouteMatrixTest {
     }
   }
 
-  private static final Map<String, Row> ROUTES = new TreeMap<>(Map.ofEntries(
-      Map.entry("POST /api/v1/login", new Row(400, 400, 400)),
-      Map.entry("POST /api/v1/logout", new Row(401, 204, 204)),
-      Map.entry("GET /api/v1/me", new Row(401, 200, 200)),
-      Map.entry("GET /api/v1/me/sessions", new Row(401, 200, 200)),
-      Map.entry("DELETE /api/v1/me/sessions/{id}", new Row(401, 404, 404)),
-      Map.entry("GET /api/v1/me/events", new Row(401, 406, 406)),
-      Map.entry("POST /api/v1/me/password", new Row(401, 400, 400)),
-      Map.entry("POST /api/v1/me/reauthenticate", new Row(401, 400, 400)),
-      Map.entry("DELETE /api/v1/me/sessions", new Row(401, 200, 200)),
-      Map.entry("GET /auth/verify", new Row(401, 200, 200)),
-      Map.entry("GET /auth/verify/<rest>", new Row(401, 200, 200)),
-      Map.entry("GET /healthz", new Row(200, 200, 200)),
-      Map.entry("GET /api/v1/settings", new Row(401, 403, 200)),
-      Map.entry("PATCH /api/v1/settings", new Row(401, 403, 400)),
-      Map.entry("GET /api/v1/settings/schema", new Row(401, 403, 200)),
-      Map.entry("POST /api/v1/users", new Row(401, 403, 400)),
-      Map.entry("GET /api/v1/users", new Row(401, 403, 200)),
-      Map.entry("GET /api/v1/users/{username}", new Row(401, 403, 404)),
-      Map.entry("PATCH /api/v1/users/{username}", new Row(401, 403, 404)),
-      Map.entry("DELETE /api/v1/users/{username}", new Row(401, 403, 404)),
-      Map.entry("DELETE /api/v1/users/{username}/sessions", new Row(401, 403, 404)),
-      Map.entry("GET /api/v1/sessions", new Row(401, 403, 200)),
-      Map.entry("DELETE /api/v1/sessions", new Row(401, 403, 200)),
-      Map.entry("DELETE /api/v1/sessions/{id}", new Row(401, 403, 404)),
-      Map.entry("POST /api/v1/sessions/enforce", new Row(401, 403, 200)),
-      Map.entry("GET /api/v1/audit", new Row(401, 403, 200))));
+  private static final Map<String, Row> ROUTES =
+      new TreeMap<>(
+          Map.ofEntries(
+              Map.entry("POST /api/v1/login", new Row(400, 400, 400)),
+              Map.entry("POST /api/v1/logout", new Row(401, 204, 204)),
+              Map.entry("GET /api/v1/me", new Row(401, 200, 200)),
+              Map.entry("GET /api/v1/me/sessions", new Row(401, 200, 200)),
+              Map.entry("DELETE /api/v1/me/sessions/{id}", new Row(401, 404, 404)),
+              Map.entry("GET /api/v1/me/events", new Row(401, 406, 406)),
+              Map.entry("POST /api/v1/me/password", new Row(401, 400, 400)),
+              Map.entry("POST /api/v1/me/reauthenticate", new Row(401, 400, 400)),
+              Map.entry("DELETE /api/v1/me/sessions", new Row(401, 200, 200)),
+              Map.entry("GET /auth/verify", new Row(401, 200, 200)),
+              Map.entry("GET /auth/verify/<rest>", new Row(401, 200, 200)),
+              Map.entry("GET /healthz", new Row(200, 200, 200)),
+              Map.entry("GET /api/v1/settings", new Row(401, 403, 200)),
+              Map.entry("PATCH /api/v1/settings", new Row(401, 403, 400)),
+              Map.entry("GET /api/v1/settings/schema", new Row(401, 403, 200)),
+              Map.entry("POST /api/v1/users", new Row(401, 403, 400)),
+              Map.entry("GET /api/v1/users", new Row(401, 403, 200)),
+              Map.entry("GET /api/v1/users/{username}", new Row(401, 403, 404)),
+              Map.entry("PATCH /api/v1/users/{username}", new Row(401, 403, 404)),
+              Map.entry("DELETE /api/v1/users/{username}", new Row(401, 403, 404)),
+              Map.entry("DELETE /api/v1/users/{username}/sessions", new Row(401, 403, 404)),
+              Map.entry("GET /api/v1/sessions", new Row(401, 403, 200)),
+              Map.entry("DELETE /api/v1/sessions", new Row(401, 403, 200)),
+              Map.entry("DELETE /api/v1/sessions/{id}", new Row(401, 403, 404)),
+              Map.entry("POST /api/v1/sessions/enforce", new Row(401, 403, 200)),
+              Map.entry("GET /api/v1/audit", new Row(401, 403, 200))));
 
   /**
    * Forward-auth under a path answers every method as a GET (Envoy keeps the original method);
    * Javalin's GET route serves other spellings, {@link ForwardAuth} the rest.
    */
   private static final String ANY_METHOD_PREFIX = "/auth/verify/";
+
   private static final String ANY_METHOD_ROUTE = "GET /auth/verify/<rest>";
 
   private static final List<String> METHODS =
@@ -147,12 +154,12 @@ class RouteMatrixTest {
   void headOfTheEventStreamAnswersItsHeadersAndOpensNoStream() {
     Browser user = as(Caller.USER);
     try (EventStream stream = EventStream.open(t.base, user.cookie())) {
-      Browser.Response head = user.send("HEAD", EventRoutes.PATH, null, null,
-          "Accept", "text/event-stream");
+      Browser.Response head =
+          user.send("HEAD", EventRoutes.PATH, null, null, "Accept", "text/event-stream");
       assertThat(head.status()).isEqualTo(200);
       Map<String, List<String>> expected = new TreeMap<>();
-      stream.headers.forEach((name, value) -> expected.put(name.toLowerCase(Locale.ROOT),
-          List.of(value)));
+      stream.headers.forEach(
+          (name, value) -> expected.put(name.toLowerCase(Locale.ROOT), List.of(value)));
       expected.keySet().removeAll(VOLATILE);
       assertThat(fields(head)).isEqualTo(expected);
       assertThat(t.server.push().streams()).as("only the GET's stream is open").isEqualTo(1);
@@ -163,7 +170,8 @@ class RouteMatrixTest {
   void unknownPathsAre404UnderEveryMethod() {
     for (String method : METHODS) {
       assertThat(t.browser().send(method, "/api/v1/nothing-here", null, null).status())
-          .as(method).isEqualTo(404);
+          .as(method)
+          .isEqualTo(404);
     }
   }
 
@@ -175,27 +183,31 @@ class RouteMatrixTest {
     assertThat(r.json().path("username").asText()).isEqualTo("alice");
     assertThat(admin.get("/api/v1/users/alice").status()).as("alice still exists").isEqualTo(200);
 
-    Browser.Response post = t.browser().send("POST", "/api/v1/users", null, null,
-        "X-HTTP-Method-Override", "GET");
+    Browser.Response post =
+        t.browser().send("POST", "/api/v1/users", null, null, "X-HTTP-Method-Override", "GET");
     assertThat(post.status()).as("a POST stays a POST").isEqualTo(401);
   }
 
   /** A path of the route's pattern: ids and names that do not exist. */
   private static String concrete(String pattern) {
-    return pattern.replace("{id}", "no-such-session").replace("{username}", "nobody")
+    return pattern
+        .replace("{id}", "no-such-session")
+        .replace("{username}", "nobody")
         .replace("<rest>", "reports/q3.html");
   }
 
   /** The rows, by method, of every route whose pattern matches {@code path}. */
   private static Map<String, Row> rowsMatching(String path) {
     Map<String, Row> rows = new LinkedHashMap<>();
-    ROUTES.forEach((route, row) -> {
-      String[] methodAndPath = route.split(" ", 2);
-      String pattern = methodAndPath[1].replaceAll("\\{[^}]+}", "[^/]+").replaceAll("<[^>]+>", ".+");
-      if (path.matches(pattern)) {
-        rows.putIfAbsent(methodAndPath[0], row);
-      }
-    });
+    ROUTES.forEach(
+        (route, row) -> {
+          String[] methodAndPath = route.split(" ", 2);
+          String pattern =
+              methodAndPath[1].replaceAll("\\{[^}]+}", "[^/]+").replaceAll("<[^>]+>", ".+");
+          if (path.matches(pattern)) {
+            rows.putIfAbsent(methodAndPath[0], row);
+          }
+        });
     return rows;
   }
 
@@ -213,12 +225,15 @@ class RouteMatrixTest {
 
   private static Map<String, List<String>> fields(Browser.Response r) {
     Map<String, List<String>> fields = new TreeMap<>();
-    r.headers().map().forEach((name, values) -> {
-      String key = name.toLowerCase(Locale.ROOT);
-      if (!VOLATILE.contains(key) && !key.equals(":status")) {
-        fields.put(key, values);
-      }
-    });
+    r.headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              String key = name.toLowerCase(Locale.ROOT);
+              if (!VOLATILE.contains(key) && !key.equals(":status")) {
+                fields.put(key, values);
+              }
+            });
     return fields;
   }
 

@@ -32,8 +32,10 @@ class SecureCookieTest {
     Browser.Response login = browser.post("/api/v1/login", ADMIN_LOGIN, HTTPS);
 
     assertThat(login.status()).isEqualTo(201);
-    assertThat(login.header("Set-Cookie")).startsWith("__Host-sl_session=")
-        .contains("; Path=/;", "; Secure", "; HttpOnly", "; SameSite=Lax").doesNotContain("Domain");
+    assertThat(login.header("Set-Cookie"))
+        .startsWith("__Host-sl_session=")
+        .contains("; Path=/;", "; Secure", "; HttpOnly", "; SameSite=Lax")
+        .doesNotContain("Domain");
     assertThat(browser.cookieName()).isEqualTo("__Host-sl_session");
     assertThat(browser.get("/api/v1/me", HTTPS).status()).isEqualTo(200);
     assertThat(browser.get("/auth/verify").status()).isEqualTo(200);
@@ -47,7 +49,8 @@ class SecureCookieTest {
     try (TestServer secure = TestServer.start(Map.of("SESSIONLIMITS_COOKIE_SECURE", "true"))) {
       Browser browser = secure.browser();
       assertThat(browser.login("admin", TestServer.ADMIN_PASSWORD).header("Set-Cookie"))
-          .startsWith("__Host-sl_session=").contains("; Secure");
+          .startsWith("__Host-sl_session=")
+          .contains("; Secure");
       assertThat(browser.get("/api/v1/me").status()).isEqualTo(200);
     }
   }
@@ -69,16 +72,18 @@ class SecureCookieTest {
     String token = before.cookie();
     Browser plainCookie = t.browser();
 
-    Browser.Response me = plainCookie.get("/api/v1/me", "Cookie", "sl_session=" + token, HTTPS[0],
-        HTTPS[1]);
+    Browser.Response me =
+        plainCookie.get("/api/v1/me", "Cookie", "sl_session=" + token, HTTPS[0], HTTPS[1]);
     Browser.Response verify = plainCookie.get("/auth/verify", "Cookie", "sl_session=" + token);
-    Browser.Response again = plainCookie.post("/api/v1/login", ADMIN_LOGIN, "Cookie",
-        "sl_session=" + token, HTTPS[0], HTTPS[1]);
+    Browser.Response again =
+        plainCookie.post(
+            "/api/v1/login", ADMIN_LOGIN, "Cookie", "sl_session=" + token, HTTPS[0], HTTPS[1]);
 
     assertThat(me.status()).isEqualTo(200);
     assertThat(verify.status()).isEqualTo(200);
     assertThat(again.headers().allValues("Set-Cookie"))
-        .filteredOn(c -> !c.startsWith(DeviceCookies.COOKIE + "=")).hasSize(2)
+        .filteredOn(c -> !c.startsWith(DeviceCookies.COOKIE + "="))
+        .hasSize(2)
         .anySatisfy(c -> assertThat(c).startsWith("__Host-sl_session=").doesNotContain("Max-Age"))
         .anySatisfy(c -> assertThat(c).startsWith("sl_session=;").contains("Max-Age=0"));
   }
@@ -101,7 +106,8 @@ class SecureCookieTest {
         .isEqualTo("max-age=31536000; includeSubDomains");
     assertThat(browser.get("/", HTTPS).header("Strict-Transport-Security"))
         .isEqualTo("max-age=31536000; includeSubDomains");
-    assertThat(browser.post("/api/v1/login", ADMIN_LOGIN, HTTPS).header("Strict-Transport-Security"))
+    assertThat(
+            browser.post("/api/v1/login", ADMIN_LOGIN, HTTPS).header("Strict-Transport-Security"))
         .isEqualTo("max-age=31536000; includeSubDomains");
   }
 

@@ -46,14 +46,19 @@ class SecurityRequirementsTest {
       String html = resource("/public/" + page);
       Matcher header = HEADER.matcher(html);
       assertThat(header.find()).as("header of " + page).isTrue();
-      assertThat(header.group()).as(page).containsPattern("<button id=\"sign-out\"[^>]*>Sign out</button>");
+      assertThat(header.group())
+          .as(page)
+          .containsPattern("<button id=\"sign-out\"[^>]*>Sign out</button>");
       Matcher script = SCRIPT.matcher(html);
       assertThat(script.find()).as("script of " + page).isTrue();
-      assertThat(resource("/public/" + script.group(1))).as(script.group(1))
+      assertThat(resource("/public/" + script.group(1)))
+          .as(script.group(1))
           .contains("startSignedInPage()");
     }
     assertThat(resource("/public/js/session.js"))
-        .contains("getElementById('sign-out');\n  if (signOutButton) signOutButton.addEventListener('click', signOut);");
+        .contains(
+            "getElementById('sign-out');\n"
+                + "  if (signOutButton) signOutButton.addEventListener('click', signOut);");
   }
 
   /** 6.2.6 and 6.2.7: password fields are masked and left to password managers (no paste block). */
@@ -67,7 +72,9 @@ class SecurityRequirementsTest {
         String tag = input.group();
         if (tag.contains("password")) {
           passwordFields++;
-          assertThat(tag).as(page).contains("type=\"password\"")
+          assertThat(tag)
+              .as(page)
+              .contains("type=\"password\"")
               .containsPattern("autocomplete=\"(current|new)-password\"");
         }
       }
@@ -113,7 +120,9 @@ class SecurityRequirementsTest {
     try (InputStream in = PasswordPolicy.class.getResourceAsStream("/dictionaries/passwords.txt")) {
       assertThat(in).as("nbvcxz's password list").isNotNull();
       BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line = lines.readLine(); line != null && common.size() < 3000; line = lines.readLine()) {
+      for (String line = lines.readLine();
+          line != null && common.size() < 3000;
+          line = lines.readLine()) {
         if (line.length() >= PasswordPolicy.MIN_LENGTH) {
           common.add(line);
         }
@@ -122,8 +131,10 @@ class SecurityRequirementsTest {
     assertThat(common).hasSize(3000).startsWith("password", "12345678");
 
     // In parallel, as requests setting passwords do: about 13 ms an estimate, 3000 of them.
-    List<String> accepted = common.parallelStream()
-        .filter(p -> PasswordPolicy.weakness(p, List.of("alice")).isEmpty()).toList();
+    List<String> accepted =
+        common.parallelStream()
+            .filter(p -> PasswordPolicy.weakness(p, List.of("alice")).isEmpty())
+            .toList();
     assertThat(accepted).isEmpty();
   }
 

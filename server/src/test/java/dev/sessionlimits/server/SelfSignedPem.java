@@ -33,13 +33,16 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 
 /**
- * A self-signed certificate for 127.0.0.1 and localhost, made for one test, written as the PEM files
- * an operator would have: the certificate, and the key as PKCS#8, PKCS#1 (RSA) or SEC1 (EC).
+ * A self-signed certificate for 127.0.0.1 and localhost, made for one test, written as the PEM
+ * files an operator would have: the certificate, and the key as PKCS#8, PKCS#1 (RSA) or SEC1 (EC).
  */
 final class SelfSignedPem {
 
   /** How the private key is written. */
-  enum KeyForm { PKCS8, TRADITIONAL }
+  enum KeyForm {
+    PKCS8,
+    TRADITIONAL
+  }
 
   final KeyPair keys;
   final X509Certificate certificate;
@@ -49,7 +52,10 @@ final class SelfSignedPem {
     this.certificate = certificate;
   }
 
-  /** A new key pair of {@code algorithm} ("RSA" or "EC") and its certificate, valid for a day either side of now. */
+  /**
+   * A new key pair of {@code algorithm} ("RSA" or "EC") and its certificate, valid for a day either
+   * side of now.
+   */
   static SelfSignedPem create(String algorithm) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
@@ -57,15 +63,27 @@ final class SelfSignedPem {
       KeyPair keys = generator.generateKeyPair();
       X500Name name = new X500Name("CN=localhost");
       Instant now = Instant.now();
-      JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
-          BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(Duration.ofDays(1))),
-          Date.from(now.plus(Duration.ofDays(1))), name, keys.getPublic());
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-          new GeneralName[] {new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-              new GeneralName(GeneralName.dNSName, "localhost")}));
+      JcaX509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              name,
+              BigInteger.valueOf(now.toEpochMilli()),
+              Date.from(now.minus(Duration.ofDays(1))),
+              Date.from(now.plus(Duration.ofDays(1))),
+              name,
+              keys.getPublic());
+      builder.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(
+              new GeneralName[] {
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                new GeneralName(GeneralName.dNSName, "localhost")
+              }));
       String signature = algorithm.equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-      X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder(signature).build(keys.getPrivate())));
+      X509Certificate certificate =
+          new JcaX509CertificateConverter()
+              .getCertificate(
+                  builder.build(new JcaContentSignerBuilder(signature).build(keys.getPrivate())));
       return new SelfSignedPem(keys, certificate);
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException(e);
@@ -92,12 +110,17 @@ final class SelfSignedPem {
     }
   }
 
-  /** The EC key as openssl writes it: with its curve and public key (the JDK's encoding has neither). */
+  /**
+   * The EC key as openssl writes it: with its curve and public key (the JDK's encoding has
+   * neither).
+   */
   private ECPrivateKey sec1() {
     PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
     try {
       ECPrivateKey bare = ECPrivateKey.getInstance(info.parsePrivateKey());
-      return new ECPrivateKey(256, bare.getKey(),
+      return new ECPrivateKey(
+          256,
+          bare.getKey(),
           SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()).getPublicKeyData(),
           info.getPrivateKeyAlgorithm().getParameters());
     } catch (IOException e) {
@@ -106,7 +129,8 @@ final class SelfSignedPem {
   }
 
   private static Path write(Path file, Object object) {
-    try (Writer out = Files.newBufferedWriter(file); JcaPEMWriter pem = new JcaPEMWriter(out)) {
+    try (Writer out = Files.newBufferedWriter(file);
+        JcaPEMWriter pem = new JcaPEMWriter(out)) {
       pem.writeObject(object);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -125,8 +149,11 @@ final class SelfSignedPem {
       factory.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, factory.getTrustManagers(), null);
-      return HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5)).build();
+      return HttpClient.newBuilder()
+          .sslContext(context)
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException(e);
     }

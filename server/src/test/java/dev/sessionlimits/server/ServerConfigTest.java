@@ -24,75 +24,111 @@ class ServerConfigTest {
 
   @Test
   void readsEveryVariable() {
-    ServerConfig config = ServerConfig.fromEnvironment(Map.of(
-        "SESSIONLIMITS_PORT", "9090",
-        "SESSIONLIMITS_DATA_DIR", "/var/lib/sessionlimits",
-        "SESSIONLIMITS_ADMIN_PASSWORD", "violet canyon marmalade",
-        "SESSIONLIMITS_CONFIG_DIR", "/etc/sessionlimits",
-        "SESSIONLIMITS_DB_URL", "jdbc:postgresql://db:5432/sl",
-        "SESSIONLIMITS_TRUSTED_PROXIES", "10.0.0.0/8, 2001:DB8::/32 ,192.168.1.1",
-        "SESSIONLIMITS_COOKIE_SECURE", "TRUE"));
+    ServerConfig config =
+        ServerConfig.fromEnvironment(
+            Map.of(
+                "SESSIONLIMITS_PORT", "9090",
+                "SESSIONLIMITS_DATA_DIR", "/var/lib/sessionlimits",
+                "SESSIONLIMITS_ADMIN_PASSWORD", "violet canyon marmalade",
+                "SESSIONLIMITS_CONFIG_DIR", "/etc/sessionlimits",
+                "SESSIONLIMITS_DB_URL", "jdbc:postgresql://db:5432/sl",
+                "SESSIONLIMITS_TRUSTED_PROXIES", "10.0.0.0/8, 2001:DB8::/32 ,192.168.1.1",
+                "SESSIONLIMITS_COOKIE_SECURE", "TRUE"));
     assertThat(config.port()).isEqualTo(9090);
     assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/sessionlimits"));
     assertThat(config.adminPassword()).isEqualTo("violet canyon marmalade");
     assertThat(config.configDir()).isEqualTo(Path.of("/etc/sessionlimits"));
     assertThat(config.dbUrl()).isEqualTo("jdbc:postgresql://db:5432/sl");
-    assertThat(config.trustedProxies()).containsExactly("10.0.0.0/8", "2001:db8::/32", "192.168.1.1/32");
+    assertThat(config.trustedProxies())
+        .containsExactly("10.0.0.0/8", "2001:db8::/32", "192.168.1.1/32");
     assertThat(config.cookieSecure()).isTrue();
     assertThat(config.toString()).doesNotContain("violet canyon marmalade");
   }
 
   @Test
   void badValuesAreRefusedNamingTheVariableTheValueAndWhatIsValid() {
-    assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of(
-        "SESSIONLIMITS_PORT", "80800",
-        "SESSIONLIMITS_COOKIE_SECURE", "yes",
-        "SESSIONLIMITS_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local",
-        "SESSIONLIMITS_DB_URL", "jdbc:mysql://u:secret@db/x",
-        "SESSIONLIMITS_ADMIN_PASSWORD", "short")))
+    assertThatThrownBy(
+            () ->
+                ServerConfig.fromEnvironment(
+                    Map.of(
+                        "SESSIONLIMITS_PORT", "80800",
+                        "SESSIONLIMITS_COOKIE_SECURE", "yes",
+                        "SESSIONLIMITS_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local",
+                        "SESSIONLIMITS_DB_URL", "jdbc:mysql://u:secret@db/x",
+                        "SESSIONLIMITS_ADMIN_PASSWORD", "short")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("SESSIONLIMITS_PORT must be a port number 0..65535 (0 picks a free one), got \"80800\"")
+        .hasMessageContaining(
+            "SESSIONLIMITS_PORT must be a port number 0..65535 (0 picks a free one), got \"80800\"")
         .hasMessageContaining("SESSIONLIMITS_COOKIE_SECURE must be true or false, got \"yes\"")
         .hasMessageContaining("SESSIONLIMITS_TRUSTED_PROXIES")
         .hasMessageContaining("\"proxy.local\"")
         .hasMessageContaining("SESSIONLIMITS_DB_URL must be a PostgreSQL JDBC URL")
-        .hasMessageContaining("SESSIONLIMITS_ADMIN_PASSWORD must be at least 8 characters long, got 5 characters")
+        .hasMessageContaining(
+            "SESSIONLIMITS_ADMIN_PASSWORD must be at least 8 characters long, got 5 characters")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret", "short\""));
   }
 
   @Test
   void aCommonOrGuessableAdminPasswordStopsTheStartNamingTheVariableButNotThePassword() {
-    for (String weak : new String[] {"12345678", "qwerty123", "        ", "admin2026", "Sessionlimits1"}) {
-      assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_ADMIN_PASSWORD", weak)))
+    for (String weak :
+        new String[] {"12345678", "qwerty123", "        ", "admin2026", "Sessionlimits1"}) {
+      assertThatThrownBy(
+              () -> ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_ADMIN_PASSWORD", weak)))
           .as(weak)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("SESSIONLIMITS_ADMIN_PASSWORD is too easy to guess: ")
           .hasMessageContaining("leave it unset")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(weak));
     }
-    assertThatThrownBy(() -> new ServerConfig(0, Path.of("."), "password", null, null,
-        java.util.List.of(), false, ServerConfig.DEFAULT_REAUTH_WINDOW, null, null, null, null))
+    assertThatThrownBy(
+            () ->
+                new ServerConfig(
+                    0,
+                    Path.of("."),
+                    "password",
+                    null,
+                    null,
+                    java.util.List.of(),
+                    false,
+                    ServerConfig.DEFAULT_REAUTH_WINDOW,
+                    null,
+                    null,
+                    null,
+                    null))
         .hasMessageContaining("too easy to guess: This is a top-10 common password.");
   }
 
   @Test
   void theReauthenticationWindowIsFiveMinutesUnlessSetWithinItsRange() {
     assertThat(ServerConfig.defaults().reauthWindow()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_REAUTH_WINDOW", "120"))
-        .reauthWindow()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(
+            ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_REAUTH_WINDOW", "120"))
+                .reauthWindow())
+        .isEqualTo(Duration.ofSeconds(120));
     for (String bad : new String[] {"29", "3601", "5m", "-300"}) {
-      assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_REAUTH_WINDOW", bad)))
+      assertThatThrownBy(
+              () -> ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_REAUTH_WINDOW", bad)))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("SESSIONLIMITS_REAUTH_WINDOW must be a number of seconds 30..3600 (how recently"
-              + " the password must have been entered for a sensitive change), got \"" + bad + "\"");
+          .hasMessage(
+              "SESSIONLIMITS_REAUTH_WINDOW must be a number of seconds 30..3600 (how recently"
+                  + " the password must have been entered for a sensitive change), got \""
+                  + bad
+                  + "\"");
     }
   }
 
   @Test
   void emptyVariablesTakeTheirDefaults() {
-    ServerConfig config = ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_PORT", "",
-        "SESSIONLIMITS_ADMIN_PASSWORD", "", "SESSIONLIMITS_TRUSTED_PROXIES", " "));
+    ServerConfig config =
+        ServerConfig.fromEnvironment(
+            Map.of(
+                "SESSIONLIMITS_PORT",
+                "",
+                "SESSIONLIMITS_ADMIN_PASSWORD",
+                "",
+                "SESSIONLIMITS_TRUSTED_PROXIES",
+                " "));
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.adminPassword()).isNull();
     assertThat(config.trustedProxies()).isEmpty();

@@ -45,8 +45,10 @@ class SessionsAdminTest {
         .isGreaterThanOrEqualTo(3);
     assertThat(admin.get("/api/v1/sessions?ip=::ffff:127.0.0.1").json().path("sessions").size())
         .isGreaterThanOrEqualTo(3);
-    assertThat(admin.get("/api/v1/sessions?user=alice&ip=10.0.0.1").json().path("sessions")).isEmpty();
-    assertThat(admin.get("/api/v1/sessions").json().path("sessions").size()).isGreaterThanOrEqualTo(4);
+    assertThat(admin.get("/api/v1/sessions?user=alice&ip=10.0.0.1").json().path("sessions"))
+        .isEmpty();
+    assertThat(admin.get("/api/v1/sessions").json().path("sessions").size())
+        .isGreaterThanOrEqualTo(4);
   }
 
   @Test
@@ -57,12 +59,13 @@ class SessionsAdminTest {
     JsonNode sessions = admin.get("/api/v1/sessions").json().path("sessions");
 
     List<String> current = new ArrayList<>();
-    sessions.forEach(s -> {
-      assertThat(s.has("current")).isTrue();
-      if (s.path("current").asBoolean()) {
-        current.add(s.path("id").asText());
-      }
-    });
+    sessions.forEach(
+        s -> {
+          assertThat(s.has("current")).isTrue();
+          if (s.path("current").asBoolean()) {
+            current.add(s.path("id").asText());
+          }
+        });
     assertThat(current).containsExactly(own);
   }
 
@@ -102,7 +105,8 @@ class SessionsAdminTest {
       alice.add(login("alice"));
     }
     Browser bob = login("bob");
-    admin.patch("/api/v1/settings",
+    admin.patch(
+        "/api/v1/settings",
         "{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\","
             + " \"QUOTA_EXEMPT_ADMINS\": true}");
 
@@ -123,8 +127,10 @@ class SessionsAdminTest {
     assertThat(applied.json().path("ended_sessions")).hasSize(2);
     Browser.Response first = alice.get(0).get("/api/v1/me");
     assertThat(first.json().path("reason").asText()).isEqualTo("session_limit_reached");
-    assertThat(first.json().path("message").asText()).isEqualTo("You were signed out because an"
-        + " administrator applied the session limits, and your limit is 1 session.");
+    assertThat(first.json().path("message").asText())
+        .isEqualTo(
+            "You were signed out because an"
+                + " administrator applied the session limits, and your limit is 1 session.");
     assertThat(alice.get(2).get("/api/v1/me").status()).isEqualTo(200);
     assertThat(bob.get("/api/v1/me").status()).isEqualTo(200);
     assertThat(admin.get("/api/v1/me").status()).isEqualTo(200);
@@ -134,8 +140,10 @@ class SessionsAdminTest {
   void enforcingTheAddressLimitSkipsExemptAdministratorsEvenWhenOneHoldsTheOldestSession() {
     // The administrator's session (made in start()) is the oldest at 127.0.0.1.
     List<Browser> others = List.of(login("alice"), login("bob"), login("alice"));
-    admin.patch("/api/v1/settings", "{\"SESSIONS_PER_IP\": 1, \"QUOTA_EXEMPT_ADMINS\": true,"
-        + " \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
+    admin.patch(
+        "/api/v1/settings",
+        "{\"SESSIONS_PER_IP\": 1, \"QUOTA_EXEMPT_ADMINS\": true,"
+            + " \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
 
     Browser.Response applied = admin.post("/api/v1/sessions/enforce", null);
 
@@ -159,8 +167,13 @@ class SessionsAdminTest {
     assertThat(stale.error()).isEqualTo("reauthentication_required");
     assertThat(alice.get("/api/v1/me").status()).as("nothing ended").isEqualTo(200);
 
-    assertThat(admin.post("/api/v1/me/reauthenticate", "{\"password\":\""
-        + TestServer.ADMIN_PASSWORD + "\"}").status()).isEqualTo(200);
+    assertThat(
+            admin
+                .post(
+                    "/api/v1/me/reauthenticate",
+                    "{\"password\":\"" + TestServer.ADMIN_PASSWORD + "\"}")
+                .status())
+        .isEqualTo(200);
     Browser.Response all = admin.delete("/api/v1/sessions");
 
     assertThat(all.status()).as(all.toString()).isEqualTo(200);

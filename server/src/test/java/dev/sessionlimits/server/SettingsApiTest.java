@@ -49,11 +49,14 @@ class SettingsApiTest {
 
   @Test
   void patchAcceptsAValidValueForEverySettingAndAnswersTheNewObject() {
-    Browser.Response r = admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 100000,"
-        + " \"SESSIONS_PER_IP\": 1000000, \"QUOTA_CONSTRAINTS_ENABLED\": false,"
-        + " \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\", \"SESSION_COOKIE_AGE\": 60,"
-        + " \"SESSION_MAX_LIFETIME\": 31536000, \"AUTH_BASIC_ENABLED\": true,"
-        + " \"QUOTA_EXEMPT_ADMINS\": true}");
+    Browser.Response r =
+        admin.patch(
+            "/api/v1/settings",
+            "{\"SESSIONS_PER_USER\": 100000,"
+                + " \"SESSIONS_PER_IP\": 1000000, \"QUOTA_CONSTRAINTS_ENABLED\": false,"
+                + " \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\", \"SESSION_COOKIE_AGE\": 60,"
+                + " \"SESSION_MAX_LIFETIME\": 31536000, \"AUTH_BASIC_ENABLED\": true,"
+                + " \"QUOTA_EXEMPT_ADMINS\": true}");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     JsonNode s = r.json();
     assertThat(s.path("SESSIONS_PER_USER").asInt()).isEqualTo(100000);
@@ -69,37 +72,44 @@ class SettingsApiTest {
 
   @Test
   void theSpecialValuesAreAccepted() {
-    assertThat(admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 5}").status()).isEqualTo(200);
-    JsonNode s = admin.patch("/api/v1/settings",
-        "{\"SESSIONS_PER_USER\": -1, \"SESSIONS_PER_IP\": -1, \"SESSION_MAX_LIFETIME\": 0}").json();
+    assertThat(admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 5}").status())
+        .isEqualTo(200);
+    JsonNode s =
+        admin
+            .patch(
+                "/api/v1/settings",
+                "{\"SESSIONS_PER_USER\": -1, \"SESSIONS_PER_IP\": -1, \"SESSION_MAX_LIFETIME\": 0}")
+            .json();
     assertThat(s.path("SESSIONS_PER_USER").asInt()).isEqualTo(-1);
     assertThat(s.path("SESSION_MAX_LIFETIME").asInt()).isEqualTo(0);
   }
 
   @ParameterizedTest(name = "{0} = {1}")
-  @CsvSource(delimiter = '|', value = {
-      "SESSIONS_PER_USER | 0 | 0 would sign out every login at once",
-      "SESSIONS_PER_USER | 100001 | -1, or 1..100000",
-      "SESSIONS_PER_USER | -2 | -1, or 1..100000",
-      "SESSIONS_PER_USER | \"5\" | whole number",
-      "SESSIONS_PER_USER | 1.5 | whole number",
-      "SESSIONS_PER_USER | true | whole number",
-      "SESSIONS_PER_USER | null | must have a value",
-      "SESSIONS_PER_IP | 0 | 0 would sign out every login at once",
-      "SESSIONS_PER_IP | 1000001 | -1, or 1..1000000",
-      "QUOTA_CONSTRAINTS_ENABLED | \"yes\" | must be true or false",
-      "QUOTA_CONSTRAINTS_ENABLED | 1 | must be true or false",
-      "QUOTA_EXHAUSTION_ACTION | \"DESTROY_EVERYTHING\" | DENY_ACCESS, DESTROY_NEXT_EXPIRING",
-      "QUOTA_EXHAUSTION_ACTION | 3 | DENY_ACCESS, DESTROY_NEXT_EXPIRING",
-      "SESSION_COOKIE_AGE | 59 | shorter idle timeouts sign users out while they work",
-      "SESSION_COOKIE_AGE | 0 | 60..31536000",
-      "SESSION_COOKIE_AGE | 31536001 | 60..31536000",
-      "SESSION_COOKIE_AGE | [1800] | whole number",
-      "SESSION_MAX_LIFETIME | 59 | 0, or 60..31536000",
-      "SESSION_MAX_LIFETIME | -1 | 0, or 60..31536000",
-      "AUTH_BASIC_ENABLED | \"true\" | must be true or false",
-      "QUOTA_EXEMPT_ADMINS | {} | must be true or false",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "SESSIONS_PER_USER | 0 | 0 would sign out every login at once",
+        "SESSIONS_PER_USER | 100001 | -1, or 1..100000",
+        "SESSIONS_PER_USER | -2 | -1, or 1..100000",
+        "SESSIONS_PER_USER | \"5\" | whole number",
+        "SESSIONS_PER_USER | 1.5 | whole number",
+        "SESSIONS_PER_USER | true | whole number",
+        "SESSIONS_PER_USER | null | must have a value",
+        "SESSIONS_PER_IP | 0 | 0 would sign out every login at once",
+        "SESSIONS_PER_IP | 1000001 | -1, or 1..1000000",
+        "QUOTA_CONSTRAINTS_ENABLED | \"yes\" | must be true or false",
+        "QUOTA_CONSTRAINTS_ENABLED | 1 | must be true or false",
+        "QUOTA_EXHAUSTION_ACTION | \"DESTROY_EVERYTHING\" | DENY_ACCESS, DESTROY_NEXT_EXPIRING",
+        "QUOTA_EXHAUSTION_ACTION | 3 | DENY_ACCESS, DESTROY_NEXT_EXPIRING",
+        "SESSION_COOKIE_AGE | 59 | shorter idle timeouts sign users out while they work",
+        "SESSION_COOKIE_AGE | 0 | 60..31536000",
+        "SESSION_COOKIE_AGE | 31536001 | 60..31536000",
+        "SESSION_COOKIE_AGE | [1800] | whole number",
+        "SESSION_MAX_LIFETIME | 59 | 0, or 60..31536000",
+        "SESSION_MAX_LIFETIME | -1 | 0, or 60..31536000",
+        "AUTH_BASIC_ENABLED | \"true\" | must be true or false",
+        "QUOTA_EXEMPT_ADMINS | {} | must be true or false",
+      })
   void refusesAnInvalidValueWithASentenceForThatSetting(String name, String json, String expected) {
     Browser.Response r = admin.patch("/api/v1/settings", "{\"" + name + "\": " + json + "}");
 
@@ -119,11 +129,14 @@ class SettingsApiTest {
 
   @Test
   void appliesNothingWhenAnyValueIsRefused() {
-    Browser.Response r = admin.patch("/api/v1/settings",
-        "{\"SESSIONS_PER_USER\": 3, \"SESSION_COOKIE_AGE\": 59, \"SESSIONS_PER_IP\": 0}");
+    Browser.Response r =
+        admin.patch(
+            "/api/v1/settings",
+            "{\"SESSIONS_PER_USER\": 3, \"SESSION_COOKIE_AGE\": 59, \"SESSIONS_PER_IP\": 0}");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().path("fields").size()).isEqualTo(2);
-    assertThat(admin.get("/api/v1/settings").json().path("SESSIONS_PER_USER").asInt()).isEqualTo(-1);
+    assertThat(admin.get("/api/v1/settings").json().path("SESSIONS_PER_USER").asInt())
+        .isEqualTo(-1);
   }
 
   @Test
@@ -138,7 +151,8 @@ class SettingsApiTest {
     alice.login("alice", "alice-plum-harbor-lantern");
     assertThat(alice.get("/api/v1/settings").error()).isEqualTo("forbidden");
     assertThat(alice.get("/api/v1/settings").status()).isEqualTo(403);
-    assertThat(alice.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 3}").status()).isEqualTo(403);
+    assertThat(alice.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 3}").status())
+        .isEqualTo(403);
     assertThat(alice.get("/api/v1/settings/schema").status()).isEqualTo(403);
     assertThat(t.browser().get("/api/v1/settings").status()).isEqualTo(401);
   }
@@ -184,12 +198,14 @@ class SettingsApiTest {
   void anotherNodeSeesAChangeWithinASecond() {
     try (TestServer other = TestServer.start(t.stores, Map.of(), b -> {})) {
       Browser otherAdmin = other.admin();
-      assertThat(otherAdmin.get("/api/v1/settings").json().path("SESSIONS_PER_USER").asInt()).isEqualTo(-1);
+      assertThat(otherAdmin.get("/api/v1/settings").json().path("SESSIONS_PER_USER").asInt())
+          .isEqualTo(-1);
 
       admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 7}");
       other.clock.advanceSeconds(1);
 
-      assertThat(otherAdmin.get("/api/v1/settings").json().path("SESSIONS_PER_USER").asInt()).isEqualTo(7);
+      assertThat(otherAdmin.get("/api/v1/settings").json().path("SESSIONS_PER_USER").asInt())
+          .isEqualTo(7);
     }
   }
 
@@ -201,7 +217,8 @@ class SettingsApiTest {
       Browser a = filed.admin();
       assertThat(a.get("/api/v1/settings").json().path("SESSIONS_PER_USER").asInt()).isEqualTo(3);
 
-      Browser.Response r = a.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 5, \"SESSIONS_PER_IP\": 9}");
+      Browser.Response r =
+          a.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 5, \"SESSIONS_PER_IP\": 9}");
       assertThat(r.status()).isEqualTo(400);
       assertThat(r.error()).isEqualTo("invalid_settings");
       assertThat(r.json().path("fields").path("SESSIONS_PER_USER").asText())

@@ -20,22 +20,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * that comes just after the bound within which settings apply everywhere (one second); a user's
  * lowered limit holds at once.
  *
- * <p>Each repeat starts three new nodes (each with its own {@link JdbcStore}: pool, listener, caches)
- * on a truncated database, so the nodes that did not make the change hold the settings they read
- * when they started, as fresh processes do; nobody calls them until the burst. The race this guards
- * against is in what a node does with such a copy once it is too old, which is the same in a new
- * JVM and a warm one; a cold JVM only makes the reload slower and so the window wider.
+ * <p>Each repeat starts three new nodes (each with its own {@link JdbcStore}: pool, listener,
+ * caches) on a truncated database, so the nodes that did not make the change hold the settings they
+ * read when they started, as fresh processes do; nobody calls them until the burst. The race this
+ * guards against is in what a node does with such a copy once it is too old, which is the same in a
+ * new JVM and a warm one; a cold JVM only makes the reload slower and so the window wider.
  */
 class SettingsChangeClusterTest {
 
   private static final int REPEATS = 10;
   private static final int NODES = 3;
   private static final int BURST = 45;
+
   /** Just over the bound: the settings must be in force everywhere by then. */
   private static final Duration AFTER_THE_BOUND = SettingsService.MAX_AGE.plusMillis(100);
 
-  @RegisterExtension
-  static final TestPostgres database = TestPostgres.perClass();
+  @RegisterExtension static final TestPostgres database = TestPostgres.perClass();
 
   @Test
   void aUserLimitSetOnOneNodeAdmitsExactlyOneOfABurstOnAllNodesJustAfterTheBound()
@@ -47,8 +47,10 @@ class SettingsChangeClusterTest {
         Browser admin = cluster.admin();
         String user = cluster.newUser(admin);
 
-        Browser.Response changed = admin.patch("/api/v1/settings",
-            "{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
+        Browser.Response changed =
+            admin.patch(
+                "/api/v1/settings",
+                "{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
         assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
         long changedAt = System.nanoTime();
         waitUntil(changedAt + AFTER_THE_BOUND.toNanos());
@@ -71,8 +73,8 @@ class SettingsChangeClusterTest {
       database.truncate();
       try (Cluster cluster = new Cluster()) {
         Browser admin = cluster.admin();
-        Browser.Response deny = admin.patch("/api/v1/settings",
-            "{\"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
+        Browser.Response deny =
+            admin.patch("/api/v1/settings", "{\"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
         assertThat(deny.status()).as(deny.toString()).isEqualTo(200);
         String user = cluster.newUser(admin);
         cluster.everyNodeKnows(admin, user);
@@ -94,7 +96,8 @@ class SettingsChangeClusterTest {
       browsers.add(new Browser(cluster.bases.get(i % NODES), TestServer.FIREFOX_LINUX));
     }
 
-    List<Browser.Response> responses = Burst.run(BURST, i -> browsers.get(i).login(user, "plum-harbor-lantern-" + user));
+    List<Browser.Response> responses =
+        Burst.run(BURST, i -> browsers.get(i).login(user, "plum-harbor-lantern-" + user));
 
     int admitted = 0;
     for (Browser.Response r : responses) {
@@ -108,7 +111,9 @@ class SettingsChangeClusterTest {
     return admitted;
   }
 
-  /** Waits until {@code deadline} ({@link System#nanoTime}): the scenario is a burst after a time. */
+  /**
+   * Waits until {@code deadline} ({@link System#nanoTime}): the scenario is a burst after a time.
+   */
   private static void waitUntil(long deadline) {
     for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
       LockSupport.parkNanos(left);
@@ -142,8 +147,10 @@ class SettingsChangeClusterTest {
 
     String newUser(Browser admin) {
       String name = "user" + TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
-      Browser.Response r = admin.post("/api/v1/users",
-          "{\"username\":\"" + name + "\",\"password\":\"plum-harbor-lantern-" + name + "\"}");
+      Browser.Response r =
+          admin.post(
+              "/api/v1/users",
+              "{\"username\":\"" + name + "\",\"password\":\"plum-harbor-lantern-" + name + "\"}");
       assertThat(r.status()).as(r.toString()).isEqualTo(201);
       return name;
     }
@@ -157,7 +164,9 @@ class SettingsChangeClusterTest {
       for (URI base : bases) {
         Browser other = new Browser(base, TestServer.CHROME_WINDOWS);
         other.cookie(admin.cookie());
-        Await.until("the settings on " + base, Duration.ofSeconds(3),
+        Await.until(
+            "the settings on " + base,
+            Duration.ofSeconds(3),
             () -> other.get("/api/v1/settings").text().equals(settings));
         Browser browser = new Browser(base, TestServer.FIREFOX_LINUX);
         assertThat(browser.login(user, "plum-harbor-lantern-" + user).status()).isEqualTo(201);

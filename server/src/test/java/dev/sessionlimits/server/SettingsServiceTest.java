@@ -79,8 +79,8 @@ class SettingsServiceTest {
 
   private final MutableClock clock = new MutableClock(TestServer.START);
   private final GatedSettingsStore store = new GatedSettingsStore();
-  private final SettingsService service = new SettingsService(store, FileSettings.NONE,
-      ExhaustionActions.builtIns(), clock, WAIT);
+  private final SettingsService service =
+      new SettingsService(store, FileSettings.NONE, ExhaustionActions.builtIns(), clock, WAIT);
 
   @Test
   void whileOneThreadReloadsTheOthersWaitForItsResultRatherThanTakeTheOldSettings()
@@ -95,11 +95,15 @@ class SettingsServiceTest {
     CompletableFuture<Settings> other = new CompletableFuture<>();
     Thread thread = new Thread(() -> other.complete(service.settings()));
     thread.start();
-    Await.until("the other thread waits or answers", Duration.ofSeconds(5),
+    Await.until(
+        "the other thread waits or answers",
+        Duration.ofSeconds(5),
         () -> other.isDone() || thread.getState() == Thread.State.TIMED_WAITING);
     store.gate.countDown();
 
-    assertThat(other.get(5, TimeUnit.SECONDS).sessionsPerUser()).as("not the old copy").isEqualTo(1);
+    assertThat(other.get(5, TimeUnit.SECONDS).sessionsPerUser())
+        .as("not the old copy")
+        .isEqualTo(1);
     assertThat(reloading.get(5, TimeUnit.SECONDS).sessionsPerUser()).isEqualTo(1);
     assertThat(store.loads).as("one reload for both").hasValue(2);
   }
@@ -112,7 +116,8 @@ class SettingsServiceTest {
     store.savedElsewhere("SESSIONS_PER_USER", "2");
     store.stamp.incrementAndGet();
 
-    assertThat(service.settingsWithoutWaiting()).as("the verify path hands over")
+    assertThat(service.settingsWithoutWaiting())
+        .as("the verify path hands over")
         .isInstanceOf(Immediate.MustWait.class);
     assertThat(service.settings().sessionsPerUser()).isEqualTo(2);
     assertThat(service.settingsWithoutWaiting()).isInstanceOf(Immediate.Known.class);
@@ -140,7 +145,8 @@ class SettingsServiceTest {
     assertThat(store.entered.await(5, TimeUnit.SECONDS)).isTrue();
     try {
       long start = System.nanoTime();
-      assertThatThrownBy(service::settings).isInstanceOf(StoreUnavailableException.class)
+      assertThatThrownBy(service::settings)
+          .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("did not answer");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(WAIT, WAIT.multipliedBy(5));
     } finally {
@@ -153,8 +159,8 @@ class SettingsServiceTest {
   void aLoginThatNeedsFreshSettingsWhileTheSettingsStoreIsDownIs503AndOpensNoSession() {
     GatedSettingsStore settings = new GatedSettingsStore();
     SessionStore sessions = SessionStore.inMemory();
-    Stores stores = new Stores(sessions, UserStore.inMemory(), settings, AuditLog.inMemory(),
-        () -> true, null);
+    Stores stores =
+        new Stores(sessions, UserStore.inMemory(), settings, AuditLog.inMemory(), () -> true, null);
     try (TestServer t = TestServer.start(stores, Map.of(), b -> {})) {
       t.createUser("alice", "alice-plum-harbor-lantern");
       t.settings("{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class SignInAgainTest {
 
   private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
-  private static final String ALICE = "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}";
+  private static final String ALICE =
+      "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}";
 
   private TestServer t;
 
@@ -37,8 +38,8 @@ class SignInAgainTest {
     assertThat(browser.post("/api/v1/login", ALICE).status()).isEqualTo(201);
     String old = browser.cookie();
     try (EventStream stream = EventStream.open(t.base, old)) {
-      Await.untilAsserted("the stream is attached",
-          () -> assertThat(t.server.push().streams()).isOne());
+      Await.untilAsserted(
+          "the stream is attached", () -> assertThat(t.server.push().streams()).isOne());
 
       Browser.Response again = browser.post("/api/v1/login", ALICE);
 
@@ -48,8 +49,10 @@ class SignInAgainTest {
       EventStream.Event event = stream.next(TWO_SECONDS);
       assertThat(event.name()).isEqualTo("session_ended");
       assertThat(event.json().path("reason").asText()).isEqualTo("superseded");
-      assertThat(event.json().path("message").asText()).isEqualTo("You were signed out at 14:00"
-          + " UTC because this browser signed in again, and the new sign-in replaced this session.");
+      assertThat(event.json().path("message").asText())
+          .isEqualTo(
+              "You were signed out at 14:00 UTC because this browser signed in again, and the new"
+                  + " sign-in replaced this session.");
     }
     Browser oldToken = t.browser();
     oldToken.cookie(old);
@@ -61,7 +64,8 @@ class SignInAgainTest {
 
   @Test
   void signingInAgainEndsNoOtherDeviceAndIsAudited() {
-    t.settings("{\"SESSIONS_PER_USER\": 2, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
+    t.settings(
+        "{\"SESSIONS_PER_USER\": 2, \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
     Browser phone = t.browser(TestServer.CHROME_WINDOWS);
     assertThat(phone.post("/api/v1/login", ALICE).status()).isEqualTo(201);
     Browser laptop = t.browser();
@@ -76,8 +80,8 @@ class SignInAgainTest {
     oldToken.cookie(old);
     assertThat(oldToken.get("/api/v1/me").json().path("reason").asText()).isEqualTo("superseded");
     JsonNode events = t.admin().get("/api/v1/audit").json().path("events");
-    assertThat(events).anySatisfy(e -> assertThat(e.path("type").asText())
-        .isEqualTo("session_superseded"));
+    assertThat(events)
+        .anySatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("session_superseded"));
   }
 
   @Test

@@ -26,8 +26,8 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The sign-in page's {@code next} in headless Chromium (issue 13): a same-origin absolute path, the
- * page a proxy's sign-in redirect was asked for, is followed after sign-in; anything that could leave
- * the origin, however encoded, ends on the account page of this origin instead.
+ * page a proxy's sign-in redirect was asked for, is followed after sign-in; anything that could
+ * leave the origin, however encoded, ends on the account page of this origin instead.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SignInNextUiTest {
@@ -43,7 +43,7 @@ class SignInNextUiTest {
     if (!Chromium.installedOrSkipping()) {
       return;
     }
-    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS), Map.of(), b -> { });
+    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS), Map.of(), b -> {});
     base = t.base.toString();
     t.createUser("dora", PASSWORD);
     browser = Chromium.launch();
@@ -92,9 +92,18 @@ class SignInNextUiTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"//evil.example", "https://evil.example", "/\\evil.example",
-      "/%5Cevil.example", "%2F%2Fevil.example", "/%2F/evil.example", "/%252F/evil.example",
-      "javascript:alert(1)", "reports.html"})
+  @ValueSource(
+      strings = {
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+        "/%5Cevil.example",
+        "%2F%2Fevil.example",
+        "/%2F/evil.example",
+        "/%252F/evil.example",
+        "javascript:alert(1)",
+        "reports.html"
+      })
   void anUnsafeNextEndsOnTheAccountPageOfThisOrigin(String next) {
     signInWithNext(next, "dora", PASSWORD);
 
@@ -104,12 +113,14 @@ class SignInNextUiTest {
 
   @Test
   void theSignInPageReachedWithANextStillSaysWhyThePreviousSessionEndedAndThenReturnsThere() {
-    t.createUser("{\"username\":\"erin\",\"password\":\"erin-plum-harbor-lantern\",\"sessions_limit\":1}");
+    t.createUser(
+        "{\"username\":\"erin\",\"password\":\"erin-plum-harbor-lantern\",\"sessions_limit\":1}");
     signInWithNext("account.html", "erin", "erin-plum-harbor-lantern");
     browser.await(textToBePresentInElementLocated(By.id("signed-in-as"), "erin"));
     assertThat(t.browser().login("erin", "erin-plum-harbor-lantern").status()).isEqualTo(201);
 
-    browser.open(base + "/?next=" + URLEncoder.encode("/favicon.svg?deep=link", StandardCharsets.UTF_8));
+    browser.open(
+        base + "/?next=" + URLEncoder.encode("/favicon.svg?deep=link", StandardCharsets.UTF_8));
 
     WebElement notice = browser.await(visibilityOfElementLocated(By.id("signed-out-notice")));
     assertThat(notice.getAttribute("data-reason")).isEqualTo("session_limit_reached");
@@ -125,36 +136,40 @@ class SignInNextUiTest {
     browser.open(base + "/index.html");
     String longPath = "/" + "a".repeat(2047);
     String[][] cases = {
-        {"account.html", base + "/account.html"},
-        {"admin.html#users", base + "/admin.html#users"},
-        {"/reports/q3.html?x=1#top", base + "/reports/q3.html?x=1#top"},
-        {"/caf%C3%A9", base + "/caf%C3%A9"},
-        {longPath, base + longPath},
-        {longPath + "a", null},
-        {"", null},
-        {"/", base + "/"},
-        {"/a b", null},
-        {"/files/Q3%20report.pdf", base + "/files/Q3%20report.pdf"},
-        {"/100%", null},
-        {"/a%E9", null},
-        {"/a%2509", null},
-        {"/a\tb", null},
-        {"/a\u0000", null},
-        {"/%00", null},
-        {"/%zz", null},
-        {"/%2F%2Fevil.example", null},
-        {"/%252F%252Fevil.example", null},
-        {"/%25252F/fine-after-two-decodings", base + "/%25252F/fine-after-two-decodings"},
-        {base + "/account.html", null},
-        {"account.html?x=1", null},
-        {"ACCOUNT.HTML", null},
+      {"account.html", base + "/account.html"},
+      {"admin.html#users", base + "/admin.html#users"},
+      {"/reports/q3.html?x=1#top", base + "/reports/q3.html?x=1#top"},
+      {"/caf%C3%A9", base + "/caf%C3%A9"},
+      {longPath, base + longPath},
+      {longPath + "a", null},
+      {"", null},
+      {"/", base + "/"},
+      {"/a b", null},
+      {"/files/Q3%20report.pdf", base + "/files/Q3%20report.pdf"},
+      {"/100%", null},
+      {"/a%E9", null},
+      {"/a%2509", null},
+      {"/a\tb", null},
+      {"/a\u0000", null},
+      {"/%00", null},
+      {"/%zz", null},
+      {"/%2F%2Fevil.example", null},
+      {"/%252F%252Fevil.example", null},
+      {"/%25252F/fine-after-two-decodings", base + "/%25252F/fine-after-two-decodings"},
+      {base + "/account.html", null},
+      {"account.html?x=1", null},
+      {"ACCOUNT.HTML", null},
     };
     List<String> values = Arrays.stream(cases).map(c -> c[0]).toList();
 
     @SuppressWarnings("unchecked")
-    List<Object> answers = (List<Object>) browser.script("const values = arguments[0];"
-        + " return import(new URL('js/session.js', location.href).href)"
-        + ".then((m) => values.map((v) => m.safeNext(v)));", values);
+    List<Object> answers =
+        (List<Object>)
+            browser.script(
+                "const values = arguments[0];"
+                    + " return import(new URL('js/session.js', location.href).href)"
+                    + ".then((m) => values.map((v) => m.safeNext(v)));",
+                values);
 
     List<String> wrong = new ArrayList<>();
     for (int i = 0; i < cases.length; i++) {

@@ -29,12 +29,15 @@ import org.junit.jupiter.api.Test;
 class SlowClientTest {
 
   private static final Duration BOUND = Duration.ofMillis(500);
+
   /** How long a test waits for the server to close a connection before calling it held open. */
   private static final Duration PATIENCE = Duration.ofSeconds(5);
+
   private static final String LONG_HEADER = "X-Slow: " + "a".repeat(10_000);
 
   private TestServer t;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
   /** Plays a slow client: one byte per socket every 100 ms. */
   private final ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
 
@@ -54,7 +57,8 @@ class SlowClientTest {
   }
 
   @Test
-  void aConnectionThatSendsHalfARequestLineAndThenTricklesIsClosedWithinTheBound() throws Exception {
+  void aConnectionThatSendsHalfARequestLineAndThenTricklesIsClosedWithinTheBound()
+      throws Exception {
     Socket slow = open("GET /api/v1/me HT");
     trickle("TP/1.1\r\n" + LONG_HEADER);
 
@@ -70,8 +74,13 @@ class SlowClientTest {
 
   @Test
   void aBodyThatTricklesIsCutOffWithinTheBound() throws Exception {
-    Socket slow = open("POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Content-Type: application/json\r\nContent-Length: 60000\r\n\r\n{\"username\":\"");
+    Socket slow =
+        open(
+            "POST /api/v1/login HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Content-Length: 60000\r\n\r\n"
+                + "{\"username\":\"");
     trickle("a".repeat(60_000));
 
     assertThat(millisUntilClosed(slow)).isLessThan(BOUND.toMillis() + 1_000);
@@ -109,7 +118,8 @@ class SlowClientTest {
     // neither closes the connection nor sends anything, so the read waits out its whole timeout.
     socket.setSoTimeout((int) BOUND.toMillis() * 2);
     assertThatThrownBy(() -> socket.getInputStream().read())
-        .as("the kept-alive connection stays open while idle").isInstanceOf(SocketTimeoutException.class);
+        .as("the kept-alive connection stays open while idle")
+        .isInstanceOf(SocketTimeoutException.class);
     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
     assertThat(readResponseHead(socket)).startsWith("HTTP/1.1 200");
@@ -129,23 +139,29 @@ class SlowClientTest {
   private void trickle(String rest) {
     byte[] bytes = rest.getBytes(StandardCharsets.US_ASCII);
     AtomicInteger next = new AtomicInteger();
-    trickler.scheduleAtFixedRate(() -> {
-      int i = next.getAndIncrement();
-      if (i >= bytes.length) {
-        throw new IllegalStateException("all sent"); // ends the schedule
-      }
-      for (Socket socket : sockets) {
-        try {
-          socket.getOutputStream().write(bytes[i]);
-          socket.getOutputStream().flush();
-        } catch (IOException e) {
-          // closed by the server: what the test waits for
-        }
-      }
-    }, 0, 100, TimeUnit.MILLISECONDS);
+    trickler.scheduleAtFixedRate(
+        () -> {
+          int i = next.getAndIncrement();
+          if (i >= bytes.length) {
+            throw new IllegalStateException("all sent"); // ends the schedule
+          }
+          for (Socket socket : sockets) {
+            try {
+              socket.getOutputStream().write(bytes[i]);
+              socket.getOutputStream().flush();
+            } catch (IOException e) {
+              // closed by the server: what the test waits for
+            }
+          }
+        },
+        0,
+        100,
+        TimeUnit.MILLISECONDS);
   }
 
-  /** Milliseconds from now until the server closes {@code socket}; fails after {@link #PATIENCE}. */
+  /**
+   * Milliseconds from now until the server closes {@code socket}; fails after {@link #PATIENCE}.
+   */
   private static long millisUntilClosed(Socket socket) throws IOException {
     long started = System.nanoTime();
     socket.setSoTimeout((int) PATIENCE.toMillis());
@@ -173,7 +189,8 @@ class SlowClientTest {
       }
       head.append((char) b);
     }
-    int length = Integer.parseInt(head.toString().replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+    int length =
+        Integer.parseInt(head.toString().replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
     in.readNBytes(length);
     return head.toString();
   }

@@ -2,6 +2,8 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.Lookup;
@@ -16,8 +18,6 @@ import dev.sessionlimits.core.StoreUnavailableException;
 import dev.sessionlimits.core.TokenHash;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.sessionlimits.store.jdbc.Await;
 import dev.sessionlimits.store.jdbc.JdbcStore;
 import dev.sessionlimits.store.jdbc.Tmpfs;
@@ -36,8 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StoreOutageTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   /**
    * A session store that can be made unreachable: every call then throws. It counts the lookups
@@ -84,9 +83,10 @@ class StoreOutageTest {
     }
 
     @Override
-    public Immediate<Lookup> touchWithoutWaiting(TokenHash tokenHash, Instant now,
-        Duration idleTimeout) {
-      return answersWithoutWaiting ? up().touchWithoutWaiting(tokenHash, now, idleTimeout)
+    public Immediate<Lookup> touchWithoutWaiting(
+        TokenHash tokenHash, Instant now, Duration idleTimeout) {
+      return answersWithoutWaiting
+          ? up().touchWithoutWaiting(tokenHash, now, idleTimeout)
           : Immediate.mustWait();
     }
 
@@ -134,8 +134,14 @@ class StoreOutageTest {
   @Test
   void whileTheStoreIsDownLoginsAre503AndNoSessionExists() {
     FlakySessionStore sessions = new FlakySessionStore();
-    Stores stores = new Stores(sessions, UserStore.inMemory(), SettingsStore.inMemory(),
-        AuditLog.inMemory(), () -> !sessions.down, null);
+    Stores stores =
+        new Stores(
+            sessions,
+            UserStore.inMemory(),
+            SettingsStore.inMemory(),
+            AuditLog.inMemory(),
+            () -> !sessions.down,
+            null);
     try (TestServer t = TestServer.start(stores, Map.of(), b -> {})) {
       Browser earlier = t.admin();
       assertThat(t.browser().get("/healthz").status()).isEqualTo(200);
@@ -196,8 +202,14 @@ class StoreOutageTest {
   @Test
   void anUnexpectedErrorIs500WithAnIdAndNoDetails() {
     BuggyUserStore users = new BuggyUserStore();
-    Stores stores = new Stores(SessionStore.inMemory(), users, SettingsStore.inMemory(),
-        AuditLog.inMemory(), () -> true, null);
+    Stores stores =
+        new Stores(
+            SessionStore.inMemory(),
+            users,
+            SettingsStore.inMemory(),
+            AuditLog.inMemory(),
+            () -> true,
+            null);
     try (TestServer t = TestServer.start(stores, Map.of(), b -> {})) {
       users.broken = true;
       Browser.Response r = t.browser().login("admin", TestServer.ADMIN_PASSWORD);
@@ -261,7 +273,9 @@ class StoreOutageTest {
         assertThat(t.browser().get("/healthz").status()).isEqualTo(503);
 
         Files.delete(filler);
-        Await.until("/healthz is 200 again", Duration.ofSeconds(15),
+        Await.until(
+            "/healthz is 200 again",
+            Duration.ofSeconds(15),
             () -> t.browser().get("/healthz").status() == 200);
         assertThat(t.browser().login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
         assertThat(earlier.get("/auth/verify").status()).isEqualTo(200);

@@ -15,16 +15,17 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A real server on a free port, on in-memory stores (unless given others), with a hand-moved clock and
- * cheap password hashing. The administrator is {@code admin} / {@link #ADMIN_PASSWORD}.
+ * A real server on a free port, on in-memory stores (unless given others), with a hand-moved clock
+ * and cheap password hashing. The administrator is {@code admin} / {@link #ADMIN_PASSWORD}.
  */
 final class TestServer implements AutoCloseable {
 
   static final String ADMIN_PASSWORD = "admin-plum-harbor-lantern";
   static final String FIREFOX_LINUX =
       "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-  static final String CHROME_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"
-      + " (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+  static final String CHROME_WINDOWS =
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"
+          + " (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
   static final Passwords.Cost CHEAP = Passwords.Cost.CHEAP;
 
   static final Instant START = Instant.parse("2026-03-02T14:00:00Z");
@@ -35,19 +36,23 @@ final class TestServer implements AutoCloseable {
   final URI base;
   final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  private TestServer(Instant start, Stores stores, Map<String, String> env,
+  private TestServer(
+      Instant start,
+      Stores stores,
+      Map<String, String> env,
       Consumer<SessionlimitsServer.Builder> customize) {
     this.clock = new MutableClock(start);
     this.stores = stores;
     Map<String, String> environment = new HashMap<>(env);
     environment.putIfAbsent("SESSIONLIMITS_PORT", "0");
     environment.putIfAbsent("SESSIONLIMITS_ADMIN_PASSWORD", ADMIN_PASSWORD);
-    SessionlimitsServer.Builder builder = SessionlimitsServer.builder()
-        .config(ServerConfig.fromEnvironment(environment))
-        .stores(stores)
-        .clock(clock)
-        .passwordCost(CHEAP)
-        .out(new PrintStream(out, true, StandardCharsets.UTF_8));
+    SessionlimitsServer.Builder builder =
+        SessionlimitsServer.builder()
+            .config(ServerConfig.fromEnvironment(environment))
+            .stores(stores)
+            .clock(clock)
+            .passwordCost(CHEAP)
+            .out(new PrintStream(out, true, StandardCharsets.UTF_8));
     customize.accept(builder);
     this.server = builder.start();
     this.base = URI.create("http://127.0.0.1:" + server.port());
@@ -61,35 +66,41 @@ final class TestServer implements AutoCloseable {
     return new TestServer(START, Stores.inMemory(), env, b -> {});
   }
 
-  static TestServer start(Stores stores, Map<String, String> env,
-      Consumer<SessionlimitsServer.Builder> customize) {
+  static TestServer start(
+      Stores stores, Map<String, String> env, Consumer<SessionlimitsServer.Builder> customize) {
     return new TestServer(START, stores, env, customize);
   }
 
   /**
-   * A server whose clock starts at {@code start}: a real browser compares the server's times with its
-   * own, so browser tests start the clock at the present (it still moves only by hand).
+   * A server whose clock starts at {@code start}: a real browser compares the server's times with
+   * its own, so browser tests start the clock at the present (it still moves only by hand).
    */
-  static TestServer startAt(Instant start, Map<String, String> env,
-      Consumer<SessionlimitsServer.Builder> customize) {
+  static TestServer startAt(
+      Instant start, Map<String, String> env, Consumer<SessionlimitsServer.Builder> customize) {
     return new TestServer(start, Stores.inMemory(), env, customize);
   }
 
   /**
-   * A cluster node on {@code jdbcUrl} and the real clock (nodes must agree on time, as real ones do),
-   * with a {@link JdbcStore} of its own (pool, listener connection, cache), like a separate process;
-   * {@code customize} may change the builder before it starts.
+   * A cluster node on {@code jdbcUrl} and the real clock (nodes must agree on time, as real ones
+   * do), with a {@link JdbcStore} of its own (pool, listener connection, cache), like a separate
+   * process; {@code customize} may change the builder before it starts.
    */
-  static SessionlimitsServer clusterNode(String jdbcUrl,
-      Consumer<SessionlimitsServer.Builder> customize) {
+  static SessionlimitsServer clusterNode(
+      String jdbcUrl, Consumer<SessionlimitsServer.Builder> customize) {
     JdbcStore store = JdbcStore.postgres(jdbcUrl);
     try {
-      SessionlimitsServer.Builder builder = SessionlimitsServer.builder()
-          .config(ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_PORT", "0",
-              "SESSIONLIMITS_ADMIN_PASSWORD", ADMIN_PASSWORD)))
-          .stores(Stores.of(store, store::isHealthy))
-          .clock(InstantSource.system())
-          .passwordCost(CHEAP);
+      SessionlimitsServer.Builder builder =
+          SessionlimitsServer.builder()
+              .config(
+                  ServerConfig.fromEnvironment(
+                      Map.of(
+                          "SESSIONLIMITS_PORT",
+                          "0",
+                          "SESSIONLIMITS_ADMIN_PASSWORD",
+                          ADMIN_PASSWORD)))
+              .stores(Stores.of(store, store::isHealthy))
+              .clock(InstantSource.system())
+              .passwordCost(CHEAP);
       customize.accept(builder);
       return builder.start();
     } catch (RuntimeException | Error e) {

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ThrottleClusterTest {
 
-  private static final LoginThrottle.Policy SLOW = new LoginThrottle.Policy(5, 20, 5,
-      Duration.ofMinutes(1), Duration.ofMinutes(15), Duration.ofHours(1));
+  private static final LoginThrottle.Policy SLOW =
+      new LoginThrottle.Policy(
+          5, 20, 5, Duration.ofMinutes(1), Duration.ofMinutes(15), Duration.ofHours(1));
 
-  @RegisterExtension
-  static final TestPostgres database = TestPostgres.perClass();
+  @RegisterExtension static final TestPostgres database = TestPostgres.perClass();
 
   private final List<SessionlimitsServer> nodes = new ArrayList<>();
   private URI a;
@@ -36,8 +36,13 @@ class ThrottleClusterTest {
     b = startNode();
     Browser admin = new Browser(a, TestServer.CHROME_WINDOWS);
     assertThat(admin.login("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(201);
-    assertThat(admin.post("/api/v1/users", "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}")
-        .status()).isEqualTo(201);
+    assertThat(
+            admin
+                .post(
+                    "/api/v1/users",
+                    "{\"username\":\"alice\",\"password\":\"alice-plum-harbor-lantern\"}")
+                .status())
+        .isEqualTo(201);
   }
 
   @AfterEach
@@ -62,8 +67,9 @@ class ThrottleClusterTest {
   void aBackOffBegunOnOneNodeHoldsOnTheOther() {
     guess(a, "alice", 5);
 
-    Browser.Response onB = new Browser(b, TestServer.FIREFOX_LINUX, "127.0.0.3")
-        .login("alice", "alice-plum-harbor-lantern");
+    Browser.Response onB =
+        new Browser(b, TestServer.FIREFOX_LINUX, "127.0.0.3")
+            .login("alice", "alice-plum-harbor-lantern");
 
     assertThat(onB.status()).as(onB.toString()).isEqualTo(429);
     assertThat(Long.parseLong(onB.header("Retry-After"))).isBetween(50L, 60L);
@@ -79,7 +85,8 @@ class ThrottleClusterTest {
     sameBrowserOnB.device(victim.device());
 
     assertThat(sameBrowserOnB.login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(201);
-    assertThat(new Browser(a, TestServer.FIREFOX_LINUX, "127.0.0.2").login("alice", "guess")
-        .status()).isEqualTo(429);
+    assertThat(
+            new Browser(a, TestServer.FIREFOX_LINUX, "127.0.0.2").login("alice", "guess").status())
+        .isEqualTo(429);
   }
 }

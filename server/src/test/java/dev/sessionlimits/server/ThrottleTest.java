@@ -44,10 +44,12 @@ class ThrottleTest {
 
     t.clock.advanceSeconds(1);
     wrong(1);
-    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").header("Retry-After")).isEqualTo("2");
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").header("Retry-After"))
+        .isEqualTo("2");
     t.clock.advanceSeconds(2);
     wrong(1);
-    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").header("Retry-After")).isEqualTo("4");
+    assertThat(t.browser().login("alice", "alice-plum-harbor-lantern").header("Retry-After"))
+        .isEqualTo("4");
   }
 
   @Test
@@ -82,17 +84,21 @@ class ThrottleTest {
       Browser b = t.browserFrom("127.0.0.2", TestServer.FIREFOX_LINUX);
       assertThat(b.login("guess" + i, "wrong-password").status()).isEqualTo(401);
     }
-    Browser.Response blocked = t.browserFrom("127.0.0.2", TestServer.FIREFOX_LINUX)
-        .login("alice", "alice-plum-harbor-lantern");
+    Browser.Response blocked =
+        t.browserFrom("127.0.0.2", TestServer.FIREFOX_LINUX)
+            .login("alice", "alice-plum-harbor-lantern");
     assertThat(blocked.status()).isEqualTo(429);
-    assertThat(t.browserFrom("127.0.0.3", TestServer.FIREFOX_LINUX).login("alice", "alice-plum-harbor-lantern")
-        .status()).isEqualTo(201);
+    assertThat(
+            t.browserFrom("127.0.0.3", TestServer.FIREFOX_LINUX)
+                .login("alice", "alice-plum-harbor-lantern")
+                .status())
+        .isEqualTo(201);
   }
 
   @Test
   void aBurstOfSimultaneousWrongPasswordsHashesNoMoreOfThemThanTheFreeAttempts() throws Exception {
-    try (TestServer real = TestServer.start(Stores.inMemory(), Map.of(),
-        b -> b.passwordCost(Passwords.Cost.OWASP))) {
+    try (TestServer real =
+        TestServer.start(Stores.inMemory(), Map.of(), b -> b.passwordCost(Passwords.Cost.OWASP))) {
       real.createUser("alice", "alice-plum-harbor-lantern");
       int free = LoginThrottle.Policy.DEFAULT.freeUserFailures();
       List<Browser> browsers = new ArrayList<>();
@@ -100,8 +106,9 @@ class ThrottleTest {
         browsers.add(real.browser());
       }
 
-      List<Integer> statuses = Burst.run(browsers.size(),
-          i -> browsers.get(i).login("alice", "wrong-password").status());
+      List<Integer> statuses =
+          Burst.run(
+              browsers.size(), i -> browsers.get(i).login("alice", "wrong-password").status());
 
       // Every 401 is a hashed wrong password; the rest were refused before hashing: 429 once the
       // back-off began, or 503 for those still waiting for room when their 2 s ran out. On a
@@ -109,20 +116,23 @@ class ThrottleTest {
       // those are not counted, so the free attempts left are still owed, one at a time.
       long hashed = statuses.stream().filter(s -> s == 401).count();
       assertThat(hashed).as("%s", statuses).isBetween(1L, (long) free);
-      assertThat(statuses).as("%s", statuses).filteredOn(s -> s != 401)
+      assertThat(statuses)
+          .as("%s", statuses)
+          .filteredOn(s -> s != 401)
           .allMatch(s -> s == 429 || s == 503);
       Browser one = real.browser();
       for (long i = hashed; i < free; i++) {
         assertThat(one.login("alice", "wrong-password").status()).isEqualTo(401);
       }
-      assertThat(real.browser().login("alice", "alice-plum-harbor-lantern").status()).isEqualTo(429);
+      assertThat(real.browser().login("alice", "alice-plum-harbor-lantern").status())
+          .isEqualTo(429);
     }
   }
 
   @Test
   void aLoginForAnUnknownUserTakesAboutAsLongAsForAKnownOne() {
-    try (TestServer real = TestServer.start(Stores.inMemory(), Map.of(),
-        b -> b.passwordCost(Passwords.Cost.OWASP))) {
+    try (TestServer real =
+        TestServer.start(Stores.inMemory(), Map.of(), b -> b.passwordCost(Passwords.Cost.OWASP))) {
       real.createUser("alice", "alice-plum-harbor-lantern");
       List<Long> known = new ArrayList<>();
       List<Long> unknown = new ArrayList<>();

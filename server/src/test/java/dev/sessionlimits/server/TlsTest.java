@@ -15,22 +15,24 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** HTTPS served directly, from the PEM files of SESSIONLIMITS_TLS_CERT and SESSIONLIMITS_TLS_KEY. */
+/**
+ * HTTPS served directly, from the PEM files of SESSIONLIMITS_TLS_CERT and SESSIONLIMITS_TLS_KEY.
+ */
 class TlsTest {
 
   private static final String ADMIN_LOGIN =
       "{\"username\":\"admin\",\"password\":\"" + TestServer.ADMIN_PASSWORD + "\"}";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theServerAnswersHttpsWithThePemCertificateAndKey() throws Exception {
     SelfSignedPem pem = SelfSignedPem.create("RSA");
-    Map<String, String> env = Map.of(
-        "SESSIONLIMITS_TLS_CERT", pem.writeCertificate(dir.resolve("cert.pem")).toString(),
-        "SESSIONLIMITS_TLS_KEY", pem.writeKey(dir.resolve("key.pem"), SelfSignedPem.KeyForm.PKCS8)
-            .toString());
+    Map<String, String> env =
+        Map.of(
+            "SESSIONLIMITS_TLS_CERT", pem.writeCertificate(dir.resolve("cert.pem")).toString(),
+            "SESSIONLIMITS_TLS_KEY",
+                pem.writeKey(dir.resolve("key.pem"), SelfSignedPem.KeyForm.PKCS8).toString());
     try (TestServer t = TestServer.start(env)) {
       URI base = URI.create("https://127.0.0.1:" + t.server.port());
       HttpClient client = pem.client();
@@ -38,22 +40,33 @@ class TlsTest {
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.headers().firstValue("Strict-Transport-Security")).hasValue(Requests.HSTS);
 
-      HttpResponse<String> login = send(client, HttpRequest.newBuilder(base.resolve("/api/v1/login"))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(ADMIN_LOGIN)));
+      HttpResponse<String> login =
+          send(
+              client,
+              HttpRequest.newBuilder(base.resolve("/api/v1/login"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(ADMIN_LOGIN)));
       assertThat(login.statusCode()).as(login.body()).isEqualTo(201);
       String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
       assertThat(cookie).startsWith("__Host-sl_session=").contains("; Secure", "; HttpOnly");
 
-      HttpResponse<String> verify = send(client, HttpRequest.newBuilder(base.resolve("/auth/verify"))
-          .header("Cookie", cookie.split(";", 2)[0]));
+      HttpResponse<String> verify =
+          send(
+              client,
+              HttpRequest.newBuilder(base.resolve("/auth/verify"))
+                  .header("Cookie", cookie.split(";", 2)[0]));
       assertThat(verify.statusCode()).isEqualTo(200);
       assertThat(verify.headers().firstValue("X-Session-User")).hasValue("admin");
 
       HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      assertThatThrownBy(() -> send(plain, HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + t.server.port() + "/healthz"))))
-          .as("no plain HTTP on the TLS port").isInstanceOf(IOException.class);
+      assertThatThrownBy(
+              () ->
+                  send(
+                      plain,
+                      HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + t.server.port() + "/healthz"))))
+          .as("no plain HTTP on the TLS port")
+          .isInstanceOf(IOException.class);
     }
   }
 
@@ -61,14 +74,21 @@ class TlsTest {
   void rsaAndEcKeysAreReadInTheirTraditionalPemFormsToo() throws Exception {
     for (String algorithm : new String[] {"RSA", "EC"}) {
       SelfSignedPem pem = SelfSignedPem.create(algorithm);
-      Path key = pem.writeKey(dir.resolve(algorithm + "-key.pem"), SelfSignedPem.KeyForm.TRADITIONAL);
+      Path key =
+          pem.writeKey(dir.resolve(algorithm + "-key.pem"), SelfSignedPem.KeyForm.TRADITIONAL);
       assertThat(Files.readString(key)).startsWith("-----BEGIN " + algorithm + " PRIVATE KEY-----");
-      Map<String, String> env = Map.of("SESSIONLIMITS_TLS_CERT",
-          pem.writeCertificate(dir.resolve(algorithm + "-cert.pem")).toString(),
-          "SESSIONLIMITS_TLS_KEY", key.toString());
+      Map<String, String> env =
+          Map.of(
+              "SESSIONLIMITS_TLS_CERT",
+              pem.writeCertificate(dir.resolve(algorithm + "-cert.pem")).toString(),
+              "SESSIONLIMITS_TLS_KEY",
+              key.toString());
       try (TestServer t = TestServer.start(env)) {
-        HttpResponse<String> health = send(pem.client(), HttpRequest.newBuilder(
-            URI.create("https://127.0.0.1:" + t.server.port() + "/healthz")));
+        HttpResponse<String> health =
+            send(
+                pem.client(),
+                HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + t.server.port() + "/healthz")));
         assertThat(health.statusCode()).as(algorithm).isEqualTo(200);
       }
     }
@@ -80,8 +100,14 @@ class TlsTest {
     SelfSignedPem other = SelfSignedPem.create("RSA");
     Path cert = pem.writeCertificate(dir.resolve("cert.pem"));
     Path key = other.writeKey(dir.resolve("other-key.pem"), SelfSignedPem.KeyForm.PKCS8);
-    assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of(
-        "SESSIONLIMITS_TLS_CERT", cert.toString(), "SESSIONLIMITS_TLS_KEY", key.toString())))
+    assertThatThrownBy(
+            () ->
+                ServerConfig.fromEnvironment(
+                    Map.of(
+                        "SESSIONLIMITS_TLS_CERT",
+                        cert.toString(),
+                        "SESSIONLIMITS_TLS_KEY",
+                        key.toString())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("SESSIONLIMITS_TLS_KEY (" + key + ")")
         .hasMessageContaining("does not belong to the certificate in SESSIONLIMITS_TLS_CERT");
@@ -105,20 +131,21 @@ class TlsTest {
         .hasMessageContaining("SESSIONLIMITS_TLS_KEY (" + cert + ") holds no private key");
     assertThatThrownBy(() -> config(garbage, key))
         .hasMessageContaining("SESSIONLIMITS_TLS_CERT (" + garbage + ") holds no certificate");
-    assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_TLS_CERT",
-        cert.toString())))
-        .hasMessageContaining("SESSIONLIMITS_TLS_CERT and SESSIONLIMITS_TLS_KEY must be set together")
+    assertThatThrownBy(
+            () -> ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_TLS_CERT", cert.toString())))
+        .hasMessageContaining(
+            "SESSIONLIMITS_TLS_CERT and SESSIONLIMITS_TLS_KEY must be set together")
         .hasMessageContaining("got only SESSIONLIMITS_TLS_CERT");
   }
 
   private static ServerConfig config(Path cert, Path key) {
-    return ServerConfig.fromEnvironment(Map.of("SESSIONLIMITS_TLS_CERT", cert.toString(),
-        "SESSIONLIMITS_TLS_KEY", key.toString()));
+    return ServerConfig.fromEnvironment(
+        Map.of("SESSIONLIMITS_TLS_CERT", cert.toString(), "SESSIONLIMITS_TLS_KEY", key.toString()));
   }
 
   private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request)
       throws IOException, InterruptedException {
-    return client.send(request.timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return client.send(
+        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

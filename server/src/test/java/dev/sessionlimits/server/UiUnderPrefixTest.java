@@ -34,7 +34,8 @@ import org.openqa.selenium.logging.LogType;
 class UiUnderPrefixTest {
 
   private static final String PREFIX = "/sessionlimits";
-  private static final String SERVER = """
+  private static final String SERVER =
+      """
       server {
         listen 127.0.0.1:LISTEN_PORT;
         absolute_redirect off;
@@ -65,10 +66,15 @@ class UiUnderPrefixTest {
     if (!Chromium.installedOrSkipping() || !NginxProcess.installedOrSkipping()) {
       return;
     }
-    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS),
-        Map.of("SESSIONLIMITS_TRUSTED_PROXIES", "127.0.0.1/32"), b -> b.heartbeat(Duration.ofMillis(500)));
-    nginx = NginxProcess.start(NginxProcess.httpFile(
-        SERVER.replace("SESSIONLIMITS_ADDR", "127.0.0.1:" + t.server.port())));
+    t =
+        TestServer.startAt(
+            Instant.now().truncatedTo(ChronoUnit.SECONDS),
+            Map.of("SESSIONLIMITS_TRUSTED_PROXIES", "127.0.0.1/32"),
+            b -> b.heartbeat(Duration.ofMillis(500)));
+    nginx =
+        NginxProcess.start(
+            NginxProcess.httpFile(
+                SERVER.replace("SESSIONLIMITS_ADDR", "127.0.0.1:" + t.server.port())));
     ui = nginx.base() + PREFIX;
     browser = Chromium.launch();
   }
@@ -97,21 +103,25 @@ class UiUnderPrefixTest {
     if (browser == null || nginx == null) {
       return;
     }
-    List<String> violations = browser.driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .map(LogEntry::getMessage)
-        .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
-        .toList();
+    List<String> violations =
+        browser.driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+            .map(LogEntry::getMessage)
+            .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
+            .toList();
     assertThat(violations).isEmpty();
     // Chromium asks for /favicon.ico by itself for the SVG document Chromium.reset opens (the UI's
     // pages name their icon); any other request outside the prefix is the UI's.
-    List<String> log = nginx.accessLog().stream().filter(l -> !l.contains(" GET /favicon.ico ")).toList();
+    List<String> log =
+        nginx.accessLog().stream().filter(l -> !l.contains(" GET /favicon.ico ")).toList();
     assertThat(log).isNotEmpty();
-    assertThat(log).allSatisfy(line -> {
-      String[] fields = line.split(" ");
-      assertThat(fields[2]).as(line).startsWith(PREFIX + "/");
-      assertThat(fields[0]).as(line).isNotEqualTo("404");
-      assertThat(fields[3]).as(line).isNotEqualTo("404");
-    });
+    assertThat(log)
+        .allSatisfy(
+            line -> {
+              String[] fields = line.split(" ");
+              assertThat(fields[2]).as(line).startsWith(PREFIX + "/");
+              assertThat(fields[0]).as(line).isNotEqualTo("404");
+              assertThat(fields[3]).as(line).isNotEqualTo("404");
+            });
   }
 
   /**
@@ -120,14 +130,22 @@ class UiUnderPrefixTest {
    */
   private void pageLoadedOnlyUnderThePrefix() {
     @SuppressWarnings("unchecked")
-    List<List<Object>> entries = (List<List<Object>>) browser.script("return performance"
-        + ".getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
-        + ".map((e) => [e.name, e.responseStatus]);");
-    assertThat(entries).isNotEmpty().allSatisfy(entry -> {
-      assertThat(String.valueOf(entry.get(0))).startsWith(ui + "/");
-      assertThat(((Number) entry.get(1)).intValue()).as(entry.toString())
-          .isBetween(200, 499).isNotEqualTo(404);
-    });
+    List<List<Object>> entries =
+        (List<List<Object>>)
+            browser.script(
+                "return performance.getEntriesByType('navigation')"
+                    + ".concat(performance.getEntriesByType('resource'))"
+                    + ".map((e) => [e.name, e.responseStatus]);");
+    assertThat(entries)
+        .isNotEmpty()
+        .allSatisfy(
+            entry -> {
+              assertThat(String.valueOf(entry.get(0))).startsWith(ui + "/");
+              assertThat(((Number) entry.get(1)).intValue())
+                  .as(entry.toString())
+                  .isBetween(200, 499)
+                  .isNotEqualTo(404);
+            });
   }
 
   private void signIn(String username, String password) {
@@ -139,8 +157,11 @@ class UiUnderPrefixTest {
   }
 
   private String currentSessionId() {
-    return browser.await(visibilityOfElementLocated(
-        By.cssSelector("tr[data-test='my-session'][data-current='true']"))).getAttribute("data-session-id");
+    return browser
+        .await(
+            visibilityOfElementLocated(
+                By.cssSelector("tr[data-test='my-session'][data-current='true']")))
+        .getAttribute("data-session-id");
   }
 
   @Test
@@ -148,39 +169,47 @@ class UiUnderPrefixTest {
     t.createUser("frank", "frank-plum-harbor-lantern");
     browser.open(ui + "/account.html");
     browser.await(urlToBe(ui + "/index.html?next=account.html"));
-    browser.await(d -> Boolean.TRUE.equals(browser.script("return document.readyState === 'complete';")));
-    assertThat(browser.script("const sheet = document.styleSheets[0];"
-        + " return sheet.href + ' ' + sheet.cssRules.length;")).as("the stylesheet is loaded")
-        .asString().startsWith(ui + "/css/app.css ").doesNotEndWith(" 0");
+    browser.await(
+        d -> Boolean.TRUE.equals(browser.script("return document.readyState === 'complete';")));
+    assertThat(
+            browser.script(
+                "const sheet = document.styleSheets[0];"
+                    + " return sheet.href + ' ' + sheet.cssRules.length;"))
+        .as("the stylesheet is loaded")
+        .asString()
+        .startsWith(ui + "/css/app.css ")
+        .doesNotEndWith(" 0");
 
     signIn("frank", "frank-plum-harbor-lantern");
 
     browser.await(urlToBe(ui + "/account.html"));
     browser.await(textToBePresentInElementLocated(By.id("signed-in-as"), "frank"));
     String sessionId = currentSessionId();
-    Await.untilAsserted("the stream is attached",
-        () -> assertThat(t.server.push().streams(sessionId)).isOne());
+    Await.untilAsserted(
+        "the stream is attached", () -> assertThat(t.server.push().streams(sessionId)).isOne());
     pageLoadedOnlyUnderThePrefix();
 
     browser.find("#sign-out").click();
 
     browser.await(urlToBe(ui + "/index.html"));
     browser.await(visibilityOfElementLocated(By.id("login-form")));
-    assertThat(t.admin().get("/api/v1/sessions?user=frank").json()
-        .path("sessions")).isEmpty();
+    assertThat(t.admin().get("/api/v1/sessions?user=frank").json().path("sessions")).isEmpty();
     pageLoadedOnlyUnderThePrefix();
   }
 
   @Test
   void aSessionEndedElsewhereIsShownLiveAndSigningInAgainReturnsUnderThePrefix() {
-    t.createUser("{\"username\":\"gina\",\"password\":\"gina-plum-harbor-lantern\",\"sessions_limit\":1}");
-    browser.open(ui + "/?next=" + URLEncoder.encode(PREFIX + "/account.html?from=next",
-        StandardCharsets.UTF_8));
+    t.createUser(
+        "{\"username\":\"gina\",\"password\":\"gina-plum-harbor-lantern\",\"sessions_limit\":1}");
+    browser.open(
+        ui
+            + "/?next="
+            + URLEncoder.encode(PREFIX + "/account.html?from=next", StandardCharsets.UTF_8));
     signIn("gina", "gina-plum-harbor-lantern");
     browser.await(urlToBe(ui + "/account.html?from=next"));
     String sessionId = currentSessionId();
-    Await.untilAsserted("the stream is attached",
-        () -> assertThat(t.server.push().streams(sessionId)).isOne());
+    Await.untilAsserted(
+        "the stream is attached", () -> assertThat(t.server.push().streams(sessionId)).isOne());
 
     assertThat(t.browser().login("gina", "gina-plum-harbor-lantern").status()).isEqualTo(201);
 

@@ -31,7 +31,8 @@ final class UpstreamApp implements AutoCloseable {
    * On a click on {@code #load}, fetches {@code /echo} asking for JSON and writes what came back
    * into {@code #result}: status, whether a redirect was followed, X-Session-End-Reason, the body.
    */
-  static final String APP_PAGE = """
+  static final String APP_PAGE =
+      """
       <!doctype html>
       <html lang="en"><head><meta charset="utf-8"><title>The app</title></head>
       <body>
@@ -94,9 +95,17 @@ final class UpstreamApp implements AutoCloseable {
         case "/reports/q3.html" -> {
           exchange.getResponseHeaders().set("Cache-Control", "public, max-age=3600");
           exchange.getResponseHeaders().set("Expires", "Thu, 01 Jan 2099 00:00:00 GMT");
-          answer(exchange, 200, "text/html; charset=utf-8", "<!doctype html><html lang=\"en\">"
-              + "<head><meta charset=\"utf-8\"><title>" + REPORT_TITLE + "</title></head><body>"
-              + "<h1 id=\"report\">" + REPORT_TITLE + "</h1></body></html>");
+          answer(
+              exchange,
+              200,
+              "text/html; charset=utf-8",
+              "<!doctype html><html lang=\"en\">"
+                  + "<head><meta charset=\"utf-8\"><title>"
+                  + REPORT_TITLE
+                  + "</title></head><body>"
+                  + "<h1 id=\"report\">"
+                  + REPORT_TITLE
+                  + "</h1></body></html>");
         }
         case "/app.html" -> answer(exchange, 200, "text/html; charset=utf-8", APP_PAGE);
         default -> answer(exchange, 404, "text/plain", "not found");
@@ -106,9 +115,13 @@ final class UpstreamApp implements AutoCloseable {
 
   private static String echo(HttpExchange exchange) throws IOException {
     Map<String, List<String>> headers = new TreeMap<>();
-    exchange.getRequestHeaders().forEach((name, values) ->
-        headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-            .addAll(values));
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) ->
+                headers
+                    .computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .addAll(values));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("method", exchange.getRequestMethod());
     body.put("uri", exchange.getRequestURI().toString());

@@ -21,35 +21,43 @@ import org.junit.jupiter.api.Test;
 class UserServiceTest {
 
   private static final String PASSWORD = "alice-plum-harbor-lantern";
-  private static final QuotaPolicy UNLIMITED = new QuotaPolicy(-1, -1,
-      ExhaustionAction.DENY_ACCESS, Duration.ofMinutes(30), Duration.ZERO);
+  private static final QuotaPolicy UNLIMITED =
+      new QuotaPolicy(-1, -1, ExhaustionAction.DENY_ACCESS, Duration.ofMinutes(30), Duration.ZERO);
 
   private final MutableClock clock = new MutableClock(TestServer.START);
   private final UserStore store = UserStore.inMemory();
   private final SessionManager sessions = new SessionManager(SessionStore.inMemory(), clock);
-  private final UserService users = new UserService(sessions, store,
-      new Passwords(TestServer.CHEAP), clock);
+  private final UserService users =
+      new UserService(sessions, store, new Passwords(TestServer.CHEAP), clock);
 
   @Test
   void theOnlyEnabledAdministratorCanBeNeitherDisabledNorDemotedNorDeleted() {
     User root = users.create("root", PASSWORD, true, false, null);
     String session = signIn("root");
 
-    assertThatThrownBy(() -> users.update(root, new UserService.Change(null, true, true, null),
-        "root", null)).isInstanceOfSatisfying(ApiException.class,
-            e -> assertThat(e.error()).isEqualTo(ApiError.LAST_ADMIN));
-    assertThatThrownBy(() -> users.update(root, new UserService.Change(null, false, false, null),
-        "root", null)).isInstanceOfSatisfying(ApiException.class,
-            e -> assertThat(e.error()).isEqualTo(ApiError.LAST_ADMIN));
+    assertThatThrownBy(
+            () -> users.update(root, new UserService.Change(null, true, true, null), "root", null))
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.error()).isEqualTo(ApiError.LAST_ADMIN));
+    assertThatThrownBy(
+            () ->
+                users.update(root, new UserService.Change(null, false, false, null), "root", null))
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.error()).isEqualTo(ApiError.LAST_ADMIN));
     assertThatThrownBy(() -> users.delete("root", "root"))
-        .isInstanceOfSatisfying(ApiException.class,
+        .isInstanceOfSatisfying(
+            ApiException.class,
             e -> assertThat(e.getMessage()).startsWith("root is the only enabled administrator"));
 
     assertThat(users.existing("root")).isEqualTo(root);
     assertThat(sessions.get(session).orElseThrow().end()).as("nothing ended").isNull();
     users.create("second", PASSWORD, true, false, null);
-    assertThat(users.update(root, new UserService.Change(null, false, false, null), "root", null)
-        .after().admin()).isFalse();
+    assertThat(
+            users
+                .update(root, new UserService.Change(null, false, false, null), "root", null)
+                .after()
+                .admin())
+        .isFalse();
   }
 
   @Test
@@ -59,8 +67,8 @@ class UserServiceTest {
     String second = signIn("alice");
     String bobs = signIn("bob");
 
-    UserService.Changed changed = users.update(alice,
-        new UserService.Change(null, false, true, null), "root", first);
+    UserService.Changed changed =
+        users.update(alice, new UserService.Change(null, false, true, null), "root", first);
 
     assertThat(changed.endedSessions()).containsExactlyInAnyOrder(first, second);
     assertThat(endReason(first)).contains(EndReason.USER_DISABLED);
@@ -74,8 +82,12 @@ class UserServiceTest {
     String here = signIn("alice");
     String there = signIn("alice");
 
-    UserService.Changed changed = users.update(alice,
-        new UserService.Change("alice-new-orchard-kettle", false, false, 5), "alice", here);
+    UserService.Changed changed =
+        users.update(
+            alice,
+            new UserService.Change("alice-new-orchard-kettle", false, false, 5),
+            "alice",
+            here);
 
     assertThat(changed.endedSessions()).containsExactly(there);
     assertThat(endReason(there)).contains(EndReason.PASSWORD_CHANGED);
@@ -89,8 +101,11 @@ class UserServiceTest {
     User alice = users.create("alice", PASSWORD, false, false, null);
     String session = signIn("alice");
 
-    assertThat(users.update(alice, new UserService.Change(null, true, false, 2), "root", null)
-        .endedSessions()).isEmpty();
+    assertThat(
+            users
+                .update(alice, new UserService.Change(null, true, false, 2), "root", null)
+                .endedSessions())
+        .isEmpty();
     assertThat(endReason(session)).isEmpty();
   }
 
@@ -112,8 +127,8 @@ class UserServiceTest {
     users.delete("alice", "root");
 
     assertThatThrownBy(() -> users.changeOwnPassword(alice, "alice-new-orchard-kettle", "s"))
-        .isInstanceOfSatisfying(ApiException.class,
-            e -> assertThat(e.error()).isEqualTo(ApiError.NOT_AUTHENTICATED));
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.error()).isEqualTo(ApiError.NOT_AUTHENTICATED));
   }
 
   @Test
@@ -123,8 +138,8 @@ class UserServiceTest {
 
     assertThat(users.delete("alice", "root")).containsExactly(session);
     assertThat(endReason(session)).contains(EndReason.REVOKED_BY_ADMIN);
-    assertThatThrownBy(() -> users.existing("alice")).isInstanceOfSatisfying(ApiException.class,
-        e -> assertThat(e.status()).isEqualTo(404));
+    assertThatThrownBy(() -> users.existing("alice"))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
   }
 
   @Test
@@ -132,14 +147,15 @@ class UserServiceTest {
     users.create("alice", PASSWORD, false, false, null);
 
     assertThatThrownBy(() -> users.create("alice", PASSWORD, true, false, null))
-        .isInstanceOfSatisfying(ApiException.class,
-            e -> assertThat(e.error()).isEqualTo(ApiError.USER_EXISTS));
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.error()).isEqualTo(ApiError.USER_EXISTS));
     assertThat(users.existing("alice").admin()).isFalse();
   }
 
   private String signIn(String user) {
-    var admitted = (SessionManager.LoginResult.Admitted) sessions.login(
-        LoginAttempt.password(user, "192.0.2.1", "Firefox"), UNLIMITED);
+    var admitted =
+        (SessionManager.LoginResult.Admitted)
+            sessions.login(LoginAttempt.password(user, "192.0.2.1", "Firefox"), UNLIMITED);
     return admitted.session().id();
   }
 

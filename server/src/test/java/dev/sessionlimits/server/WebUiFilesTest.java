@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,14 +40,15 @@ class WebUiFilesTest {
 
   @ParameterizedTest
   @CsvSource({
-      "/, text/html",
-      "/index.html, text/html",
-      "/account.html, text/html",
-      "/admin.html, text/html",
-      "/js/session.js, text/javascript",
-      "/js/api.js, text/javascript",
-      "/css/app.css, text/css",
-      "/favicon.svg, image/svg+xml"})
+    "/, text/html",
+    "/index.html, text/html",
+    "/account.html, text/html",
+    "/admin.html, text/html",
+    "/js/session.js, text/javascript",
+    "/js/api.js, text/javascript",
+    "/css/app.css, text/css",
+    "/favicon.svg, image/svg+xml"
+  })
   void theWebUiIsServedFromTheJarWithItsTypeAndIsRevalidatedOnEveryUse(String path, String type) {
     Browser.Response r = browser.get(path);
 
@@ -59,13 +60,21 @@ class WebUiFilesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/", "/js/login.js", "/api/v1/me", "/api/v1/nothing-here", "/nothing.html"})
-  void everyAnswerCarriesAPolicyThatAllowsOnlyThisOriginAndNoSniffingOrForeignReferrers(String path) {
+  @ValueSource(
+      strings = {"/", "/js/login.js", "/api/v1/me", "/api/v1/nothing-here", "/nothing.html"})
+  void everyAnswerCarriesAPolicyThatAllowsOnlyThisOriginAndNoSniffingOrForeignReferrers(
+      String path) {
     Browser.Response r = browser.get(path);
 
     String policy = r.header("Content-Security-Policy");
-    assertThat(policy).contains("default-src 'self'", "script-src 'self'", "style-src 'self'",
-        "object-src 'none'", "frame-ancestors 'self'").doesNotContain("unsafe", "data:", "*");
+    assertThat(policy)
+        .contains(
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "object-src 'none'",
+            "frame-ancestors 'self'")
+        .doesNotContain("unsafe", "data:", "*");
     assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
     assertThat(r.header("Referrer-Policy")).isEqualTo("same-origin");
   }
@@ -84,14 +93,14 @@ class WebUiFilesTest {
     assertThat(browser.get("/public/index.html").status()).isEqualTo(404);
   }
 
-  private static final Pattern INLINE_SCRIPT = Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern INLINE_STYLE = Pattern.compile("<style|\\sstyle\\s*=",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern INLINE_HANDLER = Pattern.compile("\\son[a-z]+\\s*=",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern FOREIGN_URL = Pattern.compile("(src|href)=\"(https?:|//|data:|javascript:)",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern INLINE_SCRIPT =
+      Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>", Pattern.CASE_INSENSITIVE);
+  private static final Pattern INLINE_STYLE =
+      Pattern.compile("<style|\\sstyle\\s*=", Pattern.CASE_INSENSITIVE);
+  private static final Pattern INLINE_HANDLER =
+      Pattern.compile("\\son[a-z]+\\s*=", Pattern.CASE_INSENSITIVE);
+  private static final Pattern FOREIGN_URL =
+      Pattern.compile("(src|href)=\"(https?:|//|data:|javascript:)", Pattern.CASE_INSENSITIVE);
 
   @Test
   void thePagesHaveNothingInlineForTheContentSecurityPolicyToBlock() throws IOException {
@@ -103,25 +112,33 @@ class WebUiFilesTest {
       }
       assertThat(INLINE_SCRIPT.matcher(html).find()).as("inline script in " + page).isFalse();
       assertThat(INLINE_STYLE.matcher(html).find()).as("inline style in " + page).isFalse();
-      assertThat(INLINE_HANDLER.matcher(html).find()).as("inline event handler in " + page).isFalse();
-      assertThat(FOREIGN_URL.matcher(html).find()).as("a URL that is not 'self' in " + page).isFalse();
+      assertThat(INLINE_HANDLER.matcher(html).find())
+          .as("inline event handler in " + page)
+          .isFalse();
+      assertThat(FOREIGN_URL.matcher(html).find())
+          .as("a URL that is not 'self' in " + page)
+          .isFalse();
     }
   }
 
   /**
-   * A URL that starts at the host's root ("/api/...", href="/...", assign('/...')) escapes the prefix a proxy serves
-   * the UI under; every URL must be relative to the UI's base (api.js: BASE and uiUrl).
+   * A URL that starts at the host's root ("/api/...", href="/...", assign('/...')) escapes the
+   * prefix a proxy serves the UI under; every URL must be relative to the UI's base (api.js: BASE
+   * and uiUrl).
    */
-  private static final Pattern ROOT_URL = Pattern.compile(
-      "[\"'`]/api\\b|\\b(href|src|action)\\s*[=:]\\s*[\"'`]/"
-      + "|\\b(assign|replace|open|fetch|EventSource)\\(\\s*[\"'`]/|url\\(\\s*[\"']?/",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern ROOT_URL =
+      Pattern.compile(
+          "[\"'`]/api\\b|\\b(href|src|action)\\s*[=:]\\s*[\"'`]/"
+              + "|\\b(assign|replace|open|fetch|EventSource)\\(\\s*[\"'`]/|url\\(\\s*[\"']?/",
+          Pattern.CASE_INSENSITIVE);
 
   @Test
-  void noPageScriptOrStylesheetNamesAUrlFromTheHostsRootSoTheUiWorksUnderAPrefix() throws Exception {
+  void noPageScriptOrStylesheetNamesAUrlFromTheHostsRootSoTheUiWorksUnderAPrefix()
+      throws Exception {
     List<String> found = new ArrayList<>();
     List<Path> files = publicFiles();
-    assertThat(files).extracting(f -> f.getFileName().toString())
+    assertThat(files)
+        .extracting(f -> f.getFileName().toString())
         .contains("index.html", "api.js", "session.js", "app.css");
     for (Path file : files) {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -137,15 +154,26 @@ class WebUiFilesTest {
 
   @Test
   void theRootUrlCheckCatchesEachFormItLooksFor() {
-    for (String line : List.of("api('GET', '/api/v1/me')", "fetch(\"/api/v1/me\")",
-        "new EventSource(`/api/v1/me/events`)", "<link href=\"/css/app.css\">",
-        "<script src='/js/api.js'>", "background: url(/img/x.svg)",
-        "h('a', { href: '/index.html' })", "location.assign('/index.html')",
-        "location.href = '/index.html'", "new EventSource('/events')")) {
+    for (String line :
+        List.of(
+            "api('GET', '/api/v1/me')",
+            "fetch(\"/api/v1/me\")",
+            "new EventSource(`/api/v1/me/events`)",
+            "<link href=\"/css/app.css\">",
+            "<script src='/js/api.js'>",
+            "background: url(/img/x.svg)",
+            "h('a', { href: '/index.html' })",
+            "location.assign('/index.html')",
+            "location.href = '/index.html'",
+            "new EventSource('/events')")) {
       assertThat(ROOT_URL.matcher(line).find()).as(line).isTrue();
     }
-    for (String line : List.of("api('GET', 'api/v1/me')", "<link href=\"css/app.css\">",
-        "h('a', { href: '#setting-' + name })", "location.pathname.split('/').pop()")) {
+    for (String line :
+        List.of(
+            "api('GET', 'api/v1/me')",
+            "<link href=\"css/app.css\">",
+            "h('a', { href: '#setting-' + name })",
+            "location.pathname.split('/').pop()")) {
       assertThat(ROOT_URL.matcher(line).find()).as(line).isFalse();
     }
   }
@@ -153,9 +181,11 @@ class WebUiFilesTest {
   private static List<Path> publicFiles() throws IOException, URISyntaxException {
     Path root = Path.of(WebUiFilesTest.class.getResource("/public").toURI());
     try (Stream<Path> paths = Files.walk(root)) {
-      return paths.filter(Files::isRegularFile)
+      return paths
+          .filter(Files::isRegularFile)
           .filter(p -> p.toString().matches(".*\\.(html|js|css)$"))
-          .sorted().toList();
+          .sorted()
+          .toList();
     }
   }
 }

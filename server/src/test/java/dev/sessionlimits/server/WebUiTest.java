@@ -32,9 +32,9 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
 /**
- * The web UI in real headless Chromium against a real server: the live "you were signed out" notice,
- * the login page's reason, my sessions, and the settings form. Two browsers (two profiles, two cookie
- * jars) serve every test. Screenshots go to {@link Chromium#SCREENSHOTS}.
+ * The web UI in real headless Chromium against a real server: the live "you were signed out"
+ * notice, the login page's reason, my sessions, and the settings form. Two browsers (two profiles,
+ * two cookie jars) serve every test. Screenshots go to {@link Chromium#SCREENSHOTS}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebUiTest {
@@ -58,9 +58,11 @@ class WebUiTest {
     }
     configDir = Files.createTempDirectory("sessionlimits-config-");
     Files.writeString(configDir.resolve("lifetime.properties"), "SESSION_MAX_LIFETIME=43200\n");
-    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS),
-        Map.of("SESSIONLIMITS_CONFIG_DIR", configDir.toString()),
-        b -> b.heartbeat(Duration.ofMillis(500)));
+    t =
+        TestServer.startAt(
+            Instant.now().truncatedTo(ChronoUnit.SECONDS),
+            Map.of("SESSIONLIMITS_CONFIG_DIR", configDir.toString()),
+            b -> b.heartbeat(Duration.ofMillis(500)));
     base = t.base.toString();
     CompletableFuture<Chromium> other = CompletableFuture.supplyAsync(Chromium::launch);
     first = Chromium.launch();
@@ -101,10 +103,11 @@ class WebUiTest {
       return;
     }
     for (Chromium browser : List.of(first, second)) {
-      List<String> violations = browser.driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-          .map(LogEntry::getMessage)
-          .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
-          .toList();
+      List<String> violations =
+          browser.driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+              .map(LogEntry::getMessage)
+              .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
+              .toList();
       assertThat(violations).isEmpty();
     }
   }
@@ -124,28 +127,43 @@ class WebUiTest {
   }
 
   private void createUser(String username, Integer sessionsLimit) {
-    t.createUser("{\"username\":\"" + username + "\",\"password\":\"" + username + "-plum-harbor-lantern\","
-        + "\"sessions_limit\":" + sessionsLimit + "}");
+    t.createUser(
+        "{\"username\":\""
+            + username
+            + "\",\"password\":\""
+            + username
+            + "-plum-harbor-lantern\","
+            + "\"sessions_limit\":"
+            + sessionsLimit
+            + "}");
   }
 
   @Test
   void aSecondLoginSignsTheFirstBrowserOutLiveAndItsLoginPageThenSaysWhy() {
     createUser("alice", 1);
     signIn(first, "alice", "alice-plum-harbor-lantern", "Work laptop");
-    String sessionId = first.await(visibilityOfElementLocated(
-        By.cssSelector("tr[data-test='my-session'][data-current='true']"))).getAttribute("data-session-id");
-    Await.untilAsserted("the first browser's stream is attached",
+    String sessionId =
+        first
+            .await(
+                visibilityOfElementLocated(
+                    By.cssSelector("tr[data-test='my-session'][data-current='true']")))
+            .getAttribute("data-session-id");
+    Await.untilAsserted(
+        "the first browser's stream is attached",
         () -> assertThat(t.server.push().streams(sessionId)).isOne());
     first.script("window.notReloaded = true;");
 
     signIn(second, "alice", "alice-plum-harbor-lantern", "Phone");
 
-    WebElement dialog = first.await(PUSHED,
-        visibilityOfElementLocated(By.cssSelector("dialog#session-ended[open]")));
+    WebElement dialog =
+        first.await(
+            PUSHED, visibilityOfElementLocated(By.cssSelector("dialog#session-ended[open]")));
     assertThat(dialog.getAttribute("data-test")).isEqualTo("session-ended-notice");
     String sentence = first.find("#session-ended-message").getText();
-    assertThat(sentence).startsWith("You were signed out because your account signed in on \"Phone\"")
-        .contains("from 127.0.0.1").endsWith("and your limit is 1 session.");
+    assertThat(sentence)
+        .startsWith("You were signed out because your account signed in on \"Phone\"")
+        .contains("from 127.0.0.1")
+        .endsWith("and your limit is 1 session.");
     assertThat(first.script("return window.notReloaded === true;")).as("no reload").isEqualTo(true);
     first.screenshot("session-ended-live");
 
@@ -162,9 +180,14 @@ class WebUiTest {
   void changingThePasswordOnTheAccountPageShowsTheServersReasonAndSignsOutTheOtherBrowser() {
     createUser("carol", -1);
     signIn(second, "carol", "carol-plum-harbor-lantern", "Phone");
-    String phoneId = second.await(visibilityOfElementLocated(
-        By.cssSelector("tr[data-test='my-session'][data-current='true']"))).getAttribute("data-session-id");
-    Await.untilAsserted("the phone's stream is attached",
+    String phoneId =
+        second
+            .await(
+                visibilityOfElementLocated(
+                    By.cssSelector("tr[data-test='my-session'][data-current='true']")))
+            .getAttribute("data-session-id");
+    Await.untilAsserted(
+        "the phone's stream is attached",
         () -> assertThat(t.server.push().streams(phoneId)).isOne());
     signIn(first, "carol", "carol-plum-harbor-lantern", "Work laptop");
 
@@ -186,11 +209,13 @@ class WebUiTest {
     }
     first.find("#password-submit").click();
 
-    first.await(textToBePresentInElementLocated(By.id("password-status"),
-        "Your password is changed. 1 other session was signed out."));
+    first.await(
+        textToBePresentInElementLocated(
+            By.id("password-status"), "Your password is changed. 1 other session was signed out."));
     assertThat(first.find("#new-password-error").isDisplayed()).isFalse();
     second.await(PUSHED, visibilityOfElementLocated(By.cssSelector("dialog#session-ended[open]")));
-    assertThat(second.find("#session-ended-message").getText()).contains("because your password was changed");
+    assertThat(second.find("#session-ended-message").getText())
+        .contains("because your password was changed");
     second.driver.navigate().refresh();
     WebElement notice = second.await(visibilityOfElementLocated(By.id("signed-out-notice")));
     assertThat(notice.getAttribute("data-reason")).isEqualTo("password_changed");
@@ -203,22 +228,34 @@ class WebUiTest {
   void mySessionsMarksThisDeviceAndSigningOutAnotherSessionEndsIt() {
     createUser("bob", -1);
     Browser phone = t.browser(TestServer.FIREFOX_LINUX);
-    assertThat(phone.post("/api/v1/login", "{\"username\":\"bob\",\"password\":\"bob-plum-harbor-lantern\","
-        + "\"device\":\"Phone\"}").status()).isEqualTo(201);
+    assertThat(
+            phone
+                .post(
+                    "/api/v1/login",
+                    "{\"username\":\"bob\",\"password\":\"bob-plum-harbor-lantern\","
+                        + "\"device\":\"Phone\"}")
+                .status())
+        .isEqualTo(201);
     String phoneId = phone.get("/api/v1/me").json().path("session").path("id").asText();
-    assertThat(t.browser(TestServer.CHROME_WINDOWS).login("bob", "bob-plum-harbor-lantern").status())
+    assertThat(
+            t.browser(TestServer.CHROME_WINDOWS).login("bob", "bob-plum-harbor-lantern").status())
         .isEqualTo(201);
 
     signIn(first, "bob", "bob-plum-harbor-lantern", "Work laptop");
 
-    List<WebElement> rows = first.await(numberOfElementsToBe(
-        By.cssSelector("table#my-sessions tr[data-test='my-session']"), 3));
-    List<WebElement> current = rows.stream()
-        .filter(r -> "true".equals(r.getAttribute("data-current"))).toList();
-    assertThat(current).singleElement().satisfies(row -> {
-      assertThat(row.getText()).contains("Work laptop").contains("This device");
-      assertThat(row.findElements(By.cssSelector("[data-test='this-device']"))).hasSize(1);
-    });
+    List<WebElement> rows =
+        first.await(
+            numberOfElementsToBe(
+                By.cssSelector("table#my-sessions tr[data-test='my-session']"), 3));
+    List<WebElement> current =
+        rows.stream().filter(r -> "true".equals(r.getAttribute("data-current"))).toList();
+    assertThat(current)
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.getText()).contains("Work laptop").contains("This device");
+              assertThat(row.findElements(By.cssSelector("[data-test='this-device']"))).hasSize(1);
+            });
     assertThat(rows.stream().filter(r -> r.getText().contains("This device"))).hasSize(1);
     first.screenshot("my-sessions");
 
@@ -237,15 +274,18 @@ class WebUiTest {
     Browser api = t.admin();
     signIn(second, "admin", TestServer.ADMIN_PASSWORD, null);
     second.open(base + "/admin.html#settings");
-    WebElement perUser = second.await(visibilityOfElementLocated(By.id("setting-SESSIONS_PER_USER")));
+    WebElement perUser =
+        second.await(visibilityOfElementLocated(By.id("setting-SESSIONS_PER_USER")));
     try {
       WebElement readOnly = second.find("#field-SESSION_MAX_LIFETIME");
       assertThat(readOnly.getAttribute("data-read-only")).isEqualTo("true");
       WebElement lifetime = second.find("#setting-SESSION_MAX_LIFETIME");
       assertThat(lifetime.isEnabled()).isFalse();
       assertThat(second.find("#setting-SESSION_MAX_LIFETIME-readonly").getText())
-          .contains("configuration file").contains("lifetime.properties");
-      assertThatThrownBy(() -> lifetime.sendKeys("0")).isInstanceOf(InvalidElementStateException.class);
+          .contains("configuration file")
+          .contains("lifetime.properties");
+      assertThatThrownBy(() -> lifetime.sendKeys("0"))
+          .isInstanceOf(InvalidElementStateException.class);
       assertThat(lifetime.getAttribute("value")).isEqualTo("43200");
 
       WebElement idle = second.find("#setting-SESSION_COOKIE_AGE");
@@ -253,13 +293,20 @@ class WebUiTest {
       idle.sendKeys("30");
       second.find("#settings-save").click();
 
-      WebElement error = second.await(visibilityOfElementLocated(By.id("setting-SESSION_COOKIE_AGE-error")));
-      String expected = api.patch("/api/v1/settings", "{\"SESSION_COOKIE_AGE\":30}").json()
-          .path("fields").path("SESSION_COOKIE_AGE").asText();
+      WebElement error =
+          second.await(visibilityOfElementLocated(By.id("setting-SESSION_COOKIE_AGE-error")));
+      String expected =
+          api.patch("/api/v1/settings", "{\"SESSION_COOKIE_AGE\":30}")
+              .json()
+              .path("fields")
+              .path("SESSION_COOKIE_AGE")
+              .asText();
       assertThat(error.getText()).isEqualTo(expected).contains("60");
       assertThat(second.find("#settings-errors").isDisplayed()).isTrue();
-      assertThat(api.get("/api/v1/settings").json().path("SESSION_COOKIE_AGE").asInt()).isEqualTo(1800);
-      second.script("arguments[0].scrollIntoView({block: 'center'});",
+      assertThat(api.get("/api/v1/settings").json().path("SESSION_COOKIE_AGE").asInt())
+          .isEqualTo(1800);
+      second.script(
+          "arguments[0].scrollIntoView({block: 'center'});",
           second.find("#field-SESSION_COOKIE_AGE"));
       second.screenshot("admin-settings");
 
@@ -274,7 +321,8 @@ class WebUiTest {
       assertThat(api.get("/api/v1/settings").json().path("SESSIONS_PER_USER").asInt()).isEqualTo(5);
       second.await(attributeToBe(By.id("settings-reset"), "disabled", "true"));
     } finally {
-      assertThat(api.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\":-1}").status()).isEqualTo(200);
+      assertThat(api.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\":-1}").status())
+          .isEqualTo(200);
     }
   }
 }

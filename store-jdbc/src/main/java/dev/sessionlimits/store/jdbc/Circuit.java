@@ -24,9 +24,9 @@ import java.util.function.Supplier;
  * circuit. Requests never probe. A call that was already running when the circuit opened finishes
  * on its own (bounded by the pool's and driver's timeouts). Closing first runs {@link #onClose}
  * (the store clears its cache: a write that failed may have reached the file after all, so what
- * this node believes about the outage's calls is read again from the database). Opening runs
- * {@code onOpen}, which lets the pool drop its connections (and so does every failed probe): after
- * H2 has closed a database it failed to write, only a new connection opens the file again.
+ * this node believes about the outage's calls is read again from the database). Opening runs {@code
+ * onOpen}, which lets the pool drop its connections (and so does every failed probe): after H2 has
+ * closed a database it failed to write, only a new connection opens the file again.
  */
 final class Circuit implements AutoCloseable {
 
@@ -48,13 +48,14 @@ final class Circuit implements AutoCloseable {
   private final Runnable onOpen;
   private final AtomicReference<Outage> outage = new AtomicReference<>();
   private final AtomicLong failedProbes = new AtomicLong();
-  private volatile Runnable onClose = () -> { };
+  private volatile Runnable onClose = () -> {};
   private final ScheduledExecutorService prober =
-      Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "sessionlimits-store-probe");
-        thread.setDaemon(true);
-        return thread;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "sessionlimits-store-probe");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /**
    * @param description the database, for messages
@@ -81,16 +82,28 @@ final class Circuit implements AutoCloseable {
   void ensureClosed(Supplier<String> what) {
     Outage current = outage.get();
     if (current != null) {
-      throw new StoreUnavailableException("Could not " + what.get() + ": " + description
-          + " is unavailable (" + current.cause() + "); it is probed in the background", null);
+      throw new StoreUnavailableException(
+          "Could not "
+              + what.get()
+              + ": "
+              + description
+              + " is unavailable ("
+              + current.cause()
+              + "); it is probed in the background",
+          null);
     }
   }
 
   /** Marks the database unavailable because of {@code cause}, and starts probing it. */
   void open(String cause) {
     if (outage.compareAndSet(null, new Outage(cause, System.nanoTime()))) {
-      LOG.log(Level.WARNING, description + " is unavailable (" + cause + "); calls fail at once"
-          + " until a background probe succeeds");
+      LOG.log(
+          Level.WARNING,
+          description
+              + " is unavailable ("
+              + cause
+              + "); calls fail at once"
+              + " until a background probe succeeds");
       dropConnections();
       schedule(0);
     }
@@ -131,8 +144,12 @@ final class Circuit implements AutoCloseable {
       probe.run();
       onClose.run();
     } catch (SQLException | RuntimeException e) {
-      LOG.log(Level.DEBUG, () -> description + " is still unavailable: "
-          + ((e instanceof SQLException sql) ? Database.describe(sql) : e.toString()));
+      LOG.log(
+          Level.DEBUG,
+          () ->
+              description
+                  + " is still unavailable: "
+                  + ((e instanceof SQLException sql) ? Database.describe(sql) : e.toString()));
       failedProbes.incrementAndGet();
       dropConnections();
       schedule(PROBE_INTERVAL.toMillis());

@@ -25,27 +25,27 @@ import org.postgresql.PGNotification;
  * One node's ear for the ends of the other nodes of a cluster: a daemon thread on a connection of
  * its own (not from the pool) that LISTENs on {@link EndNotices#CHANNEL}, loads the sessions other
  * nodes ended and hands them to {@code heard} (which invalidates this node's cache and tells its
- * listeners). It also LISTENs on {@link ChangeNotices#CHANNEL} and runs {@code changed} when another
- * node saved the settings, and on every new connection (news may have been missed while nobody
- * listened), so the node reads them again at once.
+ * listeners). It also LISTENs on {@link ChangeNotices#CHANNEL} and runs {@code changed} when
+ * another node saved the settings, and on every new connection (news may have been missed while
+ * nobody listened), so the node reads them again at once.
  *
- * <p>Design note: liveness. Each round the thread makes a round trip
- * ({@code SELECT clock_timestamp()}), applies every notification that arrived up to its answer, and
- * only then records the time the round trip <em>started</em> as confirmed. PostgreSQL signals
- * listening backends when a NOTIFY commits, and a backend sends the notifications it was signalled
- * before it reports ready for the next query; so every end committed before that start has been
- * applied when the confirmation is recorded. The cache trusts its entries
- * only while the last confirmation is younger than {@link #TRUST_WINDOW} ({@link #alive}); an end
- * that a lost or slow connection kept from this node therefore stops working here within that
- * window, because the cache is bypassed. Between round trips the thread waits up to
- * {@link #POLL_MILLIS} for notifications, so ends are usually applied within milliseconds.
+ * <p>Design note: liveness. Each round the thread makes a round trip ({@code SELECT
+ * clock_timestamp()}), applies every notification that arrived up to its answer, and only then
+ * records the time the round trip <em>started</em> as confirmed. PostgreSQL signals listening
+ * backends when a NOTIFY commits, and a backend sends the notifications it was signalled before it
+ * reports ready for the next query; so every end committed before that start has been applied when
+ * the confirmation is recorded. The cache trusts its entries only while the last confirmation is
+ * younger than {@link #TRUST_WINDOW} ({@link #alive}); an end that a lost or slow connection kept
+ * from this node therefore stops working here within that window, because the cache is bypassed.
+ * Between round trips the thread waits up to {@link #POLL_MILLIS} for notifications, so ends are
+ * usually applied within milliseconds.
  *
  * <p>Reconnecting. When the connection fails (or a notification cannot be loaded), the thread
  * closes it and connects again, backing off from {@link #MIN_BACKOFF} to {@link #MAX_BACKOFF}. On
- * every new connection it first LISTENs, then clears the cache (entries loaded while nobody listened
- * may be stale), then announces every session whose end the database recorded since the last
- * confirmation minus {@link #RESYNC_MARGIN} ({@code end_recorded_at}, the database's clock, so the
- * nodes' clocks do not matter), and only then confirms. Announcements are therefore
+ * every new connection it first LISTENs, then clears the cache (entries loaded while nobody
+ * listened may be stale), then announces every session whose end the database recorded since the
+ * last confirmation minus {@link #RESYNC_MARGIN} ({@code end_recorded_at}, the database's clock, so
+ * the nodes' clocks do not matter), and only then confirms. Announcements are therefore
  * at-least-once: after a reconnect, listeners may hear again of sessions they were already told of,
  * including ones this node ended itself.
  */
@@ -62,7 +62,9 @@ final class ClusterListener implements AutoCloseable {
   static final Duration MIN_BACKOFF = Duration.ofMillis(50);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
-  /** How far before the last confirmation a resync looks, for transactions still committing then. */
+  /**
+   * How far before the last confirmation a resync looks, for transactions still committing then.
+   */
   static final Duration RESYNC_MARGIN = Duration.ofSeconds(10);
 
   /** Sessions loaded per query. */
@@ -70,15 +72,25 @@ final class ClusterListener implements AutoCloseable {
 
   private static final String LISTEN_ENDS = "LISTEN " + EndNotices.CHANNEL;
   private static final String LISTEN_CHANGES = "LISTEN " + ChangeNotices.CHANNEL;
+
   /** The database's time now, not its transaction's. */
   private static final String DB_TIME = "SELECT clock_timestamp() AS now";
+
   private static final String SELECT = SessionSql.SELECT;
   private static final String BY_IDS = SELECT + " WHERE id = ANY (?)";
-  private static final String RECORDED_SINCE = SELECT + " WHERE end_recorded_at >= ?"
-      + " ORDER BY end_recorded_at, id FETCH FIRST " + LOAD_BATCH + " ROWS ONLY";
-  private static final String RECORDED_AFTER = SELECT + " WHERE end_recorded_at >= ?"
-      + " AND (end_recorded_at, id) > (?, ?)"
-      + " ORDER BY end_recorded_at, id FETCH FIRST " + LOAD_BATCH + " ROWS ONLY";
+  private static final String RECORDED_SINCE =
+      SELECT
+          + " WHERE end_recorded_at >= ?"
+          + " ORDER BY end_recorded_at, id FETCH FIRST "
+          + LOAD_BATCH
+          + " ROWS ONLY";
+  private static final String RECORDED_AFTER =
+      SELECT
+          + " WHERE end_recorded_at >= ?"
+          + " AND (end_recorded_at, id) > (?, ?)"
+          + " ORDER BY end_recorded_at, id FETCH FIRST "
+          + LOAD_BATCH
+          + " ROWS ONLY";
 
   private final String url;
   private final Properties properties;
@@ -100,7 +112,11 @@ final class ClusterListener implements AutoCloseable {
    *     that may have ended while this node was not listening), after the cache has forgotten them
    * @param changed run when another node announces a settings change, and on every new connection
    */
-  ClusterListener(String url, String nodeId, SessionCache cache, Consumer<List<Session>> heard,
+  ClusterListener(
+      String url,
+      String nodeId,
+      SessionCache cache,
+      Consumer<List<Session>> heard,
       Runnable changed) {
     this.url = url;
     this.nodeId = nodeId;
@@ -182,8 +198,12 @@ final class ClusterListener implements AutoCloseable {
             first = false;
             if (lost) {
               lost = false;
-              LOG.log(Level.INFO, "Node " + nodeId + " listens for the cluster's session ends again;"
-                  + " ends it may have missed were announced again");
+              LOG.log(
+                  Level.INFO,
+                  "Node "
+                      + nodeId
+                      + " listens for the cluster's session ends again;"
+                      + " ends it may have missed were announced again");
             }
           }
           deliver(c, pg.getNotifications(POLL_MILLIS));
@@ -195,8 +215,13 @@ final class ClusterListener implements AutoCloseable {
         }
         if (!lost) {
           lost = true;
-          LOG.log(Level.WARNING, "Node " + nodeId + " cannot listen for the cluster's session ends ("
-              + describe(e) + "); its cache is bypassed until it can, and it keeps trying");
+          LOG.log(
+              Level.WARNING,
+              "Node "
+                  + nodeId
+                  + " cannot listen for the cluster's session ends ("
+                  + describe(e)
+                  + "); its cache is bypassed until it can, and it keeps trying");
         } else {
           LOG.log(Level.DEBUG, () -> "Node " + nodeId + " still cannot listen: " + describe(e));
         }
@@ -246,8 +271,11 @@ final class ClusterListener implements AutoCloseable {
       }
       EndNotices.Notice notice = EndNotices.parse(notification.getParameter());
       if (notice == null) {
-        LOG.log(Level.WARNING, "Ignoring a notification on " + EndNotices.CHANNEL
-            + " in a format this node does not read");
+        LOG.log(
+            Level.WARNING,
+            "Ignoring a notification on "
+                + EndNotices.CHANNEL
+                + " in a format this node does not read");
       } else if (!notice.origin().equals(nodeId)) {
         ids.addAll(notice.sessionIds());
       }
@@ -312,8 +340,17 @@ final class ClusterListener implements AutoCloseable {
     }
     if (announced > 0) {
       int count = announced;
-      LOG.log(Level.INFO, () -> "Node " + nodeId + " announced " + count + " session ends recorded"
-          + " since " + since + ", while it may not have been listening");
+      LOG.log(
+          Level.INFO,
+          () ->
+              "Node "
+                  + nodeId
+                  + " announced "
+                  + count
+                  + " session ends recorded"
+                  + " since "
+                  + since
+                  + ", while it may not have been listening");
     }
   }
 

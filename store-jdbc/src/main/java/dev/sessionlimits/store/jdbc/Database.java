@@ -16,10 +16,10 @@ import javax.sql.DataSource;
 /**
  * Runs units of work on a connection, in a transaction or in autocommit mode, retrying those that
  * lost a deadlock or a serialization conflict. Other failures are thrown as {@link SqlFailures}
- * classifies them: unavailability as {@link StoreUnavailableException}, which also opens the
- * {@link Circuit} so that calls fail at once until a background probe finds the database back;
- * anything else as {@link StoreErrorException}. Each names the work and the cause. A transaction
- * returns only once its commit is durable ({@link #persist}).
+ * classifies them: unavailability as {@link StoreUnavailableException}, which also opens the {@link
+ * Circuit} so that calls fail at once until a background probe finds the database back; anything
+ * else as {@link StoreErrorException}. Each names the work and the cause. A transaction returns
+ * only once its commit is durable ({@link #persist}).
  */
 final class Database implements AutoCloseable {
 
@@ -58,8 +58,13 @@ final class Database implements AutoCloseable {
    *     is the caller's and may hand out connections at another level
    * @param flushesH2 whether {@link #persist} must flush H2's file ({@link H2Files})
    */
-  private Database(DataSource dataSource, Dialect dialect, boolean setsIsolation, boolean flushesH2,
-      String description, Runnable dropConnections) {
+  private Database(
+      DataSource dataSource,
+      Dialect dialect,
+      boolean setsIsolation,
+      boolean flushesH2,
+      String description,
+      Runnable dropConnections) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.setsIsolation = setsIsolation;
@@ -76,8 +81,14 @@ final class Database implements AutoCloseable {
    * @param dropConnections makes the pool replace its connections; run when the database is found
    *     unavailable
    */
-  static Database on(DataSource dataSource, Connection probe, Dialect dialect,
-      boolean setsIsolation, String description, Runnable dropConnections) throws SQLException {
+  static Database on(
+      DataSource dataSource,
+      Connection probe,
+      Dialect dialect,
+      boolean setsIsolation,
+      String description,
+      Runnable dropConnections)
+      throws SQLException {
     boolean flushes = false;
     if (dialect == Dialect.H2) {
       flushes = H2Files.canFlush(probe);
@@ -85,9 +96,11 @@ final class Database implements AutoCloseable {
         try (Statement statement = probe.createStatement()) {
           statement.execute(H2_WRITE_AT_COMMIT);
         }
-        LOG.log(Level.WARNING, "H2's file store cannot be reached from this connection, so every"
-            + " commit is written through WRITE_DELAY=0, which stops H2 from compacting its file"
-            + " while the database is open");
+        LOG.log(
+            Level.WARNING,
+            "H2's file store cannot be reached from this connection, so every commit is written"
+                + " through WRITE_DELAY=0, which stops H2 from compacting its file while the"
+                + " database is open");
       }
     }
     return new Database(dataSource, dialect, setsIsolation, flushes, description, dropConnections);
@@ -95,8 +108,8 @@ final class Database implements AutoCloseable {
 
   /**
    * Thrown by a unit of work that must run again from its start (after a rollback, in a
-   * transaction) because what it read changed under it; retried like a deadlock, and after
-   * {@link #ATTEMPTS} runs answered as one: "try again" ({@link StoreUnavailableException}).
+   * transaction) because what it read changed under it; retried like a deadlock, and after {@link
+   * #ATTEMPTS} runs answered as one: "try again" ({@link StoreUnavailableException}).
    */
   static final class RunAgain extends SQLException {
 
@@ -124,29 +137,32 @@ final class Database implements AutoCloseable {
    * driver then knows the transaction is over and sends nothing more to commit.
    */
   <T> T transaction(Supplier<String> what, Work<T> work) {
-    return withRetries(what, false, connection -> {
-      if (setsIsolation) {
-        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      }
-      boolean autoCommit = connection.getAutoCommit();
-      if (autoCommit) {
-        connection.setAutoCommit(false);
-      }
-      T result;
-      try {
-        result = work.run(connection);
-        connection.commit();
-      } catch (Throwable e) {
-        rollback(connection, e);
-        throw e;
-      } finally {
-        if (autoCommit) {
-          restoreAutoCommit(connection);
-        }
-      }
-      persist(connection);
-      return result;
-    });
+    return withRetries(
+        what,
+        false,
+        connection -> {
+          if (setsIsolation) {
+            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+          }
+          boolean autoCommit = connection.getAutoCommit();
+          if (autoCommit) {
+            connection.setAutoCommit(false);
+          }
+          T result;
+          try {
+            result = work.run(connection);
+            connection.commit();
+          } catch (Throwable e) {
+            rollback(connection, e);
+            throw e;
+          } finally {
+            if (autoCommit) {
+              restoreAutoCommit(connection);
+            }
+          }
+          persist(connection);
+          return result;
+        });
   }
 
   /**
@@ -166,8 +182,8 @@ final class Database implements AutoCloseable {
 
   /**
    * {@link #autocommit} for the lookups of the verify path, which must fail well under a second:
-   * the wait for a pooled connection and, on PostgreSQL, a silent socket are each bounded by
-   * {@link #LOOKUP_TIMEOUT}.
+   * the wait for a pooled connection and, on PostgreSQL, a silent socket are each bounded by {@link
+   * #LOOKUP_TIMEOUT}.
    */
   <T> T lookup(Supplier<String> what, Work<T> work) {
     return withRetries(what, true, work);
@@ -204,16 +220,31 @@ final class Database implements AutoCloseable {
       try (Connection connection = lookup ? lookupConnection() : dataSource.getConnection()) {
         return work.run(connection);
       } catch (SQLException e) {
-        SqlFailures.Kind kind = (e instanceof RunAgain) ? SqlFailures.Kind.CONFLICT
-            : SqlFailures.classify(e, dataSource);
+        SqlFailures.Kind kind =
+            (e instanceof RunAgain)
+                ? SqlFailures.Kind.CONFLICT
+                : SqlFailures.classify(e, dataSource);
         if (kind == SqlFailures.Kind.CONFLICT && attempt < ATTEMPTS) {
-          LOG.log(Level.DEBUG, () -> "Retrying (" + what.get() + ") after a conflict on " + dialect
-              + ": " + describe(e));
+          LOG.log(
+              Level.DEBUG,
+              () ->
+                  "Retrying ("
+                      + what.get()
+                      + ") after a conflict on "
+                      + dialect
+                      + ": "
+                      + describe(e));
           backOff(attempt);
           continue;
         }
-        String message = "Could not " + what.get() + " on " + dialect
-            + ((attempt > 1) ? " after " + attempt + " attempts" : "") + ": " + describe(e);
+        String message =
+            "Could not "
+                + what.get()
+                + " on "
+                + dialect
+                + ((attempt > 1) ? " after " + attempt + " attempts" : "")
+                + ": "
+                + describe(e);
         if (kind == SqlFailures.Kind.ERROR) {
           throw new StoreErrorException(message, e);
         }
@@ -229,16 +260,18 @@ final class Database implements AutoCloseable {
 
   /**
    * A connection for a lookup: from a HikariCP pool within {@link #LOOKUP_TIMEOUT} rather than the
-   * pool's own timeout (HikariPool's public {@code getConnection(timeout)}, which
-   * {@code HikariDataSource} does not offer), and on PostgreSQL with reads that give up after as
-   * long (HikariCP restores the connection's network timeout when it is returned).
+   * pool's own timeout (HikariPool's public {@code getConnection(timeout)}, which {@code
+   * HikariDataSource} does not offer), and on PostgreSQL with reads that give up after as long
+   * (HikariCP restores the connection's network timeout when it is returned).
    */
   private Connection lookupConnection() throws SQLException {
     long millis = LOOKUP_TIMEOUT.toMillis();
     Connection connection =
-        (dataSource instanceof HikariDataSource hikari && !hikari.isClosed()
-            && hikari.getHikariPoolMXBean() instanceof HikariPool pool)
-        ? pool.getConnection(millis) : dataSource.getConnection();
+        (dataSource instanceof HikariDataSource hikari
+                && !hikari.isClosed()
+                && hikari.getHikariPoolMXBean() instanceof HikariPool pool)
+            ? pool.getConnection(millis)
+            : dataSource.getConnection();
     if (dialect == Dialect.POSTGRESQL) {
       try {
         connection.setNetworkTimeout(Runnable::run, (int) millis);
@@ -272,8 +305,8 @@ final class Database implements AutoCloseable {
           H2Files.flush(connection);
         }
       } else if (!connection.isValid(PROBE_TIMEOUT_SECONDS)) {
-        throw new SQLException("the database did not answer within " + PROBE_TIMEOUT_SECONDS + " s",
-            "08006");
+        throw new SQLException(
+            "the database did not answer within " + PROBE_TIMEOUT_SECONDS + " s", "08006");
       }
     }
   }
@@ -289,7 +322,9 @@ final class Database implements AutoCloseable {
     }
     text.append(e.getMessage());
     Throwable cause = e.getCause();
-    if (cause != null && cause != e && cause.getMessage() != null
+    if (cause != null
+        && cause != e
+        && cause.getMessage() != null
         && !text.toString().contains(cause.getMessage())) {
       text.append(" (caused by ").append(cause).append(')');
     }
@@ -308,7 +343,8 @@ final class Database implements AutoCloseable {
     try {
       connection.setAutoCommit(true);
     } catch (SQLException e) {
-      LOG.log(Level.DEBUG, "Could not restore autocommit on a connection; the pool will replace it", e);
+      LOG.log(
+          Level.DEBUG, "Could not restore autocommit on a connection; the pool will replace it", e);
     }
   }
 

@@ -41,8 +41,8 @@ enum Dialect {
   }
 
   /**
-   * Whether a transaction can tell every node of what it changed, delivered on commit
-   * ({@code pg_notify}); without it the other nodes (there are none on H2) hear nothing.
+   * Whether a transaction can tell every node of what it changed, delivered on commit ({@code
+   * pg_notify}); without it the other nodes (there are none on H2) hear nothing.
    */
   boolean notifies() {
     return postgres;
@@ -74,7 +74,7 @@ enum Dialect {
         return dialect;
       }
     }
-    throw new IllegalArgumentException("The data source is a " + product
-        + " database; the JDBC store runs on H2 or PostgreSQL");
+    throw new IllegalArgumentException(
+        "The data source is a " + product + " database; the JDBC store runs on H2 or PostgreSQL");
   }
 }

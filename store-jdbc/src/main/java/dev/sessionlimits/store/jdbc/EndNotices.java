@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The payloads of the PostgreSQL notifications that tell every node which sessions ended: on channel
- * {@value #CHANNEL}, {@code "1 <origin node> <id> <id> ..."}, each id with {@code %} and space
- * percent-encoded. PostgreSQL refuses payloads of 8000 bytes or more, so the ids of one transaction
- * are split over as many payloads as needed, each at most {@value #MAX_PAYLOAD_BYTES} bytes.
+ * The payloads of the PostgreSQL notifications that tell every node which sessions ended: on
+ * channel {@value #CHANNEL}, {@code "1 <origin node> <id> <id> ..."}, each id with {@code %} and
+ * space percent-encoded. PostgreSQL refuses payloads of 8000 bytes or more, so the ids of one
+ * transaction are split over as many payloads as needed, each at most {@value #MAX_PAYLOAD_BYTES}
+ * bytes.
  */
 final class EndNotices {
 

@@ -11,16 +11,16 @@ import org.h2.mvstore.db.Store;
 /**
  * Makes H2 commits durable without giving up H2's housekeeping of its file.
  *
- * <p>H2 (MVStore) writes committed changes to its file from a background thread every
- * {@code WRITE_DELAY} milliseconds (500 by default), so a process killed within that window loses
- * commits it has already confirmed. {@code WRITE_DELAY=0} writes on every commit but also stops
- * that thread, which is the one that compacts the file: without it the file grows by tens of
- * kilobytes per commit and does not shrink while open (750 MB after 10,000 logins and as many
- * touches, against 15 MB with the thread running). So the embedded store
- * keeps the default, and after each commit that must survive it has the MVStore store whatever is
- * unsaved and then waits until H2's writer threads have nothing queued: when {@link #flush} returns,
- * every commit made before it is in the file (in the operating system's cache; H2 does not fsync
- * commits, so this survives a killed process, not a power cut).
+ * <p>H2 (MVStore) writes committed changes to its file from a background thread every {@code
+ * WRITE_DELAY} milliseconds (500 by default), so a process killed within that window loses commits
+ * it has already confirmed. {@code WRITE_DELAY=0} writes on every commit but also stops that
+ * thread, which is the one that compacts the file: without it the file grows by tens of kilobytes
+ * per commit and does not shrink while open (750 MB after 10,000 logins and as many touches,
+ * against 15 MB with the thread running). So the embedded store keeps the default, and after each
+ * commit that must survive it has the MVStore store whatever is unsaved and then waits until H2's
+ * writer threads have nothing queued: when {@link #flush} returns, every commit made before it is
+ * in the file (in the operating system's cache; H2 does not fsync commits, so this survives a
+ * killed process, not a power cut).
  *
  * <p>This reaches into H2's engine ({@code org.h2.engine}, {@code org.h2.mvstore}): public classes,
  * but not H2's supported API. Where they cannot be reached (another H2 version, a TCP connection),
@@ -58,12 +58,12 @@ final class H2Files {
       mvStore.commit();
       FileStore<?> file = mvStore.getFileStore();
       if (file != null) {
-        file.executeFileStoreOperation(() -> { });
+        file.executeFileStoreOperation(() -> {});
       }
     } catch (RuntimeException e) {
       // H2's own code for an I/O error, so that SqlFailures calls it unavailability.
-      throw new SQLException("H2 could not write committed changes to its file: " + e.getMessage(),
-          IO_ERROR, e);
+      throw new SQLException(
+          "H2 could not write committed changes to its file: " + e.getMessage(), IO_ERROR, e);
     }
   }
 }

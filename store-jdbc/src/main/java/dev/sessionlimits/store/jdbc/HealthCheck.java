@@ -28,11 +28,13 @@ final class HealthCheck {
 
   private final DataSource dataSource;
   private final Database db;
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(task -> {
-    Thread thread = new Thread(task, "sessionlimits-store-health");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService executor =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread thread = new Thread(task, "sessionlimits-store-health");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final AtomicReference<Future<Boolean>> running = new AtomicReference<>();
 
   HealthCheck(DataSource dataSource, Database db) {

@@ -20,13 +20,18 @@ final class JdbcAuditLog implements AuditLog {
 
   private static final String VALUES = "(?, ?, ?, ?, ?, ?, ?)";
   private static final int COLUMNS = 7;
-  private static final String INSERT = "INSERT INTO sl_audit_events (occurred_at, event_type, actor,"
-      + " client_ip, subject, session_id, details) VALUES " + VALUES;
+  private static final String INSERT =
+      "INSERT INTO sl_audit_events (occurred_at, event_type, actor,"
+          + " client_ip, subject, session_id, details) VALUES "
+          + VALUES;
+
   /** The most events one INSERT carries, well inside the 65,535 parameters PostgreSQL binds. */
   private static final int MAX_ROWS_PER_STATEMENT = 1000;
-  private static final String RECENT = "SELECT id, occurred_at, event_type, actor, client_ip,"
-      + " subject, session_id, details FROM sl_audit_events WHERE id < ?"
-      + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY";
+
+  private static final String RECENT =
+      "SELECT id, occurred_at, event_type, actor, client_ip,"
+          + " subject, session_id, details FROM sl_audit_events WHERE id < ?"
+          + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY";
 
   private final Database db;
 
@@ -38,22 +43,25 @@ final class JdbcAuditLog implements AuditLog {
   public AuditEvent record(AuditEvent event) {
     requireNonNull(event, "event");
     AuditEvent exact = exact(event);
-    long id = db.autocommit(() -> "record a " + event.type() + " audit event", connection -> {
-      try (PreparedStatement insert =
-          connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
-        bind(insert, 0, exact);
-        insert.executeUpdate();
-        long assigned;
-        try (ResultSet keys = insert.getGeneratedKeys()) {
-          if (!keys.next()) {
-            throw new SQLException("the database returned no id for the new audit event");
-          }
-          assigned = keys.getLong(1);
-        }
-        db.persist(connection);
-        return assigned;
-      }
-    });
+    long id =
+        db.autocommit(
+            () -> "record a " + event.type() + " audit event",
+            connection -> {
+              try (PreparedStatement insert =
+                  connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+                bind(insert, 0, exact);
+                insert.executeUpdate();
+                long assigned;
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                  if (!keys.next()) {
+                    throw new SQLException("the database returned no id for the new audit event");
+                  }
+                  assigned = keys.getLong(1);
+                }
+                db.persist(connection);
+                return assigned;
+              }
+            });
     return exact.withId(id);
   }
 
@@ -66,9 +74,12 @@ final class JdbcAuditLog implements AuditLog {
     for (int i = 0; i < events.size(); i++) {
       rows.add(exact(requireNonNull(events.get(i), "event " + i)));
     }
-    long[] ids = (rows.size() <= MAX_ROWS_PER_STATEMENT)
-        ? db.autocommit(() -> "record " + describe(rows), connection -> insertAll(connection, rows))
-        : db.transaction(() -> "record " + describe(rows), connection -> insertBatch(connection, rows));
+    long[] ids =
+        (rows.size() <= MAX_ROWS_PER_STATEMENT)
+            ? db.autocommit(
+                () -> "record " + describe(rows), connection -> insertAll(connection, rows))
+            : db.transaction(
+                () -> "record " + describe(rows), connection -> insertBatch(connection, rows));
     List<AuditEvent> recorded = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
       recorded.add(rows.get(i).withId(ids[i]));
@@ -123,8 +134,8 @@ final class JdbcAuditLog implements AuditLog {
       }
     }
     if (n != expected) {
-      throw new SQLException("the database returned " + n + " ids for " + expected
-          + " new audit events");
+      throw new SQLException(
+          "the database returned " + n + " ids for " + expected + " new audit events");
     }
     return assigned;
   }
@@ -134,7 +145,8 @@ final class JdbcAuditLog implements AuditLog {
     if (limit <= 0) {
       return List.of();
     }
-    return db.autocommit(() -> "read " + limit + " audit events before id " + beforeId,
+    return db.autocommit(
+        () -> "read " + limit + " audit events before id " + beforeId,
         connection -> {
           try (PreparedStatement select = connection.prepareStatement(RECENT)) {
             select.setLong(1, beforeId > 0 ? beforeId : Long.MAX_VALUE);
@@ -142,10 +154,16 @@ final class JdbcAuditLog implements AuditLog {
             List<AuditEvent> events = new ArrayList<>(Math.min(limit, 256));
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
-                events.add(new AuditEvent(rows.getLong("id"), instant(rows, "occurred_at"),
-                    rows.getString("event_type"), rows.getString("actor"),
-                    rows.getString("client_ip"), rows.getString("subject"),
-                    rows.getString("session_id"), rows.getString("details")));
+                events.add(
+                    new AuditEvent(
+                        rows.getLong("id"),
+                        instant(rows, "occurred_at"),
+                        rows.getString("event_type"),
+                        rows.getString("actor"),
+                        rows.getString("client_ip"),
+                        rows.getString("subject"),
+                        rows.getString("session_id"),
+                        rows.getString("details")));
               }
             }
             return events;
@@ -154,8 +172,15 @@ final class JdbcAuditLog implements AuditLog {
   }
 
   private static AuditEvent exact(AuditEvent event) {
-    return new AuditEvent(0, Sql.micros(event.at()), event.type(), event.actor(), event.clientIp(),
-        event.subject(), event.sessionId(), event.details());
+    return new AuditEvent(
+        0,
+        Sql.micros(event.at()),
+        event.type(),
+        event.actor(),
+        event.clientIp(),
+        event.subject(),
+        event.sessionId(),
+        event.details());
   }
 
   /** Binds {@code event} to the parameters after {@code offset}. */

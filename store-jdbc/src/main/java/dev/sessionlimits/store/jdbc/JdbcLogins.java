@@ -109,8 +109,8 @@ final class JdbcLogins {
   private record Opening(OpenResult result, List<Session> ended) {}
 
   /**
-   * One session a login ends, as this node sees it, with its end; for an expiry, also the
-   * {@code expires_at} stored when the login read it, which the end requires unchanged.
+   * One session a login ends, as this node sees it, with its end; for an expiry, also the {@code
+   * expires_at} stored when the login read it, which the end requires unchanged.
    */
   private record PlannedEnd(Session session, SessionEnd end, Instant storedExpiry) {}
 
@@ -125,8 +125,14 @@ final class JdbcLogins {
     requireKeyLength(candidate.clientIp(), "client address");
     requireKeyLength(candidate.authMethod(), "authentication method");
     Session session = SessionRows.normalized(candidate);
-    Supplier<String> what = () -> "open session " + session.id() + " of user " + session.user()
-        + " from " + session.clientIp();
+    Supplier<String> what =
+        () ->
+            "open session "
+                + session.id()
+                + " of user "
+                + session.user()
+                + " from "
+                + session.clientIp();
     SessionCache cache = view.cache();
     long generation = (cache == null) ? 0 : cache.generation(session.tokenHash());
     // An unlimited scope is neither locked nor read: logins behind one NAT address must not queue
@@ -139,8 +145,11 @@ final class JdbcLogins {
       return openUnlimited(session, policy, what, generation, presented);
     }
     for (int round = 1; ; round++) {
-      Opening opening = db.transaction(what, connection ->
-          openLocked(connection, session, policy, userLimited, ipLimited, presented));
+      Opening opening =
+          db.transaction(
+              what,
+              connection ->
+                  openLocked(connection, session, policy, userLimited, ipLimited, presented));
       if (opening != null) {
         view.ended(opening.ended());
         if (cache != null && opening.result() instanceof OpenResult.Opened) {
@@ -149,15 +158,27 @@ final class JdbcLogins {
         return opening.result();
       }
       if (round == LOCK_ROUNDS) {
-        throw new StoreUnavailableException("Could not " + what.get() + " on " + db.dialect()
-            + ": its quota lock rows (user " + session.user() + ", address " + session.clientIp()
-            + ") went missing " + LOCK_ROUNDS + " times in a row", null);
+        throw new StoreUnavailableException(
+            "Could not "
+                + what.get()
+                + " on "
+                + db.dialect()
+                + ": its quota lock rows (user "
+                + session.user()
+                + ", address "
+                + session.clientIp()
+                + ") went missing "
+                + LOCK_ROUNDS
+                + " times in a row",
+            null);
       }
-      db.autocommit(what, connection -> {
-        LoginReads.createLockRow(connection, IP, session.clientIp(), session.createdAt());
-        LoginReads.createLockRow(connection, USER, session.user(), session.createdAt());
-        return null;
-      });
+      db.autocommit(
+          what,
+          connection -> {
+            LoginReads.createLockRow(connection, IP, session.clientIp(), session.createdAt());
+            LoginReads.createLockRow(connection, USER, session.user(), session.createdAt());
+            return null;
+          });
     }
   }
 
@@ -165,8 +186,12 @@ final class JdbcLogins {
    * A login that no limit constrains: nothing to lock, read or end, so one INSERT; with the session
    * it supersedes, if live, ended in the same transaction.
    */
-  private OpenResult openUnlimited(Session session, QuotaPolicy policy, Supplier<String> what,
-      long generation, TokenHash supersedes) {
+  private OpenResult openUnlimited(
+      Session session,
+      QuotaPolicy policy,
+      Supplier<String> what,
+      long generation,
+      TokenHash supersedes) {
     QuotaDecision decision =
         Quota.decide(session.attempt(), List.of(), List.of(), policy, session.createdAt());
     if (decision instanceof QuotaDecision.Deny deny) {
@@ -174,20 +199,25 @@ final class JdbcLogins {
     }
     Session superseded = null;
     if (supersedes == null) {
-      db.autocommit(what, connection -> {
-        insert(connection, session);
-        db.persist(connection);
-        return null;
-      });
+      db.autocommit(
+          what,
+          connection -> {
+            insert(connection, session);
+            db.persist(connection);
+            return null;
+          });
     } else {
-      superseded = db.transaction(what, connection -> {
-        Session presented = presentedLive(connection, supersedes, session.createdAt());
-        SessionEnd end = supersededEnd(session);
-        boolean ended = presented != null
-            && ends.end(connection, presented.id(), end, null, true);
-        insert(connection, session);
-        return ended ? presented.withEnd(end) : null;
-      });
+      superseded =
+          db.transaction(
+              what,
+              connection -> {
+                Session presented = presentedLive(connection, supersedes, session.createdAt());
+                SessionEnd end = supersededEnd(session);
+                boolean ended =
+                    presented != null && ends.end(connection, presented.id(), end, null, true);
+                insert(connection, session);
+                return ended ? presented.withEnd(end) : null;
+              });
       view.ended(superseded == null ? List.of() : List.of(superseded));
     }
     if (view.cache() != null) {
@@ -217,8 +247,9 @@ final class JdbcLogins {
    * the login did not read it (another user, another address, or an unlimited scope), read now.
    * Null if there is none, or it has expired (then the login records it as an expiry).
    */
-  private Session takePresented(Connection connection, TokenHash tokenHash,
-      LoginReads.Unended unended, Instant now) throws SQLException {
+  private Session takePresented(
+      Connection connection, TokenHash tokenHash, LoginReads.Unended unended, Instant now)
+      throws SQLException {
     for (Session stored : unended.stored.values()) {
       if (stored.tokenHash().equals(tokenHash)) {
         Session user = unended.ofUser.remove(stored.id());
@@ -230,18 +261,25 @@ final class JdbcLogins {
   }
 
   /** The outcome with the quota rows of the limited scopes held, or null if a row is missing. */
-  private Opening openLocked(Connection connection, Session session, QuotaPolicy policy,
-      boolean userLimited, boolean ipLimited, TokenHash supersedes) throws SQLException {
+  private Opening openLocked(
+      Connection connection,
+      Session session,
+      QuotaPolicy policy,
+      boolean userLimited,
+      boolean ipLimited,
+      TokenHash supersedes)
+      throws SQLException {
     Instant now = session.createdAt();
     LoginReads.Unended unended = new LoginReads.Unended();
     if (!reads.lockAndRead(connection, session, userLimited, ipLimited, now, unended)) {
       return null;
     }
     // Left out of the counts here and ended below, in the same transaction as the INSERT.
-    Session presented = (supersedes == null) ? null
-        : takePresented(connection, supersedes, unended, now);
-    QuotaDecision decision = Quota.decide(session.attempt(), unended.ofUser.values(),
-        unended.fromIp.values(), policy, now);
+    Session presented =
+        (supersedes == null) ? null : takePresented(connection, supersedes, unended, now);
+    QuotaDecision decision =
+        Quota.decide(
+            session.attempt(), unended.ofUser.values(), unended.fromIp.values(), policy, now);
     if (decision instanceof QuotaDecision.Deny deny) {
       return new Opening(new OpenResult.Refused(deny), List.of());
     }
@@ -249,20 +287,25 @@ final class JdbcLogins {
     // Evictions and the expiries this login left out of its count, in one ascending id order.
     TreeMap<String, PlannedEnd> toEnd = new TreeMap<>();
     for (QuotaDecision.Eviction eviction : evictions) {
-      SessionEnd end = new SessionEnd(EndReason.SESSION_LIMIT_REACHED, now,
-          EndCause.limitReached(eviction.scope(), eviction.limit(), session));
+      SessionEnd end =
+          new SessionEnd(
+              EndReason.SESSION_LIMIT_REACHED,
+              now,
+              EndCause.limitReached(eviction.scope(), eviction.limit(), session));
       toEnd.put(eviction.session().id(), new PlannedEnd(eviction.session(), end, null));
     }
     if (presented != null) {
       toEnd.put(presented.id(), new PlannedEnd(presented, supersededEnd(session), null));
     }
     for (Session lapsed : unended.expired.values()) {
-      toEnd.putIfAbsent(lapsed.id(), new PlannedEnd(lapsed, lapsed.endAt(now),
-          unended.stored.get(lapsed.id()).expiresAt()));
+      toEnd.putIfAbsent(
+          lapsed.id(),
+          new PlannedEnd(lapsed, lapsed.endAt(now), unended.stored.get(lapsed.id()).expiresAt()));
     }
-    Set<String> done = (together && toEnd.size() <= PIPELINED_ENDS)
-        ? endInsertAndCommit(connection, toEnd.values(), session)
-        : endAndInsert(connection, toEnd.values(), session);
+    Set<String> done =
+        (together && toEnd.size() <= PIPELINED_ENDS)
+            ? endInsertAndCommit(connection, toEnd.values(), session)
+            : endAndInsert(connection, toEnd.values(), session);
     List<Session> inDecisionOrder = new ArrayList<>(evictions.size());
     for (QuotaDecision.Eviction eviction : evictions) {
       if (done.contains(eviction.session().id())) {
@@ -288,8 +331,8 @@ final class JdbcLogins {
    * notifications), then inserts {@code session}; the ids it ended. Runs the login again if an
    * expiry was not recorded because the session was extended meanwhile, so it counts again.
    */
-  private Set<String> endAndInsert(Connection connection, Collection<PlannedEnd> toEnd,
-      Session session) throws SQLException {
+  private Set<String> endAndInsert(
+      Connection connection, Collection<PlannedEnd> toEnd, Session session) throws SQLException {
     Set<String> done = new HashSet<>();
     for (PlannedEnd planned : toEnd) {
       String id = planned.session().id();
@@ -307,8 +350,8 @@ final class JdbcLogins {
    * PostgreSQL: {@link #endAndInsert} in one round trip that also commits; the ids it ended. A
    * login that records expiries commits only after checking them, leaving the commit to the caller.
    */
-  private Set<String> endInsertAndCommit(Connection connection, Collection<PlannedEnd> toEnd,
-      Session session) throws SQLException {
+  private Set<String> endInsertAndCommit(
+      Connection connection, Collection<PlannedEnd> toEnd, Session session) throws SQLException {
     boolean expiries = false;
     for (PlannedEnd planned : toEnd) {
       expiries |= planned.storedExpiry() != null;
@@ -354,8 +397,8 @@ final class JdbcLogins {
 
   /** A touch was written since the login's read: the session is live after all, so count again. */
   private static Database.RunAgain extendedMeanwhile(String sessionId) {
-    return new Database.RunAgain("session " + sessionId + " was extended while a login counted"
-        + " it as expired");
+    return new Database.RunAgain(
+        "session " + sessionId + " was extended while a login counted" + " it as expired");
   }
 
   private static boolean stillUnended(Connection connection, String sessionId) throws SQLException {
@@ -381,14 +424,23 @@ final class JdbcLogins {
 
   /** The driver's message would carry the whole token hash; this one names only its prefix. */
   private static IllegalArgumentException duplicate(Session session) {
-    return new IllegalArgumentException("a session with id " + session.id() + " or token "
-        + session.tokenHash() + " exists already");
+    return new IllegalArgumentException(
+        "a session with id "
+            + session.id()
+            + " or token "
+            + session.tokenHash()
+            + " exists already");
   }
 
   private static void requireKeyLength(String value, String name) {
     if (value.length() > MAX_KEY_LENGTH) {
-      throw new IllegalArgumentException("the " + name + " has " + value.length()
-          + " characters; the JDBC store keeps at most " + MAX_KEY_LENGTH);
+      throw new IllegalArgumentException(
+          "the "
+              + name
+              + " has "
+              + value.length()
+              + " characters; the JDBC store keeps at most "
+              + MAX_KEY_LENGTH);
     }
   }
 }

@@ -16,11 +16,14 @@ import java.util.Optional;
 final class JdbcPasswordEntries {
 
   /** Parameters: at, at, id. Never moves the time back; ended sessions are left alone. */
-  private static final String RECORD = "UPDATE sl_sessions SET password_entered_at = CASE"
-      + " WHEN password_entered_at IS NULL OR password_entered_at < ? THEN ?"
-      + " ELSE password_entered_at END WHERE id = ? AND ended_at IS NULL";
-  private static final String READ = "SELECT created_at, password_entered_at FROM sl_sessions"
-      + " WHERE id = ? AND ended_at IS NULL";
+  private static final String RECORD =
+      "UPDATE sl_sessions SET password_entered_at = CASE"
+          + " WHEN password_entered_at IS NULL OR password_entered_at < ? THEN ?"
+          + " ELSE password_entered_at END WHERE id = ? AND ended_at IS NULL";
+
+  private static final String READ =
+      "SELECT created_at, password_entered_at FROM sl_sessions"
+          + " WHERE id = ? AND ended_at IS NULL";
 
   private final Database db;
 
@@ -31,23 +34,26 @@ final class JdbcPasswordEntries {
   boolean record(String sessionId, Instant at) {
     requireNonNull(sessionId, "sessionId");
     requireNonNull(at, "at");
-    return db.autocommit(() -> "record a password entry of session " + sessionId, connection -> {
-      try (PreparedStatement update = connection.prepareStatement(RECORD)) {
-        Sql.setInstant(update, 1, at);
-        Sql.setInstant(update, 2, at);
-        update.setString(3, sessionId);
-        boolean recorded = update.executeUpdate() == 1;
-        if (recorded) {
-          db.persist(connection);
-        }
-        return recorded;
-      }
-    });
+    return db.autocommit(
+        () -> "record a password entry of session " + sessionId,
+        connection -> {
+          try (PreparedStatement update = connection.prepareStatement(RECORD)) {
+            Sql.setInstant(update, 1, at);
+            Sql.setInstant(update, 2, at);
+            update.setString(3, sessionId);
+            boolean recorded = update.executeUpdate() == 1;
+            if (recorded) {
+              db.persist(connection);
+            }
+            return recorded;
+          }
+        });
   }
 
   Optional<Instant> last(String sessionId) {
     requireNonNull(sessionId, "sessionId");
-    return db.autocommit(() -> "read the last password entry of session " + sessionId,
+    return db.autocommit(
+        () -> "read the last password entry of session " + sessionId,
         connection -> {
           try (PreparedStatement select = connection.prepareStatement(READ)) {
             select.setString(1, sessionId);

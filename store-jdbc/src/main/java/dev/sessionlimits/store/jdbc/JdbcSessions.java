@@ -27,26 +27,26 @@ import java.util.function.Supplier;
  * The {@link SessionStore} on H2 or PostgreSQL: lookups, touches and ends here; the login
  * transaction in {@link JdbcLogins} (with its lock order), purge in {@link SessionPurge}, the SQL
  * in {@link SessionSql}, rows in {@link SessionRows}, the UPDATE that ends a session and its
- * notification in {@link SessionEnds}, and this node's cache, touch queue and listeners in
- * {@link NodeView}.
+ * notification in {@link SessionEnds}, and this node's cache, touch queue and listeners in {@link
+ * NodeView}.
  *
  * <p>Design note. Correctness comes from the database alone, never from this JVM, so any number of
  * nodes may share one database. Only {@link #open} makes a session live (under the quota locks);
  * everything else can only end sessions or move their expiry. Ends decided from the expiry the
  * caller read ({@link #end}, expiries found by {@link #find}, {@link #touch} and purge) require
- * {@code expires_at} to be unchanged, so a concurrent touch makes them read again rather than end
- * a session that was just extended; a call that keeps losing so for {@link #CHANGE_ROUNDS} reads
- * runs again ({@link Database.RunAgain}). Touches are compare-and-set on {@code last_seen_at} (or
+ * {@code expires_at} to be unchanged, so a concurrent touch makes them read again rather than end a
+ * session that was just extended; a call that keeps losing so for {@link #CHANGE_ROUNDS} reads runs
+ * again ({@link Database.RunAgain}). Touches are compare-and-set on {@code last_seen_at} (or
  * batched, below). Listeners are told after the commit, outside any transaction.
  *
- * <p>Cache and batched touches (the embedded store and {@link JdbcStore#postgres}; not
- * {@link JdbcStore#using}). {@link #find} and {@link #touch} answer a live session from the
- * {@link SessionCache} while it may be trusted, and a touch then only replaces the cached session
- * and queues its new activity in the {@link TouchBatcher}. Everything else reads the database, and
- * every read of a session row is seen through {@link NodeView#overlay}, so this node never acts
- * on an expiry its own queued touch has moved. The design notes of those two classes give their
- * rules; the ones that concern the session store: (1) an expiry found in the cache is confirmed
- * here against the database before the session is recorded as ended; (2) an end conditional on the
+ * <p>Cache and batched touches (the embedded store and {@link JdbcStore#postgres}; not {@link
+ * JdbcStore#using}). {@link #find} and {@link #touch} answer a live session from the {@link
+ * SessionCache} while it may be trusted, and a touch then only replaces the cached session and
+ * queues its new activity in the {@link TouchBatcher}. Everything else reads the database, and
+ * every read of a session row is seen through {@link NodeView#overlay}, so this node never acts on
+ * an expiry its own queued touch has moved. The design notes of those two classes give their rules;
+ * the ones that concern the session store: (1) an expiry found in the cache is confirmed here
+ * against the database before the session is recorded as ended; (2) an end conditional on the
  * expiry compares the row's stored {@code expires_at}, never the overlaid one; (3) a login counts a
  * session as expired only if it records that expiry in its own transaction ({@link JdbcLogins});
  * (4) every end this node makes or hears of is removed from the cache after the commit, before the
@@ -145,8 +145,8 @@ final class JdbcSessions implements SessionStore {
    * batch; must wait otherwise.
    */
   @Override
-  public Immediate<Lookup> touchWithoutWaiting(TokenHash tokenHash, Instant now,
-      Duration idleTimeout) {
+  public Immediate<Lookup> touchWithoutWaiting(
+      TokenHash tokenHash, Instant now, Duration idleTimeout) {
     requireNonNull(tokenHash, "tokenHash");
     requireNonNull(now, "now");
     requireNonNull(idleTimeout, "idleTimeout");
@@ -169,51 +169,63 @@ final class JdbcSessions implements SessionStore {
       }
     }
     long generation = (cache == null) ? 0 : cache.generation(tokenHash);
-    Supplier<String> what = () -> (idleTimeout == null ? "look up" : "touch")
-        + " the session of token " + tokenHash.prefix() + "…";
+    Supplier<String> what =
+        () ->
+            (idleTimeout == null ? "look up" : "touch")
+                + " the session of token "
+                + tokenHash.prefix()
+                + "…";
     List<Session> ended = new ArrayList<>(1);
-    Lookup lookup = db.lookup(what, connection -> {
-      for (int round = 0; round < CHANGE_ROUNDS; round++) {
-        Session row = SessionRows.selectOne(connection, SessionSql.BY_TOKEN_HASH, tokenHash.hex());
-        if (row == null) {
-          return Lookup.UNKNOWN;
-        }
-        if (row.end() != null) {
-          return isForgotten(row, now) ? Lookup.UNKNOWN : new Lookup.Ended(row);
-        }
-        Session session = view.overlay(row);
-        if (!session.isLive(now)) {
-          SessionEnd expiry = session.endAt(now);
-          if (ends.end(connection, row.id(), expiry, row.expiresAt(), true)) {
-            Session done = session.withEnd(expiry);
-            ended.add(done);
-            db.persist(connection);
-            return new Lookup.Ended(done);
-          }
-          continue;
-        }
-        if (idleTimeout == null) {
-          return new Lookup.Live(session);
-        }
-        if (view.touches() != null) {
-          Session touched = TouchBatcher.touched(session, micros(now), idleTimeout);
-          if (touched != session) {
-            view.touches().add(touched);
-          }
-          return new Lookup.Live(touched);
-        }
-        Session touched = session.touchedAt(micros(now), idleTimeout);
-        if (touched == session) {
-          return new Lookup.Live(session);
-        }
-        if (recordTouch(connection, session, touched)) {
-          db.persist(connection);
-          return new Lookup.Live(touched);
-        }
-      }
-      throw new Database.RunAgain("the session of token " + tokenHash.prefix() + "… changed under "
-          + CHANGE_ROUNDS + " reads in a row");
-    });
+    Lookup lookup =
+        db.lookup(
+            what,
+            connection -> {
+              for (int round = 0; round < CHANGE_ROUNDS; round++) {
+                Session row =
+                    SessionRows.selectOne(connection, SessionSql.BY_TOKEN_HASH, tokenHash.hex());
+                if (row == null) {
+                  return Lookup.UNKNOWN;
+                }
+                if (row.end() != null) {
+                  return isForgotten(row, now) ? Lookup.UNKNOWN : new Lookup.Ended(row);
+                }
+                Session session = view.overlay(row);
+                if (!session.isLive(now)) {
+                  SessionEnd expiry = session.endAt(now);
+                  if (ends.end(connection, row.id(), expiry, row.expiresAt(), true)) {
+                    Session done = session.withEnd(expiry);
+                    ended.add(done);
+                    db.persist(connection);
+                    return new Lookup.Ended(done);
+                  }
+                  continue;
+                }
+                if (idleTimeout == null) {
+                  return new Lookup.Live(session);
+                }
+                if (view.touches() != null) {
+                  Session touched = TouchBatcher.touched(session, micros(now), idleTimeout);
+                  if (touched != session) {
+                    view.touches().add(touched);
+                  }
+                  return new Lookup.Live(touched);
+                }
+                Session touched = session.touchedAt(micros(now), idleTimeout);
+                if (touched == session) {
+                  return new Lookup.Live(session);
+                }
+                if (recordTouch(connection, session, touched)) {
+                  db.persist(connection);
+                  return new Lookup.Live(touched);
+                }
+              }
+              throw new Database.RunAgain(
+                  "the session of token "
+                      + tokenHash.prefix()
+                      + "… changed under "
+                      + CHANGE_ROUNDS
+                      + " reads in a row");
+            });
     view.ended(ended);
     if (cache != null && lookup instanceof Lookup.Live live) {
       cache.putIfUnchanged(live.session(), generation);
@@ -260,22 +272,25 @@ final class JdbcSessions implements SessionStore {
   @Override
   public Optional<Session> get(String sessionId) {
     requireNonNull(sessionId, "sessionId");
-    return Optional.ofNullable(view.overlay(db.autocommit(() -> "read session " + sessionId,
-        connection -> SessionRows.selectOne(connection, SessionSql.BY_ID, sessionId))));
+    return Optional.ofNullable(
+        view.overlay(
+            db.autocommit(
+                () -> "read session " + sessionId,
+                connection -> SessionRows.selectOne(connection, SessionSql.BY_ID, sessionId))));
   }
 
   @Override
   public List<Session> liveSessionsOfUser(String user, Instant now) {
     requireNonNull(user, "user");
-    return live(() -> "list the live sessions of user " + user, SessionSql.UNENDED_OF_USER, user,
-        now);
+    return live(
+        () -> "list the live sessions of user " + user, SessionSql.UNENDED_OF_USER, user, now);
   }
 
   @Override
   public List<Session> liveSessionsFrom(String clientIp, Instant now) {
     requireNonNull(clientIp, "clientIp");
-    return live(() -> "list the live sessions from " + clientIp, SessionSql.UNENDED_FROM_IP,
-        clientIp, now);
+    return live(
+        () -> "list the live sessions from " + clientIp, SessionSql.UNENDED_FROM_IP, clientIp, now);
   }
 
   @Override
@@ -290,14 +305,17 @@ final class JdbcSessions implements SessionStore {
    */
   private List<Session> live(Supplier<String> what, String sql, String key, Instant now) {
     requireNonNull(now, "now");
-    List<Session> rows = db.autocommit(what, connection -> {
-      try (PreparedStatement select = connection.prepareStatement(sql)) {
-        if (key != null) {
-          select.setString(1, key);
-        }
-        return SessionRows.readAll(select);
-      }
-    });
+    List<Session> rows =
+        db.autocommit(
+            what,
+            connection -> {
+              try (PreparedStatement select = connection.prepareStatement(sql)) {
+                if (key != null) {
+                  select.setString(1, key);
+                }
+                return SessionRows.readAll(select);
+              }
+            });
     List<Session> live = new ArrayList<>(rows.size());
     for (Session row : rows) {
       Session session = view.overlay(row);
@@ -317,25 +335,28 @@ final class JdbcSessions implements SessionStore {
     requireNonNull(end, "end");
     SessionEnd wanted = SessionRows.normalized(end);
     List<Session> ended = new ArrayList<>(1);
-    Optional<Session> result = db.autocommit(
-        () -> "end session " + sessionId + " (" + wanted.reason().code() + ")", connection -> {
-          for (int round = 0; round < CHANGE_ROUNDS; round++) {
-            Session row = SessionRows.selectOne(connection, SessionSql.BY_ID, sessionId);
-            if (row == null || row.end() != null) {
-              return Optional.empty();
-            }
-            Session session = view.overlay(row);
-            SessionEnd actual = session.isLive(wanted.at()) ? wanted : session.endAt(wanted.at());
-            if (ends.end(connection, sessionId, actual, row.expiresAt(), true)) {
-              Session done = session.withEnd(actual);
-              ended.add(done);
-              db.persist(connection);
-              return (actual == wanted) ? Optional.of(done) : Optional.empty();
-            }
-          }
-          throw new Database.RunAgain("session " + sessionId + " changed under " + CHANGE_ROUNDS
-              + " reads in a row");
-        });
+    Optional<Session> result =
+        db.autocommit(
+            () -> "end session " + sessionId + " (" + wanted.reason().code() + ")",
+            connection -> {
+              for (int round = 0; round < CHANGE_ROUNDS; round++) {
+                Session row = SessionRows.selectOne(connection, SessionSql.BY_ID, sessionId);
+                if (row == null || row.end() != null) {
+                  return Optional.empty();
+                }
+                Session session = view.overlay(row);
+                SessionEnd actual =
+                    session.isLive(wanted.at()) ? wanted : session.endAt(wanted.at());
+                if (ends.end(connection, sessionId, actual, row.expiresAt(), true)) {
+                  Session done = session.withEnd(actual);
+                  ended.add(done);
+                  db.persist(connection);
+                  return (actual == wanted) ? Optional.of(done) : Optional.empty();
+                }
+              }
+              throw new Database.RunAgain(
+                  "session " + sessionId + " changed under " + CHANGE_ROUNDS + " reads in a row");
+            });
     view.ended(ended);
     return result;
   }
@@ -357,7 +378,6 @@ final class JdbcSessions implements SessionStore {
   }
 
   private static boolean isForgotten(Session session, Instant now) {
-    return session.end() != null
-        && !now.isBefore(session.end().at().plus(TOMBSTONE_RETENTION));
+    return session.end() != null && !now.isBefore(session.end().at().plus(TOMBSTONE_RETENTION));
   }
 }

@@ -12,32 +12,37 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The {@link SettingsStore} on {@code sl_settings} (one row per setting) and
- * {@code sl_settings_version} (one row). A save bumps the version row first, conditionally on the
- * expected version: that UPDATE both checks the version and holds the row lock that serializes saves,
- * so a concurrent save with the same expectation waits, then finds the version moved and fails.
- * On PostgreSQL the same transaction announces the change on {@link ChangeNotices#CHANNEL}, so every
+ * The {@link SettingsStore} on {@code sl_settings} (one row per setting) and {@code
+ * sl_settings_version} (one row). A save bumps the version row first, conditionally on the expected
+ * version: that UPDATE both checks the version and holds the row lock that serializes saves, so a
+ * concurrent save with the same expectation waits, then finds the version moved and fails. On
+ * PostgreSQL the same transaction announces the change on {@link ChangeNotices#CHANNEL}, so every
  * node hears of it when it commits.
  */
 final class JdbcSettings implements SettingsStore {
 
-  private static final String LOAD = "SELECT v.version, s.setting_name, s.setting_value"
-      + " FROM sl_settings_version v LEFT JOIN sl_settings s ON TRUE WHERE v.id = 1";
+  private static final String LOAD =
+      "SELECT v.version, s.setting_name, s.setting_value"
+          + " FROM sl_settings_version v LEFT JOIN sl_settings s ON TRUE WHERE v.id = 1";
 
   /** Parameter: the expected version. Also holds the row lock that serializes saves. */
   private static final String BUMP_VERSION =
       "UPDATE sl_settings_version SET version = version + 1 WHERE id = 1 AND version = ?";
+
   /** Parameters: value, name. */
   private static final String UPDATE_SETTING =
       "UPDATE sl_settings SET setting_value = ? WHERE setting_name = ?";
+
   /** Parameters: value, name. */
   private static final String INSERT_SETTING =
       "INSERT INTO sl_settings (setting_value, setting_name) VALUES (?, ?)";
+
   private static final String NOTIFY = "SELECT pg_notify(?, ?)";
 
   private final Database db;
   private final String nodeId;
   private final boolean notifies;
+
   /** Moved by the cluster listener: see {@link #changeStamp}. */
   private final AtomicLong changes = new AtomicLong();
 
@@ -69,16 +74,19 @@ final class JdbcSettings implements SettingsStore {
   @Override
   public Stored save(Map<String, String> changes, long expectedVersion) {
     requireNonNull(changes, "changes");
-    changes.forEach((name, value) -> {
-      requireNonNull(name, "a setting name is null");
-      requireNonNull(value, () -> "the value of setting " + name + " is null");
-    });
-    return db.transaction(() -> "save " + changes.size() + " settings at version " + expectedVersion,
+    changes.forEach(
+        (name, value) -> {
+          requireNonNull(name, "a setting name is null");
+          requireNonNull(value, () -> "the value of setting " + name + " is null");
+        });
+    return db.transaction(
+        () -> "save " + changes.size() + " settings at version " + expectedVersion,
         connection -> {
           try (PreparedStatement bump = connection.prepareStatement(BUMP_VERSION)) {
             bump.setLong(1, expectedVersion);
             if (bump.executeUpdate() != 1) {
-              throw new ConcurrentSettingsChangeException(expectedVersion, load(connection).version());
+              throw new ConcurrentSettingsChangeException(
+                  expectedVersion, load(connection).version());
             }
           }
           for (Map.Entry<String, String> change : changes.entrySet()) {

@@ -30,23 +30,22 @@ import org.flywaydb.core.api.FlywayException;
  * nodes share the database: {@link SessionStore#open} takes its locks in the database, not in this
  * JVM.
  *
- * <p>Every factory migrates the schema before it returns (Flyway; tables prefixed {@code sl_}, history
- * in {@code sessionlimits_schema_history}). A database that cannot be reached, written or that
- * times out makes a call throw {@link StoreUnavailableException} ("try again"); once it is known
- * to be unavailable, every call throws that at once, without waiting, until a background probe
- * finds it back (at once, then every 250 ms), and {@link #isHealthy} answers false meanwhile. Any
- * other database failure (a programming error) is thrown as {@link StoreErrorException}. Both say
- * what could not be done and why. Instants are kept to the microsecond. Only the SHA-256 of a
+ * <p>Every factory migrates the schema before it returns (Flyway; tables prefixed {@code sl_},
+ * history in {@code sessionlimits_schema_history}). A database that cannot be reached, written or
+ * that times out makes a call throw {@link StoreUnavailableException} ("try again"); once it is
+ * known to be unavailable, every call throws that at once, without waiting, until a background
+ * probe finds it back (at once, then every 250 ms), and {@link #isHealthy} answers false meanwhile.
+ * Any other database failure (a programming error) is thrown as {@link StoreErrorException}. Both
+ * say what could not be done and why. Instants are kept to the microsecond. Only the SHA-256 of a
  * token is stored.
  *
- * <p>The embedded store and {@link #postgres} keep a node-local cache of live sessions for
- * {@link SessionStore#find} and {@link SessionStore#touch}, and write touches in batches at least
- * once a second; on PostgreSQL every node hears of the sessions the other nodes end, within a
- * second, and tells its own {@link SessionStore#subscribe} listeners (at least once: after a lost
- * connection to the database, a listener may hear of an end again), and of the settings changes
- * they save ({@link SettingsStore#changeStamp}).
- * A store made with {@link #using} reads and writes the database on every call, and on PostgreSQL
- * still tells the other nodes of its ends and settings changes.
+ * <p>The embedded store and {@link #postgres} keep a node-local cache of live sessions for {@link
+ * SessionStore#find} and {@link SessionStore#touch}, and write touches in batches at least once a
+ * second; on PostgreSQL every node hears of the sessions the other nodes end, within a second, and
+ * tells its own {@link SessionStore#subscribe} listeners (at least once: after a lost connection to
+ * the database, a listener may hear of an end again), and of the settings changes they save ({@link
+ * SettingsStore#changeStamp}). A store made with {@link #using} reads and writes the database on
+ * every call, and on PostgreSQL still tells the other nodes of its ends and settings changes.
  *
  * <p>The store is thread-safe. Close it to release its pool (when the store made the pool), after
  * writing the touches still queued.
@@ -64,8 +63,8 @@ public final class JdbcStore implements AutoCloseable {
   private static final SecureRandom NODE_IDS = new SecureRandom();
 
   /**
-   * How long a PostgreSQL call waits for a pooled connection, so an unreachable database fails calls
-   * within seconds rather than queueing them.
+   * How long a PostgreSQL call waits for a pooled connection, so an unreachable database fails
+   * calls within seconds rather than queueing them.
    */
   private static final Duration POSTGRES_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
 
@@ -73,7 +72,9 @@ public final class JdbcStore implements AutoCloseable {
   private enum Mode {
     /** Every call reads and writes the database: {@link #using}. */
     DIRECT,
-    /** A cache that is always trusted and batched touches: the only node of an embedded database. */
+    /**
+     * A cache that is always trusted and batched touches: the only node of an embedded database.
+     */
     EMBEDDED,
     /** A cache trusted while the cluster listener is confirmed alive, and batched touches. */
     CLUSTER
@@ -94,35 +95,49 @@ public final class JdbcStore implements AutoCloseable {
    * @param place the embedded database's file (for {@link Mode#EMBEDDED}) or the URL the cluster
    *     listener connects to (for {@link Mode#CLUSTER}); null otherwise
    */
-  private JdbcStore(DataSource dataSource, HikariDataSource ownPool, String description,
-      int purgeBatch, Mode mode, String place) {
+  private JdbcStore(
+      DataSource dataSource,
+      HikariDataSource ownPool,
+      String description,
+      int purgeBatch,
+      Mode mode,
+      String place) {
     Dialect dialect;
     try (Connection connection = dataSource.getConnection()) {
       dialect = Dialect.of(connection);
     } catch (SQLException e) {
-      throw new StoreUnavailableException("Could not connect to " + description + ": "
-          + Database.describe(e), e);
+      throw new StoreUnavailableException(
+          "Could not connect to " + description + ": " + Database.describe(e), e);
     }
     migrate(dataSource, dialect, description);
     Database db;
     try (Connection connection = dataSource.getConnection()) {
-      db = Database.on(dataSource, connection, dialect, ownPool == null, description,
-          () -> dropConnections(dataSource));
+      db =
+          Database.on(
+              dataSource,
+              connection,
+              dialect,
+              ownPool == null,
+              description,
+              () -> dropConnections(dataSource));
     } catch (SQLException e) {
-      throw new StoreUnavailableException("Could not prepare durable commits on " + description
-          + ": " + Database.describe(e), e);
+      throw new StoreUnavailableException(
+          "Could not prepare durable commits on " + description + ": " + Database.describe(e), e);
     }
     this.ownPool = ownPool;
     String nodeId = newNodeId();
     AtomicReference<ClusterListener> ear = new AtomicReference<>();
-    SessionCache cache = switch (mode) {
-      case DIRECT -> null;
-      case EMBEDDED -> new SessionCache(() -> true);
-      case CLUSTER -> new SessionCache(() -> {
-        ClusterListener current = ear.get();
-        return current != null && current.alive();
-      });
-    };
+    SessionCache cache =
+        switch (mode) {
+          case DIRECT -> null;
+          case EMBEDDED -> new SessionCache(() -> true);
+          case CLUSTER ->
+              new SessionCache(
+                  () -> {
+                    ClusterListener current = ear.get();
+                    return current != null && current.alive();
+                  });
+        };
     if (mode == Mode.EMBEDDED) {
       cache.sharedBy(place);
     }
@@ -132,8 +147,8 @@ public final class JdbcStore implements AutoCloseable {
     this.sessions = new JdbcSessions(db, purgeBatch, nodeId, cache);
     this.settings = new JdbcSettings(db, nodeId);
     if (mode == Mode.CLUSTER) {
-      ClusterListener started = new ClusterListener(place, nodeId, cache, sessions::heard,
-          settings::heardOfChange);
+      ClusterListener started =
+          new ClusterListener(place, nodeId, cache, sessions::heard, settings::heardOfChange);
       ear.set(started);
       started.start();
       this.listener = started;
@@ -158,17 +173,16 @@ public final class JdbcStore implements AutoCloseable {
   }
 
   /**
-   * The embedded store: an H2 database in the file {@code sessionlimits.mv.db} under
-   * {@code dataDir}, both created if missing. The directory is made readable by its owner only
-   * ({@code rwx------}, also when it exists) and the database's files {@code rw-------}: they hold
-   * password hashes. Every change is in the file before the call that made
-   * it returns, so a confirmed login survives the process being killed. One process at a time may
-   * open a data directory. H2 keeps replaced data for 45 seconds before it reuses the space, so under
-   * sustained writes the file is larger than its contents (roughly 40 KB per write in the last 45
-   * seconds); it is compacted while idle and on close. If a write fails (a full disk), H2 closes the
-   * database; the call and those after it throw {@link StoreUnavailableException}, and a background
-   * probe reopens the file and commits a test write, at once and then every 250 ms, until one
-   * succeeds.
+   * The embedded store: an H2 database in the file {@code sessionlimits.mv.db} under {@code
+   * dataDir}, both created if missing. The directory is made readable by its owner only ({@code
+   * rwx------}, also when it exists) and the database's files {@code rw-------}: they hold password
+   * hashes. Every change is in the file before the call that made it returns, so a confirmed login
+   * survives the process being killed. One process at a time may open a data directory. H2 keeps
+   * replaced data for 45 seconds before it reuses the space, so under sustained writes the file is
+   * larger than its contents (roughly 40 KB per write in the last 45 seconds); it is compacted
+   * while idle and on close. If a write fails (a full disk), H2 closes the database; the call and
+   * those after it throw {@link StoreUnavailableException}, and a background probe reopens the file
+   * and commits a test write, at once and then every 250 ms, until one succeeds.
    *
    * @throws StoreUnavailableException if the directory or the database cannot be opened or migrated
    */
@@ -177,17 +191,18 @@ public final class JdbcStore implements AutoCloseable {
     Path dir = dataDir.toAbsolutePath().normalize();
     String file = dir.resolve(EMBEDDED_NAME).toString();
     if (file.indexOf(';') >= 0) {
-      throw new IllegalArgumentException("The data directory " + dir
-          + " contains ';', which H2 cannot take in a database path");
+      throw new IllegalArgumentException(
+          "The data directory " + dir + " contains ';', which H2 cannot take in a database path");
     }
     try {
       OwnerOnlyFiles.directory(dir);
     } catch (IOException e) {
-      throw new StoreUnavailableException("Could not create the data directory " + dir
-          + " readable by its owner only: " + e, e);
+      throw new StoreUnavailableException(
+          "Could not create the data directory " + dir + " readable by its owner only: " + e, e);
     }
-    HikariConfig config = poolConfig("sessionlimits-h2",
-        "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000", "org.h2.Driver");
+    HikariConfig config =
+        poolConfig(
+            "sessionlimits-h2", "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000", "org.h2.Driver");
     config.setUsername("sa");
     config.setPassword("");
     JdbcStore store = withPool(config, "the embedded database in " + dir, Mode.EMBEDDED, file);
@@ -195,26 +210,29 @@ public final class JdbcStore implements AutoCloseable {
       OwnerOnlyFiles.files(dir, EMBEDDED_NAME);
     } catch (IOException e) {
       store.close();
-      throw new StoreUnavailableException("Could not make the files of the embedded database in "
-          + dir + " readable by their owner only: " + e, e);
+      throw new StoreUnavailableException(
+          "Could not make the files of the embedded database in "
+              + dir
+              + " readable by their owner only: "
+              + e,
+          e);
     }
     return store;
   }
 
   /**
-   * The cluster store on the PostgreSQL database at {@code jdbcUrl}, for example
-   * {@code jdbc:postgresql://127.0.0.1:5432/sessionlimits?user=sessionlimits&password=...}. Any number
-   * of nodes may open it at once: limits hold exactly across them, and each one's
-   * {@link SessionStore#subscribe} listeners hear of the sessions every node ends. Besides its
-   * pool the store keeps one connection of its own that LISTENs for those ends.
+   * The cluster store on the PostgreSQL database at {@code jdbcUrl}, for example {@code
+   * jdbc:postgresql://127.0.0.1:5432/sessionlimits?user=sessionlimits&password=...}. Any number of
+   * nodes may open it at once: limits hold exactly across them, and each one's {@link
+   * SessionStore#subscribe} listeners hear of the sessions every node ends. Besides its pool the
+   * store keeps one connection of its own that LISTENs for those ends.
    *
    * <p>When the database cannot be reached, every call throws {@link StoreUnavailableException}
    * within seconds: unless the URL says otherwise, connecting gives up after 3 seconds, waiting for
-   * a pooled connection after 3, and a silent socket after 10; a lookup
-   * ({@link SessionStore#find}, {@link SessionStore#touch}) waits at most 500 ms for a pooled
-   * connection and for each read. After the first such failure every call fails at once until a
-   * background probe reaches the database again. The
-   * store resumes by itself once the database is back.
+   * a pooled connection after 3, and a silent socket after 10; a lookup ({@link SessionStore#find},
+   * {@link SessionStore#touch}) waits at most 500 ms for a pooled connection and for each read.
+   * After the first such failure every call fails at once until a background probe reaches the
+   * database again. The store resumes by itself once the database is back.
    *
    * @throws StoreUnavailableException if the database cannot be reached or migrated
    */
@@ -222,14 +240,16 @@ public final class JdbcStore implements AutoCloseable {
     return postgres(jdbcUrl, jdbcUrl);
   }
 
-  /** {@link #postgres(String)}, its cluster listener connecting to {@code listenerUrl}: for tests. */
+  /**
+   * {@link #postgres(String)}, its cluster listener connecting to {@code listenerUrl}: for tests.
+   */
   static JdbcStore postgres(String jdbcUrl, String listenerUrl) {
     requireNonNull(jdbcUrl, "jdbcUrl");
     requireNonNull(listenerUrl, "listenerUrl");
     String shown = withoutParameters(jdbcUrl);
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("A PostgreSQL JDBC URL starts with jdbc:postgresql:, got "
-          + shown);
+      throw new IllegalArgumentException(
+          "A PostgreSQL JDBC URL starts with jdbc:postgresql:, got " + shown);
     }
     HikariConfig config = poolConfig("sessionlimits-postgres", jdbcUrl, "org.postgresql.Driver");
     config.addDataSourceProperty("connectTimeout", "3");
@@ -245,10 +265,10 @@ public final class JdbcStore implements AutoCloseable {
   }
 
   /**
-   * A store on {@code dataSource}, an H2 or PostgreSQL database, migrated first. The caller owns the
-   * data source: {@link #close} leaves it open. Its pool should allow as many connections as logins
-   * may run at once; logins beyond that wait for a connection. If it is a HikariCP pool, the store
-   * has it replace its connections whenever it finds the database unavailable.
+   * A store on {@code dataSource}, an H2 or PostgreSQL database, migrated first. The caller owns
+   * the data source: {@link #close} leaves it open. Its pool should allow as many connections as
+   * logins may run at once; logins beyond that wait for a connection. If it is a HikariCP pool, the
+   * store has it replace its connections whenever it finds the database unavailable.
    *
    * @throws StoreUnavailableException if the database cannot be reached or migrated
    */
@@ -272,8 +292,8 @@ public final class JdbcStore implements AutoCloseable {
   /**
    * This store's id in the cluster: sixteen random hex digits, new for every store instance. The
    * notices of the sessions it ends carry it (so its own listener skips them), and on PostgreSQL
-   * its listening connection shows in {@code pg_stat_activity} as {@code application_name}
-   * {@code sessionlimits-listener-<node id>}.
+   * its listening connection shows in {@code pg_stat_activity} as {@code application_name} {@code
+   * sessionlimits-listener-<node id>}.
    */
   public String nodeId() {
     return sessions.nodeId();
@@ -309,10 +329,10 @@ public final class JdbcStore implements AutoCloseable {
   }
 
   /**
-   * The settings changed through the API. On {@link #postgres}, its
-   * {@link SettingsStore#changeStamp} moves when another node saves the settings (usually within
-   * milliseconds of its commit) and whenever the cluster listener connects anew; elsewhere it
-   * never moves.
+   * The settings changed through the API. On {@link #postgres}, its {@link
+   * SettingsStore#changeStamp} moves when another node saves the settings (usually within
+   * milliseconds of its commit) and whenever the cluster listener connects anew; elsewhere it never
+   * moves.
    */
   public SettingsStore settings() {
     return settings;
@@ -341,14 +361,14 @@ public final class JdbcStore implements AutoCloseable {
     return config;
   }
 
-  private static JdbcStore withPool(HikariConfig config, String description, Mode mode,
-      String place) {
+  private static JdbcStore withPool(
+      HikariConfig config, String description, Mode mode, String place) {
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);
     } catch (RuntimeException e) {
-      throw new StoreUnavailableException("Could not connect to " + description + ": "
-          + rootCause(e), e);
+      throw new StoreUnavailableException(
+          "Could not connect to " + description + ": " + rootCause(e), e);
     }
     try {
       return new JdbcStore(pool, pool, description, PURGE_BATCH, mode, place);
@@ -368,8 +388,9 @@ public final class JdbcStore implements AutoCloseable {
           .load()
           .migrate();
     } catch (FlywayException e) {
-      throw new StoreUnavailableException("Could not migrate the schema of " + description + " ("
-          + dialect + "): " + rootCause(e), e);
+      throw new StoreUnavailableException(
+          "Could not migrate the schema of " + description + " (" + dialect + "): " + rootCause(e),
+          e);
     }
   }
 

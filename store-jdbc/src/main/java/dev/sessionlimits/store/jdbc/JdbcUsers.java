@@ -18,13 +18,16 @@ import java.util.Optional;
 /** The {@link UserStore} on the {@code sl_users} table. */
 final class JdbcUsers implements UserStore {
 
-  private static final String SELECT = "SELECT username, password_hash, is_admin, is_disabled,"
-      + " sessions_limit, created_at, updated_at FROM sl_users";
+  private static final String SELECT =
+      "SELECT username, password_hash, is_admin, is_disabled,"
+          + " sessions_limit, created_at, updated_at FROM sl_users";
   private static final String BY_USERNAME = SELECT + " WHERE username = ?";
-  private static final String INSERT = "INSERT INTO sl_users (password_hash, is_admin, is_disabled,"
-      + " sessions_limit, created_at, updated_at, username) VALUES (?, ?, ?, ?, ?, ?, ?)";
-  private static final String UPDATE = "UPDATE sl_users SET password_hash = ?, is_admin = ?,"
-      + " is_disabled = ?, sessions_limit = ?, created_at = ?, updated_at = ? WHERE username = ?";
+  private static final String INSERT =
+      "INSERT INTO sl_users (password_hash, is_admin, is_disabled,"
+          + " sessions_limit, created_at, updated_at, username) VALUES (?, ?, ?, ?, ?, ?, ?)";
+  private static final String UPDATE =
+      "UPDATE sl_users SET password_hash = ?, is_admin = ?, is_disabled = ?, sessions_limit = ?,"
+          + " created_at = ?, updated_at = ? WHERE username = ?";
 
   /*
    * Design note: the last enabled administrator. A guarded change locks every enabled
@@ -33,11 +36,13 @@ final class JdbcUsers implements UserStore {
    * snapshot (READ COMMITTED) is taken after the locks: of two concurrent demotions of the last two
    * administrators, the second waits for the first and then counts none left.
    */
-  private static final String LOCK_ADMINISTRATORS = "SELECT username FROM sl_users"
-      + " WHERE is_admin = TRUE AND is_disabled = FALSE ORDER BY username FOR UPDATE";
+  private static final String LOCK_ADMINISTRATORS =
+      "SELECT username FROM sl_users"
+          + " WHERE is_admin = TRUE AND is_disabled = FALSE ORDER BY username FOR UPDATE";
   private static final String LOCK_USER = SELECT + " WHERE username = ? FOR UPDATE";
-  private static final String COUNT_OTHER_ADMINISTRATORS = "SELECT COUNT(*) AS administrators"
-      + " FROM sl_users WHERE is_admin = TRUE AND is_disabled = FALSE AND username <> ?";
+  private static final String COUNT_OTHER_ADMINISTRATORS =
+      "SELECT COUNT(*) AS administrators"
+          + " FROM sl_users WHERE is_admin = TRUE AND is_disabled = FALSE AND username <> ?";
   private static final String DELETE = "DELETE FROM sl_users WHERE username = ?";
 
   private final Database db;
@@ -49,29 +54,36 @@ final class JdbcUsers implements UserStore {
   @Override
   public Optional<User> find(String username) {
     requireNonNull(username, "username");
-    return Optional.ofNullable(db.autocommit(() -> "read user " + username, connection -> {
-      try (PreparedStatement select = connection.prepareStatement(BY_USERNAME)) {
-        select.setString(1, username);
-        try (ResultSet rows = select.executeQuery()) {
-          return rows.next() ? read(rows) : null;
-        }
-      }
-    }));
+    return Optional.ofNullable(
+        db.autocommit(
+            () -> "read user " + username,
+            connection -> {
+              try (PreparedStatement select = connection.prepareStatement(BY_USERNAME)) {
+                select.setString(1, username);
+                try (ResultSet rows = select.executeQuery()) {
+                  return rows.next() ? read(rows) : null;
+                }
+              }
+            }));
   }
 
   @Override
   public List<User> list() {
-    List<User> users = db.autocommit(() -> "list the users", connection -> {
-      List<User> all = new ArrayList<>();
-      try (PreparedStatement select = connection.prepareStatement(SELECT);
-          ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          all.add(read(rows));
-        }
-      }
-      return all;
-    });
-    // Sorted here rather than by ORDER BY, so the order does not depend on the database's collation.
+    List<User> users =
+        db.autocommit(
+            () -> "list the users",
+            connection -> {
+              List<User> all = new ArrayList<>();
+              try (PreparedStatement select = connection.prepareStatement(SELECT);
+                  ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                  all.add(read(rows));
+                }
+              }
+              return all;
+            });
+    // Sorted here rather than by ORDER BY, so the order does not depend on the database's
+    // collation.
     users.sort(Comparator.comparing(User::username));
     return users;
   }
@@ -79,64 +91,75 @@ final class JdbcUsers implements UserStore {
   @Override
   public boolean create(User user) {
     requireNonNull(user, "user");
-    return db.autocommit(() -> "create user " + user.username(), connection -> {
-      try {
-        boolean created = write(connection.prepareStatement(INSERT), user);
-        db.persist(connection);
-        return created;
-      } catch (SQLException e) {
-        if (Database.isUniqueViolation(e)) {
-          return false;
-        }
-        throw e;
-      }
-    });
+    return db.autocommit(
+        () -> "create user " + user.username(),
+        connection -> {
+          try {
+            boolean created = write(connection.prepareStatement(INSERT), user);
+            db.persist(connection);
+            return created;
+          } catch (SQLException e) {
+            if (Database.isUniqueViolation(e)) {
+              return false;
+            }
+            throw e;
+          }
+        });
   }
 
   @Override
   public boolean update(User user) {
     requireNonNull(user, "user");
-    return db.autocommit(() -> "update user " + user.username(), connection -> {
-      boolean updated = write(connection.prepareStatement(UPDATE), user);
-      db.persist(connection);
-      return updated;
-    });
+    return db.autocommit(
+        () -> "update user " + user.username(),
+        connection -> {
+          boolean updated = write(connection.prepareStatement(UPDATE), user);
+          db.persist(connection);
+          return updated;
+        });
   }
 
   @Override
   public boolean delete(String username) {
     requireNonNull(username, "username");
-    return db.autocommit(() -> "delete user " + username, connection -> {
-      try (PreparedStatement delete = connection.prepareStatement(DELETE)) {
-        delete.setString(1, username);
-        boolean deleted = delete.executeUpdate() == 1;
-        db.persist(connection);
-        return deleted;
-      }
-    });
+    return db.autocommit(
+        () -> "delete user " + username,
+        connection -> {
+          try (PreparedStatement delete = connection.prepareStatement(DELETE)) {
+            delete.setString(1, username);
+            boolean deleted = delete.executeUpdate() == 1;
+            db.persist(connection);
+            return deleted;
+          }
+        });
   }
 
   @Override
   public Guarded updateKeepingAnAdministrator(User user) {
     requireNonNull(user, "user");
-    return db.transaction(() -> "update user " + user.username() + " keeping an administrator",
+    return db.transaction(
+        () -> "update user " + user.username() + " keeping an administrator",
         connection -> {
           User current = lockForGuardedChange(connection, user.username());
           if (current == null) {
             return Guarded.NOT_FOUND;
           }
-          if (current.enabledAdministrator() && !user.enabledAdministrator()
+          if (current.enabledAdministrator()
+              && !user.enabledAdministrator()
               && !anotherAdministrator(connection, user.username())) {
             return Guarded.LAST_ADMINISTRATOR;
           }
-          return write(connection.prepareStatement(UPDATE), user) ? Guarded.DONE : Guarded.NOT_FOUND;
+          return write(connection.prepareStatement(UPDATE), user)
+              ? Guarded.DONE
+              : Guarded.NOT_FOUND;
         });
   }
 
   @Override
   public Guarded deleteKeepingAnAdministrator(String username) {
     requireNonNull(username, "username");
-    return db.transaction(() -> "delete user " + username + " keeping an administrator",
+    return db.transaction(
+        () -> "delete user " + username + " keeping an administrator",
         connection -> {
           User current = lockForGuardedChange(connection, username);
           if (current == null) {
@@ -194,9 +217,13 @@ final class JdbcUsers implements UserStore {
   }
 
   private static User read(ResultSet rows) throws SQLException {
-    return new User(rows.getString("username"), rows.getString("password_hash"),
-        rows.getBoolean("is_admin"), rows.getBoolean("is_disabled"),
-        Sql.integer(rows, "sessions_limit"), instant(rows, "created_at"),
+    return new User(
+        rows.getString("username"),
+        rows.getString("password_hash"),
+        rows.getBoolean("is_admin"),
+        rows.getBoolean("is_disabled"),
+        Sql.integer(rows, "sessions_limit"),
+        instant(rows, "created_at"),
         instant(rows, "updated_at"));
   }
 }

@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * The first half of a login's transaction ({@link JdbcLogins}): it locks the quota rows of the
- * scopes that limit the login, address first, then user, and only then reads those scopes'
- * unended sessions, statement by statement on H2 and in one round trip on PostgreSQL.
+ * scopes that limit the login, address first, then user, and only then reads those scopes' unended
+ * sessions, statement by statement on H2 and in one round trip on PostgreSQL.
  */
 final class LoginReads {
 
@@ -39,11 +39,17 @@ final class LoginReads {
   }
 
   /**
-   * Locks the quota rows of the limited scopes and reads their unended sessions into
-   * {@code unended}; false if a quota row is missing.
+   * Locks the quota rows of the limited scopes and reads their unended sessions into {@code
+   * unended}; false if a quota row is missing.
    */
-  boolean lockAndRead(Connection connection, Session session, boolean userLimited,
-      boolean ipLimited, Instant now, Unended unended) throws SQLException {
+  boolean lockAndRead(
+      Connection connection,
+      Session session,
+      boolean userLimited,
+      boolean ipLimited,
+      Instant now,
+      Unended unended)
+      throws SQLException {
     return together
         ? inOneRoundTrip(connection, session, userLimited, ipLimited, now, unended)
         : oneByOne(connection, session, userLimited, ipLimited, now, unended);
@@ -66,8 +72,14 @@ final class LoginReads {
     }
   }
 
-  private boolean oneByOne(Connection connection, Session session, boolean userLimited,
-      boolean ipLimited, Instant now, Unended unended) throws SQLException {
+  private boolean oneByOne(
+      Connection connection,
+      Session session,
+      boolean userLimited,
+      boolean ipLimited,
+      Instant now,
+      Unended unended)
+      throws SQLException {
     if ((ipLimited && !lock(connection, IP, session.clientIp()))
         || (userLimited && !lock(connection, USER, session.user()))) {
       return false;
@@ -76,8 +88,8 @@ final class LoginReads {
       read(connection, SessionSql.UNENDED_OF_USER, session.user(), now, unended, unended.ofUser);
     }
     if (ipLimited) {
-      read(connection, SessionSql.UNENDED_FROM_IP, session.clientIp(), now, unended,
-          unended.fromIp);
+      read(
+          connection, SessionSql.UNENDED_FROM_IP, session.clientIp(), now, unended, unended.fromIp);
     }
     return true;
   }
@@ -86,10 +98,18 @@ final class LoginReads {
    * The same statements as {@link #oneByOne}, sent together (with the driver's BEGIN) as one
    * prepared statement and answered in one round trip.
    */
-  private boolean inOneRoundTrip(Connection connection, Session session, boolean userLimited,
-      boolean ipLimited, Instant now, Unended unended) throws SQLException {
-    String sql = !ipLimited ? SessionSql.LOCK_AND_READ_USER
-        : userLimited ? SessionSql.LOCK_AND_READ_BOTH : SessionSql.LOCK_AND_READ_IP;
+  private boolean inOneRoundTrip(
+      Connection connection,
+      Session session,
+      boolean userLimited,
+      boolean ipLimited,
+      Instant now,
+      Unended unended)
+      throws SQLException {
+    String sql =
+        !ipLimited
+            ? SessionSql.LOCK_AND_READ_USER
+            : userLimited ? SessionSql.LOCK_AND_READ_BOTH : SessionSql.LOCK_AND_READ_IP;
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       int index = 1;
       if (ipLimited) {
@@ -129,8 +149,14 @@ final class LoginReads {
     }
   }
 
-  private void read(Connection connection, String sql, String key, Instant now, Unended unended,
-      Map<String, Session> live) throws SQLException {
+  private void read(
+      Connection connection,
+      String sql,
+      String key,
+      Instant now,
+      Unended unended,
+      Map<String, Session> live)
+      throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(sql)) {
       select.setString(1, key);
       try (ResultSet rows = select.executeQuery()) {
@@ -141,8 +167,8 @@ final class LoginReads {
 
   /**
    * Reads unended sessions of one user or address: each row as stored into {@code unended}, and as
-   * this node sees it ({@link NodeView#overlay}) into {@code live} or the expired ones by
-   * {@code now}.
+   * this node sees it ({@link NodeView#overlay}) into {@code live} or the expired ones by {@code
+   * now}.
    */
   private void collect(ResultSet rows, Instant now, Unended unended, Map<String, Session> live)
       throws SQLException {

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * What this node holds of the sessions beside the database: the {@link SessionCache} and the
- * {@link TouchBatcher} (both absent on a store that reads and writes the database on every call),
- * and the listeners to tell of ends. Every part of the session store reads rows through
- * {@link #overlay} and reports every end it made or heard of to {@link #ended}, after the commit.
+ * What this node holds of the sessions beside the database: the {@link SessionCache} and the {@link
+ * TouchBatcher} (both absent on a store that reads and writes the database on every call), and the
+ * listeners to tell of ends. Every part of the session store reads rows through {@link #overlay}
+ * and reports every end it made or heard of to {@link #ended}, after the commit.
  */
 final class NodeView {
 
@@ -23,7 +23,9 @@ final class NodeView {
   private final TouchBatcher touches;
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
 
-  /** @param cache the cache of live sessions, or null for none; with one, touches are batched */
+  /**
+   * @param cache the cache of live sessions, or null for none; with one, touches are batched
+   */
   NodeView(Database db, SessionCache cache) {
     this.cache = cache;
     this.touches = (cache == null) ? null : new TouchBatcher(db);
@@ -51,8 +53,8 @@ final class NodeView {
   }
 
   /**
-   * After the commit of {@code ended} (or on hearing of it from another node): out of the cache
-   * and the touch queue, then the listeners, each told even if another fails.
+   * After the commit of {@code ended} (or on hearing of it from another node): out of the cache and
+   * the touch queue, then the listeners, each told even if another fails.
    */
   void ended(List<Session> ended) {
     if (cache != null) {
@@ -66,8 +68,14 @@ final class NodeView {
         try {
           listener.sessionEnded(session);
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "A session listener failed for session " + session.id()
-              + " (token " + session.tokenHash().prefix() + "…); the others are still told", e);
+          LOG.log(
+              Level.WARNING,
+              "A session listener failed for session "
+                  + session.id()
+                  + " (token "
+                  + session.tokenHash().prefix()
+                  + "…); the others are still told",
+              e);
         }
       }
     }

@@ -13,11 +13,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Keeps the embedded store's data directory and files readable by the owner only: they hold password
- * hashes and session data. The directory is made (or tightened to) {@code rwx------}, which protects
- * every file in it, including those H2 creates later with the process's umask; the store's own files
- * are also set to {@code rw-------}, for copies taken with their modes. On a file system without
- * POSIX permissions (Windows) nothing is changed.
+ * Keeps the embedded store's data directory and files readable by the owner only: they hold
+ * password hashes and session data. The directory is made (or tightened to) {@code rwx------},
+ * which protects every file in it, including those H2 creates later with the process's umask; the
+ * store's own files are also set to {@code rw-------}, for copies taken with their modes. On a file
+ * system without POSIX permissions (Windows) nothing is changed.
  */
 final class OwnerOnlyFiles {
 
@@ -34,8 +34,9 @@ final class OwnerOnlyFiles {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      boolean posix = Files.getFileStore(parent == null ? dir.getRoot() : parent)
-          .supportsFileAttributeView(PosixFileAttributeView.class);
+      boolean posix =
+          Files.getFileStore(parent == null ? dir.getRoot() : parent)
+              .supportsFileAttributeView(PosixFileAttributeView.class);
       if (posix) {
         FileAttribute<Set<PosixFilePermission>> ownerOnly =
             PosixFilePermissions.asFileAttribute(DIRECTORY);
@@ -71,8 +72,12 @@ final class OwnerOnlyFiles {
     Set<PosixFilePermission> current = Files.getPosixFilePermissions(path);
     if (!current.equals(wanted)) {
       Files.setPosixFilePermissions(path, wanted);
-      LOG.log(Level.INFO, "Set the permissions of {0} from {1} to {2}: it holds password hashes",
-          path, PosixFilePermissions.toString(current), PosixFilePermissions.toString(wanted));
+      LOG.log(
+          Level.INFO,
+          "Set the permissions of {0} from {1} to {2}: it holds password hashes",
+          path,
+          PosixFilePermissions.toString(current),
+          PosixFilePermissions.toString(wanted));
     }
   }
 }

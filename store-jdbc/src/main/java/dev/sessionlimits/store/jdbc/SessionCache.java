@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
 
 /**
- * This node's cache of live sessions by token hash, for the hot path: {@code find} and {@code touch}
- * run on every authenticated request.
+ * This node's cache of live sessions by token hash, for the hot path: {@code find} and {@code
+ * touch} run on every authenticated request.
  *
  * <p>Design note. The cache may save database reads but must never let an ended session keep
  * working. Four rules keep it so.
@@ -25,14 +25,14 @@ import java.util.function.BooleanSupplier;
  *       database, so a lost notification costs at most that half second.
  *   <li><b>Invalidation.</b> Every end this node learns of, its own after the commit or another
  *       node's from the listener, first bumps the generation of the token's stripe and then removes
- *       the entry ({@link #invalidate}). A lost connection clears everything the same way
- *       ({@link #clear}).
+ *       the entry ({@link #invalidate}). A lost connection clears everything the same way ({@link
+ *       #clear}).
  *   <li><b>No stale fill.</b> A reader that loads a session from the database takes the stripe's
  *       generation <em>before</em> it reads, and stores what it read only if the generation is
  *       still the same, checked atomically with the store ({@link #putIfUnchanged}). An end that
- *       committed after that read bumps the generation after the reader took it: if the store
- *       came first, the removal that follows the bump takes the entry out again; if the bump came
- *       first, the store does not happen. An end that committed before the read was seen by it.
+ *       committed after that read bumps the generation after the reader took it: if the store came
+ *       first, the removal that follows the bump takes the entry out again; if the bump came first,
+ *       the store does not happen. An end that committed before the read was seen by it.
  *   <li><b>Only live sessions, and never an expiry.</b> Only live sessions are cached. A session
  *       that has expired by the caller's {@code now} is not answered from the cache: the caller
  *       confirms it against the database, where another node may have extended it.
@@ -50,18 +50,19 @@ final class SessionCache {
   private static final long MAXIMUM_SIZE = 100_000;
   private static final Duration IDLE_ENTRY = Duration.ofMinutes(10);
 
-  private static final ConcurrentHashMap<String, Set<SessionCache>> GROUPS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, Set<SessionCache>> GROUPS =
+      new ConcurrentHashMap<>();
 
-  private final Cache<TokenHash, Session> entries = Caffeine.newBuilder()
-      .maximumSize(MAXIMUM_SIZE)
-      .expireAfterAccess(IDLE_ENTRY)
-      .build();
+  private final Cache<TokenHash, Session> entries =
+      Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE).expireAfterAccess(IDLE_ENTRY).build();
   private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
   private final BooleanSupplier trusted;
   private volatile Set<SessionCache> peers = Set.of(this);
   private String group;
 
-  /** @param trusted whether the entries may be answered from now (rule 1) */
+  /**
+   * @param trusted whether the entries may be answered from now (rule 1)
+   */
   SessionCache(BooleanSupplier trusted) {
     this.trusted = trusted;
   }
@@ -80,10 +81,12 @@ final class SessionCache {
   /** Leaves the group {@link #sharedBy} joined, and empties the cache. */
   synchronized void close() {
     if (group != null) {
-      GROUPS.computeIfPresent(group, (k, members) -> {
-        members.remove(this);
-        return members.isEmpty() ? null : members;
-      });
+      GROUPS.computeIfPresent(
+          group,
+          (k, members) -> {
+            members.remove(this);
+            return members.isEmpty() ? null : members;
+          });
       group = null;
       peers = Set.of(this);
     }
@@ -108,23 +111,27 @@ final class SessionCache {
   }
 
   /**
-   * Caches {@code session}, read after {@code generation} was taken, unless an end has been seen for
-   * its stripe since. A cached entry touched later than {@code session} is kept.
+   * Caches {@code session}, read after {@code generation} was taken, unless an end has been seen
+   * for its stripe since. A cached entry touched later than {@code session} is kept.
    */
   void putIfUnchanged(Session session, long generation) {
     if (session.end() != null) {
       return;
     }
     int stripe = stripe(session.tokenHash());
-    entries.asMap().compute(session.tokenHash(), (hash, cached) -> {
-      if (generations.get(stripe) != generation) {
-        return cached;
-      }
-      if (cached != null && !cached.lastSeenAt().isBefore(session.lastSeenAt())) {
-        return cached;
-      }
-      return session;
-    });
+    entries
+        .asMap()
+        .compute(
+            session.tokenHash(),
+            (hash, cached) -> {
+              if (generations.get(stripe) != generation) {
+                return cached;
+              }
+              if (cached != null && !cached.lastSeenAt().isBefore(session.lastSeenAt())) {
+                return cached;
+              }
+              return session;
+            });
   }
 
   /** Replaces {@code before} by {@code after} if {@code before} is still the cached entry. */

@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records ends in the database, by the one statement {@link SessionSql#END}, and (on a dialect
- * that {@linkplain Dialect#notifies notifies}) tells every node of them on commit, the payload
- * naming this node so that its own {@link ClusterListener} skips them.
+ * Records ends in the database, by the one statement {@link SessionSql#END}, and (on a dialect that
+ * {@linkplain Dialect#notifies notifies}) tells every node of them on commit, the payload naming
+ * this node so that its own {@link ClusterListener} skips them.
  *
  * <p>Design note. A session ends by a conditional UPDATE of its row ({@code ... AND ended_at IS
  * NULL}): the first ender wins, and only it tells the listeners. Ends decided from the expiry the
@@ -21,8 +21,8 @@ import java.util.List;
  * read again rather than end a session that was just extended; evictions do not, since they must
  * end the session whatever its activity. Ending takes no quota lock: it only lowers counts. Each
  * end also records the database's own time in {@code end_recorded_at} (on PostgreSQL the
- * statement's, not the transaction's, which may have waited for locks), which a node that lost
- * its listener searches after reconnecting.
+ * statement's, not the transaction's, which may have waited for locks), which a node that lost its
+ * listener searches after reconnecting.
  */
 final class SessionEnds {
 
@@ -54,11 +54,16 @@ final class SessionEnds {
    * With {@code notifyNow}, the same statement sends the notification of the end where there is
    * one.
    */
-  boolean end(Connection connection, String sessionId, SessionEnd end, Instant storedExpiry,
-      boolean notifyNow) throws SQLException {
+  boolean end(
+      Connection connection,
+      String sessionId,
+      SessionEnd end,
+      Instant storedExpiry,
+      boolean notifyNow)
+      throws SQLException {
     boolean notifying = notifyNow && notifies;
-    try (PreparedStatement update = connection.prepareStatement(notifying ? endAndNotify
-        : this.end)) {
+    try (PreparedStatement update =
+        connection.prepareStatement(notifying ? endAndNotify : this.end)) {
       int index = SessionRows.bindEnd(update, 1, sessionId, end, storedExpiry);
       if (!notifying) {
         return update.executeUpdate() == 1;

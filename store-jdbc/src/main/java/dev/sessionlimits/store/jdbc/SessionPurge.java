@@ -21,9 +21,9 @@ import java.util.function.Supplier;
 /**
  * {@link SessionStore#purge}: records the expiries nobody has found yet, in batches that lock their
  * rows in ascending id order and notify every node before they commit; forgets tombstones after
- * {@link SessionStore#TOMBSTONE_RETENTION}; and deletes the quota lock rows, at least
- * {@link #LOCK_ROW_AGE} old, of subjects without live sessions (see {@link JdbcLogins} for why that
- * is safe).
+ * {@link SessionStore#TOMBSTONE_RETENTION}; and deletes the quota lock rows, at least {@link
+ * #LOCK_ROW_AGE} old, of subjects without live sessions (see {@link JdbcLogins} for why that is
+ * safe).
  */
 final class SessionPurge {
 
@@ -60,13 +60,17 @@ final class SessionPurge {
     int forgotten = 0;
     int deleted;
     do {
-      deleted = db.autocommit(() -> "forget the sessions ended by " + cutoff, connection -> {
-        try (PreparedStatement delete = connection.prepareStatement(SessionSql.FORGET_BATCH)) {
-          setInstant(delete, 1, cutoff);
-          delete.setInt(2, batchSize);
-          return delete.executeUpdate();
-        }
-      });
+      deleted =
+          db.autocommit(
+              () -> "forget the sessions ended by " + cutoff,
+              connection -> {
+                try (PreparedStatement delete =
+                    connection.prepareStatement(SessionSql.FORGET_BATCH)) {
+                  setInstant(delete, 1, cutoff);
+                  delete.setInt(2, batchSize);
+                  return delete.executeUpdate();
+                }
+              });
       forgotten += deleted;
     } while (deleted >= batchSize);
     Instant lockCutoff = now.minus(LOCK_ROW_AGE);
@@ -79,33 +83,39 @@ final class SessionPurge {
   private int recordExpiries(Instant now) {
     int expired = 0;
     while (true) {
-      List<Session> due = db.autocommit(() -> "find the sessions expired at " + now, connection -> {
-        try (PreparedStatement select = connection.prepareStatement(SessionSql.EXPIRED_BATCH)) {
-          setInstant(select, 1, now);
-          select.setInt(2, batchSize);
-          return SessionRows.readAll(select);
-        }
-      });
+      List<Session> due =
+          db.autocommit(
+              () -> "find the sessions expired at " + now,
+              connection -> {
+                try (PreparedStatement select =
+                    connection.prepareStatement(SessionSql.EXPIRED_BATCH)) {
+                  setInstant(select, 1, now);
+                  select.setInt(2, batchSize);
+                  return SessionRows.readAll(select);
+                }
+              });
       if (due.isEmpty()) {
         return expired;
       }
       due.sort(Comparator.comparing(Session::id));
-      List<Session> ended = db.transaction(
-          () -> "record " + due.size() + " sessions expired at " + now, connection -> {
-            List<Session> done = new ArrayList<>(due.size());
-            for (Session row : due) {
-              Session session = view.overlay(row);
-              if (session.isLive(now)) {
-                continue;
-              }
-              SessionEnd expiry = session.endAt(now);
-              if (ends.end(connection, row.id(), expiry, row.expiresAt(), false)) {
-                done.add(session.withEnd(expiry));
-              }
-            }
-            ends.notifyEnded(connection, done);
-            return done;
-          });
+      List<Session> ended =
+          db.transaction(
+              () -> "record " + due.size() + " sessions expired at " + now,
+              connection -> {
+                List<Session> done = new ArrayList<>(due.size());
+                for (Session row : due) {
+                  Session session = view.overlay(row);
+                  if (session.isLive(now)) {
+                    continue;
+                  }
+                  SessionEnd expiry = session.endAt(now);
+                  if (ends.end(connection, row.id(), expiry, row.expiresAt(), false)) {
+                    done.add(session.withEnd(expiry));
+                  }
+                }
+                ends.notifyEnded(connection, done);
+                return done;
+              });
       view.ended(ended);
       expired += ended.size();
       if (due.size() < batchSize || ended.isEmpty()) {
@@ -120,39 +130,48 @@ final class SessionPurge {
    * each statement locks only the rows it deletes, and no window reads the rows of the ones before.
    */
   private void sweepLocks(String scope, String window, String delete, Instant cutoff) {
-    Supplier<String> what = () -> "delete the quota lock rows of " + (scope.equals(USER) ? "users"
-        : "addresses") + " without live sessions, made before " + cutoff;
+    Supplier<String> what =
+        () ->
+            "delete the quota lock rows of "
+                + (scope.equals(USER) ? "users" : "addresses")
+                + " without live sessions, made before "
+                + cutoff;
     String after = "";
     while (true) {
       String from = after;
-      List<String> subjects = db.autocommit(what, connection -> {
-        try (PreparedStatement select = connection.prepareStatement(window)) {
-          select.setString(1, scope);
-          select.setString(2, from);
-          setInstant(select, 3, cutoff);
-          select.setInt(4, batchSize);
-          List<String> found = new ArrayList<>();
-          try (ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-              found.add(rows.getString("subject"));
-            }
-          }
-          return found;
-        }
-      });
+      List<String> subjects =
+          db.autocommit(
+              what,
+              connection -> {
+                try (PreparedStatement select = connection.prepareStatement(window)) {
+                  select.setString(1, scope);
+                  select.setString(2, from);
+                  setInstant(select, 3, cutoff);
+                  select.setInt(4, batchSize);
+                  List<String> found = new ArrayList<>();
+                  try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                      found.add(rows.getString("subject"));
+                    }
+                  }
+                  return found;
+                }
+              });
       if (subjects.isEmpty()) {
         return;
       }
       String upTo = subjects.get(subjects.size() - 1);
-      db.autocommit(what, connection -> {
-        try (PreparedStatement deleting = connection.prepareStatement(delete)) {
-          deleting.setString(1, scope);
-          deleting.setString(2, from);
-          setInstant(deleting, 3, cutoff);
-          deleting.setString(4, upTo);
-          return deleting.executeUpdate();
-        }
-      });
+      db.autocommit(
+          what,
+          connection -> {
+            try (PreparedStatement deleting = connection.prepareStatement(delete)) {
+              deleting.setString(1, scope);
+              deleting.setString(2, from);
+              setInstant(deleting, 3, cutoff);
+              deleting.setString(4, upTo);
+              return deleting.executeUpdate();
+            }
+          });
       if (subjects.size() < batchSize) {
         return;
       }

@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Sessions to rows and back: the one row mapper (columns read by name), the binders of
- * {@link SessionSql#INSERT} and of {@link SessionSql#END} (the end and its cause), and the
- * truncation to the microsecond the columns keep.
+ * Sessions to rows and back: the one row mapper (columns read by name), the binders of {@link
+ * SessionSql#INSERT} and of {@link SessionSql#END} (the end and its cause), and the truncation to
+ * the microsecond the columns keep.
  */
 final class SessionRows {
 
@@ -34,19 +34,31 @@ final class SessionRows {
     SessionEnd end = null;
     if (endedAt != null) {
       String scope = rows.getString("end_scope");
-      EndCause cause = new EndCause(
-          scope == null ? null : Scope.valueOf(scope.toUpperCase(Locale.ROOT)),
-          Sql.integer(rows, "end_limit"), instant(rows, "end_login_at"),
-          rows.getString("end_login_ip"), rows.getString("end_login_user_agent"),
-          rows.getString("end_login_device"), rows.getString("end_login_session_id"),
-          rows.getString("end_actor"));
+      EndCause cause =
+          new EndCause(
+              scope == null ? null : Scope.valueOf(scope.toUpperCase(Locale.ROOT)),
+              Sql.integer(rows, "end_limit"),
+              instant(rows, "end_login_at"),
+              rows.getString("end_login_ip"),
+              rows.getString("end_login_user_agent"),
+              rows.getString("end_login_device"),
+              rows.getString("end_login_session_id"),
+              rows.getString("end_actor"));
       end = new SessionEnd(EndReason.fromCode(rows.getString("end_reason")), endedAt, cause);
     }
-    return new Session(rows.getString("id"), new TokenHash(rows.getString("token_hash")),
-        rows.getString("user_name"), rows.getString("client_ip"), rows.getString("user_agent"),
-        rows.getString("device"), rows.getString("auth_method"), instant(rows, "created_at"),
-        instant(rows, "last_seen_at"), instant(rows, "expires_at"),
-        instant(rows, "absolute_expires_at"), end);
+    return new Session(
+        rows.getString("id"),
+        new TokenHash(rows.getString("token_hash")),
+        rows.getString("user_name"),
+        rows.getString("client_ip"),
+        rows.getString("user_agent"),
+        rows.getString("device"),
+        rows.getString("auth_method"),
+        instant(rows, "created_at"),
+        instant(rows, "last_seen_at"),
+        instant(rows, "expires_at"),
+        instant(rows, "absolute_expires_at"),
+        end);
   }
 
   /** When the database recorded the end of the current row's session, or null if unended. */
@@ -95,8 +107,9 @@ final class SessionRows {
    * Sets the parameters of {@link SessionSql#END} from {@code first} on: {@code end} with its
    * cause, the session's id and the stored expiry the end requires (null: any); the index after.
    */
-  static int bindEnd(PreparedStatement update, int first, String sessionId, SessionEnd end,
-      Instant storedExpiry) throws SQLException {
+  static int bindEnd(
+      PreparedStatement update, int first, String sessionId, SessionEnd end, Instant storedExpiry)
+      throws SQLException {
     EndCause cause = end.cause();
     int index = first;
     setInstant(update, index++, end.at());
@@ -117,18 +130,39 @@ final class SessionRows {
 
   /** {@code s} with its instants kept to the microsecond, as the columns keep them. */
   static Session normalized(Session s) {
-    Session exact = new Session(s.id(), s.tokenHash(), s.user(), s.clientIp(), s.userAgent(),
-        s.device(), s.authMethod(), micros(s.createdAt()), micros(s.lastSeenAt()),
-        micros(s.expiresAt()), micros(s.absoluteExpiresAt()), s.end());
+    Session exact =
+        new Session(
+            s.id(),
+            s.tokenHash(),
+            s.user(),
+            s.clientIp(),
+            s.userAgent(),
+            s.device(),
+            s.authMethod(),
+            micros(s.createdAt()),
+            micros(s.lastSeenAt()),
+            micros(s.expiresAt()),
+            micros(s.absoluteExpiresAt()),
+            s.end());
     return exact.equals(s) ? s : exact;
   }
 
   /** {@code end} with its instants kept to the microsecond, as the columns keep them. */
   static SessionEnd normalized(SessionEnd end) {
     EndCause c = end.cause();
-    SessionEnd exact = new SessionEnd(end.reason(), micros(end.at()), new EndCause(c.scope(),
-        c.limit(), micros(c.loginAt()), c.loginIp(), c.loginUserAgent(), c.loginDevice(),
-        c.loginSessionId(), c.actor()));
+    SessionEnd exact =
+        new SessionEnd(
+            end.reason(),
+            micros(end.at()),
+            new EndCause(
+                c.scope(),
+                c.limit(),
+                micros(c.loginAt()),
+                c.loginIp(),
+                c.loginUserAgent(),
+                c.loginDevice(),
+                c.loginSessionId(),
+                c.actor()));
     return exact.equals(end) ? end : exact;
   }
 }

@@ -3,9 +3,9 @@ package dev.sessionlimits.store.jdbc;
 import java.util.Collections;
 
 /**
- * Every statement of the session store, one constant each, on {@code sl_sessions} and
- * {@code sl_quota_locks}. A statement that holds the database's clock is written once here with
- * {@link #CLOCK} in it and made for a {@link Dialect} by {@link #forDialect}, once per store.
+ * Every statement of the session store, one constant each, on {@code sl_sessions} and {@code
+ * sl_quota_locks}. A statement that holds the database's clock is written once here with {@link
+ * #CLOCK} in it and made for a {@link Dialect} by {@link #forDialect}, once per store.
  */
 final class SessionSql {
 
@@ -15,10 +15,11 @@ final class SessionSql {
   static final String CLOCK = "{clock}";
 
   /** The columns {@link SessionRows#read} reads, by name. */
-  static final String COLUMNS = "id, token_hash, user_name, client_ip, user_agent, device,"
-      + " auth_method, created_at, last_seen_at, expires_at, absolute_expires_at, ended_at,"
-      + " end_reason, end_scope, end_limit, end_login_at, end_login_ip, end_login_user_agent,"
-      + " end_login_device, end_login_session_id, end_actor, end_recorded_at";
+  static final String COLUMNS =
+      "id, token_hash, user_name, client_ip, user_agent, device,"
+          + " auth_method, created_at, last_seen_at, expires_at, absolute_expires_at, ended_at,"
+          + " end_reason, end_scope, end_limit, end_login_at, end_login_ip, end_login_user_agent,"
+          + " end_login_device, end_login_session_id, end_actor, end_recorded_at";
 
   static final String SELECT = "SELECT " + COLUMNS + " FROM sl_sessions";
   static final String BY_ID = SELECT + " WHERE id = ?";
@@ -31,71 +32,90 @@ final class SessionSql {
   /** Parameters: scope, subject. A row, if it exists, locked until the transaction ends. */
   static final String LOCK =
       "SELECT subject FROM sl_quota_locks WHERE scope = ? AND subject = ? FOR UPDATE";
+
   /** Parameters: scope, subject, created at, scope, subject. */
-  static final String CREATE_LOCK = "INSERT INTO sl_quota_locks (scope, subject, created_at)"
-      + " SELECT ?, ?, ? WHERE NOT EXISTS"
-      + " (SELECT 1 FROM sl_quota_locks WHERE scope = ? AND subject = ?)";
+  static final String CREATE_LOCK =
+      "INSERT INTO sl_quota_locks (scope, subject, created_at)"
+          + " SELECT ?, ?, ? WHERE NOT EXISTS"
+          + " (SELECT 1 FROM sl_quota_locks WHERE scope = ? AND subject = ?)";
+
   /** The locks, then the reads, sent together: see {@link JdbcLogins}. */
   static final String LOCK_AND_READ_USER = LOCK + "; " + UNENDED_OF_USER;
+
   static final String LOCK_AND_READ_IP = LOCK + "; " + UNENDED_FROM_IP;
   static final String LOCK_AND_READ_BOTH =
       LOCK + "; " + LOCK + "; " + UNENDED_OF_USER + "; " + UNENDED_FROM_IP;
 
   /** Parameters as {@link SessionRows#bindInsert} sets them. */
-  static final String INSERT = "INSERT INTO sl_sessions (id, token_hash, user_name,"
-      + " client_ip, user_agent, device, auth_method, created_at, last_seen_at, expires_at,"
-      + " absolute_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  static final String INSERT =
+      "INSERT INTO sl_sessions (id, token_hash, user_name,"
+          + " client_ip, user_agent, device, auth_method, created_at, last_seen_at, expires_at,"
+          + " absolute_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   /**
    * Ends one session if it has not ended and, unless the expiry given (twice) is null, if its
    * stored {@code expires_at} is still that; parameters as {@link SessionRows#bindEnd} sets them.
    * The end is recorded at the database's own time too ({@code end_recorded_at}).
    */
-  static final String END = "UPDATE sl_sessions SET ended_at = ?, end_reason = ?, end_scope = ?,"
-      + " end_limit = ?, end_login_at = ?, end_login_ip = ?, end_login_user_agent = ?,"
-      + " end_login_device = ?, end_login_session_id = ?, end_actor = ?,"
-      + " end_recorded_at = " + CLOCK + " WHERE id = ? AND ended_at IS NULL"
-      + " AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR expires_at = ?)";
+  static final String END =
+      "UPDATE sl_sessions SET ended_at = ?, end_reason = ?, end_scope = ?,"
+          + " end_limit = ?, end_login_at = ?, end_login_ip = ?, end_login_user_agent = ?,"
+          + " end_login_device = ?, end_login_session_id = ?, end_actor = ?,"
+          + " end_recorded_at = "
+          + CLOCK
+          + " WHERE id = ? AND ended_at IS NULL"
+          + " AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR expires_at = ?)";
+
   /**
-   * {@link #END}, and a notification of the end to every node (parameters: channel, payload),
-   * sent on commit; answers the session's id if it ended it. PostgreSQL only.
+   * {@link #END}, and a notification of the end to every node (parameters: channel, payload), sent
+   * on commit; answers the session's id if it ended it. PostgreSQL only.
    */
   static final String END_AND_NOTIFY =
       "WITH ended AS (" + END + " RETURNING id) SELECT id, pg_notify(?, ?) FROM ended";
+
   /** Parameters: channel, payload. PostgreSQL only. */
   static final String NOTIFY = "SELECT pg_notify(?, ?)";
 
   /** Parameters: last seen, expires, id, last seen before (compare-and-set). */
-  static final String TOUCH = "UPDATE sl_sessions SET last_seen_at = ?, expires_at = ?"
-      + " WHERE id = ? AND ended_at IS NULL AND last_seen_at = ?";
+  static final String TOUCH =
+      "UPDATE sl_sessions SET last_seen_at = ?, expires_at = ?"
+          + " WHERE id = ? AND ended_at IS NULL AND last_seen_at = ?";
 
   /** Parameters: now, how many. */
-  static final String EXPIRED_BATCH = SELECT
-      + " WHERE ended_at IS NULL AND expires_at <= ? ORDER BY expires_at FETCH FIRST ? ROWS ONLY";
+  static final String EXPIRED_BATCH =
+      SELECT
+          + " WHERE ended_at IS NULL AND expires_at <= ? ORDER BY expires_at FETCH FIRST ? ROWS"
+          + " ONLY";
+
   /**
    * Parameters: ended by, how many. Ordered by ended_at so that both databases walk the tombstone
    * index from its oldest end: without the order PostgreSQL prefers a sequential scan, which reads
    * the whole table for each batch.
    */
-  static final String FORGET_BATCH = "DELETE FROM sl_sessions WHERE id IN (SELECT id"
-      + " FROM sl_sessions WHERE ended_at <= ? ORDER BY ended_at FETCH FIRST ? ROWS ONLY)";
+  static final String FORGET_BATCH =
+      "DELETE FROM sl_sessions WHERE id IN (SELECT id"
+          + " FROM sl_sessions WHERE ended_at <= ? ORDER BY ended_at FETCH FIRST ? ROWS ONLY)";
 
   /**
    * The next window of lock rows purge may delete, in subject order; parameters: scope, after
    * subject, made by, how many. {@code %s} is the column of the scope's subject.
    */
-  private static final String SWEEP_WINDOW = "SELECT q.subject FROM sl_quota_locks q"
-      + " WHERE q.scope = ? AND q.subject > ? AND q.created_at <= ?"
-      + " AND NOT EXISTS (SELECT 1 FROM sl_sessions s WHERE s.%s = q.subject"
-      + " AND s.ended_at IS NULL) ORDER BY q.subject FETCH FIRST ? ROWS ONLY";
+  private static final String SWEEP_WINDOW =
+      "SELECT q.subject FROM sl_quota_locks q"
+          + " WHERE q.scope = ? AND q.subject > ? AND q.created_at <= ?"
+          + " AND NOT EXISTS (SELECT 1 FROM sl_sessions s WHERE s.%s = q.subject"
+          + " AND s.ended_at IS NULL) ORDER BY q.subject FETCH FIRST ? ROWS ONLY";
+
   /**
-   * Deletes the deletable lock rows of a window, checking each condition again; parameters:
-   * scope, after subject, made by, up to subject.
+   * Deletes the deletable lock rows of a window, checking each condition again; parameters: scope,
+   * after subject, made by, up to subject.
    */
-  private static final String SWEEP_DELETE = "DELETE FROM sl_quota_locks q"
-      + " WHERE q.scope = ? AND q.subject > ? AND q.created_at <= ?"
-      + " AND NOT EXISTS (SELECT 1 FROM sl_sessions s WHERE s.%s = q.subject"
-      + " AND s.ended_at IS NULL) AND q.subject <= ?";
+  private static final String SWEEP_DELETE =
+      "DELETE FROM sl_quota_locks q"
+          + " WHERE q.scope = ? AND q.subject > ? AND q.created_at <= ?"
+          + " AND NOT EXISTS (SELECT 1 FROM sl_sessions s WHERE s.%s = q.subject"
+          + " AND s.ended_at IS NULL) AND q.subject <= ?";
+
   static final String SWEEP_USERS = SWEEP_WINDOW.formatted("user_name");
   static final String SWEEP_IPS = SWEEP_WINDOW.formatted("client_ip");
   static final String SWEEP_USERS_DELETE = SWEEP_DELETE.formatted("user_name");
@@ -107,8 +127,8 @@ final class SessionSql {
   }
 
   /**
-   * PostgreSQL, {@code [n][commit]}: {@link #END_AND_NOTIFY} {@code n} times, then
-   * {@link #INSERT}, then, if {@code commit} is 1, {@code COMMIT}; one prepared statement each.
+   * PostgreSQL, {@code [n][commit]}: {@link #END_AND_NOTIFY} {@code n} times, then {@link #INSERT},
+   * then, if {@code commit} is 1, {@code COMMIT}; one prepared statement each.
    */
   static String[][] endsAndInsert(int most) {
     String end = forDialect(END_AND_NOTIFY, Dialect.POSTGRESQL);

@@ -11,8 +11,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * Parameter and column conversions shared by the stores. Times are TIMESTAMP WITH TIME ZONE, which
- * both databases keep to the microsecond: instants are truncated to that before they are written, so
- * what is read back equals what was returned to the caller.
+ * both databases keep to the microsecond: instants are truncated to that before they are written,
+ * so what is read back equals what was returned to the caller.
  */
 final class Sql {
 
@@ -22,7 +22,8 @@ final class Sql {
     return (instant == null) ? null : instant.truncatedTo(ChronoUnit.MICROS);
   }
 
-  static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+  static void setInstant(PreparedStatement statement, int index, Instant instant)
+      throws SQLException {
     if (instant == null) {
       statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
     } else {
@@ -35,7 +36,8 @@ final class Sql {
     return (value == null) ? null : value.toInstant();
   }
 
-  static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
+  static void setInteger(PreparedStatement statement, int index, Integer value)
+      throws SQLException {
     if (value == null) {
       statement.setNull(index, Types.INTEGER);
     } else {

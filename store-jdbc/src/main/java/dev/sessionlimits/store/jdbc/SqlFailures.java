@@ -14,18 +14,18 @@ import javax.sql.DataSource;
 /**
  * What a failed database call means, decided in this one place for both databases.
  *
- * <p>Design note. The classes follow HikariCP's test for a connection it must throw away
- * ({@code ProxyConnection.checkException}): SQLSTATE class {@code 08} (connection exception), the
- * server going away ({@code 57P01..57P03}), the driver's disconnect states ({@code 01002},
- * {@code JZ0C0}, {@code JZ0C1}) and {@link SQLTimeoutException}. To those it adds the JDBC
- * exception classes that say the same, PostgreSQL's states for a server that cannot do the work
- * (insufficient resources {@code 53}, system error {@code 58}, a read-only standby {@code 25006}),
- * and H2's error codes for a database file it cannot read or write. Unavailability opens the
- * store's {@link Circuit}. Timeouts that say only that the database is slow or contended (a statement or
- * lock timeout, a pool with every connection in use) are {@link Kind#BUSY}: also "try again", but
- * not an outage. Everything else, a syntax error ({@code 42}), bad data ({@code 22}), a violated
- * constraint ({@code 23}), a missing table, is a programming error: retrying will not help and
- * calling it an outage would hide it.
+ * <p>Design note. The classes follow HikariCP's test for a connection it must throw away ({@code
+ * ProxyConnection.checkException}): SQLSTATE class {@code 08} (connection exception), the server
+ * going away ({@code 57P01..57P03}), the driver's disconnect states ({@code 01002}, {@code JZ0C0},
+ * {@code JZ0C1}) and {@link SQLTimeoutException}. To those it adds the JDBC exception classes that
+ * say the same, PostgreSQL's states for a server that cannot do the work (insufficient resources
+ * {@code 53}, system error {@code 58}, a read-only standby {@code 25006}), and H2's error codes for
+ * a database file it cannot read or write. Unavailability opens the store's {@link Circuit}.
+ * Timeouts that say only that the database is slow or contended (a statement or lock timeout, a
+ * pool with every connection in use) are {@link Kind#BUSY}: also "try again", but not an outage.
+ * Everything else, a syntax error ({@code 42}), bad data ({@code 22}), a violated constraint
+ * ({@code 23}), a missing table, is a programming error: retrying will not help and calling it an
+ * outage would hide it.
  */
 final class SqlFailures {
 
@@ -45,9 +45,10 @@ final class SqlFailures {
   }
 
   /** HikariCP's connection-fatal SQLSTATEs besides class 08, and a standby after failover. */
-  private static final Set<String> UNAVAILABLE_STATES = Set.of(
-      "57P01", "57P02", "57P03", "01002", "JZ0C0", "JZ0C1", // as HikariCP
-      "25006"); // read_only_sql_transaction
+  private static final Set<String> UNAVAILABLE_STATES =
+      Set.of(
+          "57P01", "57P02", "57P03", "01002", "JZ0C0", "JZ0C1", // as HikariCP
+          "25006"); // read_only_sql_transaction
 
   /** A statement cancelled by its timeout (both), a lock not granted in time (PostgreSQL, H2). */
   private static final Set<String> BUSY_STATES = Set.of("57014", "55P03", "HYT00");
@@ -60,8 +61,8 @@ final class SqlFailures {
    * errors, 90030 file corrupted, 90098 database closed (H2 closes itself after a write fails),
    * 90100 no disk space, 90108 out of memory, 90121 database closing, 90067 connection broken.
    */
-  private static final Set<String> H2_UNAVAILABLE = Set.of(
-      "90028", "90031", "90030", "90098", "90100", "90108", "90121", "90067");
+  private static final Set<String> H2_UNAVAILABLE =
+      Set.of("90028", "90031", "90030", "90098", "90100", "90108", "90121", "90067");
 
   /** Deadlock and serialization failures: 40001 on both, PostgreSQL's 40P01, H2's 90131. */
   private static final Set<String> CONFLICT_STATES = Set.of("40001", "40P01", "90131");
@@ -69,9 +70,9 @@ final class SqlFailures {
   private SqlFailures() {}
 
   /**
-   * What {@code e} means when {@code source} threw it or a connection from it: as
-   * {@link #classify(SQLException)}, but a HikariCP pool that has been closed (the server is
-   * stopping) is unavailability too, whatever its exception says.
+   * What {@code e} means when {@code source} threw it or a connection from it: as {@link
+   * #classify(SQLException)}, but a HikariCP pool that has been closed (the server is stopping) is
+   * unavailability too, whatever its exception says.
    */
   static Kind classify(SQLException e, DataSource source) {
     Kind kind = classify(e);
@@ -98,9 +99,9 @@ final class SqlFailures {
   }
 
   /**
-   * A statement or lock timeout, or a pool that had no free connection in time: HikariCP's
-   * timeout carries the state and cause of the last failure to connect when there was one
-   * (unavailability), and neither when every connection was simply in use.
+   * A statement or lock timeout, or a pool that had no free connection in time: HikariCP's timeout
+   * carries the state and cause of the last failure to connect when there was one (unavailability),
+   * and neither when every connection was simply in use.
    */
   private static boolean isBusy(SQLException e) {
     String state = e.getSQLState();
@@ -122,12 +123,15 @@ final class SqlFailures {
       return true;
     }
     String state = e.getSQLState();
-    if (state != null && (UNAVAILABLE_STATES.contains(state) || H2_UNAVAILABLE.contains(state)
-        || (state.length() == 5 && UNAVAILABLE_CLASSES.contains(state.substring(0, 2))))) {
+    if (state != null
+        && (UNAVAILABLE_STATES.contains(state)
+            || H2_UNAVAILABLE.contains(state)
+            || (state.length() == 5 && UNAVAILABLE_CLASSES.contains(state.substring(0, 2))))) {
       return true;
     }
     // A driver's I/O failure without a state of its own, e.g. H2 failing to write its file.
-    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause();
+    for (Throwable cause = e.getCause();
+        cause != null && cause != cause.getCause();
         cause = cause.getCause()) {
       if (cause instanceof IOException) {
         return true;

@@ -22,10 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Writes touches in batches: a request's touch updates the cached session and is queued here, and
- * a background thread writes the queue every {@link #FLUSH_INTERVAL}, one statement per
- * {@value #MAX_BATCH} sessions ({@code UPDATE ... FROM unnest(...)} on PostgreSQL, a JDBC batch in
- * one transaction on H2).
+ * Writes touches in batches: a request's touch updates the cached session and is queued here, and a
+ * background thread writes the queue every {@link #FLUSH_INTERVAL}, one statement per {@value
+ * #MAX_BATCH} sessions ({@code UPDATE ... FROM unnest(...)} on PostgreSQL, a JDBC batch in one
+ * transaction on H2).
  *
  * <p>Design note. A queued touch is in no database yet, so everything this node reads from the
  * database is seen through {@link #overlay}, which lays the queued touch of a session over its row.
@@ -37,15 +37,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *       since ({@code remove(id, touch)}). So a touch is always either committed or visible to
  *       {@link #overlay}, never neither, even while a flush is in flight.
  *   <li>The write never revives or extends an ended session ({@code ended_at IS NULL}), never puts
- *       {@code last_seen_at} back (only a later touch is written) and never moves
- *       {@code expires_at} backwards ({@code GREATEST}), so a stale or repeated flush, or one from
- *       another node, can only lose to a newer one. {@link #touched} follows the same rule, so the
- *       cache, the overlay and the database agree.
+ *       {@code last_seen_at} back (only a later touch is written) and never moves {@code
+ *       expires_at} backwards ({@code GREATEST}), so a stale or repeated flush, or one from another
+ *       node, can only lose to a newer one. {@link #touched} follows the same rule, so the cache,
+ *       the overlay and the database agree.
  *   <li>Ends decided from an expiry are conditional on the row's {@code expires_at} being the one
  *       read ({@link SessionEnds}), so a flush that commits in between makes them read again. A
- *       login that leaves a session out of its count because it expired records that expiry in
- *       its own transaction, so a touch of it still queued on another node can no longer revive it:
- *       no limit is exceeded after the fact. The price is that activity in the last flush interval
+ *       login that leaves a session out of its count because it expired records that expiry in its
+ *       own transaction, so a touch of it still queued on another node can no longer revive it: no
+ *       limit is exceeded after the fact. The price is that activity in the last flush interval
  *       before a session's idle expiry can be lost to another node that finds it expired.
  * </ol>
  *
@@ -67,13 +67,15 @@ final class TouchBatcher {
   /** Sessions written per statement. */
   static final int MAX_BATCH = 1000;
 
-  private static final String POSTGRES_FLUSH = "UPDATE sl_sessions s SET last_seen_at = t.seen,"
-      + " expires_at = GREATEST(s.expires_at, t.expires)"
-      + " FROM unnest(?::text[], ?::text[]::timestamptz[], ?::text[]::timestamptz[])"
-      + " AS t(id, seen, expires)"
-      + " WHERE s.id = t.id AND s.ended_at IS NULL AND s.last_seen_at < t.seen";
-  private static final String H2_FLUSH = "UPDATE sl_sessions SET last_seen_at = ?,"
-      + " expires_at = GREATEST(expires_at, ?) WHERE id = ? AND ended_at IS NULL AND last_seen_at < ?";
+  private static final String POSTGRES_FLUSH =
+      "UPDATE sl_sessions s SET last_seen_at = t.seen,"
+          + " expires_at = GREATEST(s.expires_at, t.expires)"
+          + " FROM unnest(?::text[], ?::text[]::timestamptz[], ?::text[]::timestamptz[])"
+          + " AS t(id, seen, expires)"
+          + " WHERE s.id = t.id AND s.ended_at IS NULL AND s.last_seen_at < t.seen";
+  private static final String H2_FLUSH =
+      "UPDATE sl_sessions SET last_seen_at = ?, expires_at = GREATEST(expires_at, ?) WHERE id = ?"
+          + " AND ended_at IS NULL AND last_seen_at < ?";
 
   /** A queued touch: the session's new last activity and expiry. */
   record Touch(Instant lastSeenAt, Instant expiresAt) {
@@ -93,11 +95,14 @@ final class TouchBatcher {
 
   TouchBatcher(Database db) {
     this.db = db;
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-      Thread thread = new Thread(task, "sessionlimits-touch-flusher");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            task -> {
+              Thread thread = new Thread(task, "sessionlimits-touch-flusher");
+              thread.setDaemon(true);
+              return thread;
+            });
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     long every = FLUSH_INTERVAL.toMillis();
     executor.scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
@@ -105,18 +110,28 @@ final class TouchBatcher {
   }
 
   /**
-   * {@code session} after a request at {@code now}: {@link Session#touchedAt}, except that its expiry
-   * never moves backwards (a lowered idle timeout applies from the old expiry on), as the flush
-   * writes it. Returns {@code session} itself when the touch is coalesced.
+   * {@code session} after a request at {@code now}: {@link Session#touchedAt}, except that its
+   * expiry never moves backwards (a lowered idle timeout applies from the old expiry on), as the
+   * flush writes it. Returns {@code session} itself when the touch is coalesced.
    */
   static Session touched(Session session, Instant now, Duration idleTimeout) {
     Session touched = session.touchedAt(now, idleTimeout);
     if (touched == session || !touched.expiresAt().isBefore(session.expiresAt())) {
       return touched;
     }
-    return new Session(touched.id(), touched.tokenHash(), touched.user(), touched.clientIp(),
-        touched.userAgent(), touched.device(), touched.authMethod(), touched.createdAt(),
-        touched.lastSeenAt(), session.expiresAt(), touched.absoluteExpiresAt(), touched.end());
+    return new Session(
+        touched.id(),
+        touched.tokenHash(),
+        touched.user(),
+        touched.clientIp(),
+        touched.userAgent(),
+        touched.device(),
+        touched.authMethod(),
+        touched.createdAt(),
+        touched.lastSeenAt(),
+        session.expiresAt(),
+        touched.absoluteExpiresAt(),
+        touched.end());
   }
 
   /** Queues {@code touched}'s activity for the next flush. */
@@ -133,11 +148,21 @@ final class TouchBatcher {
     if (touch == null || !touch.lastSeenAt().isAfter(stored.lastSeenAt())) {
       return stored;
     }
-    Instant expires = touch.expiresAt().isAfter(stored.expiresAt()) ? touch.expiresAt()
-        : stored.expiresAt();
-    return new Session(stored.id(), stored.tokenHash(), stored.user(), stored.clientIp(),
-        stored.userAgent(), stored.device(), stored.authMethod(), stored.createdAt(),
-        touch.lastSeenAt(), expires, stored.absoluteExpiresAt(), null);
+    Instant expires =
+        touch.expiresAt().isAfter(stored.expiresAt()) ? touch.expiresAt() : stored.expiresAt();
+    return new Session(
+        stored.id(),
+        stored.tokenHash(),
+        stored.user(),
+        stored.clientIp(),
+        stored.userAgent(),
+        stored.device(),
+        stored.authMethod(),
+        stored.createdAt(),
+        touch.lastSeenAt(),
+        expires,
+        stored.absoluteExpiresAt(),
+        null);
   }
 
   /** Drops the queued touch of a session that has ended: writing it would change nothing. */
@@ -197,9 +222,13 @@ final class TouchBatcher {
     try {
       flush();
     } catch (StoreUnavailableException e) {
-      LOG.log(Level.WARNING, "The last touches of " + pending.size() + " sessions could not be"
-          + " written on close; their latest activity is lost, so they may expire early: "
-          + e.getMessage());
+      LOG.log(
+          Level.WARNING,
+          "The last touches of "
+              + pending.size()
+              + " sessions could not be"
+              + " written on close; their latest activity is lost, so they may expire early: "
+              + e.getMessage());
     }
   }
 
@@ -213,9 +242,15 @@ final class TouchBatcher {
     } catch (StoreUnavailableException e) {
       if (!failing) {
         failing = true;
-        LOG.log(Level.WARNING, "Could not write the touches of " + pending.size() + " sessions;"
-            + " they stay queued and are tried again every " + FLUSH_INTERVAL.toMillis() + " ms: "
-            + e.getMessage());
+        LOG.log(
+            Level.WARNING,
+            "Could not write the touches of "
+                + pending.size()
+                + " sessions;"
+                + " they stay queued and are tried again every "
+                + FLUSH_INTERVAL.toMillis()
+                + " ms: "
+                + e.getMessage());
       }
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "Writing queued touches failed unexpectedly; tried again later", e);
@@ -224,15 +259,19 @@ final class TouchBatcher {
 
   private void write(List<Map.Entry<String, Touch>> batch) {
     if (db.dialect().takesArrays()) {
-      db.autocommit(() -> "write the touches of " + batch.size() + " sessions", connection -> {
-        writePostgres(connection, batch);
-        return null;
-      });
+      db.autocommit(
+          () -> "write the touches of " + batch.size() + " sessions",
+          connection -> {
+            writePostgres(connection, batch);
+            return null;
+          });
     } else {
-      db.transaction(() -> "write the touches of " + batch.size() + " sessions", connection -> {
-        writeEach(connection, batch);
-        return null;
-      });
+      db.transaction(
+          () -> "write the touches of " + batch.size() + " sessions",
+          connection -> {
+            writeEach(connection, batch);
+            return null;
+          });
     }
     statements.incrementAndGet();
   }

@@ -57,8 +57,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the JDBC store does beyond the session store contract, on each database: users, settings and
- * the audit log, purge in batches, the quota lock rows, exact instants, and failures. Each test gets
- * an empty database behind a pool of its own, and a store with a purge batch of {@value #BATCH}.
+ * the audit log, purge in batches, the quota lock rows, exact instants, and failures. Each test
+ * gets an empty database behind a pool of its own, and a store with a purge batch of {@value
+ * #BATCH}.
  */
 abstract class AbstractJdbcStoreTest {
 
@@ -103,8 +104,9 @@ abstract class AbstractJdbcStoreTest {
 
   @Test
   void createsFindsUpdatesAndDeletesAUser() {
-    User alice = new User("alice", "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", false, false,
-        null, T0, T0);
+    User alice =
+        new User(
+            "alice", "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", false, false, null, T0, T0);
 
     assertThat(users.create(alice)).isTrue();
     assertThat(users.find("alice")).contains(alice);
@@ -154,13 +156,16 @@ abstract class AbstractJdbcStoreTest {
 
   @Test
   void savesChangesOnTopOfWhatIsStoredAndBumpsTheVersion() {
-    SettingsStore.Stored first = settings.save(Map.of("SESSIONS_PER_USER", "3",
-        "QUOTA_EXHAUSTION_ACTION", "DENY_ACCESS"), 0);
+    SettingsStore.Stored first =
+        settings.save(
+            Map.of("SESSIONS_PER_USER", "3", "QUOTA_EXHAUSTION_ACTION", "DENY_ACCESS"), 0);
     SettingsStore.Stored second = settings.save(Map.of("SESSIONS_PER_USER", "5"), first.version());
 
     assertThat(first.version()).isEqualTo(1);
-    assertThat(second).isEqualTo(new SettingsStore.Stored(
-        Map.of("SESSIONS_PER_USER", "5", "QUOTA_EXHAUSTION_ACTION", "DENY_ACCESS"), 2));
+    assertThat(second)
+        .isEqualTo(
+            new SettingsStore.Stored(
+                Map.of("SESSIONS_PER_USER", "5", "QUOTA_EXHAUSTION_ACTION", "DENY_ACCESS"), 2));
     assertThat(settings.load()).isEqualTo(second);
   }
 
@@ -168,26 +173,32 @@ abstract class AbstractJdbcStoreTest {
   void refusesASaveAgainstAStaleVersionAndWritesNothing() {
     settings.save(Map.of("SESSIONS_PER_USER", "3"), 0);
 
-    assertThatThrownBy(() -> settings.save(Map.of("SESSIONS_PER_USER", "9", "SESSIONS_PER_IP", "9"), 0))
+    assertThatThrownBy(
+            () -> settings.save(Map.of("SESSIONS_PER_USER", "9", "SESSIONS_PER_IP", "9"), 0))
         .isInstanceOf(SettingsStore.ConcurrentSettingsChangeException.class)
         .hasMessageContaining("expected version 0, found 1");
-    assertThat(settings.load()).isEqualTo(new SettingsStore.Stored(Map.of("SESSIONS_PER_USER", "3"), 1));
+    assertThat(settings.load())
+        .isEqualTo(new SettingsStore.Stored(Map.of("SESSIONS_PER_USER", "3"), 1));
   }
 
   @Test
   void letsExactlyOneOfManySimultaneousSavesAtOneVersionWin() throws Exception {
     int threads = 16;
 
-    List<Object> outcomes = Burst.run(threads, i -> {
-      try {
-        return settings.save(Map.of("SESSIONS_PER_USER", Integer.toString(i + 1)), 0);
-      } catch (SettingsStore.ConcurrentSettingsChangeException e) {
-        return e;
-      }
-    });
+    List<Object> outcomes =
+        Burst.run(
+            threads,
+            i -> {
+              try {
+                return settings.save(Map.of("SESSIONS_PER_USER", Integer.toString(i + 1)), 0);
+              } catch (SettingsStore.ConcurrentSettingsChangeException e) {
+                return e;
+              }
+            });
 
     assertThat(outcomes).filteredOn(o -> o instanceof SettingsStore.Stored).hasSize(1);
-    assertThat(outcomes).filteredOn(o -> o instanceof SettingsStore.ConcurrentSettingsChangeException)
+    assertThat(outcomes)
+        .filteredOn(o -> o instanceof SettingsStore.ConcurrentSettingsChangeException)
         .hasSize(threads - 1);
     assertThat(settings.load().version()).isEqualTo(1);
   }
@@ -198,13 +209,16 @@ abstract class AbstractJdbcStoreTest {
   void recordsAuditEventsWithGrowingIdsAndListsThemNewestFirst() {
     List<AuditEvent> recorded = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      recorded.add(audit.record(new AuditEvent(0, T0.plusSeconds(i), "login", "alice", IP_A, "alice",
-          "s" + i, null)));
+      recorded.add(
+          audit.record(
+              new AuditEvent(
+                  0, T0.plusSeconds(i), "login", "alice", IP_A, "alice", "s" + i, null)));
     }
 
     assertThat(recorded).extracting(AuditEvent::id).isSorted().doesNotHaveDuplicates();
     assertThat(recorded.get(0).id()).isPositive();
-    assertThat(audit.recent(3, 0)).containsExactly(recorded.get(4), recorded.get(3), recorded.get(2));
+    assertThat(audit.recent(3, 0))
+        .containsExactly(recorded.get(4), recorded.get(3), recorded.get(2));
     assertThat(audit.recent(10, recorded.get(2).id()))
         .containsExactly(recorded.get(1), recorded.get(0));
     assertThat(audit.recent(0, 0)).isEmpty();
@@ -212,11 +226,19 @@ abstract class AbstractJdbcStoreTest {
 
   @Test
   void keepsEveryFieldOfAnAuditEvent() {
-    AuditEvent change = audit.record(new AuditEvent(0, T0.plusNanos(987_654_000),
-        "settings_changed", "admin", "2001:db8::1", "SESSIONS_PER_USER", null,
-        "{\"old\":\"-1\",\"new\":\"3\"}"));
-    AuditEvent system = audit.record(new AuditEvent(0, T0, "session_expired", null, null, null,
-        "s-1", null));
+    AuditEvent change =
+        audit.record(
+            new AuditEvent(
+                0,
+                T0.plusNanos(987_654_000),
+                "settings_changed",
+                "admin",
+                "2001:db8::1",
+                "SESSIONS_PER_USER",
+                null,
+                "{\"old\":\"-1\",\"new\":\"3\"}"));
+    AuditEvent system =
+        audit.record(new AuditEvent(0, T0, "session_expired", null, null, null, "s-1", null));
 
     assertThat(audit.recent(2, 0)).containsExactly(system, change);
     assertThat(system.details()).isEqualTo("{}");
@@ -224,25 +246,46 @@ abstract class AbstractJdbcStoreTest {
 
   @Test
   void recordsALoginAndItsEvictionsInOneTransactionInTheirOrder() {
-    AuditEvent before = audit.record(new AuditEvent(0, T0, "login_failed", null, IP_A, "alice", null,
-        "{\"known_user\":true}"));
+    AuditEvent before =
+        audit.record(
+            new AuditEvent(
+                0, T0, "login_failed", null, IP_A, "alice", null, "{\"known_user\":true}"));
     Instant at = T0.plusNanos(987_654_321);
-    List<AuditEvent> events = List.of(
-        new AuditEvent(0, at, "session_evicted", null, IP_B, "alice", "s-1", "{\"limit\":1}"),
-        new AuditEvent(0, at, "session_evicted", null, IP_B, "alice", "s-2", "{\"limit\":1}"),
-        new AuditEvent(0, at, "login", "alice", IP_B, "alice", "s-3",
-            "{\"ended_sessions\":[\"s-1\",\"s-2\"]}"));
+    List<AuditEvent> events =
+        List.of(
+            new AuditEvent(0, at, "session_evicted", null, IP_B, "alice", "s-1", "{\"limit\":1}"),
+            new AuditEvent(0, at, "session_evicted", null, IP_B, "alice", "s-2", "{\"limit\":1}"),
+            new AuditEvent(
+                0,
+                at,
+                "login",
+                "alice",
+                IP_B,
+                "alice",
+                "s-3",
+                "{\"ended_sessions\":[\"s-1\",\"s-2\"]}"));
 
     List<AuditEvent> recorded = audit.recordAll(events);
 
     assertThat(recorded).extracting(AuditEvent::sessionId).containsExactly("s-1", "s-2", "s-3");
-    assertThat(recorded).extracting(AuditEvent::id).isSorted().doesNotHaveDuplicates()
+    assertThat(recorded)
+        .extracting(AuditEvent::id)
+        .isSorted()
+        .doesNotHaveDuplicates()
         .allMatch(id -> id > before.id());
     for (int i = 0; i < events.size(); i++) {
       AuditEvent expected = events.get(i);
-      assertThat(recorded.get(i)).isEqualTo(new AuditEvent(recorded.get(i).id(),
-          T0.plusNanos(987_654_000), expected.type(), expected.actor(), expected.clientIp(),
-          expected.subject(), expected.sessionId(), expected.details()));
+      assertThat(recorded.get(i))
+          .isEqualTo(
+              new AuditEvent(
+                  recorded.get(i).id(),
+                  T0.plusNanos(987_654_000),
+                  expected.type(),
+                  expected.actor(),
+                  expected.clientIp(),
+                  expected.subject(),
+                  expected.sessionId(),
+                  expected.details()));
     }
     assertThat(audit.recent(10, 0))
         .containsExactly(recorded.get(2), recorded.get(1), recorded.get(0), before);
@@ -258,12 +301,14 @@ abstract class AbstractJdbcStoreTest {
 
     List<AuditEvent> recorded = audit.recordAll(events);
 
-    assertThat(recorded).extracting(AuditEvent::sessionId)
+    assertThat(recorded)
+        .extracting(AuditEvent::sessionId)
         .containsExactlyElementsOf(events.stream().map(AuditEvent::sessionId).toList());
     assertThat(recorded).extracting(AuditEvent::id).isSorted().doesNotHaveDuplicates();
     List<String> newestFirst = new ArrayList<>(events.stream().map(AuditEvent::sessionId).toList());
     Collections.reverse(newestFirst);
-    assertThat(audit.recent(count, 0)).extracting(AuditEvent::sessionId)
+    assertThat(audit.recent(count, 0))
+        .extracting(AuditEvent::sessionId)
         .containsExactlyElementsOf(newestFirst);
   }
 
@@ -275,15 +320,17 @@ abstract class AbstractJdbcStoreTest {
       events.add(new AuditEvent(0, T0, "session_evicted", null, IP_B, "alice", "s-" + i, null));
     }
     events.add(new AuditEvent(0, T0, "boom", "alice", IP_B, "alice", "s-boom", null));
-    execute("ALTER TABLE sl_audit_events ADD CONSTRAINT sl_test_refuses_boom"
-        + " CHECK (event_type <> 'boom')");
+    execute(
+        "ALTER TABLE sl_audit_events ADD CONSTRAINT sl_test_refuses_boom"
+            + " CHECK (event_type <> 'boom')");
     try {
       assertThatThrownBy(() -> audit.recordAll(events))
           .isInstanceOf(StoreErrorException.class)
           .hasMessageContaining("Could not record " + count + " audit events (session_evicted, ");
       assertThat(audit.recent(10, 0)).isEmpty();
 
-      assertThat(audit.recordAll(List.of(events.get(0)))).singleElement()
+      assertThat(audit.recordAll(List.of(events.get(0))))
+          .singleElement()
           .satisfies(e -> assertThat(e.id()).isPositive());
       assertThat(audit.recordAll(List.of())).isEmpty();
       assertThat(audit.recent(10, 0)).extracting(AuditEvent::sessionId).containsExactly("s-1");
@@ -298,29 +345,41 @@ abstract class AbstractJdbcStoreTest {
   void anEvictionRecordsTheWholeCauseIncludingTheLoginsDevice() {
     QuotaPolicy policy = userLimit(1, ExhaustionAction.DESTROY_OLDEST_SESSION);
     Session first = opened(candidate("alice", IP_A, T0, policy));
-    Session second = Session.open("s-second", TokenHash.of("second"), new LoginAttempt("alice", IP_B,
-        "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", "work laptop", "password"),
-        T0.plusSeconds(42), policy);
+    Session second =
+        Session.open(
+            "s-second",
+            TokenHash.of("second"),
+            new LoginAttempt(
+                "alice",
+                IP_B,
+                "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
+                "work laptop",
+                "password"),
+            T0.plusSeconds(42),
+            policy);
     sessions.open(second, policy);
 
-    assertThat(sessions.get(first.id())).hasValueSatisfying(s -> {
-      assertThat(s.end().reason()).isEqualTo(EndReason.SESSION_LIMIT_REACHED);
-      assertThat(s.end().at()).isEqualTo(T0.plusSeconds(42));
-      assertThat(s.end().cause()).isEqualTo(EndCause.limitReached(Scope.USER, 1, second));
-    });
+    assertThat(sessions.get(first.id()))
+        .hasValueSatisfying(
+            s -> {
+              assertThat(s.end().reason()).isEqualTo(EndReason.SESSION_LIMIT_REACHED);
+              assertThat(s.end().at()).isEqualTo(T0.plusSeconds(42));
+              assertThat(s.end().cause()).isEqualTo(EndCause.limitReached(Scope.USER, 1, second));
+            });
     assertThat(announced).extracting(Session::id).containsExactly(first.id());
   }
 
   @Test
   void keepsInstantsToTheMicrosecond() {
-    QuotaPolicy policy = new QuotaPolicy(-1, -1, ExhaustionAction.DENY_ACCESS, IDLE,
-        Duration.ofHours(8));
+    QuotaPolicy policy =
+        new QuotaPolicy(-1, -1, ExhaustionAction.DENY_ACCESS, IDLE, Duration.ofHours(8));
     Session precise = candidate("alice", IP_A, T0.plusNanos(123_456_789), policy);
 
     Session stored = opened(precise);
 
     assertThat(stored.createdAt()).isEqualTo(T0.plusNanos(123_456_000));
-    assertThat(stored.absoluteExpiresAt()).isEqualTo(T0.plusNanos(123_456_000).plus(Duration.ofHours(8)));
+    assertThat(stored.absoluteExpiresAt())
+        .isEqualTo(T0.plusNanos(123_456_000).plus(Duration.ofHours(8)));
     assertThat(sessions.get(precise.id())).contains(stored);
     Lookup touched = sessions.touch(precise.tokenHash(), T0.plusSeconds(5).plusNanos(1_001), IDLE);
     assertThat(sessions.get(precise.id())).contains(((Lookup.Live) touched).session());
@@ -330,8 +389,9 @@ abstract class AbstractJdbcStoreTest {
   void storesTheTokensHashAndNeverTheToken() throws SQLException {
     SessionToken token = SessionToken.generate(new SecureRandom());
     QuotaPolicy policy = unlimited();
-    opened(Session.open("s-token", token.hash(), LoginAttempt.password("alice", IP_A, "curl"), T0,
-        policy));
+    opened(
+        Session.open(
+            "s-token", token.hash(), LoginAttempt.password("alice", IP_A, "curl"), T0, policy));
 
     List<String> values = new ArrayList<>();
     try (Connection connection = pool.getConnection();
@@ -343,17 +403,31 @@ abstract class AbstractJdbcStoreTest {
         }
       }
     }
-    assertThat(values).contains(token.hash().hex()).noneMatch(v -> v != null && v.contains(token.secret()));
+    assertThat(values)
+        .contains(token.hash().hex())
+        .noneMatch(v -> v != null && v.contains(token.secret()));
   }
 
   @ParameterizedTest(name = "user limit {0}")
   @CsvSource({"-1", "1"})
   void refusesASecondSessionWithTheSameTokenNamingOnlyTheHashPrefix(int userLimit) {
-    QuotaPolicy policy = Fixtures.policy(userLimit, QuotaPolicy.UNLIMITED,
-        ExhaustionAction.DESTROY_NEXT_EXPIRING);
+    QuotaPolicy policy =
+        Fixtures.policy(userLimit, QuotaPolicy.UNLIMITED, ExhaustionAction.DESTROY_NEXT_EXPIRING);
     Session first = opened(candidate("alice", IP_A, T0, policy), policy);
-    Session copy = new Session("s-copy", first.tokenHash(), "bob", IP_B, "", null, "password",
-        T0, T0, T0.plus(IDLE), null, null);
+    Session copy =
+        new Session(
+            "s-copy",
+            first.tokenHash(),
+            "bob",
+            IP_B,
+            "",
+            null,
+            "password",
+            T0,
+            T0,
+            T0.plus(IDLE),
+            null,
+            null);
 
     assertThatThrownBy(() -> sessions.open(copy, policy))
         .isInstanceOf(IllegalArgumentException.class)
@@ -373,14 +447,17 @@ abstract class AbstractJdbcStoreTest {
 
     SessionStore.PurgeResult first = sessions.purge(expired);
     SessionStore.PurgeResult again = sessions.purge(expired);
-    SessionStore.PurgeResult weekLater = sessions.purge(T0.plus(IDLE).plus(SessionStore.TOMBSTONE_RETENTION));
+    SessionStore.PurgeResult weekLater =
+        sessions.purge(T0.plus(IDLE).plus(SessionStore.TOMBSTONE_RETENTION));
 
     assertThat(first).isEqualTo(new SessionStore.PurgeResult(made.size(), 0));
     assertThat(again).isEqualTo(new SessionStore.PurgeResult(0, 0));
     assertThat(weekLater).isEqualTo(new SessionStore.PurgeResult(0, made.size()));
-    assertThat(announced).extracting(Session::id)
+    assertThat(announced)
+        .extracting(Session::id)
         .containsExactlyInAnyOrderElementsOf(made.stream().map(Session::id).toList());
-    assertThat(announced).allSatisfy(s -> assertThat(s.end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT));
+    assertThat(announced)
+        .allSatisfy(s -> assertThat(s.end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT));
   }
 
   @Test
@@ -393,12 +470,15 @@ abstract class AbstractJdbcStoreTest {
     List<String> all = List.of("ip:" + IP_A, "user:alice", "ip:" + IP_B, "user:bob");
 
     sessions.purge(T0.plus(SessionPurge.LOCK_ROW_AGE).minusSeconds(1));
-    assertThat(lockRows()).as("rows younger than an hour stay").containsExactlyInAnyOrderElementsOf(all);
+    assertThat(lockRows())
+        .as("rows younger than an hour stay")
+        .containsExactlyInAnyOrderElementsOf(all);
 
     Instant later = T0.plus(SessionPurge.LOCK_ROW_AGE);
     opened(candidate("bob", IP_B, later.minusSeconds(10), policy), policy);
     sessions.purge(later);
-    assertThat(lockRows()).as("bob and his address have a live session")
+    assertThat(lockRows())
+        .as("bob and his address have a live session")
         .containsExactlyInAnyOrder("ip:" + IP_B, "user:bob");
 
     opened(candidate("alice", IP_A, later, policy), policy);
@@ -412,16 +492,19 @@ abstract class AbstractJdbcStoreTest {
     QuotaPolicy policy = userLimit(2, ExhaustionAction.DENY_ACCESS);
     AtomicBoolean bursting = new AtomicBoolean(true);
     AtomicInteger purges = new AtomicInteger();
-    Thread purger = new Thread(() -> {
-      while (bursting.get()) {
-        sessions.purge(T0);
-        purges.incrementAndGet();
-      }
-    });
+    Thread purger =
+        new Thread(
+            () -> {
+              while (bursting.get()) {
+                sessions.purge(T0);
+                purges.incrementAndGet();
+              }
+            });
     purger.start();
     List<OpenResult> results;
     try {
-      results = Burst.run(32, i -> sessions.open(candidate("alice", "10.0.6." + i, T0, policy), policy));
+      results =
+          Burst.run(32, i -> sessions.open(candidate("alice", "10.0.6." + i, T0, policy), policy));
     } finally {
       bursting.set(false);
       purger.join();
@@ -441,12 +524,15 @@ abstract class AbstractJdbcStoreTest {
     CompletableFuture<OpenResult> login;
     try (Connection holder = pool.getConnection()) {
       holder.setAutoCommit(false);
-      try (PreparedStatement lock = holder.prepareStatement(
-          "SELECT subject FROM sl_quota_locks WHERE scope = 'user' AND subject = 'alice' FOR UPDATE")) {
+      try (PreparedStatement lock =
+          holder.prepareStatement(
+              "SELECT subject FROM sl_quota_locks WHERE scope = 'user' AND subject = 'alice' FOR"
+                  + " UPDATE")) {
         assertThat(lock.executeQuery().next()).isTrue();
       }
-      login = CompletableFuture.supplyAsync(
-          () -> sessions.open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy));
+      login =
+          CompletableFuture.supplyAsync(
+              () -> sessions.open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy));
       awaitALockWaitOn(holder, login);
       holder.commit();
     }
@@ -458,8 +544,10 @@ abstract class AbstractJdbcStoreTest {
   @CsvSource({"user", "ip"})
   void aLoginThatWaitedForAQuotaLockCountsTheSessionItsHolderCommitted(String scope)
       throws Exception {
-    QuotaPolicy policy = scope.equals("user") ? userLimit(1, ExhaustionAction.DENY_ACCESS)
-        : Fixtures.policy(QuotaPolicy.UNLIMITED, 1, ExhaustionAction.DENY_ACCESS);
+    QuotaPolicy policy =
+        scope.equals("user")
+            ? userLimit(1, ExhaustionAction.DENY_ACCESS)
+            : Fixtures.policy(QuotaPolicy.UNLIMITED, 1, ExhaustionAction.DENY_ACCESS);
     Session earlier = opened(candidate("alice", IP_A, T0, policy), policy);
     sessions.end(earlier.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0));
     String subject = scope.equals("user") ? "alice" : IP_A;
@@ -468,21 +556,24 @@ abstract class AbstractJdbcStoreTest {
     CompletableFuture<OpenResult> login;
     try (Connection holder = pool.getConnection()) {
       holder.setAutoCommit(false);
-      try (PreparedStatement lock = holder.prepareStatement(
-          "SELECT subject FROM sl_quota_locks WHERE scope = ? AND subject = ? FOR UPDATE")) {
+      try (PreparedStatement lock =
+          holder.prepareStatement(
+              "SELECT subject FROM sl_quota_locks WHERE scope = ? AND subject = ? FOR UPDATE")) {
         lock.setString(1, scope);
         lock.setString(2, subject);
         assertThat(lock.executeQuery().next()).isTrue();
       }
-      login = CompletableFuture.supplyAsync(
-          () -> sessions.open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy));
+      login =
+          CompletableFuture.supplyAsync(
+              () -> sessions.open(candidate("alice", IP_A, T0.plusSeconds(1), policy), policy));
       awaitALockWaitOn(holder, login);
       insertRow(holder, holders);
       holder.commit();
     }
 
     assertThat(login.get(10, TimeUnit.SECONDS)).isInstanceOf(OpenResult.Refused.class);
-    assertThat(sessions.liveSessionsFrom(IP_A, T0.plusSeconds(1))).extracting(Session::id)
+    assertThat(sessions.liveSessionsFrom(IP_A, T0.plusSeconds(1)))
+        .extracting(Session::id)
         .containsExactly(holders.id());
   }
 
@@ -495,14 +586,16 @@ abstract class AbstractJdbcStoreTest {
     CompletableFuture<OpenResult> login;
     try (Connection other = pool.getConnection()) {
       other.setAutoCommit(false);
-      try (PreparedStatement end = other.prepareStatement("UPDATE sl_sessions SET ended_at = ?,"
-          + " end_reason = 'logged_out' WHERE id = ?")) {
+      try (PreparedStatement end =
+          other.prepareStatement(
+              "UPDATE sl_sessions SET ended_at = ?," + " end_reason = 'logged_out' WHERE id = ?")) {
         end.setObject(1, OffsetDateTime.ofInstant(T0, ZoneOffset.UTC));
         end.setString(2, first.id());
         assertThat(end.executeUpdate()).isOne();
       }
-      login = CompletableFuture.supplyAsync(
-          () -> sessions.open(candidate("alice", IP_B, T0.plusSeconds(1), policy), policy));
+      login =
+          CompletableFuture.supplyAsync(
+              () -> sessions.open(candidate("alice", IP_B, T0.plusSeconds(1), policy), policy));
       awaitALockWaitOn(other, login);
       other.commit();
     }
@@ -510,8 +603,8 @@ abstract class AbstractJdbcStoreTest {
     OpenResult result = login.get(10, TimeUnit.SECONDS);
     assertThat(result).isInstanceOf(OpenResult.Opened.class);
     assertThat(((OpenResult.Opened) result).ended()).isEmpty();
-    assertThat(sessions.get(first.id())).hasValueSatisfying(
-        s -> assertThat(s.end().reason()).isEqualTo(EndReason.LOGGED_OUT));
+    assertThat(sessions.get(first.id()))
+        .hasValueSatisfying(s -> assertThat(s.end().reason()).isEqualTo(EndReason.LOGGED_OUT));
     assertThat(announced).isEmpty();
     assertThat(sessions.liveSessionsOfUser("alice", T0.plusSeconds(1))).hasSize(1);
   }
@@ -528,21 +621,24 @@ abstract class AbstractJdbcStoreTest {
     CompletableFuture<OpenResult> login;
     try (Connection toucher = pool.getConnection()) {
       toucher.setAutoCommit(false);
-      try (PreparedStatement touch = toucher.prepareStatement(
-          "UPDATE sl_sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?")) {
+      try (PreparedStatement touch =
+          toucher.prepareStatement(
+              "UPDATE sl_sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?")) {
         touch.setObject(1, OffsetDateTime.ofInstant(lastSeen, ZoneOffset.UTC));
         touch.setObject(2, OffsetDateTime.ofInstant(extended, ZoneOffset.UTC));
         touch.setString(3, first.id());
         assertThat(touch.executeUpdate()).isOne();
       }
-      login = CompletableFuture.supplyAsync(
-          () -> sessions.open(candidate("alice", IP_B, afterExpiry, policy), policy));
+      login =
+          CompletableFuture.supplyAsync(
+              () -> sessions.open(candidate("alice", IP_B, afterExpiry, policy), policy));
       awaitALockWaitOn(toucher, login);
       toucher.commit();
     }
 
     assertThat(login.get(10, TimeUnit.SECONDS)).isInstanceOf(OpenResult.Refused.class);
-    assertThat(sessions.liveSessionsOfUser("alice", afterExpiry)).extracting(Session::expiresAt)
+    assertThat(sessions.liveSessionsOfUser("alice", afterExpiry))
+        .extracting(Session::expiresAt)
         .containsExactly(extended);
     assertThat(announced).isEmpty();
   }
@@ -555,13 +651,19 @@ abstract class AbstractJdbcStoreTest {
 
     try (Connection holder = pool.getConnection()) {
       holder.setAutoCommit(false);
-      try (PreparedStatement lock = holder.prepareStatement(
-          "SELECT subject FROM sl_quota_locks WHERE subject IN ('alice', '" + IP_A + "') FOR UPDATE")) {
+      try (PreparedStatement lock =
+          holder.prepareStatement(
+              "SELECT subject FROM sl_quota_locks WHERE subject IN ('alice', '"
+                  + IP_A
+                  + "') FOR UPDATE")) {
         assertThat(lock.executeQuery().next()).isTrue();
       }
-      OpenResult result = CompletableFuture.supplyAsync(
-          () -> sessions.open(candidate("alice", IP_A, T0.plusSeconds(1), unlimited()), unlimited()))
-          .get(10, TimeUnit.SECONDS);
+      OpenResult result =
+          CompletableFuture.supplyAsync(
+                  () ->
+                      sessions.open(
+                          candidate("alice", IP_A, T0.plusSeconds(1), unlimited()), unlimited()))
+              .get(10, TimeUnit.SECONDS);
       assertThat(result).isInstanceOf(OpenResult.Opened.class);
       holder.rollback();
     }
@@ -641,39 +743,47 @@ abstract class AbstractJdbcStoreTest {
     boolean postgres = Dialect.of(holder) == Dialect.POSTGRESQL;
     long holderId;
     try (Statement statement = holder.createStatement();
-        ResultSet rows = statement.executeQuery(postgres ? "SELECT pg_backend_pid() AS id"
-            : "SELECT SESSION_ID() AS id")) {
+        ResultSet rows =
+            statement.executeQuery(
+                postgres ? "SELECT pg_backend_pid() AS id" : "SELECT SESSION_ID() AS id")) {
       rows.next();
       holderId = rows.getLong("id");
     }
-    String waiters = postgres
-        ? "SELECT COUNT(*) AS waiters FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))"
-        : "SELECT COUNT(*) AS waiters FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID = ?";
-    Await.until("a connection waits for a lock held by " + holderId, Duration.ofSeconds(10), () -> {
-      assertThat(waiter).as("the waiter, which must wait for the holder's lock").isNotDone();
-      try (Connection connection = pool.getConnection();
-          PreparedStatement select = connection.prepareStatement(waiters)) {
-        if (postgres) {
-          select.setInt(1, (int) holderId);
-        } else {
-          select.setLong(1, holderId);
-        }
-        try (ResultSet rows = select.executeQuery()) {
-          rows.next();
-          return rows.getLong("waiters") > 0;
-        }
-      } catch (SQLException e) {
-        throw new AssertionError(e);
-      }
-    });
+    String waiters =
+        postgres
+            ? "SELECT COUNT(*) AS waiters FROM pg_stat_activity WHERE ? = ANY"
+                + " (pg_blocking_pids(pid))"
+            : "SELECT COUNT(*) AS waiters FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID = ?";
+    Await.until(
+        "a connection waits for a lock held by " + holderId,
+        Duration.ofSeconds(10),
+        () -> {
+          assertThat(waiter).as("the waiter, which must wait for the holder's lock").isNotDone();
+          try (Connection connection = pool.getConnection();
+              PreparedStatement select = connection.prepareStatement(waiters)) {
+            if (postgres) {
+              select.setInt(1, (int) holderId);
+            } else {
+              select.setLong(1, holderId);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+              rows.next();
+              return rows.getLong("waiters") > 0;
+            }
+          } catch (SQLException e) {
+            throw new AssertionError(e);
+          }
+        });
     assertThat(waiter).isNotDone();
   }
 
   /** Inserts {@code session} as a row of {@code sl_sessions} on {@code connection}. */
   static void insertRow(Connection connection, Session session) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sl_sessions (id,"
-        + " token_hash, user_name, client_ip, user_agent, auth_method, created_at, last_seen_at,"
-        + " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO sl_sessions (id, token_hash, user_name, client_ip, user_agent,"
+                + " auth_method, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?)")) {
       insert.setString(1, session.id());
       insert.setString(2, session.tokenHash().hex());
       insert.setString(3, session.user());

@@ -11,7 +11,10 @@ import java.util.function.BooleanSupplier;
 public final class Await {
 
   private static final long POLL_MILLIS = 10;
-  /** How long a condition that holds in milliseconds on a quiet machine may take on a loaded one. */
+
+  /**
+   * How long a condition that holds in milliseconds on a quiet machine may take on a loaded one.
+   */
   private static final Duration PATIENCE = Duration.ofSeconds(10);
 
   private Await() {}
@@ -40,21 +43,24 @@ public final class Await {
   }
 
   /**
-   * Runs {@code assertion} every 10 ms until it passes; throws an AssertionError naming
-   * {@code what}, caused by the assertion's last failure, if it does not pass within 10 s.
+   * Runs {@code assertion} every 10 ms until it passes; throws an AssertionError naming {@code
+   * what}, caused by the assertion's last failure, if it does not pass within 10 s.
    */
   public static void untilAsserted(String what, Runnable assertion) {
     AssertionError[] last = new AssertionError[1];
     try {
-      until(what, PATIENCE, () -> {
-        try {
-          assertion.run();
-          return true;
-        } catch (AssertionError e) {
-          last[0] = e;
-          return false;
-        }
-      });
+      until(
+          what,
+          PATIENCE,
+          () -> {
+            try {
+              assertion.run();
+              return true;
+            } catch (AssertionError e) {
+              last[0] = e;
+              return false;
+            }
+          });
     } catch (AssertionError timedOut) {
       if (last[0] != null) {
         timedOut.initCause(last[0]);

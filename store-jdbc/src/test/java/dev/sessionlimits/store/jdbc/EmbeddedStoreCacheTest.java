@@ -27,28 +27,33 @@ class EmbeddedStoreCacheTest {
 
   private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void touchesReachTheFileInAFewBatchesByThemselvesAndOnClose() throws Exception {
     List<Session> sessions = new ArrayList<>();
     Instant last = T0.plusSeconds(10);
     JdbcStore store = JdbcStore.embedded(dataDir);
-    try (Connection sql = DriverManager.getConnection(
-        "jdbc:h2:file:" + dataDir.resolve(JdbcStore.EMBEDDED_NAME), "sa", "")) {
+    try (Connection sql =
+        DriverManager.getConnection(
+            "jdbc:h2:file:" + dataDir.resolve(JdbcStore.EMBEDDED_NAME), "sa", "")) {
       for (int i = 0; i < 20; i++) {
         sessions.add(opened(store, candidate("user" + i, "10.8.0." + i, T0)));
       }
       for (int step = 1; step <= 10; step++) {
         for (Session s : sessions) {
-          assertThat(store.sessions().touch(s.tokenHash(), T0.plusSeconds(step), IDLE)).isInstanceOf(Lookup.Live.class);
+          assertThat(store.sessions().touch(s.tokenHash(), T0.plusSeconds(step), IDLE))
+              .isInstanceOf(Lookup.Live.class);
         }
       }
 
-      Await.until("every touch is in the database", TouchBatcher.FLUSH_INTERVAL.multipliedBy(40),
+      Await.until(
+          "every touch is in the database",
+          TouchBatcher.FLUSH_INTERVAL.multipliedBy(40),
           () -> sessions.stream().allMatch(s -> last.equals(lastSeen(sql, s.id()))));
-      assertThat(store.touches().statements()).as("batches for 200 touches").isLessThanOrEqualTo(10);
+      assertThat(store.touches().statements())
+          .as("batches for 200 touches")
+          .isLessThanOrEqualTo(10);
 
       store.sessions().touch(sessions.get(0).tokenHash(), T0.plusSeconds(20), IDLE);
       store.close();
@@ -63,12 +68,14 @@ class EmbeddedStoreCacheTest {
     try (JdbcStore first = JdbcStore.embedded(dataDir);
         JdbcStore second = JdbcStore.embedded(dataDir)) {
       Session session = opened(first, candidate("alice", "10.8.1.1", T0));
-      assertThat(second.sessions().touch(session.tokenHash(), T0.plusSeconds(1), IDLE)).isInstanceOf(Lookup.Live.class);
+      assertThat(second.sessions().touch(session.tokenHash(), T0.plusSeconds(1), IDLE))
+          .isInstanceOf(Lookup.Live.class);
       assertThat(second.cache().trustedGet(session.tokenHash())).isNotNull();
 
       first.sessions().end(session.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(2)));
 
-      assertThat(second.sessions().find(session.tokenHash(), T0.plusSeconds(3))).isInstanceOf(Lookup.Ended.class);
+      assertThat(second.sessions().find(session.tokenHash(), T0.plusSeconds(3)))
+          .isInstanceOf(Lookup.Ended.class);
     }
   }
 
@@ -82,9 +89,12 @@ class EmbeddedStoreCacheTest {
 
       Lookup expired = store.sessions().touch(session.tokenHash(), T0.plus(IDLE), IDLE);
 
-      assertThat(expired).isInstanceOfSatisfying(Lookup.Ended.class,
-          e -> assertThat(e.session().end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT));
-      assertThat(store.sessions().find(session.tokenHash(), T0.plus(IDLE))).isInstanceOf(Lookup.Ended.class);
+      assertThat(expired)
+          .isInstanceOfSatisfying(
+              Lookup.Ended.class,
+              e -> assertThat(e.session().end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT));
+      assertThat(store.sessions().find(session.tokenHash(), T0.plus(IDLE)))
+          .isInstanceOf(Lookup.Ended.class);
       assertThat(heard).extracting(Session::id).containsExactly(session.id());
     }
   }
@@ -100,8 +110,8 @@ class EmbeddedStoreCacheTest {
   }
 
   private static Instant lastSeen(Connection sql, String sessionId) {
-    try (PreparedStatement select = sql.prepareStatement(
-        "SELECT last_seen_at FROM sl_sessions WHERE id = ?")) {
+    try (PreparedStatement select =
+        sql.prepareStatement("SELECT last_seen_at FROM sl_sessions WHERE id = ?")) {
       select.setString(1, sessionId);
       try (ResultSet rows = select.executeQuery()) {
         rows.next();

@@ -34,15 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedStoreDurabilityTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void keepsEverythingCommittedAcrossAKill9() throws Exception {
     Process child = startChild("fixed");
     StringBuilder output = new StringBuilder();
     try {
-      assertThat(awaitLine(child, "ready"::equals, output)).as("the child's output: %s", output)
+      assertThat(awaitLine(child, "ready"::equals, output))
+          .as("the child's output: %s", output)
           .isTrue();
     } finally {
       kill(child);
@@ -50,20 +50,26 @@ class EmbeddedStoreDurabilityTest {
 
     try (JdbcStore store = JdbcStore.embedded(dataDir)) {
       assertThat(store.users().find("alice")).isPresent();
-      assertThat(store.settings().load().values()).isEqualTo(Map.of("SESSIONS_PER_USER", Integer.toString(LIMIT)));
-      assertThat(store.audit().recent(10, 0)).extracting(AuditEvent::type)
+      assertThat(store.settings().load().values())
+          .isEqualTo(Map.of("SESSIONS_PER_USER", Integer.toString(LIMIT)));
+      assertThat(store.audit().recent(10, 0))
+          .extracting(AuditEvent::type)
           .containsExactly("login", "session_evicted", "settings_changed");
       for (int i = 0; i < SESSIONS; i++) {
-        Lookup lookup = store.sessions().find(EmbeddedStoreChild.token(i), T0.plusSeconds(SESSIONS));
+        Lookup lookup =
+            store.sessions().find(EmbeddedStoreChild.token(i), T0.plusSeconds(SESSIONS));
         if (i < SESSIONS - LIMIT) {
           assertThat(lookup).as("session %d, evicted", i).isInstanceOf(Lookup.Ended.class);
           assertThat(((Lookup.Ended) lookup).session().end().reason())
               .isEqualTo(EndReason.SESSION_LIMIT_REACHED);
         } else {
-          assertThat(lookup).as("session %d, the last committed", i).isInstanceOf(Lookup.Live.class);
+          assertThat(lookup)
+              .as("session %d, the last committed", i)
+              .isInstanceOf(Lookup.Live.class);
         }
       }
-      assertThat(store.sessions().liveSessionsOfUser("alice", T0.plusSeconds(SESSIONS))).hasSize(LIMIT);
+      assertThat(store.sessions().liveSessionsOfUser("alice", T0.plusSeconds(SESSIONS)))
+          .hasSize(LIMIT);
     }
   }
 
@@ -73,12 +79,18 @@ class EmbeddedStoreDurabilityTest {
     StringBuilder output = new StringBuilder();
     List<Integer> confirmed = new ArrayList<>();
     try {
-      assertThat(awaitLine(child, line -> {
-        if (line.startsWith("opened ")) {
-          confirmed.add(Integer.parseInt(line.substring("opened ".length())));
-        }
-        return confirmed.size() >= 300;
-      }, output)).as("the child's output: %s", output).isTrue();
+      assertThat(
+              awaitLine(
+                  child,
+                  line -> {
+                    if (line.startsWith("opened ")) {
+                      confirmed.add(Integer.parseInt(line.substring("opened ".length())));
+                    }
+                    return confirmed.size() >= 300;
+                  },
+                  output))
+          .as("the child's output: %s", output)
+          .isTrue();
     } finally {
       kill(child);
     }
@@ -86,7 +98,8 @@ class EmbeddedStoreDurabilityTest {
     try (JdbcStore store = JdbcStore.embedded(dataDir)) {
       for (int i : confirmed) {
         assertThat(store.sessions().find(EmbeddedStoreChild.streamToken(i), T0))
-            .as("login %d, confirmed before the kill", i).isInstanceOf(Lookup.Live.class);
+            .as("login %d, confirmed before the kill", i)
+            .isInstanceOf(Lookup.Live.class);
       }
     }
   }
@@ -96,7 +109,8 @@ class EmbeddedStoreDurabilityTest {
     Process child = startChild("fixed");
     StringBuilder output = new StringBuilder();
     try {
-      assertThat(awaitLine(child, "ready"::equals, output)).as("the child's output: %s", output)
+      assertThat(awaitLine(child, "ready"::equals, output))
+          .as("the child's output: %s", output)
           .isTrue();
 
       assertThatThrownBy(() -> JdbcStore.embedded(dataDir))
@@ -110,20 +124,24 @@ class EmbeddedStoreDurabilityTest {
   @Test
   void flushesH2sFileAfterCommitsAndKeepsItsHousekeepingRunning() throws Exception {
     try (JdbcStore store = JdbcStore.embedded(dataDir);
-        Connection connection = DriverManager.getConnection(
-            "jdbc:h2:file:" + dataDir.resolve(JdbcStore.EMBEDDED_NAME), "sa", "")) {
+        Connection connection =
+            DriverManager.getConnection(
+                "jdbc:h2:file:" + dataDir.resolve(JdbcStore.EMBEDDED_NAME), "sa", "")) {
       assertThat(store.isHealthy()).isTrue();
       assertThat(H2Files.canFlush(connection))
-          .as("H2's engine is reachable; if an H2 upgrade broke this, see H2Files").isTrue();
-      assertThat(writeDelay(connection)).as("H2's background writer, which compacts the file, runs")
+          .as("H2's engine is reachable; if an H2 upgrade broke this, see H2Files")
+          .isTrue();
+      assertThat(writeDelay(connection))
+          .as("H2's background writer, which compacts the file, runs")
           .isNotEqualTo("0");
     }
   }
 
   @Test
   void fallsBackToWriteDelayZeroWhereH2sFileCannotBeReached() throws Exception {
-    Server server = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir",
-        dataDir.toString()).start();
+    Server server =
+        Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dataDir.toString())
+            .start();
     try {
       String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/remote";
       HikariConfig config = new HikariConfig();
@@ -144,8 +162,10 @@ class EmbeddedStoreDurabilityTest {
 
   private static String writeDelay(Connection connection) throws Exception {
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT SETTING_VALUE FROM"
-            + " INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT SETTING_VALUE FROM"
+                    + " INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
       assertThat(rows.next()).isTrue();
       return rows.getString(1);
     }
@@ -153,9 +173,12 @@ class EmbeddedStoreDurabilityTest {
 
   private Process startChild(String mode) throws IOException {
     return new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        EmbeddedStoreChild.class.getName(), dataDir.toString(), mode)
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            EmbeddedStoreChild.class.getName(),
+            dataDir.toString(),
+            mode)
         .redirectErrorStream(true)
         .start();
   }
@@ -174,16 +197,20 @@ class EmbeddedStoreDurabilityTest {
   private static boolean awaitLine(Process child, Predicate<String> until, StringBuilder output)
       throws InterruptedException {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        lines.add("(reading the child's output failed: " + e + ")");
-      }
-    }, "durability-child-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                lines.add("(reading the child's output failed: " + e + ")");
+              }
+            },
+            "durability-child-output");
     reader.setDaemon(true);
     reader.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -22,16 +22,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded store on a file system that fills up and then has space again: a real, small
- * {@link Tmpfs}.
+ * The embedded store on a file system that fills up and then has space again: a real, small {@link
+ * Tmpfs}.
  */
 class EmbeddedStoreFullDiskTest {
 
   private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
   private static final QuotaPolicy POLICY = userLimit(3, ExhaustionAction.DENY_ACCESS);
 
-  @TempDir
-  Path mountPoint;
+  @TempDir Path mountPoint;
 
   private Tmpfs tmpfs;
 
@@ -69,19 +68,25 @@ class EmbeddedStoreFullDiskTest {
       assertThat(refused).as("a login refused once the disk is full").isEqualTo(1);
       assertThat(store.isHealthy()).as("healthy with a full disk").isFalse();
       long before = store.failedProbes();
-      Await.until("three probes failed on the full disk", Duration.ofSeconds(10),
+      Await.until(
+          "three probes failed on the full disk",
+          Duration.ofSeconds(10),
           () -> store.failedProbes() >= before + 3);
       assertThat(store.isHealthy()).as("healthy with a full disk, after probes").isFalse();
 
       Files.delete(filler);
-      Duration healed = Await.until("the store serves again", Duration.ofSeconds(15), () -> {
-        try {
-          opened(store, "after", T0.plusSeconds(300));
-          return true;
-        } catch (StoreUnavailableException e) {
-          return false;
-        }
-      });
+      Duration healed =
+          Await.until(
+              "the store serves again",
+              Duration.ofSeconds(15),
+              () -> {
+                try {
+                  opened(store, "after", T0.plusSeconds(300));
+                  return true;
+                } catch (StoreUnavailableException e) {
+                  return false;
+                }
+              });
       assertThat(healed).isLessThan(Duration.ofSeconds(15));
       Await.until("healthy again", Duration.ofSeconds(5), store::isHealthy);
       for (Session session : committed) {

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The embedded store's directory and files hold password hashes: the owner alone may read them. */
 class EmbeddedStorePermissionsTest {
 
-  @TempDir
-  Path parent;
+  @TempDir Path parent;
 
   @Test
   void aNewDataDirectoryAndItsDatabaseFilesAreTheOwnersOnly() throws Exception {
@@ -27,7 +26,8 @@ class EmbeddedStorePermissionsTest {
     }
 
     assertThat(mode(dataDir)).isEqualTo("rwx------");
-    assertThat(files(dataDir)).isNotEmpty()
+    assertThat(files(dataDir))
+        .isNotEmpty()
         .allSatisfy(file -> assertThat(mode(file)).as(file.toString()).isEqualTo("rw-------"));
   }
 

@@ -16,8 +16,7 @@ class EndNoticesTest {
     List<String> payloads = EndNotices.payloads("node-a", ids);
 
     assertThat(payloads).hasSize(1);
-    assertThat(EndNotices.parse(payloads.get(0)))
-        .isEqualTo(new EndNotices.Notice("node-a", ids));
+    assertThat(EndNotices.parse(payloads.get(0))).isEqualTo(new EndNotices.Notice("node-a", ids));
   }
 
   @Test
@@ -33,7 +32,8 @@ class EndNoticesTest {
     List<String> back = new ArrayList<>();
     for (String payload : payloads) {
       assertThat(payload.getBytes(StandardCharsets.UTF_8).length)
-          .isLessThanOrEqualTo(EndNotices.MAX_PAYLOAD_BYTES).isLessThan(8000);
+          .isLessThanOrEqualTo(EndNotices.MAX_PAYLOAD_BYTES)
+          .isLessThan(8000);
       EndNotices.Notice notice = EndNotices.parse(payload);
       assertThat(notice.origin()).isEqualTo("node-b");
       back.addAll(notice.sessionIds());

@@ -7,8 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class H2JdbcStoreTest extends AbstractJdbcStoreTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Override
   HikariDataSource emptyDatabase() {

@@ -8,11 +8,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class H2UserStoreTest extends UserStoreContract {
 
-  @RegisterExtension
-  final ClosedAfterEach stores = new ClosedAfterEach();
+  @RegisterExtension final ClosedAfterEach stores = new ClosedAfterEach();
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Override
   protected UserStore createStore() {

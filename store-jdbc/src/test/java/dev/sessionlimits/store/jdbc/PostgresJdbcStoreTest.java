@@ -20,8 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresJdbcStoreTest extends AbstractJdbcStoreTest {
 
-  @RegisterExtension
-  static final TestPostgres postgres = TestPostgres.perClass();
+  @RegisterExtension static final TestPostgres postgres = TestPostgres.perClass();
 
   @Override
   HikariDataSource emptyDatabase() throws Exception {
@@ -47,13 +46,30 @@ class PostgresJdbcStoreTest extends AbstractJdbcStoreTest {
       awaitQuiet(proxy);
       node.sessions().open(candidate("carol", IP_A, T0, unlimited()), unlimited());
 
-      long evictingTrips = roundTrips(proxy, () -> assertThat(((OpenResult.Opened)
-          node.sessions().open(candidate("alice", IP_B, T0, evicting), evicting)).ended()).hasSize(1));
-      long refusedTrips = roundTrips(proxy, () -> assertThat(node.sessions().open(
-          candidate("bob", IP_B, T0, denying), denying)).isInstanceOf(OpenResult.Refused.class));
-      long unlimitedTrips = roundTrips(proxy, () -> assertThat(node.sessions().open(
-          candidate("dave", IP_B, T0, unlimited()), unlimited()))
-          .isInstanceOf(OpenResult.Opened.class));
+      long evictingTrips =
+          roundTrips(
+              proxy,
+              () ->
+                  assertThat(
+                          ((OpenResult.Opened)
+                                  node.sessions()
+                                      .open(candidate("alice", IP_B, T0, evicting), evicting))
+                              .ended())
+                      .hasSize(1));
+      long refusedTrips =
+          roundTrips(
+              proxy,
+              () ->
+                  assertThat(node.sessions().open(candidate("bob", IP_B, T0, denying), denying))
+                      .isInstanceOf(OpenResult.Refused.class));
+      long unlimitedTrips =
+          roundTrips(
+              proxy,
+              () ->
+                  assertThat(
+                          node.sessions()
+                              .open(candidate("dave", IP_B, T0, unlimited()), unlimited()))
+                      .isInstanceOf(OpenResult.Opened.class));
 
       assertThat(evictingTrips).as("an evicting open").isEqualTo(2);
       assertThat(refusedTrips).as("a refused open").isEqualTo(2);
@@ -68,10 +84,20 @@ class PostgresJdbcStoreTest extends AbstractJdbcStoreTest {
       QuotaPolicy deny = userLimit(3, ExhaustionAction.DENY_ACCESS);
       QuotaPolicy evict = userLimit(2, ExhaustionAction.DESTROY_OLDEST_SESSION);
 
-      List<OpenResult> denied = Burst.run(64, i -> (i % 2 == 0 ? nodeA : nodeB).sessions()
-          .open(candidate("alice", "10.0.4." + i, T0, deny), deny));
-      List<OpenResult> evicting = Burst.run(64, i -> (i % 2 == 0 ? nodeA : nodeB).sessions()
-          .open(candidate("bob", "10.0.5." + i, T0, evict), evict));
+      List<OpenResult> denied =
+          Burst.run(
+              64,
+              i ->
+                  (i % 2 == 0 ? nodeA : nodeB)
+                      .sessions()
+                      .open(candidate("alice", "10.0.4." + i, T0, deny), deny));
+      List<OpenResult> evicting =
+          Burst.run(
+              64,
+              i ->
+                  (i % 2 == 0 ? nodeA : nodeB)
+                      .sessions()
+                      .open(candidate("bob", "10.0.5." + i, T0, evict), evict));
 
       assertThat(denied).filteredOn(r -> r instanceof OpenResult.Opened).hasSize(3);
       assertThat(nodeB.sessions().liveSessionsOfUser("alice", T0)).hasSize(3);
@@ -79,7 +105,8 @@ class PostgresJdbcStoreTest extends AbstractJdbcStoreTest {
       long ended = evicting.stream().mapToLong(r -> ((OpenResult.Opened) r).ended().size()).sum();
       assertThat(nodeA.sessions().liveSessionsOfUser("bob", T0)).hasSize(2);
       assertThat(ended).isEqualTo(62);
-      assertThat(opened).filteredOn(s -> nodeB.sessions().find(s.tokenHash(), T0) instanceof Lookup.Live)
+      assertThat(opened)
+          .filteredOn(s -> nodeB.sessions().find(s.tokenHash(), T0) instanceof Lookup.Live)
           .hasSize(2);
     }
   }

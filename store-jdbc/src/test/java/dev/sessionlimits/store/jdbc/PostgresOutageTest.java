@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A PostgreSQL store whose database goes away and comes back, through a {@link TcpProxy}: every call
- * fails fast with {@link StoreUnavailableException}, and the store resumes by itself.
+ * A PostgreSQL store whose database goes away and comes back, through a {@link TcpProxy}: every
+ * call fails fast with {@link StoreUnavailableException}, and the store resumes by itself.
  */
 class PostgresOutageTest {
 
@@ -39,8 +39,7 @@ class PostgresOutageTest {
   /** Calls must fail within the pool's wait for a connection (3 s) and some slack. */
   private static final Duration FAST = Duration.ofSeconds(6);
 
-  @RegisterExtension
-  static final TestPostgres postgres = TestPostgres.perClass();
+  @RegisterExtension static final TestPostgres postgres = TestPostgres.perClass();
 
   @Test
   void whilePostgresIsUnreachableEveryCallFailsFastAndTheStoreResumesByItselfWhenItIsBack()
@@ -50,22 +49,36 @@ class PostgresOutageTest {
         JdbcStore store = JdbcStore.postgres(proxy.route(postgres.url()));
         JdbcStore other = JdbcStore.postgres(postgres.url())) {
       Session cached = opened(store, candidate("alice", "10.7.0.1", T0, policy), policy);
-      assertThat(store.sessions().touch(cached.tokenHash(), T0.plusSeconds(5), IDLE)).isInstanceOf(Lookup.Live.class);
+      assertThat(store.sessions().touch(cached.tokenHash(), T0.plusSeconds(5), IDLE))
+          .isInstanceOf(Lookup.Live.class);
       Await.until("the store listens", Duration.ofSeconds(8), () -> store.cache().trusted());
       List<Session> heard = new CopyOnWriteArrayList<>();
       store.sessions().subscribe(heard::add);
 
       proxy.cut();
-      Await.until("the store stops trusting its cache", Duration.ofSeconds(10),
+      Await.until(
+          "the store stops trusting its cache",
+          Duration.ofSeconds(10),
           () -> !store.cache().trusted());
 
       Map<String, Callable<Object>> calls = new LinkedHashMap<>();
-      calls.put("open", () -> store.sessions().open(candidate("alice", "10.7.0.2", T0.plusSeconds(6), policy), policy));
+      calls.put(
+          "open",
+          () ->
+              store
+                  .sessions()
+                  .open(candidate("alice", "10.7.0.2", T0.plusSeconds(6), policy), policy));
       calls.put("find", () -> store.sessions().find(cached.tokenHash(), T0.plusSeconds(6)));
       calls.put("touch", () -> store.sessions().touch(cached.tokenHash(), T0.plusSeconds(7), IDLE));
-      calls.put("find unknown", () -> store.sessions().find(TokenHash.of("unknown"), T0.plusSeconds(6)));
+      calls.put(
+          "find unknown", () -> store.sessions().find(TokenHash.of("unknown"), T0.plusSeconds(6)));
       calls.put("get", () -> store.sessions().get(cached.id()));
-      calls.put("end", () -> store.sessions().end(cached.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(8))));
+      calls.put(
+          "end",
+          () ->
+              store
+                  .sessions()
+                  .end(cached.id(), SessionEnd.of(EndReason.LOGGED_OUT, T0.plusSeconds(8))));
       calls.put("liveSessionsOfUser", () -> store.sessions().liveSessionsOfUser("alice", T0));
       calls.put("liveSessionsFrom", () -> store.sessions().liveSessionsFrom("10.7.0.1", T0));
       calls.put("liveSessions", () -> store.sessions().liveSessions(T0));
@@ -73,20 +86,29 @@ class PostgresOutageTest {
       ExecutorService callers = Executors.newFixedThreadPool(calls.size() + 1);
       try {
         Map<String, CompletableFuture<Duration>> failures = new LinkedHashMap<>();
-        calls.forEach((name, call) -> failures.put(name, CompletableFuture.supplyAsync(() -> {
-          long start = System.nanoTime();
-          try {
-            call.call();
-          } catch (StoreUnavailableException e) {
-            return Duration.ofNanos(System.nanoTime() - start);
-          } catch (Exception e) {
-            throw new AssertionError(name + " threw " + e, e);
-          }
-          throw new AssertionError(name + " succeeded with the database unreachable");
-        }, callers)));
-        CompletableFuture<Boolean> healthy = CompletableFuture.supplyAsync(store::isHealthy, callers);
+        calls.forEach(
+            (name, call) ->
+                failures.put(
+                    name,
+                    CompletableFuture.supplyAsync(
+                        () -> {
+                          long start = System.nanoTime();
+                          try {
+                            call.call();
+                          } catch (StoreUnavailableException e) {
+                            return Duration.ofNanos(System.nanoTime() - start);
+                          } catch (Exception e) {
+                            throw new AssertionError(name + " threw " + e, e);
+                          }
+                          throw new AssertionError(
+                              name + " succeeded with the database unreachable");
+                        },
+                        callers)));
+        CompletableFuture<Boolean> healthy =
+            CompletableFuture.supplyAsync(store::isHealthy, callers);
         for (Map.Entry<String, CompletableFuture<Duration>> failure : failures.entrySet()) {
-          assertThat(failure.getValue().get(30, TimeUnit.SECONDS)).as(failure.getKey())
+          assertThat(failure.getValue().get(30, TimeUnit.SECONDS))
+              .as(failure.getKey())
               .isLessThan(FAST);
         }
         assertThat(healthy.get(5, TimeUnit.SECONDS)).isFalse();
@@ -96,15 +118,24 @@ class PostgresOutageTest {
 
       // Ended elsewhere while this store cannot hear of it.
       Session missed = opened(other, candidate("bob", "10.7.1.1", T0, policy), policy);
-      other.sessions().end(missed.id(), SessionEnd.of(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(9)));
+      other
+          .sessions()
+          .end(missed.id(), SessionEnd.of(EndReason.REVOKED_BY_ADMIN, T0.plusSeconds(9)));
 
       proxy.restore();
       Await.until("the store is healthy again", Duration.ofSeconds(10), store::isHealthy);
-      assertThat(store.sessions().open(candidate("alice", "10.7.0.3", T0.plusSeconds(10), policy), policy))
+      assertThat(
+              store
+                  .sessions()
+                  .open(candidate("alice", "10.7.0.3", T0.plusSeconds(10), policy), policy))
           .isInstanceOf(OpenResult.Opened.class);
-      assertThat(store.sessions().touch(cached.tokenHash(), T0.plusSeconds(11), IDLE)).isInstanceOf(Lookup.Live.class);
-      Await.until("the listener is back and announced the end it missed", Duration.ofSeconds(10),
-          () -> store.cache().trusted() && heard.stream().anyMatch(s -> s.id().equals(missed.id())));
+      assertThat(store.sessions().touch(cached.tokenHash(), T0.plusSeconds(11), IDLE))
+          .isInstanceOf(Lookup.Live.class);
+      Await.until(
+          "the listener is back and announced the end it missed",
+          Duration.ofSeconds(10),
+          () ->
+              store.cache().trusted() && heard.stream().anyMatch(s -> s.id().equals(missed.id())));
     }
   }
 
@@ -118,14 +149,17 @@ class PostgresOutageTest {
       Await.until("the store listens", Duration.ofSeconds(8), () -> store.cache().trusted());
 
       proxy.cut();
-      Await.until("the store stops trusting its cache", Duration.ofSeconds(10),
+      Await.until(
+          "the store stops trusting its cache",
+          Duration.ofSeconds(10),
           () -> !store.cache().trusted());
       long first = System.nanoTime();
       try {
         store.sessions().find(session.tokenHash(), T0.plusSeconds(1));
         throw new AssertionError("a lookup succeeded with the database unreachable");
       } catch (StoreUnavailableException e) {
-        assertThat(Duration.ofNanos(System.nanoTime() - first)).as("the first lookup of the outage")
+        assertThat(Duration.ofNanos(System.nanoTime() - first))
+            .as("the first lookup of the outage")
             .isLessThan(Duration.ofSeconds(1));
       }
 
@@ -140,22 +174,27 @@ class PostgresOutageTest {
           slowest = (took.compareTo(slowest) > 0) ? took : slowest;
         }
       }
-      System.out.println("Slowest of 20 lookups while PostgreSQL is known down: " + slowest.toMillis()
-          + " ms");
-      assertThat(slowest).as("the slowest of 20 lookups while known down")
+      System.out.println(
+          "Slowest of 20 lookups while PostgreSQL is known down: " + slowest.toMillis() + " ms");
+      assertThat(slowest)
+          .as("the slowest of 20 lookups while known down")
           .isLessThan(Duration.ofSeconds(1));
       long start = System.nanoTime();
       assertThat(store.isHealthy()).isFalse();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
 
       proxy.restore();
-      Await.until("lookups answer again by themselves", Duration.ofSeconds(10), () -> {
-        try {
-          return store.sessions().find(session.tokenHash(), T0.plusSeconds(30)) instanceof Lookup.Live;
-        } catch (StoreUnavailableException e) {
-          return false;
-        }
-      });
+      Await.until(
+          "lookups answer again by themselves",
+          Duration.ofSeconds(10),
+          () -> {
+            try {
+              return store.sessions().find(session.tokenHash(), T0.plusSeconds(30))
+                  instanceof Lookup.Live;
+            } catch (StoreUnavailableException e) {
+              return false;
+            }
+          });
       assertThat(store.isHealthy()).isTrue();
     }
   }
@@ -170,7 +209,9 @@ class PostgresOutageTest {
       Await.until("the store listens", Duration.ofSeconds(8), () -> store.cache().trusted());
 
       proxy.freeze();
-      Await.until("the store stops trusting its cache", Duration.ofSeconds(10),
+      Await.until(
+          "the store stops trusting its cache",
+          Duration.ofSeconds(10),
           () -> !store.cache().trusted());
       for (int i = 0; i < 5; i++) {
         long start = System.nanoTime();
@@ -181,19 +222,24 @@ class PostgresOutageTest {
           // By design about 0.75 s at most (a 250 ms connection check, then 500 ms for the read);
           // before the verify path's bounds it took 3-6 s, the pool's connection timeout and more.
           // The bound tells the two apart and leaves the rest for a loaded 2-core machine.
-          assertThat(Duration.ofNanos(System.nanoTime() - start)).as("lookup %d", i)
+          assertThat(Duration.ofNanos(System.nanoTime() - start))
+              .as("lookup %d", i)
               .isLessThan(Duration.ofMillis(2500));
         }
       }
 
       proxy.restore();
-      Await.until("lookups answer again by themselves", Duration.ofSeconds(15), () -> {
-        try {
-          return store.sessions().find(session.tokenHash(), T0.plusSeconds(30)) instanceof Lookup.Live;
-        } catch (StoreUnavailableException e) {
-          return false;
-        }
-      });
+      Await.until(
+          "lookups answer again by themselves",
+          Duration.ofSeconds(15),
+          () -> {
+            try {
+              return store.sessions().find(session.tokenHash(), T0.plusSeconds(30))
+                  instanceof Lookup.Live;
+            } catch (StoreUnavailableException e) {
+              return false;
+            }
+          });
     }
   }
 

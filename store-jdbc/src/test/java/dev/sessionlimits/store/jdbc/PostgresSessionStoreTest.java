@@ -10,8 +10,7 @@ class PostgresSessionStoreTest extends SessionStoreContract {
 
   private static TestPostgres postgres;
 
-  @RegisterExtension
-  final ClosedAfterEach stores = new ClosedAfterEach();
+  @RegisterExtension final ClosedAfterEach stores = new ClosedAfterEach();
 
   @BeforeAll
   static void createDatabase() {

@@ -7,11 +7,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The contract on PostgreSQL, the concurrent cases split over two stores (two nodes). */
 class PostgresThrottleStoreTest extends ThrottleStoreContract {
 
-  @RegisterExtension
-  static final TestPostgres postgres = TestPostgres.perClass();
+  @RegisterExtension static final TestPostgres postgres = TestPostgres.perClass();
 
-  @RegisterExtension
-  final ClosedAfterEach stores = new ClosedAfterEach();
+  @RegisterExtension final ClosedAfterEach stores = new ClosedAfterEach();
 
   @Override
   protected ThrottleStore createStore() throws Exception {

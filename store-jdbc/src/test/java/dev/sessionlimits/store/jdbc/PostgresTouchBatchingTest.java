@@ -29,9 +29,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Touches on PostgreSQL are written in batches: few UPDATE statements for many touches, written
- * by the background flush with the right expiry, never an expiry moved backwards, never a touch of
- * an ended session. A statement-level trigger counts the UPDATE statements on {@code sl_sessions}.
+ * Touches on PostgreSQL are written in batches: few UPDATE statements for many touches, written by
+ * the background flush with the right expiry, never an expiry moved backwards, never a touch of an
+ * ended session. A statement-level trigger counts the UPDATE statements on {@code sl_sessions}.
  */
 class PostgresTouchBatchingTest {
 
@@ -49,10 +49,12 @@ class PostgresTouchBatchingTest {
         Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE test_update_statements (n BIGINT NOT NULL)");
       statement.execute("INSERT INTO test_update_statements VALUES (0)");
-      statement.execute("CREATE FUNCTION test_count_update() RETURNS trigger LANGUAGE plpgsql AS"
-          + " $$ BEGIN UPDATE test_update_statements SET n = n + 1; RETURN NULL; END $$");
-      statement.execute("CREATE TRIGGER test_count_updates AFTER UPDATE ON sl_sessions"
-          + " FOR EACH STATEMENT EXECUTE FUNCTION test_count_update()");
+      statement.execute(
+          "CREATE FUNCTION test_count_update() RETURNS trigger LANGUAGE plpgsql AS"
+              + " $$ BEGIN UPDATE test_update_statements SET n = n + 1; RETURN NULL; END $$");
+      statement.execute(
+          "CREATE TRIGGER test_count_updates AFTER UPDATE ON sl_sessions"
+              + " FOR EACH STATEMENT EXECUTE FUNCTION test_count_update()");
     }
   }
 
@@ -100,12 +102,16 @@ class PostgresTouchBatchingTest {
 
     // Written by the background flush, every TouchBatcher.FLUSH_INTERVAL: how soon is a goal of
     // the benchmarks, not of a test on a loaded machine, so the bound here is only generous slack.
-    Await.until("every touch is in the database", TouchBatcher.FLUSH_INTERVAL.multipliedBy(40),
+    Await.until(
+        "every touch is in the database",
+        TouchBatcher.FLUSH_INTERVAL.multipliedBy(40),
         () -> sessions.stream().allMatch(s -> last.equals(stored(s.id(), "last_seen_at"))));
     int touches = sessions.size() * steps;
     long statements = updateStatements() - before;
-    assertThat(statements).as("UPDATE statements for %d touches", touches)
-        .isPositive().isLessThanOrEqualTo(touches / 20);
+    assertThat(statements)
+        .as("UPDATE statements for %d touches", touches)
+        .isPositive()
+        .isLessThanOrEqualTo(touches / 20);
     for (Session s : sessions) {
       assertThat(stored(s.id(), "expires_at")).isEqualTo(last.plus(IDLE));
     }
@@ -128,9 +134,11 @@ class PostgresTouchBatchingTest {
       assertThat(stored(session.id(), "expires_at")).isEqualTo(T0.plusSeconds(20).plus(IDLE));
 
       // A later touch under a halved idle timeout keeps the later expiry.
-      Lookup shorter = other.sessions().touch(session.tokenHash(), T0.plusSeconds(30), IDLE.dividedBy(2));
+      Lookup shorter =
+          other.sessions().touch(session.tokenHash(), T0.plusSeconds(30), IDLE.dividedBy(2));
       other.touches().flush();
-      assertThat(((Lookup.Live) shorter).session().expiresAt()).isEqualTo(T0.plusSeconds(20).plus(IDLE));
+      assertThat(((Lookup.Live) shorter).session().expiresAt())
+          .isEqualTo(T0.plusSeconds(20).plus(IDLE));
       assertThat(stored(session.id(), "last_seen_at")).isEqualTo(T0.plusSeconds(30));
       assertThat(stored(session.id(), "expires_at")).isEqualTo(T0.plusSeconds(20).plus(IDLE));
     }
@@ -142,8 +150,10 @@ class PostgresTouchBatchingTest {
     node.touches().flush();
     node.sessions().touch(session.tokenHash(), T0.plusSeconds(40), IDLE);
     // Ended behind the store's back, so that no notice drops the queued touch first.
-    try (PreparedStatement end = sql.prepareStatement("UPDATE sl_sessions SET ended_at = ?,"
-        + " end_reason = 'revoked_by_admin' WHERE id = ?")) {
+    try (PreparedStatement end =
+        sql.prepareStatement(
+            "UPDATE sl_sessions SET ended_at = ?,"
+                + " end_reason = 'revoked_by_admin' WHERE id = ?")) {
       end.setObject(1, OffsetDateTime.parse("2026-01-05T09:00:30Z"));
       end.setString(2, session.id());
       assertThat(end.executeUpdate()).isEqualTo(1);
@@ -163,18 +173,21 @@ class PostgresTouchBatchingTest {
       Session first = opened(node, candidate("carol", "10.6.3.1", T0, policy));
       // Touched on the other node a moment before its idle expiry; the touch is still queued.
       Instant justBefore = T0.plus(IDLE).minusMillis(300);
-      assertThat(other.sessions().touch(first.tokenHash(), justBefore, IDLE)).isInstanceOf(Lookup.Live.class);
+      assertThat(other.sessions().touch(first.tokenHash(), justBefore, IDLE))
+          .isInstanceOf(Lookup.Live.class);
 
       Instant after = T0.plus(IDLE).plusMillis(100);
-      OpenResult second = node.sessions().open(candidate("carol", "10.6.3.2", after, policy), policy);
+      OpenResult second =
+          node.sessions().open(candidate("carol", "10.6.3.2", after, policy), policy);
       other.touches().flush();
 
       // Either the touch was written first and the login was refused, or the login recorded the
       // expiry and the touch could no longer revive the session: never two live sessions.
       assertThat(node.sessions().liveSessionsOfUser("carol", after)).hasSize(1);
       if (second instanceof OpenResult.Opened) {
-        assertThat(node.sessions().get(first.id())).hasValueSatisfying(
-            s -> assertThat(s.end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT));
+        assertThat(node.sessions().get(first.id()))
+            .hasValueSatisfying(
+                s -> assertThat(s.end().reason()).isEqualTo(EndReason.IDLE_TIMEOUT));
       }
     }
   }
@@ -197,7 +210,8 @@ class PostgresTouchBatchingTest {
 
     assertThat(node.sessions().purge(T0.plus(IDLE).plusSeconds(1)).expired()).isZero();
 
-    assertThat(node.sessions().get(session.id())).hasValueSatisfying(s -> assertThat(s.end()).isNull());
+    assertThat(node.sessions().get(session.id()))
+        .hasValueSatisfying(s -> assertThat(s.end()).isNull());
     assertThat(stored(session.id(), "last_seen_at")).isEqualTo(T0.plus(IDLE).minusSeconds(1));
   }
 
@@ -222,8 +236,8 @@ class PostgresTouchBatchingTest {
   }
 
   private Instant stored(String sessionId, String column) {
-    try (PreparedStatement select = sql.prepareStatement(
-        "SELECT " + column + " FROM sl_sessions WHERE id = ?")) {
+    try (PreparedStatement select =
+        sql.prepareStatement("SELECT " + column + " FROM sl_sessions WHERE id = ?")) {
       select.setString(1, sessionId);
       try (ResultSet rows = select.executeQuery()) {
         assertThat(rows.next()).isTrue();

@@ -6,11 +6,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresUserStoreTest extends UserStoreContract {
 
-  @RegisterExtension
-  static final TestPostgres postgres = TestPostgres.perClass();
+  @RegisterExtension static final TestPostgres postgres = TestPostgres.perClass();
 
-  @RegisterExtension
-  final ClosedAfterEach stores = new ClosedAfterEach();
+  @RegisterExtension final ClosedAfterEach stores = new ClosedAfterEach();
 
   @Override
   protected UserStore createStore() throws Exception {

@@ -68,7 +68,8 @@ class SessionCacheTest {
 
   @Test
   void endedSessionsAreNeverCached() {
-    cache.putIfUnchanged(session.withEnd(SessionEnd.of(EndReason.LOGGED_OUT, T0)),
+    cache.putIfUnchanged(
+        session.withEnd(SessionEnd.of(EndReason.LOGGED_OUT, T0)),
         cache.generation(session.tokenHash()));
 
     assertThat(cache.trustedGet(session.tokenHash())).isNull();

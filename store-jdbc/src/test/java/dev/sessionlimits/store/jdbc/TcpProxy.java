@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a database, so a test can take the database away from a
- * store without stopping it: {@link #cut} closes every connection and refuses new ones (accepted and
- * closed at once) until {@link #restore}; {@link #freeze} keeps every connection open but forwards
- * nothing, as a network that silently drops packets does, until {@link #restore}. It also counts
- * {@link #roundTrips}. In the test-jar, for the server's tests too.
+ * store without stopping it: {@link #cut} closes every connection and refuses new ones (accepted
+ * and closed at once) until {@link #restore}; {@link #freeze} keeps every connection open but
+ * forwards nothing, as a network that silently drops packets does, until {@link #restore}. It also
+ * counts {@link #roundTrips}. In the test-jar, for the server's tests too.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -28,11 +28,13 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final ServerSocket server;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-  private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
-    Thread thread = new Thread(task, "test-tcp-proxy");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "test-tcp-proxy");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final AtomicLong roundTrips = new AtomicLong();
   private volatile boolean refusing;
   private volatile boolean frozen;
@@ -59,7 +61,9 @@ public final class TcpProxy implements AutoCloseable {
   public String route(String jdbcUrl) {
     String authority = authority(jdbcUrl);
     int start = jdbcUrl.indexOf("//") + 2;
-    return jdbcUrl.substring(0, start) + "127.0.0.1:" + server.getLocalPort()
+    return jdbcUrl.substring(0, start)
+        + "127.0.0.1:"
+        + server.getLocalPort()
         + jdbcUrl.substring(start + authority.length());
   }
 
@@ -130,17 +134,23 @@ public final class TcpProxy implements AutoCloseable {
       return;
     }
     AtomicBoolean clientSpoke = new AtomicBoolean();
-    threads.execute(() -> pump(client, upstream, () -> {
-      if (clientSpoke.compareAndSet(false, true)) {
-        roundTrips.incrementAndGet();
-      }
-    }));
+    threads.execute(
+        () ->
+            pump(
+                client,
+                upstream,
+                () -> {
+                  if (clientSpoke.compareAndSet(false, true)) {
+                    roundTrips.incrementAndGet();
+                  }
+                }));
     threads.execute(() -> pump(upstream, client, () -> clientSpoke.set(false)));
   }
 
   private void pump(Socket from, Socket to, Runnable onRead) {
     byte[] buffer = new byte[64 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
         onRead.run();
         while (frozen && !refusing && !closed) {

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A throwaway PostgreSQL database for one test class, created on the server named by
- * {@value #URL_VARIABLE} (default {@value #DEFAULT_URL}) and dropped by {@link #close}.
+ * A throwaway PostgreSQL database for one test class, created on the server named by {@value
+ * #URL_VARIABLE} (default {@value #DEFAULT_URL}) and dropped by {@link #close}.
  *
  * <p>When that server cannot be reached the test class is skipped, with the reason, except when the
  * environment variable {@code CI} is {@code true}: there a missing database is a broken build, so
@@ -28,7 +28,7 @@ public final class TestPostgres implements AutoCloseable, BeforeAllCallback, Aft
 
   private static final String TABLES =
       "sl_sessions, sl_quota_locks, sl_users, sl_settings, sl_audit_events, sl_login_failures,"
-      + " sl_secrets";
+          + " sl_secrets";
 
   private String adminUrl;
   private String name;
@@ -37,7 +37,9 @@ public final class TestPostgres implements AutoCloseable, BeforeAllCallback, Aft
 
   private TestPostgres() {}
 
-  /** A new, empty database, or an aborted (or, under CI, failed) test class if there is no server. */
+  /**
+   * A new, empty database, or an aborted (or, under CI, failed) test class if there is no server.
+   */
   public static TestPostgres create() {
     TestPostgres database = new TestPostgres();
     database.createDatabase();
@@ -46,8 +48,8 @@ public final class TestPostgres implements AutoCloseable, BeforeAllCallback, Aft
 
   /**
    * A database for the test class that registers it ({@code @RegisterExtension static final
-   * TestPostgres postgres = TestPostgres.perClass();}): created before its first test, dropped after
-   * its last.
+   * TestPostgres postgres = TestPostgres.perClass();}): created before its first test, dropped
+   * after its last.
    */
   public static TestPostgres perClass() {
     return new TestPostgres();
@@ -67,8 +69,13 @@ public final class TestPostgres implements AutoCloseable, BeforeAllCallback, Aft
 
   private synchronized void createDatabase() {
     String admin = System.getenv().getOrDefault(URL_VARIABLE, DEFAULT_URL);
-    String database = "sl_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
-        .toLowerCase(Locale.ROOT);
+    String database =
+        "sl_test_"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 12)
+                .toLowerCase(Locale.ROOT);
     try (Connection connection = DriverManager.getConnection(admin);
         Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE " + database);
@@ -82,11 +89,18 @@ public final class TestPostgres implements AutoCloseable, BeforeAllCallback, Aft
 
   private static void unreachable(String adminUrl, SQLException e) {
     String shown = adminUrl.contains("?") ? adminUrl.substring(0, adminUrl.indexOf('?')) : adminUrl;
-    String reason = "PostgreSQL at " + shown + " cannot be used (" + e.getMessage() + "). Start it"
-        + " (pg_ctlcluster --skip-systemctl-redirect <version> main start) or point " + URL_VARIABLE
-        + " at a server where this user may create databases.";
+    String reason =
+        "PostgreSQL at "
+            + shown
+            + " cannot be used ("
+            + e.getMessage()
+            + "). Start it"
+            + " (pg_ctlcluster --skip-systemctl-redirect <version> main start) or point "
+            + URL_VARIABLE
+            + " at a server where this user may create databases.";
     if ("true".equals(System.getenv("CI"))) {
-      throw new AssertionError("CI=true, so the PostgreSQL tests fail rather than skip: " + reason, e);
+      throw new AssertionError(
+          "CI=true, so the PostgreSQL tests fail rather than skip: " + reason, e);
     }
     // Surefire does not print why a whole class was skipped, so say it here too.
     System.err.println("Skipping the PostgreSQL tests: " + reason);
@@ -136,8 +150,8 @@ public final class TestPostgres implements AutoCloseable, BeforeAllCallback, Aft
   static String withDatabase(String url, String database) {
     int hosts = url.indexOf("//");
     if (!url.startsWith("jdbc:postgresql:") || hosts < 0) {
-      throw new IllegalArgumentException(URL_VARIABLE
-          + " must look like jdbc:postgresql://host:port/database?user=...");
+      throw new IllegalArgumentException(
+          URL_VARIABLE + " must look like jdbc:postgresql://host:port/database?user=...");
     }
     int query = url.indexOf('?');
     String parameters = (query < 0) ? "" : url.substring(query);

@@ -42,8 +42,8 @@ public final class Tmpfs implements AutoCloseable {
   public Path fill(String name) throws IOException {
     Path filler = mountPoint.resolve(name);
     ByteBuffer block = ByteBuffer.allocate(64 * 1024);
-    try (FileChannel channel = FileChannel.open(filler, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(filler, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       while (true) {
         block.clear();
         channel.write(block);
@@ -66,7 +66,8 @@ public final class Tmpfs implements AutoCloseable {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     process.getInputStream().transferTo(System.err);
     try {
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("%s finished", String.join(" ", command))
+      assertThat(process.waitFor(30, TimeUnit.SECONDS))
+          .as("%s finished", String.join(" ", command))
           .isTrue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
