@@ -1,3 +1,5 @@
+// Kept whole (over 450 lines since google-java-format laid it out): one report, its tables read
+// top to bottom; split by job in a later bench change.
 package dev.sessionlimits.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;

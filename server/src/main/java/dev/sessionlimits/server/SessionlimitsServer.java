@@ -1,3 +1,5 @@
+// Kept whole for now (480 lines since google-java-format laid it out): the wiring of every part;
+// the package split on branch i14-packages (issue 14, open) moves its parts out.
 package dev.sessionlimits.server;
 
 import static dev.sessionlimits.server.Json.map;
