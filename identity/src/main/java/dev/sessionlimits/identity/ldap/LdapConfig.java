@@ -197,7 +197,8 @@ public record LdapConfig(
               + ")");
     }
     String userFilter = userFilter(env, problems);
-    String groupAttribute = Objects.requireNonNullElse(value(env, GROUP_ATTRIBUTE), DEFAULT_GROUP_ATTRIBUTE);
+    String groupAttribute =
+        Objects.requireNonNullElse(value(env, GROUP_ATTRIBUTE), DEFAULT_GROUP_ATTRIBUTE);
     if (!ATTRIBUTE_NAME.matcher(groupAttribute).matches()) {
       problems.add(
           GROUP_ATTRIBUTE
