@@ -215,7 +215,7 @@ public final class LdapDirectory implements AutoCloseable {
 
   private static DirectoryAnswer unavailable(String doing, LDAPException e) {
     String reason =
-        "The directory did not answer while "
+        "The directory gave no usable answer while "
             + doing
             + ": "
             + e.getResultCode()
