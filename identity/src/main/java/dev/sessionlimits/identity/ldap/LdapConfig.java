@@ -1,13 +1,11 @@
 package dev.sessionlimits.identity.ldap;
 
-import com.unboundid.ldap.sdk.DN;
-import com.unboundid.ldap.sdk.Filter;
-import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.LDAPURL;
-import java.nio.file.InvalidPathException;
+import static dev.sessionlimits.identity.ldap.LdapVariables.ATTRIBUTE_NAME;
+import static dev.sessionlimits.identity.ldap.LdapVariables.dnProblem;
+import static dev.sessionlimits.identity.ldap.LdapVariables.value;
+
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -76,10 +74,6 @@ public record LdapConfig(
 
   /** Where the user name goes in {@link #userFilter}. */
   public static final String PLACEHOLDER = "{0}";
-
-  private static final Pattern ATTRIBUTE_NAME =
-      Pattern.compile("[A-Za-z][A-Za-z0-9-]*|[0-9]+(\\.[0-9]+)+");
-  private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]{1,9})(ms|s)?");
 
   /** One directory server. */
   public record Server(boolean ldaps, String host, int port) {
@@ -159,7 +153,7 @@ public record LdapConfig(
       }
       return Optional.empty();
     }
-    List<Server> servers = servers(urlText, problems);
+    List<Server> servers = LdapVariables.servers(urlText, problems);
     boolean startTls = false;
     String startTlsText = value(env, START_TLS);
     if (startTlsText != null) {
@@ -179,7 +173,7 @@ public record LdapConfig(
               + urlText
               + "\"; use ldap:// URLs with StartTLS, or ldaps:// without it");
     }
-    Optional<ServiceBind> serviceBind = serviceBind(env, problems);
+    Optional<ServiceBind> serviceBind = LdapVariables.serviceBind(env, problems);
     String userBase = value(env, USER_BASE);
     if (userBase == null) {
       problems.add(
@@ -196,7 +190,7 @@ public record LdapConfig(
               + dnProblem(userBase)
               + ")");
     }
-    String userFilter = userFilter(env, problems);
+    String userFilter = LdapVariables.userFilter(env, problems);
     String groupAttribute =
         Objects.requireNonNullElse(value(env, GROUP_ATTRIBUTE), DEFAULT_GROUP_ATTRIBUTE);
     if (!ATTRIBUTE_NAME.matcher(groupAttribute).matches()) {
@@ -220,8 +214,8 @@ public record LdapConfig(
               + dnProblem(adminGroup.get())
               + ")");
     }
-    Optional<Path> caFile = caFile(env, problems);
-    Duration timeout = timeout(env, problems);
+    Optional<Path> caFile = LdapVariables.caFile(env, problems);
+    Duration timeout = LdapVariables.timeout(env, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
@@ -265,177 +259,5 @@ public record LdapConfig(
         + ", timeout="
         + timeout
         + "]";
-  }
-
-  private static List<Server> servers(String text, List<String> problems) {
-    List<Server> servers = new ArrayList<>();
-    for (String part : text.split("\\s+")) {
-      String problem = null;
-      try {
-        LDAPURL url = new LDAPURL(part);
-        if (!url.hostProvided()) {
-          problem = "no host";
-        } else if (url.baseDNProvided()
-            || url.attributesProvided()
-            || url.scopeProvided()
-            || url.filterProvided()) {
-          problem = "a path or query, which is not read (use " + USER_BASE + ")";
-        } else if (!part.toLowerCase(Locale.ROOT).startsWith("ldap://")
-            && !part.toLowerCase(Locale.ROOT).startsWith("ldaps://")) {
-          problem = "not ldap:// or ldaps://";
-        } else {
-          servers.add(new Server(url.getScheme().equals("ldaps"), url.getHost(), url.getPort()));
-        }
-      } catch (LDAPException e) {
-        problem = e.getMessage();
-      }
-      if (problem != null) {
-        problems.add(
-            URL
-                + " must be one or more space-separated URLs ldap://host[:port] or"
-                + " ldaps://host[:port] (tried in order), such as ldaps://ldap.example.org:636;"
-                + " \""
-                + part
-                + "\" is not one ("
-                + problem
-                + ")");
-      }
-    }
-    return servers;
-  }
-
-  private static Optional<ServiceBind> serviceBind(Map<String, String> env, List<String> problems) {
-    String dn = value(env, BIND_DN);
-    String password = env.get(BIND_PASSWORD);
-    if (password != null && password.isEmpty()) {
-      password = null;
-    }
-    if ((dn == null) != (password == null)) {
-      problems.add(
-          BIND_DN
-              + " and "
-              + BIND_PASSWORD
-              + " must be set together (the account that searches for users), or neither"
-              + " (anonymous search); got only "
-              + (dn == null ? BIND_PASSWORD : BIND_DN));
-      return Optional.empty();
-    }
-    if (dn == null) {
-      return Optional.empty();
-    }
-    if (dnProblem(dn) != null) {
-      problems.add(
-          BIND_DN
-              + " must be a DN such as cn=sessionlimits,ou=services,dc=example,dc=org, got \""
-              + dn
-              + "\" ("
-              + dnProblem(dn)
-              + ")");
-      return Optional.empty();
-    }
-    return Optional.of(new ServiceBind(dn, password));
-  }
-
-  private static String userFilter(Map<String, String> env, List<String> problems) {
-    String filter = Objects.requireNonNullElse(value(env, USER_FILTER), DEFAULT_USER_FILTER);
-    String problem = null;
-    if (!filter.contains(PLACEHOLDER)) {
-      problem = "it has no " + PLACEHOLDER;
-    } else {
-      try {
-        Filter.create(filter.replace(PLACEHOLDER, "name"));
-      } catch (LDAPException e) {
-        problem = e.getMessage();
-      }
-    }
-    if (problem != null) {
-      problems.add(
-          USER_FILTER
-              + " must be an LDAP filter with "
-              + PLACEHOLDER
-              + " where the user name goes, such as (uid={0}) or"
-              + " (&(objectClass=user)(sAMAccountName={0})), got \""
-              + filter
-              + "\" ("
-              + problem
-              + ")");
-      return DEFAULT_USER_FILTER;
-    }
-    return filter;
-  }
-
-  private static Optional<Path> caFile(Map<String, String> env, List<String> problems) {
-    String text = value(env, CA_FILE);
-    if (text == null) {
-      return Optional.empty();
-    }
-    try {
-      Path path = Path.of(text);
-      LdapTls.readCertificates(path);
-      return Optional.of(path);
-    } catch (InvalidPathException e) {
-      problems.add(
-          CA_FILE
-              + " must be the path of a PEM file of CA certificates, got \""
-              + text
-              + "\" ("
-              + e.getReason()
-              + ")");
-    } catch (IllegalArgumentException e) {
-      problems.add(
-          CA_FILE
-              + " must be a readable PEM file of one or more CA certificates, got \""
-              + text
-              + "\" ("
-              + e.getMessage()
-              + ")");
-    }
-    return Optional.empty();
-  }
-
-  private static Duration timeout(Map<String, String> env, List<String> problems) {
-    String text = value(env, TIMEOUT);
-    if (text == null) {
-      return DEFAULT_TIMEOUT;
-    }
-    Duration timeout = null;
-    Matcher m = SHORT_DURATION.matcher(text.toLowerCase(Locale.ROOT));
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      timeout = "ms".equals(m.group(2)) ? Duration.ofMillis(n) : Duration.ofSeconds(n);
-    } else {
-      try {
-        timeout = Duration.parse(text);
-      } catch (DateTimeParseException e) {
-        timeout = null;
-      }
-    }
-    if (timeout == null
-        || timeout.compareTo(MIN_TIMEOUT) < 0
-        || timeout.compareTo(MAX_TIMEOUT) > 0) {
-      problems.add(
-          TIMEOUT
-              + " must be a duration of 100 ms .. 5 min, as seconds (5, 5s), milliseconds"
-              + " (500ms) or ISO-8601 (PT5S), got \""
-              + text
-              + "\"");
-      return DEFAULT_TIMEOUT;
-    }
-    return timeout;
-  }
-
-  /** Why {@code text} is not a DN, or null when it is one. */
-  private static String dnProblem(String text) {
-    try {
-      DN dn = new DN(text);
-      return dn.isNullDN() ? "it is empty" : null;
-    } catch (LDAPException e) {
-      return e.getMessage();
-    }
-  }
-
-  private static String value(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return (v == null || v.isBlank()) ? null : v.trim();
   }
 }
