@@ -3,6 +3,7 @@ package dev.sessionlimits.core;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The limits and timeouts one login is judged by. A limit of {@link #UNLIMITED} is no limit. {@code
@@ -36,18 +37,34 @@ public record QuotaPolicy(
   /**
    * The policy for a login of a user under {@code settings}: the user's own {@code sessionsLimit}
    * (null for the global {@code SESSIONS_PER_USER}) and {@code SESSIONS_PER_IP}, or no limits at
-   * all when quota constraints are off or the user is an exempt administrator.
+   * all when quota constraints are off or the user is an exempt administrator. For a user whose
+   * groups may carry limits, {@link #forUser}.
    */
   public static QuotaPolicy forLogin(
       Settings settings, Integer userSessionsLimit, boolean admin, ExhaustionActions actions) {
+    return forUser(
+        settings,
+        UserLimit.of(userSessionsLimit, List.of(), settings.sessionsPerUser()),
+        admin,
+        actions);
+  }
+
+  /**
+   * The policy for a login of a user whose effective limit is {@code userLimit} ({@link
+   * GroupStore#limitOf}, computed with this {@code settings}' {@code SESSIONS_PER_USER}) and {@code
+   * SESSIONS_PER_IP}, or no limits at all when quota constraints are off or the user is an exempt
+   * administrator.
+   */
+  public static QuotaPolicy forUser(
+      Settings settings, UserLimit userLimit, boolean admin, ExhaustionActions actions) {
+    requireNonNull(userLimit, "userLimit");
     Duration idle = Duration.ofSeconds(settings.sessionCookieAge());
     Duration max = Duration.ofSeconds(settings.sessionMaxLifetime());
     ExhaustionAction action = actions.require(settings.quotaExhaustionAction());
     if (!settings.quotaConstraintsEnabled() || (admin && settings.quotaExemptAdmins())) {
       return new QuotaPolicy(UNLIMITED, UNLIMITED, action, idle, max);
     }
-    int userLimit = (userSessionsLimit != null) ? userSessionsLimit : settings.sessionsPerUser();
-    return new QuotaPolicy(userLimit, settings.sessionsPerIp(), action, idle, max);
+    return new QuotaPolicy(userLimit.value(), settings.sessionsPerIp(), action, idle, max);
   }
 
   /** The limit for {@code scope}. */

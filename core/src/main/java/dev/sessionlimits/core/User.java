@@ -26,11 +26,7 @@ public record User(
   public static final int MAX_SESSIONS_LIMIT = 100_000;
 
   public User {
-    requireNonNull(username, "username");
-    if (!USERNAME.matcher(username).matches()) {
-      throw new IllegalArgumentException(
-          "username must be 1 to 64 letters, digits or . _ @ -, got \"" + username + "\"");
-    }
+    requireValidUsername(username);
     requireValidLimit(sessionsLimit);
     requireNonNull(createdAt, "createdAt");
     requireNonNull(updatedAt, "updatedAt");
@@ -39,6 +35,15 @@ public record User(
   /** An administrator whose account is not disabled: one who can administer. */
   public boolean enabledAdministrator() {
     return admin && !disabled;
+  }
+
+  /** Throws unless {@code username} is a valid user name ({@link #USERNAME}). */
+  public static void requireValidUsername(String username) {
+    requireNonNull(username, "username");
+    if (!USERNAME.matcher(username).matches()) {
+      throw new IllegalArgumentException(
+          "username must be 1 to 64 letters, digits or . _ @ -, got \"" + username + "\"");
+    }
   }
 
   /** Throws unless {@code limit} is null, -1, or 1..{@value #MAX_SESSIONS_LIMIT}. */

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -313,6 +314,28 @@ final class Database implements AutoCloseable {
 
   static boolean isUniqueViolation(SQLException e) {
     return UNIQUE_VIOLATION.equals(e.getSQLState());
+  }
+
+  /**
+   * Whether {@code e}, or an exception chained to it (as a batch's are), has one of {@code states}.
+   */
+  static boolean hasState(SQLException e, Set<String> states) {
+    for (SQLException next = e; next != null; next = next.getNextException()) {
+      if (states.contains(String.valueOf(next.getSQLState()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code e} as a {@link RunAgain} saying {@code why} if {@code again}, else {@code e} itself. */
+  static SQLException runAgainIf(boolean again, SQLException e, String why) {
+    if (!again) {
+      return e;
+    }
+    RunAgain run = new RunAgain(why);
+    run.initCause(e);
+    return run;
   }
 
   static String describe(SQLException e) {

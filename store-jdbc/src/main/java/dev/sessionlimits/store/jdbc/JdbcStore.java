@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sessionlimits.core.AuditLog;
+import dev.sessionlimits.core.ExternalIdentities;
+import dev.sessionlimits.core.GroupStore;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.SettingsStore;
 import dev.sessionlimits.core.StoreUnavailableException;
@@ -16,6 +18,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
@@ -23,12 +26,12 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * Sessions, users, settings, the audit log and the login throttle's counts in one JDBC database: an
- * H2 file database (the embedded store of a single server) or PostgreSQL (shared by every node of a
- * cluster), each behind its own interface of {@code core}: {@link #sessions}, {@link #users},
- * {@link #settings}, {@link #audit} and {@link #throttle}. Session limits hold exactly however many
- * nodes share the database: {@link SessionStore#open} takes its locks in the database, not in this
- * JVM.
+ * Sessions, users, groups, external identities, settings, the audit log and the login throttle's
+ * counts in one JDBC database: an H2 file database (the embedded store of a single server) or
+ * PostgreSQL (shared by every node of a cluster), each behind its own interface of {@code core}:
+ * {@link #sessions}, {@link #users}, {@link #groups}, {@link #identities}, {@link #settings},
+ * {@link #audit} and {@link #throttle}. Session limits hold exactly however many nodes share the
+ * database: {@link SessionStore#open} takes its locks in the database, not in this JVM.
  *
  * <p>Every factory migrates the schema before it returns (Flyway; tables prefixed {@code sl_},
  * history in {@code sessionlimits_schema_history}). A database that cannot be reached, written or
@@ -84,6 +87,8 @@ public final class JdbcStore implements AutoCloseable {
   private final ClusterListener listener;
   private final JdbcSessions sessions;
   private final JdbcUsers users;
+  private final JdbcGroups groups;
+  private final JdbcIdentities identities;
   private final JdbcSettings settings;
   private final JdbcAuditLog audit;
   private final JdbcThrottle throttle;
@@ -156,6 +161,8 @@ public final class JdbcStore implements AutoCloseable {
       this.listener = null;
     }
     this.users = new JdbcUsers(db);
+    this.groups = new JdbcGroups(db, InstantSource.system());
+    this.identities = new JdbcIdentities(db);
     this.audit = new JdbcAuditLog(db);
     this.throttle = new JdbcThrottle(db);
     this.db = db;
@@ -326,6 +333,16 @@ public final class JdbcStore implements AutoCloseable {
   /** The accounts, with the rule that keeps an enabled administrator. */
   public UserStore users() {
     return users;
+  }
+
+  /** The groups, their limits and users' memberships of them. */
+  public GroupStore groups() {
+    return groups;
+  }
+
+  /** Which user each directory entry and identity provider subject signs in as. */
+  public ExternalIdentities identities() {
+    return identities;
   }
 
   /**

@@ -1,0 +1,9 @@
+package dev.sessionlimits.core;
+
+class InMemoryExternalIdentitiesTest extends ExternalIdentitiesContract {
+
+  @Override
+  protected ExternalIdentities createStore() {
+    return ExternalIdentities.inMemory();
+  }
+}
