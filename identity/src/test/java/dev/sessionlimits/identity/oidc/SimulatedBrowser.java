@@ -4,8 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.CookieManager;
-import java.net.CookiePolicy;
+import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -17,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A browser as far as a sign-in needs one: java.net.http with a cookie jar, redirects followed by
@@ -33,10 +33,15 @@ public final class SimulatedBrowser {
 
   private final HttpClient http =
       HttpClient.newBuilder()
-          .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
           .followRedirects(HttpClient.Redirect.NEVER)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
+
+  /**
+   * Cookies by host, name and path. Kept by hand: Keycloak marks its cookies {@code Secure} even on
+   * http://127.0.0.1 (a secure context for browsers), which java.net.CookieManager would not send.
+   */
+  private final Map<String, HttpCookie> cookies = new LinkedHashMap<>();
 
   /**
    * Opens {@code authorizationUrl}, signs in with {@code username} and {@code password} if the
@@ -118,9 +123,35 @@ public final class SimulatedBrowser {
     return parameters;
   }
 
-  private HttpResponse<String> send(HttpRequest request) {
+  private HttpResponse<String> send(HttpRequest bare) {
+    URI uri = bare.uri();
+    String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
+    String cookieHeader =
+        cookies.entrySet().stream()
+            .filter(entry -> entry.getKey().startsWith(uri.getHost() + " "))
+            .map(Map.Entry::getValue)
+            .filter(cookie -> path.startsWith(cookie.getPath() == null ? "/" : cookie.getPath()))
+            .map(cookie -> cookie.getName() + "=" + cookie.getValue())
+            .collect(Collectors.joining("; "));
+    HttpRequest request =
+        cookieHeader.isEmpty()
+            ? bare
+            : HttpRequest.newBuilder(bare, (name, value) -> true)
+                .header("Cookie", cookieHeader)
+                .build();
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      for (String header : response.headers().allValues("Set-Cookie")) {
+        for (HttpCookie cookie : HttpCookie.parse(header)) {
+          String key = uri.getHost() + " " + cookie.getName() + " " + cookie.getPath();
+          if (cookie.hasExpired() || cookie.getValue().isEmpty()) {
+            cookies.remove(key);
+          } else {
+            cookies.put(key, cookie);
+          }
+        }
+      }
+      return response;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
