@@ -1,10 +1,10 @@
 package dev.sessionlimits.bench;
 
 import dev.sessionlimits.core.User;
-import dev.sessionlimits.server.Passwords;
 import dev.sessionlimits.server.ServerConfig;
 import dev.sessionlimits.server.SessionlimitsServer;
 import dev.sessionlimits.server.Stores;
+import dev.sessionlimits.server.service.Passwords;
 import dev.sessionlimits.store.jdbc.JdbcStore;
 import java.io.IOException;
 import java.net.URI;

@@ -26,9 +26,9 @@ public final class JfrTop {
 
   /** Methods (or package prefixes, ending in a dot) whose inclusive share is worth knowing. */
   private static final String[] INCLUSIVE = {
-    "dev.sessionlimits.server.AuthRoutes.verify",
-    "dev.sessionlimits.server.AuthRoutes.login",
-    "dev.sessionlimits.server.Passwords.verify",
+    "dev.sessionlimits.server.auth.AuthRoutes.verify",
+    "dev.sessionlimits.server.auth.AuthRoutes.login",
+    "dev.sessionlimits.server.service.Passwords.verify",
     "dev.sessionlimits.core.SessionManager.authenticate",
     "dev.sessionlimits.core.SessionManager.login",
     "dev.sessionlimits.core.TokenHash.of",
@@ -40,7 +40,7 @@ public final class JfrTop {
     "dev.sessionlimits.store.jdbc.JdbcUsers.find",
     "dev.sessionlimits.store.jdbc.JdbcAuditLog.record",
     "dev.sessionlimits.store.jdbc.H2Files.flush",
-    "dev.sessionlimits.server.SettingsService.settings",
+    "dev.sessionlimits.server.service.SettingsService.settings",
     "com.zaxxer.hikari.",
     "com.fasterxml.jackson.",
     "org.slf4j.",

@@ -1,6 +1,6 @@
 package dev.sessionlimits.bench;
 
-import dev.sessionlimits.server.Passwords;
+import dev.sessionlimits.server.service.Passwords;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

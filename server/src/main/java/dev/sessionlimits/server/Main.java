@@ -1,6 +1,7 @@
 package dev.sessionlimits.server;
 
 import dev.sessionlimits.core.ExhaustionActions;
+import dev.sessionlimits.server.service.FileSettings;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,6 +2,8 @@ package dev.sessionlimits.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sessionlimits.server.http.ClientAddresses;
+import dev.sessionlimits.server.service.PasswordPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;

@@ -2,13 +2,38 @@
 // the package split on branch i14-packages (issue 14, open) moves its parts out.
 package dev.sessionlimits.server;
 
-import static dev.sessionlimits.server.Json.map;
+import static dev.sessionlimits.server.http.Json.map;
 import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.core.ExhaustionActions;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.User;
+import dev.sessionlimits.server.admin.AdminRoutes;
+import dev.sessionlimits.server.auth.AccountRoutes;
+import dev.sessionlimits.server.auth.AuthRoutes;
+import dev.sessionlimits.server.auth.Authenticator;
+import dev.sessionlimits.server.auth.ForwardAuth;
+import dev.sessionlimits.server.auth.Reauthentication;
+import dev.sessionlimits.server.auth.SignInRedirect;
+import dev.sessionlimits.server.http.ClientAddresses;
+import dev.sessionlimits.server.http.ErrorAnswers;
+import dev.sessionlimits.server.http.Json;
+import dev.sessionlimits.server.http.JsonErrorHandler;
+import dev.sessionlimits.server.http.MethodGuard;
+import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.push.EventRoutes;
+import dev.sessionlimits.server.push.PushHub;
+import dev.sessionlimits.server.service.Auditor;
+import dev.sessionlimits.server.service.CachingUserStore;
+import dev.sessionlimits.server.service.DeviceCookies;
+import dev.sessionlimits.server.service.Enforcement;
+import dev.sessionlimits.server.service.FileSettings;
+import dev.sessionlimits.server.service.LoginThrottle;
+import dev.sessionlimits.server.service.Logins;
+import dev.sessionlimits.server.service.Passwords;
+import dev.sessionlimits.server.service.SettingsService;
+import dev.sessionlimits.server.service.UserService;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;

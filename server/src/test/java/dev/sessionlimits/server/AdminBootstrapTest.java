@@ -2,6 +2,7 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.server.service.Passwords;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;

@@ -2,6 +2,8 @@ package dev.sessionlimits.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.service.DeviceCookies;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,7 +18,7 @@ import java.util.List;
  * One simulated browser: its own HTTP client and its own cookie jar (just {@code sl_session} and
  * the device cookie {@code sl_device}), so two browsers are two independent sessions and devices.
  */
-final class Browser {
+public final class Browser {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -44,7 +46,7 @@ final class Browser {
   }
 
   /** The response of one request. */
-  record Response(int status, java.net.http.HttpHeaders headers, String text) {
+  public record Response(int status, java.net.http.HttpHeaders headers, String text) {
     JsonNode json() {
       try {
         return MAPPER.readTree(text);
@@ -57,7 +59,7 @@ final class Browser {
       return headers.firstValue(name).orElse(null);
     }
 
-    String error() {
+    public String error() {
       return json().path("error").asText(null);
     }
 
@@ -84,7 +86,7 @@ final class Browser {
   }
 
   /** Logs in and keeps the cookie; returns the response. */
-  Response login(String user, String password) {
+  public Response login(String user, String password) {
     return post(
         "/api/v1/login", "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}");
   }

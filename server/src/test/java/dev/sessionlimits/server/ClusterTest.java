@@ -3,6 +3,7 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionlimits.core.Burst;
+import dev.sessionlimits.server.http.Requests;
 import dev.sessionlimits.store.jdbc.Await;
 import dev.sessionlimits.store.jdbc.JdbcStore;
 import dev.sessionlimits.store.jdbc.TcpProxy;

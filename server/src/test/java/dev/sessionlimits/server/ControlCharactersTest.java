@@ -2,6 +2,7 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.store.jdbc.JdbcStore;
 import dev.sessionlimits.store.jdbc.TestPostgres;
 import java.util.List;

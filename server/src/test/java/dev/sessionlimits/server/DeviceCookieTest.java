@@ -2,6 +2,7 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.server.service.DeviceCookies;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

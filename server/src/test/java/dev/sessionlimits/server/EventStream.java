@@ -2,6 +2,8 @@ package dev.sessionlimits.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.push.EventRoutes;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

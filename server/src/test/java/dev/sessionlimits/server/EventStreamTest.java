@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sessionlimits.core.Session;
+import dev.sessionlimits.server.push.PushHub;
 import dev.sessionlimits.store.jdbc.Await;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.SettingsStore;
 import dev.sessionlimits.core.UserStore;
+import dev.sessionlimits.server.service.CachingUserStore;
+import dev.sessionlimits.server.service.SettingsService;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

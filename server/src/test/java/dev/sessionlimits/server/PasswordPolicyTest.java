@@ -3,6 +3,9 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sessionlimits.server.http.ApiException;
+import dev.sessionlimits.server.service.PasswordPolicy;
+import dev.sessionlimits.server.service.Passwords;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Random;

@@ -3,6 +3,7 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sessionlimits.server.http.Views;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.server.push.EventRoutes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -2,6 +2,7 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.server.service.PasswordPolicy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

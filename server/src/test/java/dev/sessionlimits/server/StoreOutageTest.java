@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class StoreOutageTest {
+public class StoreOutageTest {
 
   @TempDir Path dataDir;
 
@@ -42,10 +42,10 @@ class StoreOutageTest {
    * A session store that can be made unreachable: every call then throws. It counts the lookups
    * that may wait ({@code find}, {@code touch}), and answers without waiting only when told to.
    */
-  static final class FlakySessionStore implements SessionStore {
+  public static final class FlakySessionStore implements SessionStore {
     private final SessionStore delegate = SessionStore.inMemory();
     final AtomicInteger waitingLookups = new AtomicInteger();
-    volatile boolean down;
+    public volatile boolean down;
     volatile boolean answersWithoutWaiting;
 
     private SessionStore up() {

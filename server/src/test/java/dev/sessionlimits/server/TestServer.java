@@ -3,6 +3,7 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionlimits.core.MutableClock;
+import dev.sessionlimits.server.service.Passwords;
 import dev.sessionlimits.store.jdbc.JdbcStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,19 +19,19 @@ import java.util.function.Consumer;
  * A real server on a free port, on in-memory stores (unless given others), with a hand-moved clock
  * and cheap password hashing. The administrator is {@code admin} / {@link #ADMIN_PASSWORD}.
  */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
 
   static final String ADMIN_PASSWORD = "admin-plum-harbor-lantern";
-  static final String FIREFOX_LINUX =
+  public static final String FIREFOX_LINUX =
       "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-  static final String CHROME_WINDOWS =
+  public static final String CHROME_WINDOWS =
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"
           + " (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
-  static final Passwords.Cost CHEAP = Passwords.Cost.CHEAP;
+  public static final Passwords.Cost CHEAP = Passwords.Cost.CHEAP;
 
-  static final Instant START = Instant.parse("2026-03-02T14:00:00Z");
+  public static final Instant START = Instant.parse("2026-03-02T14:00:00Z");
 
-  final MutableClock clock;
+  public final MutableClock clock;
   final Stores stores;
   final SessionlimitsServer server;
   final URI base;
@@ -58,15 +59,15 @@ final class TestServer implements AutoCloseable {
     this.base = URI.create("http://127.0.0.1:" + server.port());
   }
 
-  static TestServer start() {
+  public static TestServer start() {
     return start(Map.of());
   }
 
-  static TestServer start(Map<String, String> env) {
+  public static TestServer start(Map<String, String> env) {
     return new TestServer(START, Stores.inMemory(), env, b -> {});
   }
 
-  static TestServer start(
+  public static TestServer start(
       Stores stores, Map<String, String> env, Consumer<SessionlimitsServer.Builder> customize) {
     return new TestServer(START, stores, env, customize);
   }
@@ -109,11 +110,11 @@ final class TestServer implements AutoCloseable {
     }
   }
 
-  Browser browser() {
+  public Browser browser() {
     return new Browser(base, FIREFOX_LINUX);
   }
 
-  Browser browser(String userAgent) {
+  public Browser browser(String userAgent) {
     return new Browser(base, userAgent);
   }
 
@@ -130,17 +131,17 @@ final class TestServer implements AutoCloseable {
   }
 
   /** Changes settings through the API as the administrator; asserts success. */
-  void settings(String json) {
+  public void settings(String json) {
     Browser.Response r = admin().patch("/api/v1/settings", json);
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
   }
 
   /** Creates a user through the API as the administrator. */
-  void createUser(String username, String password) {
+  public void createUser(String username, String password) {
     createUser("{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
   }
 
-  void createUser(String json) {
+  public void createUser(String json) {
     Browser.Response r = admin().post("/api/v1/users", json);
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
   }

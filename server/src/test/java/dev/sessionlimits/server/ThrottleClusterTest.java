@@ -2,6 +2,7 @@ package dev.sessionlimits.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.server.service.LoginThrottle;
 import dev.sessionlimits.store.jdbc.TestPostgres;
 import java.net.URI;
 import java.time.Duration;

@@ -3,6 +3,8 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionlimits.core.Burst;
+import dev.sessionlimits.server.service.LoginThrottle;
+import dev.sessionlimits.server.service.Passwords;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sessionlimits.server.http.Requests;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -9,6 +9,7 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentI
 import static org.openqa.selenium.support.ui.ExpectedConditions.urlContains;
 import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
+import dev.sessionlimits.server.service.PasswordPolicy;
 import dev.sessionlimits.store.jdbc.Await;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,0 +1,387 @@
+package dev.sessionlimits.server.auth;
+
+import static dev.sessionlimits.server.http.Json.map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sessionlimits.core.AuditEvent;
+import dev.sessionlimits.core.EndReason;
+import dev.sessionlimits.core.LoginAttempt;
+import dev.sessionlimits.core.QuotaDecision;
+import dev.sessionlimits.core.QuotaPolicy;
+import dev.sessionlimits.core.Scope;
+import dev.sessionlimits.core.Session;
+import dev.sessionlimits.core.SessionManager;
+import dev.sessionlimits.core.User;
+import dev.sessionlimits.server.http.ApiError;
+import dev.sessionlimits.server.http.ApiException;
+import dev.sessionlimits.server.http.EndMessages;
+import dev.sessionlimits.server.http.Json;
+import dev.sessionlimits.server.http.JsonFields;
+import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.http.Text;
+import dev.sessionlimits.server.http.Views;
+import dev.sessionlimits.server.service.Auditor;
+import dev.sessionlimits.server.service.DeviceCookies;
+import dev.sessionlimits.server.service.Logins;
+import dev.sessionlimits.server.service.Passwords;
+import dev.sessionlimits.server.service.SettingsService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Login, logout, the caller's own sessions, forward-auth and the health check. */
+public final class AuthRoutes {
+
+  /** The forward-auth path: 200 with {@code X-Session-*} headers and no body, or 401. */
+  static final String VERIFY = "/auth/verify";
+
+  /**
+   * Forward-auth under a path (Envoy's ext_authz appends the original path): any method, the same
+   * answer as {@link #VERIFY}.
+   */
+  private static final String VERIFY_UNDER = VERIFY + "/";
+
+  /** Tells browsers to drop what they cached of this origin's pages on sign-out. */
+  static final String CLEAR_SITE_DATA = "\"cache\"";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
+  private static final int MAX_USER_AGENT = 512;
+  static final int MAX_DEVICE = 100;
+  public static final int MAX_USERNAME = 64;
+
+  private final SessionManager sessions;
+  private final SettingsService settings;
+  private final Logins logins;
+  private final DeviceCookies devices;
+  private final Authenticator auth;
+  private final Reauthentication reauth;
+  private final Requests requests;
+  private final SignInRedirect redirects;
+  private final Auditor auditor;
+  private final BooleanSupplier healthy;
+  private final InstantSource clock;
+
+  public AuthRoutes(
+      SessionManager sessions,
+      SettingsService settings,
+      Logins logins,
+      DeviceCookies devices,
+      Authenticator auth,
+      Reauthentication reauth,
+      Requests requests,
+      SignInRedirect redirects,
+      Auditor auditor,
+      BooleanSupplier healthy,
+      InstantSource clock) {
+    this.sessions = sessions;
+    this.settings = settings;
+    this.logins = logins;
+    this.devices = devices;
+    this.auth = auth;
+    this.reauth = reauth;
+    this.requests = requests;
+    this.redirects = redirects;
+    this.auditor = auditor;
+    this.healthy = healthy;
+    this.clock = clock;
+  }
+
+  public void register(RoutesConfig routes) {
+    routes.post("/api/v1/login", this::login);
+    routes.post("/api/v1/logout", this::logout);
+    routes.get("/api/v1/me", this::me);
+    routes.get("/api/v1/me/sessions", this::mySessions);
+    routes.delete("/api/v1/me/sessions/{id}", this::endMySession);
+    routes.get(VERIFY, this::verify);
+    routes.get(VERIFY_UNDER + "<rest>", this::verify);
+    routes.get("/healthz", this::health);
+  }
+
+  private void login(Context ctx) {
+    ObjectNode body = Json.object(Requests.body(ctx));
+    JsonFields fields = new JsonFields(body, "username", "password", "device");
+    String username = fields.string("username", MAX_USERNAME, true);
+    String password = fields.secret("password", Passwords.MAX_LENGTH, true);
+    String device = fields.string("device", MAX_DEVICE, false);
+    fields.done();
+    String ip = requests.clientIp(ctx);
+    User user = logins.checkPassword(username, password, ip, DeviceCookies.presented(ctx));
+    QuotaPolicy policy =
+        QuotaPolicy.forLogin(
+            settings.settings(), user.sessionsLimit(), user.admin(), settings.actions());
+    LoginAttempt attempt =
+        new LoginAttempt(
+            user.username(),
+            ip,
+            userAgent(ctx),
+            (device == null || device.isBlank()) ? null : device.strip(),
+            "password");
+    // The session this browser presents ends with the new one opening (ASVS 7.2.4), whoever owns
+    // it.
+    SessionManager.LoginResult result = sessions.login(attempt, policy, requests.sessionToken(ctx));
+    if (result instanceof SessionManager.LoginResult.Refused refused) {
+      throw refusal(refused.deny(), user, ip);
+    }
+    SessionManager.LoginResult.Admitted admitted = (SessionManager.LoginResult.Admitted) result;
+    Session session = admitted.session();
+    requests.setSessionCookie(ctx, admitted.token().secret());
+    devices.issue(ctx, user.username());
+    Instant now = clock.instant();
+    ctx.header("Session-Timeout", Long.toString(session.secondsLeft(now)));
+    List<Object> ended = new ArrayList<>();
+    List<String> endedIds = new ArrayList<>();
+    List<AuditEvent> audit = new ArrayList<>(admitted.ended().size() + 1);
+    for (Session evicted : admitted.ended()) {
+      ended.add(Views.session(evicted, now, null));
+      endedIds.add(evicted.id());
+      audit.add(
+          auditor.event(
+              "session_evicted",
+              null,
+              ip,
+              evicted.user(),
+              evicted.id(),
+              map(
+                  "scope",
+                      evicted.end().cause().scope() == null
+                          ? null
+                          : evicted.end().cause().scope().code(),
+                  "limit", evicted.end().cause().limit(),
+                  "caused_by_session", session.id(),
+                  "caused_by_user", session.user(),
+                  "login_ip", session.clientIp(),
+                  "login_user_agent", session.userAgent())));
+    }
+    Session superseded = admitted.superseded();
+    if (superseded != null) {
+      audit.add(
+          auditor.event(
+              "session_superseded",
+              null,
+              ip,
+              superseded.user(),
+              superseded.id(),
+              map("caused_by_session", session.id(), "caused_by_user", session.user())));
+    }
+    audit.add(
+        auditor.event(
+            "login",
+            user.username(),
+            ip,
+            user.username(),
+            session.id(),
+            map(
+                "user_agent",
+                session.userAgent(),
+                "device",
+                session.device(),
+                "ended_sessions",
+                endedIds)));
+    auditor.recordAll(audit);
+    LOG.info(
+        "Login of {} from {}: session {} (token {}…), {} ended{}",
+        user.username(),
+        ip,
+        session.id(),
+        admitted.token().hash().prefix(),
+        endedIds.size(),
+        superseded == null ? "" : ", superseding " + superseded.id());
+    ctx.status(201)
+        .json(map("session", Views.session(session, now, session.id()), "ended_sessions", ended));
+  }
+
+  private ApiException refusal(QuotaDecision.Deny deny, User user, String ip) {
+    auditor.record(
+        "login_refused",
+        user.username(),
+        ip,
+        user.username(),
+        null,
+        map(
+            "scope",
+            deny.scope().code(),
+            "limit",
+            deny.limit(),
+            "active",
+            deny.active(),
+            "explanation",
+            deny.explanation()));
+    String message =
+        (deny.scope() == Scope.USER)
+            ? "You already have "
+                + count(deny.active())
+                + ", and your limit is "
+                + EndMessages.sessions(deny.limit())
+                + ". Sign out of one of them first, or ask an"
+                + " administrator."
+            : "Your address "
+                + ip
+                + " already has "
+                + count(deny.active())
+                + ", and the limit for one address is "
+                + EndMessages.sessions(deny.limit())
+                + ".";
+    return ApiError.SESSION_LIMIT_REACHED
+        .exception(message)
+        .withFields(
+            map("scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active()));
+  }
+
+  private static String count(int active) {
+    return active + (active == 1 ? " active session" : " active sessions");
+  }
+
+  private void logout(Context ctx) {
+    ctx.header("Clear-Site-Data", CLEAR_SITE_DATA);
+    String token = requests.sessionToken(ctx);
+    if (token == null) {
+      throw ApiException.notAuthenticated();
+    }
+    Session session;
+    try {
+      session = auth.session(ctx, token, settings.settings());
+    } catch (ApiException e) {
+      requests.clearSessionCookie(ctx);
+      throw e;
+    }
+    requests.clearSessionCookie(ctx);
+    if (session == null) {
+      throw ApiException.notAuthenticated();
+    }
+    Optional<Session> ended = sessions.end(session.id(), EndReason.LOGGED_OUT, null);
+    if (ended.isPresent()) {
+      auditor.record(
+          "logout", session.user(), requests.clientIp(ctx), session.user(), session.id(), Map.of());
+    }
+    ctx.status(204);
+  }
+
+  private void me(Context ctx) {
+    Authenticator.Caller caller = auth.require(ctx, true);
+    Instant now = clock.instant();
+    ctx.json(
+        map(
+            "user",
+            Views.user(caller.user()),
+            "session",
+            caller.session() == null
+                ? null
+                : Views.session(caller.session(), now, caller.session().id()),
+            "auth_method",
+            caller.session() == null ? "basic" : "session"));
+  }
+
+  private void mySessions(Context ctx) {
+    Authenticator.Caller caller = auth.require(ctx, true);
+    Instant now = clock.instant();
+    String current = (caller.session() == null) ? "" : caller.session().id();
+    List<Object> list = new ArrayList<>();
+    for (Session s : sessions.liveSessionsOfUser(caller.username())) {
+      list.add(Views.session(s, now, current));
+    }
+    ctx.json(map("sessions", list));
+  }
+
+  private void endMySession(Context ctx) {
+    Authenticator.Caller caller = auth.require(ctx, true);
+    String id = ctx.pathParam("id");
+    Instant now = clock.instant();
+    Optional<Session> target = sessions.get(id);
+    if (target.isEmpty()
+        || !target.get().user().equals(caller.username())
+        || !target.get().isLive(now)) {
+      throw ApiError.SESSION_NOT_FOUND.exception("You have no active session with id " + id + ".");
+    }
+    if (caller.session() == null || !caller.session().id().equals(id)) {
+      reauth.require(caller);
+    }
+    if (sessions.end(id, EndReason.ENDED_BY_USER, caller.username()).isEmpty()) {
+      throw ApiError.SESSION_NOT_FOUND.exception("You have no active session with id " + id + ".");
+    }
+    auditor.record(
+        "session_ended_by_user",
+        caller.username(),
+        caller.clientIp(),
+        caller.username(),
+        id,
+        map("from_session", caller.session() == null ? null : caller.session().id()));
+    ctx.status(204);
+  }
+
+  /**
+   * Whether {@code path} (as sent, not decoded) is answered by forward-auth, whatever the method.
+   */
+  public static boolean isVerify(String path) {
+    return VERIFY.equals(path) || path.startsWith(VERIFY_UNDER);
+  }
+
+  /**
+   * The original path of {@code /auth/verify/<path>}, with its leading "/"; null for another path.
+   */
+  static String verifiedPath(String path) {
+    return (path != null && path.startsWith(VERIFY_UNDER)) ? path.substring(VERIFY.length()) : null;
+  }
+
+  private void verify(Context ctx) {
+    Session session;
+    try {
+      session =
+          auth.verify(
+              requests.sessionToken(ctx), Authenticator.isQuiet(ctx.header(Authenticator.QUIET)));
+    } catch (ApiException e) {
+      throw redirects.answer(
+          e,
+          new SignInRedirect.VerifyRequest(
+              ctx.method().name(),
+              ctx.req().getRequestURI(),
+              ctx.queryString(),
+              ctx.req().getRemoteAddr(),
+              ctx::header));
+    }
+    ctx.header(Authenticator.SESSION_TIMEOUT, Long.toString(auth.secondsLeft(session)));
+    ctx.header(Authenticator.USER, session.user());
+    ctx.header(Authenticator.SESSION_ID, session.id());
+    ctx.status(200);
+  }
+
+  private void health(Context ctx) {
+    boolean up;
+    try {
+      up = healthy.getAsBoolean();
+    } catch (RuntimeException e) {
+      LOG.warn("The store health check failed", e);
+      up = false;
+    }
+    if (up) {
+      ctx.json(map("status", "ok"));
+    } else {
+      ctx.status(503)
+          .json(
+              map(
+                  "status",
+                  "unavailable",
+                  "error",
+                  ApiError.STORE_UNAVAILABLE.code(),
+                  "message",
+                  "This node cannot reach its store."));
+    }
+  }
+
+  /** The client's {@code User-Agent}, without control characters, at most 512 characters. */
+  private static String userAgent(Context ctx) {
+    String ua = ctx.userAgent();
+    if (ua == null) {
+      return "";
+    }
+    ua = Text.withoutControls(ua);
+    return (ua.length() > MAX_USER_AGENT) ? ua.substring(0, MAX_USER_AGENT) : ua;
+  }
+}

@@ -1,0 +1,133 @@
+package dev.sessionlimits.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sessionlimits.core.QuotaPolicy;
+import dev.sessionlimits.core.User;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the fields of a JSON request object, collecting a sentence per bad field (unknown, missing,
+ * wrong type, too long) so that one 400 answer names them all.
+ */
+public final class JsonFields {
+
+  private final ObjectNode node;
+  private final Map<String, String> errors = new LinkedHashMap<>();
+
+  public JsonFields(ObjectNode node, String... allowed) {
+    this.node = node;
+    List<String> known = List.of(allowed);
+    for (String name : Json.names(node)) {
+      if (!known.contains(name)) {
+        errors.put(
+            name,
+            Text.shorten(name, 64)
+                + " is not a field of this request; the fields are "
+                + String.join(", ", known)
+                + ".");
+      }
+    }
+  }
+
+  public boolean has(String name) {
+    return node.has(name);
+  }
+
+  /**
+   * A string of at most {@code maxLength} characters without control characters (a NUL, a line
+   * break, ...: they have no place in a name, and a database or a log line would take them badly),
+   * or null when absent and not required.
+   */
+  public String string(String name, int maxLength, boolean required) {
+    String text = secret(name, maxLength, required);
+    if (text != null && Text.hasControl(text)) {
+      errors.put(
+          name,
+          name + " must not contain control characters (such as NUL, a tab or a line" + " break).");
+      return null;
+    }
+    return text;
+  }
+
+  /**
+   * A password: like {@link #string}, but any character is allowed, since it is only ever hashed.
+   */
+  public String secret(String name, int maxLength, boolean required) {
+    JsonNode value = node.get(name);
+    if (value == null || (value.isNull() && !required)) {
+      if (required) {
+        errors.put(name, name + " is required.");
+      }
+      return null;
+    }
+    if (!value.isTextual()) {
+      errors.put(name, name + " must be a string, got " + Json.describe(value) + ".");
+      return null;
+    }
+    String text = value.textValue();
+    if (text.length() > maxLength) {
+      errors.put(
+          name, name + " must be at most " + maxLength + " characters, got " + text.length() + ".");
+      return null;
+    }
+    if (required && text.isEmpty()) {
+      errors.put(name, name + " must not be empty.");
+      return null;
+    }
+    return text;
+  }
+
+  /** A boolean, or null when absent. */
+  public Boolean bool(String name) {
+    JsonNode value = node.get(name);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isBoolean()) {
+      errors.put(name, name + " must be true or false, got " + Json.describe(value) + ".");
+      return null;
+    }
+    return value.booleanValue();
+  }
+
+  /**
+   * A per-user session limit: null (use the global value), -1 (unlimited) or 1..100000. Only call
+   * when {@link #has} is true.
+   */
+  public Integer sessionsLimit(String name) {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    String rule =
+        name
+            + " must be null (use SESSIONS_PER_USER), -1 (unlimited) or 1.."
+            + User.MAX_SESSIONS_LIMIT;
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      errors.put(name, rule + ", got " + Json.describe(value) + ".");
+      return null;
+    }
+    int limit = value.intValue();
+    if (limit != QuotaPolicy.UNLIMITED && (limit < 1 || limit > User.MAX_SESSIONS_LIMIT)) {
+      errors.put(
+          name,
+          rule + ", got " + limit + (limit == 0 ? "; 0 would sign out every login at once." : "."));
+      return null;
+    }
+    return limit;
+  }
+
+  public void error(String name, String sentence) {
+    errors.putIfAbsent(name, sentence);
+  }
+
+  /** Throws 400 {@code invalid_request} with {@code fields} if any field was bad. */
+  public void done() {
+    if (!errors.isEmpty()) {
+      throw ApiException.invalidFields(errors);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.sessionlimits.server.service;
+
+import dev.sessionlimits.core.AuditEvent;
+import dev.sessionlimits.core.AuditLog;
+import dev.sessionlimits.server.http.Json;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes audit events. Auditing happens after the fact it records: if the log cannot be written,
+ * the event is logged as an error here and the request still gets the answer for what really
+ * happened. The events of one request (a login and the sessions it evicted) are written together,
+ * in one write.
+ */
+public final class Auditor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Auditor.class);
+
+  private final AuditLog log;
+  private final InstantSource clock;
+
+  public Auditor(AuditLog log, InstantSource clock) {
+    this.log = log;
+    this.clock = clock;
+  }
+
+  public void record(
+      String type,
+      String actor,
+      String clientIp,
+      String subject,
+      String sessionId,
+      Map<String, ?> details) {
+    AuditEvent event = event(type, actor, clientIp, subject, sessionId, details);
+    try {
+      log.record(event);
+    } catch (RuntimeException e) {
+      failed(event, e);
+    }
+  }
+
+  public AuditEvent event(
+      String type,
+      String actor,
+      String clientIp,
+      String subject,
+      String sessionId,
+      Map<String, ?> details) {
+    return new AuditEvent(
+        0, clock.instant(), type, actor, clientIp, subject, sessionId, Json.write(details));
+  }
+
+  public void recordAll(List<AuditEvent> events) {
+    try {
+      log.recordAll(events);
+    } catch (RuntimeException e) {
+      for (AuditEvent event : events) {
+        failed(event, e);
+      }
+    }
+  }
+
+  private static void failed(AuditEvent event, RuntimeException e) {
+    LOG.error(
+        "Could not write the audit event {} (actor {}, subject {}, session {}): {}",
+        event.type(),
+        event.actor(),
+        event.subject(),
+        event.sessionId(),
+        event.details(),
+        e);
+  }
+}
