@@ -3,6 +3,8 @@ package dev.sessionlimits.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.core.AuditLog;
+import dev.sessionlimits.core.ExternalIdentities;
+import dev.sessionlimits.core.GroupStore;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.SettingsStore;
 import dev.sessionlimits.core.ThrottleStore;
@@ -19,6 +21,8 @@ import java.util.function.BooleanSupplier;
  * @param audit the audit trail
  * @param throttle the login throttle's counts and the device cookies' key; for a cluster, shared by
  *     every node, else each node throttles on its own and signs device cookies its own way
+ * @param groups groups, their session limits and who belongs to them
+ * @param identities which local user an LDAP entry or an OpenID provider's subject is
  * @param healthy true while the stores can be reached
  * @param resources closed with the server after {@code sessions}; may be the same object
  */
@@ -28,17 +32,46 @@ public record Stores(
     SettingsStore settings,
     AuditLog audit,
     ThrottleStore throttle,
+    GroupStore groups,
+    ExternalIdentities identities,
     BooleanSupplier healthy,
     AutoCloseable resources) {
 
+  /** Checks that every store is given. */
   public Stores {
     requireNonNull(sessions, "sessions");
     requireNonNull(users, "users");
     requireNonNull(settings, "settings");
     requireNonNull(audit, "audit");
     requireNonNull(throttle, "throttle");
+    requireNonNull(groups, "groups");
+    requireNonNull(identities, "identities");
     requireNonNull(healthy, "healthy");
     resources = (resources == null) ? () -> {} : resources;
+  }
+
+  /**
+   * Stores with groups and external identities in this JVM's memory: for a single node, or for
+   * tests that use neither.
+   */
+  public Stores(
+      SessionStore sessions,
+      UserStore users,
+      SettingsStore settings,
+      AuditLog audit,
+      ThrottleStore throttle,
+      BooleanSupplier healthy,
+      AutoCloseable resources) {
+    this(
+        sessions,
+        users,
+        settings,
+        audit,
+        throttle,
+        GroupStore.inMemory(),
+        ExternalIdentities.inMemory(),
+        healthy,
+        resources);
   }
 
   /** Stores with the login throttle's counts in this JVM's memory: for a single node. */
@@ -63,7 +96,7 @@ public record Stores(
         null);
   }
 
-  /** The five stores of one JDBC database, closed with the server. */
+  /** The stores of one JDBC database, closed with the server. */
   public static Stores of(JdbcStore store, BooleanSupplier healthy) {
     return new Stores(
         store.sessions(),
@@ -71,6 +104,8 @@ public record Stores(
         store.settings(),
         store.audit(),
         store.throttle(),
+        store.groups(),
+        store.identities(),
         healthy,
         store);
   }
