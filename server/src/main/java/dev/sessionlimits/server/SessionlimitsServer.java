@@ -33,6 +33,7 @@ import dev.sessionlimits.server.service.LoginThrottle;
 import dev.sessionlimits.server.service.Logins;
 import dev.sessionlimits.server.service.Passwords;
 import dev.sessionlimits.server.service.SettingsService;
+import dev.sessionlimits.server.service.SignIns;
 import dev.sessionlimits.server.service.UserService;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -149,6 +150,7 @@ public final class SessionlimitsServer implements AutoCloseable {
             sessions,
             settings,
             logins,
+            new SignIns(sessions, settings, stores.groups(), auditor),
             devices,
             auth,
             reauth,

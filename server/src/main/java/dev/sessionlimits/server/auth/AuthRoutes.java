@@ -3,18 +3,13 @@ package dev.sessionlimits.server.auth;
 import static dev.sessionlimits.server.http.Json.map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.LoginAttempt;
-import dev.sessionlimits.core.QuotaDecision;
-import dev.sessionlimits.core.QuotaPolicy;
-import dev.sessionlimits.core.Scope;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
-import dev.sessionlimits.server.http.EndMessages;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonFields;
 import dev.sessionlimits.server.http.Requests;
@@ -25,6 +20,7 @@ import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.Logins;
 import dev.sessionlimits.server.service.Passwords;
 import dev.sessionlimits.server.service.SettingsService;
+import dev.sessionlimits.server.service.SignIns;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -60,6 +56,7 @@ public final class AuthRoutes {
   private final SessionManager sessions;
   private final SettingsService settings;
   private final Logins logins;
+  private final SignIns signIns;
   private final DeviceCookies devices;
   private final Authenticator auth;
   private final Reauthentication reauth;
@@ -73,6 +70,7 @@ public final class AuthRoutes {
       SessionManager sessions,
       SettingsService settings,
       Logins logins,
+      SignIns signIns,
       DeviceCookies devices,
       Authenticator auth,
       Reauthentication reauth,
@@ -84,6 +82,7 @@ public final class AuthRoutes {
     this.sessions = sessions;
     this.settings = settings;
     this.logins = logins;
+    this.signIns = signIns;
     this.devices = devices;
     this.auth = auth;
     this.reauth = reauth;
@@ -114,9 +113,6 @@ public final class AuthRoutes {
     fields.done();
     String ip = requests.clientIp(ctx);
     User user = logins.checkPassword(username, password, ip, DeviceCookies.presented(ctx));
-    QuotaPolicy policy =
-        QuotaPolicy.forLogin(
-            settings.settings(), user.sessionsLimit(), user.admin(), settings.actions());
     LoginAttempt attempt =
         new LoginAttempt(
             user.username(),
@@ -124,119 +120,19 @@ public final class AuthRoutes {
             userAgent(ctx),
             (device == null || device.isBlank()) ? null : device.strip(),
             "password");
-    // The session this browser presents ends with the new one opening (ASVS 7.2.4), whoever owns
-    // it.
-    SessionManager.LoginResult result = sessions.login(attempt, policy, requests.sessionToken(ctx));
-    if (result instanceof SessionManager.LoginResult.Refused refused) {
-      throw refusal(refused.deny(), user, ip);
-    }
-    SessionManager.LoginResult.Admitted admitted = (SessionManager.LoginResult.Admitted) result;
+    SessionManager.LoginResult.Admitted admitted =
+        signIns.open(user, attempt, requests.sessionToken(ctx));
     Session session = admitted.session();
     requests.setSessionCookie(ctx, admitted.token().secret());
     devices.issue(ctx, user.username());
     Instant now = clock.instant();
     ctx.header("Session-Timeout", Long.toString(session.secondsLeft(now)));
     List<Object> ended = new ArrayList<>();
-    List<String> endedIds = new ArrayList<>();
-    List<AuditEvent> audit = new ArrayList<>(admitted.ended().size() + 1);
     for (Session evicted : admitted.ended()) {
       ended.add(Views.session(evicted, now, null));
-      endedIds.add(evicted.id());
-      audit.add(
-          auditor.event(
-              "session_evicted",
-              null,
-              ip,
-              evicted.user(),
-              evicted.id(),
-              map(
-                  "scope",
-                      evicted.end().cause().scope() == null
-                          ? null
-                          : evicted.end().cause().scope().code(),
-                  "limit", evicted.end().cause().limit(),
-                  "caused_by_session", session.id(),
-                  "caused_by_user", session.user(),
-                  "login_ip", session.clientIp(),
-                  "login_user_agent", session.userAgent())));
     }
-    Session superseded = admitted.superseded();
-    if (superseded != null) {
-      audit.add(
-          auditor.event(
-              "session_superseded",
-              null,
-              ip,
-              superseded.user(),
-              superseded.id(),
-              map("caused_by_session", session.id(), "caused_by_user", session.user())));
-    }
-    audit.add(
-        auditor.event(
-            "login",
-            user.username(),
-            ip,
-            user.username(),
-            session.id(),
-            map(
-                "user_agent",
-                session.userAgent(),
-                "device",
-                session.device(),
-                "ended_sessions",
-                endedIds)));
-    auditor.recordAll(audit);
-    LOG.info(
-        "Login of {} from {}: session {} (token {}…), {} ended{}",
-        user.username(),
-        ip,
-        session.id(),
-        admitted.token().hash().prefix(),
-        endedIds.size(),
-        superseded == null ? "" : ", superseding " + superseded.id());
     ctx.status(201)
         .json(map("session", Views.session(session, now, session.id()), "ended_sessions", ended));
-  }
-
-  private ApiException refusal(QuotaDecision.Deny deny, User user, String ip) {
-    auditor.record(
-        "login_refused",
-        user.username(),
-        ip,
-        user.username(),
-        null,
-        map(
-            "scope",
-            deny.scope().code(),
-            "limit",
-            deny.limit(),
-            "active",
-            deny.active(),
-            "explanation",
-            deny.explanation()));
-    String message =
-        (deny.scope() == Scope.USER)
-            ? "You already have "
-                + count(deny.active())
-                + ", and your limit is "
-                + EndMessages.sessions(deny.limit())
-                + ". Sign out of one of them first, or ask an"
-                + " administrator."
-            : "Your address "
-                + ip
-                + " already has "
-                + count(deny.active())
-                + ", and the limit for one address is "
-                + EndMessages.sessions(deny.limit())
-                + ".";
-    return ApiError.SESSION_LIMIT_REACHED
-        .exception(message)
-        .withFields(
-            map("scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active()));
-  }
-
-  private static String count(int active) {
-    return active + (active == 1 ? " active session" : " active sessions");
   }
 
   private void logout(Context ctx) {

@@ -1,0 +1,175 @@
+package dev.sessionlimits.server.service;
+
+import static dev.sessionlimits.server.http.Json.map;
+
+import dev.sessionlimits.core.AuditEvent;
+import dev.sessionlimits.core.GroupStore;
+import dev.sessionlimits.core.LoginAttempt;
+import dev.sessionlimits.core.QuotaDecision;
+import dev.sessionlimits.core.QuotaPolicy;
+import dev.sessionlimits.core.Scope;
+import dev.sessionlimits.core.Session;
+import dev.sessionlimits.core.SessionManager;
+import dev.sessionlimits.core.Settings;
+import dev.sessionlimits.core.User;
+import dev.sessionlimits.core.UserLimit;
+import dev.sessionlimits.server.http.ApiError;
+import dev.sessionlimits.server.http.ApiException;
+import dev.sessionlimits.server.http.EndMessages;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a session for a user whose identity was just proven, whichever way she signed in (a local
+ * password, the directory, the identity provider): the same limits, the same refusal, the same
+ * audit trail.
+ *
+ * <p>The limit is the user's effective one ({@link GroupStore#limitOf}: her own, else the highest
+ * of her groups', else {@code SESSIONS_PER_USER}), read from the store for this login, under the
+ * settings the login is decided on. The store's atomic open applies it; nothing here counts
+ * sessions.
+ */
+public final class SignIns {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SignIns.class);
+
+  private final SessionManager sessions;
+  private final SettingsService settings;
+  private final GroupStore groups;
+  private final Auditor auditor;
+
+  /**
+   * @param groups read on every sign-in, never through a cache: a group's new limit applies to the
+   *     next login on every node
+   */
+  public SignIns(
+      SessionManager sessions, SettingsService settings, GroupStore groups, Auditor auditor) {
+    this.sessions = Objects.requireNonNull(sessions, "sessions");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.groups = Objects.requireNonNull(groups, "groups");
+    this.auditor = Objects.requireNonNull(auditor, "auditor");
+  }
+
+  /**
+   * The session opened for {@code user}: the sessions it ended to make room, and the one it
+   * superseded, are audited with it.
+   *
+   * @param attempt who signs in, from where and how ({@link LoginAttempt#authMethod()})
+   * @param presentedToken the session token this browser presents, or null: a live one ends with
+   *     the new one opening (ASVS 7.2.4), whoever owns it
+   * @throws ApiException 403 {@code session_limit_reached} (audited as {@code login_refused}) when
+   *     a limit refuses the login
+   */
+  public SessionManager.LoginResult.Admitted open(
+      User user, LoginAttempt attempt, String presentedToken) {
+    Settings current = settings.settings();
+    UserLimit limit = groups.limitOf(user, current.sessionsPerUser());
+    QuotaPolicy policy = QuotaPolicy.forUser(current, limit, user.admin(), settings.actions());
+    SessionManager.LoginResult result = sessions.login(attempt, policy, presentedToken);
+    if (result instanceof SessionManager.LoginResult.Refused refused) {
+      throw refusal(refused.deny(), attempt);
+    }
+    SessionManager.LoginResult.Admitted admitted = (SessionManager.LoginResult.Admitted) result;
+    audit(attempt, admitted);
+    LOG.info(
+        "Login of {} from {} ({}): session {} (token {}…), {} ended{}",
+        user.username(),
+        attempt.clientIp(),
+        attempt.authMethod(),
+        admitted.session().id(),
+        admitted.token().hash().prefix(),
+        admitted.ended().size(),
+        admitted.superseded() == null ? "" : ", superseding " + admitted.superseded().id());
+    return admitted;
+  }
+
+  private void audit(LoginAttempt attempt, SessionManager.LoginResult.Admitted admitted) {
+    Session session = admitted.session();
+    String ip = attempt.clientIp();
+    List<String> endedIds = new ArrayList<>();
+    List<AuditEvent> audit = new ArrayList<>(admitted.ended().size() + 2);
+    for (Session evicted : admitted.ended()) {
+      endedIds.add(evicted.id());
+      Scope scope = evicted.end().cause().scope();
+      audit.add(
+          auditor.event(
+              "session_evicted",
+              null,
+              ip,
+              evicted.user(),
+              evicted.id(),
+              map(
+                  "scope", scope == null ? null : scope.code(),
+                  "limit", evicted.end().cause().limit(),
+                  "caused_by_session", session.id(),
+                  "caused_by_user", session.user(),
+                  "login_ip", session.clientIp(),
+                  "login_user_agent", session.userAgent())));
+    }
+    Session superseded = admitted.superseded();
+    if (superseded != null) {
+      audit.add(
+          auditor.event(
+              "session_superseded",
+              null,
+              ip,
+              superseded.user(),
+              superseded.id(),
+              map("caused_by_session", session.id(), "caused_by_user", session.user())));
+    }
+    audit.add(
+        auditor.event(
+            "login",
+            attempt.user(),
+            ip,
+            attempt.user(),
+            session.id(),
+            map(
+                "user_agent", session.userAgent(),
+                "device", session.device(),
+                "auth_method", attempt.authMethod(),
+                "ended_sessions", endedIds)));
+    auditor.recordAll(audit);
+  }
+
+  private ApiException refusal(QuotaDecision.Deny deny, LoginAttempt attempt) {
+    String ip = attempt.clientIp();
+    auditor.record(
+        "login_refused",
+        attempt.user(),
+        ip,
+        attempt.user(),
+        null,
+        map(
+            "scope", deny.scope().code(),
+            "limit", deny.limit(),
+            "active", deny.active(),
+            "auth_method", attempt.authMethod(),
+            "explanation", deny.explanation()));
+    String message =
+        (deny.scope() == Scope.USER)
+            ? "You already have "
+                + count(deny.active())
+                + ", and your limit is "
+                + EndMessages.sessions(deny.limit())
+                + ". Sign out of one of them first, or ask an administrator."
+            : "Your address "
+                + ip
+                + " already has "
+                + count(deny.active())
+                + ", and the limit for one address is "
+                + EndMessages.sessions(deny.limit())
+                + ".";
+    return ApiError.SESSION_LIMIT_REACHED
+        .exception(message)
+        .withFields(
+            map("scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active()));
+  }
+
+  private static String count(int active) {
+    return active + (active == 1 ? " active session" : " active sessions");
+  }
+}
