@@ -59,6 +59,7 @@ public final class Browser {
       return headers.firstValue(name).orElse(null);
     }
 
+    /** The {@code error} code of the body; null if it has none. */
     public String error() {
       return json().path("error").asText(null);
     }

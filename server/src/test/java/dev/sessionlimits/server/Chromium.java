@@ -31,7 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * with its own fresh profile, so two of them are two cookie jars. Selenium Manager is never used:
  * the driver and browser paths are given, so nothing is downloaded.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
 
   static final Path BINARY = Path.of("/usr/bin/chromium");
   static final Path DRIVER = Path.of("/usr/bin/chromedriver");
@@ -213,7 +213,7 @@ final class Chromium implements AutoCloseable {
   }
 
   /** The folder of the repository's checkout (the one holding {@code server/pom.xml}). */
-  static Path repositoryRoot() {
+  public static Path repositoryRoot() {
     Path here = Path.of("").toAbsolutePath();
     for (Path dir = here; dir != null; dir = dir.getParent()) {
       if (Files.isRegularFile(dir.resolve("server/pom.xml"))) {

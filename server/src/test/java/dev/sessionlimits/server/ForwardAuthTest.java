@@ -93,7 +93,7 @@ class ForwardAuthTest {
 
   @Test
   void aVerifyTheNodesCachesCanAnswerNeverWaitsForTheStore() {
-    StoreOutageTest.FlakySessionStore sessions = new StoreOutageTest.FlakySessionStore();
+    FlakySessionStore sessions = new FlakySessionStore();
     Stores stores =
         new Stores(
             sessions,

@@ -22,16 +22,25 @@ import java.util.function.Consumer;
 public final class TestServer implements AutoCloseable {
 
   static final String ADMIN_PASSWORD = "admin-plum-harbor-lantern";
+
+  /** The user agent of Firefox on Linux. */
   public static final String FIREFOX_LINUX =
       "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+
+  /** The user agent of Chrome on Windows. */
   public static final String CHROME_WINDOWS =
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"
           + " (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+
+  /** Password hashing cheap enough for tests. */
   public static final Passwords.Cost CHEAP = Passwords.Cost.CHEAP;
 
+  /** The time on the server's clock when it starts. */
   public static final Instant START = Instant.parse("2026-03-02T14:00:00Z");
 
+  /** The server's clock; tests move it. */
   public final MutableClock clock;
+
   final Stores stores;
   final SessionlimitsServer server;
   final URI base;
@@ -59,14 +68,17 @@ public final class TestServer implements AutoCloseable {
     this.base = URI.create("http://127.0.0.1:" + server.port());
   }
 
+  /** A server on in-memory stores. */
   public static TestServer start() {
     return start(Map.of());
   }
 
+  /** A server on in-memory stores, with the environment {@code env}. */
   public static TestServer start(Map<String, String> env) {
     return new TestServer(START, Stores.inMemory(), env, b -> {});
   }
 
+  /** A server on {@code stores}, with {@code env}, its builder changed by {@code customize}. */
   public static TestServer start(
       Stores stores, Map<String, String> env, Consumer<SessionlimitsServer.Builder> customize) {
     return new TestServer(START, stores, env, customize);
@@ -110,10 +122,12 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** A client of this server with its own cookies. */
   public Browser browser() {
     return new Browser(base, FIREFOX_LINUX);
   }
 
+  /** A client of this server with its own cookies, sending {@code userAgent}. */
   public Browser browser(String userAgent) {
     return new Browser(base, userAgent);
   }
@@ -141,6 +155,7 @@ public final class TestServer implements AutoCloseable {
     createUser("{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
   }
 
+  /** Creates the user {@code json} describes through the API as the administrator. */
   public void createUser(String json) {
     Browser.Response r = admin().post("/api/v1/users", json);
     assertThat(r.status()).as(r.toString()).isEqualTo(201);

@@ -55,6 +55,7 @@ public final class AdminRoutes {
   private final InstantSource clock;
   private final SettingsRoutes settingsRoutes;
 
+  /** The administrators' routes over these services; {@code auditor} records what they change. */
   public AdminRoutes(
       SessionManager sessions,
       UserService users,
@@ -76,6 +77,7 @@ public final class AdminRoutes {
     this.settingsRoutes = new SettingsRoutes(settings, auth, reauth, auditor);
   }
 
+  /** Adds the routes of users, sessions, enforcement, audit and settings to {@code routes}. */
   public void register(RoutesConfig routes) {
     settingsRoutes.register(routes);
     routes.post("/api/v1/users", this::createUser);

@@ -40,6 +40,7 @@ public final class AccountRoutes {
   private final Reauthentication reauth;
   private final Auditor auditor;
 
+  /** The routes of the caller's own account. */
   public AccountRoutes(
       SessionManager sessions,
       UserService users,
@@ -55,6 +56,7 @@ public final class AccountRoutes {
     this.auditor = auditor;
   }
 
+  /** Adds the own password, re-authentication and end-other-sessions routes to {@code routes}. */
   public void register(RoutesConfig routes) {
     routes.post("/api/v1/me/password", this::changePassword);
     routes.post("/api/v1/me/reauthenticate", this::reauthenticate);

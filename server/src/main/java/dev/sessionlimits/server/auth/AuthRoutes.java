@@ -51,6 +51,8 @@ public final class AuthRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
   private static final int MAX_USER_AGENT = 512;
   static final int MAX_DEVICE = 100;
+
+  /** The longest user name, in characters, that a login or a new user may have. */
   public static final int MAX_USERNAME = 64;
 
   private final SessionManager sessions;
@@ -66,6 +68,7 @@ public final class AuthRoutes {
   private final BooleanSupplier healthy;
   private final InstantSource clock;
 
+  /** The routes of signing in and out, the caller's own sessions, verify and health. */
   public AuthRoutes(
       SessionManager sessions,
       SettingsService settings,
@@ -93,6 +96,7 @@ public final class AuthRoutes {
     this.clock = clock;
   }
 
+  /** Adds the login, logout, own-session, verify and health routes to {@code routes}. */
   public void register(RoutesConfig routes) {
     routes.post("/api/v1/login", this::login);
     routes.post("/api/v1/logout", this::logout);

@@ -38,6 +38,7 @@ public final class Authenticator {
 
   /** The caller of a request; {@code session} is null for Basic authentication. */
   public record Caller(User user, Session session, String clientIp) {
+    /** The caller's user name. */
     public String username() {
       return user.username();
     }
@@ -54,6 +55,7 @@ public final class Authenticator {
   private final Requests requests;
   private final InstantSource clock;
 
+  /** Finds callers by session cookie or Basic credentials, as {@code settings} allow. */
   public Authenticator(
       SessionManager sessions,
       CachingUserStore users,

@@ -50,6 +50,7 @@ public final class ForwardAuth extends Handler.Wrapper {
   private final Requests requests;
   private final SignInRedirect redirects;
 
+  /** Answers verify requests before Javalin, with {@code auth}'s verdict. */
   public ForwardAuth(Authenticator auth, Requests requests, SignInRedirect redirects) {
     this.auth = auth;
     this.requests = requests;

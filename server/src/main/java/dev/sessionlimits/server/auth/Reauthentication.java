@@ -36,6 +36,7 @@ public final class Reauthentication {
   private final Duration window;
   private final InstantSource clock;
 
+  /** Asks for the password again when it was entered more than {@code window} ago. */
   public Reauthentication(SessionManager sessions, Duration window, InstantSource clock) {
     this.sessions = sessions;
     this.window = window;

@@ -39,6 +39,7 @@ public final class SignInRedirect {
 
   private final ClientAddresses addresses;
 
+  /** Redirects judged by the trusted proxies of {@code addresses}. */
   public SignInRedirect(ClientAddresses addresses) {
     this.addresses = addresses;
   }

@@ -57,16 +57,19 @@ public final class ApiException extends RuntimeException {
     return ApiError.INVALID_REQUEST.exception(message);
   }
 
+  /** 400 {@code invalid_request} naming each bad field (name to sentence). */
   public static ApiException invalidFields(Map<String, String> fields) {
     return badRequest(
             "Some fields of the request are not valid: " + String.join(" ", fields.values()))
         .withFields(Map.of("fields", fields));
   }
 
+  /** 401 {@code not_authenticated}. */
   public static ApiException notAuthenticated() {
     return ApiError.NOT_AUTHENTICATED.exception();
   }
 
+  /** 403 {@code forbidden}. */
   public static ApiException forbidden() {
     return ApiError.FORBIDDEN.exception();
   }
@@ -85,10 +88,12 @@ public final class ApiException extends RuntimeException {
         .withFields(Map.of("error_id", errorId));
   }
 
+  /** The error of the catalog this answer is made from. */
   public ApiError error() {
     return error;
   }
 
+  /** The HTTP status of the answer. */
   public int status() {
     return status;
   }

@@ -42,6 +42,7 @@ public final class ClientAddresses {
 
   private final List<IPAddress> trusted;
 
+  /** Trusts the proxies in {@code trustedProxies} (addresses or CIDR blocks). */
   public ClientAddresses(List<String> trustedProxies) {
     List<IPAddress> list = new ArrayList<>();
     for (String cidr : trustedProxies) {

@@ -108,6 +108,7 @@ public final class EndMessages {
         + ".";
   }
 
+  /** {@code n} and "session" or "sessions", as a sentence needs it. */
   public static String sessions(int n) {
     return n + (n == 1 ? " session" : " sessions");
   }
@@ -121,6 +122,7 @@ public final class EndMessages {
     return hhmm + " on " + DATE.format(time);
   }
 
+  /** {@code d} in words, for a person: "2 hours", "1 hour 30 minutes", "45 seconds". */
   public static String duration(Duration d) {
     long seconds = Math.max(0, d.getSeconds());
     if (seconds % 86_400 == 0 && seconds >= 86_400) {

@@ -33,6 +33,7 @@ public final class ErrorAnswers {
 
   private ErrorAnswers() {}
 
+  /** Makes every exception a route throws an answer from the {@link ApiError} catalog. */
   public static void register(RoutesConfig routes) {
     routes.exception(HttpResponseException.class, (e, ctx) -> answer(framework(e, ctx), ctx));
     routes.exception(

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 /** Strict JSON in (no duplicate keys, no trailing data, bounded nesting), plain JSON out. */
 public final class Json {
 
+  /** The one mapper: strict on reading, for every JSON the server reads and writes. */
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -85,6 +86,7 @@ public final class Json {
     }
   }
 
+  /** {@code value} as JSON text. */
   public static String write(Object value) {
     try {
       return MAPPER.writeValueAsString(value);
@@ -119,6 +121,7 @@ public final class Json {
     }
   }
 
+  /** An ordered map of the keys and values given in turn: {@code map("a", 1, "b", 2)}. */
   public static Map<String, Object> map(Object... keysAndValues) {
     Map<String, Object> map = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {

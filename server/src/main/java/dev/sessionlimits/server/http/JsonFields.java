@@ -17,6 +17,7 @@ public final class JsonFields {
   private final ObjectNode node;
   private final Map<String, String> errors = new LinkedHashMap<>();
 
+  /** Reads the fields of {@code node}; a field not named in {@code allowed} is an error. */
   public JsonFields(ObjectNode node, String... allowed) {
     this.node = node;
     List<String> known = List.of(allowed);
@@ -32,6 +33,7 @@ public final class JsonFields {
     }
   }
 
+  /** Whether the body has the field {@code name} (null included). */
   public boolean has(String name) {
     return node.has(name);
   }
@@ -120,6 +122,7 @@ public final class JsonFields {
     return limit;
   }
 
+  /** Marks the field {@code name} bad with {@code sentence}, unless it is already. */
   public void error(String name, String sentence) {
     errors.putIfAbsent(name, sentence);
   }

@@ -31,6 +31,7 @@ public final class MethodGuard extends Handler.Wrapper {
   /** The request field Javalin would take the method from; never honoured here. */
   static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
 
+  /** Guards the method of each request before it reaches {@code handler}. */
   public MethodGuard(Handler handler) {
     super(handler);
   }

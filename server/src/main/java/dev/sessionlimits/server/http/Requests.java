@@ -38,6 +38,7 @@ public final class Requests {
    */
   public static final String HSTS = "max-age=31536000; includeSubDomains";
 
+  /** The largest request body read, in bytes; a larger one is 413 {@code payload_too_large}. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
 
   private static final String CLIENT_IP = "sessionlimits.clientIp";
@@ -59,6 +60,7 @@ public final class Requests {
     this.domainAttribute = (cookieDomain == null) ? "" : "; Domain=" + cookieDomain;
   }
 
+  /** The trusted proxies the client address is read through. */
   public ClientAddresses addresses() {
     return addresses;
   }

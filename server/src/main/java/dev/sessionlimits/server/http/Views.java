@@ -21,6 +21,7 @@ public final class Views {
 
   private Views() {}
 
+  /** {@code t} in RFC 3339 UTC with milliseconds; null for null. */
   public static String time(Instant t) {
     return (t == null) ? null : t.truncatedTo(ChronoUnit.MILLIS).toString();
   }
@@ -88,6 +89,7 @@ public final class Views {
     return m;
   }
 
+  /** A user, without the password hash. */
   public static Map<String, Object> user(User u) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("username", u.username());
@@ -99,6 +101,7 @@ public final class Views {
     return m;
   }
 
+  /** An audit event, its details as JSON. */
   public static Map<String, Object> audit(AuditEvent e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", e.id());

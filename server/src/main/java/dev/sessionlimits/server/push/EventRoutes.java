@@ -24,6 +24,7 @@ import java.util.Optional;
  */
 public final class EventRoutes {
 
+  /** The path of the event stream. */
   public static final String PATH = "/api/v1/me/events";
 
   private final Authenticator auth;
@@ -31,6 +32,7 @@ public final class EventRoutes {
   private final Requests requests;
   private final PushHub hub;
 
+  /** The event stream of the caller's session, fed by {@code hub}. */
   public EventRoutes(Authenticator auth, UserStore users, Requests requests, PushHub hub) {
     this.auth = auth;
     this.users = users;
@@ -38,6 +40,7 @@ public final class EventRoutes {
     this.hub = hub;
   }
 
+  /** Adds the event stream route to {@code routes}. */
   public void register(RoutesConfig routes) {
     routes.get(PATH, this::events);
   }

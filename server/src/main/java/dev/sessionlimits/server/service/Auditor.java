@@ -22,11 +22,13 @@ public final class Auditor {
   private final AuditLog log;
   private final InstantSource clock;
 
+  /** Records into {@code log}, at the time of {@code clock}. */
   public Auditor(AuditLog log, InstantSource clock) {
     this.log = log;
     this.clock = clock;
   }
 
+  /** Records one event; a failure to record is logged, never thrown. */
   public void record(
       String type,
       String actor,
@@ -42,6 +44,7 @@ public final class Auditor {
     }
   }
 
+  /** An event at the present time, to record later with others ({@link #recordAll}). */
   public AuditEvent event(
       String type,
       String actor,
@@ -53,6 +56,7 @@ public final class Auditor {
         0, clock.instant(), type, actor, clientIp, subject, sessionId, Json.write(details));
   }
 
+  /** Records {@code events} together; a failure to record is logged, never thrown. */
   public void recordAll(List<AuditEvent> events) {
     try {
       log.recordAll(events);

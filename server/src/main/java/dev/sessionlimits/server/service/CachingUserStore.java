@@ -19,7 +19,9 @@ import java.util.Optional;
  */
 public final class CachingUserStore implements UserStore {
 
+  /** How old a cached user may be. */
   public static final Duration STALENESS = Duration.ofSeconds(1);
+
   private static final int MAX_USERS = 100_000;
 
   private final UserStore delegate;
@@ -27,6 +29,7 @@ public final class CachingUserStore implements UserStore {
   private final boolean readsCache;
   private final CachingUserStore uncached;
 
+  /** Caches the users of {@code delegate} for at most {@link #STALENESS}. */
   public CachingUserStore(UserStore delegate, InstantSource clock) {
     this.delegate = delegate;
     this.cache =

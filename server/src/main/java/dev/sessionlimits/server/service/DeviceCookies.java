@@ -32,6 +32,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class DeviceCookies {
 
+  /** The name of the device cookie. */
   public static final String COOKIE = "sl_device";
 
   /** How long a device entry is valid, and the cookie's {@code Max-Age}. */
@@ -57,6 +58,7 @@ public final class DeviceCookies {
   private final Requests requests;
   private final boolean alwaysSecure;
 
+  /** Device cookies signed with {@code key}; {@code alwaysSecure} marks them Secure always. */
   public DeviceCookies(
       byte[] key,
       InstantSource clock,

@@ -34,6 +34,7 @@ public final class Enforcement {
   private final SettingsService settings;
   private final InstantSource clock;
 
+  /** Ends sessions over the limits of {@code settings} and of each user. */
   public Enforcement(
       SessionManager sessions, UserStore users, SettingsService settings, InstantSource clock) {
     this.sessions = sessions;

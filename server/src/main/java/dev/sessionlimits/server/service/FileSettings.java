@@ -115,6 +115,7 @@ public final class FileSettings {
     return new FileSettings(entries);
   }
 
+  /** Each setting the files define, with its text and its file. */
   public Map<Setting, Entry> entries() {
     return entries;
   }
@@ -123,6 +124,7 @@ public final class FileSettings {
     return entries.containsKey(setting);
   }
 
+  /** What the files say of {@code setting}; null if they do not define it. */
   public Entry get(Setting setting) {
     return entries.get(setting);
   }

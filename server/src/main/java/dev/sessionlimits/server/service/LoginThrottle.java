@@ -49,9 +49,11 @@ public final class LoginThrottle {
       Duration max,
       Duration forgetAfter) {
 
+    /** 5 free failures per user and device, 20 per address; 1 s to 15 min; forgotten after 1 h. */
     public static final Policy DEFAULT =
         new Policy(5, 20, 5, Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofHours(1));
 
+    /** Checks that each count is at least 1 and {@code 0 < base <= max <= forgetAfter}. */
     public Policy {
       if (freeUserFailures < 1
           || freeAddressFailures < 1
@@ -197,6 +199,7 @@ public final class LoginThrottle {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
 
+  /** Throttles with the counts of {@code store} under {@code policy}. */
   public LoginThrottle(ThrottleStore store, InstantSource clock, Policy policy) {
     this.store = store;
     this.clock = clock;

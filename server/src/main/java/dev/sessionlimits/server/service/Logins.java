@@ -28,6 +28,7 @@ public final class Logins {
   private final DeviceCookies devices;
   private final Auditor auditor;
 
+  /** Checks passwords of {@code users}, throttled, and records the outcome. */
   public Logins(
       UserStore users,
       Passwords passwords,

@@ -60,10 +60,14 @@ public final class SettingsService {
 
   /** Where a setting's value comes from. */
   public enum Source {
+    /** The built-in default. */
     DEFAULT,
+    /** Set through the API, kept in the store. */
     API,
+    /** Set in a file (read-only through the API). */
     FILE;
 
+    /** The source as the API names it: {@code default}, {@code api} or {@code file}. */
     public String code() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -93,6 +97,7 @@ public final class SettingsService {
   private volatile Snapshot snapshot;
   private volatile long warnedVersion = -1;
 
+  /** The settings of {@code store} and {@code files}, with {@code actions} to name. */
   public SettingsService(
       SettingsStore store, FileSettings files, ExhaustionActions actions, InstantSource clock) {
     this(store, files, actions, clock, RELOAD_WAIT);
@@ -186,6 +191,7 @@ public final class SettingsService {
     }
   }
 
+  /** The settings in force, reloaded first if the copy in hand is too old. */
   public Settings settings() {
     return current().settings();
   }
@@ -196,10 +202,12 @@ public final class SettingsService {
     return fresh(s) ? Immediate.known(s.settings()) : Immediate.mustWait();
   }
 
+  /** The settings the files define. */
   public FileSettings files() {
     return files;
   }
 
+  /** The exhaustion actions a setting may name. */
   public ExhaustionActions actions() {
     return actions;
   }

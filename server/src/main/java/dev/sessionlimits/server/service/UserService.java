@@ -40,6 +40,7 @@ public final class UserService {
   /** A change made: the user before and after, and the ids of the sessions it ended. */
   public record Changed(User before, User after, List<String> endedSessions) {}
 
+  /** Every user. */
   public List<User> list() {
     return users.list();
   }
@@ -49,6 +50,7 @@ public final class UserService {
     return users.find(username).orElseThrow(() -> ApiError.USER_NOT_FOUND.exception(username));
   }
 
+  /** Whether there is a user named {@code username}. */
   public boolean exists(String username) {
     return users.find(username).isPresent();
   }

@@ -12,7 +12,7 @@ import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.StoreUnavailableException;
-import dev.sessionlimits.server.StoreOutageTest;
+import dev.sessionlimits.server.FlakySessionStore;
 import dev.sessionlimits.server.TestServer;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.store.jdbc.Await;
@@ -216,9 +216,9 @@ class PushHubTest {
   @Test
   void aStoreThatCannotBeReachedWhileRegisteringLeavesNothingBehind() {
     Session session = login("alice");
-    SessionStore unreachable = new StoreOutageTest.FlakySessionStore();
+    SessionStore unreachable = new FlakySessionStore();
     try (PushHub flaky = new PushHub(unreachable, s -> Map.of(), Duration.ofSeconds(15))) {
-      ((StoreOutageTest.FlakySessionStore) unreachable).down = true;
+      ((FlakySessionStore) unreachable).down = true;
 
       assertThatThrownBy(() -> flaky.open(session)).isInstanceOf(StoreUnavailableException.class);
       assertThat(flaky.streams()).isZero();
