@@ -92,6 +92,7 @@ final class TouchBatcher {
   private final AtomicLong statements = new AtomicLong();
   private final ScheduledExecutorService flusher;
   private volatile boolean failing;
+  private volatile boolean scheduledFlushesHeld;
 
   TouchBatcher(Database db) {
     this.db = db;
@@ -232,7 +233,23 @@ final class TouchBatcher {
     }
   }
 
+  /**
+   * Stops the background flush from writing until {@link #resumeScheduledFlushes}: for tests that
+   * must change a row between queueing a touch and flushing it themselves.
+   */
+  void holdScheduledFlushes() {
+    scheduledFlushesHeld = true;
+  }
+
+  /** Undoes {@link #holdScheduledFlushes}. */
+  void resumeScheduledFlushes() {
+    scheduledFlushesHeld = false;
+  }
+
   private void flushQuietly() {
+    if (scheduledFlushesHeld) {
+      return;
+    }
     try {
       flush();
       if (failing) {

@@ -148,6 +148,8 @@ class PostgresTouchBatchingTest {
   void aQueuedTouchOfASessionEndedMeanwhileIsNotWritten() throws Exception {
     Session session = opened(node, candidate("bob", "10.6.2.1", T0, unlimited()));
     node.touches().flush();
+    // On a busy machine the background flush could otherwise write the touch before the end.
+    node.touches().holdScheduledFlushes();
     node.sessions().touch(session.tokenHash(), T0.plusSeconds(40), IDLE);
     // Ended behind the store's back, so that no notice drops the queued touch first.
     try (PreparedStatement end =
