@@ -18,7 +18,7 @@ import java.util.logging.LogRecord;
  * the LDAP sign-in tests; it records its access log, and can be stopped and started again on the
  * same port.
  */
-final class TestDirectory implements AutoCloseable {
+public final class TestDirectory implements AutoCloseable {
 
   static final String BASE = "dc=example,dc=org";
   static final String PEOPLE = "ou=people," + BASE;
@@ -30,7 +30,10 @@ final class TestDirectory implements AutoCloseable {
   private final InMemoryDirectoryServer server;
   private final int port;
 
-  TestDirectory() throws Exception {
+  /**
+   * Starts the directory with dana (contractors), erin (admins, staff), frank and alice (staff).
+   */
+  public TestDirectory() throws Exception {
     this.port = freePort();
     InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
     config.setSchema(null);
@@ -85,7 +88,7 @@ final class TestDirectory implements AutoCloseable {
   }
 
   /** The server environment that signs users in with this directory, admins being its admins. */
-  Map<String, String> environment() {
+  public Map<String, String> environment() {
     return Map.of(
         "SESSIONLIMITS_LDAP_URL",
         "ldap://127.0.0.1:" + port,
@@ -102,17 +105,17 @@ final class TestDirectory implements AutoCloseable {
   }
 
   /** Whether the access log shows a request naming {@code text}, such as a user's uid. */
-  boolean asked(String text) {
+  public boolean asked(String text) {
     return accessLog.stream().anyMatch(line -> line.contains(text));
   }
 
   /** Stops listening and drops every connection: the directory is down. */
-  void stop() {
+  public void stop() {
     server.shutDown(true);
   }
 
   /** Listens again on the same port. */
-  void restart() throws Exception {
+  public void restart() throws Exception {
     server.startListening();
   }
 
