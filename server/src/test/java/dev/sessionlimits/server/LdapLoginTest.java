@@ -229,7 +229,7 @@ class LdapLoginTest {
   }
 
   @Test
-  void theLdapVariablesAreReadOnceAtStartAndABadOneStopsItNamingTheVariable() {
+  void aBadLdapVariableStopsTheStartNamingItAndItsValueButNeverTheBindPassword() {
     Map<String, String> env = new HashMap<>(directory.environment());
     env.put("SESSIONLIMITS_LDAP_GROUP_ATTRIBUTE", "member of");
 
