@@ -2,6 +2,7 @@ package dev.sessionlimits.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sessionlimits.identity.ldap.LdapConfig;
 import dev.sessionlimits.server.http.ClientAddresses;
 import dev.sessionlimits.server.service.PasswordPolicy;
 import java.net.InetAddress;
@@ -37,6 +38,7 @@ import java.util.Optional;
  *     cookie of this host only
  * @param tlsCert a PEM certificate chain to serve HTTPS with, or null for plain HTTP
  * @param tlsKey the PEM private key of {@code tlsCert}; null exactly when {@code tlsCert} is
+ * @param ldap the directory that signs users in ({@code SESSIONLIMITS_LDAP_*}), or empty for none
  */
 public record ServerConfig(
     int port,
@@ -50,7 +52,8 @@ public record ServerConfig(
     String bind,
     String cookieDomain,
     Path tlsCert,
-    Path tlsKey) {
+    Path tlsKey,
+    Optional<LdapConfig> ldap) {
 
   /** The shortest password accepted for the first administrator. */
   public static final int MIN_ADMIN_PASSWORD_LENGTH = PasswordPolicy.MIN_LENGTH;
@@ -115,6 +118,7 @@ public record ServerConfig(
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new IllegalArgumentException("tlsCert and tlsKey must be given together");
     }
+    requireNonNull(ldap, "ldap");
   }
 
   /** Whether the port serves HTTPS. */
@@ -258,6 +262,13 @@ public record ServerConfig(
         tlsKey = null;
       }
     }
+    Optional<LdapConfig> ldap = Optional.empty();
+    try {
+      ldap = LdapConfig.fromEnvironment(env);
+    } catch (IllegalArgumentException e) {
+      // Each line names the variable, its value (never the bind password) and what is valid.
+      problems.add(e.getMessage());
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
@@ -273,7 +284,8 @@ public record ServerConfig(
         bind,
         cookieDomain,
         tlsCert,
-        tlsKey);
+        tlsKey,
+        ldap);
   }
 
   @Override
@@ -302,6 +314,8 @@ public record ServerConfig(
         + tlsCert
         + ", tlsKey="
         + tlsKey
+        + ", ldap="
+        + ldap.map(LdapConfig::toString).orElse("(none)")
         + "]";
   }
 

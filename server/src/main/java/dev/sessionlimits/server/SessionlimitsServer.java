@@ -27,7 +27,9 @@ import dev.sessionlimits.server.push.PushHub;
 import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.CachingUserStore;
 import dev.sessionlimits.server.service.DeviceCookies;
+import dev.sessionlimits.server.service.DirectoryPasswords;
 import dev.sessionlimits.server.service.Enforcement;
+import dev.sessionlimits.server.service.ExternalUsers;
 import dev.sessionlimits.server.service.FileSettings;
 import dev.sessionlimits.server.service.LoginThrottle;
 import dev.sessionlimits.server.service.Logins;
@@ -48,6 +50,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -111,6 +114,7 @@ public final class SessionlimitsServer implements AutoCloseable {
   private final InstantSource clock;
   private final PushHub push;
   private final LoginThrottle throttle;
+  private final Optional<DirectoryPasswords> directory;
 
   private SessionlimitsServer(Builder b) {
     this.stores = b.stores;
@@ -141,7 +145,13 @@ public final class SessionlimitsServer implements AutoCloseable {
             requests,
             b.config.cookieSecure());
     this.throttle = new LoginThrottle(stores.throttle(), clock, b.throttle);
-    Logins logins = new Logins(stores.users(), passwords, throttle, devices, auditor);
+    ExternalUsers externalUsers =
+        new ExternalUsers(stores.users(), stores.groups(), stores.identities(), clock);
+    this.directory =
+        b.config
+            .ldap()
+            .map(ldap -> DirectoryPasswords.open(ldap, externalUsers, stores.identities()));
+    Logins logins = new Logins(stores.users(), passwords, throttle, devices, auditor, directory);
     CachingUserStore users = new CachingUserStore(stores.users(), clock);
     Authenticator auth = new Authenticator(sessions, users, settings, logins, requests, clock);
     Reauthentication reauth = new Reauthentication(sessions, b.config.reauthWindow(), clock);
@@ -204,6 +214,7 @@ public final class SessionlimitsServer implements AutoCloseable {
     } catch (RuntimeException e) {
       purger.shutdownNow();
       push.close();
+      directory.ifPresent(DirectoryPasswords::close);
       throw Listener.startFailure(e, b.config);
     }
     long every = b.purgeInterval.toMillis();
@@ -379,6 +390,7 @@ public final class SessionlimitsServer implements AutoCloseable {
     try {
       push.close();
       app.stop();
+      directory.ifPresent(DirectoryPasswords::close);
     } finally {
       try {
         stores.sessions().close();

@@ -3,6 +3,7 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sessionlimits.identity.ldap.LdapConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -94,7 +95,8 @@ class ServerConfigTest {
                     null,
                     null,
                     null,
-                    null))
+                    null,
+                    java.util.Optional.empty()))
         .hasMessageContaining("too easy to guess: This is a top-10 common password.");
   }
 
@@ -132,5 +134,55 @@ class ServerConfigTest {
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.adminPassword()).isNull();
     assertThat(config.trustedProxies()).isEmpty();
+  }
+
+  @Test
+  void withoutAnLdapUrlNoDirectorySignsUsersIn() {
+    assertThat(ServerConfig.fromEnvironment(Map.of()).ldap()).isEmpty();
+  }
+
+  @Test
+  void readsTheDirectoryFromTheLdapVariablesWithTheirDefaults() {
+    ServerConfig config =
+        ServerConfig.fromEnvironment(
+            Map.of(
+                "SESSIONLIMITS_LDAP_URL", "ldaps://ldap.example.org",
+                "SESSIONLIMITS_LDAP_BIND_DN", "cn=sessionlimits,ou=services,dc=example,dc=org",
+                "SESSIONLIMITS_LDAP_BIND_PASSWORD", "service-secret",
+                "SESSIONLIMITS_LDAP_USER_BASE", "ou=people,dc=example,dc=org",
+                "SESSIONLIMITS_LDAP_ADMIN_GROUP", "admins"));
+
+    LdapConfig ldap = config.ldap().orElseThrow();
+    assertThat(ldap.servers())
+        .containsExactly(new LdapConfig.Server(true, "ldap.example.org", 636));
+    assertThat(ldap.userBase()).isEqualTo("ou=people,dc=example,dc=org");
+    assertThat(ldap.userFilter()).isEqualTo("(uid={0})");
+    assertThat(ldap.groupAttribute()).isEqualTo("memberOf");
+    assertThat(ldap.adminGroup()).contains("admins");
+    assertThat(config.toString())
+        .contains("ldaps://ldap.example.org:636")
+        .doesNotContain("service-secret");
+  }
+
+  @Test
+  void aBadLdapVariableStopsTheStartNamingItAmongTheOtherProblems() {
+    assertThatThrownBy(
+            () ->
+                ServerConfig.fromEnvironment(
+                    Map.of(
+                        "SESSIONLIMITS_PORT", "x",
+                        "SESSIONLIMITS_LDAP_URL", "ldap://ldap.example.org",
+                        "SESSIONLIMITS_LDAP_USER_BASE", "ou=people,dc=example,dc=org",
+                        "SESSIONLIMITS_LDAP_USER_FILTER", "(uid=alice)")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SESSIONLIMITS_PORT must be")
+        .hasMessageContaining("SESSIONLIMITS_LDAP_USER_FILTER must be an LDAP filter with {0}")
+        .hasMessageContaining("(uid=alice)");
+    assertThatThrownBy(
+            () ->
+                ServerConfig.fromEnvironment(
+                    Map.of("SESSIONLIMITS_LDAP_USER_BASE", "ou=people,dc=example,dc=org")))
+        .hasMessageContaining(
+            "SESSIONLIMITS_LDAP_USER_BASE is set but SESSIONLIMITS_LDAP_URL is not");
   }
 }

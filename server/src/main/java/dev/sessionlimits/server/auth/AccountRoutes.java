@@ -131,8 +131,10 @@ public final class AccountRoutes {
     }
     fields.done();
     User user =
-        logins.confirmPassword(
-            caller.username(), current, caller.clientIp(), DeviceCookies.presented(ctx));
+        logins
+            .confirmPassword(
+                caller.username(), current, caller.clientIp(), DeviceCookies.presented(ctx))
+            .user();
     reauth.renew(caller);
     if (next.equals(current)) {
       throw ApiError.WEAK_PASSWORD

@@ -116,14 +116,16 @@ public final class AuthRoutes {
     String device = fields.string("device", MAX_DEVICE, false);
     fields.done();
     String ip = requests.clientIp(ctx);
-    User user = logins.checkPassword(username, password, ip, DeviceCookies.presented(ctx));
+    Logins.Verified verified =
+        logins.checkPassword(username, password, ip, DeviceCookies.presented(ctx));
+    User user = verified.user();
     LoginAttempt attempt =
         new LoginAttempt(
             user.username(),
             ip,
             userAgent(ctx),
             (device == null || device.isBlank()) ? null : device.strip(),
-            "password");
+            verified.authMethod());
     SessionManager.LoginResult.Admitted admitted =
         signIns.open(user, attempt, requests.sessionToken(ctx));
     Session session = admitted.session();

@@ -91,8 +91,13 @@ public final class Authenticator {
         && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       String[] credentials = decodeBasic(authorization.substring(6).trim());
       User user =
-          logins.checkPassword(
-              credentials[0], credentials[1], requests.clientIp(ctx), DeviceCookies.presented(ctx));
+          logins
+              .checkPassword(
+                  credentials[0],
+                  credentials[1],
+                  requests.clientIp(ctx),
+                  DeviceCookies.presented(ctx))
+              .user();
       return new Caller(user, null, requests.clientIp(ctx));
     }
     throw ApiException.notAuthenticated();

@@ -25,6 +25,7 @@ public enum ApiError {
   WRONG_PASSWORD(403, "wrong_password", "%s"),
   USER_DISABLED(
       403, "user_disabled", "This account is disabled. Ask an administrator to enable" + " it."),
+  PASSWORD_MANAGED_ELSEWHERE(403, "password_managed_elsewhere", "%s"),
   CSRF(403, "csrf", "%s"),
   REAUTHENTICATION_REQUIRED(
       403,
@@ -72,6 +73,11 @@ public enum ApiError {
       503,
       "overloaded",
       "The server is checking too many passwords at once. Try again in" + " %s seconds."),
+  DIRECTORY_UNAVAILABLE(
+      503,
+      "directory_unavailable",
+      "The directory that checks this password cannot be reached right now, so nobody was"
+          + " signed in. Try again in %s seconds."),
   UNAVAILABLE(
       503,
       "unavailable",
