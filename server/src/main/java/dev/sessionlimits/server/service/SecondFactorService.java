@@ -121,6 +121,11 @@ public final class SecondFactorService {
     return store.find(username).map(TotpFactor::confirmed).orElse(false);
   }
 
+  /** Whether {@code username} has begun setting up an app and not yet entered its first code. */
+  public boolean pending(String username) {
+    return store.find(username).map(f -> !f.confirmed()).orElse(false);
+  }
+
   /** Checks the second step of {@code username}'s sign-in: a code of her app or a recovery code. */
   public Check check(String username, String code) {
     Optional<TotpFactor> factor = store.find(username);

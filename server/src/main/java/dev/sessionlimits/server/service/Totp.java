@@ -16,7 +16,7 @@ import org.bouncycastle.util.encoders.Base32;
  * SHA-1, 6 digits, 30 s steps), computed by java-otp; secrets are 160 random bits, carried in
  * base32 (Bouncy Castle's) as otpauth URIs carry them.
  */
-final class Totp {
+public final class Totp {
 
   /** The length of a step. */
   static final Duration STEP = TimeBasedOneTimePasswordGenerator.DEFAULT_TIME_STEP;
@@ -36,12 +36,12 @@ final class Totp {
   }
 
   /** The step {@code now} falls in. */
-  static long stepOf(Instant now) {
+  public static long stepOf(Instant now) {
     return Math.floorDiv(now.getEpochSecond(), STEP.getSeconds());
   }
 
   /** The code of {@code secret} for {@code step}, six digits. */
-  static String code(String secret, long step) {
+  public static String code(String secret, long step) {
     TimeBasedOneTimePasswordGenerator generator = new TimeBasedOneTimePasswordGenerator();
     SecretKeySpec key = new SecretKeySpec(decode(secret), "HmacSHA1");
     try {
