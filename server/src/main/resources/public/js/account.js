@@ -4,6 +4,7 @@
 import { api, plural } from './api.js';
 import { h, timeEl, sessionAgent, sessionAddress, listFrom, limitText } from './format.js';
 import { startSignedInPage, signOut } from './session.js';
+import { startMfaCard } from './mfa.js';
 
 const ENDED_KEY = 'sessionlimits.endedOnLogin';
 
@@ -196,6 +197,7 @@ async function start() {
   document.getElementById('refresh-sessions').addEventListener('click', async () => {
     if (await load()) say('Updated.');
   });
+  startMfaCard();
   await load();
 }
 

@@ -1,8 +1,9 @@
 // The sign-in page: says why the last session ended (if it did), and signs in.
 
 import { api, uiUrl, retryAfterSeconds, plural } from './api.js';
-import { formatTime, limitText } from './format.js';
+import { formatTime, limitText, h } from './format.js';
 import { safeNext } from './session.js';
+import { enrolmentBlock, recoveryBlock } from './mfa.js';
 
 const DEVICE_KEY = 'sessionlimits.device';
 const ENDED_KEY = 'sessionlimits.endedOnLogin';
@@ -90,15 +91,14 @@ async function signIn(event) {
   submit.textContent = 'Signing in…';
   try {
     const { data } = await api('POST', 'api/v1/login', { body });
-    try {
-      if (device) localStorage.setItem(DEVICE_KEY, device); else localStorage.removeItem(DEVICE_KEY);
-      const endedSessions = (data && Array.isArray(data.ended_sessions)) ? data.ended_sessions : [];
-      if (endedSessions.length) sessionStorage.setItem(ENDED_KEY, JSON.stringify(endedSessions));
-    } catch (e) { /* storage may be off; nothing essential is kept there */ }
-    location.assign(next);
+    signedIn(data, device);
     return;
   } catch (e) {
     form.password.value = '';
+    if (e.code === 'mfa_required' && e.body && e.body.mfa_ticket) {
+      await askForCode(e.body, device);
+      return;
+    }
     if (e.code === 'session_limit_reached') {
       showError([e.message, limitExplanation(e.body)]);
     } else if (e.status === 429) {
@@ -116,6 +116,71 @@ async function signIn(event) {
     submit.textContent = 'Sign in';
     if (!retryTimer || retryLine.hidden) submit.disabled = false;
   }
+}
+
+/** Remembers what the next page shows, then goes there (or first shows new recovery codes). */
+function signedIn(data, device) {
+  try {
+    if (device) localStorage.setItem(DEVICE_KEY, device); else localStorage.removeItem(DEVICE_KEY);
+    const endedSessions = (data && Array.isArray(data.ended_sessions)) ? data.ended_sessions : [];
+    if (endedSessions.length) sessionStorage.setItem(ENDED_KEY, JSON.stringify(endedSessions));
+  } catch (e) { /* storage may be off; nothing essential is kept there */ }
+  if (data && Array.isArray(data.recovery_codes) && data.recovery_codes.length) {
+    mfaForm.hidden = true;
+    document.getElementById('mfa-recovery').replaceChildren(recoveryBlock(data.recovery_codes));
+    const done = document.getElementById('mfa-done');
+    done.hidden = false;
+    const go = document.getElementById('mfa-continue');
+    go.addEventListener('click', () => location.assign(next), { once: true });
+    go.focus();
+    return;
+  }
+  location.assign(next);
+}
+
+const mfaForm = document.getElementById('mfa-form');
+
+/** The second step: the password was right; a code of the app (set up now if need be) finishes. */
+async function askForCode(challenge, device) {
+  const enrol = document.getElementById('mfa-enrol');
+  enrol.replaceChildren();
+  if (challenge.enrolment_required) {
+    try {
+      const { data } = await api('POST', 'api/v1/login/mfa/enrol', { body: { mfa_ticket: challenge.mfa_ticket } });
+      enrol.replaceChildren(
+        h('p', null, 'Administrators sign in with an authenticator app. Set yours up now.'),
+        enrolmentBlock(data));
+    } catch (e) {
+      showError([e.message]);
+      return;
+    }
+  }
+  form.hidden = true;
+  mfaForm.hidden = false;
+  const code = mfaForm.code;
+  code.value = '';
+  code.focus();
+  mfaForm.onsubmit = async (event) => {
+    event.preventDefault();
+    errorBox.hidden = true;
+    const body = { mfa_ticket: challenge.mfa_ticket, code: code.value.trim() };
+    if (device) body.device = device;
+    try {
+      const { data } = await api('POST', 'api/v1/login/mfa', { body });
+      signedIn(data, device);
+    } catch (e) {
+      code.value = '';
+      code.setAttribute('aria-invalid', 'true');
+      if (e.code === 'invalid_mfa_ticket') {
+        mfaForm.hidden = true;
+        form.hidden = false;
+        form.password.focus();
+      } else {
+        code.focus();
+      }
+      showError([e.message, e.code === 'session_limit_reached' ? limitExplanation(e.body) : null]);
+    }
+  };
 }
 
 async function start() {

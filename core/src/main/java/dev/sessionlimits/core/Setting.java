@@ -76,7 +76,16 @@ public enum Setting {
       0,
       false,
       "Exempt administrators",
-      "Administrators' logins are not limited.");
+      "Administrators' logins are not limited."),
+  MFA_REQUIRED_FOR_ADMINS(
+      Type.BOOLEAN,
+      false,
+      0,
+      0,
+      false,
+      "Require a second factor for administrators",
+      "Administrators with a local password sign in with a code of their authenticator app too;"
+          + " one without an app sets it up while signing in.");
 
   /** The kind of value a setting holds. */
   public enum Type {

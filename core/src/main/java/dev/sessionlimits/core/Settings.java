@@ -118,6 +118,11 @@ public final class Settings {
     return (Boolean) values.get(Setting.QUOTA_EXEMPT_ADMINS);
   }
 
+  /** Whether administrators with a local password must pass a second factor to sign in. */
+  public boolean mfaRequiredForAdmins() {
+    return (Boolean) values.get(Setting.MFA_REQUIRED_FOR_ADMINS);
+  }
+
   @Override
   public boolean equals(Object o) {
     return (o instanceof Settings other) && values.equals(other.values);

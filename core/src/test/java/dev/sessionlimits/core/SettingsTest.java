@@ -26,7 +26,8 @@ class SettingsTest {
             Map.entry("SESSION_COOKIE_AGE", 1800L),
             Map.entry("SESSION_MAX_LIFETIME", 0L),
             Map.entry("AUTH_BASIC_ENABLED", false),
-            Map.entry("QUOTA_EXEMPT_ADMINS", false));
+            Map.entry("QUOTA_EXEMPT_ADMINS", false),
+            Map.entry("MFA_REQUIRED_FOR_ADMINS", false));
   }
 
   @ParameterizedTest

@@ -14,7 +14,9 @@ import dev.sessionlimits.server.auth.AccountRoutes;
 import dev.sessionlimits.server.auth.AuthRoutes;
 import dev.sessionlimits.server.auth.Authenticator;
 import dev.sessionlimits.server.auth.ForwardAuth;
+import dev.sessionlimits.server.auth.MfaRoutes;
 import dev.sessionlimits.server.auth.Reauthentication;
+import dev.sessionlimits.server.auth.SessionStart;
 import dev.sessionlimits.server.auth.SignInRedirect;
 import dev.sessionlimits.server.http.ClientAddresses;
 import dev.sessionlimits.server.http.ErrorAnswers;
@@ -33,7 +35,10 @@ import dev.sessionlimits.server.service.ExternalUsers;
 import dev.sessionlimits.server.service.FileSettings;
 import dev.sessionlimits.server.service.LoginThrottle;
 import dev.sessionlimits.server.service.Logins;
+import dev.sessionlimits.server.service.MfaTickets;
 import dev.sessionlimits.server.service.Passwords;
+import dev.sessionlimits.server.service.SecondFactorService;
+import dev.sessionlimits.server.service.SecondSteps;
 import dev.sessionlimits.server.service.SettingsService;
 import dev.sessionlimits.server.service.SignIns;
 import dev.sessionlimits.server.service.UserService;
@@ -153,15 +158,26 @@ public final class SessionlimitsServer implements AutoCloseable {
             .map(ldap -> DirectoryPasswords.open(ldap, externalUsers, stores.identities()));
     Logins logins = new Logins(stores.users(), passwords, throttle, devices, auditor, directory);
     CachingUserStore users = new CachingUserStore(stores.users(), clock);
-    Authenticator auth = new Authenticator(sessions, users, settings, logins, requests, clock);
+    SecondFactorService factors = new SecondFactorService(stores.secondFactors(), clock, random);
+    SecondSteps steps = new SecondSteps(factors, stores.users(), throttle, devices, auditor);
+    Authenticator auth =
+        new Authenticator(sessions, users, settings, logins, steps, requests, clock);
     Reauthentication reauth = new Reauthentication(sessions, b.config.reauthWindow(), clock);
+    SessionStart start =
+        new SessionStart(
+            new SignIns(sessions, settings, stores.groups(), auditor), requests, devices, clock);
+    MfaTickets tickets =
+        new MfaTickets(
+            stores.throttle().secret(MfaTickets.KEY_NAME, () -> MfaTickets.newKey(random)), clock);
+    MfaRoutes mfaRoutes =
+        new MfaRoutes(steps, factors, tickets, start, auth, reauth, requests, auditor);
     AuthRoutes authRoutes =
         new AuthRoutes(
             sessions,
             settings,
             logins,
-            new SignIns(sessions, settings, stores.groups(), auditor),
-            devices,
+            start,
+            mfaRoutes,
             auth,
             reauth,
             requests,
@@ -169,7 +185,8 @@ public final class SessionlimitsServer implements AutoCloseable {
             auditor,
             stores.healthy(),
             clock);
-    UserService userService = new UserService(sessions, users.uncached(), passwords, clock);
+    UserService userService =
+        new UserService(sessions, users.uncached(), stores.secondFactors(), passwords, clock);
     Enforcement enforcement = new Enforcement(sessions, users.uncached(), settings, clock);
     AdminRoutes adminRoutes =
         new AdminRoutes(
@@ -200,6 +217,7 @@ public final class SessionlimitsServer implements AutoCloseable {
                     forwardAuth,
                     authRoutes,
                     accountRoutes,
+                    mfaRoutes,
                     adminRoutes,
                     eventRoutes));
     this.purger =
@@ -237,6 +255,7 @@ public final class SessionlimitsServer implements AutoCloseable {
       ForwardAuth forwardAuth,
       AuthRoutes authRoutes,
       AccountRoutes accountRoutes,
+      MfaRoutes mfaRoutes,
       AdminRoutes adminRoutes,
       EventRoutes eventRoutes) {
     config.startup.showJavalinBanner = false;
@@ -287,6 +306,7 @@ public final class SessionlimitsServer implements AutoCloseable {
         });
     authRoutes.register(config.routes);
     accountRoutes.register(config.routes);
+    mfaRoutes.register(config.routes);
     adminRoutes.register(config.routes);
     eventRoutes.register(config.routes);
     ErrorAnswers.register(config.routes);

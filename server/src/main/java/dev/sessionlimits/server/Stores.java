@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.ExternalIdentities;
 import dev.sessionlimits.core.GroupStore;
+import dev.sessionlimits.core.SecondFactors;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.SettingsStore;
 import dev.sessionlimits.core.ThrottleStore;
@@ -23,6 +24,7 @@ import java.util.function.BooleanSupplier;
  *     every node, else each node throttles on its own and signs device cookies its own way
  * @param groups groups, their session limits and who belongs to them
  * @param identities which local user an LDAP entry or an OpenID provider's subject is
+ * @param secondFactors local accounts' TOTP secrets and recovery codes
  * @param healthy true while the stores can be reached
  * @param resources closed with the server after {@code sessions}; may be the same object
  */
@@ -34,6 +36,7 @@ public record Stores(
     ThrottleStore throttle,
     GroupStore groups,
     ExternalIdentities identities,
+    SecondFactors secondFactors,
     BooleanSupplier healthy,
     AutoCloseable resources) {
 
@@ -46,13 +49,14 @@ public record Stores(
     requireNonNull(throttle, "throttle");
     requireNonNull(groups, "groups");
     requireNonNull(identities, "identities");
+    requireNonNull(secondFactors, "secondFactors");
     requireNonNull(healthy, "healthy");
     resources = (resources == null) ? () -> {} : resources;
   }
 
   /**
-   * Stores with groups and external identities in this JVM's memory: for a single node, or for
-   * tests that use neither.
+   * Stores with groups, external identities and second factors in this JVM's memory: for a single
+   * node, or for tests that use neither.
    */
   public Stores(
       SessionStore sessions,
@@ -70,6 +74,7 @@ public record Stores(
         throttle,
         GroupStore.inMemory(),
         ExternalIdentities.inMemory(),
+        SecondFactors.inMemory(),
         healthy,
         resources);
   }
@@ -106,6 +111,7 @@ public record Stores(
         store.throttle(),
         store.groups(),
         store.identities(),
+        store.secondFactors(),
         healthy,
         store);
   }

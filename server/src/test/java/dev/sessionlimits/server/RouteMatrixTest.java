@@ -46,6 +46,13 @@ class RouteMatrixTest {
           Map.ofEntries(
               Map.entry("POST /api/v1/login", new Row(400, 400, 400)),
               Map.entry("POST /api/v1/logout", new Row(401, 204, 204)),
+              Map.entry("POST /api/v1/login/mfa", new Row(400, 400, 400)),
+              Map.entry("POST /api/v1/login/mfa/enrol", new Row(400, 400, 400)),
+              Map.entry("GET /api/v1/me/mfa", new Row(401, 200, 200)),
+              Map.entry("POST /api/v1/me/mfa/totp", new Row(401, 201, 201)),
+              Map.entry("POST /api/v1/me/mfa/totp/confirm", new Row(401, 400, 400)),
+              Map.entry("DELETE /api/v1/me/mfa/totp", new Row(401, 204, 204)),
+              Map.entry("POST /api/v1/me/mfa/recovery-codes", new Row(401, 409, 409)),
               Map.entry("GET /api/v1/me", new Row(401, 200, 200)),
               Map.entry("GET /api/v1/me/sessions", new Row(401, 200, 200)),
               Map.entry("DELETE /api/v1/me/sessions/{id}", new Row(401, 404, 404)),

@@ -44,7 +44,8 @@ class SettingsApiTest {
     assertThat(s.path("SESSION_MAX_LIFETIME").asInt()).isEqualTo(0);
     assertThat(s.path("AUTH_BASIC_ENABLED").asBoolean()).isFalse();
     assertThat(s.path("QUOTA_EXEMPT_ADMINS").asBoolean()).isFalse();
-    assertThat(s.size()).isEqualTo(8);
+    assertThat(s.path("MFA_REQUIRED_FOR_ADMINS").asBoolean()).isFalse();
+    assertThat(s.size()).isEqualTo(9);
   }
 
   @Test
@@ -161,7 +162,7 @@ class SettingsApiTest {
   void theSchemaDescribesEverySettingAndWhereItsValueComesFrom() {
     admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 3}");
     JsonNode settings = admin.get("/api/v1/settings/schema").json().path("settings");
-    assertThat(settings).hasSize(8);
+    assertThat(settings).hasSize(9);
     JsonNode perUser = settings.get(0);
     assertThat(perUser.path("name").asText()).isEqualTo("SESSIONS_PER_USER");
     assertThat(perUser.path("type").asText()).isEqualTo("integer");

@@ -4,23 +4,19 @@ import static dev.sessionlimits.server.http.Json.map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sessionlimits.core.EndReason;
-import dev.sessionlimits.core.LoginAttempt;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionManager;
-import dev.sessionlimits.core.User;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonFields;
 import dev.sessionlimits.server.http.Requests;
-import dev.sessionlimits.server.http.Text;
 import dev.sessionlimits.server.http.Views;
 import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.Logins;
 import dev.sessionlimits.server.service.Passwords;
 import dev.sessionlimits.server.service.SettingsService;
-import dev.sessionlimits.server.service.SignIns;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -49,7 +45,6 @@ public final class AuthRoutes {
   static final String CLEAR_SITE_DATA = "\"cache\"";
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
-  private static final int MAX_USER_AGENT = 512;
   static final int MAX_DEVICE = 100;
 
   /** The longest user name, in characters, that a login or a new user may have. */
@@ -58,8 +53,8 @@ public final class AuthRoutes {
   private final SessionManager sessions;
   private final SettingsService settings;
   private final Logins logins;
-  private final SignIns signIns;
-  private final DeviceCookies devices;
+  private final SessionStart start;
+  private final MfaRoutes mfa;
   private final Authenticator auth;
   private final Reauthentication reauth;
   private final Requests requests;
@@ -73,8 +68,8 @@ public final class AuthRoutes {
       SessionManager sessions,
       SettingsService settings,
       Logins logins,
-      SignIns signIns,
-      DeviceCookies devices,
+      SessionStart start,
+      MfaRoutes mfa,
       Authenticator auth,
       Reauthentication reauth,
       Requests requests,
@@ -85,8 +80,8 @@ public final class AuthRoutes {
     this.sessions = sessions;
     this.settings = settings;
     this.logins = logins;
-    this.signIns = signIns;
-    this.devices = devices;
+    this.start = start;
+    this.mfa = mfa;
     this.auth = auth;
     this.reauth = reauth;
     this.requests = requests;
@@ -118,27 +113,8 @@ public final class AuthRoutes {
     String ip = requests.clientIp(ctx);
     Logins.Verified verified =
         logins.checkPassword(username, password, ip, DeviceCookies.presented(ctx));
-    User user = verified.user();
-    LoginAttempt attempt =
-        new LoginAttempt(
-            user.username(),
-            ip,
-            userAgent(ctx),
-            (device == null || device.isBlank()) ? null : device.strip(),
-            verified.authMethod());
-    SessionManager.LoginResult.Admitted admitted =
-        signIns.open(user, attempt, requests.sessionToken(ctx));
-    Session session = admitted.session();
-    requests.setSessionCookie(ctx, admitted.token().secret());
-    devices.issue(ctx, user.username());
-    Instant now = clock.instant();
-    ctx.header("Session-Timeout", Long.toString(session.secondsLeft(now)));
-    List<Object> ended = new ArrayList<>();
-    for (Session evicted : admitted.ended()) {
-      ended.add(Views.session(evicted, now, null));
-    }
-    ctx.status(201)
-        .json(map("session", Views.session(session, now, session.id()), "ended_sessions", ended));
+    mfa.requireSecondStep(ctx, verified.user(), settings.settings());
+    start.answer(ctx, verified.user(), device, verified.authMethod(), Map.of());
   }
 
   private void logout(Context ctx) {
@@ -275,15 +251,5 @@ public final class AuthRoutes {
                   "message",
                   "This node cannot reach its store."));
     }
-  }
-
-  /** The client's {@code User-Agent}, without control characters, at most 512 characters. */
-  private static String userAgent(Context ctx) {
-    String ua = ctx.userAgent();
-    if (ua == null) {
-      return "";
-    }
-    ua = Text.withoutControls(ua);
-    return (ua.length() > MAX_USER_AGENT) ? ua.substring(0, MAX_USER_AGENT) : ua;
   }
 }

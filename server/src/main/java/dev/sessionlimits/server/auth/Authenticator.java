@@ -13,6 +13,7 @@ import dev.sessionlimits.server.http.Views;
 import dev.sessionlimits.server.service.CachingUserStore;
 import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.Logins;
+import dev.sessionlimits.server.service.SecondSteps;
 import dev.sessionlimits.server.service.SettingsService;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,7 @@ public final class Authenticator {
   private final CachingUserStore users;
   private final SettingsService settings;
   private final Logins logins;
+  private final SecondSteps steps;
   private final Requests requests;
   private final InstantSource clock;
 
@@ -61,12 +63,14 @@ public final class Authenticator {
       CachingUserStore users,
       SettingsService settings,
       Logins logins,
+      SecondSteps steps,
       Requests requests,
       InstantSource clock) {
     this.sessions = sessions;
     this.users = users;
     this.settings = settings;
     this.logins = logins;
+    this.steps = steps;
     this.requests = requests;
     this.clock = clock;
   }
@@ -98,6 +102,11 @@ public final class Authenticator {
                   requests.clientIp(ctx),
                   DeviceCookies.presented(ctx))
               .user();
+      if (steps.needOf(user, current) != SecondSteps.Need.NOTHING) {
+        throw ApiError.MFA_REQUIRED.exception(
+            "This account signs in with a second factor, which Basic authentication cannot"
+                + " carry.");
+      }
       return new Caller(user, null, requests.clientIp(ctx));
     }
     throw ApiException.notAuthenticated();

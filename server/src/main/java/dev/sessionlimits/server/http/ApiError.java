@@ -20,6 +20,15 @@ public enum ApiError {
       "Sign in first: this request carries no session or" + " credentials that are accepted here."),
   INVALID_CREDENTIALS(401, "invalid_credentials", "%s"),
   SESSION_ENDED(401, "session_ended", "%s"),
+  MFA_REQUIRED(
+      401,
+      "mfa_required",
+      "The password is right. Enter the code of your authenticator app to finish signing in."),
+  INVALID_CODE(401, "invalid_code", "%s"),
+  INVALID_MFA_TICKET(
+      401,
+      "invalid_mfa_ticket",
+      "This sign-in has expired or belongs to another browser: enter your password again."),
   FORBIDDEN(403, "forbidden", "Only administrators may do this."),
   SESSION_LIMIT_REACHED(403, "session_limit_reached", "%s"),
   WRONG_PASSWORD(403, "wrong_password", "%s"),
@@ -27,6 +36,7 @@ public enum ApiError {
       403, "user_disabled", "This account is disabled. Ask an administrator to enable" + " it."),
   PASSWORD_MANAGED_ELSEWHERE(403, "password_managed_elsewhere", "%s"),
   CSRF(403, "csrf", "%s"),
+  MFA_NOT_AVAILABLE(403, "mfa_not_available", "%s"),
   REAUTHENTICATION_REQUIRED(
       403,
       "reauthentication_required",
@@ -41,6 +51,12 @@ public enum ApiError {
       "This is a stream of server-sent events: ask for it with"
           + " Accept: text/event-stream, as a browser's EventSource does."),
   USER_EXISTS(409, "user_exists", "A user named %s exists already."),
+  MFA_ALREADY_ENABLED(
+      409,
+      "mfa_already_enabled",
+      "Your authenticator app is set up already: turn it off first to set up another."),
+  MFA_NOT_ENROLLING(
+      409, "mfa_not_enrolling", "No authenticator app is being set up: start the set-up first."),
   LAST_ADMIN(
       409,
       "last_admin",

@@ -1,6 +1,7 @@
 package dev.sessionlimits.server.service;
 
 import dev.sessionlimits.core.EndReason;
+import dev.sessionlimits.core.SecondFactors;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
@@ -22,14 +23,20 @@ public final class UserService {
 
   private final SessionManager sessions;
   private final UserStore users;
+  private final SecondFactors secondFactors;
   private final Passwords passwords;
   private final InstantSource clock;
 
   /** {@code users} must read the store itself, not a cache: a change starts from what is stored. */
   public UserService(
-      SessionManager sessions, UserStore users, Passwords passwords, InstantSource clock) {
+      SessionManager sessions,
+      UserStore users,
+      SecondFactors secondFactors,
+      Passwords passwords,
+      InstantSource clock) {
     this.sessions = sessions;
     this.users = users;
+    this.secondFactors = secondFactors;
     this.passwords = passwords;
     this.clock = clock;
   }
@@ -120,6 +127,8 @@ public final class UserService {
    */
   public List<String> delete(String username, String actor) {
     guarded(users.deleteKeepingAnAdministrator(username), username);
+    // A new account of the same name must not inherit her authenticator app.
+    secondFactors.forget(username);
     return sessions.endAllOf(username, EndReason.REVOKED_BY_ADMIN, actor, null);
   }
 

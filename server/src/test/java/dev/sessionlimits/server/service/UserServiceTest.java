@@ -8,6 +8,7 @@ import dev.sessionlimits.core.ExhaustionAction;
 import dev.sessionlimits.core.LoginAttempt;
 import dev.sessionlimits.core.MutableClock;
 import dev.sessionlimits.core.QuotaPolicy;
+import dev.sessionlimits.core.SecondFactors;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.SessionStore;
@@ -31,7 +32,8 @@ class UserServiceTest {
   private final UserStore store = UserStore.inMemory();
   private final SessionManager sessions = new SessionManager(SessionStore.inMemory(), clock);
   private final UserService users =
-      new UserService(sessions, store, new Passwords(TestServer.CHEAP), clock);
+      new UserService(
+          sessions, store, SecondFactors.inMemory(), new Passwords(TestServer.CHEAP), clock);
 
   @Test
   void theOnlyEnabledAdministratorCanBeNeitherDisabledNorDemotedNorDeleted() {

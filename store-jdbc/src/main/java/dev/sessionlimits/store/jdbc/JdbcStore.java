@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.ExternalIdentities;
 import dev.sessionlimits.core.GroupStore;
+import dev.sessionlimits.core.SecondFactors;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.SettingsStore;
 import dev.sessionlimits.core.StoreUnavailableException;
@@ -89,6 +90,7 @@ public final class JdbcStore implements AutoCloseable {
   private final JdbcUsers users;
   private final JdbcGroups groups;
   private final JdbcIdentities identities;
+  private final JdbcSecondFactors secondFactors;
   private final JdbcSettings settings;
   private final JdbcAuditLog audit;
   private final JdbcThrottle throttle;
@@ -163,6 +165,7 @@ public final class JdbcStore implements AutoCloseable {
     this.users = new JdbcUsers(db);
     this.groups = new JdbcGroups(db, InstantSource.system());
     this.identities = new JdbcIdentities(db);
+    this.secondFactors = new JdbcSecondFactors(db);
     this.audit = new JdbcAuditLog(db);
     this.throttle = new JdbcThrottle(db);
     this.db = db;
@@ -343,6 +346,11 @@ public final class JdbcStore implements AutoCloseable {
   /** Which user each directory entry and identity provider subject signs in as. */
   public ExternalIdentities identities() {
     return identities;
+  }
+
+  /** Local accounts' second factors: TOTP secrets and recovery codes. */
+  public SecondFactors secondFactors() {
+    return secondFactors;
   }
 
   /**

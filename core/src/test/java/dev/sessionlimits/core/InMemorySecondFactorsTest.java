@@ -1,0 +1,9 @@
+package dev.sessionlimits.core;
+
+class InMemorySecondFactorsTest extends SecondFactorsContract {
+
+  @Override
+  protected SecondFactors createStore() {
+    return SecondFactors.inMemory();
+  }
+}
