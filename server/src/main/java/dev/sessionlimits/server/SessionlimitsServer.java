@@ -29,6 +29,7 @@ import dev.sessionlimits.server.service.CachingUserStore;
 import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.Enforcement;
 import dev.sessionlimits.server.service.FileSettings;
+import dev.sessionlimits.server.service.Groups;
 import dev.sessionlimits.server.service.LoginThrottle;
 import dev.sessionlimits.server.service.Logins;
 import dev.sessionlimits.server.service.Passwords;
@@ -159,12 +160,16 @@ public final class SessionlimitsServer implements AutoCloseable {
             auditor,
             stores.healthy(),
             clock);
-    UserService userService = new UserService(sessions, users.uncached(), passwords, clock);
-    Enforcement enforcement = new Enforcement(sessions, users.uncached(), settings, clock);
+    UserService userService =
+        new UserService(
+            sessions, users.uncached(), passwords, stores.groups(), stores.identities(), clock);
+    Groups groups = new Groups(stores.groups(), users.uncached(), settings, clock);
+    Enforcement enforcement = new Enforcement(sessions, users.uncached(), groups, settings, clock);
     AdminRoutes adminRoutes =
         new AdminRoutes(
             sessions,
             userService,
+            groups,
             enforcement,
             stores.audit(),
             settings,
