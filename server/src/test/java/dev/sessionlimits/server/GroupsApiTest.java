@@ -320,4 +320,19 @@ class GroupsApiTest {
     assertThat(alice.path("effective_limit").path("source").asText()).isEqualTo("default");
     assertThat(admin.get("/api/v1/groups/staff").json().path("members").asInt()).isZero();
   }
+
+  @Test
+  void aGroupNamedByAProvidersPathIsReachedWithItsSlashesPercentEncoded() {
+    group("/eu/ops", 2);
+
+    assertThat(admin.get("/api/v1/groups").json().path("groups").get(0).path("name").asText())
+        .isEqualTo("/eu/ops");
+    assertThat(admin.get("/api/v1/groups/%2Feu%2Fops").json().path("sessions_limit").asInt())
+        .isEqualTo(2);
+    assertThat(admin.patch("/api/v1/groups/%2Feu%2Fops", "{\"sessions_limit\": 3}").status())
+        .isEqualTo(200);
+    assertThat(admin.get("/api/v1/groups//eu/ops").status()).isEqualTo(404);
+    assertThat(admin.delete("/api/v1/groups/%2feu%2fops").status()).isEqualTo(204);
+    assertThat(admin.get("/api/v1/groups").json().path("groups")).isEmpty();
+  }
 }
