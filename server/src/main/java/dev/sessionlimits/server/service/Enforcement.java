@@ -90,9 +90,8 @@ public final class Enforcement {
     Map<String, Optional<User>> found = new LinkedHashMap<>();
     List<Session> over = new ArrayList<>();
     for (QuotaDecision.Eviction eviction : evictions(current, found)) {
-      Optional<User> user = found.get(eviction.session().user());
+      Optional<User> user = found.getOrDefault(eviction.session().user(), Optional.empty());
       if (eviction.scope() == Scope.USER
-          && user != null
           && user.isPresent()
           && groups.limitOf(user.get(), current).group().filter(group::equals).isPresent()) {
         over.add(eviction.session());
