@@ -1,10 +1,12 @@
-// Administration: settings, users, live sessions, applying limits now, and the audit log.
+// Administration: settings, users, groups (groups.js), live sessions, applying limits now, and the
+// audit log.
 
 import { api, plural } from './api.js';
 import {
   h, timeEl, sessionAgent, sessionAddress, listFrom, limitText, humanize,
 } from './format.js';
 import { startSignedInPage } from './session.js';
+import { effectiveLimitText, loadGroups, setUpGroups, userGroupsCell } from './groups.js';
 
 let me = null;
 
@@ -15,11 +17,12 @@ function setStatus(el, text, kind = 'ok') {
 
 /* ------------------------------------------------------------------ tabs */
 
-const TABS = ['settings', 'users', 'sessions', 'enforce', 'audit'];
+const TABS = ['settings', 'users', 'groups', 'sessions', 'enforce', 'audit'];
 const loaded = new Set();
 const loaders = {
   settings: () => loadSettings(),
   users: () => loadUsers(),
+  groups: () => loadGroups(),
   sessions: () => loadSessions(),
   enforce: () => {},
   audit: () => loadAudit(true),
@@ -380,7 +383,7 @@ function parseLimit(text) {
   return { value: Number(t) };
 }
 
-function userRow(u) {
+function userRow(u, index) {
   const self = me && me.user && me.user.username === u.username;
   const limitId = 'limit-' + u.username;
   const limitInput = h('input', {
@@ -410,7 +413,10 @@ function userRow(u) {
       h('div', { class: 'inline' }, limitInput, saveLimit),
       h('p', { id: 'limit-help-' + u.username, class: 'help small' },
         u.sessions_limit === null || u.sessions_limit === undefined
-          ? 'Uses “Sessions per user”.' : 'Own limit: ' + limitText(u.sessions_limit) + '.')),
+          ? 'Uses the highest group limit, else “Sessions per user”.' : 'Own limit: ' + limitText(u.sessions_limit) + '.')),
+    h('td', { 'data-label': 'Effective limit', 'data-test': 'user-effective-limit' }, effectiveLimitText(u)),
+    userGroupsCell(u, index, async (text) => { setStatus(usersStatus, text); await loadUsers(); },
+      (prefix, e) => panelError(usersStatus, prefix, e)),
     h('td', { class: 'cell-actions' },
       h('button', {
         type: 'button', class: 'secondary small', 'data-test': u.disabled ? 'user-enable' : 'user-disable',
@@ -434,7 +440,7 @@ async function loadUsers() {
     const users = listFrom(data, 'users', 'items');
     users.sort((a, b) => a.username.localeCompare(b.username));
     usersBody.replaceChildren(...(users.length ? users.map(userRow)
-      : [h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'No users.'))]));
+      : [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No users.'))]));
   } catch (e) {
     usersBody.replaceChildren();
     panelError(usersStatus, 'The users could not be loaded', e);
@@ -747,6 +753,7 @@ async function start() {
   settingsForm.addEventListener('submit', saveSettings);
   settingsReset.addEventListener('click', undoSettings);
   createForm.addEventListener('submit', createUser);
+  setUpGroups({ setStatus, panelError, onChange: () => { if (loaded.has('users')) loadUsers(); } });
   filterForm.addEventListener('submit', (e) => { e.preventDefault(); loadSessions(); });
   document.getElementById('filter-clear').addEventListener('click', () => { filterForm.reset(); loadSessions(); });
   enforcePreview.addEventListener('click', previewEnforce);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -42,6 +43,13 @@ public interface GroupStore {
 
   /** Removes the group and every membership of it, from every source; false if there was none. */
   boolean delete(String name);
+
+  /**
+   * How many users belong to each group that has members, through any source (a user who belongs to
+   * a group through several sources counts once), by group name; a group without members is absent.
+   * One read, whatever the number of groups.
+   */
+  Map<String, Integer> memberCounts();
 
   /** The groups {@code username} belongs to through any source, each once, by name. */
   List<Group> groupsOf(String username);

@@ -69,6 +69,15 @@ final class InMemoryGroupStore implements GroupStore {
   }
 
   @Override
+  public synchronized Map<String, Integer> memberCounts() {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (Set<Membership> own : memberships.values()) {
+      own.stream().map(Membership::group).distinct().forEach(g -> counts.merge(g, 1, Integer::sum));
+    }
+    return counts;
+  }
+
+  @Override
   public synchronized List<Group> groupsOf(String username) {
     requireNonNull(username, "username");
     Set<String> names = new TreeSet<>();

@@ -13,6 +13,7 @@ import dev.sessionlimits.core.GroupStore.UnknownGroups;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -114,6 +115,23 @@ public abstract class GroupStoreContract {
 
     store.create(group("staff", 1));
     assertThat(store.groupsOf("bob")).isEmpty();
+  }
+
+  @Test
+  void memberCountsCountEachUserOnceWhateverHerSourcesAndLeaveOutGroupsWithoutMembers() {
+    store.create(group("staff", 3));
+    store.create(group("ops", 5));
+    store.create(group("empty", 1));
+    store.replaceMemberships("alice", LOCAL, Set.of("staff", "ops"));
+    store.replaceMemberships("alice", LDAP, Set.of("staff"));
+    store.replaceMemberships("bob", OIDC, Set.of("staff", "Domain Users"));
+
+    assertThat(store.memberCounts())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("staff", 2, "ops", 1, "Domain Users", 1));
+
+    store.delete("ops");
+    store.forget("bob");
+    assertThat(store.memberCounts()).containsExactlyInAnyOrderEntriesOf(Map.of("staff", 1));
   }
 
   @Test

@@ -33,6 +33,7 @@ import dev.sessionlimits.server.service.DirectoryPasswords;
 import dev.sessionlimits.server.service.Enforcement;
 import dev.sessionlimits.server.service.ExternalUsers;
 import dev.sessionlimits.server.service.FileSettings;
+import dev.sessionlimits.server.service.Groups;
 import dev.sessionlimits.server.service.LoginThrottle;
 import dev.sessionlimits.server.service.Logins;
 import dev.sessionlimits.server.service.MfaTickets;
@@ -186,12 +187,21 @@ public final class SessionlimitsServer implements AutoCloseable {
             stores.healthy(),
             clock);
     UserService userService =
-        new UserService(sessions, users.uncached(), stores.secondFactors(), passwords, clock);
-    Enforcement enforcement = new Enforcement(sessions, users.uncached(), settings, clock);
+        new UserService(
+            sessions,
+            users.uncached(),
+            passwords,
+            stores.groups(),
+            stores.identities(),
+            stores.secondFactors(),
+            clock);
+    Groups groups = new Groups(stores.groups(), users.uncached(), settings, clock);
+    Enforcement enforcement = new Enforcement(sessions, users.uncached(), groups, settings, clock);
     AdminRoutes adminRoutes =
         new AdminRoutes(
             sessions,
             userService,
+            groups,
             enforcement,
             stores.audit(),
             settings,

@@ -72,6 +72,12 @@ class RouteMatrixTest {
               Map.entry("PATCH /api/v1/users/{username}", new Row(401, 403, 404)),
               Map.entry("DELETE /api/v1/users/{username}", new Row(401, 403, 404)),
               Map.entry("DELETE /api/v1/users/{username}/sessions", new Row(401, 403, 404)),
+              Map.entry("PUT /api/v1/users/{username}/groups", new Row(401, 403, 404)),
+              Map.entry("GET /api/v1/groups", new Row(401, 403, 200)),
+              Map.entry("POST /api/v1/groups", new Row(401, 403, 400)),
+              Map.entry("GET /api/v1/groups/{name}", new Row(401, 403, 404)),
+              Map.entry("PATCH /api/v1/groups/{name}", new Row(401, 403, 404)),
+              Map.entry("DELETE /api/v1/groups/{name}", new Row(401, 403, 404)),
               Map.entry("GET /api/v1/sessions", new Row(401, 403, 200)),
               Map.entry("DELETE /api/v1/sessions", new Row(401, 403, 200)),
               Map.entry("DELETE /api/v1/sessions/{id}", new Row(401, 403, 404)),
@@ -201,6 +207,7 @@ class RouteMatrixTest {
     return pattern
         .replace("{id}", "no-such-session")
         .replace("{username}", "nobody")
+        .replace("{name}", "no-such-group")
         .replace("<rest>", "reports/q3.html");
   }
 

@@ -326,4 +326,53 @@ class WebUiTest {
           .isEqualTo(200);
     }
   }
+
+  @Test
+  void theAdministratorCreatesAGroupSeesItListedAndAUserItIsAssignedToGetsItsLimit() {
+    Browser api = t.admin();
+    createUser("gina", null);
+    signIn(second, "admin", TestServer.ADMIN_PASSWORD, null);
+    try {
+      second.open(base + "/admin.html#groups");
+      second.await(visibilityOfElementLocated(By.id("groups-table")));
+      second.find("#group-create summary").click();
+      second.await(visibilityOfElementLocated(By.id("new-group-name"))).sendKeys("support team");
+      second.find("#new-group-limit").sendKeys("2");
+      second.find("#group-create-submit").click();
+
+      second.await(
+          textToBePresentInElementLocated(
+              By.id("groups-status"), "Created the group support team"));
+      WebElement row =
+          second.await(
+              visibilityOfElementLocated(
+                  By.cssSelector("[data-test=group-row][data-group='support team']")));
+      assertThat(row.findElement(By.cssSelector("[data-test=group-limit]")).getAttribute("value"))
+          .isEqualTo("2");
+      assertThat(row.findElement(By.cssSelector("[data-test=group-members]")).getText())
+          .isEqualTo("0 members");
+      assertThat(api.get("/api/v1/groups/support%20team").json().path("sessions_limit").asInt())
+          .isEqualTo(2);
+      second.screenshot("admin-groups");
+
+      second.find("#tab-users").click();
+      String gina = "[data-test=user-row][data-username=gina] ";
+      second.await(visibilityOfElementLocated(By.cssSelector(gina + "[data-test=user-groups]")));
+      second.find(gina + "[data-test=user-groups]").sendKeys("support team");
+      second.find(gina + "[data-test=user-groups-save]").click();
+
+      second.await(
+          textToBePresentInElementLocated(By.id("users-status"), "gina is now in support team"));
+      second.await(
+          textToBePresentInElementLocated(
+              By.cssSelector(gina + "[data-test=user-effective-limit]"),
+              "2 sessions, from the group support team"));
+      assertThat(
+              api.get("/api/v1/users/gina").json().path("effective_limit").path("group").asText())
+          .isEqualTo("support team");
+    } finally {
+      api.delete("/api/v1/users/gina");
+      api.delete("/api/v1/groups/support%20team");
+    }
+  }
 }

@@ -21,6 +21,7 @@ import dev.sessionlimits.server.http.Text;
 import dev.sessionlimits.server.http.Views;
 import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.Enforcement;
+import dev.sessionlimits.server.service.Groups;
 import dev.sessionlimits.server.service.PasswordPolicy;
 import dev.sessionlimits.server.service.Passwords;
 import dev.sessionlimits.server.service.SettingsService;
@@ -38,7 +39,8 @@ import java.util.Optional;
 
 /**
  * The administrators' API: users, sessions, enforcement and the audit trail, and (through {@link
- * SettingsRoutes}) the settings.
+ * SettingsRoutes} and {@link GroupRoutes}) the settings and the groups. A user is shown with her
+ * groups and effective limit ({@link #view}).
  */
 public final class AdminRoutes {
 
@@ -54,11 +56,14 @@ public final class AdminRoutes {
   private final Auditor auditor;
   private final InstantSource clock;
   private final SettingsRoutes settingsRoutes;
+  private final Groups groups;
+  private final GroupRoutes groupRoutes;
 
   /** The administrators' routes over these services; {@code auditor} records what they change. */
   public AdminRoutes(
       SessionManager sessions,
       UserService users,
+      Groups groups,
       Enforcement enforcement,
       AuditLog audit,
       SettingsService settings,
@@ -75,11 +80,16 @@ public final class AdminRoutes {
     this.auditor = auditor;
     this.clock = clock;
     this.settingsRoutes = new SettingsRoutes(settings, auth, reauth, auditor);
+    this.groups = groups;
+    this.groupRoutes = new GroupRoutes(groups, users, enforcement, auth, auditor);
   }
 
-  /** Adds the routes of users, sessions, enforcement, audit and settings to {@code routes}. */
+  /**
+   * Adds the routes of users, groups, sessions, enforcement, audit and settings to {@code routes}.
+   */
   public void register(RoutesConfig routes) {
     settingsRoutes.register(routes);
+    groupRoutes.register(routes);
     routes.post("/api/v1/users", this::createUser);
     routes.get("/api/v1/users", this::listUsers);
     routes.get("/api/v1/users/{username}", this::getUser);
@@ -134,21 +144,24 @@ public final class AdminRoutes {
             user.disabled(),
             "sessions_limit",
             user.sessionsLimit()));
-    ctx.status(201).header("Location", "/api/v1/users/" + username).json(Views.user(user));
+    ctx.status(201).header("Location", "/api/v1/users/" + username).json(view(user));
   }
 
   private void listUsers(Context ctx) {
     auth.requireAdmin(ctx);
+    List<User> all = users.list();
+    Map<String, Groups.Standing> standings = groups.standingsOf(all);
     List<Object> list = new ArrayList<>();
-    for (User user : users.list()) {
-      list.add(Views.user(user));
+    for (User user : all) {
+      Groups.Standing standing = standings.get(user.username());
+      list.add(Views.user(user, standing.memberships(), standing.limit()));
     }
     ctx.json(map("users", list));
   }
 
   private void getUser(Context ctx) {
     auth.requireAdmin(ctx);
-    ctx.json(Views.user(users.existing(ctx.pathParam("username"))));
+    ctx.json(view(users.existing(ctx.pathParam("username"))));
   }
 
   private void patchUser(Context ctx) {
@@ -201,7 +214,13 @@ public final class AdminRoutes {
         user.username(),
         null,
         map("changes", diff));
-    ctx.json(Views.user(changed.after()));
+    ctx.json(view(changed.after()));
+  }
+
+  /** {@code user} with her groups and effective limit under the settings in force. */
+  private Map<String, Object> view(User user) {
+    Groups.Standing standing = groups.standingOf(user);
+    return Views.user(user, standing.memberships(), standing.limit());
   }
 
   private void deleteUser(Context ctx) {

@@ -14,6 +14,7 @@ public enum ApiError {
   INVALID_JSON(400, "invalid_json", "%s"),
   INVALID_SETTINGS(400, "invalid_settings", "Nothing was changed, because %s refused: %s"),
   WEAK_PASSWORD(400, "weak_password", "%s"),
+  UNKNOWN_GROUPS(400, "unknown_groups", "Nothing was changed, because %s."),
   NOT_AUTHENTICATED(
       401,
       "not_authenticated",
@@ -44,6 +45,7 @@ public enum ApiError {
   NOT_FOUND(404, "not_found", "%s"),
   USER_NOT_FOUND(404, "user_not_found", "There is no user named %s."),
   SESSION_NOT_FOUND(404, "session_not_found", "%s"),
+  GROUP_NOT_FOUND(404, "group_not_found", "There is no group named %s."),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "%s"),
   NOT_ACCEPTABLE(
       406,
@@ -57,6 +59,7 @@ public enum ApiError {
       "Your authenticator app is set up already: turn it off first to set up another."),
   MFA_NOT_ENROLLING(
       409, "mfa_not_enrolling", "No authenticator app is being set up: start the set-up first."),
+  GROUP_EXISTS(409, "group_exists", "A group named %s exists already."),
   LAST_ADMIN(
       409,
       "last_admin",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sessionlimits.core.QuotaPolicy;
 import dev.sessionlimits.core.User;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,18 +97,70 @@ public final class JsonFields {
   }
 
   /**
+   * A list of at most {@code maxItems} strings, each like {@link #string} (required, at most {@code
+   * maxLength} characters), in the order given; null when absent and not required. Each bad item is
+   * named with its index.
+   */
+  public List<String> strings(String name, int maxItems, int maxLength, boolean required) {
+    JsonNode value = node.get(name);
+    if (value == null || (value.isNull() && !required)) {
+      if (required) {
+        errors.put(name, name + " is required.");
+      }
+      return null;
+    }
+    if (!value.isArray()) {
+      errors.put(name, name + " must be a list of strings, got " + Json.describe(value) + ".");
+      return null;
+    }
+    if (value.size() > maxItems) {
+      errors.put(
+          name, name + " must have at most " + maxItems + " items, got " + value.size() + ".");
+      return null;
+    }
+    List<String> items = new ArrayList<>();
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode item = value.get(i);
+      String what = name + "[" + i + "]";
+      if (!item.isTextual()) {
+        errors.putIfAbsent(name, what + " must be a string, got " + Json.describe(item) + ".");
+      } else if (item.textValue().isEmpty() || item.textValue().length() > maxLength) {
+        errors.putIfAbsent(
+            name,
+            what
+                + " must be 1 to "
+                + maxLength
+                + " characters, got "
+                + item.textValue().length()
+                + ".");
+      } else if (Text.hasControl(item.textValue())) {
+        errors.putIfAbsent(name, what + " must not contain control characters.");
+      } else {
+        items.add(item.textValue());
+      }
+    }
+    return errors.containsKey(name) ? null : items;
+  }
+
+  /**
    * A per-user session limit: null (use the global value), -1 (unlimited) or 1..100000. Only call
    * when {@link #has} is true.
    */
   public Integer sessionsLimit(String name) {
+    return sessionsLimit(name, "use SESSIONS_PER_USER");
+  }
+
+  /**
+   * A session limit as {@link #sessionsLimit(String)}, whose error sentence says that null means
+   * {@code nullMeans}.
+   */
+  public Integer sessionsLimit(String name, String nullMeans) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       return null;
     }
     String rule =
-        name
-            + " must be null (use SESSIONS_PER_USER), -1 (unlimited) or 1.."
-            + User.MAX_SESSIONS_LIMIT;
+        name + " must be null (" + nullMeans + "), -1 (unlimited) or 1.." + User.MAX_SESSIONS_LIMIT;
     if (!value.isIntegralNumber() || !value.canConvertToInt()) {
       errors.put(name, rule + ", got " + Json.describe(value) + ".");
       return null;

@@ -4,18 +4,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.EndCause;
 import dev.sessionlimits.core.EndReason;
+import dev.sessionlimits.core.Group;
+import dev.sessionlimits.core.GroupStore;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionEnd;
 import dev.sessionlimits.core.User;
+import dev.sessionlimits.core.UserLimit;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The JSON shapes of sessions, users, endings and audit events (snake_case, RFC 3339 UTC times).
+ * The JSON shapes of sessions, users, groups, endings and audit events (snake_case, RFC 3339 UTC
+ * times).
  */
 public final class Views {
 
@@ -98,6 +103,48 @@ public final class Views {
     m.put("sessions_limit", u.sessionsLimit());
     m.put("created_at", time(u.createdAt()));
     m.put("updated_at", time(u.updatedAt()));
+    return m;
+  }
+
+  /**
+   * A user as administrators see her: {@link #user(User)} with her groups ({@code name} and {@code
+   * source} of each membership) and her {@code effective_limit}: {@code limit} (null when
+   * unlimited), {@code source} ({@code user}, {@code group} or {@code default}) and {@code group}
+   * (the group it comes from, else null).
+   */
+  public static Map<String, Object> user(
+      User u, List<GroupStore.Membership> memberships, UserLimit limit) {
+    Map<String, Object> m = user(u);
+    List<Object> groups = new ArrayList<>();
+    for (GroupStore.Membership membership : memberships) {
+      Map<String, Object> g = new LinkedHashMap<>();
+      g.put("name", membership.group());
+      g.put("source", membership.source().name().toLowerCase(Locale.ROOT));
+      groups.add(g);
+    }
+    m.put("groups", groups);
+    Map<String, Object> effective = new LinkedHashMap<>();
+    effective.put("limit", limit.unlimited() ? null : limit.value());
+    effective.put(
+        "source",
+        switch (limit.source()) {
+          case USER -> "user";
+          case GROUP -> "group";
+          case GLOBAL -> "default";
+        });
+    effective.put("group", limit.group().orElse(null));
+    m.put("effective_limit", effective);
+    return m;
+  }
+
+  /** A group: its name, its limit (null for none, -1 unlimited), its member count and times. */
+  public static Map<String, Object> group(Group g, int members) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", g.name());
+    m.put("sessions_limit", g.sessionsLimit());
+    m.put("members", members);
+    m.put("created_at", time(g.createdAt()));
+    m.put("updated_at", time(g.updatedAt()));
     return m;
   }
 

@@ -12,7 +12,6 @@ import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.Settings;
 import dev.sessionlimits.core.User;
-import dev.sessionlimits.core.UserLimit;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
 import dev.sessionlimits.server.http.EndMessages;
@@ -27,10 +26,9 @@ import org.slf4j.LoggerFactory;
  * password, the directory, the identity provider): the same limits, the same refusal, the same
  * audit trail.
  *
- * <p>The limit is the user's effective one ({@link GroupStore#limitOf}: her own, else the highest
- * of her groups', else {@code SESSIONS_PER_USER}), read from the store for this login, under the
- * settings the login is decided on. The store's atomic open applies it; nothing here counts
- * sessions.
+ * <p>The limit is the user's effective one ({@link Groups#policy}: her own, else the highest of her
+ * groups', else {@code SESSIONS_PER_USER}), read from the store for this login, under the settings
+ * the login is decided on. The store's atomic open applies it; nothing here counts sessions.
  */
 public final class SignIns {
 
@@ -66,8 +64,7 @@ public final class SignIns {
   public SessionManager.LoginResult.Admitted open(
       User user, LoginAttempt attempt, String presentedToken) {
     Settings current = settings.settings();
-    UserLimit limit = groups.limitOf(user, current.sessionsPerUser());
-    QuotaPolicy policy = QuotaPolicy.forUser(current, limit, user.admin(), settings.actions());
+    QuotaPolicy policy = Groups.policy(groups, user, current, settings.actions());
     SessionManager.LoginResult result = sessions.login(attempt, policy, presentedToken);
     if (result instanceof SessionManager.LoginResult.Refused refused) {
       throw refusal(refused.deny(), attempt);

@@ -1,6 +1,8 @@
 package dev.sessionlimits.server.service;
 
 import dev.sessionlimits.core.EndReason;
+import dev.sessionlimits.core.ExternalIdentities;
+import dev.sessionlimits.core.GroupStore;
 import dev.sessionlimits.core.SecondFactors;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.User;
@@ -16,8 +18,10 @@ import java.util.List;
  * administrator is refused (409 {@code last_admin}, decided atomically by the store); disabling a
  * user ends all of their sessions ({@code user_disabled}); a new password ends all of the user's
  * sessions but the one it was set from ({@code password_changed}); deleting a user ends all of them
- * ({@code revoked_by_admin}). The routes check the request, the caller's rights and the password's
- * strength first, and record the audit event after.
+ * ({@code revoked_by_admin}) and forgets her group memberships and the external identities (LDAP
+ * entry, OIDC subject) that signed in as her, so a new user of the same name inherits neither. The
+ * routes check the request, the caller's rights and the password's strength first, and record the
+ * audit event after.
  */
 public final class UserService {
 
@@ -25,19 +29,28 @@ public final class UserService {
   private final UserStore users;
   private final SecondFactors secondFactors;
   private final Passwords passwords;
+  private final GroupStore groups;
+  private final ExternalIdentities identities;
   private final InstantSource clock;
 
-  /** {@code users} must read the store itself, not a cache: a change starts from what is stored. */
+  /**
+   * {@code users} must read the store itself, not a cache: a change starts from what is stored;
+   * {@code groups}, {@code identities} and {@code secondFactors} forget a deleted user.
+   */
   public UserService(
       SessionManager sessions,
       UserStore users,
-      SecondFactors secondFactors,
       Passwords passwords,
+      GroupStore groups,
+      ExternalIdentities identities,
+      SecondFactors secondFactors,
       InstantSource clock) {
     this.sessions = sessions;
     this.users = users;
     this.secondFactors = secondFactors;
     this.passwords = passwords;
+    this.groups = groups;
+    this.identities = identities;
     this.clock = clock;
   }
 
@@ -121,15 +134,19 @@ public final class UserService {
   }
 
   /**
-   * Deletes the user, by {@code actor}, and ends all of their sessions.
+   * Deletes the user, by {@code actor}, ends all of their sessions, and forgets her group
+   * memberships (from every source) and her external identities.
    *
    * @return the ids of the sessions it ended
    */
   public List<String> delete(String username, String actor) {
     guarded(users.deleteKeepingAnAdministrator(username), username);
+    List<String> ended = sessions.endAllOf(username, EndReason.REVOKED_BY_ADMIN, actor, null);
+    groups.forget(username);
+    identities.forget(username);
     // A new account of the same name must not inherit her authenticator app.
     secondFactors.forget(username);
-    return sessions.endAllOf(username, EndReason.REVOKED_BY_ADMIN, actor, null);
+    return ended;
   }
 
   /** 404 or 409 {@code last_admin} unless the store made the guarded change. */

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.ExhaustionAction;
+import dev.sessionlimits.core.ExternalIdentities;
+import dev.sessionlimits.core.ExternalIdentity;
+import dev.sessionlimits.core.Group;
+import dev.sessionlimits.core.GroupSource;
+import dev.sessionlimits.core.GroupStore;
 import dev.sessionlimits.core.LoginAttempt;
 import dev.sessionlimits.core.MutableClock;
 import dev.sessionlimits.core.QuotaPolicy;
@@ -19,6 +24,7 @@ import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The rules of changing users, without HTTP: the last administrator, and whose sessions end. */
@@ -31,9 +37,17 @@ class UserServiceTest {
   private final MutableClock clock = new MutableClock(TestServer.START);
   private final UserStore store = UserStore.inMemory();
   private final SessionManager sessions = new SessionManager(SessionStore.inMemory(), clock);
+  private final GroupStore groups = GroupStore.inMemory();
+  private final ExternalIdentities identities = ExternalIdentities.inMemory();
   private final UserService users =
       new UserService(
-          sessions, store, SecondFactors.inMemory(), new Passwords(TestServer.CHEAP), clock);
+          sessions,
+          store,
+          new Passwords(TestServer.CHEAP),
+          groups,
+          identities,
+          SecondFactors.inMemory(),
+          clock);
 
   @Test
   void theOnlyEnabledAdministratorCanBeNeitherDisabledNorDemotedNorDeleted() {
@@ -145,6 +159,25 @@ class UserServiceTest {
     assertThat(endReason(session)).contains(EndReason.REVOKED_BY_ADMIN);
     assertThatThrownBy(() -> users.existing("alice"))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+  }
+
+  @Test
+  void deletingAUserForgetsHerGroupsAndExternalIdentitiesSoANewUserOfHerNameInheritsNeither() {
+    users.create("alice", PASSWORD, false, false, null);
+    groups.create(Group.named("staff", TestServer.START));
+    groups.replaceMemberships("alice", GroupSource.LOCAL, Set.of("staff"));
+    groups.replaceMemberships("alice", GroupSource.OIDC, Set.of("staff", "ops"));
+    ExternalIdentity directory = ExternalIdentity.ldap("uid=alice,ou=people,dc=example,dc=org");
+    identities.link("alice", directory);
+    groups.replaceMemberships("bob", GroupSource.LOCAL, Set.of("staff"));
+
+    users.delete("alice", "root");
+
+    assertThat(groups.membershipsOf("alice")).isEmpty();
+    assertThat(identities.identitiesOf("alice")).isEmpty();
+    assertThat(identities.usernameFor(directory)).isEmpty();
+    assertThat(groups.membershipsOf("bob")).hasSize(1);
+    assertThat(groups.find("staff")).as("the group stays").isPresent();
   }
 
   @Test

@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -62,6 +64,10 @@ final class JdbcGroups implements GroupStore {
 
   private static final String EXISTS = "SELECT name FROM sl_groups WHERE name = ?";
   private static final String LOCK_GROUP = EXISTS + " FOR UPDATE";
+
+  private static final String MEMBER_COUNTS =
+      "SELECT group_name, COUNT(DISTINCT username) AS members FROM sl_group_members"
+          + " GROUP BY group_name";
 
   private static final String MEMBERSHIPS_OF =
       "SELECT group_name, source FROM sl_group_members WHERE username = ?";
@@ -157,6 +163,22 @@ final class JdbcGroups implements GroupStore {
           boolean deleted = update(connection, DELETE, name) == 1;
           db.persist(connection);
           return deleted;
+        });
+  }
+
+  @Override
+  public Map<String, Integer> memberCounts() {
+    return db.autocommit(
+        () -> "count the members of every group",
+        connection -> {
+          Map<String, Integer> counts = new TreeMap<>();
+          try (PreparedStatement select = connection.prepareStatement(MEMBER_COUNTS);
+              ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              counts.put(rows.getString("group_name"), rows.getInt("members"));
+            }
+          }
+          return counts;
         });
   }
 
