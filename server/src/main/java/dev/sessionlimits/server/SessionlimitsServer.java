@@ -9,11 +9,14 @@ import dev.sessionlimits.core.ExhaustionActions;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.User;
+import dev.sessionlimits.identity.oidc.OidcClient;
+import dev.sessionlimits.identity.oidc.OidcConfig;
 import dev.sessionlimits.server.admin.AdminRoutes;
 import dev.sessionlimits.server.auth.AccountRoutes;
 import dev.sessionlimits.server.auth.AuthRoutes;
 import dev.sessionlimits.server.auth.Authenticator;
 import dev.sessionlimits.server.auth.ForwardAuth;
+import dev.sessionlimits.server.auth.OidcRoutes;
 import dev.sessionlimits.server.auth.Reauthentication;
 import dev.sessionlimits.server.auth.SignInRedirect;
 import dev.sessionlimits.server.http.ClientAddresses;
@@ -28,10 +31,12 @@ import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.CachingUserStore;
 import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.Enforcement;
+import dev.sessionlimits.server.service.ExternalUsers;
 import dev.sessionlimits.server.service.FileSettings;
 import dev.sessionlimits.server.service.LoginThrottle;
 import dev.sessionlimits.server.service.Logins;
 import dev.sessionlimits.server.service.Passwords;
+import dev.sessionlimits.server.service.ProviderSignIns;
 import dev.sessionlimits.server.service.SettingsService;
 import dev.sessionlimits.server.service.SignIns;
 import dev.sessionlimits.server.service.UserService;
@@ -48,6 +53,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -145,12 +151,25 @@ public final class SessionlimitsServer implements AutoCloseable {
     CachingUserStore users = new CachingUserStore(stores.users(), clock);
     Authenticator auth = new Authenticator(sessions, users, settings, logins, requests, clock);
     Reauthentication reauth = new Reauthentication(sessions, b.config.reauthWindow(), clock);
+    SignIns signIns = new SignIns(sessions, settings, stores.groups(), auditor);
+    Optional<ProviderSignIns> oidc =
+        b.oidc.map(
+            config ->
+                new ProviderSignIns(
+                    config,
+                    new OidcClient(config, clock),
+                    new ExternalUsers(
+                        users.uncached(), stores.groups(), stores.identities(), clock),
+                    signIns,
+                    sessions,
+                    stores.providerSessions(),
+                    auditor));
     AuthRoutes authRoutes =
         new AuthRoutes(
             sessions,
             settings,
             logins,
-            new SignIns(sessions, settings, stores.groups(), auditor),
+            signIns,
             devices,
             auth,
             reauth,
@@ -158,7 +177,9 @@ public final class SessionlimitsServer implements AutoCloseable {
             redirects,
             auditor,
             stores.healthy(),
-            clock);
+            clock,
+            sessionId -> oidc.flatMap(o -> o.providerLogout(sessionId)));
+    OidcRoutes oidcRoutes = new OidcRoutes(oidc, requests, clock);
     UserService userService = new UserService(sessions, users.uncached(), passwords, clock);
     Enforcement enforcement = new Enforcement(sessions, users.uncached(), settings, clock);
     AdminRoutes adminRoutes =
@@ -189,6 +210,7 @@ public final class SessionlimitsServer implements AutoCloseable {
                     requests,
                     forwardAuth,
                     authRoutes,
+                    oidcRoutes,
                     accountRoutes,
                     adminRoutes,
                     eventRoutes));
@@ -225,6 +247,7 @@ public final class SessionlimitsServer implements AutoCloseable {
       Requests requests,
       ForwardAuth forwardAuth,
       AuthRoutes authRoutes,
+      OidcRoutes oidcRoutes,
       AccountRoutes accountRoutes,
       AdminRoutes adminRoutes,
       EventRoutes eventRoutes) {
@@ -270,11 +293,13 @@ public final class SessionlimitsServer implements AutoCloseable {
             ctx.header("Strict-Transport-Security", Requests.HSTS);
           }
           Requests.checkQuery(ctx);
-          if (STATE_CHANGING.contains(ctx.method())) {
+          if (STATE_CHANGING.contains(ctx.method())
+              && !OidcRoutes.isBackChannelLogout(ctx.path())) {
             requests.checkStateChange(ctx);
           }
         });
     authRoutes.register(config.routes);
+    oidcRoutes.register(config.routes);
     accountRoutes.register(config.routes);
     adminRoutes.register(config.routes);
     eventRoutes.register(config.routes);
@@ -413,8 +438,18 @@ public final class SessionlimitsServer implements AutoCloseable {
     private Duration heartbeat = Duration.ofSeconds(15);
     private Duration requestReadTimeout = DEFAULT_REQUEST_READ_TIMEOUT;
     private PrintStream out = System.out;
+    private Optional<OidcConfig> oidc = Optional.empty();
 
     private Builder() {}
+
+    /**
+     * Signing in with this OpenID Connect provider ({@link OidcConfig#fromEnvironment}); empty (the
+     * default) for none.
+     */
+    public Builder oidc(Optional<OidcConfig> oidc) {
+      this.oidc = requireNonNull(oidc, "oidc");
+      return this;
+    }
 
     /**
      * How to run: port, trusted proxies, settings files, cookies. Defaults to {@link

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.ExternalIdentities;
 import dev.sessionlimits.core.GroupStore;
+import dev.sessionlimits.core.ProviderSessions;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.SettingsStore;
 import dev.sessionlimits.core.ThrottleStore;
@@ -23,6 +24,8 @@ import java.util.function.BooleanSupplier;
  *     every node, else each node throttles on its own and signs device cookies its own way
  * @param groups groups, their session limits and who belongs to them
  * @param identities which local user an LDAP entry or an OpenID provider's subject is
+ * @param providerSessions the sessions an OpenID Connect sign-in opened, by the provider session
+ *     behind each (back-channel logout, RP-initiated logout)
  * @param healthy true while the stores can be reached
  * @param resources closed with the server after {@code sessions}; may be the same object
  */
@@ -34,6 +37,7 @@ public record Stores(
     ThrottleStore throttle,
     GroupStore groups,
     ExternalIdentities identities,
+    ProviderSessions providerSessions,
     BooleanSupplier healthy,
     AutoCloseable resources) {
 
@@ -46,13 +50,38 @@ public record Stores(
     requireNonNull(throttle, "throttle");
     requireNonNull(groups, "groups");
     requireNonNull(identities, "identities");
+    requireNonNull(providerSessions, "providerSessions");
     requireNonNull(healthy, "healthy");
     resources = (resources == null) ? () -> {} : resources;
   }
 
+  /** Stores with the provider sessions in this JVM's memory: for a single node. */
+  public Stores(
+      SessionStore sessions,
+      UserStore users,
+      SettingsStore settings,
+      AuditLog audit,
+      ThrottleStore throttle,
+      GroupStore groups,
+      ExternalIdentities identities,
+      BooleanSupplier healthy,
+      AutoCloseable resources) {
+    this(
+        sessions,
+        users,
+        settings,
+        audit,
+        throttle,
+        groups,
+        identities,
+        ProviderSessions.inMemory(),
+        healthy,
+        resources);
+  }
+
   /**
-   * Stores with groups and external identities in this JVM's memory: for a single node, or for
-   * tests that use neither.
+   * Stores with groups, external identities and provider sessions in this JVM's memory: for a
+   * single node, or for tests that use none of them.
    */
   public Stores(
       SessionStore sessions,
@@ -106,6 +135,7 @@ public record Stores(
         store.throttle(),
         store.groups(),
         store.identities(),
+        store.providerSessions(),
         healthy,
         store);
   }

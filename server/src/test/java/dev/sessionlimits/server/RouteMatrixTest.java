@@ -46,6 +46,10 @@ class RouteMatrixTest {
           Map.ofEntries(
               Map.entry("POST /api/v1/login", new Row(400, 400, 400)),
               Map.entry("POST /api/v1/logout", new Row(401, 204, 204)),
+              Map.entry("GET /api/v1/login/options", new Row(200, 200, 200)),
+              Map.entry("GET /api/v1/login/oidc", new Row(404, 404, 404)),
+              Map.entry("GET /api/v1/login/oidc/callback", new Row(404, 404, 404)),
+              Map.entry("POST /api/v1/login/oidc/backchannel-logout", new Row(404, 404, 404)),
               Map.entry("GET /api/v1/me", new Row(401, 200, 200)),
               Map.entry("GET /api/v1/me/sessions", new Row(401, 200, 200)),
               Map.entry("DELETE /api/v1/me/sessions/{id}", new Row(401, 404, 404)),

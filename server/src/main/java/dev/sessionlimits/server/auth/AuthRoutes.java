@@ -23,6 +23,7 @@ import dev.sessionlimits.server.service.SettingsService;
 import dev.sessionlimits.server.service.SignIns;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.net.URI;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +69,7 @@ public final class AuthRoutes {
   private final Auditor auditor;
   private final BooleanSupplier healthy;
   private final InstantSource clock;
+  private final Function<String, Optional<URI>> providerLogout;
 
   /** The routes of signing in and out, the caller's own sessions, verify and health. */
   public AuthRoutes(
@@ -82,6 +85,41 @@ public final class AuthRoutes {
       Auditor auditor,
       BooleanSupplier healthy,
       InstantSource clock) {
+    this(
+        sessions,
+        settings,
+        logins,
+        signIns,
+        devices,
+        auth,
+        reauth,
+        requests,
+        redirects,
+        auditor,
+        healthy,
+        clock,
+        sessionId -> Optional.empty());
+  }
+
+  /**
+   * The routes of signing in and out, where signing out of a session also gives the identity
+   * provider's sign-out address that {@code providerLogout} finds for it, if any.
+   */
+  public AuthRoutes(
+      SessionManager sessions,
+      SettingsService settings,
+      Logins logins,
+      SignIns signIns,
+      DeviceCookies devices,
+      Authenticator auth,
+      Reauthentication reauth,
+      Requests requests,
+      SignInRedirect redirects,
+      Auditor auditor,
+      BooleanSupplier healthy,
+      InstantSource clock,
+      Function<String, Optional<URI>> providerLogout) {
+    this.providerLogout = providerLogout;
     this.sessions = sessions;
     this.settings = settings;
     this.logins = logins;
@@ -160,6 +198,11 @@ public final class AuthRoutes {
     if (ended.isPresent()) {
       auditor.record(
           "logout", session.user(), requests.clientIp(ctx), session.user(), session.id(), Map.of());
+    }
+    Optional<URI> atProvider = providerLogout.apply(session.id());
+    if (atProvider.isPresent()) {
+      ctx.status(200).json(map("provider_logout", atProvider.get().toString()));
+      return;
     }
     ctx.status(204);
   }
@@ -276,7 +319,7 @@ public final class AuthRoutes {
   }
 
   /** The client's {@code User-Agent}, without control characters, at most 512 characters. */
-  private static String userAgent(Context ctx) {
+  static String userAgent(Context ctx) {
     String ua = ctx.userAgent();
     if (ua == null) {
       return "";
