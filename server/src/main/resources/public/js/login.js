@@ -15,6 +15,52 @@ const retryLine = document.getElementById('login-retry');
 const next = safeNext(new URLSearchParams(location.search).get('next')) || uiUrl('account.html');
 let retryTimer = null;
 
+/** Why the identity provider's sign-in was refused, by the code the server sends back. */
+const OIDC_ERRORS = {
+  session_limit_reached: 'You already have as many sessions as your limit allows. Sign out of one of them first, or ask an administrator.',
+  user_disabled: 'This account is disabled. Ask an administrator to enable it.',
+  identity_provider_unavailable: 'The identity provider cannot be reached right now. Try again in a moment.',
+  store_unavailable: 'The session store cannot be reached right now. Try again in a moment.',
+  oidc_account_conflict: 'An account of this name exists here already and is not linked to your identity provider. Ask an administrator.',
+  oidc_invalid_username: 'Your identity provider gave a user name that is not valid here. Ask an administrator.',
+  oidc_state_mismatch: 'The sign-in could not be matched to this browser. Start it again from this page.',
+  oidc_login_expired: 'The sign-in took too long. Start it again from this page.',
+  oidc_provider_error: 'The identity provider did not sign you in.',
+  oidc_missing_code: 'The identity provider did not sign you in.',
+  oidc_token_refused: 'The identity provider refused the sign-in. Start it again from this page.',
+  oidc_invalid_token: 'The identity provider\'s answer could not be trusted. Ask an administrator.',
+  oidc_nonce_mismatch: 'The identity provider\'s answer did not match this sign-in. Start it again from this page.',
+  oidc_missing_username: 'Your identity provider gave no user name. Ask an administrator.',
+};
+
+/** Shows the reason a sign-in with the identity provider was refused, from the query. */
+function showOidcError() {
+  const code = new URLSearchParams(location.search).get('oidc_error');
+  if (!code) return;
+  const sentence = Object.prototype.hasOwnProperty.call(OIDC_ERRORS, code)
+    ? OIDC_ERRORS[code] : 'The sign-in with your identity provider did not succeed.';
+  showError(['Signing in with your identity provider failed.', sentence]);
+  errorBox.dataset.reason = code;
+}
+
+/** Offers the identity provider's sign-in when the server has one. */
+async function showOidcOption() {
+  let options;
+  try {
+    ({ data: options } = await api('GET', 'api/v1/login/options', { quiet: true }));
+  } catch (e) {
+    return;
+  }
+  const oidc = options && options.oidc;
+  if (!oidc || typeof oidc.start !== 'string') return;
+  const target = new URL(next);
+  const returnTo = target.origin === location.origin ? target.pathname + target.search + target.hash : '/';
+  const button = document.getElementById('oidc-button');
+  button.textContent = 'Sign in with ' + oidc.name;
+  button.href = uiUrl(oidc.start.replace(/^\/+/, '')) + '?return_to=' + encodeURIComponent(returnTo);
+  document.getElementById('oidc-signin').hidden = false;
+}
+
 function showSignedOut(body) {
   const notice = document.getElementById('signed-out-notice');
   const ownLogout = body.reason === 'logged_out';
@@ -189,6 +235,8 @@ async function start() {
     if (saved) form.device.value = saved;
   } catch (e) { /* no storage */ }
   form.addEventListener('submit', signIn);
+  showOidcError();
+  showOidcOption();
 
   try {
     await api('GET', 'api/v1/me', { quiet: true });

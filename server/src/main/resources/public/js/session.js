@@ -290,8 +290,13 @@ async function staySignedIn() {
 export async function signOut() {
   leaving = true;
   stopWatching();
+  let providerLogout = null;
   try {
-    await api('POST', 'api/v1/logout');
+    const { data } = await api('POST', 'api/v1/logout');
+    // A session opened through the identity provider: sign out there too (its page comes back here).
+    if (data && typeof data.provider_logout === 'string' && /^https?:\/\//i.test(data.provider_logout)) {
+      providerLogout = data.provider_logout;
+    }
   } catch (e) {
     if (e.status !== 401) {
       leaving = false;
@@ -302,7 +307,7 @@ export async function signOut() {
       return;
     }
   }
-  location.assign(uiUrl('index.html'));
+  location.assign(providerLogout || uiUrl('index.html'));
 }
 
 function alertInPage(text) {

@@ -24,7 +24,12 @@ public enum EndReason {
    * The browser holding this session signed in again, and the new session replaced this one (ASVS
    * 7.2.4: re-authentication never keeps the presented session alive).
    */
-  SUPERSEDED;
+  SUPERSEDED,
+  /**
+   * The user signed out at the OpenID Connect provider she signed in with, which told this server
+   * through back-channel logout.
+   */
+  IDENTITY_PROVIDER_LOGOUT;
 
   private final String code = name().toLowerCase(Locale.ROOT);
 

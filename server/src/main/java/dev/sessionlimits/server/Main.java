@@ -1,7 +1,9 @@
 package dev.sessionlimits.server;
 
 import dev.sessionlimits.core.ExhaustionActions;
+import dev.sessionlimits.identity.oidc.OidcConfig;
 import dev.sessionlimits.server.service.FileSettings;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +20,10 @@ public final class Main {
 
   public static void main(String[] args) {
     ServerConfig config;
+    Optional<OidcConfig> oidc;
     try {
       config = ServerConfig.fromEnvironment(System.getenv());
+      oidc = OidcConfig.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println(
           "Sessionlimits cannot start, because of its environment:\n" + e.getMessage());
@@ -32,7 +36,7 @@ public final class Main {
       FileSettings.load(
           config.configDir(), ExhaustionActions.load(Main.class.getClassLoader()).names());
       Stores stores = StoreFactory.open(config);
-      server = SessionlimitsServer.builder().config(config).stores(stores).start();
+      server = SessionlimitsServer.builder().config(config).oidc(oidc).stores(stores).start();
     } catch (RuntimeException e) {
       LOG.debug("Start failed", e);
       System.err.println("Sessionlimits cannot start: " + e.getMessage());

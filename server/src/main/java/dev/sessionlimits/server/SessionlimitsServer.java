@@ -9,12 +9,15 @@ import dev.sessionlimits.core.ExhaustionActions;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.User;
+import dev.sessionlimits.identity.oidc.OidcClient;
+import dev.sessionlimits.identity.oidc.OidcConfig;
 import dev.sessionlimits.server.admin.AdminRoutes;
 import dev.sessionlimits.server.auth.AccountRoutes;
 import dev.sessionlimits.server.auth.AuthRoutes;
 import dev.sessionlimits.server.auth.Authenticator;
 import dev.sessionlimits.server.auth.ForwardAuth;
 import dev.sessionlimits.server.auth.MfaRoutes;
+import dev.sessionlimits.server.auth.OidcRoutes;
 import dev.sessionlimits.server.auth.Reauthentication;
 import dev.sessionlimits.server.auth.SessionStart;
 import dev.sessionlimits.server.auth.SignInRedirect;
@@ -38,6 +41,7 @@ import dev.sessionlimits.server.service.LoginThrottle;
 import dev.sessionlimits.server.service.Logins;
 import dev.sessionlimits.server.service.MfaTickets;
 import dev.sessionlimits.server.service.Passwords;
+import dev.sessionlimits.server.service.ProviderSignIns;
 import dev.sessionlimits.server.service.SecondFactorService;
 import dev.sessionlimits.server.service.SecondSteps;
 import dev.sessionlimits.server.service.SettingsService;
@@ -151,27 +155,37 @@ public final class SessionlimitsServer implements AutoCloseable {
             requests,
             b.config.cookieSecure());
     this.throttle = new LoginThrottle(stores.throttle(), clock, b.throttle);
+    CachingUserStore users = new CachingUserStore(stores.users(), clock);
     ExternalUsers externalUsers =
-        new ExternalUsers(stores.users(), stores.groups(), stores.identities(), clock);
+        new ExternalUsers(users.uncached(), stores.groups(), stores.identities(), clock);
     this.directory =
         b.config
             .ldap()
             .map(ldap -> DirectoryPasswords.open(ldap, externalUsers, stores.identities()));
     Logins logins = new Logins(stores.users(), passwords, throttle, devices, auditor, directory);
-    CachingUserStore users = new CachingUserStore(stores.users(), clock);
     SecondFactorService factors = new SecondFactorService(stores.secondFactors(), clock, random);
     SecondSteps steps = new SecondSteps(factors, stores.users(), throttle, devices, auditor);
     Authenticator auth =
         new Authenticator(sessions, users, settings, logins, steps, requests, clock);
     Reauthentication reauth = new Reauthentication(sessions, b.config.reauthWindow(), clock);
-    SessionStart start =
-        new SessionStart(
-            new SignIns(sessions, settings, stores.groups(), auditor), requests, devices, clock);
+    SignIns signIns = new SignIns(sessions, settings, stores.groups(), auditor);
+    SessionStart start = new SessionStart(signIns, requests, devices, clock);
     MfaTickets tickets =
         new MfaTickets(
             stores.throttle().secret(MfaTickets.KEY_NAME, () -> MfaTickets.newKey(random)), clock);
     MfaRoutes mfaRoutes =
         new MfaRoutes(steps, factors, tickets, start, auth, reauth, requests, auditor);
+    Optional<ProviderSignIns> oidc =
+        b.oidc.map(
+            config ->
+                new ProviderSignIns(
+                    config,
+                    new OidcClient(config, clock),
+                    externalUsers,
+                    signIns,
+                    sessions,
+                    stores.providerSessions(),
+                    auditor));
     AuthRoutes authRoutes =
         new AuthRoutes(
             sessions,
@@ -185,7 +199,9 @@ public final class SessionlimitsServer implements AutoCloseable {
             redirects,
             auditor,
             stores.healthy(),
-            clock);
+            clock,
+            sessionId -> oidc.flatMap(o -> o.providerLogout(sessionId)));
+    OidcRoutes oidcRoutes = new OidcRoutes(oidc, requests, clock);
     UserService userService =
         new UserService(
             sessions,
@@ -226,6 +242,7 @@ public final class SessionlimitsServer implements AutoCloseable {
                     requests,
                     forwardAuth,
                     authRoutes,
+                    oidcRoutes,
                     accountRoutes,
                     mfaRoutes,
                     adminRoutes,
@@ -264,6 +281,7 @@ public final class SessionlimitsServer implements AutoCloseable {
       Requests requests,
       ForwardAuth forwardAuth,
       AuthRoutes authRoutes,
+      OidcRoutes oidcRoutes,
       AccountRoutes accountRoutes,
       MfaRoutes mfaRoutes,
       AdminRoutes adminRoutes,
@@ -310,11 +328,13 @@ public final class SessionlimitsServer implements AutoCloseable {
             ctx.header("Strict-Transport-Security", Requests.HSTS);
           }
           Requests.checkQuery(ctx);
-          if (STATE_CHANGING.contains(ctx.method())) {
+          if (STATE_CHANGING.contains(ctx.method())
+              && !OidcRoutes.isBackChannelLogout(ctx.path())) {
             requests.checkStateChange(ctx);
           }
         });
     authRoutes.register(config.routes);
+    oidcRoutes.register(config.routes);
     accountRoutes.register(config.routes);
     mfaRoutes.register(config.routes);
     adminRoutes.register(config.routes);
@@ -455,8 +475,18 @@ public final class SessionlimitsServer implements AutoCloseable {
     private Duration heartbeat = Duration.ofSeconds(15);
     private Duration requestReadTimeout = DEFAULT_REQUEST_READ_TIMEOUT;
     private PrintStream out = System.out;
+    private Optional<OidcConfig> oidc = Optional.empty();
 
     private Builder() {}
+
+    /**
+     * Signing in with this OpenID Connect provider ({@link OidcConfig#fromEnvironment}); empty (the
+     * default) for none.
+     */
+    public Builder oidc(Optional<OidcConfig> oidc) {
+      this.oidc = requireNonNull(oidc, "oidc");
+      return this;
+    }
 
     /**
      * How to run: port, trusted proxies, settings files, cookies. Defaults to {@link

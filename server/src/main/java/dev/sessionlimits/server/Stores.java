@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.ExternalIdentities;
 import dev.sessionlimits.core.GroupStore;
+import dev.sessionlimits.core.ProviderSessions;
 import dev.sessionlimits.core.SecondFactors;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.SettingsStore;
@@ -25,6 +26,8 @@ import java.util.function.BooleanSupplier;
  * @param groups groups, their session limits and who belongs to them
  * @param identities which local user an LDAP entry or an OpenID provider's subject is
  * @param secondFactors local accounts' TOTP secrets and recovery codes
+ * @param providerSessions the sessions an OpenID Connect sign-in opened, by the provider session
+ *     behind each (back-channel logout, RP-initiated logout)
  * @param healthy true while the stores can be reached
  * @param resources closed with the server after {@code sessions}; may be the same object
  */
@@ -37,6 +40,7 @@ public record Stores(
     GroupStore groups,
     ExternalIdentities identities,
     SecondFactors secondFactors,
+    ProviderSessions providerSessions,
     BooleanSupplier healthy,
     AutoCloseable resources) {
 
@@ -50,13 +54,39 @@ public record Stores(
     requireNonNull(groups, "groups");
     requireNonNull(identities, "identities");
     requireNonNull(secondFactors, "secondFactors");
+    requireNonNull(providerSessions, "providerSessions");
     requireNonNull(healthy, "healthy");
     resources = (resources == null) ? () -> {} : resources;
   }
 
+  /** Stores with second factors and provider sessions in this JVM's memory: for a single node. */
+  public Stores(
+      SessionStore sessions,
+      UserStore users,
+      SettingsStore settings,
+      AuditLog audit,
+      ThrottleStore throttle,
+      GroupStore groups,
+      ExternalIdentities identities,
+      BooleanSupplier healthy,
+      AutoCloseable resources) {
+    this(
+        sessions,
+        users,
+        settings,
+        audit,
+        throttle,
+        groups,
+        identities,
+        SecondFactors.inMemory(),
+        ProviderSessions.inMemory(),
+        healthy,
+        resources);
+  }
+
   /**
-   * Stores with groups, external identities and second factors in this JVM's memory: for a single
-   * node, or for tests that use neither.
+   * Stores with groups, external identities, second factors and provider sessions in this JVM's
+   * memory: for a single node, or for tests that use none of them.
    */
   public Stores(
       SessionStore sessions,
@@ -74,7 +104,6 @@ public record Stores(
         throttle,
         GroupStore.inMemory(),
         ExternalIdentities.inMemory(),
-        SecondFactors.inMemory(),
         healthy,
         resources);
   }
@@ -112,6 +141,7 @@ public record Stores(
         store.groups(),
         store.identities(),
         store.secondFactors(),
+        store.providerSessions(),
         healthy,
         store);
   }

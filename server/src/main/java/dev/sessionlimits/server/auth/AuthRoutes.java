@@ -19,6 +19,7 @@ import dev.sessionlimits.server.service.Passwords;
 import dev.sessionlimits.server.service.SettingsService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.net.URI;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +64,12 @@ public final class AuthRoutes {
   private final Auditor auditor;
   private final BooleanSupplier healthy;
   private final InstantSource clock;
+  private final Function<String, Optional<URI>> providerLogout;
 
-  /** The routes of signing in and out, the caller's own sessions, verify and health. */
+  /**
+   * The routes of signing in and out, where signing out of a session also gives the identity
+   * provider's sign-out address that {@code providerLogout} finds for it, if any.
+   */
   public AuthRoutes(
       SessionManager sessions,
       SettingsService settings,
@@ -76,7 +82,9 @@ public final class AuthRoutes {
       SignInRedirect redirects,
       Auditor auditor,
       BooleanSupplier healthy,
-      InstantSource clock) {
+      InstantSource clock,
+      Function<String, Optional<URI>> providerLogout) {
+    this.providerLogout = providerLogout;
     this.sessions = sessions;
     this.settings = settings;
     this.logins = logins;
@@ -138,6 +146,11 @@ public final class AuthRoutes {
     if (ended.isPresent()) {
       auditor.record(
           "logout", session.user(), requests.clientIp(ctx), session.user(), session.id(), Map.of());
+    }
+    Optional<URI> atProvider = providerLogout.apply(session.id());
+    if (atProvider.isPresent()) {
+      ctx.status(200).json(map("provider_logout", atProvider.get().toString()));
+      return;
     }
     ctx.status(204);
   }

@@ -46,6 +46,10 @@ public enum ApiError {
   USER_NOT_FOUND(404, "user_not_found", "There is no user named %s."),
   SESSION_NOT_FOUND(404, "session_not_found", "%s"),
   GROUP_NOT_FOUND(404, "group_not_found", "There is no group named %s."),
+  OIDC_NOT_CONFIGURED(
+      404,
+      "oidc_not_configured",
+      "Signing in with an identity provider is not configured on this server."),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "%s"),
   NOT_ACCEPTABLE(
       406,
@@ -101,6 +105,11 @@ public enum ApiError {
       503,
       "unavailable",
       "The server cannot take this request right now. Try again in a" + " moment."),
+  IDENTITY_PROVIDER_UNAVAILABLE(
+      503,
+      "identity_provider_unavailable",
+      "The identity provider cannot be reached right now, so nothing was done. Try again in a"
+          + " moment."),
   HTTP_VERSION_NOT_SUPPORTED(
       505,
       "http_version_not_supported",

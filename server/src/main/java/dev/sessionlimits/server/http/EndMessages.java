@@ -58,6 +58,8 @@ public final class EndMessages {
               + at
               + " because this browser signed in again,"
               + " and the new sign-in replaced this session.";
+      case IDENTITY_PROVIDER_LOGOUT ->
+          "You were signed out at " + at + " because you signed out at your identity provider.";
     };
   }
 

@@ -107,7 +107,7 @@ public final class Requests {
   }
 
   /** Whether the session cookie is Secure (and named {@link #HOST_COOKIE}) on this answer. */
-  boolean cookieSecure(Context ctx) {
+  public boolean cookieSecure(Context ctx) {
     return cookieAlwaysSecure || isHttps(ctx);
   }
 

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.ExternalIdentities;
 import dev.sessionlimits.core.GroupStore;
+import dev.sessionlimits.core.ProviderSessions;
 import dev.sessionlimits.core.SecondFactors;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.SettingsStore;
@@ -27,12 +28,13 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * Sessions, users, groups, external identities, settings, the audit log and the login throttle's
- * counts in one JDBC database: an H2 file database (the embedded store of a single server) or
- * PostgreSQL (shared by every node of a cluster), each behind its own interface of {@code core}:
- * {@link #sessions}, {@link #users}, {@link #groups}, {@link #identities}, {@link #settings},
- * {@link #audit} and {@link #throttle}. Session limits hold exactly however many nodes share the
- * database: {@link SessionStore#open} takes its locks in the database, not in this JVM.
+ * Sessions, users, groups, external identities, provider sessions, settings, the audit log and the
+ * login throttle's counts in one JDBC database: an H2 file database (the embedded store of a single
+ * server) or PostgreSQL (shared by every node of a cluster), each behind its own interface of
+ * {@code core}: {@link #sessions}, {@link #users}, {@link #groups}, {@link #identities}, {@link
+ * #providerSessions}, {@link #settings}, {@link #audit} and {@link #throttle}. Session limits hold
+ * exactly however many nodes share the database: {@link SessionStore#open} takes its locks in the
+ * database, not in this JVM.
  *
  * <p>Every factory migrates the schema before it returns (Flyway; tables prefixed {@code sl_},
  * history in {@code sessionlimits_schema_history}). A database that cannot be reached, written or
@@ -91,6 +93,7 @@ public final class JdbcStore implements AutoCloseable {
   private final JdbcGroups groups;
   private final JdbcIdentities identities;
   private final JdbcSecondFactors secondFactors;
+  private final JdbcProviderSessions providerSessions;
   private final JdbcSettings settings;
   private final JdbcAuditLog audit;
   private final JdbcThrottle throttle;
@@ -166,6 +169,7 @@ public final class JdbcStore implements AutoCloseable {
     this.groups = new JdbcGroups(db, InstantSource.system());
     this.identities = new JdbcIdentities(db);
     this.secondFactors = new JdbcSecondFactors(db);
+    this.providerSessions = new JdbcProviderSessions(db);
     this.audit = new JdbcAuditLog(db);
     this.throttle = new JdbcThrottle(db);
     this.db = db;
@@ -351,6 +355,14 @@ public final class JdbcStore implements AutoCloseable {
   /** Local accounts' second factors: TOTP secrets and recovery codes. */
   public SecondFactors secondFactors() {
     return secondFactors;
+  }
+
+  /**
+   * The sessions opened through an OpenID Connect provider and the provider sessions behind them; a
+   * session's row goes when the session is purged.
+   */
+  public ProviderSessions providerSessions() {
+    return providerSessions;
   }
 
   /**
