@@ -23,6 +23,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -199,6 +201,30 @@ public final class Chromium implements AutoCloseable {
       Files.write(SCREENSHOTS.resolve(name + ".png"), png);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * What the browser's console said since the last call about the Content Security Policy or
+   * anything else it refused to load or run: a page of this UI must cause none.
+   */
+  List<String> policyViolations() {
+    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .map(LogEntry::getMessage)
+        .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
+        .toList();
+  }
+
+  /** Closes each of {@code things} that is there, the others even when one fails. */
+  static void closeAll(AutoCloseable... things) {
+    for (AutoCloseable thing : things) {
+      try {
+        if (thing != null) {
+          thing.close();
+        }
+      } catch (Exception e) {
+        // close the rest
+      }
     }
   }
 

@@ -64,15 +64,7 @@ class OidcSignInUiTest {
 
   @AfterAll
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {browser, t}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // close the rest
-      }
-    }
+    Chromium.closeAll(browser, t);
   }
 
   @BeforeEach

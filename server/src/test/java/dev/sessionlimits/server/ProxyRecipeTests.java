@@ -78,15 +78,7 @@ abstract class ProxyRecipeTests {
 
   @AfterAll
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {browser, proxy, app, t}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // close the rest
-      }
-    }
+    Chromium.closeAll(browser, proxy, app, t);
   }
 
   // ---------------------------------------------------------------- helpers

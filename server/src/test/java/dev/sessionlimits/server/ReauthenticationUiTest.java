@@ -10,7 +10,6 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElem
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -20,8 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 
 /**
  * The re-authentication dialog in headless Chromium (issue 12.2): an administrator whose password
@@ -50,15 +47,7 @@ class ReauthenticationUiTest {
 
   @AfterAll
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {browser, t}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // close the rest
-      }
-    }
+    Chromium.closeAll(browser, t);
   }
 
   @BeforeEach
@@ -72,12 +61,7 @@ class ReauthenticationUiTest {
     if (browser == null) {
       return;
     }
-    List<String> violations =
-        browser.driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-            .map(LogEntry::getMessage)
-            .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
-            .toList();
-    assertThat(violations).isEmpty();
+    assertThat(browser.policyViolations()).isEmpty();
   }
 
   /**

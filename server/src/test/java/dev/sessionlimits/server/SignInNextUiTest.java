@@ -51,15 +51,7 @@ class SignInNextUiTest {
 
   @AfterAll
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {browser, t}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // close the rest
-      }
-    }
+    Chromium.closeAll(browser, t);
   }
 
   @BeforeEach

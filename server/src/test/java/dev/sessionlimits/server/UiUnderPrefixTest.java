@@ -22,8 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 
 /**
  * The web UI in headless Chromium through a real nginx that serves it under {@code /sessionlimits/}
@@ -81,15 +79,7 @@ class UiUnderPrefixTest {
 
   @AfterAll
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {browser, nginx, t}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // close the rest
-      }
-    }
+    Chromium.closeAll(browser, nginx, t);
   }
 
   @BeforeEach
@@ -103,12 +93,7 @@ class UiUnderPrefixTest {
     if (browser == null || nginx == null) {
       return;
     }
-    List<String> violations =
-        browser.driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-            .map(LogEntry::getMessage)
-            .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
-            .toList();
-    assertThat(violations).isEmpty();
+    assertThat(browser.policyViolations()).isEmpty();
     // Chromium asks for /favicon.ico by itself for the SVG document Chromium.reset opens (the UI's
     // pages name their icon); any other request outside the prefix is the UI's.
     List<String> log =

@@ -29,8 +29,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.InvalidElementStateException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 
 /**
  * The web UI in real headless Chromium against a real server: the live "you were signed out"
@@ -72,15 +70,7 @@ class WebUiTest {
 
   @AfterAll
   void stop() throws IOException {
-    for (AutoCloseable c : new AutoCloseable[] {first, second, t}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // close the rest
-      }
-    }
+    Chromium.closeAll(first, second, t);
     if (configDir != null) {
       try (var files = Files.list(configDir)) {
         for (Path f : files.toList()) {
@@ -104,12 +94,7 @@ class WebUiTest {
       return;
     }
     for (Chromium browser : List.of(first, second)) {
-      List<String> violations =
-          browser.driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-              .map(LogEntry::getMessage)
-              .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
-              .toList();
-      assertThat(violations).isEmpty();
+      assertThat(browser.policyViolations()).isEmpty();
     }
   }
 

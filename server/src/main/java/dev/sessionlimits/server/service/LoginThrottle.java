@@ -6,6 +6,9 @@ import dev.sessionlimits.core.ThrottleStore;
 import dev.sessionlimits.core.ThrottleStore.Failures;
 import dev.sessionlimits.core.ThrottleStore.Key;
 import dev.sessionlimits.core.ThrottleStore.Kind;
+import dev.sessionlimits.server.http.ApiError;
+import dev.sessionlimits.server.http.ApiException;
+import dev.sessionlimits.server.http.EndMessages;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -255,6 +258,35 @@ public final class LoginThrottle {
         lock.unlock();
       }
     }
+  }
+
+  /**
+   * {@link #begin} for a check that answers over HTTP: the attempt, or the answer that refuses it.
+   *
+   * @param device the device cookie's id for {@code user}, or null
+   * @throws ApiException 429 {@code too_many_attempts} (with {@code Retry-After}) while throttled,
+   *     503 {@code overloaded} when no check could start within {@link Passwords#MAX_WAIT}
+   */
+  Attempt admit(String user, String ip, String device) {
+    Admission admission;
+    try {
+      admission = begin(user, ip, device, Passwords.MAX_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Passwords.overloaded();
+    }
+    if (admission instanceof Blocked blocked) {
+      Duration wait = blocked.retryAfter();
+      long seconds = Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
+      throw ApiError.TOO_MANY_ATTEMPTS
+          .exception(EndMessages.duration(Duration.ofSeconds(seconds)))
+          .withFields(Map.of("retry_after", seconds))
+          .withHeaders(Map.of("Retry-After", Long.toString(seconds)));
+    }
+    if (!(admission instanceof Attempt attempt)) {
+      throw Passwords.overloaded();
+    }
+    return attempt;
   }
 
   /** Forgets the counts whose last failure is older than the policy keeps them. */

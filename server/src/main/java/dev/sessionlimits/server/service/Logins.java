@@ -4,9 +4,7 @@ import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
-import dev.sessionlimits.server.http.EndMessages;
 import dev.sessionlimits.server.http.Text;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -166,26 +164,8 @@ public final class Logins {
       String deviceCookie,
       String failedEvent,
       Supplier<ApiException> wrong) {
-    LoginThrottle.Admission admission;
-    try {
-      admission =
-          throttle.begin(
-              username, clientIp, devices.device(deviceCookie, username), Passwords.MAX_WAIT);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw Passwords.overloaded();
-    }
-    if (admission instanceof LoginThrottle.Blocked blocked) {
-      Duration wait = blocked.retryAfter();
-      long seconds = Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
-      throw ApiError.TOO_MANY_ATTEMPTS
-          .exception(EndMessages.duration(Duration.ofSeconds(seconds)))
-          .withFields(Map.of("retry_after", seconds))
-          .withHeaders(Map.of("Retry-After", Long.toString(seconds)));
-    }
-    if (!(admission instanceof LoginThrottle.Attempt attempt)) {
-      throw Passwords.overloaded();
-    }
+    LoginThrottle.Attempt attempt =
+        throttle.admit(username, clientIp, devices.device(deviceCookie, username));
     // Closing settles nothing if the check was never finished (overloaded, store unavailable,
     // directory unavailable).
     try (attempt) {

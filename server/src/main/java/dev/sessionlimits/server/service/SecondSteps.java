@@ -7,8 +7,6 @@ import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
-import dev.sessionlimits.server.http.EndMessages;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,21 +79,8 @@ public final class SecondSteps {
    */
   public Passed pass(
       String username, String code, boolean enrolling, String clientIp, String deviceCookie) {
-    LoginThrottle.Admission admission;
-    try {
-      admission =
-          throttle.begin(
-              username, clientIp, devices.device(deviceCookie, username), Passwords.MAX_WAIT);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw Passwords.overloaded();
-    }
-    if (admission instanceof LoginThrottle.Blocked blocked) {
-      throw tooManyAttempts(blocked.retryAfter());
-    }
-    if (!(admission instanceof LoginThrottle.Attempt attempt)) {
-      throw Passwords.overloaded();
-    }
+    LoginThrottle.Attempt attempt =
+        throttle.admit(username, clientIp, devices.device(deviceCookie, username));
     try (attempt) {
       Optional<Passed> passed = check(username, code, enrolling);
       if (passed.isEmpty()) {
@@ -136,13 +121,5 @@ public final class SecondSteps {
       case RECOVERY_CODE -> Optional.of(new Passed(user.get(), "recovery_code", List.of()));
       case REJECTED -> Optional.empty();
     };
-  }
-
-  static ApiException tooManyAttempts(Duration wait) {
-    long seconds = Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
-    return ApiError.TOO_MANY_ATTEMPTS
-        .exception(EndMessages.duration(Duration.ofSeconds(seconds)))
-        .withFields(Map.of("retry_after", seconds))
-        .withHeaders(Map.of("Retry-After", Long.toString(seconds)));
   }
 }
