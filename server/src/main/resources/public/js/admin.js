@@ -3,7 +3,7 @@
 
 import { api, plural } from './api.js';
 import {
-  h, timeEl, sessionAgent, sessionAddress, listFrom, limitText, humanize,
+  h, timeEl, sessionAgent, sessionAddress, listFrom, limitText, humanize, authMethodText,
 } from './format.js';
 import { startSignedInPage } from './session.js';
 import { effectiveLimitText, loadGroups, setUpGroups, userGroupsCell } from './groups.js';
@@ -550,6 +550,7 @@ function adminSessionRow(s) {
       h('span', { class: 'agent' + (s.device ? ' muted' : '') }, sessionAgent(s)),
       s.current ? h('span', { class: 'badge badge-current' }, 'This session') : null),
     h('td', { 'data-label': 'Address' }, h('span', { class: 'mono' }, sessionAddress(s) || '—')),
+    h('td', { 'data-label': 'Signed in with', 'data-test': 'auth-method' }, authMethodText(s.auth_method)),
     h('td', { 'data-label': 'Signed in' }, timeEl(s.created_at)),
     h('td', { 'data-label': 'Last seen' }, timeEl(s.last_seen_at, { withRelative: true })),
     h('td', { 'data-label': 'Expires' }, timeEl(s.expires_at, { withRelative: true })),
@@ -566,7 +567,7 @@ async function loadSessions() {
     const { data } = await api('GET', 'api/v1/sessions', { query: { user, ip } });
     const list = listFrom(data, 'sessions', 'items');
     sessionsBody.replaceChildren(...(list.length ? list.map(adminSessionRow)
-      : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No active sessions match.'))]));
+      : [h('tr', {}, h('td', { colspan: 8, class: 'muted' }, 'No active sessions match.'))]));
     const filters = [user && 'user “' + user + '”', ip && 'address ' + ip].filter(Boolean);
     setStatus(sessionsStatus, plural(list.length, 'active session') + (filters.length ? ' for ' + filters.join(' and ') : '') + '.');
   } catch (e) {

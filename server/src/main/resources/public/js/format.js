@@ -97,3 +97,17 @@ export function humanize(code) {
   const s = String(code).replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+const AUTH_METHODS = {
+  password: 'Password',
+  ldap: 'Directory password',
+  oidc: 'Identity provider',
+  'password+totp': 'Password and app code',
+  'password+recovery_code': 'Password and recovery code',
+  'ldap+totp': 'Directory password and app code',
+};
+
+/** How a session's user proved who she is, in words (the API's auth_method as is if unknown). */
+export function authMethodText(method) {
+  return AUTH_METHODS[method] || method || '—';
+}

@@ -121,6 +121,12 @@ class SecondFactorUiTest {
     browser.await(visibilityOfElementLocated(By.cssSelector("[data-test=recovery-codes]")));
     browser.find("#mfa-continue").click();
     browser.await(urlContains("/account.html"));
+
+    browser.open(base + "/admin.html#sessions");
+    browser.await(
+        textToBePresentInElementLocated(
+            By.cssSelector("[data-test=admin-session][data-user=admin] [data-test=auth-method]"),
+            "Password and app code"));
   }
 
   private void signIn(String user, String password) {
