@@ -1,15 +1,10 @@
-// Over 400 lines (about 580): the builder and the wiring of every part, in the order the parts
-// depend on each other, read top to bottom in one place. The command line of issue 16 needs the
-// same parts without the HTTP server; the wiring moves to a factory of its own then.
 package dev.sessionlimits.server;
 
-import static dev.sessionlimits.server.http.Json.map;
 import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.core.ExhaustionActions;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.SessionStore;
-import dev.sessionlimits.core.User;
 import dev.sessionlimits.identity.oidc.OidcClient;
 import dev.sessionlimits.identity.oidc.OidcConfig;
 import dev.sessionlimits.server.admin.AdminRoutes;
@@ -23,10 +18,6 @@ import dev.sessionlimits.server.auth.Reauthentication;
 import dev.sessionlimits.server.auth.SessionStart;
 import dev.sessionlimits.server.auth.SignInRedirect;
 import dev.sessionlimits.server.http.ClientAddresses;
-import dev.sessionlimits.server.http.ErrorAnswers;
-import dev.sessionlimits.server.http.Json;
-import dev.sessionlimits.server.http.JsonErrorHandler;
-import dev.sessionlimits.server.http.MethodGuard;
 import dev.sessionlimits.server.http.Requests;
 import dev.sessionlimits.server.push.EventRoutes;
 import dev.sessionlimits.server.push.PushHub;
@@ -37,6 +28,7 @@ import dev.sessionlimits.server.service.DirectoryPasswords;
 import dev.sessionlimits.server.service.Enforcement;
 import dev.sessionlimits.server.service.ExternalUsers;
 import dev.sessionlimits.server.service.FileSettings;
+import dev.sessionlimits.server.service.FirstAdministrator;
 import dev.sessionlimits.server.service.Groups;
 import dev.sessionlimits.server.service.LoginThrottle;
 import dev.sessionlimits.server.service.Logins;
@@ -49,20 +41,12 @@ import dev.sessionlimits.server.service.SettingsService;
 import dev.sessionlimits.server.service.SignIns;
 import dev.sessionlimits.server.service.UserService;
 import io.javalin.Javalin;
-import io.javalin.config.JavalinConfig;
-import io.javalin.http.HandlerType;
-import io.javalin.http.staticfiles.Location;
-import io.javalin.json.JavalinJackson;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -86,31 +70,6 @@ import org.slf4j.LoggerFactory;
 public final class SessionlimitsServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionlimitsServer.class);
-  private static final Set<HandlerType> STATE_CHANGING =
-      Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
-
-  /** On every answer. The web UI has no inline script or style, so it needs nothing but 'self'. */
-  static final Map<String, String> SECURITY_HEADERS =
-      Map.of(
-          "Content-Security-Policy",
-              "default-src 'self'; script-src 'self'; style-src 'self';"
-                  + " img-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none';"
-                  + " base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
-          "X-Content-Type-Options", "nosniff",
-          "Referrer-Policy", "same-origin");
-
-  /**
-   * The web UI's files (classpath {@code public/}, served at {@code /}) are revalidated on every
-   * use (cheap: they carry an ETag): their names carry no version, and an old script must never run
-   * against a newer page or API.
-   */
-  private static final Map<String, String> WEB_UI_HEADERS = withCacheControl("no-cache");
-
-  /**
-   * How long a connection may stay silent before Jetty closes it: between requests (keep-alive),
-   * and within one while nothing moves. Event streams send a heartbeat well within it.
-   */
-  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
   /**
    * How long a client may take to send a request's header, and then its body (at most 64 KiB): a
@@ -139,7 +98,8 @@ public final class SessionlimitsServer implements AutoCloseable {
     SettingsService settings = new SettingsService(stores.settings(), files, actions, clock);
     Passwords passwords = new Passwords(b.passwordCost);
     Auditor auditor = new Auditor(stores.audit(), clock);
-    bootstrapAdmin(b, passwords, auditor);
+    FirstAdministrator.createIfNoUsers(
+        stores.users(), passwords, auditor, b.config.adminPassword(), b.out, clock);
     SessionManager sessions = new SessionManager(sessionStore, clock);
     Requests requests =
         new Requests(
@@ -236,18 +196,19 @@ public final class SessionlimitsServer implements AutoCloseable {
     this.app =
         Javalin.create(
             config ->
-                configure(
+                HttpSetup.configure(
                     config,
                     b.config,
                     b.requestReadTimeout,
                     requests,
                     forwardAuth,
-                    authRoutes,
-                    oidcRoutes,
-                    accountRoutes,
-                    mfaRoutes,
-                    adminRoutes,
-                    eventRoutes));
+                    List.of(
+                        authRoutes::register,
+                        oidcRoutes::register,
+                        accountRoutes::register,
+                        mfaRoutes::register,
+                        adminRoutes::register,
+                        eventRoutes::register)));
     this.purger =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -273,117 +234,6 @@ public final class SessionlimitsServer implements AutoCloseable {
         b.config.tls() ? ", HTTPS" : "",
         actions.names().size() - ExhaustionActions.builtIns().names().size(),
         files.entries().size());
-  }
-
-  private static void configure(
-      JavalinConfig config,
-      ServerConfig listen,
-      Duration requestReadTimeout,
-      Requests requests,
-      ForwardAuth forwardAuth,
-      AuthRoutes authRoutes,
-      OidcRoutes oidcRoutes,
-      AccountRoutes accountRoutes,
-      MfaRoutes mfaRoutes,
-      AdminRoutes adminRoutes,
-      EventRoutes eventRoutes) {
-    config.startup.showJavalinBanner = false;
-    config.startup.showOldJavalinVersionWarning = false;
-    config.concurrency.useVirtualThreads = true;
-    config.http.maxRequestSize = Requests.MAX_BODY_BYTES;
-    config.http.defaultContentType = "application/json";
-    config.http.prefer405over404 = true;
-    config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-    // Jetty caches each connection's repeated header fields, Cookie among them; a proxy's
-    // connection
-    // carries a different session cookie with nearly every request, so the cache would be filled
-    // and cleared over and over (a tenth of a verify's time). Parsing the fields anew costs less.
-    config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
-    config.jetty.addConnector(
-        (jetty, http) -> Listener.connector(jetty, http, listen, IDLE_TIMEOUT, requestReadTimeout));
-    config.jetty.modifyServer(
-        server -> {
-          server.setErrorHandler(new JsonErrorHandler());
-          // Javalin puts its own handler inside the innermost wrapper.
-          server.setHandler(new MethodGuard(forwardAuth));
-        });
-    config.staticFiles.add(
-        files -> {
-          files.hostedPath = "/";
-          files.directory = "/public";
-          files.location = Location.CLASSPATH;
-          files.headers = WEB_UI_HEADERS;
-        });
-    config.routes.before(
-        ctx -> {
-          ctx.header("Cache-Control", "no-store");
-          // A forward-auth answer goes to the proxy, which keeps only its status and X-Session-*
-          // headers: the page headers would be ~500 bytes of work on the hottest path. Its method
-          // and
-          // query are the original request's (Envoy), so they are not this server's to check.
-          if (AuthRoutes.isVerify(ctx.path())) {
-            return;
-          }
-          SECURITY_HEADERS.forEach(ctx::header);
-          if (requests.isHttps(ctx)) {
-            ctx.header("Strict-Transport-Security", Requests.HSTS);
-          }
-          Requests.checkQuery(ctx);
-          if (STATE_CHANGING.contains(ctx.method())
-              && !OidcRoutes.isBackChannelLogout(ctx.path())) {
-            requests.checkStateChange(ctx);
-          }
-        });
-    authRoutes.register(config.routes);
-    oidcRoutes.register(config.routes);
-    accountRoutes.register(config.routes);
-    mfaRoutes.register(config.routes);
-    adminRoutes.register(config.routes);
-    eventRoutes.register(config.routes);
-    ErrorAnswers.register(config.routes);
-  }
-
-  private static Map<String, String> withCacheControl(String value) {
-    Map<String, String> headers = new LinkedHashMap<>(SECURITY_HEADERS);
-    headers.put("Cache-Control", value);
-    return Map.copyOf(headers);
-  }
-
-  private void bootstrapAdmin(Builder b, Passwords passwords, Auditor auditor) {
-    if (!stores.users().list().isEmpty()) {
-      if (b.config.adminPassword() != null) {
-        LOG.info(
-            "SESSIONLIMITS_ADMIN_PASSWORD is ignored: it is used only at first start, when there"
-                + " are no users yet");
-      }
-      return;
-    }
-    boolean generated = b.config.adminPassword() == null;
-    String password = generated ? Passwords.generate(new SecureRandom()) : b.config.adminPassword();
-    Instant now = clock.instant();
-    if (!stores
-        .users()
-        .create(new User("admin", passwords.hash(password), true, false, null, now, now))) {
-      return;
-    }
-    auditor.record(
-        "user_created",
-        null,
-        null,
-        "admin",
-        null,
-        map("admin", true, "first_start", true, "generated_password", generated));
-    if (generated) {
-      b.out.println(
-          "Sessionlimits created the administrator \"admin\" with this generated password,"
-              + " shown only this once: "
-              + password);
-      b.out.flush();
-    } else {
-      LOG.info(
-          "Created the administrator \"admin\" with the password from"
-              + " SESSIONLIMITS_ADMIN_PASSWORD");
-    }
   }
 
   private void purge() {

@@ -24,8 +24,6 @@ import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 
 /**
  * Sessions, users, groups, external identities, provider sessions, settings, the audit log and the
@@ -64,8 +62,6 @@ public final class JdbcStore implements AutoCloseable {
   /** Rows purge handles per statement or transaction. */
   static final int PURGE_BATCH = 500;
 
-  private static final int POOL_SIZE = 10;
-  private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
   private static final SecureRandom NODE_IDS = new SecureRandom();
 
   /**
@@ -119,7 +115,7 @@ public final class JdbcStore implements AutoCloseable {
       throw new StoreUnavailableException(
           "Could not connect to " + description + ": " + Database.describe(e), e);
     }
-    migrate(dataSource, dialect, description);
+    JdbcSetup.migrate(dataSource, dialect, description);
     Database db;
     try (Connection connection = dataSource.getConnection()) {
       db =
@@ -129,7 +125,7 @@ public final class JdbcStore implements AutoCloseable {
               dialect,
               ownPool == null,
               description,
-              () -> dropConnections(dataSource));
+              () -> JdbcSetup.dropConnections(dataSource));
     } catch (SQLException e) {
       throw new StoreUnavailableException(
           "Could not prepare durable commits on " + description + ": " + Database.describe(e), e);
@@ -177,16 +173,6 @@ public final class JdbcStore implements AutoCloseable {
   }
 
   /**
-   * Makes a HikariCP pool replace its connections (those in use when they are returned), so that
-   * the next call connects anew; other pools are left to find their broken connections themselves.
-   */
-  private static void dropConnections(DataSource dataSource) {
-    if (dataSource instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
-      pool.getHikariPoolMXBean().softEvictConnections();
-    }
-  }
-
-  /**
    * The embedded store: an H2 database in the file {@code sessionlimits.mv.db} under {@code
    * dataDir}, both created if missing. The directory is made readable by its owner only ({@code
    * rwx------}, also when it exists) and the database's files {@code rw-------}: they hold password
@@ -215,7 +201,7 @@ public final class JdbcStore implements AutoCloseable {
           "Could not create the data directory " + dir + " readable by its owner only: " + e, e);
     }
     HikariConfig config =
-        poolConfig(
+        JdbcSetup.poolConfig(
             "sessionlimits-h2", "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000", "org.h2.Driver");
     config.setUsername("sa");
     config.setPassword("");
@@ -260,12 +246,13 @@ public final class JdbcStore implements AutoCloseable {
   static JdbcStore postgres(String jdbcUrl, String listenerUrl) {
     requireNonNull(jdbcUrl, "jdbcUrl");
     requireNonNull(listenerUrl, "listenerUrl");
-    String shown = withoutParameters(jdbcUrl);
+    String shown = JdbcSetup.withoutParameters(jdbcUrl);
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException(
           "A PostgreSQL JDBC URL starts with jdbc:postgresql:, got " + shown);
     }
-    HikariConfig config = poolConfig("sessionlimits-postgres", jdbcUrl, "org.postgresql.Driver");
+    HikariConfig config =
+        JdbcSetup.poolConfig("sessionlimits-postgres", jdbcUrl, "org.postgresql.Driver");
     config.addDataSourceProperty("connectTimeout", "3");
     config.addDataSourceProperty("loginTimeout", "5");
     config.addDataSourceProperty("socketTimeout", "10");
@@ -387,17 +374,6 @@ public final class JdbcStore implements AutoCloseable {
 
   // ---- setup
 
-  private static HikariConfig poolConfig(String name, String jdbcUrl, String driver) {
-    HikariConfig config = new HikariConfig();
-    config.setPoolName(name);
-    config.setJdbcUrl(jdbcUrl);
-    config.setDriverClassName(driver);
-    config.setMaximumPoolSize(POOL_SIZE);
-    config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
-    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-    return config;
-  }
-
   private static JdbcStore withPool(
       HikariConfig config, String description, Mode mode, String place) {
     HikariDataSource pool;
@@ -405,29 +381,13 @@ public final class JdbcStore implements AutoCloseable {
       pool = new HikariDataSource(config);
     } catch (RuntimeException e) {
       throw new StoreUnavailableException(
-          "Could not connect to " + description + ": " + rootCause(e), e);
+          "Could not connect to " + description + ": " + JdbcSetup.rootCause(e), e);
     }
     try {
       return new JdbcStore(pool, pool, description, PURGE_BATCH, mode, place);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
-    }
-  }
-
-  private static void migrate(DataSource dataSource, Dialect dialect, String description) {
-    try {
-      Flyway.configure(JdbcStore.class.getClassLoader())
-          .dataSource(dataSource)
-          .locations(dialect.migrations())
-          .table("sessionlimits_schema_history")
-          .failOnMissingLocations(true)
-          .load()
-          .migrate();
-    } catch (FlywayException e) {
-      throw new StoreUnavailableException(
-          "Could not migrate the schema of " + description + " (" + dialect + "): " + rootCause(e),
-          e);
     }
   }
 
@@ -448,18 +408,5 @@ public final class JdbcStore implements AutoCloseable {
 
   long failedProbes() {
     return db.failedProbes();
-  }
-
-  private static String rootCause(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return (root == e) ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
-  }
-
-  private static String withoutParameters(String jdbcUrl) {
-    int query = jdbcUrl.indexOf('?');
-    return (query < 0) ? jdbcUrl : jdbcUrl.substring(0, query);
   }
 }
