@@ -3,6 +3,7 @@ package dev.sessionlimits.server;
 import dev.sessionlimits.core.ExhaustionActions;
 import dev.sessionlimits.identity.oidc.OidcConfig;
 import dev.sessionlimits.server.service.FileSettings;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -22,8 +23,9 @@ public final class Main {
     ServerConfig config;
     Optional<OidcConfig> oidc;
     try {
-      config = ServerConfig.fromEnvironment(System.getenv());
-      oidc = OidcConfig.fromEnvironment(System.getenv());
+      Map<String, String> env = Environment.current();
+      config = ServerConfig.fromEnvironment(env);
+      oidc = OidcConfig.fromEnvironment(env);
     } catch (IllegalArgumentException e) {
       System.err.println(
           "Sessionlimits cannot start, because of its environment:\n" + e.getMessage());
