@@ -3,6 +3,7 @@ package dev.sessionlimits.server;
 import dev.sessionlimits.core.ExhaustionActions;
 import dev.sessionlimits.identity.oidc.OidcConfig;
 import dev.sessionlimits.server.service.FileSettings;
+import dev.sessionlimits.store.jdbc.JdbcStore;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -10,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar sessionlimits-server.jar}: reads the {@code SESSIONLIMITS_*} environment once,
- * opens the store and serves until the process is stopped.
+ * {@code sessionlimits serve}, the command line's default command: reads the {@code
+ * SESSIONLIMITS_*} environment once, opens the store and serves until the process is stopped.
  */
 public final class Main {
 
@@ -33,12 +34,16 @@ public final class Main {
       return;
     }
     SessionlimitsServer server;
+    AutoCloseable handOff;
     try {
       // Bad settings files stop the start before the store is even opened.
       FileSettings.load(
           config.configDir(), ExhaustionActions.load(Main.class.getClassLoader()).names());
-      Stores stores = StoreFactory.open(config);
+      JdbcStore store = StoreFactory.openStore(config);
+      Stores stores = Stores.of(store, store::isHealthy);
       server = SessionlimitsServer.builder().config(config).oidc(oidc).stores(stores).start();
+      // The command line's backups of the embedded database, which only this process can open.
+      handOff = (config.dbUrl() == null) ? BackupHandOff.start(config.dataDir(), store) : () -> {};
     } catch (RuntimeException e) {
       LOG.debug("Start failed", e);
       System.err.println("Sessionlimits cannot start: " + e.getMessage());
@@ -50,6 +55,7 @@ public final class Main {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  closeQuietly(handOff);
                   server.close();
                   stopped.countDown();
                 },
@@ -61,6 +67,14 @@ public final class Main {
       } catch (InterruptedException e) {
         // keep serving until the process is told to stop
       }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.debug("Closing {} failed", closeable, e);
     }
   }
 }

@@ -6,15 +6,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens the stores {@link ServerConfig} asks for: PostgreSQL when {@code SESSIONLIMITS_DB_URL} is
- * set (cluster mode), otherwise the embedded H2 database in {@code SESSIONLIMITS_DATA_DIR}.
+ * set (cluster mode), otherwise the embedded H2 database in {@code SESSIONLIMITS_DATA_DIR}. The
+ * server and the command line open their store here, so both act on the same one.
  */
-final class StoreFactory {
+public final class StoreFactory {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreFactory.class);
 
   private StoreFactory() {}
 
   static Stores open(ServerConfig config) {
+    JdbcStore store = openStore(config);
+    return Stores.of(store, store::isHealthy);
+  }
+
+  /** The JDBC store of {@code config}; the caller closes it. */
+  public static JdbcStore openStore(ServerConfig config) {
     JdbcStore store;
     if (config.dbUrl() != null) {
       store = JdbcStore.postgres(config.dbUrl());
@@ -23,6 +30,6 @@ final class StoreFactory {
       store = JdbcStore.embedded(config.dataDir());
       LOG.info("Store: the embedded database in {}", config.dataDir().toAbsolutePath().normalize());
     }
-    return Stores.of(store, store::isHealthy);
+    return store;
   }
 }

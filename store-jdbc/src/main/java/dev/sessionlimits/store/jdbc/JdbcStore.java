@@ -391,6 +391,11 @@ public final class JdbcStore implements AutoCloseable {
     }
   }
 
+  /** The database the stores use, for {@link EmbeddedBackups}. */
+  Database database() {
+    return db;
+  }
+
   /** Sixteen random hex digits. */
   private static String newNodeId() {
     return HexFormat.of().toHexDigits(NODE_IDS.nextLong());
