@@ -124,7 +124,13 @@ public final class Cli implements Callable<Integer> {
     line.setOut(out);
     line.setErr(err);
     line.setExecutionExceptionHandler(
-        (e, command, parsed) -> {
+        (thrown, command, parsed) -> {
+          // A command method's exception comes wrapped by picocli.
+          Exception e =
+              (thrown instanceof CommandLine.ExecutionException
+                      && thrown.getCause() instanceof Exception cause)
+                  ? cause
+                  : thrown;
           if (e instanceof CliFailure failure) {
             err.println(failure.getMessage());
             return failure.exitCode();
