@@ -89,6 +89,10 @@ public final class Cli implements Callable<Integer> {
 
   /** Runs the command line and exits with its code; {@code serve} returns when it stops. */
   public static void main(String[] args) {
+    if (args.length > 0 && !args[0].equals("serve")) {
+      // A command's output is its answer: the store's start-up news would only bury it.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     Cli cli =
         new Cli(
             System.getenv(),

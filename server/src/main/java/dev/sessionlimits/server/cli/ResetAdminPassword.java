@@ -59,7 +59,7 @@ final class ResetAdminPassword implements Callable<Integer> {
           null,
           username,
           null,
-          map("enabled", user.disabled(), "ended_sessions", changed.endedSessions()));
+          map("reenabled", user.disabled(), "ended_sessions", changed.endedSessions()));
       spec.commandLine().getOut().println("Reset the password of " + username);
     }
     return Cli.DONE;
