@@ -15,11 +15,6 @@ public final class StoreFactory {
 
   private StoreFactory() {}
 
-  static Stores open(ServerConfig config) {
-    JdbcStore store = openStore(config);
-    return Stores.of(store, store::isHealthy);
-  }
-
   /** The JDBC store of {@code config}; the caller closes it. */
   public static JdbcStore openStore(ServerConfig config) {
     JdbcStore store;
