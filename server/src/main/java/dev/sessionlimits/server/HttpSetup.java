@@ -7,6 +7,7 @@ import dev.sessionlimits.server.http.ErrorAnswers;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonErrorHandler;
 import dev.sessionlimits.server.http.MethodGuard;
+import dev.sessionlimits.server.http.RequestLogFields;
 import dev.sessionlimits.server.http.Requests;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
@@ -85,7 +86,7 @@ final class HttpSetup {
         server -> {
           server.setErrorHandler(new JsonErrorHandler());
           // Javalin puts its own handler inside the innermost wrapper.
-          server.setHandler(new MethodGuard(forwardAuth));
+          server.setHandler(new RequestLogFields(new MethodGuard(forwardAuth)));
         });
     config.staticFiles.add(
         files -> {
@@ -97,6 +98,7 @@ final class HttpSetup {
     config.routes.before(
         ctx -> {
           ctx.header("Cache-Control", "no-store");
+          RequestLogFields.clientAddress(requests.clientIp(ctx));
           // A forward-auth answer goes to the proxy, which keeps only its status and X-Session-*
           // headers: the page headers would be ~500 bytes of work on the hottest path. Its method
           // and

@@ -24,6 +24,7 @@ public final class Main {
     Optional<OidcConfig> oidc;
     try {
       Map<String, String> env = Environment.current();
+      LogFormat.fromEnvironment(env);
       config = ServerConfig.fromEnvironment(env);
       oidc = OidcConfig.fromEnvironment(env);
     } catch (IllegalArgumentException e) {
