@@ -86,7 +86,7 @@ final class HttpSetup {
         server -> {
           server.setErrorHandler(new JsonErrorHandler());
           // Javalin puts its own handler inside the innermost wrapper.
-          server.setHandler(new RequestLogFields(new MethodGuard(forwardAuth)));
+          server.setHandler(new MethodGuard(forwardAuth));
         });
     config.staticFiles.add(
         files -> {
@@ -97,8 +97,8 @@ final class HttpSetup {
         });
     config.routes.before(
         ctx -> {
+          RequestLogFields.open(ctx, requests.clientIp(ctx));
           ctx.header("Cache-Control", "no-store");
-          RequestLogFields.clientAddress(requests.clientIp(ctx));
           // A forward-auth answer goes to the proxy, which keeps only its status and X-Session-*
           // headers: the page headers would be ~500 bytes of work on the hottest path. Its method
           // and
@@ -118,6 +118,7 @@ final class HttpSetup {
         });
     routes.forEach(register -> register.accept(config.routes));
     ErrorAnswers.register(config.routes);
+    config.routes.after(ctx -> RequestLogFields.close());
   }
 
   private static Map<String, String> withCacheControl(String value) {

@@ -22,9 +22,10 @@ public final class Main {
   public static void main(String[] args) {
     ServerConfig config;
     Optional<OidcConfig> oidc;
+    LogFormat logFormat;
     try {
       Map<String, String> env = Environment.current();
-      LogFormat.fromEnvironment(env);
+      logFormat = LogFormat.fromEnvironment(env);
       config = ServerConfig.fromEnvironment(env);
       oidc = OidcConfig.fromEnvironment(env);
     } catch (IllegalArgumentException e) {
@@ -39,7 +40,15 @@ public final class Main {
       FileSettings.load(
           config.configDir(), ExhaustionActions.load(Main.class.getClassLoader()).names());
       Stores stores = StoreFactory.open(config);
-      server = SessionlimitsServer.builder().config(config).oidc(oidc).stores(stores).start();
+      // With JSON logs standard output is only JSON lines: the first start's generated
+      // administrator password, shown once and never logged, goes to standard error.
+      server =
+          SessionlimitsServer.builder()
+              .config(config)
+              .oidc(oidc)
+              .stores(stores)
+              .out(logFormat == LogFormat.JSON ? System.err : System.out)
+              .start();
     } catch (RuntimeException e) {
       LOG.debug("Start failed", e);
       System.err.println("Sessionlimits cannot start: " + e.getMessage());

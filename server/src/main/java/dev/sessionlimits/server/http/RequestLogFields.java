@@ -1,21 +1,19 @@
 package dev.sessionlimits.server.http;
 
+import io.javalin.http.Context;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 import org.slf4j.MDC;
 
 /**
- * Every log line written while a request is handled carries that request's fields: {@code method},
- * {@code path} (never the query, which may hold a code or ticket), {@code request_id} (made here,
- * never taken from the client) and {@code client_address} (the peer here; {@link #clientAddress}
- * replaces it with the proxy-aware address once the routes know it). They live in the MDC for the
- * request's thread and are cleared when its handling returns, whatever happened.
+ * Every log line written while a route handles a request carries that request's fields: {@code
+ * method}, {@code path} (never the query, which may hold a code or ticket), {@code request_id}
+ * (made here, never taken from the client) and {@code client_address} (behind a trusted proxy, the
+ * forwarded one). They live in the MDC of the request's thread from the first check before the
+ * route ({@link #open}) until the last step after it ({@link #close}), which runs whatever
+ * happened.
  */
-public final class RequestLogFields extends Handler.Wrapper {
+public final class RequestLogFields {
 
   /** The MDC keys, as they appear in the JSON log lines. */
   public static final String METHOD = "method";
@@ -24,26 +22,21 @@ public final class RequestLogFields extends Handler.Wrapper {
   public static final String REQUEST_ID = "request_id";
   public static final String CLIENT_ADDRESS = "client_address";
 
-  /** Puts the fields of each request in the MDC before {@code handler} sees it. */
-  public RequestLogFields(Handler handler) {
-    super(handler);
-  }
+  private RequestLogFields() {}
 
-  @Override
-  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+  /** Puts the fields of the request {@code ctx}, from {@code clientAddress}, in the MDC. */
+  public static void open(Context ctx, String clientAddress) {
     MDC.put(REQUEST_ID, HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
-    MDC.put(METHOD, request.getMethod());
-    MDC.put(PATH, request.getHttpURI().getPath());
-    MDC.put(CLIENT_ADDRESS, Request.getRemoteAddr(request));
-    try {
-      return super.handle(request, response, callback);
-    } finally {
-      MDC.clear();
-    }
+    MDC.put(METHOD, ctx.method().name());
+    MDC.put(PATH, ctx.path());
+    MDC.put(CLIENT_ADDRESS, clientAddress);
   }
 
-  /** The client's address as the routes see it (behind a trusted proxy, the forwarded one). */
-  public static void clientAddress(String address) {
-    MDC.put(CLIENT_ADDRESS, address);
+  /** Takes the request's fields out of the MDC: this thread's next lines are not the request's. */
+  public static void close() {
+    MDC.remove(REQUEST_ID);
+    MDC.remove(METHOD);
+    MDC.remove(PATH);
+    MDC.remove(CLIENT_ADDRESS);
   }
 }
