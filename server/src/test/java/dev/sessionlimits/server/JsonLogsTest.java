@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ class JsonLogsTest {
 
   private static final String SECRET_PASSWORD = "admin-quartz-meadow-falcon";
   private static final String WRONG_PASSWORD = "wrong-orchid-lantern-piano";
+  private static final String BASIC_PASSWORD = "basic-harbor-violet-comet";
 
   @TempDir Path dataDir;
 
@@ -51,6 +53,14 @@ class JsonLogsTest {
       token = admin.cookie();
       assertThat(admin.get("/api/v1/me?code=oidc-code-in-query&ticket=mfa-ticket").status())
           .isEqualTo(200);
+      String basic =
+          Base64.getEncoder()
+              .encodeToString(("admin:" + BASIC_PASSWORD).getBytes(StandardCharsets.UTF_8));
+      assertThat(
+              new Browser(child.base, TestServer.FIREFOX_LINUX)
+                  .get("/api/v1/me", "Authorization", "Basic " + basic)
+                  .status())
+          .isEqualTo(401);
       assertThat(admin.post("/api/v1/logout", "{}").status()).isLessThan(300);
 
       String output = waitForLine(child, line -> line.contains("\"logout\""));
@@ -66,6 +76,8 @@ class JsonLogsTest {
           .doesNotContain(token)
           .doesNotContain(SECRET_PASSWORD)
           .doesNotContain(WRONG_PASSWORD)
+          .doesNotContain(BASIC_PASSWORD)
+          .doesNotContain(basic)
           .doesNotContain("oidc-code-in-query")
           .doesNotContain("mfa-ticket");
     }
