@@ -44,6 +44,7 @@ public final class JfrTop {
     "com.zaxxer.hikari.",
     "com.fasterxml.jackson.",
     "org.slf4j.",
+    "ch.qos.logback.",
     "io.javalin.",
   };
 
@@ -164,6 +165,8 @@ public final class JfrTop {
       {"com.fasterxml.jackson.", "Jackson"},
       {"com.password4j.", "Password4j (Argon2)"},
       {"org.slf4j.", "SLF4J"},
+      {"ch.qos.logback.", "Logback"},
+      {"net.logstash.logback.", "Logback (JSON)"},
       {"com.github.benmanes.caffeine.", "Caffeine"},
       {"sun.nio.", "JDK NIO"},
       {"java.util.concurrent.", "java.util.concurrent"},

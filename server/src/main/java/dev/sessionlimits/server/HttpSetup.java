@@ -7,6 +7,7 @@ import dev.sessionlimits.server.http.ErrorAnswers;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonErrorHandler;
 import dev.sessionlimits.server.http.MethodGuard;
+import dev.sessionlimits.server.http.RequestLogFields;
 import dev.sessionlimits.server.http.Requests;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
@@ -96,6 +97,7 @@ final class HttpSetup {
         });
     config.routes.before(
         ctx -> {
+          RequestLogFields.open(ctx, requests.clientIp(ctx));
           ctx.header("Cache-Control", "no-store");
           // A forward-auth answer goes to the proxy, which keeps only its status and X-Session-*
           // headers: the page headers would be ~500 bytes of work on the hottest path. Its method
@@ -116,6 +118,7 @@ final class HttpSetup {
         });
     routes.forEach(register -> register.accept(config.routes));
     ErrorAnswers.register(config.routes);
+    config.routes.after(ctx -> RequestLogFields.close());
   }
 
   private static Map<String, String> withCacheControl(String value) {

@@ -23,8 +23,10 @@ public final class Main {
   public static void main(String[] args) {
     ServerConfig config;
     Optional<OidcConfig> oidc;
+    LogFormat logFormat;
     try {
       Map<String, String> env = Environment.current();
+      logFormat = LogFormat.fromEnvironment(env);
       config = ServerConfig.fromEnvironment(env);
       oidc = OidcConfig.fromEnvironment(env);
     } catch (IllegalArgumentException e) {
@@ -41,7 +43,15 @@ public final class Main {
           config.configDir(), ExhaustionActions.load(Main.class.getClassLoader()).names());
       JdbcStore store = StoreFactory.openStore(config);
       Stores stores = Stores.of(store, store::isHealthy);
-      server = SessionlimitsServer.builder().config(config).oidc(oidc).stores(stores).start();
+      // With JSON logs standard output is only JSON lines: the first start's generated
+      // administrator password, shown once and never logged, goes to standard error.
+      server =
+          SessionlimitsServer.builder()
+              .config(config)
+              .oidc(oidc)
+              .stores(stores)
+              .out(logFormat == LogFormat.JSON ? System.err : System.out)
+              .start();
       // The command line's backups of the embedded database, which only this process can open.
       handOff = (config.dbUrl() == null) ? BackupHandOff.start(config.dataDir(), store) : () -> {};
     } catch (RuntimeException e) {

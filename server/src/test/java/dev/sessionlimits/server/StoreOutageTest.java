@@ -40,7 +40,9 @@ class StoreOutageTest {
             null);
     try (TestServer t = TestServer.start(stores, Map.of(), b -> {})) {
       Browser earlier = t.admin();
-      assertThat(t.browser().get("/healthz").status()).isEqualTo(200);
+      Browser.Response healthy = t.browser().get("/healthz");
+      assertThat(healthy.status()).isEqualTo(200);
+      assertThat(healthy.json().path("version").asText()).isEqualTo(Version.CURRENT);
 
       sessions.down = true;
       Browser.Response login = t.browser().login("admin", TestServer.ADMIN_PASSWORD);
@@ -51,6 +53,7 @@ class StoreOutageTest {
       assertThat(earlier.get("/auth/verify").status()).isEqualTo(503);
       Browser.Response health = t.browser().get("/healthz");
       assertThat(health.status()).isEqualTo(503);
+      assertThat(health.json().path("version").asText()).isEqualTo(Version.CURRENT);
       t.server.purgeNow();
 
       sessions.down = false;

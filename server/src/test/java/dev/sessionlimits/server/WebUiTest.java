@@ -125,6 +125,18 @@ class WebUiTest {
   }
 
   @Test
+  void everyPagesFooterNamesTheReleaseTheServerRuns() {
+    String release = "version " + Version.CURRENT;
+    first.open(base + "/");
+    first.await(textToBePresentInElementLocated(By.id("app-version"), release));
+    signIn(first, "admin", TestServer.ADMIN_PASSWORD, null);
+    first.await(textToBePresentInElementLocated(By.id("app-version"), release));
+    first.open(base + "/admin.html");
+    first.await(textToBePresentInElementLocated(By.id("app-version"), release));
+    assertThat(first.find("footer.site-footer").getText()).isEqualTo("Sessionlimits " + release);
+  }
+
+  @Test
   void aSecondLoginSignsTheFirstBrowserOutLiveAndItsLoginPageThenSaysWhy() {
     createUser("alice", 1);
     signIn(first, "alice", "alice-plum-harbor-lantern", "Work laptop");

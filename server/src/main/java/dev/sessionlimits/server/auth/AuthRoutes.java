@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionManager;
+import dev.sessionlimits.server.Version;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
 import dev.sessionlimits.server.http.Json;
@@ -252,7 +253,7 @@ public final class AuthRoutes {
       up = false;
     }
     if (up) {
-      ctx.json(map("status", "ok"));
+      ctx.json(map("status", "ok", "version", Version.CURRENT));
     } else {
       ctx.status(503)
           .json(
@@ -262,7 +263,9 @@ public final class AuthRoutes {
                   "error",
                   ApiError.STORE_UNAVAILABLE.code(),
                   "message",
-                  "This node cannot reach its store."));
+                  "This node cannot reach its store.",
+                  "version",
+                  Version.CURRENT));
     }
   }
 }
