@@ -96,7 +96,9 @@ class ServerConfigTest {
                     null,
                     null,
                     null,
-                    java.util.Optional.empty()))
+                    java.util.Optional.empty(),
+                    new dev.sessionlimits.server.ops.MetricsAccess(
+                        dev.sessionlimits.server.ops.MetricsAccess.DEFAULT)))
         .hasMessageContaining("too easy to guess: This is a top-10 common password.");
   }
 
