@@ -5,8 +5,8 @@
 #
 #   bench/metrics-ab.sh [rounds] [seconds]     defaults: 3 rounds of 15 s each, per side
 #
-# The embedded (H2) store, cheap hashing, 64 sessions, 32 keep-alive connections; wrk if installed,
-# else the bench module's LoadGen. Options by environment: SL_AB_NO_BUILD=1 uses
+# The embedded (H2) store, cheap hashing, 64 sessions, 32 keep-alive connections, the bench
+# module's LoadGen (Java) as the load generator. SL_AB_NO_BUILD=1 uses
 # bench/target/benchmarks.jar as it is. Everything listens on 127.0.0.1 and is sent load there only;
 # each server gets its own temporary data directory, removed at exit. See docs/benchmarks.md.
 set -euo pipefail
