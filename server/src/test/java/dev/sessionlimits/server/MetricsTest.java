@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sessionlimits.store.jdbc.Await;
 import dev.sessionlimits.store.jdbc.JdbcStore;
+import dev.sessionlimits.store.jdbc.TestPostgres;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -174,6 +178,21 @@ class MetricsTest {
       String text = scrape(t);
       assertThat(text).contains("hikaricp_connections_active");
       assertThat(value(text, "sessionlimits_live_sessions", "")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void onPostgresqlTheNodeIsReadyWithItsWriteAndItsClusterListener() throws Exception {
+    try (TestPostgres database = TestPostgres.create();
+        SessionlimitsServer node = TestServer.clusterNode(database.url(), b -> {})) {
+      Browser browser =
+          new Browser(URI.create("http://127.0.0.1:" + node.port()), TestServer.FIREFOX_LINUX);
+      // The listener confirms itself within half a second of starting.
+      Await.until(
+          "the node is ready",
+          Duration.ofSeconds(10),
+          () -> browser.get("/healthz/ready").status() == 200);
+      assertThat(browser.get("/metrics").text()).contains("hikaricp_connections_active");
     }
   }
 
