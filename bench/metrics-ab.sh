@@ -23,12 +23,17 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# As HttpBench: the server on CPU 1, the load generator on CPU 0, when there are two and taskset.
+pin_server=() pin_load=()
+if command -v taskset >/dev/null && (($(nproc) >= 2)); then
+  pin_server=(taskset -c 1) pin_load=(taskset -c 0)
+fi
 
 # One measurement: a fresh server (metrics on|off), a warm-up, then $seconds of load; prints req/s.
 measure() {
   local mode="$1" dir="$work/$1-$RANDOM" ready
   mkdir -p "$dir"; ready="$dir/ready"
-  SL_BENCH_METRICS="$mode" java -Xmx512m -cp "$jar" dev.sessionlimits.bench.BenchServer \
+  SL_BENCH_METRICS="$mode" "${pin_server[@]}" java -Xmx512m -cp "$jar" dev.sessionlimits.bench.BenchServer \
     "h2:$dir/data" cheap "$ready" 64 >"$dir/server.log" 2>&1 &
   server=$!
   for _ in $(seq 1 600); do [[ -s "$ready" ]] && break; sleep 0.1; done
@@ -41,7 +46,7 @@ measure() {
 
 load() {
   local port="$1" ready="$2" secs="$3"
-  java -Xmx256m -cp "$jar" dev.sessionlimits.bench.LoadGen 127.0.0.1 "$port" verify "$ready" 32 "$secs" \
+  "${pin_load[@]}" java -Xmx256m -cp "$jar" dev.sessionlimits.bench.LoadGen 127.0.0.1 "$port" verify "$ready" 32 "$secs" \
     | sed -n 's/^JSON //p' \
     | python3 -c 'import json,sys; r=json.load(sys.stdin); print(round(r["requests"]/(r["duration_us"]/1e6)))'
 }
