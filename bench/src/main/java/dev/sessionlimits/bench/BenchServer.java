@@ -6,6 +6,7 @@ import dev.sessionlimits.server.SessionlimitsServer;
 import dev.sessionlimits.server.Stores;
 import dev.sessionlimits.server.service.Passwords;
 import dev.sessionlimits.store.jdbc.JdbcStore;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -89,6 +90,10 @@ public final class BenchServer {
             .stores(Stores.of(store, store::isHealthy));
     if (cost != Passwords.Cost.OWASP) {
       builder.passwordCost(cost);
+    }
+    if ("off".equals(System.getenv("SL_BENCH_METRICS"))) {
+      // A composite registry without members: every meter a no-op (bench/metrics-ab.sh).
+      builder.meterRegistry(new CompositeMeterRegistry());
     }
     SessionlimitsServer server = builder.start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-server-shutdown"));

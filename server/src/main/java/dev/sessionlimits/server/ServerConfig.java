@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.identity.ldap.LdapConfig;
 import dev.sessionlimits.server.http.ClientAddresses;
+import dev.sessionlimits.server.ops.MetricsAccess;
 import dev.sessionlimits.server.service.PasswordPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -39,6 +40,7 @@ import java.util.Optional;
  * @param tlsCert a PEM certificate chain to serve HTTPS with, or null for plain HTTP
  * @param tlsKey the PEM private key of {@code tlsCert}; null exactly when {@code tlsCert} is
  * @param ldap the directory that signs users in ({@code SESSIONLIMITS_LDAP_*}), or empty for none
+ * @param metrics who may read {@code /metrics} ({@code SESSIONLIMITS_METRICS_ALLOW})
  */
 public record ServerConfig(
     int port,
@@ -53,7 +55,8 @@ public record ServerConfig(
     String cookieDomain,
     Path tlsCert,
     Path tlsKey,
-    Optional<LdapConfig> ldap) {
+    Optional<LdapConfig> ldap,
+    MetricsAccess metrics) {
 
   /** The shortest password accepted for the first administrator. */
   public static final int MIN_ADMIN_PASSWORD_LENGTH = PasswordPolicy.MIN_LENGTH;
@@ -119,6 +122,7 @@ public record ServerConfig(
       throw new IllegalArgumentException("tlsCert and tlsKey must be given together");
     }
     requireNonNull(ldap, "ldap");
+    requireNonNull(metrics, "metrics");
   }
 
   /** Whether the port serves HTTPS. */
@@ -269,6 +273,7 @@ public record ServerConfig(
       // Each line names the variable, its value (never the bind password) and what is valid.
       problems.add(e.getMessage());
     }
+    MetricsAccess metrics = MetricsAccess.fromEnvironment(env, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
@@ -285,7 +290,8 @@ public record ServerConfig(
         cookieDomain,
         tlsCert,
         tlsKey,
-        ldap);
+        ldap,
+        metrics);
   }
 
   @Override
@@ -316,6 +322,8 @@ public record ServerConfig(
         + tlsKey
         + ", ldap="
         + ldap.map(LdapConfig::toString).orElse("(none)")
+        + ", metricsAllow="
+        + metrics.allowed()
         + "]";
   }
 

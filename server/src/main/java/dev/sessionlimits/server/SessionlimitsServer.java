@@ -19,6 +19,8 @@ import dev.sessionlimits.server.auth.SessionStart;
 import dev.sessionlimits.server.auth.SignInRedirect;
 import dev.sessionlimits.server.http.ClientAddresses;
 import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.ops.Metrics;
+import dev.sessionlimits.server.ops.OpsRoutes;
 import dev.sessionlimits.server.push.EventRoutes;
 import dev.sessionlimits.server.push.PushHub;
 import dev.sessionlimits.server.service.Auditor;
@@ -41,6 +43,7 @@ import dev.sessionlimits.server.service.SettingsService;
 import dev.sessionlimits.server.service.SignIns;
 import dev.sessionlimits.server.service.UserService;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -85,11 +88,13 @@ public final class SessionlimitsServer implements AutoCloseable {
   private final PushHub push;
   private final LoginThrottle throttle;
   private final Optional<DirectoryPasswords> directory;
+  private final Metrics metrics;
 
   private SessionlimitsServer(Builder b) {
     this.stores = b.stores;
     this.clock = b.clock;
     this.sessionStore = b.stores.sessions();
+    this.metrics = (b.registry == null) ? Metrics.prometheus() : new Metrics(b.registry);
     ExhaustionActions actions =
         (b.actions != null)
             ? b.actions
@@ -129,7 +134,7 @@ public final class SessionlimitsServer implements AutoCloseable {
     Authenticator auth =
         new Authenticator(sessions, users, settings, logins, steps, requests, clock);
     Reauthentication reauth = new Reauthentication(sessions, b.config.reauthWindow(), clock);
-    SignIns signIns = new SignIns(sessions, settings, stores.groups(), auditor);
+    SignIns signIns = new SignIns(sessions, settings, stores.groups(), auditor, metrics);
     SessionStart start = new SessionStart(signIns, requests, devices, clock);
     MfaTickets tickets =
         new MfaTickets(
@@ -161,7 +166,8 @@ public final class SessionlimitsServer implements AutoCloseable {
             auditor,
             stores.healthy(),
             clock,
-            sessionId -> oidc.flatMap(o -> o.providerLogout(sessionId)));
+            sessionId -> oidc.flatMap(o -> o.providerLogout(sessionId)),
+            metrics);
     OidcRoutes oidcRoutes = new OidcRoutes(oidc, requests, clock);
     UserService userService =
         new UserService(
@@ -192,7 +198,8 @@ public final class SessionlimitsServer implements AutoCloseable {
         new PushHub(sessionStore, session -> auth.sessionEnded(session).body(), b.heartbeat);
     EventRoutes eventRoutes = new EventRoutes(auth, users, requests, push);
 
-    ForwardAuth forwardAuth = new ForwardAuth(auth, requests, redirects);
+    ForwardAuth forwardAuth = new ForwardAuth(auth, requests, redirects, metrics);
+    OpsRoutes ops = OpsSetup.routes(metrics, b.config.metrics(), stores, users, push, clock);
     this.app =
         Javalin.create(
             config ->
@@ -208,7 +215,8 @@ public final class SessionlimitsServer implements AutoCloseable {
                         accountRoutes::register,
                         mfaRoutes::register,
                         adminRoutes::register,
-                        eventRoutes::register)));
+                        eventRoutes::register,
+                        ops::register)));
     this.purger =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -224,6 +232,7 @@ public final class SessionlimitsServer implements AutoCloseable {
       directory.ifPresent(DirectoryPasswords::close);
       throw Listener.startFailure(e, b.config);
     }
+    metrics.jetty(app.jettyServer().server());
     long every = b.purgeInterval.toMillis();
     purger.scheduleWithFixedDelay(this::purge, every, every, TimeUnit.MILLISECONDS);
     LOG.info(
@@ -292,6 +301,7 @@ public final class SessionlimitsServer implements AutoCloseable {
       push.close();
       app.stop();
       directory.ifPresent(DirectoryPasswords::close);
+      metrics.close();
     } finally {
       try {
         stores.sessions().close();
@@ -327,8 +337,15 @@ public final class SessionlimitsServer implements AutoCloseable {
     private Duration requestReadTimeout = DEFAULT_REQUEST_READ_TIMEOUT;
     private PrintStream out = System.out;
     private Optional<OidcConfig> oidc = Optional.empty();
+    private MeterRegistry registry;
 
     private Builder() {}
+
+    /** Where metrics are recorded; by default a Prometheus registry, shown at /metrics. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = requireNonNull(registry, "registry");
+      return this;
+    }
 
     /**
      * Signing in with this OpenID Connect provider ({@link OidcConfig#fromEnvironment}); empty (the

@@ -70,6 +70,25 @@ class ServerConfigTest {
   }
 
   @Test
+  void metricsAllowDefaultsToLoopbackAndABadBlockIsRefusedNamingTheVariable() {
+    assertThat(ServerConfig.defaults().metrics().allowed())
+        .containsExactly("127.0.0.0/8", "::1/128");
+    assertThat(
+            ServerConfig.fromEnvironment(
+                    Map.of("SESSIONLIMITS_METRICS_ALLOW", "10.1.2.3, 2001:DB8::/32"))
+                .metrics()
+                .allowed())
+        .containsExactly("10.1.2.3/32", "2001:db8::/32");
+    assertThatThrownBy(
+            () ->
+                ServerConfig.fromEnvironment(
+                    Map.of("SESSIONLIMITS_METRICS_ALLOW", "10.0.0.0/8, prometheus.local")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SESSIONLIMITS_METRICS_ALLOW must be a comma-separated list")
+        .hasMessageContaining("\"prometheus.local\" is not one");
+  }
+
+  @Test
   void aCommonOrGuessableAdminPasswordStopsTheStartNamingTheVariableButNotThePassword() {
     for (String weak :
         new String[] {"12345678", "qwerty123", "        ", "admin2026", "Sessionlimits1"}) {
@@ -96,7 +115,9 @@ class ServerConfigTest {
                     null,
                     null,
                     null,
-                    java.util.Optional.empty()))
+                    java.util.Optional.empty(),
+                    new dev.sessionlimits.server.ops.MetricsAccess(
+                        dev.sessionlimits.server.ops.MetricsAccess.DEFAULT)))
         .hasMessageContaining("too easy to guess: This is a top-10 common password.");
   }
 

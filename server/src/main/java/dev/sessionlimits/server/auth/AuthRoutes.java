@@ -13,6 +13,7 @@ import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonFields;
 import dev.sessionlimits.server.http.Requests;
 import dev.sessionlimits.server.http.Views;
+import dev.sessionlimits.server.ops.Metrics;
 import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.Logins;
@@ -66,6 +67,7 @@ public final class AuthRoutes {
   private final BooleanSupplier healthy;
   private final InstantSource clock;
   private final Function<String, Optional<URI>> providerLogout;
+  private final Metrics metrics;
 
   /**
    * The routes of signing in and out, where signing out of a session also gives the identity
@@ -84,8 +86,10 @@ public final class AuthRoutes {
       Auditor auditor,
       BooleanSupplier healthy,
       InstantSource clock,
-      Function<String, Optional<URI>> providerLogout) {
+      Function<String, Optional<URI>> providerLogout,
+      Metrics metrics) {
     this.providerLogout = providerLogout;
+    this.metrics = metrics;
     this.sessions = sessions;
     this.settings = settings;
     this.logins = logins;
@@ -113,6 +117,16 @@ public final class AuthRoutes {
   }
 
   private void login(Context ctx) {
+    long started = System.nanoTime();
+    try {
+      checkAndOpen(ctx);
+    } finally {
+      metrics.loggedIn(started);
+    }
+  }
+
+  /** The login itself: a wrong password, the throttle and the like are counted here. */
+  private void checkAndOpen(Context ctx) {
     ObjectNode body = Json.object(Requests.body(ctx));
     JsonFields fields = new JsonFields(body, "username", "password", "device");
     String username = fields.string("username", MAX_USERNAME, true);
@@ -120,8 +134,13 @@ public final class AuthRoutes {
     String device = fields.string("device", MAX_DEVICE, false);
     fields.done();
     String ip = requests.clientIp(ctx);
-    Logins.Verified verified =
-        logins.checkPassword(username, password, ip, DeviceCookies.presented(ctx));
+    Logins.Verified verified;
+    try {
+      verified = logins.checkPassword(username, password, ip, DeviceCookies.presented(ctx));
+    } catch (RuntimeException e) {
+      metrics.passwordFailed(e);
+      throw e;
+    }
     mfa.requireSecondStep(ctx, verified.user(), settings.settings());
     start.answer(ctx, verified.user(), device, verified.authMethod(), Map.of());
   }

@@ -5,6 +5,7 @@ import dev.sessionlimits.core.Session;
 import dev.sessionlimits.server.http.ApiException;
 import dev.sessionlimits.server.http.ErrorAnswers;
 import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.ops.Metrics;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.http.HttpCookie;
@@ -49,12 +50,17 @@ public final class ForwardAuth extends Handler.Wrapper {
   private final Authenticator auth;
   private final Requests requests;
   private final SignInRedirect redirects;
+  private final Metrics metrics;
 
-  /** Answers verify requests before Javalin, with {@code auth}'s verdict. */
-  public ForwardAuth(Authenticator auth, Requests requests, SignInRedirect redirects) {
+  /**
+   * Answers verify requests before Javalin, with {@code auth}'s verdict, timed in {@code metrics}.
+   */
+  public ForwardAuth(
+      Authenticator auth, Requests requests, SignInRedirect redirects, Metrics metrics) {
     this.auth = auth;
     this.requests = requests;
     this.redirects = redirects;
+    this.metrics = metrics;
   }
 
   @Override
@@ -77,15 +83,18 @@ public final class ForwardAuth extends Handler.Wrapper {
             }
           });
     }
+    long started = System.nanoTime();
     String token = sessionToken(request);
     boolean quiet = Authenticator.isQuiet(request.getHeaders().get(Authenticator.QUIET));
     Immediate<Session> session;
     try {
       session = auth.verifyWithoutWaiting(token, quiet);
     } catch (RuntimeException e) {
+      metrics.verified(started);
       return answer(request, response, callback, null, e);
     }
     if (session instanceof Immediate.Known<Session> known) {
+      metrics.verified(started);
       return answer(request, response, callback, known.value(), null);
     }
     return dispatch(
@@ -97,9 +106,11 @@ public final class ForwardAuth extends Handler.Wrapper {
           try {
             verified = auth.verify(token, quiet);
           } catch (RuntimeException e) {
+            metrics.verified(started);
             answer(request, response, callback, null, e);
             return;
           }
+          metrics.verified(started);
           answer(request, response, callback, verified, null);
         });
   }

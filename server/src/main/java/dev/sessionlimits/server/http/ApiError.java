@@ -38,6 +38,10 @@ public enum ApiError {
   PASSWORD_MANAGED_ELSEWHERE(403, "password_managed_elsewhere", "%s"),
   CSRF(403, "csrf", "%s"),
   MFA_NOT_AVAILABLE(403, "mfa_not_available", "%s"),
+  METRICS_NOT_ALLOWED(
+      403,
+      "metrics_not_allowed",
+      "The metrics are only for the addresses in %s; this connection's peer is not one."),
   REAUTHENTICATION_REQUIRED(
       403,
       "reauthentication_required",

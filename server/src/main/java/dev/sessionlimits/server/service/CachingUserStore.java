@@ -37,6 +37,7 @@ public final class CachingUserStore implements UserStore {
             .maximumSize(MAX_USERS)
             .expireAfterWrite(STALENESS)
             .ticker(() -> clock.instant().toEpochMilli() * 1_000_000L)
+            .recordStats()
             .build();
     this.readsCache = true;
     this.uncached = new CachingUserStore(this);
@@ -48,6 +49,11 @@ public final class CachingUserStore implements UserStore {
     this.cache = cached.cache;
     this.readsCache = false;
     this.uncached = this;
+  }
+
+  /** The cache itself, for its hit and miss metrics. */
+  public Cache<String, Optional<User>> caffeine() {
+    return cache;
   }
 
   @Override

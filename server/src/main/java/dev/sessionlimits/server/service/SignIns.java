@@ -11,10 +11,12 @@ import dev.sessionlimits.core.Scope;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.Settings;
+import dev.sessionlimits.core.StoreUnavailableException;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
 import dev.sessionlimits.server.http.EndMessages;
+import dev.sessionlimits.server.ops.Metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,17 +40,23 @@ public final class SignIns {
   private final SettingsService settings;
   private final GroupStore groups;
   private final Auditor auditor;
+  private final Metrics metrics;
 
   /**
    * @param groups read on every sign-in, never through a cache: a group's new limit applies to the
    *     next login on every node
    */
   public SignIns(
-      SessionManager sessions, SettingsService settings, GroupStore groups, Auditor auditor) {
+      SessionManager sessions,
+      SettingsService settings,
+      GroupStore groups,
+      Auditor auditor,
+      Metrics metrics) {
     this.sessions = Objects.requireNonNull(sessions, "sessions");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.groups = Objects.requireNonNull(groups, "groups");
     this.auditor = Objects.requireNonNull(auditor, "auditor");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   /**
@@ -65,11 +73,22 @@ public final class SignIns {
       User user, LoginAttempt attempt, String presentedToken) {
     Settings current = settings.settings();
     QuotaPolicy policy = Groups.policy(groups, user, current, settings.actions());
-    SessionManager.LoginResult result = sessions.login(attempt, policy, presentedToken);
+    SessionManager.LoginResult result;
+    try {
+      result = sessions.login(attempt, policy, presentedToken);
+    } catch (StoreUnavailableException e) {
+      metrics.login(Metrics.LoginResult.UNAVAILABLE);
+      throw e;
+    }
     if (result instanceof SessionManager.LoginResult.Refused refused) {
+      metrics.refused(refused.deny().scope());
       throw refusal(refused.deny(), attempt);
     }
     SessionManager.LoginResult.Admitted admitted = (SessionManager.LoginResult.Admitted) result;
+    metrics.login(Metrics.LoginResult.ADMITTED);
+    for (Session evicted : admitted.ended()) {
+      metrics.evicted(policy.action().name(), evicted.end().cause().scope());
+    }
     audit(attempt, admitted);
     LOG.info(
         "Login of {} from {} ({}): session {} (token {}…), {} ended{}",

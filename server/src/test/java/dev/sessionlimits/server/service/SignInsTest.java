@@ -38,7 +38,12 @@ class SignInsTest {
   private final GroupStore groups = GroupStore.inMemory();
   private final AuditLog audit = AuditLog.inMemory();
   private final SignIns signIns =
-      new SignIns(sessions, settings, groups, new Auditor(audit, clock));
+      new SignIns(
+          sessions,
+          settings,
+          groups,
+          new Auditor(audit, clock),
+          dev.sessionlimits.server.ops.Metrics.off());
 
   @Test
   void aGroupsLimitRefusesTheLoginPastItAndTheRefusalIsAudited() {

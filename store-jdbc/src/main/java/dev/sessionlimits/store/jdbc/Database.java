@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -53,6 +54,7 @@ final class Database implements AutoCloseable {
   private final boolean setsIsolation;
   private final boolean flushesH2;
   private final Circuit circuit;
+  private volatile Consumer<SqlFailures.Kind> failures = kind -> {};
 
   /**
    * @param setsIsolation whether each transaction must set READ COMMITTED itself, because the pool
@@ -200,6 +202,11 @@ final class Database implements AutoCloseable {
     circuit.onClose(action);
   }
 
+  /** Tells {@code observer} the kind of every failed call, retried conflicts included. */
+  void observeFailures(Consumer<SqlFailures.Kind> observer) {
+    this.failures = observer;
+  }
+
   /** Marks the database unavailable, as a failed call would: for the health check. */
   void markDown(String cause) {
     circuit.open(cause);
@@ -225,6 +232,7 @@ final class Database implements AutoCloseable {
             (e instanceof RunAgain)
                 ? SqlFailures.Kind.CONFLICT
                 : SqlFailures.classify(e, dataSource);
+        failures.accept(kind);
         if (kind == SqlFailures.Kind.CONFLICT && attempt < ATTEMPTS) {
           LOG.log(
               Level.DEBUG,

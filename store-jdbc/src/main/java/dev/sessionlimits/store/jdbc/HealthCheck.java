@@ -2,7 +2,9 @@ package dev.sessionlimits.store.jdbc;
 
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +22,9 @@ import javax.sql.DataSource;
  * that arrive while one is still running wait for that one instead of starting another. While the
  * database is known to be unavailable ({@link Database#isKnownDown}) it answers false at once; a
  * failed check marks the database unavailable, as a failed call does.
+ *
+ * <p>{@link #canWrite} works the same way for the readiness probe, with a write that is rolled
+ * back: a database that answers but refuses writes (read-only, disk full) is not ready.
  */
 final class HealthCheck {
 
@@ -35,20 +40,43 @@ final class HealthCheck {
             thread.setDaemon(true);
             return thread;
           });
-  private final AtomicReference<Future<Boolean>> running = new AtomicReference<>();
 
-  HealthCheck(DataSource dataSource, Database db) {
+  /**
+   * The readiness probe's write, rolled back: a row of this node's own, so that probes of several
+   * nodes never wait on each other's lock.
+   */
+  static final String READINESS_WRITE =
+      "INSERT INTO sl_secrets (secret_name, secret_value) VALUES (?, 'readiness probe')";
+
+  private final AtomicReference<Future<Boolean>> running = new AtomicReference<>();
+  private final AtomicReference<Future<Boolean>> writing = new AtomicReference<>();
+  private final String probeName;
+
+  /**
+   * @param probeName the key of the row the readiness write inserts (and rolls back)
+   */
+  HealthCheck(DataSource dataSource, Database db, String probeName) {
     this.dataSource = dataSource;
     this.db = db;
+    this.probeName = probeName;
   }
 
   boolean isHealthy() {
+    return answer(running, this::check);
+  }
+
+  /** Whether a write (rolled back) succeeds within {@link #TIMEOUT_SECONDS}. */
+  boolean canWrite() {
+    return answer(writing, this::write);
+  }
+
+  private boolean answer(AtomicReference<Future<Boolean>> running, Callable<Boolean> probe) {
     if (db.isKnownDown()) {
       return false;
     }
     Future<Boolean> check = running.get();
     if (check == null || check.isDone()) {
-      FutureTask<Boolean> fresh = new FutureTask<>(this::check);
+      FutureTask<Boolean> fresh = new FutureTask<>(probe);
       if (running.compareAndSet(check, fresh)) {
         try {
           executor.execute(fresh);
@@ -72,6 +100,27 @@ final class HealthCheck {
 
   void close() {
     executor.shutdownNow();
+  }
+
+  private boolean write() {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement insert = connection.prepareStatement(READINESS_WRITE)) {
+        insert.setQueryTimeout(TIMEOUT_SECONDS);
+        insert.setString(1, probeName);
+        insert.executeUpdate();
+      } finally {
+        connection.rollback();
+        connection.setAutoCommit(true);
+      }
+      return true;
+    } catch (SQLException e) {
+      LOG.log(Level.DEBUG, () -> "The store's readiness write failed: " + Database.describe(e));
+      if (SqlFailures.classify(e, dataSource) == SqlFailures.Kind.UNAVAILABLE) {
+        db.markDown(Database.describe(e));
+      }
+      return false;
+    }
   }
 
   private boolean check() {

@@ -95,6 +95,7 @@ public final class JdbcStore implements AutoCloseable {
   private final JdbcThrottle throttle;
   private final HealthCheck health;
   private final Database db;
+  private final JdbcOps ops;
 
   /**
    * @param mode how the sessions use the database
@@ -169,7 +170,8 @@ public final class JdbcStore implements AutoCloseable {
     this.audit = new JdbcAuditLog(db);
     this.throttle = new JdbcThrottle(db);
     this.db = db;
-    this.health = new HealthCheck(dataSource, db);
+    this.health = new HealthCheck(dataSource, db, "readiness-probe-" + nodeId);
+    this.ops = new JdbcOps(health, listener, db, ownPool, cache);
   }
 
   /**
@@ -298,6 +300,11 @@ public final class JdbcStore implements AutoCloseable {
    */
   public String nodeId() {
     return sessions.nodeId();
+  }
+
+  /** Readiness, failure counts, pool metrics and the node cache's size: for operators. */
+  public JdbcOps ops() {
+    return ops;
   }
 
   /**

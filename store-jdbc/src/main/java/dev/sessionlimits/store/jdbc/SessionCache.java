@@ -159,6 +159,11 @@ final class SessionCache {
     entries.invalidateAll();
   }
 
+  /** How many entries the cache holds, roughly, at once: for metrics. */
+  long estimatedSize() {
+    return entries.estimatedSize();
+  }
+
   /** How many entries the cache holds (approximately): for tests. */
   long size() {
     entries.cleanUp();
