@@ -8,6 +8,8 @@ import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.identity.oidc.OidcClient;
 import dev.sessionlimits.identity.oidc.OidcConfig;
 import dev.sessionlimits.server.admin.AdminRoutes;
+import dev.sessionlimits.server.apidocs.ApiDocsRoutes;
+import dev.sessionlimits.server.apidocs.OpenApiDocument;
 import dev.sessionlimits.server.auth.AccountRoutes;
 import dev.sessionlimits.server.auth.AuthRoutes;
 import dev.sessionlimits.server.auth.Authenticator;
@@ -193,6 +195,7 @@ public final class SessionlimitsServer implements AutoCloseable {
     EventRoutes eventRoutes = new EventRoutes(auth, users, requests, push);
 
     ForwardAuth forwardAuth = new ForwardAuth(auth, requests, redirects);
+    ApiDocsRoutes apiDocs = new ApiDocsRoutes(OpenApiDocument.load(Version.CURRENT));
     this.app =
         Javalin.create(
             config ->
@@ -208,7 +211,8 @@ public final class SessionlimitsServer implements AutoCloseable {
                         accountRoutes::register,
                         mfaRoutes::register,
                         adminRoutes::register,
-                        eventRoutes::register)));
+                        eventRoutes::register,
+                        apiDocs::register)));
     this.purger =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
