@@ -1,4 +1,4 @@
-// Swagger UI for this server's own API document (not the petstore default). The URL is relative
+// Swagger UI for this server's own API document (not the webjar's example). The URL is relative
 // to the page, /api/docs/, so it also works behind a proxy that adds a path prefix. No validator
 // badge: it would call validator.swagger.io, outside this server.
 window.addEventListener("load", function () {
