@@ -133,7 +133,10 @@ class ApiDocumentTest {
     Browser browser = t.browser();
     for (String path : new String[] {"/api/docs/", "/api/docs/swagger-ui-bundle.js"}) {
       String policy = browser.get(path).header("Content-Security-Policy");
-      assertThat(policy).as(path).contains("script-src 'self';").doesNotContain("unsafe-eval");
+      assertThat(policy)
+          .as(path)
+          .contains("script-src 'self';")
+          .doesNotContain("unsafe-eval", "unsafe-inline");
     }
     assertThat(browser.get("/api/v1/openapi.json").header("Content-Security-Policy"))
         .isEqualTo(HttpSetup.SECURITY_HEADERS.get("Content-Security-Policy"));
