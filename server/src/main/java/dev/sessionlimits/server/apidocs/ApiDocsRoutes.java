@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The API's own description: the OpenAPI document at {@code GET /api/v1/openapi.json}, and Swagger
@@ -62,7 +61,7 @@ public final class ApiDocsRoutes {
 
   private final OpenApiDocument document;
   private final String swaggerUiVersion;
-  private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+  private final Map<String, Asset> files = new ConcurrentHashMap<>();
 
   /**
    * Serves {@code document}, and Swagger UI from the webjar on the classpath.
@@ -82,7 +81,7 @@ public final class ApiDocsRoutes {
   }
 
   private void document(Context ctx) {
-    send(ctx, "application/json", document.etag(), document::bytes);
+    send(ctx, "application/json", document.etag(), document.bytes());
   }
 
   /** The page; {@code /api/docs} (without the slash) is sent to {@code /api/docs/}. */
@@ -93,40 +92,44 @@ public final class ApiDocsRoutes {
       ctx.status(302).header("Location", "docs/").result("");
       return;
     }
-    byte[] page = resource(OWN + "index.html");
-    send(ctx, "text/html; charset=utf-8", "\"" + swaggerUiVersion + "-page\"", () -> page);
+    send(ctx, "text/html; charset=utf-8", resource(OWN + "index.html"));
   }
 
   private void file(Context ctx) {
     ctx.header("Content-Security-Policy", DOCS_POLICY);
     String name = ctx.pathParam("file");
     if (INITIALIZER.equals(name)) {
-      byte[] script = resource(OWN + INITIALIZER);
-      send(ctx, "text/javascript", "\"" + swaggerUiVersion + "-init\"", () -> script);
+      send(ctx, "text/javascript", resource(OWN + INITIALIZER));
       return;
     }
     String type = WEBJAR_FILES.get(name);
     if (type == null) {
       throw ApiError.NOT_FOUND.exception("Swagger UI has no file named " + name + ".");
     }
-    byte[] bytes = resource(WEBJAR + swaggerUiVersion + "/" + name);
-    send(ctx, type, "\"" + swaggerUiVersion + "-" + name + "\"", () -> bytes);
+    send(ctx, type, resource(WEBJAR + swaggerUiVersion + "/" + name));
+  }
+
+  /** A file read once: its bytes and their ETag. */
+  private record Asset(byte[] bytes, String etag) {}
+
+  private static void send(Context ctx, String type, Asset asset) {
+    send(ctx, type, asset.etag(), asset.bytes());
   }
 
   /**
-   * Answers {@code bytes} with {@code etag}, or 304 when the client has them: the files change only
-   * with the server's release, and are revalidated (not {@code no-store}) like the web UI's.
+   * Answers {@code bytes} with {@code etag}, or 304 when the client has them: they change only with
+   * the server's release, and are revalidated (not {@code no-store}) like the web UI's files.
    */
-  private static void send(Context ctx, String type, String etag, Supplier<byte[]> bytes) {
+  private static void send(Context ctx, String type, String etag, byte[] bytes) {
     ctx.header("Cache-Control", "no-cache").header("ETag", etag);
     if (etag.equals(ctx.header("If-None-Match"))) {
       ctx.status(304);
       return;
     }
-    ctx.contentType(type).result(bytes.get());
+    ctx.contentType(type).result(bytes);
   }
 
-  private byte[] resource(String path) {
+  private Asset resource(String path) {
     return files.computeIfAbsent(
         path,
         p -> {
@@ -134,7 +137,8 @@ public final class ApiDocsRoutes {
             if (in == null) {
               throw new IllegalStateException("The classpath has no " + p);
             }
-            return in.readAllBytes();
+            byte[] bytes = in.readAllBytes();
+            return new Asset(bytes, OpenApiDocument.etag(bytes));
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }

@@ -42,7 +42,7 @@ public final class OpenApiDocument {
   private OpenApiDocument(JsonNode document, byte[] bytes) {
     this.document = document;
     this.bytes = bytes;
-    this.etag = "\"" + sha256(bytes) + "\"";
+    this.etag = etag(bytes);
   }
 
   /**
@@ -113,9 +113,12 @@ public final class OpenApiDocument {
     }
   }
 
-  private static String sha256(byte[] bytes) {
+  /** A strong ETag of {@code bytes}: their SHA-256, quoted. */
+  static String etag(byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return "\""
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))
+          + "\"";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("Every Java has SHA-256", e);
     }
