@@ -8,6 +8,8 @@ import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.identity.oidc.OidcClient;
 import dev.sessionlimits.identity.oidc.OidcConfig;
 import dev.sessionlimits.server.admin.AdminRoutes;
+import dev.sessionlimits.server.apidocs.ApiDocsRoutes;
+import dev.sessionlimits.server.apidocs.OpenApiDocument;
 import dev.sessionlimits.server.auth.AccountRoutes;
 import dev.sessionlimits.server.auth.AuthRoutes;
 import dev.sessionlimits.server.auth.Authenticator;
@@ -60,6 +62,9 @@ import org.slf4j.LoggerFactory;
  * The Sessionlimits HTTP server: login with session limits, the settings and admin API, and
  * forward-auth, on the given {@link Stores}. It decides no quota itself; every login goes through
  * core's {@link SessionManager}.
+ *
+ * <p>Longer than 450 lines for now: it is the one place every package is wired; splitting the
+ * wiring of the routes from the builder is planned with issue 18's service API, which adds routes.
  *
  * <pre>{@code
  * try (SessionlimitsServer server = SessionlimitsServer.builder()
@@ -200,6 +205,7 @@ public final class SessionlimitsServer implements AutoCloseable {
 
     ForwardAuth forwardAuth = new ForwardAuth(auth, requests, redirects, metrics);
     OpsRoutes ops = OpsSetup.routes(metrics, b.config.metrics(), stores, users, push, clock);
+    ApiDocsRoutes apiDocs = new ApiDocsRoutes(OpenApiDocument.load(Version.CURRENT));
     this.app =
         Javalin.create(
             config ->
@@ -216,7 +222,8 @@ public final class SessionlimitsServer implements AutoCloseable {
                         mfaRoutes::register,
                         adminRoutes::register,
                         eventRoutes::register,
-                        ops::register)));
+                        ops::register,
+                        apiDocs::register)));
     this.purger =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

@@ -89,7 +89,10 @@ class RouteMatrixTest {
               Map.entry("DELETE /api/v1/sessions", new Row(401, 403, 200)),
               Map.entry("DELETE /api/v1/sessions/{id}", new Row(401, 403, 404)),
               Map.entry("POST /api/v1/sessions/enforce", new Row(401, 403, 200)),
-              Map.entry("GET /api/v1/audit", new Row(401, 403, 200))));
+              Map.entry("GET /api/v1/audit", new Row(401, 403, 200)),
+              Map.entry("GET /api/v1/openapi.json", new Row(200, 200, 200)),
+              Map.entry("GET /api/docs/", new Row(200, 200, 200)),
+              Map.entry("GET /api/docs/{file}", new Row(200, 200, 200))));
 
   /**
    * Forward-auth under a path answers every method as a GET (Envoy keeps the original method);
@@ -215,6 +218,7 @@ class RouteMatrixTest {
         .replace("{id}", "no-such-session")
         .replace("{username}", "nobody")
         .replace("{name}", "no-such-group")
+        .replace("{file}", "swagger-ui.css")
         .replace("<rest>", "reports/q3.html");
   }
 

@@ -1,0 +1,83 @@
+package dev.sessionlimits.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.openqa.selenium.support.ui.ExpectedConditions.numberOfElementsToBeMoreThan;
+import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * Swagger UI at {@code /api/docs} in headless Chromium: it loads from this server alone (the
+ * webjar, no CDN), under its Content-Security-Policy without a violation, shows this server's
+ * document (not the example petstore) and its operations, and runs one of them against the server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiDocsUiTest {
+
+  private TestServer t;
+  private String base;
+  private Chromium browser;
+
+  @BeforeAll
+  void start() {
+    if (!Chromium.installedOrSkipping()) {
+      return;
+    }
+    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS), Map.of(), b -> {});
+    base = t.base.toString();
+    browser = Chromium.launch();
+  }
+
+  @AfterAll
+  void stop() {
+    Chromium.closeAll(browser, t);
+  }
+
+  @Test
+  void swaggerUiShowsEveryOperationOfTheDocumentWithoutAPolicyViolation() {
+    assumeTrue(browser != null, Chromium::missing);
+    browser.open(base + "/api/docs");
+    browser.await(
+        Duration.ofSeconds(20),
+        textToBePresentInElementLocated(By.cssSelector(".info .title"), "Sessionlimits API"));
+    browser.await(numberOfElementsToBeMoreThan(By.cssSelector(".opblock"), 40));
+    assertThat(browser.driver.getCurrentUrl()).endsWith("/api/docs/");
+    assertThat(browser.driver.findElements(By.cssSelector(".opblock-summary-path")))
+        .extracting(WebElement::getText)
+        .contains("/api/v1/login", "/api/v1/users/{username}", "/auth/verify");
+    assertThat(browser.driver.getPageSource()).doesNotContain("petstore", "Swagger Petstore");
+    browser.screenshot("api-docs");
+    assertThat(browser.policyViolations()).isEmpty();
+  }
+
+  @Test
+  void anOperationTriedInSwaggerUiIsAnsweredByThisServer() {
+    assumeTrue(browser != null, Chromium::missing);
+    browser.open(base + "/api/docs/#/monitors/health");
+    WebElement health =
+        browser.await(
+            Duration.ofSeconds(20),
+            d -> d.findElement(By.cssSelector("#operations-monitors-health")));
+    if (health.findElements(By.cssSelector(".try-out__btn")).isEmpty()) {
+      health.findElement(By.cssSelector(".opblock-summary")).click();
+    }
+    browser.await(d -> health.findElement(By.cssSelector(".try-out__btn"))).click();
+    browser.await(d -> health.findElement(By.cssSelector(".execute"))).click();
+    browser.await(
+        textToBePresentInElementLocated(
+            By.cssSelector(
+                "#operations-monitors-health .live-responses-table tbody .response-col_status"),
+            "200"));
+    assertThat(browser.policyViolations()).isEmpty();
+  }
+}
