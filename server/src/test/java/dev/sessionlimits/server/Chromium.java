@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -163,6 +164,15 @@ public final class Chromium implements AutoCloseable {
             new Dimension(
                 width + outer.getWidth() - inner.get(0).intValue(),
                 height + outer.getHeight() - inner.get(1).intValue()));
+  }
+
+  /**
+   * Makes the page see {@code prefers-color-scheme: light} or {@code dark} (DevTools' emulation).
+   */
+  void emulateColourScheme(String scheme) {
+    driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
   }
 
   void open(String url) {
