@@ -8,10 +8,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.postgresql.PGStatement;
 
 /**
  * A statement put together from named fragments (a list query with the filters it was given) and
- * its parameters, in order: strings, longs, integers and instants.
+ * its parameters, in order: strings, longs, integers and instants. On PostgreSQL it is planned for
+ * its values every time it runs (never a generic plan).
  */
 final class BoundQuery {
 
@@ -30,6 +32,13 @@ final class BoundQuery {
     return this;
   }
 
+  /** Appends {@code other}'s text and parameters. */
+  BoundQuery add(BoundQuery other) {
+    sql.append(other.sql);
+    params.addAll(other.params);
+    return this;
+  }
+
   /** The statement's text. */
   String sql() {
     return sql.toString();
@@ -39,6 +48,12 @@ final class BoundQuery {
   PreparedStatement prepare(Connection connection) throws SQLException {
     PreparedStatement statement = connection.prepareStatement(sql.toString());
     try {
+      if (statement.isWrapperFor(PGStatement.class)) {
+        // Planned for the values each time: a plan for any value (PostgreSQL's generic plan of a
+        // prepared statement) cannot tell a filter that keeps 1 row in a million from one that
+        // keeps most, and walks the wrong index for one of them.
+        statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+      }
       for (int i = 0; i < params.size(); i++) {
         Object value = params.get(i);
         if (value instanceof String text) {

@@ -83,6 +83,23 @@ final class SessionSql {
       " AND (LOWER(user_name) LIKE ? ESCAPE '\\' OR LOWER(device) LIKE ? ESCAPE '\\'"
           + " OR LOWER(user_agent) LIKE ? ESCAPE '\\')";
 
+  /**
+   * PostgreSQL, a search ({@link #LIST_TEXT}): the first rows of the list in its order, without the
+   * search (the inner query; parameter after it: the window's size), then the search among them.
+   */
+  static final String SEARCH_WINDOW = "SELECT * FROM (";
+
+  static final String SEARCH_WINDOW_END = ") w WHERE 1 = 1";
+
+  /**
+   * PostgreSQL, a search the window did not fill: every matching row, found by the search's trigram
+   * indexes rather than by walking the list's order (MATERIALIZED keeps the planner from walking
+   * the order index under the LIMIT), then ordered.
+   */
+  static final String SEARCH_ALL = "WITH m AS MATERIALIZED (";
+
+  static final String SEARCH_ALL_END = ") SELECT * FROM m WHERE 1 = 1";
+
   /** The position, by sort column and direction; parameters: the key, the id. */
   private static final String LIST_AFTER = " AND (%s, id) %s (?, ?)";
 
