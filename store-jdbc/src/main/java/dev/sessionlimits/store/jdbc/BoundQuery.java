@@ -17,6 +17,13 @@ import org.postgresql.PGStatement;
  */
 final class BoundQuery {
 
+  /**
+   * How long one statement may run before the database cancels it (SQLSTATE 57014: busy, not an
+   * outage, see {@link SqlFailures}); below the pool's socket timeout, whose expiry would count as
+   * the database being unreachable.
+   */
+  static final int TIMEOUT_SECONDS = 5;
+
   private final StringBuilder sql;
   private final List<Object> params = new ArrayList<>();
 
@@ -48,6 +55,7 @@ final class BoundQuery {
   PreparedStatement prepare(Connection connection) throws SQLException {
     PreparedStatement statement = connection.prepareStatement(sql.toString());
     try {
+      statement.setQueryTimeout(TIMEOUT_SECONDS);
       if (statement.isWrapperFor(PGStatement.class)) {
         // Planned for the values each time: a plan for any value (PostgreSQL's generic plan of a
         // prepared statement) cannot tell a filter that keeps 1 row in a million from one that

@@ -17,10 +17,14 @@ import java.util.List;
  * sessions (migration V8), so a page costs about its length however deep it is.
  *
  * <p>A search ({@code q}) on PostgreSQL is two queries at most: the planner cannot tell how many
- * sessions a substring keeps, so the list reads the first {@value #WINDOW} rows in its order and
- * searches among them, which fills the page when the text is common; when it does not, the text is
- * rare and the trigram indexes find every match, which are few (migration V8). A rare text of fewer
- * than three characters has no trigram to look up: that search reads every live session.
+ * sessions a substring keeps, so the list reads the rows in its order and searches among them,
+ * which fills the page soon when the text is common, but stops after {@value #WINDOW}; when that
+ * did not fill the page, the text is rare and the trigram indexes find every match, which are few
+ * (migration V8). The window's size balances the two: at a million sessions, reading 5,000 rows in
+ * order costs about what ordering the 20,000 matches of a text just too rare to fill it does. A
+ * text of one or two characters has no trigram to look up: when it is rare, the second query reads
+ * every live session (seconds at a million). Every list query has a timeout ({@link
+ * BoundQuery#TIMEOUT_SECONDS}), so such a search fails as busy, never as an outage.
  *
  * <p>Design note. Rows are ordered and the next position is taken from the rows as stored; the
  * sessions answered are then seen through this node's queued touches ({@link NodeView#overlay}), so
@@ -34,7 +38,7 @@ final class SessionList {
    * How many rows of the list a search reads in order before it asks the trigram indexes instead: a
    * search that keeps 1% of the sessions or more fills a page of 100 within them.
    */
-  static final int WINDOW = 10_000;
+  static final int WINDOW = 5_000;
 
   private final Database db;
   private final NodeView view;
@@ -96,19 +100,29 @@ final class SessionList {
         .add(SessionSql.listOrder(query.sort()), query.limit() + 1);
   }
 
-  /** Every match, found by the search's indexes, then ordered. */
+  /**
+   * Every match, found by the search's indexes, then ordered by its key alone (the matches' ids and
+   * keys are all that is kept), and the first read whole.
+   */
   static BoundQuery everyMatch(SessionQuery query, Instant now) {
     String like = BoundQuery.containing(query.text().orElseThrow());
     return new BoundQuery(SessionSql.SEARCH_ALL)
-        .add(filtered(query, now))
+        .add(filtered(query, now, SessionSql.liveKeys(query.sort())))
         .add(SessionSql.LIST_TEXT, like, like, like)
         .add(SessionSql.SEARCH_ALL_END)
-        .add(SessionSql.listOrder(query.sort()), query.limit() + 1);
+        .add(SessionSql.listOrder(query.sort()), query.limit() + 1)
+        .add(SessionSql.SEARCH_ALL_BY_ID)
+        .add(SessionSql.orderOnly(query.sort()));
   }
 
   /** The live sessions, the filters other than the search, and the position; no order. */
   private static BoundQuery filtered(SessionQuery query, Instant now) {
-    BoundQuery select = new BoundQuery(SessionSql.LIVE_LIST, now);
+    return filtered(query, now, SessionSql.LIVE_LIST);
+  }
+
+  /** {@link #filtered(SessionQuery, Instant)} from {@code live}, a select of the live sessions. */
+  private static BoundQuery filtered(SessionQuery query, Instant now, String live) {
+    BoundQuery select = new BoundQuery(live, now);
     query.user().ifPresent(user -> select.add(SessionSql.LIST_USER, user));
     IpMatch ip = query.ip().orElse(null);
     if (ip instanceof IpMatch.Exact exact) {

@@ -98,7 +98,17 @@ final class SessionSql {
    */
   static final String SEARCH_ALL = "WITH m AS MATERIALIZED (";
 
-  static final String SEARCH_ALL_END = ") SELECT * FROM m WHERE 1 = 1";
+  /** The live sessions' ids and sort keys ({@code %s}: the sort column); parameter: now. */
+  private static final String LIVE_KEYS =
+      "SELECT id, %s FROM sl_sessions WHERE ended_at IS NULL AND expires_at > ?";
+
+  /** Then the first of {@code m} in order ({@link #LIST_ORDER}), read whole by id. */
+  static final String SEARCH_ALL_END = ") " + SELECT + " WHERE id IN (SELECT id FROM m";
+
+  static final String SEARCH_ALL_BY_ID = ")";
+
+  /** The order alone, by sort column and direction. */
+  private static final String ORDER_ONLY = " ORDER BY %1$s %2$s, id %2$s";
 
   /** The position, by sort column and direction; parameters: the key, the id. */
   private static final String LIST_AFTER = " AND (%s, id) %s (?, ?)";
@@ -109,6 +119,17 @@ final class SessionSql {
   /** {@link #LIST_AFTER} for {@code sort}. */
   static String listAfter(SessionSort sort) {
     return LIST_AFTER.formatted(SORT_COLUMNS[sort.key().ordinal()], sort.descending() ? "<" : ">");
+  }
+
+  /** {@link #LIVE_KEYS} for {@code sort}. */
+  static String liveKeys(SessionSort sort) {
+    return LIVE_KEYS.formatted(SORT_COLUMNS[sort.key().ordinal()]);
+  }
+
+  /** {@link #ORDER_ONLY} for {@code sort}. */
+  static String orderOnly(SessionSort sort) {
+    return ORDER_ONLY.formatted(
+        SORT_COLUMNS[sort.key().ordinal()], sort.descending() ? "DESC" : "ASC");
   }
 
   /** {@link #LIST_ORDER} for {@code sort}. */
