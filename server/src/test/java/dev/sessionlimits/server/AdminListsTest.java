@@ -94,6 +94,7 @@ class AdminListsTest {
 
     assertThat(all).hasSize(total);
     assertThat(new HashSet<>(field(all, "id"))).hasSize(total);
+    assertThat(admin.get("/api/v1/sessions").json().path("sessions")).hasSize(100);
     List<String> created = field(all, "created_at");
     assertThat(created).isSortedAccordingTo((a, b) -> b.compareTo(a));
   }
