@@ -34,12 +34,17 @@ BEGIN
         RAISE NOTICE 'pg_trgm cannot be created (%): the session search works without an index', SQLERRM;
     END;
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
-        CREATE INDEX sl_sessions_live_user_trgm ON sl_sessions
-            USING gin (LOWER(user_name) gin_trgm_ops) WHERE ended_at IS NULL;
-        CREATE INDEX sl_sessions_live_device_trgm ON sl_sessions
-            USING gin (LOWER(device) gin_trgm_ops) WHERE ended_at IS NULL;
-        CREATE INDEX sl_sessions_live_agent_trgm ON sl_sessions
-            USING gin (LOWER(user_agent) gin_trgm_ops) WHERE ended_at IS NULL;
-        CREATE INDEX sl_users_name_trgm ON sl_users USING gin (LOWER(username) gin_trgm_ops);
+        BEGIN
+            CREATE INDEX sl_sessions_live_user_trgm ON sl_sessions
+                USING gin (LOWER(user_name) gin_trgm_ops) WHERE ended_at IS NULL;
+            CREATE INDEX sl_sessions_live_device_trgm ON sl_sessions
+                USING gin (LOWER(device) gin_trgm_ops) WHERE ended_at IS NULL;
+            CREATE INDEX sl_sessions_live_agent_trgm ON sl_sessions
+                USING gin (LOWER(user_agent) gin_trgm_ops) WHERE ended_at IS NULL;
+            CREATE INDEX sl_users_name_trgm ON sl_users USING gin (LOWER(username) gin_trgm_ops);
+        EXCEPTION WHEN undefined_object THEN
+            -- pg_trgm lives in a schema outside the search path: no trigram indexes, as above.
+            RAISE NOTICE 'gin_trgm_ops is not on the search path (%): no trigram indexes', SQLERRM;
+        END;
     END IF;
 END $$;
