@@ -33,4 +33,25 @@ public interface AuditLog {
    * newest).
    */
   List<AuditEvent> recent(int limit, long beforeId);
+
+  /**
+   * Up to {@code query.limit()} events that {@code query} selects, newest first. The default reads
+   * {@link #recent} page by page and filters in memory; the stores of this project override it.
+   */
+  default List<AuditEvent> search(AuditQuery query) {
+    if (!query.filters()) {
+      return recent(query.limit(), query.beforeId());
+    }
+    List<AuditEvent> out = new ArrayList<>();
+    long before = query.beforeId();
+    while (out.size() < query.limit()) {
+      List<AuditEvent> batch = recent(1000, before);
+      out.addAll(query.page(query.limit() - out.size(), 0).select(batch));
+      if (batch.size() < 1000) {
+        break;
+      }
+      before = batch.get(batch.size() - 1).id();
+    }
+    return out;
+  }
 }

@@ -47,4 +47,10 @@ final class InMemoryAuditLog implements AuditLog {
     }
     return out;
   }
+
+  @Override
+  public List<AuditEvent> search(AuditQuery query) {
+    var view = (query.beforeId() > 0 ? events.headMap(query.beforeId(), false) : events);
+    return query.select(view.descendingMap().values());
+  }
 }

@@ -165,6 +165,11 @@ public final class SessionManager {
     return store.end(sessionId, end);
   }
 
+  /** One page of the live sessions now ({@link SessionStore#livePage}). */
+  public SessionPage livePage(SessionQuery query) {
+    return store.livePage(query, clock.instant());
+  }
+
   /** The session with this public id, live or a tombstone. */
   public Optional<Session> get(String sessionId) {
     return store.get(sessionId);

@@ -157,6 +157,24 @@ public interface SessionStore extends AutoCloseable {
   List<Session> liveSessions(Instant now);
 
   /**
+   * One page of the live sessions at {@code now} that {@code query} selects, in its order, from its
+   * position on; with the position of the next page when there are more. Read from the store itself
+   * (never only from a node's cache), so every node lists the same sessions.
+   *
+   * <p>The default selects in memory from {@link #liveSessions} (or {@link #liveSessionsOfUser}):
+   * right for a small store; a database store overrides it with an indexed query.
+   */
+  default SessionPage livePage(SessionQuery query, Instant now) {
+    List<Session> candidates =
+        query.user().isPresent()
+            ? liveSessionsOfUser(query.user().get(), now)
+            : (query.ip().orElse(null) instanceof IpMatch.Exact exact)
+                ? liveSessionsFrom(exact.address(), now)
+                : liveSessions(now);
+    return SessionPage.select(candidates, query);
+  }
+
+  /**
    * Records every session expired at {@code now} as ended (telling the listeners) and forgets
    * tombstones whose end is {@link #TOMBSTONE_RETENTION} or more before {@code now}.
    */

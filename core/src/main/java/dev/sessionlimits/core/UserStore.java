@@ -16,6 +16,14 @@ public interface UserStore {
   /** Every user, by user name. */
   List<User> list();
 
+  /**
+   * One page of users ({@link UserQuery}). The default selects from {@link #list} in memory; a
+   * database store overrides it with a query.
+   */
+  default UserQuery.Page page(UserQuery query) {
+    return query.select(list());
+  }
+
   /** Adds {@code user}; false if the name is taken. */
   boolean create(User user);
 

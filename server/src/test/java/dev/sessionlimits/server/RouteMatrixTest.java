@@ -90,6 +90,7 @@ class RouteMatrixTest {
               Map.entry("DELETE /api/v1/sessions/{id}", new Row(401, 403, 404)),
               Map.entry("POST /api/v1/sessions/enforce", new Row(401, 403, 200)),
               Map.entry("GET /api/v1/audit", new Row(401, 403, 200)),
+              Map.entry("GET /api/v1/audit/export", new Row(401, 403, 200)),
               Map.entry("GET /api/v1/openapi.json", new Row(200, 200, 200)),
               Map.entry("GET /api/docs/", new Row(200, 200, 200)),
               Map.entry("GET /api/docs/{file}", new Row(200, 200, 200))));

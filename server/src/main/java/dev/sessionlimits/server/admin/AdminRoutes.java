@@ -2,7 +2,6 @@ package dev.sessionlimits.server.admin;
 
 import static dev.sessionlimits.server.http.Json.map;
 
-import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.Session;
@@ -12,12 +11,9 @@ import dev.sessionlimits.server.auth.AuthRoutes;
 import dev.sessionlimits.server.auth.Authenticator;
 import dev.sessionlimits.server.auth.Reauthentication;
 import dev.sessionlimits.server.http.ApiError;
-import dev.sessionlimits.server.http.ApiException;
-import dev.sessionlimits.server.http.ClientAddresses;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonFields;
 import dev.sessionlimits.server.http.Requests;
-import dev.sessionlimits.server.http.Text;
 import dev.sessionlimits.server.http.Views;
 import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.Enforcement;
@@ -38,19 +34,16 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The administrators' API: users, sessions, enforcement and the audit trail, and (through {@link
- * SettingsRoutes} and {@link GroupRoutes}) the settings and the groups. A user is shown with her
- * groups and effective limit ({@link #view}).
+ * The administrators' API: users, sessions and enforcement, and (through {@link SettingsRoutes},
+ * {@link GroupRoutes}, {@link ListRoutes} and {@link AuditRoutes}) the settings, the groups, the
+ * paged lists and the audit trail. A user is shown with her groups and effective limit ({@link
+ * #view}).
  */
 public final class AdminRoutes {
-
-  private static final int DEFAULT_AUDIT_PAGE = 100;
-  private static final int MAX_AUDIT_PAGE = 1000;
 
   private final SessionManager sessions;
   private final UserService users;
   private final Enforcement enforcement;
-  private final AuditLog audit;
   private final Authenticator auth;
   private final Reauthentication reauth;
   private final Auditor auditor;
@@ -58,6 +51,8 @@ public final class AdminRoutes {
   private final SettingsRoutes settingsRoutes;
   private final Groups groups;
   private final GroupRoutes groupRoutes;
+  private final ListRoutes listRoutes;
+  private final AuditRoutes auditRoutes;
 
   /** The administrators' routes over these services; {@code auditor} records what they change. */
   public AdminRoutes(
@@ -74,7 +69,6 @@ public final class AdminRoutes {
     this.sessions = sessions;
     this.users = users;
     this.enforcement = enforcement;
-    this.audit = audit;
     this.auth = auth;
     this.reauth = reauth;
     this.auditor = auditor;
@@ -82,6 +76,8 @@ public final class AdminRoutes {
     this.settingsRoutes = new SettingsRoutes(settings, auth, reauth, auditor);
     this.groups = groups;
     this.groupRoutes = new GroupRoutes(groups, users, enforcement, auth, auditor);
+    this.listRoutes = new ListRoutes(sessions, users, groups, auth, clock);
+    this.auditRoutes = new AuditRoutes(audit, auth, clock);
   }
 
   /**
@@ -90,17 +86,16 @@ public final class AdminRoutes {
   public void register(RoutesConfig routes) {
     settingsRoutes.register(routes);
     groupRoutes.register(routes);
+    listRoutes.register(routes);
+    auditRoutes.register(routes);
     routes.post("/api/v1/users", this::createUser);
-    routes.get("/api/v1/users", this::listUsers);
     routes.get("/api/v1/users/{username}", this::getUser);
     routes.patch("/api/v1/users/{username}", this::patchUser);
     routes.delete("/api/v1/users/{username}", this::deleteUser);
     routes.delete("/api/v1/users/{username}/sessions", this::endUserSessions);
-    routes.get("/api/v1/sessions", this::listSessions);
     routes.delete("/api/v1/sessions", this::endEverySession);
     routes.delete("/api/v1/sessions/{id}", this::endSession);
     routes.post("/api/v1/sessions/enforce", this::enforce);
-    routes.get("/api/v1/audit", this::auditTrail);
   }
 
   // Users
@@ -145,18 +140,6 @@ public final class AdminRoutes {
             "sessions_limit",
             user.sessionsLimit()));
     ctx.status(201).header("Location", "/api/v1/users/" + username).json(view(user));
-  }
-
-  private void listUsers(Context ctx) {
-    auth.requireAdmin(ctx);
-    List<User> all = users.list();
-    Map<String, Groups.Standing> standings = groups.standingsOf(all);
-    List<Object> list = new ArrayList<>();
-    for (User user : all) {
-      Groups.Standing standing = standings.get(user.username());
-      list.add(Views.user(user, standing.memberships(), standing.limit()));
-    }
-    ctx.json(map("users", list));
   }
 
   private void getUser(Context ctx) {
@@ -254,42 +237,6 @@ public final class AdminRoutes {
 
   // Sessions
 
-  private void listSessions(Context ctx) {
-    Authenticator.Caller caller = auth.requireAdmin(ctx);
-    String user = ctx.queryParam("user");
-    String ipText = ctx.queryParam("ip");
-    String ip = null;
-    if (ipText != null && !ipText.isEmpty()) {
-      ip =
-          ClientAddresses.canonical(ipText)
-              .orElseThrow(
-                  () ->
-                      ApiException.invalidFields(
-                          Map.of(
-                              "ip",
-                              "ip must be an IPv4 or IPv6 address, got \""
-                                  + Text.shorten(ipText, 64)
-                                  + "\".")));
-    }
-    Instant now = clock.instant();
-    List<Session> found;
-    if (user != null && !user.isEmpty()) {
-      found = sessions.liveSessionsOfUser(user);
-    } else if (ip != null) {
-      found = sessions.liveSessionsFrom(ip);
-    } else {
-      found = sessions.liveSessions();
-    }
-    String current = (caller.session() == null) ? "" : caller.session().id();
-    List<Object> list = new ArrayList<>();
-    for (Session s : found) {
-      if (ip == null || s.clientIp().equals(ip)) {
-        list.add(Views.session(s, now, current));
-      }
-    }
-    ctx.json(map("sessions", list));
-  }
-
   private void endSession(Context ctx) {
     Authenticator.Caller caller = auth.requireAdmin(ctx);
     String id = ctx.pathParam("id");
@@ -384,47 +331,5 @@ public final class AdminRoutes {
         null,
         map("dry_run", dryRun, "ended_sessions", ids));
     ctx.json(map("dry_run", dryRun, "ended_sessions", out));
-  }
-
-  // Audit
-
-  private void auditTrail(Context ctx) {
-    auth.requireAdmin(ctx);
-    int limit = (int) queryNumber(ctx, "limit", DEFAULT_AUDIT_PAGE, 1, MAX_AUDIT_PAGE);
-    long before = queryNumber(ctx, "before", 0, 0, Long.MAX_VALUE);
-    List<AuditEvent> events = audit.recent(limit, before);
-    List<Object> list = new ArrayList<>();
-    for (AuditEvent event : events) {
-      list.add(Views.audit(event));
-    }
-    Long next =
-        (events.size() == limit && !events.isEmpty()) ? events.get(events.size() - 1).id() : null;
-    ctx.json(map("events", list, "next_before", next));
-  }
-
-  private static long queryNumber(Context ctx, String name, long fallback, long min, long max) {
-    String text = ctx.queryParam(name);
-    if (text == null || text.isEmpty()) {
-      return fallback;
-    }
-    try {
-      long value = Long.parseLong(text);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw ApiException.invalidFields(
-        Map.of(
-            name,
-            name
-                + " must be a whole number "
-                + min
-                + ".."
-                + max
-                + ", got \""
-                + Text.shorten(text, 30)
-                + "\"."));
   }
 }

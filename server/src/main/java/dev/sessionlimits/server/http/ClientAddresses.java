@@ -1,5 +1,6 @@
 package dev.sessionlimits.server.http;
 
+import dev.sessionlimits.core.IpMatch;
 import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
@@ -7,6 +8,7 @@ import inet.ipaddr.IPAddressStringParameters;
 import inet.ipaddr.ipv6.IPv6Address;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -117,6 +119,25 @@ public final class ClientAddresses {
     return block.getLower().withoutPrefixLength().toCanonicalString()
         + "/"
         + block.getNetworkPrefixLength();
+  }
+
+  /**
+   * The sessions' address filter written as {@code text}: a CIDR block ({@code 10.0.0.0/8}, {@code
+   * 2001:db8::/32}), an address (exactly it), or else the start of canonical spellings ({@code
+   * 10.1.}, {@code 2001:db8:}: hex digits, dots and colons, compared in lower case).
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  public static IpMatch match(String text) {
+    if (text.indexOf('/') >= 0) {
+      IPAddress block = block(text);
+      return IpMatch.Block.of(block.getLower().getBytes(), block.getUpper().getBytes());
+    }
+    Optional<String> exact = canonical(text);
+    if (exact.isPresent()) {
+      return new IpMatch.Exact(exact.get());
+    }
+    return new IpMatch.Prefix(text.trim().toLowerCase(Locale.ROOT));
   }
 
   private static IPAddress block(String text) {

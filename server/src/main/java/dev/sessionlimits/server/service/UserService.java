@@ -6,6 +6,7 @@ import dev.sessionlimits.core.GroupStore;
 import dev.sessionlimits.core.SecondFactors;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.User;
+import dev.sessionlimits.core.UserQuery;
 import dev.sessionlimits.core.UserStore;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
@@ -63,6 +64,11 @@ public final class UserService {
   /** Every user. */
   public List<User> list() {
     return users.list();
+  }
+
+  /** One page of users ({@link UserQuery}). */
+  public UserQuery.Page page(UserQuery query) {
+    return users.page(query);
   }
 
   /** The user; 404 {@code user_not_found} if there is none. */
