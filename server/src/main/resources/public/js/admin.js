@@ -5,12 +5,12 @@
 import { messages, translatePage } from './i18n.js';
 import { loadGroups, setUpGroups } from './groups.js';
 import { startSignedInPage } from './session.js';
-import { loadAudit, setUpAudit } from './admin/audit.js';
+import { loadAudit, refreshAudit, setUpAudit } from './admin/audit.js';
 import { setUpEnforce } from './admin/enforce.js';
-import { loadSessions, setUpSessions } from './admin/sessions.js';
+import { loadSessions, refreshSessions, setUpSessions } from './admin/sessions.js';
 import { loadSettings, setUpSettings } from './admin/settings.js';
 import { ctx, t, setStatus, panelError, showForbidden } from './admin/ui.js';
-import { loadUsers, setUpUsers } from './admin/users.js';
+import { loadUsers, refreshUsers, setUpUsers } from './admin/users.js';
 
 const TABS = ['settings', 'users', 'groups', 'sessions', 'enforce', 'audit'];
 const loaded = new Set();
@@ -22,10 +22,13 @@ const loaders = {
   enforce: () => {},
   audit: () => loadAudit(),
 };
+// A list shown again is asked for again, so it never shows a page that has gone stale.
+const refreshers = { users: refreshUsers, sessions: refreshSessions, audit: refreshAudit };
 let shown = null;
 
 function selectTab(name, { focus = false, updateHash = true } = {}) {
   if (!TABS.includes(name)) name = 'settings';
+  const previous = shown;
   shown = name;
   for (const tab of TABS) {
     const button = document.getElementById('tab-' + tab);
@@ -39,6 +42,8 @@ function selectTab(name, { focus = false, updateHash = true } = {}) {
   if (!loaded.has(name)) {
     loaded.add(name);
     loaders[name]();
+  } else if (refreshers[name] && name !== previous) {
+    refreshers[name]();
   }
 }
 

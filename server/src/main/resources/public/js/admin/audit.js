@@ -53,6 +53,11 @@ export function loadAudit() {
   return list.reset();
 }
 
+/** Asks for the page in view again (the tab was shown again). */
+export function refreshAudit() {
+  return list.refresh();
+}
+
 /** Wires the filters, the export links and the pages. */
 export function setUpAudit() {
   const type = form.elements.type;

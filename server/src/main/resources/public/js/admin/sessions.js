@@ -86,6 +86,11 @@ export function loadSessions() {
   return list.reset();
 }
 
+/** Asks for the page in view again (the tab was shown again). */
+export function refreshSessions() {
+  return list.refresh();
+}
+
 /** Wires the tab: search as you type, sort, paging, live refresh. */
 export function setUpSessions(isShown) {
   list = new PagedList({

@@ -158,6 +158,11 @@ export function loadUsers() {
   return list.reset();
 }
 
+/** Asks for the page in view again (the tab was shown again). */
+export function refreshUsers() {
+  return list.refresh();
+}
+
 /** Wires the tab: search as you type, sort by name, paging, and the create form. */
 export function setUpUsers() {
   list = new PagedList({

@@ -61,7 +61,7 @@ class AdminConsoleUiTest {
   @BeforeEach
   void signIn() {
     assumeTrue(browser != null, Chromium::missing);
-    browser.emulateColourScheme("light");
+    scheme("light");
     browser.viewport(1280, 800);
     browser.reset(base);
     browser.open(base + "/");
@@ -73,6 +73,13 @@ class AdminConsoleUiTest {
     if (api.get("/api/v1/me").status() != 200) {
       api = t.admin();
     }
+  }
+
+  /** Switches the colour scheme and waits until the colours' transitions have ended. */
+  private void scheme(String name) {
+    browser.emulateColourScheme(name);
+    browser.await(
+        d -> Boolean.TRUE.equals(browser.script("return document.getAnimations().length === 0;")));
   }
 
   private void user(String name) {
@@ -144,6 +151,7 @@ class AdminConsoleUiTest {
     List<String> first = column(SESSION_ROW, "data-session-id");
     assertThat(browser.find("#sessions-where").getText()).isEqualTo("Showing 1–50");
 
+    browser.screenshot("admin-sessions-paged");
     browser.find("#sessions-next").click();
     browser.await(textToBePresentInElementLocated(By.id("sessions-where"), "Showing 51–100"));
     List<String> second = column(SESSION_ROW, "data-session-id");
@@ -171,6 +179,10 @@ class AdminConsoleUiTest {
             column(USER_ROW, "data-username").equals(List.of("bob", "Bobby"))
                 || column(USER_ROW, "data-username").equals(List.of("Bobby", "bob")));
     Axe.assertNoViolations(browser, "a filtered list of users");
+    scheme("dark");
+    Axe.assertNoViolations(browser, "a filtered list of users (dark)");
+    browser.screenshot("admin-users-dark");
+    scheme("light");
 
     session("carol", "Tablet");
     tab("sessions");
@@ -236,9 +248,10 @@ class AdminConsoleUiTest {
                 + " once.");
     assertThat(browser.script("return document.activeElement.id;")).isEqualTo("confirm-cancel");
     Axe.assertNoViolations(browser, "the confirmation dialog");
-    browser.emulateColourScheme("dark");
+    browser.screenshot("admin-confirm-revoke");
+    scheme("dark");
     Axe.assertNoViolations(browser, "the confirmation dialog (dark)");
-    browser.emulateColourScheme("light");
+    scheme("light");
     cancelWithEscape();
     assertThat(liveSessionsOf("erin")).isOne();
 
@@ -403,7 +416,7 @@ class AdminConsoleUiTest {
         .as("the viewer's time with its zone")
         .containsPattern("[A-Z]{2,}|GMT");
 
-    browser.emulateColourScheme("light");
+    scheme("light");
     tab("users");
     browser.find("#users-search").sendKeys("maximiliana");
     browser.await(d -> column(USER_ROW, "data-username").equals(List.of(longName)));
@@ -412,7 +425,7 @@ class AdminConsoleUiTest {
 
   private void assertEverythingOnScreenInBothSchemes(String state) {
     for (String scheme : new String[] {"light", "dark"}) {
-      browser.emulateColourScheme(scheme);
+      scheme(scheme);
       Object overflow =
           browser.script(
               "const w = document.documentElement.clientWidth;"
