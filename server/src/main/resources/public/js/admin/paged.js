@@ -92,23 +92,25 @@ export class PagedList {
     return this.load(this.baseQuery(), false);
   }
 
-  forward() {
-    if (!this.nextQuery) return null;
+  async forward() {
+    if (!this.nextQuery) return;
     this.stack.push(this.query);
-    return this.load(this.nextQuery, false);
+    if (!await this.load(this.nextQuery, false)) this.stack.pop();
   }
 
-  previous() {
-    if (!this.stack.length) return null;
-    return this.load(this.stack.pop(), false);
+  async previous() {
+    if (!this.stack.length) return;
+    const back = this.stack.pop();
+    if (!await this.load(back, false)) this.stack.push(back);
   }
 
   /** Asks for the page in view again; redraws only if it changed. */
   refresh() {
-    if (this.loading) return this.loading;
+    if (this.loading) return this.loading.then(() => true, () => false);
     return this.load(this.query || this.baseQuery(), true);
   }
 
+  /** Loads the page of this query; false (and onError told) when it could not. */
   async load(query, quiet) {
     const run = (async () => {
       const { data } = await api('GET', this.path, { query, quiet });
@@ -123,8 +125,10 @@ export class PagedList {
     this.loading = run;
     try {
       await run;
+      return true;
     } catch (e) {
       if (this.onError) this.onError(e);
+      return false;
     } finally {
       if (this.loading === run) this.loading = null;
     }

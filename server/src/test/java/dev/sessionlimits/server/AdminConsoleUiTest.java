@@ -440,6 +440,35 @@ class AdminConsoleUiTest {
   }
 
   @Test
+  void inGermanEveryTabSpeaksGermanAndNoMessageKeyShows() {
+    String agent = (String) browser.script("return navigator.userAgent;");
+    browser.driver.executeCdpCommand(
+        "Emulation.setUserAgentOverride", Map.of("userAgent", agent, "acceptLanguage", "de"));
+    try {
+      for (String name : new String[] {"settings", "users", "groups", "sessions", "audit"}) {
+        tab(name);
+        // The audit log's rows hold what the server recorded (codes among them), not sentences.
+        String css = name.equals("audit") ? "#audit-filter, #audit-table thead" : "#panel-" + name;
+        browser.await(
+            d ->
+                !browser.find("#panel-" + name).getText().contains("Wird geladen")
+                    && !browser.find("#panel-" + name).getText().contains("Loading"));
+        String text =
+            browser.driver.findElements(By.cssSelector(css)).stream()
+                .map(WebElement::getText)
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(text).as(name).doesNotContainPattern("\\b[a-z]+_[a-z_]+\\b");
+      }
+      assertThat(browser.find("#tab-users").getText()).isEqualTo("Benutzer");
+      assertThat(browser.find("#sessions-everyone").getText()).isEqualTo("Alle abmelden");
+      assertThat(browser.script("return document.documentElement.lang;")).isEqualTo("de");
+    } finally {
+      browser.driver.executeCdpCommand(
+          "Emulation.setUserAgentOverride", Map.of("userAgent", agent, "acceptLanguage", "en"));
+    }
+  }
+
+  @Test
   void theAuditLogFiltersByTypeTitlesAPreviewAsOneAndExportsWithTheFilters() {
     api.post("/api/v1/sessions/enforce", "{\"dry_run\": true}");
     tab("audit");
