@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,38 @@ public abstract class UserStoreContract {
 
   private List<String> enabledAdministrators() {
     return store.list().stream().filter(User::enabledAdministrator).map(User::username).toList();
+  }
+
+  @Test
+  void pagesOfUsersVisitEveryMatchingUserOnceByNameEitherWay() {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      names.add(String.format("%s%02d", (i % 2 == 0) ? "bob" : "carol", i));
+      store.create(user(names.get(i), false, false));
+    }
+    store.create(user("x_y", false, false));
+    for (boolean descending : List.of(false, true)) {
+      List<String> seen = new ArrayList<>();
+      UserQuery query = new UserQuery(4, descending, Optional.empty(), Optional.of("BoB"));
+      for (int pages = 0; pages < 10; pages++) {
+        UserQuery.Page page = store.page(query);
+        page.users().forEach(u -> seen.add(u.username()));
+        if (page.next().isEmpty()) {
+          break;
+        }
+        query = query.from(page.next().get());
+      }
+      List<String> bobs = names.stream().filter(n -> n.startsWith("bob")).sorted().toList();
+      List<String> expected = new ArrayList<>(bobs);
+      if (descending) {
+        Collections.reverse(expected);
+      }
+      assertThat(seen).as("descending " + descending).isEqualTo(expected);
+    }
+    // _ and % are text, not patterns.
+    assertThat(store.page(new UserQuery(10, false, Optional.empty(), Optional.of("_"))).users())
+        .extracting(User::username)
+        .containsExactly("x_y");
   }
 
   @Test

@@ -62,6 +62,15 @@ enum Dialect {
     return postgres;
   }
 
+  /**
+   * Whether a search is best asked in two steps ({@link SessionList}): PostgreSQL has trigram
+   * indexes for it and a planner that must not walk the list's order for a rare text; H2, with an
+   * embedded store's few sessions, is read in one query.
+   */
+  boolean searchesInTwoSteps() {
+    return postgres;
+  }
+
   @Override
   public String toString() {
     return productName;

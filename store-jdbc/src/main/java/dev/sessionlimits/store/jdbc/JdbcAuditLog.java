@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.AuditLog;
+import dev.sessionlimits.core.AuditQuery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +14,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The {@link AuditLog} on {@code sl_audit_events}; ids come from its identity column. */
 final class JdbcAuditLog implements AuditLog {
@@ -32,6 +35,24 @@ final class JdbcAuditLog implements AuditLog {
       "SELECT id, occurred_at, event_type, actor, client_ip,"
           + " subject, session_id, details FROM sl_audit_events WHERE id < ?"
           + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY";
+
+  // A search (AuditQuery): SEARCH, then the filters given, then SEARCH_ORDER.
+  /** Parameter: before id. */
+  private static final String SEARCH =
+      "SELECT id, occurred_at, event_type, actor, client_ip,"
+          + " subject, session_id, details FROM sl_audit_events WHERE id < ?";
+
+  /** Parameters: the user name twice. */
+  private static final String SEARCH_USER = " AND (actor = ? OR subject = ?)";
+
+  /** {@code %s}: one {@code ?} per type. */
+  private static final String SEARCH_TYPES = " AND event_type IN (%s)";
+
+  private static final String SEARCH_SINCE = " AND occurred_at >= ?";
+  private static final String SEARCH_UNTIL = " AND occurred_at < ?";
+
+  /** Parameter: how many rows. */
+  private static final String SEARCH_ORDER = " ORDER BY id DESC FETCH FIRST ? ROWS ONLY";
 
   private final Database db;
 
@@ -145,14 +166,35 @@ final class JdbcAuditLog implements AuditLog {
     if (limit <= 0) {
       return List.of();
     }
-    return db.autocommit(
+    return read(
         () -> "read " + limit + " audit events before id " + beforeId,
+        new BoundQuery(RECENT, beforeId > 0 ? beforeId : Long.MAX_VALUE, limit));
+  }
+
+  @Override
+  public List<AuditEvent> search(AuditQuery query) {
+    BoundQuery select =
+        new BoundQuery(SEARCH, query.beforeId() > 0 ? query.beforeId() : Long.MAX_VALUE);
+    query.user().ifPresent(user -> select.add(SEARCH_USER, user, user));
+    if (!query.types().isEmpty()) {
+      List<String> types = query.types().stream().sorted().toList();
+      select.add(
+          SEARCH_TYPES.formatted(String.join(", ", Collections.nCopies(types.size(), "?"))),
+          types.toArray());
+    }
+    query.since().ifPresent(since -> select.add(SEARCH_SINCE, since));
+    query.until().ifPresent(until -> select.add(SEARCH_UNTIL, until));
+    select.add(SEARCH_ORDER, query.limit());
+    return read(() -> "search " + query.limit() + " audit events", select);
+  }
+
+  private List<AuditEvent> read(Supplier<String> what, BoundQuery select) {
+    return db.autocommit(
+        what,
         connection -> {
-          try (PreparedStatement select = connection.prepareStatement(RECENT)) {
-            select.setLong(1, beforeId > 0 ? beforeId : Long.MAX_VALUE);
-            select.setInt(2, limit);
-            List<AuditEvent> events = new ArrayList<>(Math.min(limit, 256));
-            try (ResultSet rows = select.executeQuery()) {
+          try (PreparedStatement statement = select.prepare(connection)) {
+            List<AuditEvent> events = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
               while (rows.next()) {
                 events.add(
                     new AuditEvent(

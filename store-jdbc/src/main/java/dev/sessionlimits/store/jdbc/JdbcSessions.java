@@ -11,6 +11,8 @@ import dev.sessionlimits.core.QuotaPolicy;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionEnd;
 import dev.sessionlimits.core.SessionListener;
+import dev.sessionlimits.core.SessionPage;
+import dev.sessionlimits.core.SessionQuery;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.TokenHash;
 import java.sql.Connection;
@@ -63,6 +65,7 @@ final class JdbcSessions implements SessionStore {
   private final JdbcLogins logins;
   private final SessionPurge purge;
   private final JdbcPasswordEntries passwordEntries;
+  private final SessionList list;
 
   /**
    * @param batchSize rows purge handles per statement or transaction
@@ -76,6 +79,7 @@ final class JdbcSessions implements SessionStore {
     this.logins = new JdbcLogins(db, view, ends);
     this.purge = new SessionPurge(db, view, ends, batchSize);
     this.passwordEntries = new JdbcPasswordEntries(db);
+    this.list = new SessionList(db, view);
   }
 
   /** The node id this store's notifications carry. */
@@ -296,6 +300,13 @@ final class JdbcSessions implements SessionStore {
   @Override
   public List<Session> liveSessions(Instant now) {
     return live(() -> "list the live sessions", SessionSql.UNENDED, null, now);
+  }
+
+  @Override
+  public SessionPage livePage(SessionQuery query, Instant now) {
+    requireNonNull(query, "query");
+    requireNonNull(now, "now");
+    return list.page(query, now);
   }
 
   /**

@@ -35,6 +35,7 @@ final class JdbcSetup {
       Flyway.configure(JdbcStore.class.getClassLoader())
           .dataSource(dataSource)
           .locations(dialect.migrations())
+          .javaMigrations(new IpKeyMigration())
           .table("sessionlimits_schema_history")
           .failOnMissingLocations(true)
           .load()

@@ -5,6 +5,7 @@ import static dev.sessionlimits.store.jdbc.Sql.setInstant;
 import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.core.User;
+import dev.sessionlimits.core.UserQuery;
 import dev.sessionlimits.core.UserStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,6 +46,21 @@ final class JdbcUsers implements UserStore {
           + " FROM sl_users WHERE is_admin = TRUE AND is_disabled = FALSE AND username <> ?";
   private static final String DELETE = "DELETE FROM sl_users WHERE username = ?";
 
+  // A page (UserQuery): PAGE, then the filters given, then the order.
+  private static final String PAGE = SELECT + " WHERE 1 = 1";
+
+  /** Parameter: a LIKE pattern, lower case, escaped by backslash. */
+  private static final String PAGE_TEXT = " AND LOWER(username) LIKE ? ESCAPE '\\'";
+
+  private static final String PAGE_AFTER = " AND username > ?";
+  private static final String PAGE_BEFORE = " AND username < ?";
+
+  /** Parameter: how many rows. */
+  private static final String PAGE_ORDER = " ORDER BY username FETCH FIRST ? ROWS ONLY";
+
+  private static final String PAGE_ORDER_DESCENDING =
+      " ORDER BY username DESC FETCH FIRST ? ROWS ONLY";
+
   private final Database db;
 
   JdbcUsers(Database db) {
@@ -64,6 +80,29 @@ final class JdbcUsers implements UserStore {
                   return rows.next() ? read(rows) : null;
                 }
               }
+            }));
+  }
+
+  @Override
+  public UserQuery.Page page(UserQuery query) {
+    BoundQuery select = new BoundQuery(PAGE);
+    query.text().ifPresent(text -> select.add(PAGE_TEXT, BoundQuery.containing(text)));
+    query
+        .after()
+        .ifPresent(after -> select.add(query.descending() ? PAGE_BEFORE : PAGE_AFTER, after));
+    select.add(query.descending() ? PAGE_ORDER_DESCENDING : PAGE_ORDER, query.limit() + 1);
+    return query.cut(
+        db.autocommit(
+            () -> "list a page of users",
+            connection -> {
+              List<User> page = new ArrayList<>();
+              try (PreparedStatement statement = select.prepare(connection);
+                  ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                  page.add(read(rows));
+                }
+              }
+              return page;
             }));
   }
 

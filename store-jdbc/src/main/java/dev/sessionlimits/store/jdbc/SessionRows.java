@@ -6,6 +6,7 @@ import static dev.sessionlimits.store.jdbc.Sql.setInstant;
 
 import dev.sessionlimits.core.EndCause;
 import dev.sessionlimits.core.EndReason;
+import dev.sessionlimits.core.IpKey;
 import dev.sessionlimits.core.Scope;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionEnd;
@@ -100,6 +101,7 @@ final class SessionRows {
     setInstant(insert, index++, session.lastSeenAt());
     setInstant(insert, index++, session.expiresAt());
     setInstant(insert, index++, session.absoluteExpiresAt());
+    insert.setString(index++, IpKey.of(session.clientIp()).orElse(null));
     return index;
   }
 

@@ -1,5 +1,6 @@
 package dev.sessionlimits.store.jdbc;
 
+import dev.sessionlimits.core.SessionSort;
 import java.util.Collections;
 
 /**
@@ -20,6 +21,11 @@ final class SessionSql {
           + " auth_method, created_at, last_seen_at, expires_at, absolute_expires_at, ended_at,"
           + " end_reason, end_scope, end_limit, end_login_at, end_login_ip, end_login_user_agent,"
           + " end_login_device, end_login_session_id, end_actor, end_recorded_at";
+
+  /** The columns of the administrators' list; the order is {@link SessionSort.Key}'s. */
+  private static final String[] SORT_COLUMNS = {
+    "created_at", "last_seen_at", "expires_at", "user_name"
+  };
 
   static final String SELECT = "SELECT " + COLUMNS + " FROM sl_sessions";
   static final String BY_ID = SELECT + " WHERE id = ?";
@@ -50,7 +56,66 @@ final class SessionSql {
   static final String INSERT =
       "INSERT INTO sl_sessions (id, token_hash, user_name,"
           + " client_ip, user_agent, device, auth_method, created_at, last_seen_at, expires_at,"
-          + " absolute_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " absolute_expires_at, ip_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  // The administrators' list (SessionList): LIVE_LIST, then the filters given, in this order, then
+  // the position (LIST_AFTER) if any, then LIST_ORDER.
+
+  /** Parameter: now. */
+  static final String LIVE_LIST = SELECT + " WHERE ended_at IS NULL AND expires_at > ?";
+
+  /** Parameter: the user name. */
+  static final String LIST_USER = " AND user_name = ?";
+
+  /** Parameter: the address. */
+  static final String LIST_IP = " AND client_ip = ?";
+
+  /** Parameter: a LIKE pattern, the address prefix and {@code %}. */
+  static final String LIST_IP_PREFIX = " AND client_ip LIKE ?";
+
+  /** Parameters: the lowest and the highest {@code ip_key}. */
+  static final String LIST_IP_BLOCK = " AND ip_key BETWEEN ? AND ?";
+
+  /**
+   * Parameters: one LIKE pattern ({@code %text%}, lower case, escaped by backslash) three times.
+   */
+  static final String LIST_TEXT =
+      " AND (LOWER(user_name) LIKE ? ESCAPE '\\' OR LOWER(device) LIKE ? ESCAPE '\\'"
+          + " OR LOWER(user_agent) LIKE ? ESCAPE '\\')";
+
+  /**
+   * PostgreSQL, a search ({@link #LIST_TEXT}): the first rows of the list in its order, without the
+   * search (the inner query; parameter after it: the window's size), then the search among them.
+   */
+  static final String SEARCH_WINDOW = "SELECT * FROM (";
+
+  static final String SEARCH_WINDOW_END = ") w WHERE 1 = 1";
+
+  /**
+   * PostgreSQL, a search the window did not fill: every matching row, found by the search's trigram
+   * indexes rather than by walking the list's order (MATERIALIZED keeps the planner from walking
+   * the order index under the LIMIT), then ordered.
+   */
+  static final String SEARCH_ALL = "WITH m AS MATERIALIZED (";
+
+  static final String SEARCH_ALL_END = ") SELECT * FROM m WHERE 1 = 1";
+
+  /** The position, by sort column and direction; parameters: the key, the id. */
+  private static final String LIST_AFTER = " AND (%s, id) %s (?, ?)";
+
+  /** The order, by sort column and direction; parameter: how many rows. */
+  private static final String LIST_ORDER = " ORDER BY %1$s %2$s, id %2$s FETCH FIRST ? ROWS ONLY";
+
+  /** {@link #LIST_AFTER} for {@code sort}. */
+  static String listAfter(SessionSort sort) {
+    return LIST_AFTER.formatted(SORT_COLUMNS[sort.key().ordinal()], sort.descending() ? "<" : ">");
+  }
+
+  /** {@link #LIST_ORDER} for {@code sort}. */
+  static String listOrder(SessionSort sort) {
+    return LIST_ORDER.formatted(
+        SORT_COLUMNS[sort.key().ordinal()], sort.descending() ? "DESC" : "ASC");
+  }
 
   /**
    * Ends one session if it has not ended and, unless the expiry given (twice) is null, if its

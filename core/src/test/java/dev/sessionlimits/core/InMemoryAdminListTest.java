@@ -1,0 +1,9 @@
+package dev.sessionlimits.core;
+
+class InMemoryAdminListTest extends AdminListContract {
+
+  @Override
+  protected Stores createStores() {
+    return new Stores(SessionStore.inMemory(), AuditLog.inMemory());
+  }
+}
