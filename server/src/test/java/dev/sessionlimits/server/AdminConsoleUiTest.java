@@ -460,7 +460,8 @@ class AdminConsoleUiTest {
         assertThat(text).as(name).doesNotContainPattern("\\b[a-z]+_[a-z_]+\\b");
       }
       assertThat(browser.find("#tab-users").getText()).isEqualTo("Benutzer");
-      assertThat(browser.find("#sessions-everyone").getText()).isEqualTo("Alle abmelden");
+      assertThat(browser.find("#sessions-everyone").getAttribute("textContent"))
+          .isEqualTo("Alle abmelden");
       assertThat(browser.script("return document.documentElement.lang;")).isEqualTo("de");
     } finally {
       browser.driver.executeCdpCommand(
