@@ -174,5 +174,6 @@ export function setUpUsers() {
   document.getElementById('users-pager').replaceChildren(list.controls());
   list.sortable(document.getElementById('users-table'));
   search.addEventListener('input', debounce(() => list.reset(), 250));
+  document.getElementById('users-filter').addEventListener('submit', (e) => { e.preventDefault(); list.reset(); });
   setUpCreateUser(() => list.refresh());
 }

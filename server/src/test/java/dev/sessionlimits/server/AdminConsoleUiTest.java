@@ -173,11 +173,13 @@ class AdminConsoleUiTest {
     user("carol");
     tab("users");
     browser.await(visibilityOfElementLocated(By.cssSelector(USER_ROW)));
-    browser.find("#users-search").sendKeys("bo");
+    browser.script("window.notReloaded = true;");
+    browser.find("#users-search").sendKeys("bo", Keys.ENTER);
     browser.await(
         d ->
             column(USER_ROW, "data-username").equals(List.of("bob", "Bobby"))
                 || column(USER_ROW, "data-username").equals(List.of("Bobby", "bob")));
+    assertThat(browser.script("return window.notReloaded === true;")).as("Enter").isEqualTo(true);
     Axe.assertNoViolations(browser, "a filtered list of users");
     scheme("dark");
     Axe.assertNoViolations(browser, "a filtered list of users (dark)");
