@@ -1,10 +1,11 @@
 // Administration, groups: the Groups tab (list, create, change a limit, delete), and in the users
 // table each user's effective limit with where it comes from, and the groups assigned to her here.
 
-import { api, plural } from './api.js';
-import { h, listFrom, limitText } from './format.js';
+import { api } from './api.js';
+import { h, listFrom } from './format.js';
+import { confirmAction } from './admin/confirm.js';
+import { t, limitText } from './admin/ui.js';
 
-const SOURCE_WORDS = { local: 'assigned here', ldap: 'from the directory', oidc: 'from the identity provider' };
 
 let ui = null; // { setStatus, panelError, onChange }
 
@@ -14,14 +15,14 @@ const groupForm = document.getElementById('group-create-form');
 
 /** Parses a limit field: empty is null (none), else -1 or 1..100000. */
 function parseGroupLimit(text) {
-  const t = String(text).trim();
-  if (t === '') return { value: null };
-  if (!/^-?\d+$/.test(t)) return { error: 'The session limit must be a whole number: -1, or 1 to 100000; leave it empty for none.' };
-  return { value: Number(t) };
+  const s = String(text).trim();
+  if (s === '') return { value: null };
+  if (!/^-?\d+$/.test(s)) return { error: t('group_limit_not_number') };
+  return { value: Number(s) };
 }
 
 function groupLimitText(limit) {
-  return limit === null || limit === undefined ? 'no limit of its own' : limitText(limit);
+  return limit === null || limit === undefined ? t('group_no_limit') : limitText(limit);
 }
 
 function path(name) {
@@ -32,7 +33,7 @@ function groupRow(g, index) {
   const limitId = 'group-limit-' + index;
   const helpId = limitId + '-help';
   const limitInput = h('input', {
-    id: limitId, type: 'text', inputmode: 'numeric', class: 'num narrow', placeholder: 'None',
+    id: limitId, type: 'text', inputmode: 'numeric', class: 'num narrow', placeholder: t('none_placeholder'),
     value: g.sessions_limit === null || g.sessions_limit === undefined ? '' : String(g.sessions_limit),
     'data-test': 'group-limit', 'aria-describedby': helpId,
   });
@@ -42,31 +43,29 @@ function groupRow(g, index) {
     try {
       const { data } = await api('PATCH', path(g.name), { body: { sessions_limit: parsed.value } });
       const over = data && Number.isFinite(data.sessions_over_limit) ? data.sessions_over_limit : 0;
-      ui.setStatus(groupsStatus, 'The session limit of the group ' + g.name + ' is now ' + groupLimitText(parsed.value) + '.'
-        + (over > 0 ? ' ' + plural(over, 'session') + ' of its members ' + (over === 1 ? 'is' : 'are')
-          + ' over it: use “Apply limits now” to sign ' + (over === 1 ? 'it' : 'them') + ' out.' : ''),
-      over > 0 ? 'warn' : 'ok');
+      ui.setStatus(groupsStatus, t('group_limit_now', { group: g.name, limit: groupLimitText(parsed.value) })
+        + (over > 0 ? ' ' + t('group_members_over', { count: over }) : ''), over > 0 ? 'warn' : 'ok');
       await loadGroups();
       ui.onChange();
     } catch (e) {
       const fieldText = Object.values(e.fields).join(' ');
-      ui.panelError(groupsStatus, 'Could not change the group ' + g.name, fieldText ? { status: e.status, message: fieldText } : e);
+      ui.panelError(groupsStatus, t('group_change_failed', { group: g.name }), fieldText ? { status: e.status, message: fieldText } : e);
     }
   };
   limitInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); save(); } });
   return h('tr', { 'data-test': 'group-row', 'data-group': g.name },
-    h('th', { scope: 'row', 'data-label': 'Group' }, h('span', { class: 'mono' }, g.name)),
-    h('td', { 'data-label': 'Session limit' },
-      h('label', { for: limitId, class: 'visually-hidden' }, 'Session limit of the group ' + g.name),
+    h('th', { scope: 'row', 'data-label': t('col_group') }, h('span', { class: 'mono name' }, g.name)),
+    h('td', { 'data-label': t('col_limit') },
+      h('label', { for: limitId, class: 'visually-hidden' }, t('group_limit_of', { group: g.name })),
       h('div', { class: 'inline' }, limitInput,
-        h('button', { type: 'button', class: 'secondary small', 'data-test': 'group-limit-save', onclick: save }, 'Save')),
-      h('p', { id: helpId, class: 'help small' }, 'Now: ' + groupLimitText(g.sessions_limit) + '.')),
-    h('td', { 'data-label': 'Members', 'data-test': 'group-members' }, plural(g.members || 0, 'member')),
+        h('button', { type: 'button', class: 'secondary small', 'data-test': 'group-limit-save', onclick: save }, t('save'))),
+      h('p', { id: helpId, class: 'help small' }, t('group_limit_current', { limit: groupLimitText(g.sessions_limit) }))),
+    h('td', { 'data-label': t('col_members'), 'data-test': 'group-members' }, t('n_members', { count: g.members || 0 })),
     h('td', { class: 'cell-actions' },
       h('button', {
         type: 'button', class: 'danger-outline small', 'data-test': 'group-delete',
-        'aria-label': 'Delete the group ' + g.name, onclick: () => deleteGroup(g),
-      }, 'Delete')));
+        'aria-label': t('group_delete_label', { group: g.name }), onclick: () => deleteGroup(g),
+      }, t('delete'))));
 }
 
 /** Loads the groups into the Groups tab. */
@@ -75,24 +74,25 @@ export async function loadGroups() {
     const { data } = await api('GET', 'api/v1/groups');
     const groups = listFrom(data, 'groups');
     groupsBody.replaceChildren(...(groups.length ? groups.map(groupRow)
-      : [h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'No groups yet.'))]));
+      : [h('tr', {}, h('td', { colspan: 4, class: 'muted' }, t('no_groups')))]));
   } catch (e) {
     groupsBody.replaceChildren();
-    ui.panelError(groupsStatus, 'The groups could not be loaded', e);
+    ui.panelError(groupsStatus, t('groups_load_failed'), e);
   }
 }
 
 async function deleteGroup(g) {
-  const members = g.members ? ' Its ' + plural(g.members, 'member') + ' lose' + (g.members === 1 ? 's' : '') + ' its limit.' : '';
-  if (!window.confirm('Delete the group ' + g.name + '?' + members)) return;
+  const message = g.members ? t('group_delete_confirm_members', { group: g.name, count: g.members })
+    : t('group_delete_confirm', { group: g.name });
+  if (!await confirmAction({ title: t('group_delete_title'), message, confirm: t('delete') })) return;
   try {
     await api('DELETE', path(g.name));
-    ui.setStatus(groupsStatus, 'Deleted the group ' + g.name + '.');
+    ui.setStatus(groupsStatus, t('group_deleted', { group: g.name }));
     await loadGroups();
     ui.onChange();
     document.getElementById('tab-groups').focus();
   } catch (e) {
-    ui.panelError(groupsStatus, 'Could not delete the group ' + g.name, e);
+    ui.panelError(groupsStatus, t('group_delete_failed', { group: g.name }), e);
   }
 }
 
@@ -110,25 +110,25 @@ async function createGroup(event) {
   fieldError('sessions_limit', '');
   const name = groupForm.elements.name.value.trim();
   const limit = parseGroupLimit(groupForm.elements.sessions_limit.value);
-  if (!name) fieldError('name', 'Enter a name.');
+  if (!name) fieldError('name', t('enter_group_name'));
   if (limit.error) fieldError('sessions_limit', limit.error);
   if (!name || limit.error) {
-    ui.setStatus(groupsStatus, 'The group was not created: fix the marked fields.', 'error');
+    ui.setStatus(groupsStatus, t('group_not_created_fix'), 'error');
     groupForm.querySelector('[aria-invalid="true"]').focus();
     return;
   }
   try {
     await api('POST', 'api/v1/groups', { body: { name, sessions_limit: limit.value } });
     groupForm.reset();
-    ui.setStatus(groupsStatus, 'Created the group ' + name + '.');
+    ui.setStatus(groupsStatus, t('group_created', { group: name }));
     await loadGroups();
     ui.onChange();
     groupForm.elements.name.focus();
   } catch (e) {
     const fields = e.fields;
     for (const n of ['name', 'sessions_limit']) if (fields[n]) fieldError(n, fields[n]);
-    ui.panelError(groupsStatus, 'The group was not created', Object.keys(fields).length
-      ? { status: e.status, message: 'fix the marked fields.' } : e);
+    ui.panelError(groupsStatus, t('group_not_created'), Object.keys(fields).length
+      ? { status: e.status, message: t('fix_marked') } : e);
     const invalid = groupForm.querySelector('[aria-invalid="true"]');
     if (invalid) invalid.focus();
   }
@@ -138,10 +138,10 @@ async function createGroup(event) {
 export function effectiveLimitText(u) {
   const e = u.effective_limit;
   if (!e) return '';
-  const limit = e.limit === null ? 'Unlimited' : plural(e.limit, 'session');
-  if (e.source === 'user') return limit + ', own limit';
-  if (e.source === 'group') return limit + ', from the group ' + e.group;
-  return limit + ', from “Sessions per user”';
+  const limit = e.limit === null ? t('unlimited_cap') : t('n_sessions', { count: e.limit });
+  if (e.source === 'user') return t('effective_own', { limit });
+  if (e.source === 'group') return t('effective_group', { limit, group: e.group });
+  return t('effective_global', { limit });
 }
 
 /**
@@ -162,22 +162,24 @@ export function userGroupsCell(u, index, onSaved, onError) {
     const names = input.value.split(',').map((s) => s.trim()).filter((s) => s !== '');
     try {
       await api('PUT', 'api/v1/users/' + encodeURIComponent(u.username) + '/groups', { body: { groups: names } });
-      await onSaved(names.length ? u.username + ' is now in ' + names.join(', ') + ' (assigned here).'
-        : u.username + ' has no groups assigned here.');
+      await onSaved(names.length ? t('user_groups_now', { user: u.username, groups: names.join(', ') })
+        : t('user_groups_none', { user: u.username }));
     } catch (e) {
       const fieldText = Object.values(e.fields).join(' ');
-      onError('Could not change the groups of ' + u.username, fieldText ? { status: e.status, message: fieldText } : e);
+      onError(t('user_groups_failed', { user: u.username }), fieldText ? { status: e.status, message: fieldText } : e);
       input.focus();
     }
   };
   input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); save(); } });
-  return h('td', { 'data-label': 'Groups' },
-    h('label', { for: inputId, class: 'visually-hidden' }, 'Groups assigned to ' + u.username),
+  return h('td', { 'data-label': t('col_groups') },
+    h('label', { for: inputId, class: 'visually-hidden' }, t('user_groups_label', { user: u.username })),
     h('div', { class: 'inline' }, input,
-      h('button', { type: 'button', class: 'secondary small', 'data-test': 'user-groups-save', onclick: save }, 'Save')),
+      h('button', { type: 'button', class: 'secondary small', 'data-test': 'user-groups-save', onclick: save }, t('save'))),
     h('p', { id: helpId, class: 'help small' },
-      'Group names, separated by commas.',
-      external.length ? ' Also ' + external.map((m) => m.name + ' (' + SOURCE_WORDS[m.source] + ')').join(', ') + '.' : ''));
+      t('user_groups_help'),
+      external.length ? ' ' + t('user_groups_also', {
+        groups: external.map((m) => m.name + ' (' + t('group_source_' + m.source) + ')').join(', '),
+      }) : ''));
 }
 
 /**

@@ -151,9 +151,10 @@ public final class Chromium implements AutoCloseable {
   }
 
   /**
-   * Sizes the window so that the page itself (and so every screenshot) is {@code width x height}.
+   * Sizes the window so that the page itself (and so every screenshot) is {@code width x height}:
+   * 390 x 844 is a phone.
    */
-  private void viewport(int width, int height) {
+  void viewport(int width, int height) {
     @SuppressWarnings("unchecked")
     List<Number> inner = (List<Number>) script("return [window.innerWidth, window.innerHeight];");
     Dimension outer = driver.manage().window().getSize();

@@ -137,6 +137,19 @@ class SessionsAdminTest {
   }
 
   @Test
+  void aPreviewIsAuditedAsEnforcementPreviewedAndOnlyARealRunAsSessionsEnforced() {
+    admin.post("/api/v1/sessions/enforce", "{\"dry_run\": true}");
+    assertThat(
+            admin.get("/api/v1/audit?limit=1").json().path("events").get(0).path("type").asText())
+        .isEqualTo("enforcement_previewed");
+
+    admin.post("/api/v1/sessions/enforce", null);
+    assertThat(
+            admin.get("/api/v1/audit?limit=1").json().path("events").get(0).path("type").asText())
+        .isEqualTo("sessions_enforced");
+  }
+
+  @Test
   void enforcingTheAddressLimitSkipsExemptAdministratorsEvenWhenOneHoldsTheOldestSession() {
     // The administrator's session (made in start()) is the oldest at 127.0.0.1.
     List<Browser> others = List.of(login("alice"), login("bob"), login("alice"));

@@ -322,8 +322,9 @@ public final class AdminRoutes {
       }
       ids.add(over.session().id());
     }
+    // A preview ends nothing, so it is recorded as what it was, not as an enforcement.
     auditor.record(
-        "sessions_enforced",
+        dryRun ? "enforcement_previewed" : "sessions_enforced",
         caller.username(),
         caller.clientIp(),
         null,

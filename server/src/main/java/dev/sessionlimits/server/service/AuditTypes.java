@@ -21,6 +21,7 @@ public final class AuditTypes {
           "all_sessions_revoked",
           "session_ended_by_provider",
           "sessions_enforced",
+          "enforcement_previewed",
           "settings_changed",
           "user_created",
           "user_updated",
