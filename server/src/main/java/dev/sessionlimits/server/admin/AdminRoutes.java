@@ -17,6 +17,7 @@ import dev.sessionlimits.server.http.ClientAddresses;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonFields;
 import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.http.Text;
 import dev.sessionlimits.server.http.Views;
 import dev.sessionlimits.server.service.Auditor;
@@ -117,9 +118,7 @@ public final class AdminRoutes {
             "sessions_limit");
     String username = fields.string("username", AuthRoutes.MAX_USERNAME, true);
     if (username != null && !User.USERNAME.matcher(username).matches()) {
-      fields.error(
-          "username",
-          "username must be 1 to 64 letters, digits or . _ @ -, got \"" + username + "\".");
+      fields.error("username", Sentence.of("field.username", "username", username));
     }
     String password = password(fields, true);
     Boolean admin = fields.bool("admin");
@@ -242,11 +241,7 @@ public final class AdminRoutes {
     if (password != null && password.length() < PasswordPolicy.MIN_LENGTH) {
       fields.error(
           "password",
-          "password must be at least "
-              + PasswordPolicy.MIN_LENGTH
-              + " characters, got "
-              + password.length()
-              + ".");
+          Sentence.of("field.too_short", "password", PasswordPolicy.MIN_LENGTH, password.length()));
       return null;
     }
     return password;
@@ -265,11 +260,7 @@ public final class AdminRoutes {
               .orElseThrow(
                   () ->
                       ApiException.invalidFields(
-                          Map.of(
-                              "ip",
-                              "ip must be an IPv4 or IPv6 address, got \""
-                                  + Text.shorten(ipText, 64)
-                                  + "\".")));
+                          Map.of("ip", Sentence.of("field.ip", "ip", Text.shorten(ipText, 64)))));
     }
     Instant now = clock.instant();
     List<Session> found;
@@ -295,7 +286,7 @@ public final class AdminRoutes {
     String id = ctx.pathParam("id");
     Optional<Session> ended = sessions.end(id, EndReason.REVOKED_BY_ADMIN, caller.username());
     if (ended.isEmpty()) {
-      throw ApiError.SESSION_NOT_FOUND.exception("There is no active session with id " + id + ".");
+      throw ApiError.SESSION_NOT_FOUND.exception(Sentence.of("session.not_found", id));
     }
     auditor.record(
         "session_revoked", caller.username(), caller.clientIp(), ended.get().user(), id, Map.of());
@@ -417,13 +408,11 @@ public final class AdminRoutes {
     throw ApiException.invalidFields(
         Map.of(
             name,
-            name
-                + " must be a whole number "
-                + min
-                + ".."
-                + max
-                + ", got \""
-                + Text.shorten(text, 30)
-                + "\"."));
+            Sentence.of(
+                "field.whole_number",
+                name,
+                String.valueOf(min),
+                String.valueOf(max),
+                Text.shorten(text, 30))));
   }
 }

@@ -1,6 +1,7 @@
 package dev.sessionlimits.server.service;
 
 import dev.sessionlimits.server.http.ApiError;
+import dev.sessionlimits.server.http.Sentence;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -117,7 +118,7 @@ public final class PasswordPolicy {
     Optional<String> weakness = weakness(password, userInputs);
     if (weakness.isPresent()) {
       throw ApiError.WEAK_PASSWORD
-          .exception("The password is too easy to guess. " + weakness.get())
+          .exception(Sentence.of("password.too_easy", weakness.get()))
           .withFields(Map.of("fields", Map.of(field, weakness.get())));
     }
   }
