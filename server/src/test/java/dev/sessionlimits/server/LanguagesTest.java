@@ -72,8 +72,9 @@ class LanguagesTest {
     assertThat(ended.json().path("reason").asText()).isEqualTo("session_limit_reached");
     assertThat(ended.header("X-Session-End-Reason")).isEqualTo("session_limit_reached");
     assertThat(ended.json().path("message").asText())
-        .startsWith("Sie wurden abgemeldet, weil sich Ihr Konto um 14:00 UTC mit Chrome")
-        .endsWith("und Ihr Limit 1 Sitzung beträgt.");
+        .isEqualTo(
+            "Sie wurden abgemeldet, weil sich Ihr Konto um 14:00 UTC mit Chrome unter Windows von"
+                + " 127.0.0.1 aus angemeldet hat und Ihr Limit 1 Sitzung beträgt.");
     assertLabelled(ended, "de");
 
     Browser.Response english = first.get("/api/v1/me", "Accept-Language", "fr");

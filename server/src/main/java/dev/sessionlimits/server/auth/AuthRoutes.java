@@ -216,7 +216,7 @@ public final class AuthRoutes {
       reauth.require(caller);
     }
     if (sessions.end(id, EndReason.ENDED_BY_USER, caller.username()).isEmpty()) {
-      throw ApiError.SESSION_NOT_FOUND.exception("You have no active session with id " + id + ".");
+      throw ApiError.SESSION_NOT_FOUND.exception(Sentence.of("session.not_yours", id));
     }
     auditor.record(
         "session_ended_by_user",

@@ -54,7 +54,7 @@ public final class EndMessages {
       // Applied by an administrator (POST /api/v1/sessions/enforce) rather than by a login.
       return Sentence.of(ip ? "end.limit_applied_ip" : "end.limit_applied_user", limit);
     }
-    String browser = UserAgents.describe(cause.loginUserAgent());
+    Localized browser = UserAgents.words(cause.loginUserAgent());
     Object device =
         (cause.loginDevice() == null || cause.loginDevice().isBlank())
             ? browser
