@@ -3,6 +3,8 @@ package dev.sessionlimits.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sessionlimits.server.service.PasswordPolicy;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,6 +103,27 @@ class LanguagesTest {
     assertThat(bad.json().path("message").asText())
         .startsWith("Einige Felder der Anfrage sind ungültig: colour ist kein Feld");
     assertLabelled(bad, "de");
+  }
+
+  @Test
+  void aWeakPasswordIsRefusedWithItsReasonInGerman() {
+    Browser.Response weak =
+        t.admin()
+            .post(
+                "/api/v1/users",
+                "{\"username\":\"bob\",\"password\":\"password\"}",
+                "Accept-Language",
+                "de");
+
+    assertThat(weak.status()).isEqualTo(400);
+    assertThat(weak.error()).isEqualTo("weak_password");
+    String reason = weak.json().path("fields").path("password").asText();
+    assertThat(reason)
+        .isNotBlank()
+        .isNotEqualTo(PasswordPolicy.weakness("password", List.of("bob")).orElseThrow());
+    assertThat(weak.json().path("message").asText())
+        .isEqualTo("Das Passwort ist zu leicht zu erraten. " + reason);
+    assertLabelled(weak, "de");
   }
 
   @Test

@@ -26,10 +26,6 @@ public final class ApiException extends RuntimeException {
     this(error, error.status(), sentence, Map.of(), Map.of());
   }
 
-  ApiException(ApiError error, String message) {
-    this(error, locale -> message);
-  }
-
   private ApiException(
       ApiError error,
       int status,

@@ -2,6 +2,8 @@ package dev.sessionlimits.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.server.service.PasswordPolicy;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,16 @@ class MessagesTest {
         .isEqualTo("1 Minute 30 Sekunden");
     assertThat(ApiError.OVERLOADED.exception(1).body(Locale.ENGLISH).get("message"))
         .isEqualTo("The server is checking too many passwords at once. Try again in 1 second.");
+  }
+
+  @Test
+  void aPasswordsWeaknessIsWordedInTheReadersLanguage() {
+    assertThat(PasswordPolicy.weakness("abc", List.of(), Locale.GERMAN))
+        .contains("Es hat 3 Zeichen; verwenden Sie mindestens 8.");
+    assertThat(PasswordPolicy.weakness("abc", List.of()))
+        .contains("It has 3 characters; use at least 8.");
+    assertThat(PasswordPolicy.weakness("password", List.of(), Locale.GERMAN).orElseThrow())
+        .isNotEqualTo(PasswordPolicy.weakness("password", List.of()).orElseThrow());
   }
 
   @Test
