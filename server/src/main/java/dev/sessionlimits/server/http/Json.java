@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -128,26 +129,26 @@ public final class Json {
     return map;
   }
 
-  static String describe(JsonNode node) {
+  static Sentence describe(JsonNode node) {
     if (node == null || node.isNull()) {
-      return "null";
+      return Sentence.of("json.type.null");
     }
     if (node.isArray()) {
-      return "an array";
+      return Sentence.of("json.type.array");
     }
     if (node.isObject()) {
-      return "an object";
+      return Sentence.of("json.type.object");
     }
     if (node.isTextual()) {
-      return "a string";
+      return Sentence.of("json.type.string");
     }
     if (node.isBoolean()) {
-      return "a boolean (" + node.asText() + ")";
+      return Sentence.of("json.type.boolean", node.asText());
     }
     if (node.isNumber()) {
-      return "a number (" + node.asText() + ")";
+      return Sentence.of("json.type.number", node.asText());
     }
-    return node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    return Sentence.of("json.type.other", node.getNodeType().toString().toLowerCase(Locale.ROOT));
   }
 
   /**

@@ -49,6 +49,18 @@ class MessagesTest {
   }
 
   @Test
+  void theTypeOfAWrongJsonValueIsNamedInTheReadersLanguage() {
+    Sentence wrong =
+        Sentence.of(
+            "field.not_a_string",
+            "username",
+            Json.describe(com.fasterxml.jackson.databind.node.IntNode.valueOf(5)));
+    assertThat(wrong.in(Locale.GERMAN))
+        .isEqualTo("username muss eine Zeichenkette sein, erhalten: eine Zahl (5).");
+    assertThat(wrong.english()).isEqualTo("username must be a string, got a number (5).");
+  }
+
+  @Test
   void anApostropheOfAnEnglishSentenceSurvivesTheMessageFormat() {
     assertThat(Sentence.of("mfa.code_not_current").english())
         .isEqualTo("The code is not your app's current one.");
