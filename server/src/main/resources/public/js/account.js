@@ -1,10 +1,14 @@
 // My account: the caller's active sessions, with "this device" marked, and signing them out;
 // changing the password.
 
-import { api, plural } from './api.js';
+import { api } from './api.js';
 import { h, timeEl, sessionAgent, sessionAddress, listFrom, limitText } from './format.js';
 import { startSignedInPage, signOut } from './session.js';
 import { startMfaCard } from './mfa.js';
+import { messages, translatePage } from './i18n.js';
+
+const t = await messages('common', 'account');
+translatePage(t);
 
 const ENDED_KEY = 'sessionlimits.endedOnLogin';
 
@@ -23,7 +27,8 @@ function say(text, kind = 'ok') {
 function describe(s) {
   const agent = sessionAgent(s);
   const where = sessionAddress(s);
-  return (s.device ? '“' + s.device + '” (' + agent + ')' : agent) + (where ? ' from ' + where : '');
+  const what = s.device ? t('session_named', { device: s.device, agent }) : agent;
+  return where ? t('session_from', { what, address: where }) : what;
 }
 
 function showLoginEvictions() {
@@ -37,42 +42,41 @@ function showLoginEvictions() {
   const mine = me && me.user ? me.user.username : null;
   const items = ended.map((s) => h('li', {},
     describe(s),
-    s.user && s.user !== mine ? ' — ' + s.user + '’s session' : '',
-    s.created_at ? [', signed in ', timeEl(s.created_at)] : ''));
+    s.user && s.user !== mine ? ' — ' + t('users_session', { user: s.user }) : '',
+    s.created_at ? [', ', t('signed_in_at'), ' ', timeEl(s.created_at)] : ''));
   box.replaceChildren(
-    h('p', { class: 'strong' }, 'Signing in here signed out ' + plural(ended.length, 'other session')
-      + ' to stay within the session limit:'),
+    h('p', { class: 'strong' }, t('evicted_on_login', { count: ended.length })),
     h('ul', {}, items));
   box.hidden = false;
 }
 
 function renderSummary() {
   const limit = me && me.user ? me.user.sessions_limit : undefined;
-  let text = 'You have ' + plural(sessions.length, 'active session') + '.';
-  if (typeof limit === 'number') text += ' Your own limit is ' + limitText(limit) + '.';
+  let text = t('summary', { count: sessions.length });
+  if (typeof limit === 'number') text += ' ' + t('own_limit', { limit: limitText(limit) });
   summary.textContent = text;
 }
 
 function row(s) {
   const current = s.current === true;
-  const deviceCell = h('td', { 'data-label': 'Device' },
+  const deviceCell = h('td', { 'data-label': t('col_device') },
     s.device ? h('strong', { class: 'device-label' }, s.device) : null,
     h('span', { class: 'agent' + (s.device ? ' muted' : '') }, sessionAgent(s)),
-    current ? h('span', { class: 'badge badge-current', 'data-test': 'this-device' }, 'This device') : null);
+    current ? h('span', { class: 'badge badge-current', 'data-test': 'this-device' }, t('this_device')) : null);
   const button = current
-    ? h('button', { type: 'button', class: 'secondary small', 'data-test': 'sign-out-current', onclick: signOut }, 'Sign out')
+    ? h('button', { type: 'button', class: 'secondary small', 'data-test': 'sign-out-current', onclick: signOut }, t('sign_out'))
     : h('button', {
       type: 'button', class: 'danger-outline small', 'data-test': 'sign-out-session',
-      'aria-label': 'Sign out ' + describe(s), onclick: () => endOne(s),
-    }, 'Sign out');
+      'aria-label': t('sign_out_session', { session: describe(s) }), onclick: () => endOne(s),
+    }, t('sign_out'));
   return h('tr', {
     'data-test': 'my-session', 'data-session-id': s.id, 'data-current': String(current), class: current ? 'is-current' : '',
   },
   deviceCell,
-  h('td', { 'data-label': 'Address' }, h('span', { class: 'mono' }, sessionAddress(s) || '—')),
-  h('td', { 'data-label': 'Signed in' }, timeEl(s.created_at)),
-  h('td', { 'data-label': 'Last seen' }, timeEl(s.last_seen_at, { withRelative: true })),
-  h('td', { 'data-label': 'Expires' }, timeEl(s.expires_at, { withRelative: true })),
+  h('td', { 'data-label': t('col_address') }, h('span', { class: 'mono' }, sessionAddress(s) || '—')),
+  h('td', { 'data-label': t('col_signed_in') }, timeEl(s.created_at)),
+  h('td', { 'data-label': t('col_last_seen') }, timeEl(s.last_seen_at, { withRelative: true })),
+  h('td', { 'data-label': t('col_expires') }, timeEl(s.expires_at, { withRelative: true })),
   h('td', { class: 'cell-actions' }, button));
 }
 
@@ -81,7 +85,7 @@ function render() {
     || String(b.last_seen_at || '').localeCompare(String(a.last_seen_at || '')));
   body.replaceChildren(...(sessions.length
     ? sessions.map(row)
-    : [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No active sessions.'))]));
+    : [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('no_sessions')))]));
   othersButton.disabled = !sessions.some((s) => s.current !== true);
   renderSummary();
 }
@@ -93,19 +97,22 @@ async function load() {
     render();
     return true;
   } catch (e) {
-    if (e.status !== 401) say('Your sessions could not be loaded: ' + e.message, 'error');
+    if (e.status !== 401) say(t('sessions_not_loaded', { message: e.message }), 'error');
     return false;
   }
 }
 
 async function endOne(s) {
-  say('Signing out ' + describe(s) + '…');
+  say(t('signing_out_session', { session: describe(s) }));
   try {
     await api('DELETE', 'api/v1/me/sessions/' + encodeURIComponent(s.id));
-    say('Signed out ' + describe(s) + '.');
+    say(t('signed_out_session', { session: describe(s) }));
   } catch (e) {
-    if (e.status === 404) say('That session had already ended.');
-    else if (e.status !== 401) { say('Could not sign out ' + describe(s) + ': ' + e.message, 'error'); return; }
+    if (e.status === 404) say(t('already_ended'));
+    else if (e.status !== 401) {
+      say(t('could_not_sign_out', { session: describe(s), message: e.message }), 'error');
+      return;
+    }
   }
   sessions = sessions.filter((x) => x.id !== s.id);
   render();
@@ -116,14 +123,14 @@ async function endOthers() {
   const others = sessions.filter((s) => s.current !== true);
   if (!others.length) return;
   othersButton.disabled = true;
-  say('Signing out ' + plural(others.length, 'other session') + '…');
+  say(t('signing_out_others', { count: others.length }));
   try {
     const { data } = await api('DELETE', 'api/v1/me/sessions');
     const done = data && Array.isArray(data.ended_sessions) ? data.ended_sessions.length : 0;
-    say('Signed out ' + plural(done, 'other session') + '. Only this device is signed in now.');
+    say(t('signed_out_others', { count: done }));
   } catch (e) {
     if (e.status === 401) return;
-    say('Your other sessions were not signed out: ' + e.message, 'error');
+    say(t('others_not_signed_out', { message: e.message }), 'error');
   }
   await load();
 }
@@ -155,31 +162,30 @@ async function changePassword(event) {
   const current = passwordForm.elements.current_password.value;
   const next = passwordForm.elements.new_password.value;
   const confirm = passwordForm.elements.confirm_password.value;
-  if (!current) passwordFieldError('current_password', 'Enter your current password.');
-  if (!next) passwordFieldError('new_password', 'Enter a new password.');
-  else if (confirm !== next) passwordFieldError('confirm_password', 'This does not match the new password.');
+  if (!current) passwordFieldError('current_password', t('enter_current'));
+  if (!next) passwordFieldError('new_password', t('enter_new'));
+  else if (confirm !== next) passwordFieldError('confirm_password', t('confirm_mismatch'));
   const invalid = passwordForm.querySelector('[aria-invalid="true"]');
   if (invalid) {
-    sayPassword('Your password was not changed: fix the marked fields.', 'error');
+    sayPassword(t('password_fix_fields'), 'error');
     invalid.focus();
     return;
   }
   const button = document.getElementById('password-submit');
   button.disabled = true;
-  sayPassword('Changing your password…');
+  sayPassword(t('changing_password'));
   try {
     const { data } = await api('POST', 'api/v1/me/password',
       { body: { current_password: current, new_password: next } });
     passwordForm.reset();
     const ended = data && Array.isArray(data.ended_sessions) ? data.ended_sessions.length : 0;
-    sayPassword('Your password is changed.' + (ended
-      ? ' ' + plural(ended, 'other session') + (ended === 1 ? ' was' : ' were') + ' signed out.' : ''));
+    sayPassword(t('password_changed') + (ended ? ' ' + t('others_signed_out', { count: ended }) : ''));
     await load();
   } catch (e) {
     if (e.status === 401) return;
     if (e.code === 'wrong_password') passwordFieldError('current_password', e.message);
     for (const [name, text] of Object.entries(e.fields)) passwordFieldError(name, text);
-    sayPassword('Your password was not changed: ' + e.message, 'error');
+    sayPassword(t('password_not_changed', { message: e.message }), 'error');
     const marked = passwordForm.querySelector('[aria-invalid="true"]');
     if (marked) marked.focus();
   } finally {
@@ -195,7 +201,7 @@ async function start() {
   othersButton.addEventListener('click', endOthers);
   passwordForm.addEventListener('submit', changePassword);
   document.getElementById('refresh-sessions').addEventListener('click', async () => {
-    if (await load()) say('Updated.');
+    if (await load()) say(t('updated'));
   });
   startMfaCard();
   await load();

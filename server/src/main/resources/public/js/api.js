@@ -1,6 +1,12 @@
 // The one way the pages talk to the server: a fetch wrapper that sends JSON, keeps the session
 // cookie same-origin (it is HttpOnly: scripts never read it), and turns every error body into a
 // sentence a person can read. Listeners hear of the Session-Timeout header and of ended sessions.
+// Every call asks for the page's language (Accept-Language), so the server's sentences match the
+// page's; codes (`error`, `reason`) are the same in every language.
+
+import { messages, lang } from './i18n.js';
+
+const t = await messages('common');
 
 /** An answer other than success, carrying the API's sentence and its body fields. */
 export class ApiError extends Error {
@@ -60,7 +66,7 @@ export function onReauthenticationRequired(fn) { reauthenticate = fn; }
  * Resolves to {data, status, headers}; rejects with ApiError.
  */
 export async function api(method, path, { body, quiet = false, query, retried = false } = {}) {
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', 'Accept-Language': lang };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (method !== 'GET' && method !== 'HEAD') {
     headers['Content-Type'] = 'application/json';
@@ -123,6 +129,7 @@ export function retryAfterSeconds(headers, body) {
   return null;
 }
 
+/** n and an English noun, singular or plural: "1 session", "2 sessions" (English pages only). */
 function plural(n, one, many) {
   return n + ' ' + (n === 1 ? one : many || one + 's');
 }
@@ -130,23 +137,14 @@ function plural(n, one, many) {
 /** A whole sentence for an error: the API's own message when there is one. */
 function sentenceFor(status, body, headers) {
   const message = body && typeof body.message === 'string' && body.message.trim();
-  if (status === 0) {
-    return 'The server could not be reached. Check your connection and try again.';
-  }
+  if (status === 0) return t('api.unreachable');
   if (status === 429 && !message) {
     const wait = retryAfterSeconds(headers, body);
-    return 'Too many attempts. ' + (wait ? 'Try again in ' + plural(wait, 'second') + '.' : 'Try again later.');
+    return wait ? t('api.too_many_attempts_wait', { count: wait }) : t('api.too_many_attempts');
   }
   if (message) return message;
-  switch (status) {
-    case 400: return 'The request was not accepted. Check the values and try again.';
-    case 401: return 'You are not signed in.';
-    case 403: return 'You are not allowed to do this.';
-    case 404: return 'That no longer exists; it may have been removed already.';
-    case 413: return 'The request is too large.';
-    case 503: return 'The server cannot reach its store right now. Try again in a moment.';
-    default: return 'Something went wrong on the server (HTTP ' + status + '). Try again.';
-  }
+  const known = [400, 401, 403, 404, 413, 503];
+  return known.includes(status) ? t('api.status_' + status) : t('api.status_other', { status });
 }
 
 export { plural };

@@ -23,9 +23,24 @@ export function pickLanguage(preferred) {
   return SUPPORTED[0];
 }
 
+const preferred = navigator.languages?.length ? navigator.languages : [navigator.language];
+
 /** The language of this page's sentences (also set as <html lang>). */
-export const lang = pickLanguage(navigator.languages?.length ? navigator.languages : [navigator.language]);
+export const lang = pickLanguage(preferred);
 document.documentElement.lang = lang;
+
+/**
+ * The locale for dates and numbers: the browser's own tag of the chosen language ('de-CH',
+ * 'en-GB'), so times read as the person is used to, else the language itself.
+ */
+export const locale = (() => {
+  const own = (preferred || []).find((tag) => String(tag).toLowerCase().split('-')[0] === lang);
+  try {
+    return own ? Intl.getCanonicalLocales(own)[0] : lang;
+  } catch (e) {
+    return lang;
+  }
+})();
 
 const cache = new Map();
 
@@ -52,7 +67,7 @@ export async function messages(...areas) {
   const english = Object.assign({}, ...(await Promise.all(areas.map((a) => bundle(a, 'en')))));
   const own = lang === 'en' ? english
     : Object.assign({}, ...(await Promise.all(areas.map((a) => bundle(a, lang)))));
-  const plurals = new Intl.PluralRules(lang);
+  const plurals = new Intl.PluralRules(locale);
   return function t(key, vars) {
     let value = own[key] ?? english[key];
     if (value === undefined) return key;

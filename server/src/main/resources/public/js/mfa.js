@@ -3,12 +3,15 @@
 
 import { api } from './api.js';
 import { h } from './format.js';
+import { messages } from './i18n.js';
+
+const t = await messages('mfa');
 
 /** The server's QR code (an SVG document) as an element; parsed, never set as HTML. */
 export function qrElement(svgText) {
   const doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');
   const svg = doc.documentElement;
-  if (!svg || svg.nodeName !== 'svg') return h('p', { class: 'muted' }, 'The QR code could not be shown.');
+  if (!svg || svg.nodeName !== 'svg') return h('p', { class: 'muted' }, t('qr_failed'));
   const node = document.importNode(svg, true);
   node.setAttribute('class', 'qr');
   return node;
@@ -17,17 +20,17 @@ export function qrElement(svgText) {
 /** What to scan or type into the app. */
 export function enrolmentBlock(enrolment) {
   return h('div', { class: 'mfa-enrolment', 'data-test': 'mfa-enrolment' },
-    h('p', null, 'Scan this code with your authenticator app (for example FreeOTP, Aegis or Google Authenticator):'),
+    h('p', null, t('scan')),
     qrElement(enrolment.qr_svg),
-    h('p', null, 'Or type this key into it: ',
+    h('p', null, t('or_type_key'), ' ',
       h('code', { 'data-test': 'mfa-secret', class: 'mfa-secret' }, enrolment.secret)));
 }
 
 /** The recovery codes, shown once. */
 export function recoveryBlock(codes) {
   return h('div', { class: 'notice notice-info', 'data-test': 'recovery-codes' },
-    h('p', { class: 'strong' }, 'Your recovery codes'),
-    h('p', null, 'Keep them somewhere safe: each one signs you in once if you lose your app. They are not shown again.'),
+    h('p', { class: 'strong' }, t('recovery_title')),
+    h('p', null, t('recovery_help')),
     h('ul', { class: 'recovery-codes' }, ...codes.map((c) => h('li', null, h('code', null, c)))));
 }
 
@@ -49,23 +52,22 @@ async function render(extra) {
     return;
   }
   if (!state.available) {
-    body.replaceChildren(h('p', { class: 'muted' },
-      'Your account signs in through your organisation; its own second factor applies.'));
+    body.replaceChildren(h('p', { class: 'muted' }, t('not_available')));
     return;
   }
   const children = [];
   if (state.totp === 'on') {
     children.push(
-      h('p', { 'data-test': 'mfa-state' }, 'On: signing in asks for a code of your authenticator app. '
-        + state.recovery_codes_left + ' recovery codes left.'),
+      h('p', { 'data-test': 'mfa-state' }, t('state_on'), ' ',
+        t('recovery_codes_left', { count: state.recovery_codes_left })),
       h('div', { class: 'form-actions' },
-        h('button', { type: 'button', class: 'secondary', 'data-test': 'mfa-new-codes', onclick: newCodes }, 'New recovery codes'),
-        h('button', { type: 'button', class: 'danger-outline', 'data-test': 'mfa-off', onclick: turnOff }, 'Turn off')));
+        h('button', { type: 'button', class: 'secondary', 'data-test': 'mfa-new-codes', onclick: newCodes }, t('new_codes')),
+        h('button', { type: 'button', class: 'danger-outline', 'data-test': 'mfa-off', onclick: turnOff }, t('turn_off'))));
   } else {
     children.push(
-      h('p', { 'data-test': 'mfa-state' }, 'Off: your password alone signs you in.'),
+      h('p', { 'data-test': 'mfa-state' }, t('state_off')),
       h('div', { class: 'form-actions' },
-        h('button', { type: 'button', class: 'primary', 'data-test': 'mfa-set-up', onclick: setUp }, 'Set up an authenticator app')));
+        h('button', { type: 'button', class: 'primary', 'data-test': 'mfa-set-up', onclick: setUp }, t('set_up'))));
   }
   if (extra) children.push(extra);
   body.replaceChildren(...children);
@@ -84,13 +86,13 @@ async function setUp() {
     autocomplete: 'one-time-code', maxlength: '6', required: true });
   const form = h('form', { novalidate: true, 'data-test': 'mfa-confirm-form' },
     enrolmentBlock(enrolment),
-    h('div', { class: 'field' }, h('label', { for: 'mfa-confirm-code' }, 'Code from the app'), input),
-    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-test': 'mfa-confirm' }, 'Turn on')));
+    h('div', { class: 'field' }, h('label', { for: 'mfa-confirm-code' }, t('code_label')), input),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-test': 'mfa-confirm' }, t('turn_on'))));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     try {
       const { data } = await api('POST', 'api/v1/me/mfa/totp/confirm', { body: { code: input.value.trim() } });
-      status('Two-step sign-in is on.', 'ok');
+      status(t('is_on'), 'ok');
       await render(recoveryBlock(data.recovery_codes));
     } catch (e) {
       status(e.message, 'error');
@@ -105,7 +107,7 @@ async function setUp() {
 async function newCodes() {
   try {
     const { data } = await api('POST', 'api/v1/me/mfa/recovery-codes');
-    status('New recovery codes made; the old ones no longer work.', 'ok');
+    status(t('codes_renewed'), 'ok');
     await render(recoveryBlock(data.recovery_codes));
   } catch (e) {
     status(e.message, 'error');
@@ -113,10 +115,10 @@ async function newCodes() {
 }
 
 async function turnOff() {
-  if (!window.confirm('Turn off two-step sign-in? Your password alone will sign you in.')) return;
+  if (!window.confirm(t('confirm_off'))) return;
   try {
     await api('DELETE', 'api/v1/me/mfa/totp');
-    status('Two-step sign-in is off.', 'ok');
+    status(t('is_off'), 'ok');
     await render();
   } catch (e) {
     status(e.message, 'error');

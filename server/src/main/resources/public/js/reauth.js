@@ -5,6 +5,9 @@
 
 import { api } from './api.js';
 import { h } from './format.js';
+import { messages } from './i18n.js';
+
+const t = await messages('notices');
 
 let ui = null;
 let settle = null; // resolves the pending question, while the dialog is open
@@ -18,15 +21,15 @@ function build() {
     autocomplete: 'current-password', 'aria-describedby': 'reauth-error',
   });
   const error = h('p', { id: 'reauth-error', 'data-test': 'reauth-error', class: 'field-error', hidden: true });
-  const submit = h('button', { type: 'submit', id: 'reauth-submit', 'data-test': 'reauth-submit', class: 'primary' }, 'Confirm');
-  const cancel = h('button', { type: 'button', id: 'reauth-cancel', 'data-test': 'reauth-cancel', class: 'secondary' }, 'Cancel');
+  const submit = h('button', { type: 'submit', id: 'reauth-submit', 'data-test': 'reauth-submit', class: 'primary' }, t('reauth.confirm'));
+  const cancel = h('button', { type: 'button', id: 'reauth-cancel', 'data-test': 'reauth-cancel', class: 'secondary' }, t('reauth.cancel'));
   const form = h('form', { id: 'reauth-form', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: 'reauth-password' }, 'Your password'), input, error),
+    h('div', { class: 'field' }, h('label', { for: 'reauth-password' }, t('reauth.password')), input, error),
     h('div', { class: 'actions' }, submit, cancel));
   const dialog = h('dialog', {
     id: 'reauth-dialog', 'data-test': 'reauth-dialog', class: 'modal',
     'aria-labelledby': 'reauth-title', 'aria-describedby': 'reauth-message',
-  }, h('h2', { id: 'reauth-title' }, 'Confirm it is you'), message, form);
+  }, h('h2', { id: 'reauth-title' }, t('reauth.title')), message, form);
 
   form.addEventListener('submit', confirm);
   cancel.addEventListener('click', () => finish(false));
@@ -46,7 +49,7 @@ async function confirm(event) {
   event.preventDefault();
   const password = ui.input.value;
   if (!password) {
-    showError('Enter your password.');
+    showError(t('reauth.enter_password'));
     ui.input.focus();
     return;
   }
@@ -87,7 +90,7 @@ export function askForPassword(body) {
   if (pending) return pending;
   if (!ui) ui = build();
   returnFocus = document.activeElement;
-  ui.message.textContent = (body && body.message) || 'Enter your password again to do this.';
+  ui.message.textContent = (body && body.message) || t('reauth.message');
   showError('');
   pending = new Promise((resolve) => { settle = resolve; });
   ui.dialog.showModal();

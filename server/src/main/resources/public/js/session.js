@@ -8,8 +8,12 @@
 import {
   api, uiUrl, onSessionEnded, onNotAuthenticated, onSessionTimeout, onReauthenticationRequired,
 } from './api.js';
-import { h, formatTime, formatCountdown } from './format.js';
+import { h, formatTime, formatCountdown, aboutMinutes } from './format.js';
 import { askForPassword } from './reauth.js';
+import { messages } from './i18n.js';
+import { endSentence } from './endings.js';
+
+const t = await messages('common', 'notices');
 
 /** Warn this many seconds before the session ends (less when the idle timeout itself is short). */
 const WARN_SECONDS = 120;
@@ -93,15 +97,15 @@ function buildUi() {
 
   const warningText = h('p', { id: 'idle-warning-text' });
   const countdown = h('strong', { id: 'idle-countdown', 'data-test': 'idle-countdown' });
-  const stay = h('button', { type: 'button', id: 'stay-signed-in', 'data-test': 'stay-signed-in', class: 'primary' }, 'Stay signed in');
+  const stay = h('button', { type: 'button', id: 'stay-signed-in', 'data-test': 'stay-signed-in', class: 'primary' }, t('stay_signed_in'));
   const warning = h('section', {
     id: 'idle-warning', 'data-test': 'idle-warning', class: 'banner banner-warning', hidden: true,
     'aria-labelledby': 'idle-warning-title',
   },
   h('div', { class: 'banner-body' },
-    h('h2', { id: 'idle-warning-title', class: 'banner-title' }, 'Your session is about to end'),
+    h('h2', { id: 'idle-warning-title', class: 'banner-title' }, t('idle_warning_title')),
     warningText,
-    h('p', { class: 'countdown' }, 'Time left: ', countdown)),
+    h('p', { class: 'countdown' }, t('time_left'), ' ', countdown)),
   h('div', { class: 'banner-actions' }, stay));
   stay.addEventListener('click', staySignedIn);
 
@@ -110,20 +114,20 @@ function buildUi() {
     'aria-labelledby': 'session-ended-banner-title',
   },
   h('div', { class: 'banner-body' },
-    h('h2', { id: 'session-ended-banner-title', class: 'banner-title' }, 'You are signed out'),
+    h('h2', { id: 'session-ended-banner-title', class: 'banner-title' }, t('signed_out_banner_title')),
     h('p', { id: 'session-ended-banner-message' })),
-  h('div', { class: 'banner-actions' }, h('a', { class: 'button primary', href: signInHref() }, 'Sign in again')));
+  h('div', { class: 'banner-actions' }, h('a', { class: 'button primary', href: signInHref() }, t('sign_in_again'))));
 
   const dialog = h('dialog', {
     id: 'session-ended', 'data-test': 'session-ended-notice', class: 'modal',
     'aria-labelledby': 'session-ended-title', 'aria-describedby': 'session-ended-message',
   },
-  h('h2', { id: 'session-ended-title' }, 'You have been signed out'),
+  h('h2', { id: 'session-ended-title' }, t('signed_out_title')),
   h('p', { id: 'session-ended-message', 'data-test': 'session-ended-message', class: 'lead' }),
   h('p', { id: 'session-ended-time', class: 'muted' }),
   h('div', { class: 'actions' },
-    h('a', { id: 'session-ended-signin', 'data-test': 'session-ended-signin', class: 'button primary', href: signInHref() }, 'Sign in again'),
-    h('button', { type: 'button', id: 'session-ended-close', class: 'secondary' }, 'Stay on this page')));
+    h('a', { id: 'session-ended-signin', 'data-test': 'session-ended-signin', class: 'button primary', href: signInHref() }, t('sign_in_again')),
+    h('button', { type: 'button', id: 'session-ended-close', class: 'secondary' }, t('stay_on_this_page'))));
   dialog.querySelector('#session-ended-close').addEventListener('click', () => closeDialog(dialog));
   dialog.addEventListener('cancel', () => { endedBanner.hidden = false; });
 
@@ -142,28 +146,28 @@ function closeDialog(dialog) {
 }
 
 /**
- * Shows that this session has ended, with the server's sentence, without a reload. body is the
- * 401 session_ended body or the session_ended event's data ({reason, message, ended_at, ...}).
+ * Shows that this session has ended, and why, without a reload. body is the 401 session_ended body
+ * or the session_ended event's data ({reason, message, ended_at, ...}).
  */
 export function showSessionEnded(body) {
   if (ended || leaving) return;
   ended = true;
   stopWatching();
   if (!ui) ui = buildUi();
-  const message = (body && body.message) || 'Your session has ended. Sign in again to go on.';
+  const message = endSentence(body);
   const reason = body && body.reason;
   document.body.classList.add('session-over');
   const who = document.getElementById('signed-in-as');
-  if (who) who.textContent = 'Signed out';
+  if (who) who.textContent = t('signed_out');
   const signOutButton = document.getElementById('sign-out');
   if (signOutButton) signOutButton.hidden = true;
   ui.warning.hidden = true;
   document.getElementById('session-ended-title').textContent =
-    reason === 'logged_out' ? 'This session was signed out' : 'You have been signed out';
+    reason === 'logged_out' ? t('this_session_signed_out_title') : t('signed_out_title');
   document.getElementById('session-ended-message').textContent = message;
   document.getElementById('session-ended-banner-message').textContent = message;
   document.getElementById('session-ended-time').textContent =
-    body && body.ended_at ? 'Ended at ' + formatTime(body.ended_at) + ' (your time).' : '';
+    body && body.ended_at ? t('ended_at', { time: formatTime(body.ended_at) }) : '';
   const dialog = ui.dialog;
   if (typeof dialog.showModal === 'function') {
     if (!dialog.open) dialog.showModal();
@@ -246,9 +250,8 @@ function tick() {
   if (left <= warnSeconds()) {
     const lifetime = atMaximumLifetime();
     ui.warningText.textContent = lifetime
-      ? 'This session reaches its maximum lifetime at ' + formatTime(new Date(deadline).toISOString())
-        + ' and cannot be extended. Save your work; you will need to sign in again.'
-      : 'You will be signed out soon because there has been no activity. Choose "Stay signed in" to keep working.';
+      ? t('lifetime_warning', { time: formatTime(new Date(deadline).toISOString()) })
+      : t('idle_warning');
     ui.stay.hidden = lifetime;
     ui.countdown.textContent = formatCountdown(left);
     if (ui.warning.hidden) {
@@ -257,9 +260,7 @@ function tick() {
     }
     if (!warned) {
       warned = true;
-      announce(lifetime
-        ? 'Your session ends in about ' + Math.ceil(left / 60) + ' minutes and cannot be extended.'
-        : 'Your session ends in about ' + Math.ceil(left / 60) + ' minutes because of inactivity. Use the Stay signed in button to keep working.');
+      announce(t(lifetime ? 'lifetime_announcement' : 'idle_announcement', { minutes: aboutMinutes(left) }));
     }
   } else if (!ui.warning.hidden) {
     ui.warning.hidden = true;
@@ -277,7 +278,7 @@ async function staySignedIn() {
       absoluteEnd = deadline; // it did not move: this is the maximum lifetime
       tick();
     } else {
-      announce('You are still signed in.');
+      announce(t('still_signed_in'));
     }
   } catch (e) {
     if (e.status !== 401) announce(e.message);
@@ -300,8 +301,8 @@ export async function signOut() {
   } catch (e) {
     if (e.status !== 401) {
       leaving = false;
-      announce('Signing out failed: ' + e.message);
-      alertInPage('Signing out failed: ' + e.message);
+      announce(t('sign_out_failed', { message: e.message }));
+      alertInPage(t('sign_out_failed', { message: e.message }));
       connectEvents();
       schedulePoll();
       return;
@@ -339,15 +340,13 @@ export async function startSignedInPage() {
       location.replace(signInHref());
       return null;
     }
-    alertInPage('Your account could not be loaded: ' + e.message);
+    alertInPage(t('account_not_loaded', { message: e.message }));
     return null;
   }
 
   onSessionEnded((body) => showSessionEnded(body));
   onReauthenticationRequired(askForPassword);
-  onNotAuthenticated(() => showSessionEnded({
-    message: 'You are no longer signed in on this browser. Sign in again to go on.',
-  }));
+  onNotAuthenticated(() => showSessionEnded({ message: t('no_longer_signed_in') }));
 
   const user = me.user || {};
   const session = me.session || {};
@@ -355,7 +354,7 @@ export async function startSignedInPage() {
   if (deadline === null && session.expires_at) deadline = new Date(session.expires_at).getTime();
 
   const who = document.getElementById('signed-in-as');
-  if (who) who.replaceChildren('Signed in as ', h('strong', {}, user.username || ''));
+  if (who) who.replaceChildren(t('signed_in_as'), ' ', h('strong', {}, user.username || ''));
   document.querySelectorAll('[data-admin-only]').forEach((el) => { el.hidden = !user.admin; });
 
   connectEvents();

@@ -200,7 +200,10 @@ public final class SessionlimitsServer implements AutoCloseable {
     AccountRoutes accountRoutes =
         new AccountRoutes(sessions, userService, logins, auth, reauth, auditor);
     this.push =
-        new PushHub(sessionStore, session -> auth.sessionEnded(session).body(), b.heartbeat);
+        new PushHub(
+            sessionStore,
+            (session, locale) -> auth.sessionEnded(session).body(locale),
+            b.heartbeat);
     EventRoutes eventRoutes = new EventRoutes(auth, users, requests, push);
 
     ForwardAuth forwardAuth = new ForwardAuth(auth, requests, redirects, metrics);

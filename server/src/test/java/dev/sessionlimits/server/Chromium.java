@@ -100,6 +100,19 @@ public final class Chromium implements AutoCloseable {
   }
 
   static Chromium launch() {
+    return launchWith(null);
+  }
+
+  /**
+   * A Chromium whose person reads {@code language}: its UI language ({@code --lang}) and the
+   * languages it asks for ({@code navigator.languages}, {@code Accept-Language}), e.g. {@code
+   * de-DE,de} for {@link Locale#GERMANY}.
+   */
+  static Chromium launch(Locale language) {
+    return launchWith(language);
+  }
+
+  private static Chromium launchWith(Locale language) {
     Path profile;
     try {
       profile = Files.createTempDirectory("sessionlimits-chromium-");
@@ -124,6 +137,12 @@ public final class Chromium implements AutoCloseable {
         "--window-size=1280,800",
         "--force-device-scale-factor=1",
         "--user-data-dir=" + profile);
+    if (language != null) {
+      String tag = language.toLanguageTag();
+      options.addArguments("--lang=" + tag);
+      String languages = language.getCountry().isEmpty() ? tag : tag + "," + language.getLanguage();
+      options.setExperimentalOption("prefs", Map.of("intl.accept_languages", languages));
+    }
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(DRIVER.toFile())
@@ -165,6 +184,13 @@ public final class Chromium implements AutoCloseable {
             new Dimension(
                 width + outer.getWidth() - inner.get(0).intValue(),
                 height + outer.getHeight() - inner.get(1).intValue()));
+  }
+
+  /**
+   * Makes the page's clock read in the time zone {@code zone} (an IANA name; DevTools' emulation).
+   */
+  void emulateTimeZone(String zone) {
+    driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", zone));
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonFields;
 import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.http.Views;
 import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.Enforcement;
@@ -112,9 +113,7 @@ public final class AdminRoutes {
             "sessions_limit");
     String username = fields.string("username", AuthRoutes.MAX_USERNAME, true);
     if (username != null && !User.USERNAME.matcher(username).matches()) {
-      fields.error(
-          "username",
-          "username must be 1 to 64 letters, digits or . _ @ -, got \"" + username + "\".");
+      fields.error("username", Sentence.of("field.username", "username", username));
     }
     String password = password(fields, true);
     Boolean admin = fields.bool("admin");
@@ -225,11 +224,7 @@ public final class AdminRoutes {
     if (password != null && password.length() < PasswordPolicy.MIN_LENGTH) {
       fields.error(
           "password",
-          "password must be at least "
-              + PasswordPolicy.MIN_LENGTH
-              + " characters, got "
-              + password.length()
-              + ".");
+          Sentence.of("field.too_short", "password", PasswordPolicy.MIN_LENGTH, password.length()));
       return null;
     }
     return password;
@@ -242,7 +237,7 @@ public final class AdminRoutes {
     String id = ctx.pathParam("id");
     Optional<Session> ended = sessions.end(id, EndReason.REVOKED_BY_ADMIN, caller.username());
     if (ended.isEmpty()) {
-      throw ApiError.SESSION_NOT_FOUND.exception("There is no active session with id " + id + ".");
+      throw ApiError.SESSION_NOT_FOUND.exception(Sentence.of("session.not_found", id));
     }
     auditor.record(
         "session_revoked", caller.username(), caller.clientIp(), ended.get().user(), id, Map.of());

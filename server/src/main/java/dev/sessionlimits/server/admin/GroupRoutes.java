@@ -10,6 +10,7 @@ import dev.sessionlimits.server.auth.Authenticator;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonFields;
 import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.http.Text;
 import dev.sessionlimits.server.http.Views;
 import dev.sessionlimits.server.service.Auditor;
@@ -37,7 +38,7 @@ final class GroupRoutes {
   /** The most groups one request may assign to a user. */
   static final int MAX_ASSIGNED = 100;
 
-  private static final String NULL_MEANS = "no limit of its own";
+  private static final Sentence NULL_MEANS = Sentence.of("field.null_means_no_own_limit");
 
   private final Groups groups;
   private final UserService users;
@@ -116,7 +117,7 @@ final class GroupRoutes {
     String name = groups.existing(ctx.pathParam("name")).group().name();
     JsonFields fields = new JsonFields(Json.object(Requests.body(ctx)), "sessions_limit");
     if (!fields.has("sessions_limit")) {
-      fields.error("sessions_limit", "sessions_limit is required.");
+      fields.error("sessions_limit", Sentence.of("field.required", "sessions_limit"));
     }
     Integer limit = fields.sessionsLimit("sessions_limit", NULL_MEANS);
     fields.done();
@@ -187,11 +188,8 @@ final class GroupRoutes {
         .toList();
   }
 
-  private static String nameRule(String name) {
-    return "a group name must be 1 to "
-        + Group.MAX_NAME_LENGTH
-        + " characters, without whitespace at either end, got \""
-        + Text.shorten(name, Group.MAX_NAME_LENGTH)
-        + "\".";
+  private static Sentence nameRule(String name) {
+    return Sentence.of(
+        "field.group_name", Group.MAX_NAME_LENGTH, Text.shorten(name, Group.MAX_NAME_LENGTH));
   }
 }

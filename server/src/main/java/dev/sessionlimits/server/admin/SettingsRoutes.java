@@ -11,6 +11,7 @@ import dev.sessionlimits.server.auth.Reauthentication;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.SettingsService;
 import io.javalin.config.RoutesConfig;
@@ -60,7 +61,7 @@ final class SettingsRoutes {
     } catch (InvalidSettingsException e) {
       throw ApiError.INVALID_SETTINGS
           .exception(
-              e.fields().size() == 1 ? "a setting was" : e.fields().size() + " settings were",
+              Sentence.of("settings.refused_count", e.fields().size()),
               String.join(" ", e.fields().values()))
           .withFields(map("fields", e.fields()));
     } catch (SettingsStore.ConcurrentSettingsChangeException e) {

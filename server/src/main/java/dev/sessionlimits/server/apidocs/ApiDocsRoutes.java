@@ -1,6 +1,7 @@
 package dev.sessionlimits.server.apidocs;
 
 import dev.sessionlimits.server.http.ApiError;
+import dev.sessionlimits.server.http.Sentence;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -104,7 +105,7 @@ public final class ApiDocsRoutes {
     }
     String type = WEBJAR_FILES.get(name);
     if (type == null) {
-      throw ApiError.NOT_FOUND.exception("Swagger UI has no file named " + name + ".");
+      throw ApiError.NOT_FOUND.exception(Sentence.of("apidocs.no_file", name));
     }
     send(ctx, type, resource(WEBJAR + swaggerUiVersion + "/" + name));
   }

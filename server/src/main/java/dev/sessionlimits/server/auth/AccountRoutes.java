@@ -9,6 +9,7 @@ import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonFields;
 import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.http.Views;
 import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.DeviceCookies;
@@ -123,11 +124,7 @@ public final class AccountRoutes {
     if (next != null && next.length() < PasswordPolicy.MIN_LENGTH) {
       fields.error(
           "new_password",
-          "new_password must be at least "
-              + PasswordPolicy.MIN_LENGTH
-              + " characters, got "
-              + next.length()
-              + ".");
+          Sentence.of("field.too_short", "new_password", PasswordPolicy.MIN_LENGTH, next.length()));
     }
     fields.done();
     User user =
@@ -138,8 +135,9 @@ public final class AccountRoutes {
     reauth.renew(caller);
     if (next.equals(current)) {
       throw ApiError.WEAK_PASSWORD
-          .exception("The new password is the current one; choose" + " another.")
-          .withFields(map("fields", map("new_password", "It is the current password.")));
+          .exception(Sentence.of("password.same_as_current"))
+          .withFields(
+              map("fields", map("new_password", Sentence.of("password.is_the_current_one"))));
     }
     PasswordPolicy.require(next, List.of(user.username()), "new_password");
     List<String> ended = users.changeOwnPassword(user, next, caller.session().id());

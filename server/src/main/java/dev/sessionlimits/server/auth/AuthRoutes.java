@@ -12,6 +12,7 @@ import dev.sessionlimits.server.http.ApiException;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonFields;
 import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.http.Views;
 import dev.sessionlimits.server.ops.Metrics;
 import dev.sessionlimits.server.service.Auditor;
@@ -209,13 +210,13 @@ public final class AuthRoutes {
     if (target.isEmpty()
         || !target.get().user().equals(caller.username())
         || !target.get().isLive(now)) {
-      throw ApiError.SESSION_NOT_FOUND.exception("You have no active session with id " + id + ".");
+      throw ApiError.SESSION_NOT_FOUND.exception(Sentence.of("session.not_yours", id));
     }
     if (caller.session() == null || !caller.session().id().equals(id)) {
       reauth.require(caller);
     }
     if (sessions.end(id, EndReason.ENDED_BY_USER, caller.username()).isEmpty()) {
-      throw ApiError.SESSION_NOT_FOUND.exception("You have no active session with id " + id + ".");
+      throw ApiError.SESSION_NOT_FOUND.exception(Sentence.of("session.not_yours", id));
     }
     auditor.record(
         "session_ended_by_user",

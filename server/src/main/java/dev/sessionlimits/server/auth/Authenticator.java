@@ -8,7 +8,9 @@ import dev.sessionlimits.core.Settings;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
+import dev.sessionlimits.server.http.Localized;
 import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.http.Views;
 import dev.sessionlimits.server.service.CachingUserStore;
 import dev.sessionlimits.server.service.DeviceCookies;
@@ -103,9 +105,7 @@ public final class Authenticator {
                   DeviceCookies.presented(ctx))
               .user();
       if (steps.needOf(user, current) != SecondSteps.Need.NOTHING) {
-        throw ApiError.MFA_REQUIRED.exception(
-            "This account signs in with a second factor, which Basic authentication cannot"
-                + " carry.");
+        throw ApiError.MFA_REQUIRED.exception(Sentence.of("credentials.basic_no_second_factor"));
       }
       return new Caller(user, null, requests.clientIp(ctx));
     }
@@ -210,7 +210,7 @@ public final class Authenticator {
    */
   public ApiException sessionEnded(Session session) {
     Map<String, Object> body = Views.ended(session, clock.instant());
-    String message = (String) body.remove("message");
+    Localized message = (Localized) body.remove("message");
     body.remove("error");
     return ApiError.SESSION_ENDED
         .exception(message)
@@ -223,12 +223,11 @@ public final class Authenticator {
     try {
       decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw ApiError.INVALID_CREDENTIALS.exception("The Basic credentials are not valid base64.");
+      throw ApiError.INVALID_CREDENTIALS.exception(Sentence.of("credentials.basic_not_base64"));
     }
     int colon = decoded.indexOf(':');
     if (colon < 0) {
-      throw ApiError.INVALID_CREDENTIALS.exception(
-          "The Basic credentials must be user name and password separated by a colon.");
+      throw ApiError.INVALID_CREDENTIALS.exception(Sentence.of("credentials.basic_no_colon"));
     }
     return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
   }

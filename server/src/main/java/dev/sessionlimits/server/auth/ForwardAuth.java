@@ -183,7 +183,7 @@ public final class ForwardAuth extends Handler.Wrapper {
                   Request.getRemoteAddr(request),
                   request.getHeaders()::get));
     }
-    ErrorAnswers.write(refusal, response, callback);
+    ErrorAnswers.write(refusal, request, response, callback);
     return true;
   }
 

@@ -9,6 +9,7 @@ import dev.sessionlimits.server.http.ApiException;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonFields;
 import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.MfaTickets;
@@ -169,7 +170,7 @@ public final class MfaRoutes {
       throw ApiError.MFA_NOT_ENROLLING.exception();
     }
     if (!(done instanceof SecondFactorService.Confirmed confirmed)) {
-      throw ApiError.INVALID_CODE.exception("The code is not your app's current one.");
+      throw ApiError.INVALID_CODE.exception(Sentence.of("mfa.code_not_current"));
     }
     auditor.record(
         "mfa_enabled", caller.username(), caller.clientIp(), caller.username(), null, Map.of());
@@ -189,8 +190,7 @@ public final class MfaRoutes {
     Authenticator.Caller caller = auth.require(ctx, false);
     reauth.require(caller);
     if (!factors.enabled(caller.username())) {
-      throw ApiError.MFA_NOT_ENROLLING.exception(
-          "Set up an authenticator app first: recovery codes stand in for it.");
+      throw ApiError.MFA_NOT_ENROLLING.exception(Sentence.of("mfa.recovery_needs_app"));
     }
     List<String> codes = factors.newRecoveryCodes(caller.username());
     auditor.record(
@@ -221,9 +221,7 @@ public final class MfaRoutes {
 
   private void localAccount(Authenticator.Caller caller) {
     if (caller.user().passwordHash() == null) {
-      throw ApiError.MFA_NOT_AVAILABLE.exception(
-          "Your account signs in through your organisation's directory or identity provider,"
-              + " whose own second factor applies.");
+      throw ApiError.MFA_NOT_AVAILABLE.exception(Sentence.of("mfa.not_available"));
     }
   }
 

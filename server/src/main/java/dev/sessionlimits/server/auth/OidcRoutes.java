@@ -9,6 +9,7 @@ import dev.sessionlimits.identity.oidc.StartAnswer;
 import dev.sessionlimits.identity.oidc.Unavailable;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.service.ProviderSignIns;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -136,14 +137,12 @@ public final class OidcRoutes {
     ProviderSignIns signIns = configured();
     String token = ctx.formParam("logout_token");
     if (token == null || token.isBlank()) {
-      throw ApiError.INVALID_REQUEST.exception(
-          "Send the logout token as the form field logout_token"
-              + " (Content-Type: application/x-www-form-urlencoded).");
+      throw ApiError.INVALID_REQUEST.exception(Sentence.of("oidc.logout_token_missing"));
     }
     ProviderSignIns.Logout logout = signIns.backChannelLogout(token, requests.clientIp(ctx));
     if (logout instanceof ProviderSignIns.InvalidToken invalid) {
       throw ApiError.INVALID_REQUEST.exception(
-          "The logout token is not valid: " + invalid.reason());
+          Sentence.of("oidc.logout_token_invalid", invalid.reason()));
     }
     if (logout instanceof ProviderSignIns.ProviderDown) {
       throw ApiError.IDENTITY_PROVIDER_UNAVAILABLE.exception();

@@ -48,7 +48,7 @@ public final class Reauthentication {
     if (caller.session() != null
         && !sessions.enteredPasswordWithin(caller.session().id(), window)) {
       throw ApiError.REAUTHENTICATION_REQUIRED
-          .exception(EndMessages.duration(window))
+          .exception(EndMessages.span(window))
           .withFields(map("window_seconds", window.getSeconds()));
     }
   }

@@ -13,139 +13,108 @@ import java.util.Locale;
 /**
  * The plain sentence that tells a signed-out person why, e.g. "You were signed out because your
  * account signed in on Firefox on Linux from 203.0.113.7 at 14:02 UTC, and your limit is 1
- * session." Times are in UTC, with the date when it is not the day of {@code now}.
+ * session.", worded in the reader's language ({@code end.*} of the message bundles). Times are in
+ * UTC, with the date when it is not the day of {@code now}: the server does not know the reader's
+ * time zone, so the web UI words the end itself from the {@code reason} code and the times.
  */
 public final class EndMessages {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
 
   private EndMessages() {}
 
+  /** Why {@code session} ended, in English. */
   static String describe(Session session, Instant now) {
+    return sentence(session, now).english();
+  }
+
+  /** Why {@code session} ended, worded when written out. */
+  static Localized sentence(Session session, Instant now) {
     SessionEnd end = session.endAt(now);
     if (end == null) {
       throw new IllegalArgumentException("session " + session.id() + " has not ended");
     }
-    String at = when(end.at(), now);
-    EndCause cause = end.cause();
+    Localized at = when(end.at(), now);
     return switch (end.reason()) {
-      case LOGGED_OUT -> "You signed out of this session at " + at + ".";
-      case SESSION_LIMIT_REACHED -> limitReached(cause, now);
+      case SESSION_LIMIT_REACHED -> limitReached(end.cause(), now);
       case IDLE_TIMEOUT ->
-          "You were signed out at "
-              + at
-              + " because there was no activity for "
-              + duration(Duration.between(session.lastSeenAt(), end.at()))
-              + ".";
+          Sentence.of(
+              "end.idle_timeout", at, span(Duration.between(session.lastSeenAt(), end.at())));
       case MAX_LIFETIME ->
-          "You were signed out at "
-              + at
-              + " because a session lasts at most "
-              + duration(Duration.between(session.createdAt(), end.at()))
-              + ".";
-      case ENDED_BY_USER ->
-          "You were signed out at "
-              + at
-              + " because this session was ended from another of your sessions.";
-      case REVOKED_BY_ADMIN -> "An administrator signed you out at " + at + ".";
-      case USER_DISABLED -> "You were signed out at " + at + " because your account was disabled.";
-      case PASSWORD_CHANGED ->
-          "You were signed out at " + at + " because your password was changed.";
-      case SUPERSEDED ->
-          "You were signed out at "
-              + at
-              + " because this browser signed in again,"
-              + " and the new sign-in replaced this session.";
-      case IDENTITY_PROVIDER_LOGOUT ->
-          "You were signed out at " + at + " because you signed out at your identity provider.";
+          Sentence.of(
+              "end.max_lifetime", at, span(Duration.between(session.createdAt(), end.at())));
+      default -> Sentence.of("end." + end.reason().code(), at);
     };
   }
 
-  private static String limitReached(EndCause cause, Instant now) {
-    Scope scope = cause.scope();
-    Integer limit = cause.limit();
-    String limitText = (limit == null) ? "" : sessions(limit);
+  private static Sentence limitReached(EndCause cause, Instant now) {
+    boolean ip = cause.scope() == Scope.IP;
+    Object limit = (cause.limit() == null) ? "" : sessions(cause.limit());
     if (cause.loginAt() == null) {
       // Applied by an administrator (POST /api/v1/sessions/enforce) rather than by a login.
-      return (scope == Scope.IP)
-          ? "You were signed out because an administrator applied the session limits, and the limit"
-              + " for one address is "
-              + limitText
-              + "."
-          : "You were signed out because an administrator applied the session limits, and your"
-              + " limit is "
-              + limitText
-              + ".";
+      return Sentence.of(ip ? "end.limit_applied_ip" : "end.limit_applied_user", limit);
     }
-    String device =
+    Localized browser = UserAgents.words(cause.loginUserAgent());
+    Object device =
         (cause.loginDevice() == null || cause.loginDevice().isBlank())
-            ? UserAgents.describe(cause.loginUserAgent())
-            : "\""
-                + cause.loginDevice()
-                + "\" ("
-                + UserAgents.describe(cause.loginUserAgent())
-                + ")";
-    String at = when(cause.loginAt(), now);
-    if (scope == Scope.IP) {
-      return "You were signed out because someone signed in on "
-          + device
-          + " from your address "
-          + cause.loginIp()
-          + " at "
-          + at
-          + ", and the limit for one address is "
-          + limitText
-          + ".";
-    }
-    return "You were signed out because your account signed in on "
-        + device
-        + " from "
-        + cause.loginIp()
-        + " at "
-        + at
-        + ", and your limit is "
-        + limitText
-        + ".";
+            ? browser
+            : Sentence.of("end.named_device", cause.loginDevice(), browser);
+    return Sentence.of(
+        ip ? "end.limit_reached_ip" : "end.limit_reached_user",
+        device,
+        cause.loginIp(),
+        when(cause.loginAt(), now),
+        limit);
   }
 
   /** {@code n} and "session" or "sessions", as a sentence needs it. */
-  public static String sessions(int n) {
-    return n + (n == 1 ? " session" : " sessions");
+  public static Sentence sessions(int n) {
+    return Sentence.of("count.sessions", n);
   }
 
-  private static String when(Instant at, Instant now) {
+  /** The time of {@code at} in UTC, with its date when that is not the day of {@code now}. */
+  private static Localized when(Instant at, Instant now) {
     var time = at.atZone(ZoneOffset.UTC);
-    String hhmm = TIME.format(time) + " UTC";
+    String hhmm = TIME.format(time);
     if (time.toLocalDate().equals(now.atZone(ZoneOffset.UTC).toLocalDate())) {
-      return hhmm;
+      return Sentence.of("time.utc_today", hhmm);
     }
-    return hhmm + " on " + DATE.format(time);
+    return locale -> {
+      String pattern = Messages.bundle(locale).getString("time.date_pattern");
+      String date = DateTimeFormatter.ofPattern(pattern, locale).format(time);
+      return Sentence.of("time.utc_other_day", hhmm, date).in(locale);
+    };
   }
 
-  /** {@code d} in words, for a person: "2 hours", "1 hour 30 minutes", "45 seconds". */
+  /** {@code d} in English words, for a person: "2 hours", "1 hour 30 minutes", "45 seconds". */
   public static String duration(Duration d) {
+    return span(d).english();
+  }
+
+  /** {@code d} in words, for a person, worded when written out. */
+  public static Sentence span(Duration d) {
     long seconds = Math.max(0, d.getSeconds());
     if (seconds % 86_400 == 0 && seconds >= 86_400) {
-      return plural(seconds / 86_400, "day");
+      return unit("days", seconds / 86_400);
     }
     if (seconds % 3600 == 0 && seconds >= 3600) {
-      return plural(seconds / 3600, "hour");
+      return unit("hours", seconds / 3600);
     }
     if (seconds % 60 == 0 && seconds >= 60) {
-      return plural(seconds / 60, "minute");
+      return unit("minutes", seconds / 60);
     }
     if (seconds > 3600) {
-      return plural(seconds / 3600, "hour") + " " + plural((seconds % 3600) / 60, "minute");
+      return Sentence.of(
+          "duration.pair", unit("hours", seconds / 3600), unit("minutes", (seconds % 3600) / 60));
     }
     if (seconds > 60) {
-      return plural(seconds / 60, "minute") + " " + plural(seconds % 60, "second");
+      return Sentence.of(
+          "duration.pair", unit("minutes", seconds / 60), unit("seconds", seconds % 60));
     }
-    return plural(seconds, "second");
+    return unit("seconds", seconds);
   }
 
-  private static String plural(long n, String unit) {
-    return n + " " + unit + (n == 1 ? "" : "s");
+  private static Sentence unit(String unit, long n) {
+    return Sentence.of("duration." + unit, n);
   }
 }

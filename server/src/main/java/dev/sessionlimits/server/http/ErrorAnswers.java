@@ -8,11 +8,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
@@ -64,14 +66,22 @@ public final class ErrorAnswers {
     return ApiException.internal(id);
   }
 
-  /** Writes {@code e} as the answer of a plain Jetty handler: the same status, headers and body. */
-  public static void write(ApiException e, Response response, Callback callback) {
+  /**
+   * Writes {@code e} as the answer of a plain Jetty handler to {@code request}: the same status,
+   * headers and body, in the language its {@code Accept-Language} asks for.
+   */
+  public static void write(ApiException e, Request request, Response response, Callback callback) {
+    Locale locale = Messages.locale(request.getHeaders().get(HttpHeader.ACCEPT_LANGUAGE));
     HttpFields.Mutable headers = response.getHeaders();
     e.headers().forEach(headers::put);
     headers.put(JSON);
+    headers.put(HttpHeader.CONTENT_LANGUAGE, locale.toLanguageTag());
+    headers.add(HttpHeader.VARY, "Accept-Language");
     response.setStatus(e.status());
     response.write(
-        true, ByteBuffer.wrap(Json.write(e.body()).getBytes(StandardCharsets.UTF_8)), callback);
+        true,
+        ByteBuffer.wrap(Json.write(e.body(locale)).getBytes(StandardCharsets.UTF_8)),
+        callback);
   }
 
   /** A short random id that ties an answer to its line in the log. */
@@ -80,33 +90,44 @@ public final class ErrorAnswers {
   }
 
   private static void answer(ApiException e, Context ctx) {
+    Locale locale = Messages.locale(ctx);
     e.headers().forEach(ctx::header);
-    ctx.status(e.status()).json(e.body());
+    Messages.label(ctx, locale);
+    ctx.status(e.status()).json(e.body(locale));
   }
 
   private static ApiException framework(HttpResponseException e, Context ctx) {
     return switch (e.getStatus()) {
       case 404 ->
           ApiError.NOT_FOUND.exception(
-              "There is nothing at " + ctx.method() + " " + Text.shorten(ctx.path(), 100) + ".");
+              Sentence.of(
+                  "request.nothing_at",
+                  String.valueOf(ctx.method()),
+                  Text.shorten(ctx.path(), 100)));
       case 405 -> {
         String allow = allowed(e);
         yield ApiError.METHOD_NOT_ALLOWED
             .exception(
-                ctx.method()
-                    + " is not allowed on "
-                    + Text.shorten(ctx.path(), 100)
-                    + (allow.isEmpty() ? "." : "; it takes " + allow + "."))
+                allow.isEmpty()
+                    ? Sentence.of(
+                        "request.method_not_allowed",
+                        String.valueOf(ctx.method()),
+                        Text.shorten(ctx.path(), 100))
+                    : Sentence.of(
+                        "request.method_not_allowed_takes",
+                        String.valueOf(ctx.method()),
+                        Text.shorten(ctx.path(), 100),
+                        allow))
             .withHeaders(allow.isEmpty() ? Map.of() : Map.of("Allow", allow));
       }
       case 413 ->
           ApiError.PAYLOAD_TOO_LARGE.exception(
-              "The request body is larger than " + Requests.MAX_BODY_BYTES / 1024 + " KiB.");
+              Sentence.of("request.body_larger_than", Requests.MAX_BODY_BYTES / 1024));
       default ->
           (e.getStatus() >= 500
-                  ? ApiError.INTERNAL_ERROR.exception("Something went wrong on the server.")
+                  ? ApiError.INTERNAL_ERROR.exception(Sentence.of("request.server_failed"))
                   : ApiError.INVALID_REQUEST.exception(
-                      "The request was refused (" + e.getStatus() + ")."))
+                      Sentence.of("request.refused", String.valueOf(e.getStatus()))))
               .withStatus(e.getStatus());
     };
   }

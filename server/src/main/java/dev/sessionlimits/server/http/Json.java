@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,34 +56,32 @@ public final class Json {
   public static ObjectNode object(byte[] body) {
     JsonNode node = parse(body);
     if (!(node instanceof ObjectNode object)) {
-      throw ApiException.badRequest(
-          "The request body must be a JSON object ({...}), got " + describe(node) + ".");
+      throw ApiException.badRequest(Sentence.of("json.not_an_object", describe(node)));
     }
     return object;
   }
 
   static JsonNode parse(byte[] body) {
     if (body.length == 0) {
-      throw ApiException.badRequest("The request needs a JSON object as its body.");
+      throw ApiException.badRequest(Sentence.of("json.empty"));
     }
     try (JsonParser parser = MAPPER.createParser(body)) {
       JsonNode node = MAPPER.readTree(parser);
       if (node == null || node.isMissingNode()) {
-        throw ApiException.badRequest("The request needs a JSON object as its body.");
+        throw ApiException.badRequest(Sentence.of("json.empty"));
       }
       return node;
     } catch (JsonProcessingException e) {
-      String where =
-          (e.getLocation() == null)
-              ? ""
-              : " at line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr();
       throw ApiError.INVALID_JSON.exception(
-          "The request body is not valid JSON" + where + ": " + problem(e));
+          (e.getLocation() == null)
+              ? Sentence.of("json.invalid", problem(e))
+              : Sentence.of(
+                  "json.invalid_at",
+                  String.valueOf(e.getLocation().getLineNr()),
+                  String.valueOf(e.getLocation().getColumnNr()),
+                  problem(e)));
     } catch (IOException e) {
-      throw ApiError.INVALID_JSON.exception("The request body could not be read as JSON.");
+      throw ApiError.INVALID_JSON.exception(Sentence.of("json.unreadable"));
     }
   }
 
@@ -130,26 +129,26 @@ public final class Json {
     return map;
   }
 
-  static String describe(JsonNode node) {
+  static Sentence describe(JsonNode node) {
     if (node == null || node.isNull()) {
-      return "null";
+      return Sentence.of("json.type.null");
     }
     if (node.isArray()) {
-      return "an array";
+      return Sentence.of("json.type.array");
     }
     if (node.isObject()) {
-      return "an object";
+      return Sentence.of("json.type.object");
     }
     if (node.isTextual()) {
-      return "a string";
+      return Sentence.of("json.type.string");
     }
     if (node.isBoolean()) {
-      return "a boolean (" + node.asText() + ")";
+      return Sentence.of("json.type.boolean", node.asText());
     }
     if (node.isNumber()) {
-      return "a number (" + node.asText() + ")";
+      return Sentence.of("json.type.number", node.asText());
     }
-    return node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    return Sentence.of("json.type.other", node.getNodeType().toString().toLowerCase(Locale.ROOT));
   }
 
   /**

@@ -27,7 +27,7 @@ public final class JsonErrorHandler extends ErrorHandler {
           ErrorAnswers.internal(cause, request.getMethod(), request.getHttpURI().getPath())
               .withStatus(code);
     }
-    ErrorAnswers.write(answer, response, callback);
+    ErrorAnswers.write(answer, request, response, callback);
   }
 
   /** The answer to a failure Jetty met itself, with the status it chose. */
@@ -43,17 +43,16 @@ public final class JsonErrorHandler extends ErrorHandler {
           case 505 -> ApiError.HTTP_VERSION_NOT_SUPPORTED;
           default -> (code >= 500) ? ApiError.INTERNAL_ERROR : ApiError.INVALID_REQUEST;
         };
-    String message =
+    Sentence message =
         switch (code) {
-          case 413 -> "The request body is too large.";
+          case 413 -> Sentence.of("request.body_too_large");
           case 414, 431, 503, 505 -> error.message();
           default ->
               (code >= 500)
-                  ? "Something went wrong on the server."
-                  : "The request is malformed"
-                      + (reason == null || reason.isBlank()
-                          ? "."
-                          : ": " + Text.shorten(reason, 100) + ".");
+                  ? Sentence.of("request.server_failed")
+                  : (reason == null || reason.isBlank())
+                      ? Sentence.of("request.malformed")
+                      : Sentence.of("request.malformed_because", Text.shorten(reason, 100));
         };
     return new ApiException(error, message).withStatus(code);
   }

@@ -16,7 +16,7 @@ import java.util.Map;
 public final class JsonFields {
 
   private final ObjectNode node;
-  private final Map<String, String> errors = new LinkedHashMap<>();
+  private final Map<String, Localized> errors = new LinkedHashMap<>();
 
   /** Reads the fields of {@code node}; a field not named in {@code allowed} is an error. */
   public JsonFields(ObjectNode node, String... allowed) {
@@ -25,11 +25,7 @@ public final class JsonFields {
     for (String name : Json.names(node)) {
       if (!known.contains(name)) {
         errors.put(
-            name,
-            Text.shorten(name, 64)
-                + " is not a field of this request; the fields are "
-                + String.join(", ", known)
-                + ".");
+            name, Sentence.of("field.unknown", Text.shorten(name, 64), String.join(", ", known)));
       }
     }
   }
@@ -47,9 +43,7 @@ public final class JsonFields {
   public String string(String name, int maxLength, boolean required) {
     String text = secret(name, maxLength, required);
     if (text != null && Text.hasControl(text)) {
-      errors.put(
-          name,
-          name + " must not contain control characters (such as NUL, a tab or a line" + " break).");
+      errors.put(name, Sentence.of("field.control_characters", name));
       return null;
     }
     return text;
@@ -62,22 +56,21 @@ public final class JsonFields {
     JsonNode value = node.get(name);
     if (value == null || (value.isNull() && !required)) {
       if (required) {
-        errors.put(name, name + " is required.");
+        errors.put(name, Sentence.of("field.required", name));
       }
       return null;
     }
     if (!value.isTextual()) {
-      errors.put(name, name + " must be a string, got " + Json.describe(value) + ".");
+      errors.put(name, Sentence.of("field.not_a_string", name, Json.describe(value)));
       return null;
     }
     String text = value.textValue();
     if (text.length() > maxLength) {
-      errors.put(
-          name, name + " must be at most " + maxLength + " characters, got " + text.length() + ".");
+      errors.put(name, Sentence.of("field.too_long", name, maxLength, text.length()));
       return null;
     }
     if (required && text.isEmpty()) {
-      errors.put(name, name + " must not be empty.");
+      errors.put(name, Sentence.of("field.empty", name));
       return null;
     }
     return text;
@@ -90,7 +83,7 @@ public final class JsonFields {
       return null;
     }
     if (!value.isBoolean()) {
-      errors.put(name, name + " must be true or false, got " + Json.describe(value) + ".");
+      errors.put(name, Sentence.of("field.not_a_boolean", name, Json.describe(value)));
       return null;
     }
     return value.booleanValue();
@@ -105,17 +98,16 @@ public final class JsonFields {
     JsonNode value = node.get(name);
     if (value == null || (value.isNull() && !required)) {
       if (required) {
-        errors.put(name, name + " is required.");
+        errors.put(name, Sentence.of("field.required", name));
       }
       return null;
     }
     if (!value.isArray()) {
-      errors.put(name, name + " must be a list of strings, got " + Json.describe(value) + ".");
+      errors.put(name, Sentence.of("field.not_a_list", name, Json.describe(value)));
       return null;
     }
     if (value.size() > maxItems) {
-      errors.put(
-          name, name + " must have at most " + maxItems + " items, got " + value.size() + ".");
+      errors.put(name, Sentence.of("field.too_many_items", name, maxItems, value.size()));
       return null;
     }
     List<String> items = new ArrayList<>();
@@ -123,18 +115,12 @@ public final class JsonFields {
       JsonNode item = value.get(i);
       String what = name + "[" + i + "]";
       if (!item.isTextual()) {
-        errors.putIfAbsent(name, what + " must be a string, got " + Json.describe(item) + ".");
+        errors.putIfAbsent(name, Sentence.of("field.not_a_string", what, Json.describe(item)));
       } else if (item.textValue().isEmpty() || item.textValue().length() > maxLength) {
         errors.putIfAbsent(
-            name,
-            what
-                + " must be 1 to "
-                + maxLength
-                + " characters, got "
-                + item.textValue().length()
-                + ".");
+            name, Sentence.of("field.item_length", what, maxLength, item.textValue().length()));
       } else if (Text.hasControl(item.textValue())) {
-        errors.putIfAbsent(name, what + " must not contain control characters.");
+        errors.putIfAbsent(name, Sentence.of("field.item_control_characters", what));
       } else {
         items.add(item.textValue());
       }
@@ -147,7 +133,7 @@ public final class JsonFields {
    * when {@link #has} is true.
    */
   public Integer sessionsLimit(String name) {
-    return sessionsLimit(name, "use SESSIONS_PER_USER");
+    return sessionsLimit(name, Sentence.of("field.null_means_global"));
   }
 
   /**
@@ -155,21 +141,34 @@ public final class JsonFields {
    * {@code nullMeans}.
    */
   public Integer sessionsLimit(String name, String nullMeans) {
+    return sessionsLimit(name, locale -> nullMeans);
+  }
+
+  /**
+   * A session limit as {@link #sessionsLimit(String)}, whose error sentence says (in the reader's
+   * language) that null means {@code nullMeans}.
+   */
+  public Integer sessionsLimit(String name, Localized nullMeans) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       return null;
     }
-    String rule =
-        name + " must be null (" + nullMeans + "), -1 (unlimited) or 1.." + User.MAX_SESSIONS_LIMIT;
+    String max = String.valueOf(User.MAX_SESSIONS_LIMIT);
     if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      errors.put(name, rule + ", got " + Json.describe(value) + ".");
+      errors.put(
+          name, Sentence.of("field.sessions_limit", name, nullMeans, max, Json.describe(value)));
       return null;
     }
     int limit = value.intValue();
     if (limit != QuotaPolicy.UNLIMITED && (limit < 1 || limit > User.MAX_SESSIONS_LIMIT)) {
       errors.put(
           name,
-          rule + ", got " + limit + (limit == 0 ? "; 0 would sign out every login at once." : "."));
+          Sentence.of(
+              (limit == 0) ? "field.sessions_limit_zero" : "field.sessions_limit",
+              name,
+              nullMeans,
+              max,
+              String.valueOf(limit)));
       return null;
     }
     return limit;
@@ -177,6 +176,11 @@ public final class JsonFields {
 
   /** Marks the field {@code name} bad with {@code sentence}, unless it is already. */
   public void error(String name, String sentence) {
+    errors.putIfAbsent(name, locale -> sentence);
+  }
+
+  /** Marks the field {@code name} bad with {@code sentence}, unless it is already. */
+  public void error(String name, Localized sentence) {
     errors.putIfAbsent(name, sentence);
   }
 

@@ -196,7 +196,7 @@ public final class Requests {
     try (InputStream in = ctx.req().getInputStream()) {
       body = in.readNBytes(MAX_BODY_BYTES + 1);
     } catch (IOException e) {
-      throw ApiException.badRequest("The request body could not be read.");
+      throw ApiException.badRequest(Sentence.of("request.body_unreadable"));
     }
     if (body.length > MAX_BODY_BYTES) {
       throw tooLarge(-1);
@@ -208,11 +208,9 @@ public final class Requests {
   private static ApiException tooLarge(long declared) {
     return ApiError.PAYLOAD_TOO_LARGE
         .exception(
-            "The request body is larger than "
-                + MAX_BODY_BYTES / 1024
-                + " KiB"
-                + (declared > 0 ? " (" + declared + " bytes)" : "")
-                + ".")
+            declared > 0
+                ? Sentence.of("request.body_larger_than_declared", MAX_BODY_BYTES / 1024, declared)
+                : Sentence.of("request.body_larger_than", MAX_BODY_BYTES / 1024))
         .withFields(Map.of("max_bytes", MAX_BODY_BYTES))
         .withHeaders(Map.of("Connection", "close"));
   }
@@ -227,22 +225,15 @@ public final class Requests {
     String origin = ctx.header("Origin");
     if (origin != null && !sameOrigin(ctx, origin)) {
       throw ApiError.CSRF.exception(
-          "This request came from the page of another site ("
-              + Text.shorten(origin, 100)
-              + ") and was refused, because it would change something on"
-              + " your behalf.");
+          Sentence.of("csrf.other_site_named", Text.shorten(origin, 100)));
     }
     String fetchSite = ctx.header("Sec-Fetch-Site");
     if ("cross-site".equalsIgnoreCase(fetchSite)) {
-      throw ApiError.CSRF.exception(
-          "This request came from the page of another site and was"
-              + " refused, because it would change something on your behalf.");
+      throw ApiError.CSRF.exception(Sentence.of("csrf.other_site"));
     }
     if (hasBody(ctx) && !isJson(ctx.header("Content-Type"))) {
       if (sessionToken(ctx) != null) {
-        throw ApiError.CSRF.exception(
-            "A signed-in request that changes something must send a"
-                + " JSON body (Content-Type: application/json) or no body.");
+        throw ApiError.CSRF.exception(Sentence.of("csrf.not_json"));
       }
       throw ApiError.UNSUPPORTED_MEDIA_TYPE.exception();
     }
@@ -262,12 +253,7 @@ public final class Requests {
               if (Text.hasControl(name) || values.stream().anyMatch(Text::hasControl)) {
                 String shown = Text.shorten(Text.withoutControls(name), 100);
                 throw ApiException.invalidFields(
-                    Map.of(
-                        shown,
-                        "The query parameter "
-                            + shown
-                            + " must not contain control characters (such as NUL, a tab or a line"
-                            + " break)."));
+                    Map.of(shown, Sentence.of("field.query_control_characters", shown)));
               }
             });
   }

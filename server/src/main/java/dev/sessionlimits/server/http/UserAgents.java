@@ -10,8 +10,6 @@ import java.util.regex.Pattern;
 final class UserAgents {
 
   /** What an empty or unrecognizable header is called. */
-  static final String UNKNOWN = "an unknown browser";
-
   private static final Pattern TOOL =
       Pattern.compile(
           "^(curl|Wget|HTTPie|python-requests|python-httpx|Python-urllib|okhttp|Go-http-client"
@@ -22,23 +20,32 @@ final class UserAgents {
   private UserAgents() {}
 
   static String describe(String userAgent) {
+    return words(userAgent).english();
+  }
+
+  /**
+   * {@link #describe} worded in the reader's language ({@code agent.*} of the message bundles); the
+   * names of browsers, systems and tools stay as they are.
+   */
+  static Localized words(String userAgent) {
     if (userAgent == null || userAgent.isBlank()) {
-      return UNKNOWN;
+      return Sentence.of("agent.unknown");
     }
     String ua = userAgent.trim();
     var tool = TOOL.matcher(ua);
     if (tool.find()) {
-      return toolName(tool.group(1));
+      String name = toolName(tool.group(1));
+      return locale -> name;
     }
     String browser = browser(ua);
     String system = system(ua);
     if (browser == null && system == null) {
-      return UNKNOWN;
+      return Sentence.of("agent.unknown");
     }
     if (browser == null) {
-      return "a browser on " + system;
+      return Sentence.of("agent.browser_on", system);
     }
-    return (system == null) ? browser : browser + " on " + system;
+    return (system == null) ? locale -> browser : Sentence.of("agent.on", browser, system);
   }
 
   private static String toolName(String token) {

@@ -59,12 +59,15 @@ public final class Views {
     return m;
   }
 
-  /** The body of 401 {@code session_ended}, and of the push event with the same fields. */
+  /**
+   * The body of 401 {@code session_ended}, and of the push event with the same fields; its {@code
+   * message} is {@link Localized}, worded when the answer is written.
+   */
   public static Map<String, Object> ended(Session s, Instant now) {
     SessionEnd end = s.endAt(now);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("error", ApiError.SESSION_ENDED.code());
-    m.put("message", EndMessages.describe(s, now));
+    m.put("message", EndMessages.sentence(s, now));
     m.put("reason", end.reason().code());
     m.put("ended_at", time(end.at()));
     m.put("session_id", s.id());

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ClientAddresses;
+import dev.sessionlimits.server.http.Sentence;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
@@ -55,8 +56,7 @@ public final class OpsRoutes {
     String text =
         metrics
             .scrape()
-            .orElseThrow(
-                () -> ApiError.NOT_FOUND.exception("This server records no Prometheus metrics."));
+            .orElseThrow(() -> ApiError.NOT_FOUND.exception(Sentence.of("ops.no_metrics")));
     ctx.contentType(PROMETHEUS_TEXT).result(text);
   }
 

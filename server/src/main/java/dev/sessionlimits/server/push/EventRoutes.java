@@ -7,6 +7,7 @@ import dev.sessionlimits.core.UserStore;
 import dev.sessionlimits.server.auth.Authenticator;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
+import dev.sessionlimits.server.http.Messages;
 import dev.sessionlimits.server.http.MethodGuard;
 import dev.sessionlimits.server.http.Requests;
 import io.javalin.config.RoutesConfig;
@@ -20,7 +21,8 @@ import java.util.Optional;
  * {@code GET /api/v1/me/events}: a server-sent-events stream that carries one {@code session_ended}
  * event (the 401 body) when the caller's session ends, then closes. Opening it, and every automatic
  * reconnect of a browser's EventSource, looks the session up without extending it. A session that
- * had already ended gets its event at once.
+ * had already ended gets its event at once. The event's sentence is in the language the stream's
+ * request asked for ({@code Accept-Language}, which a browser's EventSource sends).
  */
 public final class EventRoutes {
 
@@ -67,12 +69,13 @@ public final class EventRoutes {
       ctx.res().flushBuffer(); // committed as a stream is: without a Content-Length
       return;
     }
+    Locale locale = Messages.locale(ctx);
     try {
       new SseHandler(
               client -> {
                 client.onClose(slot::drop);
                 client.keepAlive();
-                slot.attach(new SseStream(client));
+                slot.attach(new SseStream(client, locale));
               })
           .handle(ctx);
     } catch (Exception | Error e) {
@@ -100,9 +103,16 @@ public final class EventRoutes {
   /** Javalin's SSE client as a {@link PushHub.Stream}; one write at a time, none after closing. */
   private static final class SseStream implements PushHub.Stream {
     private final SseClient client;
+    private final Locale locale;
 
-    SseStream(SseClient client) {
+    SseStream(SseClient client, Locale locale) {
       this.client = client;
+      this.locale = locale;
+    }
+
+    @Override
+    public Locale locale() {
+      return locale;
     }
 
     @Override

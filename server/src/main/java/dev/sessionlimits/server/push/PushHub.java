@@ -3,9 +3,11 @@ package dev.sessionlimits.server.push;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.server.http.Json;
+import dev.sessionlimits.server.http.Messages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,7 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,22 +64,29 @@ public final class PushHub implements AutoCloseable {
 
     /** Ends the response; idempotent. */
     void close();
+
+    /** The language of the person reading: the one the stream's request asked for. */
+    default Locale locale() {
+      return Messages.DEFAULT;
+    }
   }
 
   private final SessionStore store;
-  private final Function<Session, Map<String, Object>> endedBody;
+  private final BiFunction<Session, Locale, Map<String, Object>> endedBody;
   private final ConcurrentHashMap<String, Set<Slot>> waiting = new ConcurrentHashMap<>();
   private final ScheduledExecutorService executor;
   private final SessionStore.Subscription subscription;
 
   /**
-   * @param endedBody the body of the 401 {@code session_ended} answer for an ended session, which
-   *     is also the event's data
+   * @param endedBody the body of the 401 {@code session_ended} answer for an ended session in a
+   *     language (that of the stream's request), which is also the event's data
    * @param heartbeat how often every open stream gets a comment, so proxies keep it open and
    *     departed clients are noticed
    */
   public PushHub(
-      SessionStore store, Function<Session, Map<String, Object>> endedBody, Duration heartbeat) {
+      SessionStore store,
+      BiFunction<Session, Locale, Map<String, Object>> endedBody,
+      Duration heartbeat) {
     if (heartbeat.isNegative() || heartbeat.isZero()) {
       throw new IllegalArgumentException("heartbeat must be positive, got " + heartbeat);
     }
@@ -279,7 +288,7 @@ public final class PushHub implements AutoCloseable {
         session = ended;
       }
       try {
-        out.send(EVENT, Json.write(endedBody.apply(session)));
+        out.send(EVENT, Json.write(endedBody.apply(session, out.locale())));
       } catch (RuntimeException e) {
         LOG.warn(
             "Could not push the end of session {} (token {}…)",

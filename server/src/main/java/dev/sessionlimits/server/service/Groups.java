@@ -13,6 +13,7 @@ import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserLimit;
 import dev.sessionlimits.core.UserStore;
 import dev.sessionlimits.server.http.ApiError;
+import dev.sessionlimits.server.http.Sentence;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -144,10 +145,7 @@ public final class Groups {
       List<String> missing = List.copyOf(new TreeSet<>(unknown.names()));
       String quoted = "\"" + String.join("\", \"", missing) + "\"";
       throw ApiError.UNKNOWN_GROUPS
-          .exception(
-              (missing.size() == 1)
-                  ? "there is no group named " + quoted
-                  : "there are no groups named " + quoted)
+          .exception(Sentence.of("groups.unknown", missing.size(), quoted))
           .withFields(Map.of("groups", missing));
     }
     return store.membershipsOf(username);

@@ -279,7 +279,7 @@ public final class LoginThrottle {
       Duration wait = blocked.retryAfter();
       long seconds = Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
       throw ApiError.TOO_MANY_ATTEMPTS
-          .exception(EndMessages.duration(Duration.ofSeconds(seconds)))
+          .exception(EndMessages.span(Duration.ofSeconds(seconds)))
           .withFields(Map.of("retry_after", seconds))
           .withHeaders(Map.of("Retry-After", Long.toString(seconds)));
     }

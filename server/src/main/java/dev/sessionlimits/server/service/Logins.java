@@ -4,6 +4,7 @@ import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
+import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.http.Text;
 import java.util.HashMap;
 import java.util.Map;
@@ -107,7 +108,7 @@ public final class Logins {
         clientIp,
         deviceCookie,
         "login_failed",
-        () -> ApiError.INVALID_CREDENTIALS.exception("The user name or password is wrong."));
+        () -> ApiError.INVALID_CREDENTIALS.exception(Sentence.of("credentials.wrong")));
   }
 
   /**
@@ -126,11 +127,7 @@ public final class Logins {
     if (user.isPresent() && user.get().passwordHash() == null) {
       boolean ldap = directory.isPresent() && directory.get().keeps(username);
       throw ApiError.PASSWORD_MANAGED_ELSEWHERE.exception(
-          ldap
-              ? "Your password is kept by the directory (LDAP or Active Directory) you sign in"
-                  + " with, not here: change it there."
-              : "This account has no password here: it signs in with a directory or an identity"
-                  + " provider, where its password is kept.");
+          Sentence.of(ldap ? "password.kept_by_directory" : "password.kept_elsewhere"));
     }
     return check(
         username,
@@ -138,7 +135,7 @@ public final class Logins {
         clientIp,
         deviceCookie,
         "password_change_failed",
-        () -> ApiError.WRONG_PASSWORD.exception("The current password is wrong."));
+        () -> ApiError.WRONG_PASSWORD.exception(Sentence.of("password.current_wrong")));
   }
 
   /**
@@ -154,7 +151,7 @@ public final class Logins {
         clientIp,
         deviceCookie,
         "reauthentication_failed",
-        () -> ApiError.WRONG_PASSWORD.exception("The password is wrong."));
+        () -> ApiError.WRONG_PASSWORD.exception(Sentence.of("password.wrong")));
   }
 
   private Verified check(

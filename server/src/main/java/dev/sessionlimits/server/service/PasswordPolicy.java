@@ -1,8 +1,12 @@
 package dev.sessionlimits.server.service;
 
 import dev.sessionlimits.server.http.ApiError;
+import dev.sessionlimits.server.http.Localized;
+import dev.sessionlimits.server.http.Messages;
+import dev.sessionlimits.server.http.Sentence;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,35 +79,36 @@ public final class PasswordPolicy {
    *     built from; compared without regard to case
    */
   public static Optional<String> weakness(String password, Collection<String> userInputs) {
+    return weakness(password, userInputs, Messages.DEFAULT);
+  }
+
+  /** {@link #weakness(String, Collection)} worded in {@code locale}. */
+  public static Optional<String> weakness(
+      String password, Collection<String> userInputs, Locale locale) {
     if (password.length() < MIN_LENGTH) {
       return Optional.of(
-          "It has "
-              + password.length()
-              + (password.length() == 1 ? " character" : " characters")
-              + "; use at least "
-              + MIN_LENGTH
-              + ".");
+          Sentence.of("password.weak_length", password.length(), MIN_LENGTH).in(locale));
     }
-    Result result = estimator(userInputs).estimate(password);
+    Result result = estimator(userInputs, locale).estimate(password);
     if (result.isMinimumEntropyMet()) {
       return LEAKED.containsKey(password.toLowerCase(Locale.ROOT))
-          ? Optional.of(
-              "It is on a list of passwords that leaked from other services, which anyone"
-                  + " guessing tries first. Add another word or two. Uncommon words are better.")
+          ? Optional.of(Sentence.of("password.leaked").in(locale))
           : Optional.empty();
     }
     Feedback feedback = result.getFeedback();
     List<String> sentences = new ArrayList<>();
     sentences.add(
         NOT_ALLOWED_WARNING.equals(feedback.getWarningKey())
-            ? "It is built from the user name or the name of this service."
-            : (feedback.getWarning() == null) ? "It is too easy to guess." : feedback.getWarning());
+            ? Sentence.of("password.built_from_account").in(locale)
+            : (feedback.getWarning() == null)
+                ? Sentence.of("password.guessable").in(locale)
+                : feedback.getWarning());
     List<String> keys = feedback.getSuggestionKeys();
     List<String> texts = feedback.getSuggestion();
     for (int i = 0; i < texts.size(); i++) {
       sentences.add(
           NOT_ALLOWED_SUGGESTION.equals(keys.get(i))
-              ? "Use words that have nothing to do with the account."
+              ? Sentence.of("password.unrelated_words").in(locale)
               : texts.get(i));
     }
     return Optional.of(String.join(" ", sentences));
@@ -114,15 +119,21 @@ public final class PasswordPolicy {
    * and {@code fields} names {@code field} with the same reason (as for other refused fields).
    */
   public static void require(String password, Collection<String> userInputs, String field) {
-    Optional<String> weakness = weakness(password, userInputs);
-    if (weakness.isPresent()) {
-      throw ApiError.WEAK_PASSWORD
-          .exception("The password is too easy to guess. " + weakness.get())
-          .withFields(Map.of("fields", Map.of(field, weakness.get())));
+    if (weakness(password, userInputs).isEmpty()) {
+      return;
     }
+    // Worded now in every language (the password is not kept for later), chosen when answering.
+    Map<Locale, String> reasons = new HashMap<>();
+    for (Locale locale : Messages.SUPPORTED) {
+      reasons.put(locale, weakness(password, userInputs, locale).orElseThrow());
+    }
+    Localized reason = locale -> reasons.getOrDefault(locale, reasons.get(Messages.DEFAULT));
+    throw ApiError.WEAK_PASSWORD
+        .exception(Sentence.of("password.too_easy", reason))
+        .withFields(Map.of("fields", Map.of(field, reason)));
   }
 
-  private static Nbvcxz estimator(Collection<String> userInputs) {
+  private static Nbvcxz estimator(Collection<String> userInputs, Locale locale) {
     DictionaryBuilder words =
         new DictionaryBuilder().setDictionaryName("user inputs").setExclusion(true);
     for (String word : CONTEXT_WORDS) {
@@ -141,7 +152,7 @@ public final class PasswordPolicy {
             .setDictionaries(dictionaries)
             .setMinimumEntropy(MIN_ENTROPY_BITS)
             .setMaxLength(ESTIMATED_LENGTH)
-            .setLocale(Locale.ENGLISH)
+            .setLocale(locale)
             .createConfiguration());
   }
 }

@@ -7,6 +7,7 @@ import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
+import dev.sessionlimits.server.http.Sentence;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,7 +87,7 @@ public final class SecondSteps {
       if (passed.isEmpty()) {
         attempt.failed();
         auditor.record("mfa_failed", null, clientIp, username, null, Map.of());
-        throw ApiError.INVALID_CODE.exception("The code is wrong or was used already.");
+        throw ApiError.INVALID_CODE.exception(Sentence.of("mfa.code_wrong_or_used"));
       }
       attempt.succeeded();
       if (passed.get().user().disabled()) {

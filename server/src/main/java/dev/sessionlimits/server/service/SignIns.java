@@ -16,6 +16,7 @@ import dev.sessionlimits.core.User;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
 import dev.sessionlimits.server.http.EndMessages;
+import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.ops.Metrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,27 +166,15 @@ public final class SignIns {
             "active", deny.active(),
             "auth_method", attempt.authMethod(),
             "explanation", deny.explanation()));
-    String message =
-        (deny.scope() == Scope.USER)
-            ? "You already have "
-                + count(deny.active())
-                + ", and your limit is "
-                + EndMessages.sessions(deny.limit())
-                + ". Sign out of one of them first, or ask an administrator."
-            : "Your address "
-                + ip
-                + " already has "
-                + count(deny.active())
-                + ", and the limit for one address is "
-                + EndMessages.sessions(deny.limit())
-                + ".";
+    Sentence message =
+        Sentence.of(
+            (deny.scope() == Scope.USER) ? "refusal.user" : "refusal.ip",
+            Sentence.of("count.active_sessions", deny.active()),
+            EndMessages.sessions(deny.limit()),
+            ip);
     return ApiError.SESSION_LIMIT_REACHED
         .exception(message)
         .withFields(
             map("scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active()));
-  }
-
-  private static String count(int active) {
-    return active + (active == 1 ? " active session" : " active sessions");
   }
 }

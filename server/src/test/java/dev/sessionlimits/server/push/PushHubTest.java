@@ -33,7 +33,7 @@ class PushHubTest {
   private final PushHub hub =
       new PushHub(
           store,
-          s -> Json.map("reason", s.end().reason().code(), "session_id", s.id()),
+          (s, locale) -> Json.map("reason", s.end().reason().code(), "session_id", s.id()),
           Duration.ofMillis(20));
 
   @AfterEach
@@ -217,7 +217,8 @@ class PushHubTest {
   void aStoreThatCannotBeReachedWhileRegisteringLeavesNothingBehind() {
     Session session = login("alice");
     SessionStore unreachable = new FlakySessionStore();
-    try (PushHub flaky = new PushHub(unreachable, s -> Map.of(), Duration.ofSeconds(15))) {
+    try (PushHub flaky =
+        new PushHub(unreachable, (s, locale) -> Map.of(), Duration.ofSeconds(15))) {
       ((FlakySessionStore) unreachable).down = true;
 
       assertThatThrownBy(() -> flaky.open(session)).isInstanceOf(StoreUnavailableException.class);
