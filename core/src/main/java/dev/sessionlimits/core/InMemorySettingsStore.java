@@ -18,7 +18,14 @@ final class InMemorySettingsStore implements SettingsStore {
       throw new ConcurrentSettingsChangeException(expectedVersion, stored.version());
     }
     Map<String, String> next = new HashMap<>(stored.values());
-    next.putAll(changes);
+    changes.forEach(
+        (name, value) -> {
+          if (value == null) {
+            next.remove(name);
+          } else {
+            next.put(name, value);
+          }
+        });
     stored = new Stored(next, stored.version() + 1);
     return stored;
   }

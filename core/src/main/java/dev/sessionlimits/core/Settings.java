@@ -32,7 +32,8 @@ public final class Settings {
 
   /**
    * These settings with {@code changes} applied. Keys are setting names; values are typed as JSON
-   * gives them. Unknown names and wrong types are refused like invalid values.
+   * gives them; a null value puts the setting back to its built-in default. Unknown names and wrong
+   * types are refused like invalid values.
    */
   public Settings with(Map<String, ?> changes, Set<String> actionNames) {
     return apply(changes, actionNames, false);
@@ -54,6 +55,10 @@ public final class Settings {
             return;
           }
           try {
+            if (value == null && !text) {
+              next.put(setting, setting.defaultValue());
+              return;
+            }
             if (value == null) {
               throw new IllegalArgumentException(name + " must have a value, got null");
             }

@@ -19,7 +19,8 @@ public interface SettingsStore {
   /**
    * Stores {@code changes} (name to text value) atomically, on top of what is stored, and returns
    * the new state. {@code expectedVersion} guards against lost updates: if the stored version
-   * differs, nothing is written and {@link ConcurrentSettingsChangeException} is thrown.
+   * differs, nothing is written and {@link ConcurrentSettingsChangeException} is thrown. A null
+   * value removes what is stored under that name, so the setting is back at its default.
    */
   Stored save(Map<String, String> changes, long expectedVersion);
 

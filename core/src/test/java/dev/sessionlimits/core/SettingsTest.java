@@ -72,14 +72,14 @@ class SettingsTest {
   }
 
   @Test
-  void refusesWrongTypesUnknownNamesAndNullsAllAtOnceAndAppliesNothing() {
+  void refusesWrongTypesAndUnknownNamesAllAtOnceAndAppliesNothing() {
     Map<String, Object> changes = new LinkedHashMap<>();
     changes.put("SESSIONS_PER_USER", "3");
     changes.put("QUOTA_CONSTRAINTS_ENABLED", "yes");
     changes.put("QUOTA_EXHAUSTION_ACTION", "DESTROY_EVERYTHING");
     changes.put("SESSION_COOKIE_AGE", 90.5);
     changes.put("NO_SUCH_SETTING", 1);
-    changes.put("SESSION_MAX_LIFETIME", null);
+    changes.put("SESSION_MAX_LIFETIME", "forever");
     changes.put("SESSIONS_PER_IP", 5);
 
     InvalidSettingsException e =
@@ -98,6 +98,28 @@ class SettingsTest {
     assertThat(e.fields().get("QUOTA_EXHAUSTION_ACTION"))
         .contains("DENY_ACCESS, DESTROY_NEXT_EXPIRING");
     assertThat(e.fields().get("NO_SUCH_SETTING")).isEqualTo("NO_SUCH_SETTING is not a setting");
+  }
+
+  @Test
+  void aNullValuePutsASettingBackToItsBuiltInDefault() {
+    Settings changed = Settings.DEFAULTS.with(Map.of("SESSIONS_PER_USER", 3), ACTIONS);
+    Map<String, Object> back = new LinkedHashMap<>();
+    back.put("SESSIONS_PER_USER", null);
+
+    assertThat(changed.with(back, ACTIONS).sessionsPerUser())
+        .isEqualTo(Settings.DEFAULTS.sessionsPerUser());
+  }
+
+  @Test
+  void aNullTextValueIsStillRefused() {
+    Map<String, String> back = new LinkedHashMap<>();
+    back.put("SESSIONS_PER_USER", null);
+
+    InvalidSettingsException e =
+        catchThrowableOfType(
+            InvalidSettingsException.class, () -> Settings.DEFAULTS.withText(back, ACTIONS));
+
+    assertThat(e.fields().get("SESSIONS_PER_USER")).contains("must have a value");
   }
 
   @Test

@@ -89,8 +89,15 @@ function settingInput(s) {
   return h('input', { ...common, type: 'text', autocomplete: 'off' });
 }
 
-/** Puts the field back to its built-in default; Save stores it like any other change. */
+/**
+ * Names whose "Use default" was pressed: while the field still shows the default, Save sends null
+ * for it, so the server forgets the stored value and the setting follows the built-in default.
+ */
+const reverted = new Set();
+
+/** Puts the field back to its built-in default; Save sends it back to the default. */
 function useDefault(s) {
+  reverted.add(s.name);
   const input = fieldOf(s.name);
   if (s.type === 'boolean') input.checked = s.def === true || s.def === 'true';
   else input.value = String(s.def);
@@ -147,6 +154,7 @@ function fieldOf(name) {
 }
 
 function showValues() {
+  reverted.clear();
   for (const s of schema) {
     const input = fieldOf(s.name);
     const value = saved[s.name];
@@ -181,6 +189,10 @@ function readChanges() {
       }
       value = Number(text);
     } else value = input.value;
+    if (reverted.has(s.name) && s.source === 'api' && String(value) === String(s.def)) {
+      changed[s.name] = null;
+      continue;
+    }
     const before = saved[s.name];
     const same = (s.type === 'boolean') ? (before === true || before === 'true') === value
       : String(before ?? '') === String(value);
@@ -277,7 +289,7 @@ async function saveSettings(event) {
     const { data } = await api('PATCH', 'api/v1/settings', { body: changed });
     saved = data ? normaliseValues(data) : { ...saved, ...changed };
     try {
-      schema.forEach((s) => { if (names.includes(s.name)) s.source = 'api'; });
+      schema.forEach((s) => { if (names.includes(s.name)) s.source = changed[s.name] === null ? 'default' : 'api'; });
       const fresh = normaliseSchema((await api('GET', 'api/v1/settings/schema')).data);
       for (const s of fresh) {
         const mine = schema.find((x) => x.name === s.name);

@@ -359,7 +359,7 @@ class AdminConsoleUiTest {
   }
 
   @Test
-  void aSettingGoesBackToItsDefaultField() {
+  void aSettingGoesBackToItsDefaultAndNoLongerHoldsAStoredValue() {
     api.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 7}");
     JsonNode schema = api.get("/api/v1/settings/schema").json();
     String defaultValue = null;
@@ -379,6 +379,16 @@ class AdminConsoleUiTest {
     browser.await(textToBePresentInElementLocated(By.id("settings-status"), "Saved 1 change"));
     assertThat(api.get("/api/v1/settings").json().path("SESSIONS_PER_USER").asText())
         .isEqualTo(defaultValue);
+    for (JsonNode s : api.get("/api/v1/settings/schema").json().path("settings")) {
+      if (s.path("name").asText().equals("SESSIONS_PER_USER")) {
+        assertThat(s.path("source").asText())
+            .as("nothing is stored any more: the setting follows the built-in default")
+            .isEqualTo("default");
+      }
+    }
+    browser.await(
+        textToBePresentInElementLocated(
+            By.cssSelector("#field-SESSIONS_PER_USER [data-test=setting-source]"), "default"));
   }
 
   @Test

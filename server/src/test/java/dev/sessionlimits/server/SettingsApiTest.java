@@ -95,7 +95,6 @@ class SettingsApiTest {
         "SESSIONS_PER_USER | \"5\" | whole number",
         "SESSIONS_PER_USER | 1.5 | whole number",
         "SESSIONS_PER_USER | true | whole number",
-        "SESSIONS_PER_USER | null | must have a value",
         "SESSIONS_PER_IP | 0 | 0 would sign out every login at once",
         "SESSIONS_PER_IP | 1000001 | -1, or 1..1000000",
         "QUOTA_CONSTRAINTS_ENABLED | \"yes\" | must be true or false",
@@ -118,6 +117,26 @@ class SettingsApiTest {
     assertThat(r.error()).isEqualTo("invalid_settings");
     assertThat(r.json().path("fields").path(name).asText()).startsWith(name).contains(expected);
     assertThat(r.json().path("message").asText()).contains("Nothing was changed");
+  }
+
+  @Test
+  void aNullValuePutsASettingBackToItsDefaultAndForgetsTheStoredValue() {
+    admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 3, \"SESSION_COOKIE_AGE\": 900}");
+
+    Browser.Response r = admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": null}");
+
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.json().path("SESSIONS_PER_USER").asInt()).isEqualTo(-1);
+    assertThat(r.json().path("SESSION_COOKIE_AGE").asInt()).isEqualTo(900);
+    JsonNode perUser = admin.get("/api/v1/settings/schema").json().path("settings").get(0);
+    assertThat(perUser.path("source").asText()).isEqualTo("default");
+    assertThat(t.stores.settings().load().values())
+        .doesNotContainKey("SESSIONS_PER_USER")
+        .containsEntry("SESSION_COOKIE_AGE", "900");
+    JsonNode change =
+        admin.get("/api/v1/audit?limit=1").json().path("events").get(0).path("details");
+    assertThat(change.path("changes").path("SESSIONS_PER_USER").path("old").asInt()).isEqualTo(3);
+    assertThat(change.path("changes").path("SESSIONS_PER_USER").path("new").asInt()).isEqualTo(-1);
   }
 
   @Test

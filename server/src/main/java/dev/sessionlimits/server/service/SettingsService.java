@@ -213,7 +213,9 @@ public final class SettingsService {
   }
 
   /**
-   * Applies {@code changes} (setting name to a JSON-typed value) all together, or none of them.
+   * Applies {@code changes} (setting name to a JSON-typed value) all together, or none of them. A
+   * null value puts the setting back to its default: nothing is stored for it any more, so it
+   * follows the built-in default, even when a later release changes that.
    *
    * @throws InvalidSettingsException naming every refused setting: unknown, read-only, wrong type
    *     or out of range
@@ -261,7 +263,9 @@ public final class SettingsService {
       check.accept(before.settings(), next);
       Map<String, String> texts = new LinkedHashMap<>();
       for (String name : writable.keySet()) {
-        texts.put(name, String.valueOf(next.get(Setting.named(name))));
+        texts.put(
+            name,
+            writable.get(name) == null ? null : String.valueOf(next.get(Setting.named(name))));
       }
       try {
         long stamp = store.changeStamp();

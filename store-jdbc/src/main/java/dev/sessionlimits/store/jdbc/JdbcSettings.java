@@ -37,6 +37,9 @@ final class JdbcSettings implements SettingsStore {
   private static final String INSERT_SETTING =
       "INSERT INTO sl_settings (setting_value, setting_name) VALUES (?, ?)";
 
+  /** Parameter: name. A setting back at its default has no row. */
+  private static final String DELETE_SETTING = "DELETE FROM sl_settings WHERE setting_name = ?";
+
   private static final String NOTIFY = "SELECT pg_notify(?, ?)";
 
   private final Database db;
@@ -77,7 +80,6 @@ final class JdbcSettings implements SettingsStore {
     changes.forEach(
         (name, value) -> {
           requireNonNull(name, "a setting name is null");
-          requireNonNull(value, () -> "the value of setting " + name + " is null");
         });
     return db.transaction(
         () -> "save " + changes.size() + " settings at version " + expectedVersion,
@@ -90,7 +92,12 @@ final class JdbcSettings implements SettingsStore {
             }
           }
           for (Map.Entry<String, String> change : changes.entrySet()) {
-            if (!write(connection, UPDATE_SETTING, change)) {
+            if (change.getValue() == null) {
+              try (PreparedStatement delete = connection.prepareStatement(DELETE_SETTING)) {
+                delete.setString(1, change.getKey());
+                delete.executeUpdate();
+              }
+            } else if (!write(connection, UPDATE_SETTING, change)) {
               write(connection, INSERT_SETTING, change);
             }
           }

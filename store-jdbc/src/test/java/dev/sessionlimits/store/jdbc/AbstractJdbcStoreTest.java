@@ -41,6 +41,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -166,6 +167,19 @@ abstract class AbstractJdbcStoreTest {
         .isEqualTo(
             new SettingsStore.Stored(
                 Map.of("SESSIONS_PER_USER", "5", "QUOTA_EXHAUSTION_ACTION", "DENY_ACCESS"), 2));
+    assertThat(settings.load()).isEqualTo(second);
+  }
+
+  @Test
+  void aNullValueForgetsWhatIsStoredUnderThatName() {
+    SettingsStore.Stored first =
+        settings.save(Map.of("SESSIONS_PER_USER", "3", "SESSIONS_PER_IP", "7"), 0);
+    Map<String, String> back = new HashMap<>();
+    back.put("SESSIONS_PER_USER", null);
+
+    SettingsStore.Stored second = settings.save(back, first.version());
+
+    assertThat(second).isEqualTo(new SettingsStore.Stored(Map.of("SESSIONS_PER_IP", "7"), 2));
     assertThat(settings.load()).isEqualTo(second);
   }
 
