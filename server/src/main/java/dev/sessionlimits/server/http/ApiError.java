@@ -14,6 +14,14 @@ public enum ApiError {
   INVALID_JSON(400, "invalid_json", "%s"),
   INVALID_SETTINGS(400, "invalid_settings", "Nothing was changed, because %s refused: %s"),
   WEAK_PASSWORD(400, "weak_password", "%s"),
+  RESOLVE_TOKEN_INVALID(
+      400,
+      "resolve_token_invalid",
+      "This choice has expired, was used already or belongs to another browser: sign in again."),
+  RESOLVE_SESSION_NOT_FOUND(
+      400,
+      "resolve_session_not_found",
+      "You have no active session with id %s: sign in again to see your sessions as they are now."),
   UNKNOWN_GROUPS(400, "unknown_groups", "Nothing was changed, because %s."),
   NOT_AUTHENTICATED(
       401,

@@ -60,6 +60,7 @@ public final class EndMessages {
               + " and the new sign-in replaced this session.";
       case IDENTITY_PROVIDER_LOGOUT ->
           "You were signed out at " + at + " because you signed out at your identity provider.";
+      case SIGNED_OUT_AT_SIGN_IN -> signedOutAtSignIn(cause, at);
     };
   }
 
@@ -79,14 +80,7 @@ public final class EndMessages {
               + limitText
               + ".";
     }
-    String device =
-        (cause.loginDevice() == null || cause.loginDevice().isBlank())
-            ? UserAgents.describe(cause.loginUserAgent())
-            : "\""
-                + cause.loginDevice()
-                + "\" ("
-                + UserAgents.describe(cause.loginUserAgent())
-                + ")";
+    String device = device(cause);
     String at = when(cause.loginAt(), now);
     if (scope == Scope.IP) {
       return "You were signed out because someone signed in on "
@@ -108,6 +102,27 @@ public final class EndMessages {
         + ", and your limit is "
         + limitText
         + ".";
+  }
+
+  private static String signedOutAtSignIn(EndCause cause, String at) {
+    if (cause.loginAt() == null) {
+      return "You were signed out at "
+          + at
+          + " because you chose to sign this session out while signing in elsewhere.";
+    }
+    return "You were signed out at "
+        + at
+        + " because you chose to sign this session out while signing in on "
+        + device(cause)
+        + " from "
+        + cause.loginIp()
+        + ".";
+  }
+
+  private static String device(EndCause cause) {
+    return (cause.loginDevice() == null || cause.loginDevice().isBlank())
+        ? UserAgents.describe(cause.loginUserAgent())
+        : "\"" + cause.loginDevice() + "\" (" + UserAgents.describe(cause.loginUserAgent()) + ")";
   }
 
   /** {@code n} and "session" or "sessions", as a sentence needs it. */
