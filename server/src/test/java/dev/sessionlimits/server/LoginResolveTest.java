@@ -336,6 +336,37 @@ class LoginResolveTest {
     assertThat(t.admin().get("/api/v1/sessions?user=alice").json().path("sessions")).hasSize(1);
   }
 
+  @Test
+  void everyAnswerOfTheResolveFlowMatchesTheApiDocument() {
+    DocumentedResponses docs =
+        new DocumentedResponses(t.browser().get("/api/v1/openapi.json").text());
+    Browser phone = signedIn(TestServer.FIREFOX_LINUX);
+    Browser laptop = t.browser(TestServer.CHROME_WINDOWS);
+    Browser.Response refused = docs.check("POST", "/api/v1/login", laptop.login("alice", PASSWORD));
+    String token = refused.json().path("resolve_token").asText();
+    docs.check(
+        "POST",
+        "/api/v1/login/resolve",
+        laptop.post("/api/v1/login/resolve", resolveBody(token, "no-such-session")));
+    docs.check(
+        "POST",
+        "/api/v1/login/resolve",
+        laptop.post("/api/v1/login/resolve", resolveBody(token, sessionId(phone))));
+    docs.check(
+        "POST",
+        "/api/v1/login/resolve",
+        laptop.post("/api/v1/login/resolve", resolveBody(token, sessionId(phone))));
+    t.settings("{\"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
+    docs.check(
+        "POST",
+        "/api/v1/login",
+        phone.post(
+            "/api/v1/login",
+            "{\"username\": \"alice\", \"password\": \"" + PASSWORD + "\", \"preview\": true}"));
+    t.settings("{\"SESSIONS_PER_USER\": -1, \"SESSIONS_PER_IP\": 1}");
+    docs.check("POST", "/api/v1/login", t.browser().login("alice", PASSWORD));
+  }
+
   private String code(String secret) {
     return Totp.code(secret, Totp.stepOf(t.clock.instant()));
   }
