@@ -161,14 +161,15 @@ function deviceName(s) {
 }
 
 /** Logs in with a resolve token (and the session to sign out, if any); shows why if it cannot. */
-async function resolve(token, endSession, device, button) {
+async function resolve(token, endSession, device, button, recoveryCodes) {
   errorBox.hidden = true;
   if (button) button.disabled = true;
   const body = { resolve_token: token };
   if (endSession) body.end_session = endSession;
   try {
     const { data } = await api('POST', 'api/v1/login/resolve', { body });
-    signedIn(data, device);
+    // Recovery codes of a factor set up during this sign-in came with the preview: show them still.
+    signedIn(recoveryCodes ? { ...data, recovery_codes: recoveryCodes } : data, device);
   } catch (e) {
     hidePanels();
     if (e.code === 'session_limit_reached' && e.body) {
@@ -218,7 +219,7 @@ function confirmEviction(data, device) {
   const go = document.getElementById('preview-continue');
   const cancel = document.getElementById('preview-cancel');
   go.disabled = false;
-  go.onclick = () => resolve(data.resolve_token, null, device, go);
+  go.onclick = () => resolve(data.resolve_token, null, device, go, data.recovery_codes);
   cancel.onclick = () => {
     hidePanels();
     form.hidden = false;

@@ -290,6 +290,41 @@ class LoginResolveTest {
   }
 
   @Test
+  void aPreviewNeverNamesOtherPeoplesSessionsAtTheAddressAndSignsInAtOnce() {
+    t.settings(
+        "{\"SESSIONS_PER_USER\": -1, \"SESSIONS_PER_IP\": 1,"
+            + " \"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
+    t.createUser("bob", "bob-plum-harbor-lantern-x");
+    Browser bob = t.browser();
+    assertThat(bob.login("bob", "bob-plum-harbor-lantern-x").status()).isEqualTo(201);
+
+    Browser.Response in =
+        t.browser(TestServer.CHROME_WINDOWS)
+            .post(
+                "/api/v1/login",
+                "{\"username\": \"alice\", \"password\": \"" + PASSWORD + "\", \"preview\": true}");
+
+    assertThat(in.status()).as(in.toString()).isEqualTo(201);
+    assertThat(in.json().has("would_end")).isFalse();
+    assertThat(bob.get("/api/v1/me").json().path("reason").asText())
+        .isEqualTo("session_limit_reached");
+  }
+
+  @Test
+  void turningTheSettingOffWithdrawsAChoiceAlreadyOffered() {
+    Browser phone = signedIn(TestServer.FIREFOX_LINUX);
+    Browser laptop = t.browser(TestServer.CHROME_WINDOWS);
+    String token = laptop.login("alice", PASSWORD).json().path("resolve_token").asText();
+    t.settings("{\"DENY_ACCESS_LETS_USER_CHOOSE\": false}");
+
+    Browser.Response late =
+        laptop.post("/api/v1/login/resolve", resolveBody(token, sessionId(phone)));
+
+    assertThat(late.error()).isEqualTo("resolve_token_invalid");
+    assertThat(phone.get("/api/v1/me").status()).isEqualTo(200);
+  }
+
+  @Test
   void parallelResolvesWithOneTokenOpenExactlyOneSession() throws Exception {
     Browser phone = signedIn(TestServer.FIREFOX_LINUX);
     Browser laptop = t.browser(TestServer.CHROME_WINDOWS);

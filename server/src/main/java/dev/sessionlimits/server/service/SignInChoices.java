@@ -86,8 +86,8 @@ public final class SignInChoices {
 
   /**
    * The sessions of hers that {@code attempt} would end now if it logged in, and a token to go on
-   * with; empty when it would end none (or be refused): then the caller logs in at once. Changes
-   * nothing.
+   * with; empty when it would end none of hers (or be refused): then the caller logs in at once.
+   * Changes nothing.
    */
   public Optional<Preview> wouldEnd(User user, LoginAttempt attempt, String presentedToken) {
     QuotaPolicy policy = signIns.policy(user);
@@ -105,12 +105,19 @@ public final class SignInChoices {
             ? List.of()
             : without(sessions.liveSessionsFrom(attempt.clientIp()), presented);
     QuotaDecision decision = Quota.decide(attempt, ofUser, fromIp, policy, now);
-    if (!(decision instanceof QuotaDecision.Admit admit) || admit.evictions().isEmpty()) {
+    if (!(decision instanceof QuotaDecision.Admit admit)) {
       return Optional.empty();
     }
+    // Only her own sessions are named: others' at her address (an address limit) are not hers to
+    // see, and are ended without a question, as before.
     List<Object> ended = new ArrayList<>();
     for (QuotaDecision.Eviction eviction : admit.evictions()) {
-      ended.add(Views.session(eviction.session(), now, null));
+      if (eviction.session().user().equals(attempt.user())) {
+        ended.add(Views.session(eviction.session(), now, null));
+      }
+    }
+    if (ended.isEmpty()) {
+      return Optional.empty();
     }
     ResolveTokens.Issued issued = issue(attempt);
     return Optional.of(new Preview(ended, issued));
@@ -134,10 +141,11 @@ public final class SignInChoices {
    *
    * @param clientIp the client's address, {@code userAgent} its user agent (the ticket's)
    * @param presentedToken the session token the client presents, or null ({@link SignIns#open})
-   * @throws ApiException 400 {@code resolve_token_invalid} if the token was used already, 400
-   *     {@code resolve_session_not_found} (the token stays unused) if {@code endSession} is not a
-   *     live session of hers, 403 {@code user_disabled}, 403 {@code session_limit_reached} if the
-   *     limit refuses her after all (the sessions changed meanwhile; with a new choice)
+   * @throws ApiException 400 {@code resolve_token_invalid} if the token was used already (or names
+   *     a session to end while {@code DENY_ACCESS_LETS_USER_CHOOSE} is off), 400 {@code
+   *     resolve_session_not_found} (the token stays unused) if {@code endSession} is not a live
+   *     session of hers, 403 {@code user_disabled}, 403 {@code session_limit_reached} if the limit
+   *     refuses her after all (the sessions changed meanwhile; with a new choice)
    */
   public SessionManager.LoginResult.Admitted resolve(
       ResolveTokens.Ticket ticket,
@@ -154,6 +162,10 @@ public final class SignInChoices {
       throw ApiError.USER_DISABLED.exception();
     }
     EndFirst endFirst = null;
+    if (endSession != null && !settings.settings().denyAccessLetsUserChoose()) {
+      // Turned off since the refusal: the choice it offered is withdrawn.
+      throw ApiError.RESOLVE_TOKEN_INVALID.exception();
+    }
     if (endSession != null) {
       Optional<Session> chosen = sessions.get(endSession);
       if (chosen.isEmpty()
