@@ -212,6 +212,37 @@ class LoginResolveUiTest {
   }
 
   @Test
+  void aGermanBrowserIsOfferedTheChoiceInGerman() {
+    createUser("gus", 1);
+    signIn(first, "gus", "Work laptop");
+    String agent = (String) second.script("return navigator.userAgent;");
+    second.driver.executeCdpCommand(
+        "Emulation.setUserAgentOverride", Map.of("userAgent", agent, "acceptLanguage", "de-DE"));
+    try {
+      submit(second, "gus", "Telefon");
+
+      WebElement choice = second.await(visibilityOfElementLocated(By.id("resolve-choice")));
+      assertThat(second.find("html").getAttribute("lang")).isEqualTo("de");
+      assertThat(second.find("h1").getText()).isEqualTo("Anmelden");
+      assertThat(choice.getText()).contains("Wählen Sie eine Sitzung zum Abmelden");
+      assertThat(second.find("#login-error").getText())
+          .isEqualTo("Sie haben bereits 1 aktive Sitzung, und Ihr Limit ist 1 Sitzung.");
+      WebElement button = second.find("[data-test='resolve-session-end']");
+      assertThat(button.getText()).isEqualTo("Diese abmelden und fortfahren");
+      assertThat(button.getAttribute("aria-label")).startsWith("Work laptop");
+      Axe.assertNoViolations(second, "the refusal with her sessions, in German");
+      second.screenshot("login-refused-choose-session-de");
+
+      button.click();
+
+      second.await(urlContains("/account.html"));
+    } finally {
+      second.driver.executeCdpCommand(
+          "Emulation.setUserAgentOverride", Map.of("userAgent", agent, "acceptLanguage", "en-US"));
+    }
+  }
+
+  @Test
   void cancellingAnEvictingSignInChangesNothing() {
     createUser("fay", 1);
     t.settings("{\"QUOTA_EXHAUSTION_ACTION\": \"DESTROY_OLDEST_SESSION\"}");
