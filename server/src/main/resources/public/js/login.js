@@ -1,45 +1,58 @@
-// The sign-in page: says why the last session ended (if it did), and signs in.
+// The sign-in page: says why the last session ended (if it did), and signs in. Refused by her own
+// limit, the user sees her sessions and may sign one out to go on; a sign-in that would sign out
+// another of her devices first says which (the server's preview), so nobody is surprised there.
+// Every sentence comes from the `login` message bundle (js/i18n.js).
 
-import { api, uiUrl, retryAfterSeconds, plural } from './api.js';
-import { formatTime, limitText, h } from './format.js';
+import { api, uiUrl, retryAfterSeconds } from './api.js';
+import { h } from './format.js';
 import { safeNext } from './session.js';
 import { enrolmentBlock, recoveryBlock } from './mfa.js';
+import { messages, translatePage, lang } from './i18n.js';
 
 const DEVICE_KEY = 'sessionlimits.device';
 const ENDED_KEY = 'sessionlimits.endedOnLogin';
+
+const t = await messages('common', 'login');
+translatePage(t);
 
 const form = document.getElementById('login-form');
 const submit = document.getElementById('login-submit');
 const errorBox = document.getElementById('login-error');
 const retryLine = document.getElementById('login-retry');
+const choice = document.getElementById('resolve-choice');
+const preview = document.getElementById('resolve-preview');
+const mfaForm = document.getElementById('mfa-form');
 const next = safeNext(new URLSearchParams(location.search).get('next')) || uiUrl('account.html');
 let retryTimer = null;
 
-/** Why the identity provider's sign-in was refused, by the code the server sends back. */
-const OIDC_ERRORS = {
-  session_limit_reached: 'You already have as many sessions as your limit allows. Sign out of one of them first, or ask an administrator.',
-  user_disabled: 'This account is disabled. Ask an administrator to enable it.',
-  identity_provider_unavailable: 'The identity provider cannot be reached right now. Try again in a moment.',
-  store_unavailable: 'The session store cannot be reached right now. Try again in a moment.',
-  oidc_account_conflict: 'An account of this name exists here already and is not linked to your identity provider. Ask an administrator.',
-  oidc_invalid_username: 'Your identity provider gave a user name that is not valid here. Ask an administrator.',
-  oidc_state_mismatch: 'The sign-in could not be matched to this browser. Start it again from this page.',
-  oidc_login_expired: 'The sign-in took too long. Start it again from this page.',
-  oidc_provider_error: 'The identity provider did not sign you in.',
-  oidc_missing_code: 'The identity provider did not sign you in.',
-  oidc_token_refused: 'The identity provider refused the sign-in. Start it again from this page.',
-  oidc_invalid_token: 'The identity provider\'s answer could not be trusted. Ask an administrator.',
-  oidc_nonce_mismatch: 'The identity provider\'s answer did not match this sign-in. Start it again from this page.',
-  oidc_missing_username: 'Your identity provider gave no user name. Ask an administrator.',
-};
+/** A time in the reader's own zone, named: "5 Dec 2026, 14:02 CET". */
+const zoned = new Intl.DateTimeFormat(lang, {
+  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+});
+
+function localTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso) : zoned.format(d);
+}
+
+/** The sentence of key, or null if the bundle has none (t answers the key itself then). */
+function known(key, vars) {
+  const text = t(key, vars);
+  return text === key ? null : text;
+}
+
+/** "1 session", "3 Sitzungen", "unlimited". */
+function limitWords(limit) {
+  return Number(limit) === -1 ? t('unlimited') : t('n_sessions', { count: Number(limit) });
+}
 
 /** Shows the reason a sign-in with the identity provider was refused, from the query. */
 function showOidcError() {
   const code = new URLSearchParams(location.search).get('oidc_error');
   if (!code) return;
-  const sentence = Object.prototype.hasOwnProperty.call(OIDC_ERRORS, code)
-    ? OIDC_ERRORS[code] : 'The sign-in with your identity provider did not succeed.';
-  showError(['Signing in with your identity provider failed.', sentence]);
+  const sentence = (/^[a-z_]+$/.test(code) && known('oidc_error.' + code)) || t('oidc_error.default');
+  showError([t('oidc_failed'), sentence]);
   errorBox.dataset.reason = code;
 }
 
@@ -56,7 +69,7 @@ async function showOidcOption() {
   const target = new URL(next);
   const returnTo = target.origin === location.origin ? target.pathname + target.search + target.hash : '/';
   const button = document.getElementById('oidc-button');
-  button.textContent = 'Sign in with ' + oidc.name;
+  button.textContent = t('oidc_button', { name: oidc.name });
   button.href = uiUrl(oidc.start.replace(/^\/+/, '')) + '?return_to=' + encodeURIComponent(returnTo);
   document.getElementById('oidc-signin').hidden = false;
 }
@@ -64,13 +77,15 @@ async function showOidcOption() {
 function showSignedOut(body) {
   const notice = document.getElementById('signed-out-notice');
   const ownLogout = body.reason === 'logged_out';
-  document.getElementById('signed-out-title').textContent = ownLogout ? 'You signed out' : 'You were signed out';
+  document.getElementById('signed-out-title').textContent = t(ownLogout ? 'signed_out_own_title' : 'signed_out_title');
   notice.classList.toggle('notice-warning', !ownLogout);
   notice.classList.toggle('notice-info', ownLogout);
+  // The server's sentence is English and names the details; other languages say it in general.
+  const translated = lang === 'en' ? null : known('ended.' + body.reason);
   document.getElementById('signed-out-message').textContent =
-    body.message || 'Your session has ended. Sign in again to go on.';
+    translated || body.message || t('signed_out_default');
   document.getElementById('signed-out-time').textContent =
-    body.ended_at ? 'Ended at ' + formatTime(body.ended_at) + ' (your time).' : '';
+    body.ended_at ? t('ended_at', { time: localTime(body.ended_at) }) : '';
   notice.dataset.reason = body.reason || '';
   notice.hidden = false;
 }
@@ -85,14 +100,24 @@ function showError(lines) {
   errorBox.hidden = false;
 }
 
-/** The limit and the count of a 403 session_limit_reached, as a short line under the sentence. */
-function limitExplanation(body) {
-  const limit = Number(body.limit);
-  const active = Number(body.active);
-  if (body.limit === undefined || !Number.isFinite(limit)) return null;
-  const ip = body.scope === 'ip';
-  return (ip ? 'Limit for one address: ' : 'Limit for your account: ') + limitText(limit) + '.'
-    + (Number.isFinite(active) ? (ip ? ' Active from your address now: ' : ' Active now: ') + active + '.' : '');
+/** The sentence for an API error: the bundle's for its code, else the server's. */
+function errorText(e) {
+  if (e.status === 0) return t('error.network');
+  return (e.code && known('error.' + e.code)) || e.message;
+}
+
+/** The lines of a 403 session_limit_reached: what was refused, and what she can do. */
+function refusalLines(body, offered) {
+  const count = Number(body.active);
+  const limit = limitWords(body.limit);
+  if (body.scope === 'ip') {
+    const ip = body.client_ip || '';
+    return [
+      known('refused.ip', { count, limit, ip: ip || '—' }) || body.message,
+      t('refused.ip_explained', { ip: ip || '—' }),
+    ];
+  }
+  return [t('refused.user', { count, limit }), offered ? null : t('refused.user_no_choice')];
 }
 
 function holdOff(seconds) {
@@ -100,7 +125,7 @@ function holdOff(seconds) {
   let left = seconds;
   submit.disabled = true;
   retryLine.hidden = false;
-  const render = () => { retryLine.textContent = 'You can try again in ' + plural(left, 'second') + '.'; };
+  const render = () => { retryLine.textContent = t('retry_in', { count: left }); };
   render();
   retryTimer = setInterval(() => {
     left -= 1;
@@ -114,52 +139,150 @@ function holdOff(seconds) {
   }, 1000);
 }
 
+function hidePanels() {
+  choice.hidden = true;
+  preview.hidden = true;
+}
+
+/** One session as the server lists it: its device, browser, address and times. */
+function sessionFacts(s) {
+  const fact = (key, value) => h('div', { class: 'resolve-fact' },
+    h('dt', null, t(key)), h('dd', null, value));
+  return h('dl', { class: 'resolve-facts' },
+    fact('session.browser', s.browser || '—'),
+    fact('session.address', s.client_ip || '—'),
+    fact('session.created', h('time', { datetime: s.created_at }, localTime(s.created_at))),
+    fact('session.last_seen', h('time', { datetime: s.last_seen_at }, localTime(s.last_seen_at))),
+    fact('session.expires', h('time', { datetime: s.expires_at }, localTime(s.expires_at))));
+}
+
+function deviceName(s) {
+  return s.device || t('session.unnamed');
+}
+
+/** Logs in with a resolve token (and the session to sign out, if any); shows why if it cannot. */
+async function resolve(token, endSession, device, button, recoveryCodes) {
+  errorBox.hidden = true;
+  if (button) button.disabled = true;
+  const body = { resolve_token: token };
+  if (endSession) body.end_session = endSession;
+  try {
+    const { data } = await api('POST', 'api/v1/login/resolve', { body });
+    // Recovery codes of a factor set up during this sign-in came with the preview: show them still.
+    signedIn(recoveryCodes ? { ...data, recovery_codes: recoveryCodes } : data, device);
+  } catch (e) {
+    hidePanels();
+    if (e.code === 'session_limit_reached' && e.body) {
+      refused(e.body, device);
+      return;
+    }
+    showError([errorText(e)]);
+    form.hidden = false;
+    submit.focus();
+  }
+}
+
+/** The refusal by her own limit, with her sessions to choose from (when the server offers them). */
+function refused(body, device) {
+  const offered = body.scope !== 'ip' && Array.isArray(body.sessions) && body.sessions.length > 0
+    && typeof body.resolve_token === 'string';
+  showError(refusalLines(body, offered));
+  errorBox.dataset.scope = body.scope || '';
+  if (!offered) return false;
+  const list = document.getElementById('resolve-sessions');
+  list.replaceChildren(...body.sessions.map((s) => {
+    const name = deviceName(s);
+    const button = h('button', {
+      type: 'button', class: 'primary', 'data-test': 'resolve-session-end',
+      'aria-label': t('choice_button_label', { device: name + ' (' + (s.browser || '') + ')' }),
+    }, t('choice_button'));
+    button.addEventListener('click', () => resolve(body.resolve_token, s.id, device, button));
+    return h('li', { class: 'resolve-session', 'data-test': 'resolve-session', 'data-session-id': s.id },
+      h('p', { class: 'strong' }, name), sessionFacts(s), button);
+  }));
+  document.getElementById('resolve-until').textContent =
+    body.resolve_expires ? t('choice_until', { time: localTime(body.resolve_expires) }) : '';
+  choice.hidden = false;
+  const first = list.querySelector('button');
+  if (first) first.focus();
+  return true;
+}
+
+/** The server's preview: this sign-in would sign out these sessions of hers. Continue or cancel. */
+function confirmEviction(data, device) {
+  form.hidden = true;
+  mfaForm.hidden = true;
+  document.getElementById('preview-sessions').replaceChildren(...data.would_end.map((s) =>
+    h('li', { class: 'resolve-session', 'data-test': 'preview-session', 'data-session-id': s.id },
+      h('p', { class: 'strong' }, deviceName(s)), sessionFacts(s))));
+  preview.hidden = false;
+  const go = document.getElementById('preview-continue');
+  const cancel = document.getElementById('preview-cancel');
+  go.disabled = false;
+  go.onclick = () => resolve(data.resolve_token, null, device, go, data.recovery_codes);
+  cancel.onclick = () => {
+    hidePanels();
+    form.hidden = false;
+    showError([t('preview_cancelled')]);
+    form.password.focus();
+  };
+  go.focus();
+}
+
+/** What a sign-in step answered: signed in, a preview to confirm, or (thrown) a refusal. */
+function answered(data, device) {
+  if (data && Array.isArray(data.would_end) && typeof data.resolve_token === 'string') {
+    confirmEviction(data, device);
+  } else {
+    signedIn(data, device);
+  }
+}
+
 async function signIn(event) {
   event.preventDefault();
   errorBox.hidden = true;
+  hidePanels();
   const username = form.username.value.trim();
   const password = form.password.value;
   const device = form.device.value.trim();
-  const missing = [];
   form.username.setAttribute('aria-invalid', String(!username));
   form.password.setAttribute('aria-invalid', String(!password));
-  if (!username) missing.push('your username');
-  if (!password) missing.push('your password');
-  if (missing.length) {
-    showError(['Enter ' + missing.join(' and ') + '.']);
+  if (!username || !password) {
+    showError([t(!username && !password ? 'missing_both' : !username ? 'missing_username' : 'missing_password')]);
     (username ? form.password : form.username).focus();
     return;
   }
 
-  const body = { username, password };
+  const body = { username, password, preview: true };
   if (device) body.device = device;
   submit.disabled = true;
-  submit.textContent = 'Signing in…';
+  submit.textContent = t('submitting');
   try {
     const { data } = await api('POST', 'api/v1/login', { body });
-    signedIn(data, device);
+    answered(data, device);
     return;
   } catch (e) {
-    form.password.value = '';
     if (e.code === 'mfa_required' && e.body && e.body.mfa_ticket) {
+      form.password.value = '';
       await askForCode(e.body, device);
       return;
     }
-    if (e.code === 'session_limit_reached') {
-      showError([e.message, limitExplanation(e.body)]);
+    if (e.code === 'session_limit_reached' && e.body) {
+      // The password stays: she may sign in again once a session of hers has ended.
+      if (refused(e.body, device)) return;
     } else if (e.status === 429) {
       const wait = retryAfterSeconds(e.headers, e.body);
-      showError([e.message]);
+      showError([errorText(e)]);
       if (wait) holdOff(wait);
     } else {
-      showError([e.message]);
+      showError([errorText(e)]);
     }
     if (e.code === 'invalid_credentials') {
       form.password.setAttribute('aria-invalid', 'true');
     }
     (form.username.value ? form.password : form.username).focus();
   } finally {
-    submit.textContent = 'Sign in';
+    submit.textContent = t('submit');
     if (!retryTimer || retryLine.hidden) submit.disabled = false;
   }
 }
@@ -173,6 +296,7 @@ function signedIn(data, device) {
   } catch (e) { /* storage may be off; nothing essential is kept there */ }
   if (data && Array.isArray(data.recovery_codes) && data.recovery_codes.length) {
     mfaForm.hidden = true;
+    preview.hidden = true;
     document.getElementById('mfa-recovery').replaceChildren(recoveryBlock(data.recovery_codes));
     const done = document.getElementById('mfa-done');
     done.hidden = false;
@@ -184,8 +308,6 @@ function signedIn(data, device) {
   location.assign(next);
 }
 
-const mfaForm = document.getElementById('mfa-form');
-
 /** The second step: the password was right; a code of the app (set up now if need be) finishes. */
 async function askForCode(challenge, device) {
   const enrol = document.getElementById('mfa-enrol');
@@ -193,11 +315,9 @@ async function askForCode(challenge, device) {
   if (challenge.enrolment_required) {
     try {
       const { data } = await api('POST', 'api/v1/login/mfa/enrol', { body: { mfa_ticket: challenge.mfa_ticket } });
-      enrol.replaceChildren(
-        h('p', null, 'Administrators sign in with an authenticator app. Set yours up now.'),
-        enrolmentBlock(data));
+      enrol.replaceChildren(h('p', null, t('mfa_enrol_intro')), enrolmentBlock(data));
     } catch (e) {
-      showError([e.message]);
+      showError([errorText(e)]);
       return;
     }
   }
@@ -209,13 +329,20 @@ async function askForCode(challenge, device) {
   mfaForm.onsubmit = async (event) => {
     event.preventDefault();
     errorBox.hidden = true;
-    const body = { mfa_ticket: challenge.mfa_ticket, code: code.value.trim() };
+    const body = { mfa_ticket: challenge.mfa_ticket, code: code.value.trim(), preview: true };
     if (device) body.device = device;
     try {
       const { data } = await api('POST', 'api/v1/login/mfa', { body });
-      signedIn(data, device);
+      answered(data, device);
     } catch (e) {
       code.value = '';
+      if (e.code === 'session_limit_reached' && e.body) {
+        mfaForm.hidden = true;
+        form.hidden = false;
+        if (refused(e.body, device)) return;
+        form.password.focus();
+        return;
+      }
       code.setAttribute('aria-invalid', 'true');
       if (e.code === 'invalid_mfa_ticket') {
         mfaForm.hidden = true;
@@ -224,7 +351,7 @@ async function askForCode(challenge, device) {
       } else {
         code.focus();
       }
-      showError([e.message, e.code === 'session_limit_reached' ? limitExplanation(e.body) : null]);
+      showError([errorText(e)]);
     }
   };
 }
@@ -244,7 +371,7 @@ async function start() {
     return;
   } catch (e) {
     if (e.status === 401 && e.code === 'session_ended') showSignedOut(e.body);
-    else if (e.status !== 401) showError(['The server could not tell whether you are signed in: ' + e.message]);
+    else if (e.status !== 401) showError([t('not_sure_signed_in', { message: errorText(e) })]);
   }
   form.username.focus();
 }

@@ -47,6 +47,14 @@ public record EndCause(
         null);
   }
 
+  /**
+   * The cause of a {@link EndReason#SIGNED_OUT_AT_SIGN_IN} end: the login, elsewhere, of the user
+   * who chose to end this session for it.
+   */
+  public static EndCause signedOutBy(Session login) {
+    return supersededBy(login);
+  }
+
   /** An ending by a person, such as an administrator's revocation. */
   public static EndCause byActor(String actor) {
     return new EndCause(null, null, null, null, null, null, null, actor);

@@ -29,7 +29,12 @@ public enum EndReason {
    * The user signed out at the OpenID Connect provider she signed in with, which told this server
    * through back-channel logout.
    */
-  IDENTITY_PROVIDER_LOGOUT;
+  IDENTITY_PROVIDER_LOGOUT,
+  /**
+   * The user, refused by her session limit while signing in elsewhere, chose to sign this session
+   * out to make room for the new one.
+   */
+  SIGNED_OUT_AT_SIGN_IN;
 
   private final String code = name().toLowerCase(Locale.ROOT);
 

@@ -55,11 +55,17 @@ final class InMemorySessionStore implements SessionStore {
 
   @Override
   public OpenResult open(Session candidate, QuotaPolicy policy) {
-    return open(candidate, policy, null);
+    return open(candidate, policy, null, null);
   }
 
   @Override
   public OpenResult open(Session candidate, QuotaPolicy policy, TokenHash supersedes) {
+    return open(candidate, policy, supersedes, null);
+  }
+
+  @Override
+  public OpenResult open(
+      Session candidate, QuotaPolicy policy, TokenHash supersedes, EndFirst endFirst) {
     if (candidate.end() != null) {
       throw new IllegalArgumentException("cannot open an ended session: " + candidate.id());
     }
@@ -85,28 +91,33 @@ final class InMemorySessionStore implements SessionStore {
                 : byHash.get(supersedes);
         String replaced =
             (presented != null && presented.get().isLive(now)) ? presented.get().id() : null;
+        // The session the user chose to end is left out of the counts too. A duplicate is checked
+        // first: two opens of one id serialise on the user's stripe, so exactly one succeeds.
+        if (byId.containsKey(candidate.id()) || byHash.containsKey(candidate.tokenHash())) {
+          throw new DuplicateSessionException(candidate.id(), candidate.tokenHash());
+        }
+        InMemoryEntry chosen = (endFirst == null) ? null : byId.get(endFirst.sessionId());
+        String released =
+            (chosen != null
+                    && chosen.get().user().equals(candidate.user())
+                    && chosen.get().isLive(now)
+                    && !chosen.get().id().equals(replaced))
+                ? chosen.get().id()
+                : null;
         // An unlimited scope is not read at all: its size must not slow a login down.
         QuotaDecision decision =
             Quota.decide(
                 candidate.attempt(),
                 policy.userLimit() == QuotaPolicy.UNLIMITED
                     ? List.of()
-                    : without(userIndex.liveAndPrune(now), replaced),
+                    : without(without(userIndex.liveAndPrune(now), replaced), released),
                 policy.ipLimit() == QuotaPolicy.UNLIMITED
                     ? List.of()
-                    : without(ipIndex.liveAndPrune(now), replaced),
+                    : without(without(ipIndex.liveAndPrune(now), replaced), released),
                 policy,
                 now);
         if (decision instanceof QuotaDecision.Deny deny) {
           return new OpenResult.Refused(deny);
-        }
-        if (byId.containsKey(candidate.id()) || byHash.containsKey(candidate.tokenHash())) {
-          throw new IllegalArgumentException(
-              "a session with id "
-                  + candidate.id()
-                  + " or token "
-                  + candidate.tokenHash()
-                  + " exists already");
         }
         Session superseded =
             (replaced == null)
@@ -116,6 +127,16 @@ final class InMemorySessionStore implements SessionStore {
                     new SessionEnd(EndReason.SUPERSEDED, now, EndCause.supersededBy(candidate)),
                     ended);
         List<Session> evicted = new ArrayList<>();
+        if (released != null) {
+          Session done =
+              finish(
+                  chosen,
+                  new SessionEnd(endFirst.reason(), now, EndCause.signedOutBy(candidate)),
+                  ended);
+          if (done != null) {
+            evicted.add(done);
+          }
+        }
         for (QuotaDecision.Eviction eviction : ((QuotaDecision.Admit) decision).evictions()) {
           SessionEnd end =
               new SessionEnd(

@@ -65,18 +65,37 @@ public final class SessionManager {
    * ({@link SessionStore#open(Session, QuotaPolicy, TokenHash)}).
    */
   public LoginResult login(LoginAttempt attempt, QuotaPolicy policy, String presentedToken) {
+    return login(attempt, policy, presentedToken, SessionToken.newSessionId(random), null);
+  }
+
+  /**
+   * {@link #login(LoginAttempt, QuotaPolicy, String)} of a session with the given id that, if
+   * admitted, ends {@code endFirst} (a live session of the same user, left out of the counts) as
+   * part of the opening ({@link SessionStore#open(Session, QuotaPolicy, TokenHash, EndFirst)}).
+   *
+   * @param sessionId the new session's public id: a caller that derives it from a single-use
+   *     credential opens at most one session per credential
+   * @param endFirst the session to end, or null
+   * @throws DuplicateSessionException if a session with {@code sessionId} exists already (live or a
+   *     tombstone); nothing changed
+   */
+  public LoginResult login(
+      LoginAttempt attempt,
+      QuotaPolicy policy,
+      String presentedToken,
+      String sessionId,
+      EndFirst endFirst) {
     SessionToken token = SessionToken.generate(random);
-    Session candidate =
-        Session.open(
-            SessionToken.newSessionId(random), token.hash(), attempt, clock.instant(), policy);
+    Session candidate = Session.open(sessionId, token.hash(), attempt, clock.instant(), policy);
     boolean presented =
         presentedToken != null
             && !presentedToken.isEmpty()
             && presentedToken.length() <= MAX_TOKEN_LENGTH;
+    TokenHash supersedes = presented ? TokenHash.of(presentedToken) : null;
     OpenResult result =
-        presented
-            ? store.open(candidate, policy, TokenHash.of(presentedToken))
-            : store.open(candidate, policy);
+        (endFirst != null)
+            ? store.open(candidate, policy, supersedes, endFirst)
+            : presented ? store.open(candidate, policy, supersedes) : store.open(candidate, policy);
     if (result instanceof OpenResult.Opened opened) {
       return new LoginResult.Admitted(token, opened.session(), opened.ended(), opened.superseded());
     }

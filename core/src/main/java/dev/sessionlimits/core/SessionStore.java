@@ -2,6 +2,7 @@ package dev.sessionlimits.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -71,6 +72,58 @@ public interface SessionStore extends AutoCloseable {
     OpenResult result = open(candidate, policy);
     if (superseded != null && result instanceof OpenResult.Opened opened) {
       return new OpenResult.Opened(opened.session(), opened.ended(), superseded);
+    }
+    return result;
+  }
+
+  /**
+   * {@link #open(Session, QuotaPolicy, TokenHash)} for a login that ends one of its user's own
+   * sessions to make room ({@code endFirst}: a user refused by her limit who chose which session to
+   * sign out). If that session is live and belongs to the candidate's user, it is left out of both
+   * counts, as if it had ended just before, and ends with {@code endFirst.reason()} (cause {@link
+   * EndCause#signedOutBy}) atomically with the opening, under the same lock (or in the same
+   * transaction) as the quota decision; the result lists it first among {@link
+   * OpenResult.Opened#ended}. A session that is not live, or is another user's, is not ended, and
+   * the quota decides as for any login. A refused login changes nothing.
+   *
+   * <p>A candidate whose id or token hash is stored already (live or a tombstone) throws {@link
+   * DuplicateSessionException}, changing nothing, however many logins race with it: a caller that
+   * derives the id from a single-use credential can count on each credential opening at most one
+   * session.
+   *
+   * <p>The default, for other stores, ends the session first and then opens, which never admits
+   * more than a limit but ends it even when the login is then refused. Stores should override it.
+   *
+   * @param endFirst the session to end, or null: then this is {@code open(candidate, policy,
+   *     supersedes)}
+   * @throws StoreUnavailableException when the store cannot be reached
+   */
+  default OpenResult open(
+      Session candidate, QuotaPolicy policy, TokenHash supersedes, EndFirst endFirst) {
+    if (endFirst == null) {
+      return open(candidate, policy, supersedes);
+    }
+    if (get(candidate.id()).isPresent()) {
+      throw new DuplicateSessionException(candidate.id(), candidate.tokenHash());
+    }
+    Session released = null;
+    Optional<Session> target = get(endFirst.sessionId());
+    if (target.isPresent()
+        && target.get().user().equals(candidate.user())
+        && target.get().isLive(candidate.createdAt())) {
+      released =
+          end(
+                  endFirst.sessionId(),
+                  new SessionEnd(
+                      endFirst.reason(), candidate.createdAt(), EndCause.signedOutBy(candidate)))
+              .orElse(null);
+    }
+    OpenResult result = open(candidate, policy, supersedes);
+    if (released != null && result instanceof OpenResult.Opened opened) {
+      List<Session> ended = new ArrayList<>();
+      ended.add(released);
+      ended.addAll(opened.ended());
+      return new OpenResult.Opened(opened.session(), ended, opened.superseded());
     }
     return result;
   }

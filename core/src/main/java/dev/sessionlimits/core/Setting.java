@@ -85,7 +85,16 @@ public enum Setting {
       false,
       "Require a second factor for administrators",
       "Administrators with a local password sign in with a code of their authenticator app too;"
-          + " one without an app sets it up while signing in.");
+          + " one without an app sets it up while signing in."),
+  DENY_ACCESS_LETS_USER_CHOOSE(
+      Type.BOOLEAN,
+      true,
+      0,
+      0,
+      false,
+      "Let a refused user choose a session to sign out",
+      "When her own limit refuses a login (DENY_ACCESS), the user sees her sessions, once her"
+          + " password (and second factor) is right, and may sign one of them out to sign in.");
 
   /** The kind of value a setting holds. */
   public enum Type {

@@ -128,6 +128,14 @@ public final class Settings {
     return (Boolean) values.get(Setting.MFA_REQUIRED_FOR_ADMINS);
   }
 
+  /**
+   * Whether a user refused by her own limit is shown her sessions and may end one of them to sign
+   * in ({@link Setting#DENY_ACCESS_LETS_USER_CHOOSE}).
+   */
+  public boolean denyAccessLetsUserChoose() {
+    return (Boolean) values.get(Setting.DENY_ACCESS_LETS_USER_CHOOSE);
+  }
+
   @Override
   public boolean equals(Object o) {
     return (o instanceof Settings other) && values.equals(other.values);

@@ -27,7 +27,8 @@ class SettingsTest {
             Map.entry("SESSION_MAX_LIFETIME", 0L),
             Map.entry("AUTH_BASIC_ENABLED", false),
             Map.entry("QUOTA_EXEMPT_ADMINS", false),
-            Map.entry("MFA_REQUIRED_FOR_ADMINS", false));
+            Map.entry("MFA_REQUIRED_FOR_ADMINS", false),
+            Map.entry("DENY_ACCESS_LETS_USER_CHOOSE", true));
   }
 
   @ParameterizedTest

@@ -39,9 +39,11 @@ import dev.sessionlimits.server.service.Logins;
 import dev.sessionlimits.server.service.MfaTickets;
 import dev.sessionlimits.server.service.Passwords;
 import dev.sessionlimits.server.service.ProviderSignIns;
+import dev.sessionlimits.server.service.ResolveTokens;
 import dev.sessionlimits.server.service.SecondFactorService;
 import dev.sessionlimits.server.service.SecondSteps;
 import dev.sessionlimits.server.service.SettingsService;
+import dev.sessionlimits.server.service.SignInChoices;
 import dev.sessionlimits.server.service.SignIns;
 import dev.sessionlimits.server.service.UserService;
 import io.javalin.Javalin;
@@ -140,7 +142,11 @@ public final class SessionlimitsServer implements AutoCloseable {
         new Authenticator(sessions, users, settings, logins, steps, requests, clock);
     Reauthentication reauth = new Reauthentication(sessions, b.config.reauthWindow(), clock);
     SignIns signIns = new SignIns(sessions, settings, stores.groups(), auditor, metrics);
-    SessionStart start = new SessionStart(signIns, requests, devices, clock);
+    ResolveTokens resolveTokens = ResolveTokens.keptIn(stores.throttle(), clock, random);
+    SignInChoices choices =
+        new SignInChoices(
+            signIns, sessions, settings, users.uncached(), resolveTokens, auditor, clock);
+    SessionStart start = new SessionStart(choices, requests, devices, clock);
     MfaTickets tickets =
         new MfaTickets(
             stores.throttle().secret(MfaTickets.KEY_NAME, () -> MfaTickets.newKey(random)), clock);
@@ -172,7 +178,8 @@ public final class SessionlimitsServer implements AutoCloseable {
             stores.healthy(),
             clock,
             sessionId -> oidc.flatMap(o -> o.providerLogout(sessionId)),
-            metrics);
+            metrics,
+            resolveTokens);
     OidcRoutes oidcRoutes = new OidcRoutes(oidc, requests, clock);
     UserService userService =
         new UserService(

@@ -91,7 +91,7 @@ class BadInputTest {
     assertThat(r.json().path("fields").path("remember_me").asText())
         .isEqualTo(
             "remember_me is not a field of this request; the fields are username, password,"
-                + " device.");
+                + " device, preview.");
   }
 
   @Test

@@ -471,6 +471,8 @@ abstract class ProxyRecipeTests {
     assertThat(notice.getAttribute("data-reason")).isEqualTo("session_limit_reached");
     assertThat(page.find("#signed-out-message").getText()).contains("127.0.0.2");
     fillInSignIn(page, "iris");
+    // Signing in here would sign out the other session: the page says so first.
+    page.await(visibilityOfElementLocated(By.id("preview-continue"))).click();
     page.await(urlContains("/reports/q3.html"));
     assertThat(page.await(visibilityOfElementLocated(By.id("report"))).getText())
         .isEqualTo(UpstreamApp.REPORT_TITLE);

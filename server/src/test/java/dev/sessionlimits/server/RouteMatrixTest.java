@@ -47,6 +47,7 @@ class RouteMatrixTest {
               Map.entry("POST /api/v1/login", new Row(400, 400, 400)),
               Map.entry("POST /api/v1/logout", new Row(401, 204, 204)),
               Map.entry("POST /api/v1/login/mfa", new Row(400, 400, 400)),
+              Map.entry("POST /api/v1/login/resolve", new Row(400, 400, 400)),
               Map.entry("POST /api/v1/login/mfa/enrol", new Row(400, 400, 400)),
               Map.entry("GET /api/v1/me/mfa", new Row(401, 200, 200)),
               Map.entry("POST /api/v1/me/mfa/totp", new Row(401, 201, 201)),

@@ -45,7 +45,8 @@ class SettingsApiTest {
     assertThat(s.path("AUTH_BASIC_ENABLED").asBoolean()).isFalse();
     assertThat(s.path("QUOTA_EXEMPT_ADMINS").asBoolean()).isFalse();
     assertThat(s.path("MFA_REQUIRED_FOR_ADMINS").asBoolean()).isFalse();
-    assertThat(s.size()).isEqualTo(9);
+    assertThat(s.path("DENY_ACCESS_LETS_USER_CHOOSE").asBoolean()).isTrue();
+    assertThat(s.size()).isEqualTo(10);
   }
 
   @Test
@@ -181,7 +182,7 @@ class SettingsApiTest {
   void theSchemaDescribesEverySettingAndWhereItsValueComesFrom() {
     admin.patch("/api/v1/settings", "{\"SESSIONS_PER_USER\": 3}");
     JsonNode settings = admin.get("/api/v1/settings/schema").json().path("settings");
-    assertThat(settings).hasSize(9);
+    assertThat(settings).hasSize(10);
     JsonNode perUser = settings.get(0);
     assertThat(perUser.path("name").asText()).isEqualTo("SESSIONS_PER_USER");
     assertThat(perUser.path("type").asText()).isEqualTo("integer");

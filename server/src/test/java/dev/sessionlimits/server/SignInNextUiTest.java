@@ -120,6 +120,8 @@ class SignInNextUiTest {
     browser.find("#username").sendKeys("erin");
     browser.find("#password").sendKeys("erin-plum-harbor-lantern");
     browser.find("#login-submit").click();
+    // Signing in here would sign out the other session: the page says so first.
+    browser.await(visibilityOfElementLocated(By.id("preview-continue"))).click();
     browser.await(urlToBe(base + "/favicon.svg?deep=link"));
   }
 

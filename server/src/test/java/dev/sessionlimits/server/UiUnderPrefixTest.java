@@ -204,6 +204,8 @@ class UiUnderPrefixTest {
     WebElement notice = browser.await(visibilityOfElementLocated(By.id("signed-out-notice")));
     assertThat(notice.getAttribute("data-reason")).isEqualTo("session_limit_reached");
     signIn("gina", "gina-plum-harbor-lantern");
+    // Signing in here would sign out the other session: the page says so first.
+    browser.await(visibilityOfElementLocated(By.id("preview-continue"))).click();
     browser.await(urlToBe(ui + "/account.html"));
     browser.await(textToBePresentInElementLocated(By.id("signed-in-as"), "gina"));
     pageLoadedOnlyUnderThePrefix();

@@ -151,7 +151,21 @@ class WebUiTest {
         () -> assertThat(t.server.push().streams(sessionId)).isOne());
     first.script("window.notReloaded = true;");
 
-    signIn(second, "alice", "alice-plum-harbor-lantern", "Phone");
+    // The second browser is told first which session signing in will end ("Work laptop").
+    second.open(base + "/");
+    second.await(visibilityOfElementLocated(By.id("login-form")));
+    second.find("#username").sendKeys("alice");
+    second.find("#password").sendKeys("alice-plum-harbor-lantern");
+    second.find("#device").clear();
+    second.find("#device").sendKeys("Phone");
+    second.find("#login-submit").click();
+    assertThat(
+            second
+                .await(visibilityOfElementLocated(By.cssSelector("[data-test='preview-session']")))
+                .getText())
+        .contains("Work laptop");
+    second.find("#preview-continue").click();
+    second.await(urlContains("/account.html"));
 
     WebElement dialog =
         first.await(

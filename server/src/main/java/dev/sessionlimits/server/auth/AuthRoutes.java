@@ -19,6 +19,7 @@ import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.Logins;
 import dev.sessionlimits.server.service.Passwords;
+import dev.sessionlimits.server.service.ResolveTokens;
 import dev.sessionlimits.server.service.SettingsService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -51,6 +52,7 @@ public final class AuthRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
   static final int MAX_DEVICE = 100;
+  private static final int MAX_SESSION_ID = 255;
 
   /** The longest user name, in characters, that a login or a new user may have. */
   public static final int MAX_USERNAME = 64;
@@ -69,6 +71,7 @@ public final class AuthRoutes {
   private final InstantSource clock;
   private final Function<String, Optional<URI>> providerLogout;
   private final Metrics metrics;
+  private final ResolveTokens resolveTokens;
 
   /**
    * The routes of signing in and out, where signing out of a session also gives the identity
@@ -88,7 +91,9 @@ public final class AuthRoutes {
       BooleanSupplier healthy,
       InstantSource clock,
       Function<String, Optional<URI>> providerLogout,
-      Metrics metrics) {
+      Metrics metrics,
+      ResolveTokens resolveTokens) {
+    this.resolveTokens = resolveTokens;
     this.providerLogout = providerLogout;
     this.metrics = metrics;
     this.sessions = sessions;
@@ -108,6 +113,7 @@ public final class AuthRoutes {
   /** Adds the login, logout, own-session, verify and health routes to {@code routes}. */
   public void register(RoutesConfig routes) {
     routes.post("/api/v1/login", this::login);
+    routes.post("/api/v1/login/resolve", this::resolve);
     routes.post("/api/v1/logout", this::logout);
     routes.get("/api/v1/me", this::me);
     routes.get("/api/v1/me/sessions", this::mySessions);
@@ -129,10 +135,11 @@ public final class AuthRoutes {
   /** The login itself: a wrong password, the throttle and the like are counted here. */
   private void checkAndOpen(Context ctx) {
     ObjectNode body = Json.object(Requests.body(ctx));
-    JsonFields fields = new JsonFields(body, "username", "password", "device");
+    JsonFields fields = new JsonFields(body, "username", "password", "device", "preview");
     String username = fields.string("username", MAX_USERNAME, true);
     String password = fields.secret("password", Passwords.MAX_LENGTH, true);
     String device = fields.string("device", MAX_DEVICE, false);
+    boolean preview = preview(fields);
     fields.done();
     String ip = requests.clientIp(ctx);
     Logins.Verified verified;
@@ -143,7 +150,36 @@ public final class AuthRoutes {
       throw e;
     }
     mfa.requireSecondStep(ctx, verified.user(), settings.settings());
-    start.answer(ctx, verified.user(), device, verified.authMethod(), Map.of());
+    start.answer(ctx, verified.user(), device, verified.authMethod(), Map.of(), preview);
+  }
+
+  /** The optional {@code preview} field of a login: false when absent. */
+  static boolean preview(JsonFields fields) {
+    return Boolean.TRUE.equals(fields.bool("preview"));
+  }
+
+  /**
+   * {@code POST /api/v1/login/resolve}: a login that waited for the user's choice ({@link
+   * ResolveTokens}), now opened. It needs no password: the token proves that one was right, here,
+   * less than two minutes ago, and opens at most one session; it is unguessable, so there is
+   * nothing to throttle.
+   */
+  private void resolve(Context ctx) {
+    long started = System.nanoTime();
+    try {
+      JsonFields fields =
+          new JsonFields(Json.object(Requests.body(ctx)), "resolve_token", "end_session");
+      String token = fields.secret("resolve_token", ResolveTokens.MAX_LENGTH, true);
+      String endSession = fields.string("end_session", MAX_SESSION_ID, false);
+      fields.done();
+      ResolveTokens.Ticket ticket =
+          resolveTokens
+              .verify(token, requests.clientIp(ctx), SessionStart.userAgent(ctx))
+              .orElseThrow(() -> ApiError.RESOLVE_TOKEN_INVALID.exception());
+      start.resolve(ctx, ticket, endSession);
+    } finally {
+      metrics.loggedIn(started);
+    }
   }
 
   private void logout(Context ctx) {

@@ -104,10 +104,11 @@ public final class MfaRoutes {
 
   private void signIn(Context ctx) {
     JsonFields fields =
-        new JsonFields(Json.object(Requests.body(ctx)), "mfa_ticket", "code", "device");
+        new JsonFields(Json.object(Requests.body(ctx)), "mfa_ticket", "code", "device", "preview");
     String ticketText = fields.secret("mfa_ticket", MAX_TICKET, true);
     String code = fields.secret("code", MAX_CODE, true);
     String device = fields.string("device", AuthRoutes.MAX_DEVICE, false);
+    boolean preview = AuthRoutes.preview(fields);
     fields.done();
     MfaTickets.Ticket ticket = ticket(ctx, ticketText);
     boolean enrolling = factors.pending(ticket.username());
@@ -120,7 +121,8 @@ public final class MfaRoutes {
             DeviceCookies.presented(ctx));
     Map<String, Object> extra =
         passed.recoveryCodes().isEmpty() ? Map.of() : map("recovery_codes", passed.recoveryCodes());
-    start.answer(ctx, passed.user(), device, ticket.authMethod() + "+" + passed.method(), extra);
+    start.answer(
+        ctx, passed.user(), device, ticket.authMethod() + "+" + passed.method(), extra, preview);
   }
 
   /** A new app secret for an administrator who must set one up to sign in. */

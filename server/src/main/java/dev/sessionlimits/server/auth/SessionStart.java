@@ -10,6 +10,8 @@ import dev.sessionlimits.server.http.Requests;
 import dev.sessionlimits.server.http.Text;
 import dev.sessionlimits.server.http.Views;
 import dev.sessionlimits.server.service.DeviceCookies;
+import dev.sessionlimits.server.service.ResolveTokens;
+import dev.sessionlimits.server.service.SignInChoices;
 import dev.sessionlimits.server.service.SignIns;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -17,25 +19,27 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The end of every sign-in over the API, whatever proved the user: the session opened through
- * {@link SignIns} (the limits apply here, and only here), its cookie and the device cookie set, and
- * the 201 answer of {@code POST /api/v1/login}.
+ * {@link SignIns} (the limits apply here, and only here; with the choices of {@link
+ * SignInChoices}), its cookie and the device cookie set, and the 201 answer of {@code POST
+ * /api/v1/login}; or, for a preview that would end other sessions, the 200 that names them.
  */
 public final class SessionStart {
 
   private static final int MAX_USER_AGENT = 512;
 
-  private final SignIns signIns;
+  private final SignInChoices choices;
   private final Requests requests;
   private final DeviceCookies devices;
   private final InstantSource clock;
 
-  /** Sign-ins that open their sessions through {@code signIns}. */
+  /** Sign-ins that open their sessions through {@code choices}. */
   public SessionStart(
-      SignIns signIns, Requests requests, DeviceCookies devices, InstantSource clock) {
-    this.signIns = signIns;
+      SignInChoices choices, Requests requests, DeviceCookies devices, InstantSource clock) {
+    this.choices = choices;
     this.requests = requests;
     this.devices = devices;
     this.clock = clock;
@@ -46,8 +50,16 @@ public final class SessionStart {
    *
    * @param device the name the user gave this device, or null
    * @param authMethod how she proved who she is, recorded with the session
+   * @param preview true if a login that would end other sessions of hers should, instead, name them
+   *     (200 {@code would_end}, with a {@code resolve_token} to go on)
    */
-  void answer(Context ctx, User user, String device, String authMethod, Map<String, ?> extra) {
+  void answer(
+      Context ctx,
+      User user,
+      String device,
+      String authMethod,
+      Map<String, ?> extra,
+      boolean preview) {
     LoginAttempt attempt =
         new LoginAttempt(
             user.username(),
@@ -55,11 +67,45 @@ public final class SessionStart {
             userAgent(ctx),
             (device == null || device.isBlank()) ? null : device.strip(),
             authMethod);
+    String presented = requests.sessionToken(ctx);
+    if (preview) {
+      Optional<SignInChoices.Preview> would = choices.wouldEnd(user, attempt, presented);
+      if (would.isPresent()) {
+        Map<String, Object> body =
+            map(
+                "would_end",
+                would.get().wouldEnd(),
+                "resolve_token",
+                would.get().token().token(),
+                "resolve_expires",
+                Views.time(would.get().token().expiresAt()));
+        body.putAll(extra);
+        ctx.status(200).json(body);
+        return;
+      }
+    }
+    answer(ctx, user.username(), choices.open(user, attempt, presented), extra);
+  }
+
+  /**
+   * Opens the session of {@code ticket}, after ending her session {@code endSession} (or none), and
+   * answers as a login does ({@link SignInChoices#resolve}).
+   */
+  void resolve(Context ctx, ResolveTokens.Ticket ticket, String endSession) {
     SessionManager.LoginResult.Admitted admitted =
-        signIns.open(user, attempt, requests.sessionToken(ctx));
+        choices.resolve(
+            ticket, endSession, requests.clientIp(ctx), userAgent(ctx), requests.sessionToken(ctx));
+    answer(ctx, ticket.username(), admitted, Map.of());
+  }
+
+  private void answer(
+      Context ctx,
+      String username,
+      SessionManager.LoginResult.Admitted admitted,
+      Map<String, ?> extra) {
     Session session = admitted.session();
     requests.setSessionCookie(ctx, admitted.token().secret());
-    devices.issue(ctx, user.username());
+    devices.issue(ctx, username);
     Instant now = clock.instant();
     ctx.header("Session-Timeout", Long.toString(session.secondsLeft(now)));
     List<Object> ended = new ArrayList<>();

@@ -13,6 +13,8 @@ public enum ApiError {
   INVALID_JSON(400, "invalid_json"),
   INVALID_SETTINGS(400, "invalid_settings"),
   WEAK_PASSWORD(400, "weak_password"),
+  RESOLVE_TOKEN_INVALID(400, "resolve_token_invalid"),
+  RESOLVE_SESSION_NOT_FOUND(400, "resolve_session_not_found"),
   UNKNOWN_GROUPS(400, "unknown_groups"),
   NOT_AUTHENTICATED(401, "not_authenticated"),
   INVALID_CREDENTIALS(401, "invalid_credentials"),

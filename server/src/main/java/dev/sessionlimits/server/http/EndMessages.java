@@ -43,6 +43,7 @@ public final class EndMessages {
       case MAX_LIFETIME ->
           Sentence.of(
               "end.max_lifetime", at, span(Duration.between(session.createdAt(), end.at())));
+      case SIGNED_OUT_AT_SIGN_IN -> signedOutAtSignIn(end.cause(), at);
       default -> Sentence.of("end." + end.reason().code(), at);
     };
   }
@@ -54,17 +55,26 @@ public final class EndMessages {
       // Applied by an administrator (POST /api/v1/sessions/enforce) rather than by a login.
       return Sentence.of(ip ? "end.limit_applied_ip" : "end.limit_applied_user", limit);
     }
-    Localized browser = UserAgents.words(cause.loginUserAgent());
-    Object device =
-        (cause.loginDevice() == null || cause.loginDevice().isBlank())
-            ? browser
-            : Sentence.of("end.named_device", cause.loginDevice(), browser);
     return Sentence.of(
         ip ? "end.limit_reached_ip" : "end.limit_reached_user",
-        device,
+        device(cause),
         cause.loginIp(),
         when(cause.loginAt(), now),
         limit);
+  }
+
+  private static Sentence signedOutAtSignIn(EndCause cause, Localized at) {
+    if (cause == null || cause.loginAt() == null) {
+      return Sentence.of("end.signed_out_at_sign_in", at);
+    }
+    return Sentence.of("end.signed_out_at_sign_in_on", at, device(cause), cause.loginIp());
+  }
+
+  private static Object device(EndCause cause) {
+    Localized browser = UserAgents.words(cause.loginUserAgent());
+    return (cause.loginDevice() == null || cause.loginDevice().isBlank())
+        ? browser
+        : Sentence.of("end.named_device", cause.loginDevice(), browser);
   }
 
   /** {@code n} and "session" or "sessions", as a sentence needs it. */

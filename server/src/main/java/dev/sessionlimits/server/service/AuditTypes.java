@@ -38,7 +38,8 @@ public final class AuditTypes {
           "mfa_enabled",
           "mfa_disabled",
           "mfa_recovery_codes_replaced",
-          "admin_password_reset");
+          "admin_password_reset",
+          "login_resolved");
 
   private AuditTypes() {}
 }

@@ -3,6 +3,8 @@ package dev.sessionlimits.server.service;
 import static dev.sessionlimits.server.http.Json.map;
 
 import dev.sessionlimits.core.AuditEvent;
+import dev.sessionlimits.core.EndFirst;
+import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.GroupStore;
 import dev.sessionlimits.core.LoginAttempt;
 import dev.sessionlimits.core.QuotaDecision;
@@ -20,6 +22,7 @@ import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.ops.Metrics;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,23 +75,59 @@ public final class SignIns {
    */
   public SessionManager.LoginResult.Admitted open(
       User user, LoginAttempt attempt, String presentedToken) {
-    Settings current = settings.settings();
-    QuotaPolicy policy = Groups.policy(groups, user, current, settings.actions());
+    return open(user, attempt, presentedToken, null, null, RefusalOffer.NONE);
+  }
+
+  /**
+   * What a refused login offers the user besides the refusal: more fields of its 403 (such as her
+   * sessions, to choose one to sign out), or none.
+   */
+  @FunctionalInterface
+  public interface RefusalOffer {
+    /** Offers nothing. */
+    RefusalOffer NONE = (user, attempt, deny) -> Map.of();
+
+    /** The fields to add to the refusal of {@code attempt}. */
+    Map<String, ?> fields(User user, LoginAttempt attempt, QuotaDecision.Deny deny);
+  }
+
+  /**
+   * {@link #open(User, LoginAttempt, String)} of a session with the id {@code sessionId} (or a new
+   * random one, if null) that ends {@code endFirst} (a live session of hers, or null) as part of
+   * the opening; a refusal carries the fields {@code offer} adds.
+   *
+   * @throws dev.sessionlimits.core.DuplicateSessionException if a session with {@code sessionId}
+   *     exists already: nothing changed
+   */
+  public SessionManager.LoginResult.Admitted open(
+      User user,
+      LoginAttempt attempt,
+      String presentedToken,
+      String sessionId,
+      EndFirst endFirst,
+      RefusalOffer offer) {
+    QuotaPolicy policy = policy(user);
     SessionManager.LoginResult result;
     try {
-      result = sessions.login(attempt, policy, presentedToken);
+      result =
+          (sessionId == null)
+              ? sessions.login(attempt, policy, presentedToken)
+              : sessions.login(attempt, policy, presentedToken, sessionId, endFirst);
     } catch (StoreUnavailableException e) {
       metrics.login(Metrics.LoginResult.UNAVAILABLE);
       throw e;
     }
     if (result instanceof SessionManager.LoginResult.Refused refused) {
       metrics.refused(refused.deny().scope());
-      throw refusal(refused.deny(), attempt);
+      throw refusal(refused.deny(), attempt)
+          .withFields(offer.fields(user, attempt, refused.deny()));
     }
     SessionManager.LoginResult.Admitted admitted = (SessionManager.LoginResult.Admitted) result;
     metrics.login(Metrics.LoginResult.ADMITTED);
     for (Session evicted : admitted.ended()) {
-      metrics.evicted(policy.action().name(), evicted.end().cause().scope());
+      if (evicted.end().reason() == EndReason.SESSION_LIMIT_REACHED) {
+        metrics.evicted(policy.action().name(), evicted.end().cause().scope());
+      }
     }
     audit(attempt, admitted);
     LOG.info(
@@ -103,6 +142,12 @@ public final class SignIns {
     return admitted;
   }
 
+  /** {@code user}'s effective policy under the current settings ({@link Groups#policy}). */
+  public QuotaPolicy policy(User user) {
+    Settings current = settings.settings();
+    return Groups.policy(groups, user, current, settings.actions());
+  }
+
   private void audit(LoginAttempt attempt, SessionManager.LoginResult.Admitted admitted) {
     Session session = admitted.session();
     String ip = attempt.clientIp();
@@ -110,6 +155,10 @@ public final class SignIns {
     List<AuditEvent> audit = new ArrayList<>(admitted.ended().size() + 2);
     for (Session evicted : admitted.ended()) {
       endedIds.add(evicted.id());
+      if (evicted.end().reason() != EndReason.SESSION_LIMIT_REACHED) {
+        // Chosen by the user herself: audited as login_resolved by whoever let her choose.
+        continue;
+      }
       Scope scope = evicted.end().cause().scope();
       audit.add(
           auditor.event(
@@ -172,9 +221,12 @@ public final class SignIns {
             Sentence.of("count.active_sessions", deny.active()),
             EndMessages.sessions(deny.limit()),
             ip);
-    return ApiError.SESSION_LIMIT_REACHED
-        .exception(message)
-        .withFields(
-            map("scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active()));
+    ApiException refused =
+        ApiError.SESSION_LIMIT_REACHED
+            .exception(message)
+            .withFields(
+                map("scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active()));
+    // The address is the client's own; whose sessions hold it is never said.
+    return (deny.scope() == Scope.IP) ? refused.withFields(map("client_ip", ip)) : refused;
   }
 }

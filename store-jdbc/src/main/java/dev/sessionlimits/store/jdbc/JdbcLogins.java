@@ -5,6 +5,7 @@ import static dev.sessionlimits.store.jdbc.LoginReads.USER;
 import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.core.EndCause;
+import dev.sessionlimits.core.EndFirst;
 import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.OpenResult;
 import dev.sessionlimits.core.Quota;
@@ -15,13 +16,9 @@ import dev.sessionlimits.core.SessionEnd;
 import dev.sessionlimits.core.StoreUnavailableException;
 import dev.sessionlimits.core.TokenHash;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -64,8 +61,8 @@ import java.util.function.Supplier;
  * server reuses one generic plan for each of these statements (one UPDATE joined to arrays of all
  * the sessions would be planned anew for every login, as its row estimate depends on the arrays'
  * length). A login that records expiries leaves the {@code COMMIT} out and sends it after checking
- * them (below), one round trip more; one that ends more than {@link #PIPELINED_ENDS} sessions ends
- * them one round trip each; a refused login commits after the first.
+ * them (below), one round trip more; one that ends more than {@link LoginWrites#PIPELINED_ENDS}
+ * sessions ends them one round trip each; a refused login commits after the first.
  *
  * <p>A missing lock row is inserted in autocommit mode, outside the login's transaction, and the
  * transaction is run again. Purge ({@link SessionPurge}) deletes the lock rows, an hour old or
@@ -86,15 +83,11 @@ final class JdbcLogins {
   /** How often a login starts over because its lock rows were missing before it gives up. */
   private static final int LOCK_ROUNDS = 5;
 
-  /** The most sessions a login ends in its second round trip; it ends more one by one. */
-  private static final int PIPELINED_ENDS = 16;
-
-  private static final String[][] ENDS_AND_INSERT = SessionSql.endsAndInsert(PIPELINED_ENDS);
-
   private final Database db;
   private final NodeView view;
   private final SessionEnds ends;
   private final LoginReads reads;
+  private final LoginWrites writes;
   private final boolean together;
 
   JdbcLogins(Database db, NodeView view, SessionEnds ends) {
@@ -102,19 +95,14 @@ final class JdbcLogins {
     this.view = view;
     this.ends = ends;
     this.reads = new LoginReads(db.dialect(), view);
+    this.writes = new LoginWrites(ends);
     this.together = db.dialect().sendsStatementsTogether();
   }
 
   /** What a login did: its result, and every session it ended (evicted, or found expired). */
   private record Opening(OpenResult result, List<Session> ended) {}
 
-  /**
-   * One session a login ends, as this node sees it, with its end; for an expiry, also the {@code
-   * expires_at} stored when the login read it, which the end requires unchanged.
-   */
-  private record PlannedEnd(Session session, SessionEnd end, Instant storedExpiry) {}
-
-  OpenResult open(Session candidate, QuotaPolicy policy, TokenHash supersedes) {
+  OpenResult open(Session candidate, QuotaPolicy policy, TokenHash supersedes, EndFirst endFirst) {
     requireNonNull(candidate, "candidate");
     requireNonNull(policy, "policy");
     if (candidate.end() != null) {
@@ -142,14 +130,15 @@ final class JdbcLogins {
     boolean ipLimited = policy.ipLimit() != QuotaPolicy.UNLIMITED;
     TokenHash presented = session.tokenHash().equals(supersedes) ? null : supersedes;
     if (!userLimited && !ipLimited) {
-      return openUnlimited(session, policy, what, generation, presented);
+      return openUnlimited(session, policy, what, generation, presented, endFirst);
     }
     for (int round = 1; ; round++) {
       Opening opening =
           db.transaction(
               what,
               connection ->
-                  openLocked(connection, session, policy, userLimited, ipLimited, presented));
+                  openLocked(
+                      connection, session, policy, userLimited, ipLimited, presented, endFirst));
       if (opening != null) {
         view.ended(opening.ended());
         if (cache != null && opening.result() instanceof OpenResult.Opened) {
@@ -191,39 +180,87 @@ final class JdbcLogins {
       QuotaPolicy policy,
       Supplier<String> what,
       long generation,
-      TokenHash supersedes) {
+      TokenHash supersedes,
+      EndFirst endFirst) {
     QuotaDecision decision =
         Quota.decide(session.attempt(), List.of(), List.of(), policy, session.createdAt());
     if (decision instanceof QuotaDecision.Deny deny) {
       return new OpenResult.Refused(deny);
     }
-    Session superseded = null;
-    if (supersedes == null) {
+    Session[] ended = new Session[2];
+    if (supersedes == null && endFirst == null) {
       db.autocommit(
           what,
           connection -> {
-            insert(connection, session);
+            LoginWrites.insert(connection, session);
             db.persist(connection);
             return null;
           });
     } else {
-      superseded =
-          db.transaction(
-              what,
-              connection -> {
-                Session presented = presentedLive(connection, supersedes, session.createdAt());
-                SessionEnd end = supersededEnd(session);
-                boolean ended =
-                    presented != null && ends.end(connection, presented.id(), end, null, true);
-                insert(connection, session);
-                return ended ? presented.withEnd(end) : null;
-              });
-      view.ended(superseded == null ? List.of() : List.of(superseded));
+      db.transaction(
+          what,
+          connection -> {
+            Instant now = session.createdAt();
+            Session presented =
+                (supersedes == null) ? null : presentedLive(connection, supersedes, now);
+            Session chosen = chosenLive(connection, endFirst, session, presented);
+            ended[0] = endNow(connection, presented, supersededEnd(session));
+            ended[1] =
+                (chosen == null) ? null : endNow(connection, chosen, chosenEnd(endFirst, session));
+            LoginWrites.insert(connection, session);
+            return null;
+          });
+      List<Session> all = new ArrayList<>();
+      for (Session one : ended) {
+        if (one != null) {
+          all.add(one);
+        }
+      }
+      view.ended(all);
     }
     if (view.cache() != null) {
       view.cache().putIfUnchanged(session, generation);
     }
-    return new OpenResult.Opened(session, List.of(), superseded);
+    return new OpenResult.Opened(
+        session, (ended[1] == null) ? List.of() : List.of(ended[1]), ended[0]);
+  }
+
+  /** {@code session} (or null) ended with {@code end} in this transaction; null if it was not. */
+  private Session endNow(Connection connection, Session session, SessionEnd end)
+      throws SQLException {
+    return (session != null && ends.end(connection, session.id(), end, null, true))
+        ? session.withEnd(end)
+        : null;
+  }
+
+  /** The end of the session a user chose to end ({@code endFirst}) for the new {@code login}. */
+  private static SessionEnd chosenEnd(EndFirst endFirst, Session login) {
+    return new SessionEnd(endFirst.reason(), login.createdAt(), EndCause.signedOutBy(login));
+  }
+
+  /**
+   * The live session {@code endFirst} names, read now, if it is the login's user's and not the
+   * presented one; null otherwise. Throws if the login's own id is taken: under the user's quota
+   * row, read after the lock, so one of several logins of one id wins and the others learn why.
+   */
+  private Session chosenLive(
+      Connection connection, EndFirst endFirst, Session login, Session presented)
+      throws SQLException {
+    if (endFirst == null) {
+      return null;
+    }
+    if (SessionRows.selectOne(connection, SessionSql.BY_ID, login.id()) != null) {
+      throw LoginWrites.duplicate(login);
+    }
+    if (presented != null && presented.id().equals(endFirst.sessionId())) {
+      return null;
+    }
+    Session row = SessionRows.selectOne(connection, SessionSql.BY_ID, endFirst.sessionId());
+    if (row == null || row.end() != null || !row.user().equals(login.user())) {
+      return null;
+    }
+    Session seen = view.overlay(row);
+    return seen.isLive(login.createdAt()) ? seen : null;
   }
 
   /** The end of the session a login presented, superseded by the new {@code login}. */
@@ -260,6 +297,25 @@ final class JdbcLogins {
     return presentedLive(connection, tokenHash, now);
   }
 
+  /**
+   * The session {@code endFirst} names, taken out of the login's counts, if it is the login's
+   * user's and live; else null ({@link #chosenLive}, which also refuses a taken id).
+   */
+  private Session takeChosen(
+      Connection connection,
+      EndFirst endFirst,
+      Session login,
+      Session presented,
+      LoginReads.Unended unended)
+      throws SQLException {
+    Session chosen = chosenLive(connection, endFirst, login, presented);
+    if (chosen != null) {
+      unended.ofUser.remove(chosen.id());
+      unended.fromIp.remove(chosen.id());
+    }
+    return chosen;
+  }
+
   /** The outcome with the quota rows of the limited scopes held, or null if a row is missing. */
   private Opening openLocked(
       Connection connection,
@@ -267,7 +323,8 @@ final class JdbcLogins {
       QuotaPolicy policy,
       boolean userLimited,
       boolean ipLimited,
-      TokenHash supersedes)
+      TokenHash supersedes,
+      EndFirst endFirst)
       throws SQLException {
     Instant now = session.createdAt();
     LoginReads.Unended unended = new LoginReads.Unended();
@@ -277,6 +334,7 @@ final class JdbcLogins {
     // Left out of the counts here and ended below, in the same transaction as the INSERT.
     Session presented =
         (supersedes == null) ? null : takePresented(connection, supersedes, unended, now);
+    Session chosen = takeChosen(connection, endFirst, session, presented, unended);
     QuotaDecision decision =
         Quota.decide(
             session.attempt(), unended.ofUser.values(), unended.fromIp.values(), policy, now);
@@ -285,28 +343,37 @@ final class JdbcLogins {
     }
     List<QuotaDecision.Eviction> evictions = ((QuotaDecision.Admit) decision).evictions();
     // Evictions and the expiries this login left out of its count, in one ascending id order.
-    TreeMap<String, PlannedEnd> toEnd = new TreeMap<>();
+    TreeMap<String, LoginWrites.PlannedEnd> toEnd = new TreeMap<>();
     for (QuotaDecision.Eviction eviction : evictions) {
       SessionEnd end =
           new SessionEnd(
               EndReason.SESSION_LIMIT_REACHED,
               now,
               EndCause.limitReached(eviction.scope(), eviction.limit(), session));
-      toEnd.put(eviction.session().id(), new PlannedEnd(eviction.session(), end, null));
+      toEnd.put(eviction.session().id(), new LoginWrites.PlannedEnd(eviction.session(), end, null));
     }
     if (presented != null) {
-      toEnd.put(presented.id(), new PlannedEnd(presented, supersededEnd(session), null));
+      toEnd.put(
+          presented.id(), new LoginWrites.PlannedEnd(presented, supersededEnd(session), null));
+    }
+    if (chosen != null) {
+      toEnd.put(
+          chosen.id(), new LoginWrites.PlannedEnd(chosen, chosenEnd(endFirst, session), null));
     }
     for (Session lapsed : unended.expired.values()) {
       toEnd.putIfAbsent(
           lapsed.id(),
-          new PlannedEnd(lapsed, lapsed.endAt(now), unended.stored.get(lapsed.id()).expiresAt()));
+          new LoginWrites.PlannedEnd(
+              lapsed, lapsed.endAt(now), unended.stored.get(lapsed.id()).expiresAt()));
     }
     Set<String> done =
-        (together && toEnd.size() <= PIPELINED_ENDS)
-            ? endInsertAndCommit(connection, toEnd.values(), session)
-            : endAndInsert(connection, toEnd.values(), session);
-    List<Session> inDecisionOrder = new ArrayList<>(evictions.size());
+        (together && toEnd.size() <= LoginWrites.PIPELINED_ENDS)
+            ? writes.endInsertAndCommit(connection, toEnd.values(), session)
+            : writes.endAndInsert(connection, toEnd.values(), session);
+    List<Session> inDecisionOrder = new ArrayList<>(evictions.size() + 1);
+    if (chosen != null && done.contains(chosen.id())) {
+      inDecisionOrder.add(chosen.withEnd(toEnd.get(chosen.id()).end()));
+    }
     for (QuotaDecision.Eviction eviction : evictions) {
       if (done.contains(eviction.session().id())) {
         inDecisionOrder.add(eviction.session().withEnd(toEnd.get(eviction.session().id()).end()));
@@ -318,118 +385,12 @@ final class JdbcLogins {
       superseded = presented.withEnd(toEnd.get(presented.id()).end());
       all.add(superseded);
     }
-    for (PlannedEnd planned : toEnd.values()) {
+    for (LoginWrites.PlannedEnd planned : toEnd.values()) {
       if (planned.storedExpiry() != null && done.contains(planned.session().id())) {
         all.add(planned.session().withEnd(planned.end()));
       }
     }
     return new Opening(new OpenResult.Opened(session, inDecisionOrder, superseded), all);
-  }
-
-  /**
-   * Ends {@code toEnd} one statement each (notifying every node of each end where there are
-   * notifications), then inserts {@code session}; the ids it ended. Runs the login again if an
-   * expiry was not recorded because the session was extended meanwhile, so it counts again.
-   */
-  private Set<String> endAndInsert(
-      Connection connection, Collection<PlannedEnd> toEnd, Session session) throws SQLException {
-    Set<String> done = new HashSet<>();
-    for (PlannedEnd planned : toEnd) {
-      String id = planned.session().id();
-      if (ends.end(connection, id, planned.end(), planned.storedExpiry(), true)) {
-        done.add(id);
-      } else if (planned.storedExpiry() != null && stillUnended(connection, id)) {
-        throw extendedMeanwhile(id);
-      }
-    }
-    insert(connection, session);
-    return done;
-  }
-
-  /**
-   * PostgreSQL: {@link #endAndInsert} in one round trip that also commits; the ids it ended. A
-   * login that records expiries commits only after checking them, leaving the commit to the caller.
-   */
-  private Set<String> endInsertAndCommit(
-      Connection connection, Collection<PlannedEnd> toEnd, Session session) throws SQLException {
-    boolean expiries = false;
-    for (PlannedEnd planned : toEnd) {
-      expiries |= planned.storedExpiry() != null;
-    }
-    Set<String> done = new HashSet<>();
-    try (PreparedStatement statement =
-        connection.prepareStatement(ENDS_AND_INSERT[toEnd.size()][expiries ? 0 : 1])) {
-      int index = 1;
-      for (PlannedEnd planned : toEnd) {
-        String id = planned.session().id();
-        index = SessionRows.bindEnd(statement, index, id, planned.end(), planned.storedExpiry());
-        statement.setString(index++, EndNotices.CHANNEL);
-        statement.setString(index++, ends.payload(id));
-      }
-      SessionRows.bindInsert(statement, index, session);
-      try {
-        statement.execute();
-      } catch (SQLException e) {
-        if (Database.isUniqueViolation(e)) {
-          throw duplicate(session);
-        }
-        throw e;
-      }
-      for (PlannedEnd planned : toEnd) {
-        try (ResultSet rows = statement.getResultSet()) {
-          if (rows.next()) {
-            done.add(planned.session().id());
-          }
-        }
-        statement.getMoreResults();
-      }
-    }
-    if (expiries) {
-      for (PlannedEnd planned : toEnd) {
-        String id = planned.session().id();
-        if (planned.storedExpiry() != null && !done.contains(id) && stillUnended(connection, id)) {
-          throw extendedMeanwhile(id);
-        }
-      }
-    }
-    return done;
-  }
-
-  /** A touch was written since the login's read: the session is live after all, so count again. */
-  private static Database.RunAgain extendedMeanwhile(String sessionId) {
-    return new Database.RunAgain(
-        "session " + sessionId + " was extended while a login counted" + " it as expired");
-  }
-
-  private static boolean stillUnended(Connection connection, String sessionId) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(SessionSql.STILL_UNENDED)) {
-      select.setString(1, sessionId);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next();
-      }
-    }
-  }
-
-  private static void insert(Connection connection, Session session) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(SessionSql.INSERT)) {
-      SessionRows.bindInsert(insert, 1, session);
-      insert.executeUpdate();
-    } catch (SQLException e) {
-      if (Database.isUniqueViolation(e)) {
-        throw duplicate(session);
-      }
-      throw e;
-    }
-  }
-
-  /** The driver's message would carry the whole token hash; this one names only its prefix. */
-  private static IllegalArgumentException duplicate(Session session) {
-    return new IllegalArgumentException(
-        "a session with id "
-            + session.id()
-            + " or token "
-            + session.tokenHash()
-            + " exists already");
   }
 
   private static void requireKeyLength(String value, String name) {

@@ -4,6 +4,7 @@ import static dev.sessionlimits.store.jdbc.Sql.micros;
 import static dev.sessionlimits.store.jdbc.Sql.setInstant;
 import static java.util.Objects.requireNonNull;
 
+import dev.sessionlimits.core.EndFirst;
 import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.Lookup;
 import dev.sessionlimits.core.OpenResult;
@@ -99,12 +100,18 @@ final class JdbcSessions implements SessionStore {
 
   @Override
   public OpenResult open(Session candidate, QuotaPolicy policy) {
-    return logins.open(candidate, policy, null);
+    return logins.open(candidate, policy, null, null);
   }
 
   @Override
   public OpenResult open(Session candidate, QuotaPolicy policy, TokenHash supersedes) {
-    return logins.open(candidate, policy, supersedes);
+    return logins.open(candidate, policy, supersedes, null);
+  }
+
+  @Override
+  public OpenResult open(
+      Session candidate, QuotaPolicy policy, TokenHash supersedes, EndFirst endFirst) {
+    return logins.open(candidate, policy, supersedes, endFirst);
   }
 
   @Override
