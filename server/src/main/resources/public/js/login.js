@@ -4,7 +4,7 @@
 // Every sentence comes from the `login` message bundle (js/i18n.js).
 
 import { api, uiUrl, retryAfterSeconds } from './api.js';
-import { h } from './format.js';
+import { h, formatTime as localTime } from './format.js';
 import { safeNext } from './session.js';
 import { enrolmentBlock, recoveryBlock } from './mfa.js';
 import { messages, translatePage, lang } from './i18n.js';
@@ -24,17 +24,6 @@ const preview = document.getElementById('resolve-preview');
 const mfaForm = document.getElementById('mfa-form');
 const next = safeNext(new URLSearchParams(location.search).get('next')) || uiUrl('account.html');
 let retryTimer = null;
-
-/** A time in the reader's own zone, named: "5 Dec 2026, 14:02 CET". */
-const zoned = new Intl.DateTimeFormat(lang, {
-  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
-});
-
-function localTime(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso) : zoned.format(d);
-}
 
 /** The sentence of key, or null if the bundle has none (t answers the key itself then). */
 function known(key, vars) {

@@ -2,7 +2,6 @@
 // errors, and times in the viewer's own time zone, named ("14:02 CET"), everywhere in the console.
 
 import { h } from '../format.js';
-import { lang } from '../i18n.js';
 
 /** What every admin module shares: the GET /api/v1/me body and t(key, vars). */
 export const ctx = { me: null, t: (key) => key };
@@ -37,46 +36,9 @@ export function isMe(username) {
   return Boolean(ctx.me && ctx.me.user && ctx.me.user.username === username);
 }
 
-/* Times: always the viewer's local time with its zone, so one dialog never mixes two clocks. */
-
-const dateTimeZone = new Intl.DateTimeFormat(lang, {
-  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
-});
-const timeZone = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
-const full = new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'long' });
-const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
-
-function sameDay(a, b) {
-  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
-}
-
-/** "14:02 CET" today, "3 Mar 2026, 14:02 CET" otherwise; '' for no time. */
-export function localTime(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return (sameDay(d, new Date()) ? timeZone : dateTimeZone).format(d);
-}
-
-/** "in 28 minutes", "1 minute ago": Intl's own plural rules, never "1 minutes". */
-export function relativeTime(iso) {
-  const d = new Date(iso);
-  if (!iso || Number.isNaN(d.getTime())) return '';
-  const seconds = Math.round((d.getTime() - Date.now()) / 1000);
-  const abs = Math.abs(seconds);
-  if (abs < 45) return relative.format(abs < 5 ? 0 : seconds, 'second');
-  if (abs < 2700) return relative.format(Math.round(seconds / 60), 'minute');
-  if (abs < 86400 * 1.5) return relative.format(Math.round(seconds / 3600), 'hour');
-  return relative.format(Math.round(seconds / 86400), 'day');
-}
-
-/** A <time> element: the local time with its zone, the full date in its title. */
-export function timeEl(iso, { withRelative = false } = {}) {
-  if (!iso) return h('span', { class: 'muted' }, '—');
-  const d = new Date(iso);
-  const text = localTime(iso) + (withRelative ? ' (' + relativeTime(iso) + ')' : '');
-  return h('time', { datetime: iso, title: Number.isNaN(d.getTime()) ? '' : full.format(d) }, text);
-}
+/* Times: always the viewer's local time with its zone (format.js), so one dialog never mixes two
+   clocks. */
+export { timeEl } from '../format.js';
 
 /** Calls fn after ms of quiet: search as you type asks once the typing pauses. */
 export function debounce(fn, ms) {

@@ -3,16 +3,13 @@ package dev.sessionlimits.server.service;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -30,7 +27,7 @@ public final class MfaTickets {
   /** How long a ticket is good for. */
   public static final Duration LIFETIME = Duration.ofMinutes(5);
 
-  private static final String ALGORITHM = "HmacSHA256";
+  private static final String ALGORITHM = Signatures.ALGORITHM;
   private static final int KEY_BYTES = 32;
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
@@ -109,23 +106,10 @@ public final class MfaTickets {
   }
 
   private byte[] mac(byte[] body) {
-    try {
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(key);
-      return mac.doFinal(body);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is in every JDK", e);
-    }
+    return Signatures.mac(key, body);
   }
 
   private static String client(String clientIp, String userAgent) {
-    try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      byte[] digest =
-          sha256.digest((clientIp + "\n" + (userAgent == null ? "" : userAgent)).getBytes(UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Every JDK has SHA-256", e);
-    }
+    return Signatures.client(clientIp, userAgent);
   }
 }

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.core.ThrottleStore;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -12,9 +11,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -44,7 +41,7 @@ public final class ResolveTokens {
   /** The longest token this class issues or reads. */
   public static final int MAX_LENGTH = 2048;
 
-  private static final String ALGORITHM = "HmacSHA256";
+  private static final String ALGORITHM = Signatures.ALGORITHM;
   private static final int KEY_BYTES = 32;
   private static final int NONCE_BYTES = 16;
   private static final int SESSION_ID_BYTES = 16;
@@ -160,23 +157,10 @@ public final class ResolveTokens {
   }
 
   private byte[] mac(byte[] body) {
-    try {
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(key);
-      return mac.doFinal(body);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is in every JDK", e);
-    }
+    return Signatures.mac(key, body);
   }
 
   private static String client(String clientIp, String userAgent) {
-    try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      byte[] digest =
-          sha256.digest((clientIp + "\n" + (userAgent == null ? "" : userAgent)).getBytes(UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Every JDK has SHA-256", e);
-    }
+    return Signatures.client(clientIp, userAgent);
   }
 }
