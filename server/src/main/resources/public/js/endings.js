@@ -20,18 +20,26 @@ function limitWords(body) {
   return typeof body.limit === 'number' ? t('n_sessions', { count: body.limit }) : '';
 }
 
+/** "Phone" (Firefox on Android), or the browser alone: the device of the login that caused it. */
+function deviceWords(login) {
+  const browser = agentWords(login.browser);
+  return login.device ? t('end.named_device', { device: login.device, browser }) : browser;
+}
+
 /** The sentence that tells why the session of body (a session_ended body) ended. */
 export function endSentence(body) {
   const reason = body && body.reason;
   const at = body && body.ended_at ? formatTime(body.ended_at) : '';
+  if (reason === 'signed_out_at_sign_in' && at && body.caused_by) {
+    return t('end.signed_out_at_sign_in_on', { time: at, device: deviceWords(body.caused_by), ip: body.caused_by.ip || '?' });
+  }
   if (SIMPLE_REASONS.includes(reason) && at) return t('end.' + reason, { time: at });
   if (reason === 'session_limit_reached') {
     const scope = body.scope === 'ip' ? 'ip' : 'user';
     const login = body.caused_by;
     if (!login || !login.at) return t('end.limit_applied_' + scope, { limit: limitWords(body) });
-    const browser = agentWords(login.browser);
     return t('end.limit_reached_' + scope, {
-      device: login.device ? t('end.named_device', { device: login.device, browser }) : browser,
+      device: deviceWords(login),
       ip: login.ip || '?',
       time: formatTime(login.at),
       limit: limitWords(body),

@@ -99,7 +99,8 @@ class LanguagesTest {
     assertThat(bad.error()).isEqualTo("invalid_request");
     assertThat(bad.json().path("fields").path("colour").asText())
         .isEqualTo(
-            "colour ist kein Feld dieser Anfrage; die Felder sind username, password, device.");
+            "colour ist kein Feld dieser Anfrage; die Felder sind username, password, device,"
+                + " preview.");
     assertThat(bad.json().path("message").asText())
         .startsWith("Einige Felder der Anfrage sind ungültig: colour ist kein Feld");
     assertLabelled(bad, "de");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * A German Chromium and an English one against one server: each shows the account page and the live
@@ -71,6 +72,13 @@ class LanguagesUiTest {
     browser.find("#device").clear();
     browser.find("#device").sendKeys(device);
     browser.find("#login-submit").click();
+    // A sign-in that signs another device out asks first (the preview): go on.
+    browser.await(
+        ExpectedConditions.or(
+            urlContains("/account.html"), visibilityOfElementLocated(By.id("preview-continue"))));
+    if (!browser.driver.getCurrentUrl().contains("/account.html")) {
+      browser.find("#preview-continue").click();
+    }
     browser.await(urlContains("/account.html"));
     browser.await(textToBePresentInElementLocated(By.id("signed-in-as"), username));
     browser.await(

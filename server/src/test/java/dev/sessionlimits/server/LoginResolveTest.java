@@ -94,7 +94,7 @@ class LoginResolveTest {
       EventStream.Event event = stream.next(TWO_SECONDS);
       assertThat(event.json().path("reason").asText()).isEqualTo("signed_out_at_sign_in");
       assertThat(event.json().path("message").asText())
-          .contains("you chose to sign this session out while signing in on Chrome on Windows");
+          .contains("you chose to end this session when signing in on Chrome on Windows");
     }
     assertThat(laptop.get("/api/v1/me").status()).isEqualTo(200);
     assertThat(phone.get("/api/v1/me").json().path("reason").asText())

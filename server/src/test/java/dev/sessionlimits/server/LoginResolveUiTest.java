@@ -153,7 +153,7 @@ class LoginResolveUiTest {
     second.await(textToBePresentInElementLocated(By.id("signed-in-as"), "alice"));
     first.await(PUSHED, visibilityOfElementLocated(By.cssSelector("dialog#session-ended[open]")));
     assertThat(first.find("#session-ended-message").getText())
-        .contains("because you chose to sign this session out while signing in on \"Phone\"");
+        .contains("because you chose to end this session when signing in on \"Phone\"");
     assertThat(first.script("return window.notReloaded === true;")).as("no reload").isEqualTo(true);
     first.screenshot("signed-out-at-sign-in-live");
     first.driver.navigate().refresh();

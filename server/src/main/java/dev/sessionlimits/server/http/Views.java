@@ -81,15 +81,18 @@ public final class Views {
     if (end.reason() == EndReason.SESSION_LIMIT_REACHED) {
       m.put("scope", cause.scope() == null ? null : cause.scope().code());
       m.put("limit", cause.limit());
-      if (cause.loginAt() != null) {
-        Map<String, Object> login = new LinkedHashMap<>();
-        login.put("at", time(cause.loginAt()));
-        login.put("ip", cause.loginIp());
-        login.put("user_agent", cause.loginUserAgent());
-        login.put("browser", UserAgents.describe(cause.loginUserAgent()));
-        login.put("device", cause.loginDevice());
-        m.put("caused_by", login);
-      }
+    }
+    boolean byLogin =
+        end.reason() == EndReason.SESSION_LIMIT_REACHED
+            || end.reason() == EndReason.SIGNED_OUT_AT_SIGN_IN;
+    if (byLogin && cause.loginAt() != null) {
+      Map<String, Object> login = new LinkedHashMap<>();
+      login.put("at", time(cause.loginAt()));
+      login.put("ip", cause.loginIp());
+      login.put("user_agent", cause.loginUserAgent());
+      login.put("browser", UserAgents.describe(cause.loginUserAgent()));
+      login.put("device", cause.loginDevice());
+      m.put("caused_by", login);
     }
     if (cause.actor() != null) {
       m.put("ended_by", cause.actor());
