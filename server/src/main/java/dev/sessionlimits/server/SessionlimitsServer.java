@@ -54,9 +54,6 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +61,6 @@ import org.slf4j.LoggerFactory;
  * The Sessionlimits HTTP server: login with session limits, the settings and admin API, and
  * forward-auth, on the given {@link Stores}. It decides no quota itself; every login goes through
  * core's {@link SessionManager}.
- *
- * <p>Longer than 450 lines for now: it is the one place every package is wired; splitting the
- * wiring of the routes from the builder is planned with issue 18's service API, which adds routes.
  *
  * <pre>{@code
  * try (SessionlimitsServer server = SessionlimitsServer.builder()
@@ -89,18 +83,15 @@ public final class SessionlimitsServer implements AutoCloseable {
 
   private final Javalin app;
   private final Stores stores;
-  private final ScheduledExecutorService purger;
-  private final SessionStore sessionStore;
-  private final InstantSource clock;
+  private final Purger purger;
   private final PushHub push;
-  private final LoginThrottle throttle;
   private final Optional<DirectoryPasswords> directory;
   private final Metrics metrics;
 
   private SessionlimitsServer(Builder b) {
     this.stores = b.stores;
-    this.clock = b.clock;
-    this.sessionStore = b.stores.sessions();
+    SessionStore sessionStore = b.stores.sessions();
+    InstantSource clock = b.clock;
     this.metrics = (b.registry == null) ? Metrics.prometheus() : new Metrics(b.registry);
     ExhaustionActions actions =
         (b.actions != null)
@@ -127,7 +118,7 @@ public final class SessionlimitsServer implements AutoCloseable {
             random,
             requests,
             b.config.cookieSecure());
-    this.throttle = new LoginThrottle(stores.throttle(), clock, b.throttle);
+    LoginThrottle throttle = new LoginThrottle(stores.throttle(), clock, b.throttle);
     CachingUserStore users = new CachingUserStore(stores.users(), clock);
     ExternalUsers externalUsers =
         new ExternalUsers(users.uncached(), stores.groups(), stores.identities(), clock);
@@ -234,24 +225,17 @@ public final class SessionlimitsServer implements AutoCloseable {
                         eventRoutes::register,
                         ops::register,
                         apiDocs::register)));
-    this.purger =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "sessionlimits-purge");
-              t.setDaemon(true);
-              return t;
-            });
+    this.purger = new Purger(sessionStore, throttle, clock);
     try {
       app.start();
     } catch (RuntimeException e) {
-      purger.shutdownNow();
+      purger.close();
       push.close();
       directory.ifPresent(DirectoryPasswords::close);
       throw Listener.startFailure(e, b.config);
     }
     metrics.jetty(app.jettyServer().server());
-    long every = b.purgeInterval.toMillis();
-    purger.scheduleWithFixedDelay(this::purge, every, every, TimeUnit.MILLISECONDS);
+    purger.start(b.purgeInterval);
     LOG.info(
         "Sessionlimits listening on port {} ({}{}; {} custom exhaustion actions, {} file"
             + " settings)",
@@ -262,30 +246,8 @@ public final class SessionlimitsServer implements AutoCloseable {
         files.entries().size());
   }
 
-  private void purge() {
-    try {
-      SessionStore.PurgeResult result = sessionStore.purge(clock.instant());
-      if (result.expired() + result.forgotten() > 0) {
-        LOG.debug(
-            "Purge: {} sessions expired, {} tombstones forgotten",
-            result.expired(),
-            result.forgotten());
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("Purging expired sessions failed; will try again: {}", e.toString());
-    }
-    try {
-      int forgotten = throttle.purge();
-      if (forgotten > 0) {
-        LOG.debug("Purge: {} login failure counts forgotten", forgotten);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("Purging old login failure counts failed; will try again: {}", e.toString());
-    }
-  }
-
   void purgeNow() {
-    purge();
+    purger.purgeNow();
   }
 
   /**
@@ -313,7 +275,7 @@ public final class SessionlimitsServer implements AutoCloseable {
   /** Stops serving, then closes the stores. */
   @Override
   public void close() {
-    purger.shutdownNow();
+    purger.close();
     try {
       push.close();
       app.stop();
