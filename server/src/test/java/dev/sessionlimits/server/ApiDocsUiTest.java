@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -71,13 +72,29 @@ class ApiDocsUiTest {
     if (health.findElements(By.cssSelector(".try-out__btn")).isEmpty()) {
       health.findElement(By.cssSelector(".opblock-summary")).click();
     }
-    browser.await(d -> health.findElement(By.cssSelector(".try-out__btn"))).click();
-    browser.await(d -> health.findElement(By.cssSelector(".execute"))).click();
+    clickOnceUncovered(health, ".try-out__btn");
+    clickOnceUncovered(health, ".execute");
     browser.await(
         textToBePresentInElementLocated(
             By.cssSelector(
                 "#operations-monitors-health .live-responses-table tbody .response-col_status"),
             "200"));
     assertThat(browser.policyViolations()).isEmpty();
+  }
+
+  /**
+   * Clicks the element once it is no longer covered: Swagger UI animates an operation open, and a
+   * click during the animation lands on what is still over the button.
+   */
+  private void clickOnceUncovered(WebElement within, String css) {
+    browser.await(
+        d -> {
+          try {
+            within.findElement(By.cssSelector(css)).click();
+            return true;
+          } catch (ElementClickInterceptedException e) {
+            return null;
+          }
+        });
   }
 }
