@@ -41,6 +41,9 @@ public final class Requests {
   /** The largest request body read, in bytes; a larger one is 413 {@code payload_too_large}. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
 
+  /** How much of a too-large body is read and dropped before its 413 ({@link #drain}). */
+  private static final long DRAIN_BYTES = 1024 * 1024;
+
   private static final String CLIENT_IP = "sessionlimits.clientIp";
   private static final String BODY = "sessionlimits.body";
 
@@ -189,20 +192,39 @@ public final class Requests {
       return cached;
     }
     long declared = ctx.req().getContentLengthLong();
-    if (declared > MAX_BODY_BYTES) {
-      throw tooLarge(declared);
-    }
     byte[] body;
     try (InputStream in = ctx.req().getInputStream()) {
+      if (declared > MAX_BODY_BYTES) {
+        drain(in);
+        throw tooLarge(declared);
+      }
       body = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) {
+        drain(in);
+        throw tooLarge(-1);
+      }
     } catch (IOException e) {
       throw ApiException.badRequest(Sentence.of("request.body_unreadable"));
     }
-    if (body.length > MAX_BODY_BYTES) {
-      throw tooLarge(-1);
-    }
     ctx.attribute(BODY, body);
     return body;
+  }
+
+  /**
+   * Reads and drops what is left of a body that is too large, up to {@link #DRAIN_BYTES}: a client
+   * still sending then reads the 413, where closing at once could reset the connection under its
+   * answer. A larger body is cut off by the close the 413 asks for.
+   */
+  private static void drain(InputStream in) {
+    byte[] buffer = new byte[8192];
+    long read = 0;
+    try {
+      for (int n; read < DRAIN_BYTES && (n = in.read(buffer)) >= 0; ) {
+        read += n;
+      }
+    } catch (IOException e) {
+      // The client stopped sending: the 413 is still the answer.
+    }
   }
 
   private static ApiException tooLarge(long declared) {
