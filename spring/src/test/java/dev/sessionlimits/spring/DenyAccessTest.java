@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.spring.sample.Browser;
+import dev.sessionlimits.spring.sample.Crowd;
 import dev.sessionlimits.spring.sample.SampleApplication;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -117,5 +119,15 @@ class DenyAccessTest {
     assertThat(browsers[1].isLive()).isTrue();
     assertThat(browsers[2].isLive()).as("bob's own limit is 2").isFalse();
     assertThat(manager.liveSessionsOfUser("bob")).hasSize(2);
+  }
+
+  @Test
+  void twentySimultaneousFormLoginsAtALimitOfOneAdmitExactlyOneAndNoneIsA5xx() throws Exception {
+    List<Crowd.Login> logins = Crowd.signInAtOnce(port, 20, "carol");
+
+    assertThat(logins).allSatisfy(l -> assertThat(l.answer().statusCode()).isLessThan(500));
+    assertThat(logins.stream().filter(Crowd.Login::admitted).count()).isEqualTo(1);
+    assertThat(logins.stream().filter(l -> l.browser().isLive()).count()).isEqualTo(1);
+    assertThat(manager.liveSessionsOfUser("carol")).hasSize(1);
   }
 }

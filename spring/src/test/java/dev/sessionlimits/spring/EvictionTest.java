@@ -7,10 +7,12 @@ import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.MutableClock;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.spring.sample.Browser;
+import dev.sessionlimits.spring.sample.Crowd;
 import dev.sessionlimits.spring.sample.SampleApplication;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -140,5 +142,15 @@ class EvictionTest {
     assertThat(browser.isLive()).isTrue();
     assertThat(manager.liveSessionsOfUser("alice")).hasSize(1);
     assertThat(manager.get(first).orElseThrow().end().reason()).isEqualTo(EndReason.SUPERSEDED);
+  }
+
+  @Test
+  void twentySimultaneousEvictingLoginsLeaveExactlyOneLiveSessionAndNoneIsA5xx() throws Exception {
+    List<Crowd.Login> logins = Crowd.signInAtOnce(port, 20, "carol");
+
+    assertThat(logins).allSatisfy(l -> assertThat(l.answer().statusCode()).isLessThan(500));
+    assertThat(logins).allSatisfy(l -> assertThat(l.admitted()).isTrue());
+    assertThat(logins.stream().filter(l -> l.browser().isLive()).count()).isEqualTo(1);
+    assertThat(manager.liveSessionsOfUser("carol")).hasSize(1);
   }
 }

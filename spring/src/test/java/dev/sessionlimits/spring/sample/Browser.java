@@ -59,7 +59,16 @@ public final class Browser {
 
   /** Signs in through the default login page's form: the answer to the POST (a redirect). */
   public HttpResponse<String> login(String user, String password) {
-    String csrf = csrfOf(page("/login").body());
+    return login(user, password, loginPageCsrf());
+  }
+
+  /** Opens the login page: its CSRF token, for a later {@link #login(String, String, String)}. */
+  public String loginPageCsrf() {
+    return csrfOf(page("/login").body());
+  }
+
+  /** Posts the login form with the CSRF token of the login page opened before. */
+  public HttpResponse<String> login(String user, String password, String csrf) {
     return post(
         "/login",
         "username=" + encode(user) + "&password=" + encode(password) + "&_csrf=" + encode(csrf));
