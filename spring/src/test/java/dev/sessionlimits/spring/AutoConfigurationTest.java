@@ -2,10 +2,15 @@ package dev.sessionlimits.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionlimits.core.ActionDecision;
+import dev.sessionlimits.core.Exhaustion;
+import dev.sessionlimits.core.ExhaustionAction;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.SessionStore;
+import dev.sessionlimits.core.Settings;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -143,6 +148,54 @@ class AutoConfigurationTest {
                     .hasSingleBean(SessionlimitsHttpSessionListener.class)
                     .getBean(SessionRegistry.class)
                     .isInstanceOf(StoreSessionRegistry.class));
+  }
+
+  @Test
+  void aCustomExhaustionActionBeanCanBeChosenByName() {
+    ExhaustionAction custom =
+        new ExhaustionAction() {
+          @Override
+          public String name() {
+            return "REFUSE_POLITELY";
+          }
+
+          @Override
+          public ActionDecision onExhausted(Exhaustion exhaustion) {
+            return ExhaustionAction.DENY_ACCESS.onExhausted(exhaustion);
+          }
+        };
+    runner
+        .withBean(ExhaustionAction.class, () -> custom)
+        .withPropertyValues("sessionlimits.quota-exhaustion-action=REFUSE_POLITELY")
+        .run(
+            context ->
+                assertThat(context.getBean(Settings.class).quotaExhaustionAction())
+                    .isEqualTo("REFUSE_POLITELY"));
+  }
+
+  @Test
+  void theMetadataNamesEveryPropertyAndHintsTheActionsAndStores() throws Exception {
+    String metadata;
+    try (var in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      metadata = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    for (String property :
+        List.of(
+            "enabled",
+            "sessions-per-user",
+            "sessions-per-ip",
+            "quota-constraints-enabled",
+            "quota-exhaustion-action",
+            "session-cookie-age",
+            "session-max-lifetime",
+            "quota-exempt-admins",
+            "admin-authority",
+            "limit-authority-prefix",
+            "store",
+            "login-page")) {
+      assertThat(metadata).contains("\"name\": \"sessionlimits." + property + "\"");
+    }
+    assertThat(metadata).contains("\"hints\"").contains("DESTROY_OLDEST_SESSION").contains("jdbc");
   }
 
   private static InvalidSessionlimitsPropertiesException invalidIn(Throwable failure) {
