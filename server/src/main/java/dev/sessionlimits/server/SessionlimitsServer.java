@@ -173,7 +173,7 @@ public final class SessionlimitsServer implements AutoCloseable {
     OidcRoutes oidcRoutes = new OidcRoutes(oidc, requests, clock);
     AdminAndServiceSetup admin =
         new AdminAndServiceSetup(
-            stores, sessions, users, passwords, settings, auth, reauth, auditor, clock);
+            stores, sessions, users, passwords, settings, auth, reauth, auditor, clock, random);
     AccountRoutes accountRoutes =
         new AccountRoutes(sessions, admin.users(), logins, auth, reauth, auditor);
     this.push =
