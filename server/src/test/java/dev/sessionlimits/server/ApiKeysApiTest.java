@@ -274,6 +274,16 @@ class ApiKeysApiTest {
     assertRefused("{\"name\":\"ci\"}", "scopes");
     assertRefused("{\"name\":\"ci\",\"scopes\":[]}", "scopes");
     assertRefused("{\"name\":\"ci\",\"scopes\":[\"sessions:write\"]}", "scopes");
+    assertThat(
+            admin
+                .post("/api/v1/api-keys", "{\"name\":\"ci\",\"scopes\":[]}")
+                .json()
+                .path("fields")
+                .path("scopes")
+                .asText())
+        .isEqualTo(
+            "scopes must name at least one of sessions:open, sessions:read, sessions:end, each"
+                + " once; got [].");
     assertRefused("{\"name\":\"ci\",\"scopes\":[\"sessions:open\",\"sessions:open\"]}", "scopes");
     assertRefused("{\"name\":\"ci\",\"scopes\":\"sessions:open\"}", "scopes");
     assertRefused("{\"name\":\"ci\",\"scopes\":[\"sessions:open\"],\"key\":\"x\"}", "key");
