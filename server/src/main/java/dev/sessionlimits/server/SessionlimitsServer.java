@@ -7,7 +7,6 @@ import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.identity.oidc.OidcClient;
 import dev.sessionlimits.identity.oidc.OidcConfig;
-import dev.sessionlimits.server.admin.AdminRoutes;
 import dev.sessionlimits.server.apidocs.ApiDocsRoutes;
 import dev.sessionlimits.server.apidocs.OpenApiDocument;
 import dev.sessionlimits.server.auth.AccountRoutes;
@@ -29,11 +28,9 @@ import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.CachingUserStore;
 import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.DirectoryPasswords;
-import dev.sessionlimits.server.service.Enforcement;
 import dev.sessionlimits.server.service.ExternalUsers;
 import dev.sessionlimits.server.service.FileSettings;
 import dev.sessionlimits.server.service.FirstAdministrator;
-import dev.sessionlimits.server.service.Groups;
 import dev.sessionlimits.server.service.LoginThrottle;
 import dev.sessionlimits.server.service.Logins;
 import dev.sessionlimits.server.service.MfaTickets;
@@ -45,8 +42,8 @@ import dev.sessionlimits.server.service.SecondSteps;
 import dev.sessionlimits.server.service.SettingsService;
 import dev.sessionlimits.server.service.SignInChoices;
 import dev.sessionlimits.server.service.SignIns;
-import dev.sessionlimits.server.service.UserService;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintStream;
 import java.security.SecureRandom;
@@ -54,6 +51,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,31 +171,11 @@ public final class SessionlimitsServer implements AutoCloseable {
             metrics,
             resolveTokens);
     OidcRoutes oidcRoutes = new OidcRoutes(oidc, requests, clock);
-    UserService userService =
-        new UserService(
-            sessions,
-            users.uncached(),
-            passwords,
-            stores.groups(),
-            stores.identities(),
-            stores.secondFactors(),
-            clock);
-    Groups groups = new Groups(stores.groups(), users.uncached(), settings, clock);
-    Enforcement enforcement = new Enforcement(sessions, users.uncached(), groups, settings, clock);
-    AdminRoutes adminRoutes =
-        new AdminRoutes(
-            sessions,
-            userService,
-            groups,
-            enforcement,
-            stores.audit(),
-            settings,
-            auth,
-            reauth,
-            auditor,
-            clock);
+    AdminAndServiceSetup admin =
+        new AdminAndServiceSetup(
+            stores, sessions, users, passwords, settings, auth, reauth, auditor, clock, random);
     AccountRoutes accountRoutes =
-        new AccountRoutes(sessions, userService, logins, auth, reauth, auditor);
+        new AccountRoutes(sessions, admin.users(), logins, auth, reauth, auditor);
     this.push =
         new PushHub(
             sessionStore,
@@ -216,15 +195,17 @@ public final class SessionlimitsServer implements AutoCloseable {
                     b.requestReadTimeout,
                     requests,
                     forwardAuth,
-                    List.of(
-                        authRoutes::register,
-                        oidcRoutes::register,
-                        accountRoutes::register,
-                        mfaRoutes::register,
-                        adminRoutes::register,
-                        eventRoutes::register,
-                        ops::register,
-                        apiDocs::register)));
+                    Stream.of(
+                            List.<Consumer<RoutesConfig>>of(
+                                authRoutes::register,
+                                oidcRoutes::register,
+                                accountRoutes::register,
+                                mfaRoutes::register),
+                            admin.routes(),
+                            List.<Consumer<RoutesConfig>>of(
+                                eventRoutes::register, ops::register, apiDocs::register))
+                        .flatMap(List::stream)
+                        .toList()));
     this.purger = new Purger(sessionStore, throttle, clock);
     try {
       app.start();
