@@ -28,6 +28,7 @@ import dev.sessionlimits.server.service.ProviderSignIns;
 import dev.sessionlimits.server.service.ResolveTokens;
 import dev.sessionlimits.server.service.SecondFactorService;
 import dev.sessionlimits.server.service.SecondSteps;
+import dev.sessionlimits.server.service.ServiceSessions;
 import dev.sessionlimits.server.service.SettingsService;
 import dev.sessionlimits.server.service.SignInChoices;
 import dev.sessionlimits.server.service.SignIns;
@@ -72,6 +73,7 @@ final class Services {
   final UserService userService;
   final Groups groups;
   final Enforcement enforcement;
+  final ServiceSessions serviceSessions;
 
   /**
    * Builds every service on {@code stores}; creates the first administrator if there is no user.
@@ -159,5 +161,7 @@ final class Services {
             clock);
     this.groups = new Groups(stores.groups(), users.uncached(), settings, clock);
     this.enforcement = new Enforcement(sessions, users.uncached(), groups, settings, clock);
+    this.serviceSessions =
+        new ServiceSessions(signIns, externalUsers, userService, sessions, settings, auditor);
   }
 }
