@@ -150,7 +150,7 @@ public final class ServiceSessions {
     LoginAttempt attempt =
         new LoginAttempt(
             user.username(), open.clientIp(), open.userAgent(), open.device(), AUTH_METHOD);
-    return signIns.open(user, attempt, key.auditFields());
+    return signIns.openVouched(user, attempt, key.auditFields());
   }
 
   private User setLimit(Key key, String clientIp, User user, Integer limit) {

@@ -114,7 +114,7 @@ public final class SignIns {
    * service's API key): its {@code login} or {@code login_refused} event also carries {@code
    * auditFields}, such as which key asked.
    */
-  public SessionManager.LoginResult.Admitted open(
+  public SessionManager.LoginResult.Admitted openVouched(
       User user, LoginAttempt attempt, Map<String, ?> auditFields) {
     return open(user, attempt, null, null, null, RefusalOffer.NONE, auditFields);
   }
