@@ -1,6 +1,5 @@
 package dev.sessionlimits.server;
 
-import dev.sessionlimits.server.admin.AdminRoutes;
 import dev.sessionlimits.server.apidocs.ApiDocsRoutes;
 import dev.sessionlimits.server.apidocs.OpenApiDocument;
 import dev.sessionlimits.server.auth.AccountRoutes;
@@ -8,12 +7,14 @@ import dev.sessionlimits.server.auth.AuthRoutes;
 import dev.sessionlimits.server.auth.ForwardAuth;
 import dev.sessionlimits.server.auth.MfaRoutes;
 import dev.sessionlimits.server.auth.OidcRoutes;
+import dev.sessionlimits.server.auth.ServiceRoutes;
 import dev.sessionlimits.server.ops.MetricsAccess;
 import dev.sessionlimits.server.ops.OpsRoutes;
 import dev.sessionlimits.server.push.EventRoutes;
 import dev.sessionlimits.server.push.PushHub;
 import io.javalin.config.RoutesConfig;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -55,18 +56,6 @@ final class Routes {
             s.metrics,
             s.resolveTokens);
     OidcRoutes oidcRoutes = new OidcRoutes(s.oidc, s.requests, s.clock);
-    AdminRoutes adminRoutes =
-        new AdminRoutes(
-            s.sessions,
-            s.userService,
-            s.groups,
-            s.enforcement,
-            stores.audit(),
-            s.settings,
-            s.auth,
-            s.reauth,
-            s.auditor,
-            s.clock);
     AccountRoutes accountRoutes =
         new AccountRoutes(s.sessions, s.userService, s.logins, s.auth, s.reauth, s.auditor);
     this.push =
@@ -78,15 +67,18 @@ final class Routes {
     this.forwardAuth = new ForwardAuth(s.auth, s.requests, s.redirects, s.metrics);
     OpsRoutes ops = OpsSetup.routes(s.metrics, metricsAccess, stores, s.users, push, s.clock);
     ApiDocsRoutes apiDocs = new ApiDocsRoutes(OpenApiDocument.load(Version.CURRENT));
-    this.registrars =
+    ServiceRoutes serviceRoutes =
+        new ServiceRoutes(s.serviceKeys, s.serviceSessions, s.auth, s.requests, s.metrics, s.clock);
+    List<Consumer<RoutesConfig>> all = new ArrayList<>();
+    all.addAll(
         List.of(
             authRoutes::register,
             oidcRoutes::register,
             accountRoutes::register,
             mfaRoutes::register,
-            adminRoutes::register,
-            eventRoutes::register,
-            ops::register,
-            apiDocs::register);
+            serviceRoutes::register));
+    all.addAll(s.admin.routes());
+    all.addAll(List.of(eventRoutes::register, ops::register, apiDocs::register));
+    this.registrars = List.copyOf(all);
   }
 }

@@ -6,6 +6,7 @@ import dev.sessionlimits.identity.oidc.OidcClient;
 import dev.sessionlimits.identity.oidc.OidcConfig;
 import dev.sessionlimits.server.auth.Authenticator;
 import dev.sessionlimits.server.auth.Reauthentication;
+import dev.sessionlimits.server.auth.ServiceKeys;
 import dev.sessionlimits.server.auth.SessionStart;
 import dev.sessionlimits.server.auth.SignInRedirect;
 import dev.sessionlimits.server.http.ClientAddresses;
@@ -15,11 +16,9 @@ import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.CachingUserStore;
 import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.DirectoryPasswords;
-import dev.sessionlimits.server.service.Enforcement;
 import dev.sessionlimits.server.service.ExternalUsers;
 import dev.sessionlimits.server.service.FileSettings;
 import dev.sessionlimits.server.service.FirstAdministrator;
-import dev.sessionlimits.server.service.Groups;
 import dev.sessionlimits.server.service.LoginThrottle;
 import dev.sessionlimits.server.service.Logins;
 import dev.sessionlimits.server.service.MfaTickets;
@@ -70,9 +69,9 @@ final class Services {
   final SessionStart start;
   final MfaTickets tickets;
   final Optional<ProviderSignIns> oidc;
+  final AdminAndServiceSetup admin;
   final UserService userService;
-  final Groups groups;
-  final Enforcement enforcement;
+  final ServiceKeys serviceKeys;
   final ServiceSessions serviceSessions;
 
   /**
@@ -150,17 +149,11 @@ final class Services {
                     sessions,
                     stores.providerSessions(),
                     auditor));
-    this.userService =
-        new UserService(
-            sessions,
-            users.uncached(),
-            passwords,
-            stores.groups(),
-            stores.identities(),
-            stores.secondFactors(),
-            clock);
-    this.groups = new Groups(stores.groups(), users.uncached(), settings, clock);
-    this.enforcement = new Enforcement(sessions, users.uncached(), groups, settings, clock);
+    this.admin =
+        new AdminAndServiceSetup(
+            stores, sessions, users, passwords, settings, auth, reauth, auditor, clock);
+    this.userService = admin.users();
+    this.serviceKeys = admin.serviceKeys();
     this.serviceSessions =
         new ServiceSessions(signIns, externalUsers, userService, sessions, settings, auditor);
   }

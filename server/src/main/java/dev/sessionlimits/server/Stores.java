@@ -2,6 +2,7 @@ package dev.sessionlimits.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sessionlimits.core.ApiKeyStore;
 import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.ExternalIdentities;
 import dev.sessionlimits.core.GroupStore;
@@ -28,6 +29,7 @@ import java.util.function.BooleanSupplier;
  * @param secondFactors local accounts' TOTP secrets and recovery codes
  * @param providerSessions the sessions an OpenID Connect sign-in opened, by the provider session
  *     behind each (back-channel logout, RP-initiated logout)
+ * @param apiKeys the API keys of services (stored hashed)
  * @param healthy true while the stores can be reached
  * @param resources closed with the server after {@code sessions}; may be the same object
  */
@@ -41,6 +43,7 @@ public record Stores(
     ExternalIdentities identities,
     SecondFactors secondFactors,
     ProviderSessions providerSessions,
+    ApiKeyStore apiKeys,
     BooleanSupplier healthy,
     AutoCloseable resources) {
 
@@ -55,11 +58,15 @@ public record Stores(
     requireNonNull(identities, "identities");
     requireNonNull(secondFactors, "secondFactors");
     requireNonNull(providerSessions, "providerSessions");
+    requireNonNull(apiKeys, "apiKeys");
     requireNonNull(healthy, "healthy");
     resources = (resources == null) ? () -> {} : resources;
   }
 
-  /** Stores with second factors and provider sessions in this JVM's memory: for a single node. */
+  /**
+   * Stores with second factors, provider sessions and API keys in this JVM's memory: for a single
+   * node.
+   */
   public Stores(
       SessionStore sessions,
       UserStore users,
@@ -80,6 +87,7 @@ public record Stores(
         identities,
         SecondFactors.inMemory(),
         ProviderSessions.inMemory(),
+        ApiKeyStore.inMemory(),
         healthy,
         resources);
   }
@@ -142,6 +150,7 @@ public record Stores(
         store.identities(),
         store.secondFactors(),
         store.providerSessions(),
+        store.apiKeys(),
         healthy,
         store);
   }

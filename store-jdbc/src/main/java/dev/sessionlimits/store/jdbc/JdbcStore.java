@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sessionlimits.core.ApiKeyStore;
 import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.ExternalIdentities;
 import dev.sessionlimits.core.GroupStore;
@@ -26,13 +27,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
 /**
- * Sessions, users, groups, external identities, provider sessions, settings, the audit log and the
- * login throttle's counts in one JDBC database: an H2 file database (the embedded store of a single
- * server) or PostgreSQL (shared by every node of a cluster), each behind its own interface of
- * {@code core}: {@link #sessions}, {@link #users}, {@link #groups}, {@link #identities}, {@link
- * #providerSessions}, {@link #settings}, {@link #audit} and {@link #throttle}. Session limits hold
- * exactly however many nodes share the database: {@link SessionStore#open} takes its locks in the
- * database, not in this JVM.
+ * Sessions, users, groups, external identities, provider sessions, API keys, settings, the audit
+ * log and the login throttle's counts in one JDBC database: an H2 file database (the embedded store
+ * of a single server) or PostgreSQL (shared by every node of a cluster), each behind its own
+ * interface of {@code core}: {@link #sessions}, {@link #users}, {@link #groups}, {@link
+ * #identities}, {@link #providerSessions}, {@link #apiKeys}, {@link #settings}, {@link #audit} and
+ * {@link #throttle}. Session limits hold exactly however many nodes share the database: {@link
+ * SessionStore#open} takes its locks in the database, not in this JVM.
  *
  * <p>Every factory migrates the schema before it returns (Flyway; tables prefixed {@code sl_},
  * history in {@code sessionlimits_schema_history}). A database that cannot be reached, written or
@@ -90,6 +91,7 @@ public final class JdbcStore implements AutoCloseable {
   private final JdbcIdentities identities;
   private final JdbcSecondFactors secondFactors;
   private final JdbcProviderSessions providerSessions;
+  private final JdbcApiKeys apiKeys;
   private final JdbcSettings settings;
   private final JdbcAuditLog audit;
   private final JdbcThrottle throttle;
@@ -167,6 +169,7 @@ public final class JdbcStore implements AutoCloseable {
     this.identities = new JdbcIdentities(db);
     this.secondFactors = new JdbcSecondFactors(db);
     this.providerSessions = new JdbcProviderSessions(db);
+    this.apiKeys = new JdbcApiKeys(db);
     this.audit = new JdbcAuditLog(db);
     this.throttle = new JdbcThrottle(db);
     this.db = db;
@@ -357,6 +360,11 @@ public final class JdbcStore implements AutoCloseable {
    */
   public ProviderSessions providerSessions() {
     return providerSessions;
+  }
+
+  /** Services' API keys (only their hashes). */
+  public ApiKeyStore apiKeys() {
+    return apiKeys;
   }
 
   /**
