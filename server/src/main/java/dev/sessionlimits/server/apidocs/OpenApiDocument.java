@@ -31,7 +31,8 @@ public final class OpenApiDocument {
           "paths-account.json",
           "paths-settings-users.json",
           "paths-groups-sessions-audit.json",
-          "paths-monitors.json");
+          "paths-monitors.json",
+          "paths-service.json");
 
   private static final String DIRECTORY = "/openapi/";
 
