@@ -2,9 +2,11 @@ package dev.sessionlimits.server;
 
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.server.admin.AdminRoutes;
+import dev.sessionlimits.server.admin.ApiKeyRoutes;
 import dev.sessionlimits.server.auth.Authenticator;
 import dev.sessionlimits.server.auth.Reauthentication;
 import dev.sessionlimits.server.auth.ServiceKeys;
+import dev.sessionlimits.server.service.ApiKeys;
 import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.CachingUserStore;
 import dev.sessionlimits.server.service.Enforcement;
@@ -13,6 +15,7 @@ import dev.sessionlimits.server.service.Passwords;
 import dev.sessionlimits.server.service.SettingsService;
 import dev.sessionlimits.server.service.UserService;
 import io.javalin.config.RoutesConfig;
+import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.function.Consumer;
@@ -27,6 +30,7 @@ final class AdminAndServiceSetup {
   private final UserService users;
   private final ServiceKeys serviceKeys;
   private final AdminRoutes adminRoutes;
+  private final ApiKeyRoutes apiKeyRoutes;
 
   AdminAndServiceSetup(
       Stores stores,
@@ -37,7 +41,8 @@ final class AdminAndServiceSetup {
       Authenticator auth,
       Reauthentication reauth,
       Auditor auditor,
-      InstantSource clock) {
+      InstantSource clock,
+      SecureRandom random) {
     this.users =
         new UserService(
             sessions,
@@ -61,6 +66,8 @@ final class AdminAndServiceSetup {
             reauth,
             auditor,
             clock);
+    this.apiKeyRoutes =
+        new ApiKeyRoutes(new ApiKeys(stores.apiKeys(), clock, random), auth, reauth, auditor);
     this.serviceKeys = new ServiceKeys(stores.apiKeys(), clock);
   }
 
@@ -76,6 +83,6 @@ final class AdminAndServiceSetup {
 
   /** The routes to register. */
   List<Consumer<RoutesConfig>> routes() {
-    return List.of(adminRoutes::register);
+    return List.of(adminRoutes::register, apiKeyRoutes::register);
   }
 }

@@ -151,7 +151,7 @@ final class Services {
                     auditor));
     this.admin =
         new AdminAndServiceSetup(
-            stores, sessions, users, passwords, settings, auth, reauth, auditor, clock);
+            stores, sessions, users, passwords, settings, auth, reauth, auditor, clock, random);
     this.userService = admin.users();
     this.serviceKeys = admin.serviceKeys();
     this.serviceSessions =

@@ -12,7 +12,8 @@ export const AUDIT_TYPES = [
   'settings_changed', 'user_created', 'user_updated', 'user_deleted', 'user_groups_changed',
   'group_created', 'group_updated', 'group_deleted', 'reauthenticated', 'reauthentication_failed',
   'password_change_failed', 'mfa_asked', 'mfa_failed', 'mfa_enabled', 'mfa_disabled',
-  'mfa_recovery_codes_replaced', 'admin_password_reset', 'login_resolved',
+  'mfa_recovery_codes_replaced', 'admin_password_reset', 'login_resolved', 'api_key_created',
+  'api_key_revoked',
 ];
 
 function detailsOf(event) {

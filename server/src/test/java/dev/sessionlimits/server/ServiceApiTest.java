@@ -114,8 +114,10 @@ class ServiceApiTest {
         "{\"user\":\"sven\",\"client_ip\":\"203.0.113.11\",\"user_agent\":\"\","
             + "\"sessions_limit\":2}";
 
-    assertThat(shop.open(json).status()).isEqualTo(201);
-    assertThat(shop.open(json).status()).isEqualTo(201);
+    Browser.Response first = shop.open(json);
+    Browser.Response second = shop.open(json);
+    assertThat(first.status()).as(first.toString()).isEqualTo(201);
+    assertThat(second.status()).as(second.toString()).isEqualTo(201);
     Browser.Response third = shop.open(json);
 
     assertThat(third.status()).isEqualTo(403);

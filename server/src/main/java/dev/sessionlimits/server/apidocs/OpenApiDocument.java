@@ -31,6 +31,7 @@ public final class OpenApiDocument {
           "paths-account.json",
           "paths-settings-users.json",
           "paths-groups-sessions-audit.json",
+          "paths-api-keys.json",
           "paths-monitors.json",
           "paths-service.json");
 

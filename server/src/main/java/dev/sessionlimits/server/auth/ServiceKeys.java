@@ -64,7 +64,7 @@ public final class ServiceKeys {
     if (!key.scopes().contains(scope)) {
       throw ApiError.API_KEY_SCOPE_MISSING
           .exception(scope.code())
-          .withFields(map("scope", scope.code()));
+          .withFields(map("required_scope", scope.code()));
     }
     recordUse(key.id());
     return new ServiceCaller(key.id(), key.name(), key.scopes());

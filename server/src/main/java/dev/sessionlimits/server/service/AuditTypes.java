@@ -39,7 +39,9 @@ public final class AuditTypes {
           "mfa_disabled",
           "mfa_recovery_codes_replaced",
           "admin_password_reset",
-          "login_resolved");
+          "login_resolved",
+          "api_key_created",
+          "api_key_revoked");
 
   private AuditTypes() {}
 }

@@ -1,0 +1,137 @@
+package dev.sessionlimits.server.admin;
+
+import static dev.sessionlimits.server.http.Json.map;
+
+import dev.sessionlimits.core.ApiKey;
+import dev.sessionlimits.core.ApiKeyScope;
+import dev.sessionlimits.server.auth.Authenticator;
+import dev.sessionlimits.server.auth.Reauthentication;
+import dev.sessionlimits.server.http.Json;
+import dev.sessionlimits.server.http.JsonFields;
+import dev.sessionlimits.server.http.Requests;
+import dev.sessionlimits.server.http.Sentence;
+import dev.sessionlimits.server.http.Text;
+import dev.sessionlimits.server.http.Views;
+import dev.sessionlimits.server.service.ApiKeys;
+import dev.sessionlimits.server.service.Auditor;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code /api/v1/api-keys}: the administrators' API keys for services. Creation answers the key
+ * itself, once; it needs a recent password entry ({@link Reauthentication}), since a key opens
+ * sessions for any user. The list and the audit name a key by its id and name only. Revoking is
+ * idempotent: a second revocation changes nothing and records nothing.
+ */
+public final class ApiKeyRoutes {
+
+  private static final List<String> SCOPE_CODES =
+      Arrays.stream(ApiKeyScope.values()).map(ApiKeyScope::code).toList();
+
+  private final ApiKeys keys;
+  private final Authenticator auth;
+  private final Reauthentication reauth;
+  private final Auditor auditor;
+
+  /** The routes over {@code keys}; {@code auditor} records creations and revocations. */
+  public ApiKeyRoutes(ApiKeys keys, Authenticator auth, Reauthentication reauth, Auditor auditor) {
+    this.keys = keys;
+    this.auth = auth;
+    this.reauth = reauth;
+    this.auditor = auditor;
+  }
+
+  /** Adds the routes of API keys to {@code routes}. */
+  public void register(RoutesConfig routes) {
+    routes.get("/api/v1/api-keys", this::list);
+    routes.post("/api/v1/api-keys", this::create);
+    routes.delete("/api/v1/api-keys/{id}", this::revoke);
+  }
+
+  private void list(Context ctx) {
+    auth.requireAdmin(ctx);
+    ctx.json(map("api_keys", keys.list().stream().map(ApiKeyRoutes::view).toList()));
+  }
+
+  private void create(Context ctx) {
+    Authenticator.Caller caller = auth.requireAdmin(ctx);
+    JsonFields fields = new JsonFields(Json.object(Requests.body(ctx)), "name", "scopes");
+    String name = fields.string("name", ApiKey.MAX_NAME_LENGTH, true);
+    if (name != null && !ApiKey.isValidName(name)) {
+      fields.error("name", Sentence.of("field.api_key_name", "name", ApiKey.MAX_NAME_LENGTH));
+    }
+    List<String> codes = fields.strings("scopes", SCOPE_CODES.size(), 32, true);
+    Set<ApiKeyScope> scopes = EnumSet.noneOf(ApiKeyScope.class);
+    if (codes != null) {
+      for (String code : codes) {
+        Optional<ApiKeyScope> scope = ApiKeyScope.ofCode(code);
+        if (scope.isEmpty() || !scopes.add(scope.get())) {
+          scopes.clear();
+          break;
+        }
+      }
+      if (scopes.isEmpty()) {
+        fields.error(
+            "scopes",
+            Sentence.of(
+                "field.api_key_scopes",
+                "scopes",
+                String.join(", ", SCOPE_CODES),
+                Text.shorten(String.join(", ", codes), 200)));
+      }
+    }
+    fields.done();
+    reauth.require(caller);
+    ApiKeys.Created created = keys.create(name, scopes, caller.username());
+    ApiKey key = created.key();
+    auditor.record(
+        "api_key_created",
+        caller.username(),
+        caller.clientIp(),
+        key.id(),
+        null,
+        map("name", key.name(), "scopes", codes(key)));
+    Map<String, Object> view = view(key);
+    view.put("key", created.value());
+    ctx.status(201).json(view);
+  }
+
+  private void revoke(Context ctx) {
+    Authenticator.Caller caller = auth.requireAdmin(ctx);
+    Optional<ApiKey> revoked = keys.revoke(ctx.pathParam("id"));
+    revoked.ifPresent(
+        key ->
+            auditor.record(
+                "api_key_revoked",
+                caller.username(),
+                caller.clientIp(),
+                key.id(),
+                null,
+                map("name", key.name(), "scopes", codes(key))));
+    ctx.status(204);
+  }
+
+  /** A key as the API shows it: never the key itself, nor its hash. */
+  private static Map<String, Object> view(ApiKey key) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", key.id());
+    m.put("name", key.name());
+    m.put("scopes", codes(key));
+    m.put("created_at", Views.time(key.createdAt()));
+    m.put("created_by", key.createdBy());
+    m.put("last_used_at", key.lastUsedAt().map(Views::time).orElse(null));
+    m.put("revoked_at", key.revokedAt().map(Views::time).orElse(null));
+    return m;
+  }
+
+  private static List<String> codes(ApiKey key) {
+    return key.scopes().stream().map(ApiKeyScope::code).toList();
+  }
+}
