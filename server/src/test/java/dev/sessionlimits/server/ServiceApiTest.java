@@ -108,7 +108,10 @@ class ServiceApiTest {
 
   @Test
   void theUsersOwnLimitFromTheServiceAppliesToHerOpenings() {
-    t.settings("{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
+    Browser admin = t.admin();
+    admin.patch(
+        "/api/v1/settings",
+        "{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
     ServiceClient shop = ServiceClient.withKey(t);
     String json =
         "{\"user\":\"sven\",\"client_ip\":\"203.0.113.11\",\"user_agent\":\"\","
@@ -122,8 +125,7 @@ class ServiceApiTest {
 
     assertThat(third.status()).isEqualTo(403);
     assertThat(third.json().path("limit").asInt()).isEqualTo(2);
-    assertThat(t.admin().get("/api/v1/users/sven").json().path("sessions_limit").asInt())
-        .isEqualTo(2);
+    assertThat(admin.get("/api/v1/users/sven").json().path("sessions_limit").asInt()).isEqualTo(2);
   }
 
   @Test

@@ -2,12 +2,14 @@ package dev.sessionlimits.server.auth;
 
 import static dev.sessionlimits.server.http.Json.map;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sessionlimits.core.ApiKeyScope;
 import dev.sessionlimits.core.Lookup;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.server.http.ApiError;
+import dev.sessionlimits.server.http.ApiException;
 import dev.sessionlimits.server.http.ClientAddresses;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonFields;
@@ -86,7 +88,7 @@ public final class ServiceRoutes {
   }
 
   /** The body of an opening, every bad field named in one 400. */
-  private static ServiceSessions.Open read(com.fasterxml.jackson.databind.node.ObjectNode body) {
+  private static ServiceSessions.Open read(ObjectNode body) {
     JsonFields fields =
         new JsonFields(body, "user", "client_ip", "user_agent", "device", "sessions_limit");
     String user = fields.string("user", AuthRoutes.MAX_USERNAME, true);
@@ -139,7 +141,10 @@ public final class ServiceRoutes {
 
   private void check(Context ctx) {
     keys.require(ctx, ApiKeyScope.SESSIONS_READ);
-    Lookup lookup = found(ctx, service.check(reference(ctx)));
+    Lookup lookup =
+        service
+            .check(reference(ctx), Authenticator.isQuiet(ctx.header(Authenticator.QUIET)))
+            .orElseThrow(ServiceRoutes::notFound);
     if (lookup instanceof Lookup.Ended ended) {
       throw auth.sessionEnded(ended.session());
     }
@@ -158,11 +163,7 @@ public final class ServiceRoutes {
     ctx.status(204);
   }
 
-  private static Lookup found(Context ctx, Optional<Lookup> lookup) {
-    return lookup.orElseThrow(ServiceRoutes::notFound);
-  }
-
-  private static RuntimeException notFound() {
+  private static ApiException notFound() {
     return ApiError.SESSION_NOT_FOUND.exception(Sentence.of("session.not_a_service_session"));
   }
 

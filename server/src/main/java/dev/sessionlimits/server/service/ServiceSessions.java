@@ -174,16 +174,18 @@ public final class ServiceSessions {
    * The service session named by {@code tokenOrId}: its token (the session is used, so it is
    * extended, as by {@code /auth/verify}) or its public id (only read). Live or ended; empty if
    * there is none, or a service did not open it.
+   *
+   * @param quiet true if a token should not extend its session ({@code X-Session-Quiet: 1})
    */
-  public Optional<Lookup> check(String tokenOrId) {
-    return find(tokenOrId, false);
+  public Optional<Lookup> check(String tokenOrId, boolean quiet) {
+    return find(tokenOrId, quiet);
   }
 
   /**
    * Ends the service session named by {@code tokenOrId} as {@code logged_out} (its browser is told,
    * as for a sign-out), unless it has ended already (then nothing changes).
    *
-   * @return the ended session; empty as for {@link #check}
+   * @return the ended session; empty as for {@link #check(String, boolean)}
    */
   public Optional<Session> end(Key key, String tokenOrId, String clientIp) {
     Optional<Lookup> found = find(tokenOrId, true);

@@ -122,11 +122,12 @@ class ServiceSessionsTest {
         service.open(KEY, open("lena", Optional.empty()));
     String id = admitted.session().id();
 
-    assertThat(service.check(admitted.token().secret())).containsInstanceOf(Lookup.Live.class);
-    assertThat(service.check(id)).containsInstanceOf(Lookup.Live.class);
+    assertThat(service.check(admitted.token().secret(), false))
+        .containsInstanceOf(Lookup.Live.class);
+    assertThat(service.check(id, false)).containsInstanceOf(Lookup.Live.class);
     assertThat(service.end(KEY, id, "192.0.2.1")).isPresent();
 
-    Optional<Lookup> after = service.check(admitted.token().secret());
+    Optional<Lookup> after = service.check(admitted.token().secret(), false);
     assertThat(after).containsInstanceOf(Lookup.Ended.class);
     assertThat(ServiceSessions.session(after.orElseThrow()).end().reason())
         .isEqualTo(EndReason.LOGGED_OUT);
@@ -140,7 +141,7 @@ class ServiceSessionsTest {
         service.open(KEY, open("mona", Optional.empty()));
     clock.advance(Duration.ofSeconds(settings.settings().sessionCookieAge() + 1));
 
-    Optional<Lookup> found = service.check(admitted.session().id());
+    Optional<Lookup> found = service.check(admitted.session().id(), false);
 
     assertThat(found).containsInstanceOf(Lookup.Ended.class);
     assertThat(ServiceSessions.session(found.orElseThrow()).end().reason())
@@ -157,11 +158,11 @@ class ServiceSessionsTest {
                     new User("nora", null, false, false, null, clock.instant(), clock.instant())));
     SessionManager.LoginResult.Admitted own = (SessionManager.LoginResult.Admitted) result;
 
-    assertThat(service.check(own.session().id())).isEmpty();
-    assertThat(service.check(own.token().secret())).isEmpty();
+    assertThat(service.check(own.session().id(), false)).isEmpty();
+    assertThat(service.check(own.token().secret(), false)).isEmpty();
     assertThat(service.end(KEY, own.session().id(), "192.0.2.1")).isEmpty();
     assertThat(sessions.liveSessionsOfUser("nora")).hasSize(1);
-    assertThat(service.check("no-such-session")).isEmpty();
+    assertThat(service.check("no-such-session", false)).isEmpty();
   }
 
   private static ServiceSessions.Open open(
