@@ -152,6 +152,18 @@ class ApiResponsesMatchDocumentTest {
     check(aliceBrowser, "POST", "/api/v1/logout", null, 401);
     check(admin, "DELETE", "/api/v1/sessions", null, 200);
     check(admin, "DELETE", "/api/v1/groups/{name}", "/api/v1/groups/staff", null, 204);
+    Browser.Response key =
+        docs.check(
+            "POST",
+            "/api/v1/api-keys",
+            admin.post("/api/v1/api-keys", "{\"name\":\"ci\",\"scopes\":[\"sessions:read\"]}"));
+    assertThat(key.status()).as(key.toString()).isEqualTo(201);
+    check(admin, "POST", "/api/v1/api-keys", "{\"name\":\"ci\",\"scopes\":[]}", 400);
+    check(admin, "GET", "/api/v1/api-keys", null);
+    String keyPath = "/api/v1/api-keys/" + key.json().path("id").asText();
+    check(admin, "DELETE", "/api/v1/api-keys/{id}", keyPath, null, 204);
+    check(admin, "GET", "/api/v1/api-keys", null);
+    check(admin, "DELETE", "/api/v1/api-keys/{id}", "/api/v1/api-keys/0123456789abcdef", null, 404);
     check(admin, "DELETE", "/api/v1/users/{username}", "/api/v1/users/alice", null, 204);
     check(admin, "DELETE", "/api/v1/users/{username}", "/api/v1/users/alice", null, 404);
     docs.check(
