@@ -206,4 +206,30 @@ class ServiceApiTest {
         .contains("\"api_key_id\":\"" + shop.keyId + "\"", "\"auth_method\":\"service\"");
     assertThat(audit).doesNotContain(shop.key, token);
   }
+
+  @Test
+  void everyAnswerOfTheServiceRoutesIsDocumentedAndMatchesItsSchema() {
+    t.settings("{\"SESSIONS_PER_USER\": 1, \"QUOTA_EXHAUSTION_ACTION\": \"DENY_ACCESS\"}");
+    DocumentedResponses docs =
+        new DocumentedResponses(t.browser().get("/api/v1/openapi.json").text());
+    ServiceClient shop = ServiceClient.withKey(t);
+    ServiceClient reader = ServiceClient.withKey(t, "reader", ApiKeyScope.SESSIONS_READ);
+    String post = ServiceClient.SESSIONS;
+    String one = ServiceClient.SESSIONS + "/{ref}";
+
+    Browser.Response opened = docs.check("POST", post, shop.open("yara", "203.0.113.15"));
+    String token = opened.json().path("token").asText();
+    docs.check("POST", post, shop.open("yara", "203.0.113.15"));
+    docs.check("POST", post, shop.open("{\"user\":\"\"}"));
+    docs.check("POST", post, shop.open("admin", "203.0.113.15"));
+    docs.check("POST", post, reader.open("yara", "203.0.113.15"));
+    docs.check("GET", one, shop.check(token));
+    docs.check("GET", one, shop.check("no-such-session"));
+    docs.check("DELETE", one, reader.end(token));
+    docs.check("DELETE", one, shop.end(token));
+    docs.check("GET", one, shop.check(token));
+    docs.check("GET", one, t.browser().get(ServiceClient.SESSIONS + "/" + token));
+
+    assertThat(docs.validated()).isEqualTo(10);
+  }
 }
