@@ -1,10 +1,11 @@
 // Administration: the tabs and the start. Each tab lives in js/admin/ (settings, users, sessions,
-// enforce, audit) or groups.js; shared pieces are admin/ui.js (messages, status lines, times),
+// enforce, audit, api-keys) or groups.js; shared pieces are admin/ui.js (messages, status lines, times),
 // admin/confirm.js (the confirmation dialog) and admin/paged.js (a paged, sorted, live list).
 
 import { messages, translatePage } from './i18n.js';
 import { loadGroups, setUpGroups } from './groups.js';
 import { startSignedInPage } from './session.js';
+import { loadApiKeys, setUpApiKeys } from './admin/api-keys.js';
 import { loadAudit, refreshAudit, setUpAudit } from './admin/audit.js';
 import { setUpEnforce } from './admin/enforce.js';
 import { loadSessions, refreshSessions, setUpSessions } from './admin/sessions.js';
@@ -12,7 +13,7 @@ import { loadSettings, setUpSettings } from './admin/settings.js';
 import { ctx, t, setStatus, panelError, showForbidden } from './admin/ui.js';
 import { loadUsers, refreshUsers, setUpUsers } from './admin/users.js';
 
-const TABS = ['settings', 'users', 'groups', 'sessions', 'enforce', 'audit'];
+const TABS = ['settings', 'users', 'groups', 'sessions', 'enforce', 'audit', 'api-keys'];
 const loaded = new Set();
 const loaders = {
   settings: () => loadSettings(),
@@ -21,9 +22,12 @@ const loaders = {
   sessions: () => loadSessions(),
   enforce: () => {},
   audit: () => loadAudit(),
+  'api-keys': () => loadApiKeys(),
 };
 // A list shown again is asked for again, so it never shows a page that has gone stale.
-const refreshers = { users: refreshUsers, sessions: refreshSessions, audit: refreshAudit };
+const refreshers = {
+  users: refreshUsers, sessions: refreshSessions, audit: refreshAudit, 'api-keys': loadApiKeys,
+};
 let shown = null;
 
 function selectTab(name, { focus = false, updateHash = true } = {}) {
@@ -85,6 +89,7 @@ async function start() {
   setUpSessions(() => shown === 'sessions');
   setUpEnforce();
   setUpAudit();
+  setUpApiKeys();
   setUpTabs();
   selectTab(location.hash.slice(1) || 'settings', { updateHash: false });
 }

@@ -22,7 +22,7 @@ import org.openqa.selenium.By;
 class AccessibilityTest {
 
   private static final String[] TABS = {
-    "settings", "users", "groups", "sessions", "enforce", "audit"
+    "settings", "users", "groups", "sessions", "enforce", "audit", "api-keys"
   };
 
   private TestServer t;

@@ -26,9 +26,9 @@ import java.time.InstantSource;
  * <p>These need it: setting anyone's password through the users API (not the first password of a
  * new user, which changes no one's access; {@code POST /api/v1/me/password} asks for the current
  * password itself), making a user an administrator (creating one, or promoting one), turning {@code
- * QUOTA_CONSTRAINTS_ENABLED} off or {@code AUTH_BASIC_ENABLED} on, and a user ending her own other
- * sessions (one or all of them). Otherwise the answer is 403 {@code reauthentication_required} and
- * nothing changes.
+ * QUOTA_CONSTRAINTS_ENABLED} off or {@code AUTH_BASIC_ENABLED} on, creating a service's API key
+ * (which opens sessions for any user), and a user ending her own other sessions (one or all of
+ * them). Otherwise the answer is 403 {@code reauthentication_required} and nothing changes.
  */
 public final class Reauthentication {
 
