@@ -32,17 +32,31 @@ class ApiKeysApiTest {
 
   private static final String BOB_PASSWORD = "bob-plum-harbor-lantern";
 
-  private TestServer t;
-  private Browser admin;
+  TestServer t;
+  Browser admin;
   private Javalin probe;
   private Browser service;
 
+  /** The stores of each test's server: fresh, in this JVM's memory. */
+  Stores stores() throws Exception {
+    return Stores.inMemory();
+  }
+
   @BeforeEach
-  void start() {
-    t = TestServer.start();
+  void start() throws Exception {
+    t = TestServer.start(stores(), Map.of(), b -> {});
     admin = t.admin();
-    ServiceKeys keys = new ServiceKeys(t.stores.apiKeys(), t.clock);
-    probe =
+    probe = probe(new ServiceKeys(t.stores.apiKeys(), t.clock));
+    service = client(probe);
+  }
+
+  /**
+   * A Javalin app with one route, {@code GET /probe/{scope}}, that checks the caller's key for that
+   * scope with {@code keys} and answers the {@link ServiceCaller}, errors as the server answers
+   * them.
+   */
+  static Javalin probe(ServiceKeys keys) {
+    Javalin app =
         Javalin.create(
             config -> {
               config.startup.showJavalinBanner = false;
@@ -59,8 +73,12 @@ class ApiKeysApiTest {
                   });
               ErrorAnswers.register(config.routes);
             });
-    probe.start("127.0.0.1", 0);
-    service = new Browser(URI.create("http://127.0.0.1:" + probe.port()), "billing/1.0");
+    return app.start("127.0.0.1", 0);
+  }
+
+  /** A client of {@code app}. */
+  static Browser client(Javalin app) {
+    return new Browser(URI.create("http://127.0.0.1:" + app.port()), "billing/1.0");
   }
 
   @AfterEach
@@ -69,12 +87,12 @@ class ApiKeysApiTest {
     t.close();
   }
 
-  private Browser.Response create(String name, String... scopes) {
+  Browser.Response create(String name, String... scopes) {
     String list = String.join(",", Arrays.stream(scopes).map(s -> "\"" + s + "\"").toList());
     return admin.post("/api/v1/api-keys", "{\"name\":\"" + name + "\",\"scopes\":[" + list + "]}");
   }
 
-  private String createdKey(String name, String... scopes) {
+  String createdKey(String name, String... scopes) {
     Browser.Response r = create(name, scopes);
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     return r.json().path("key").asText();
@@ -93,11 +111,11 @@ class ApiKeysApiTest {
     throw new AssertionError("no key " + id + " in the list");
   }
 
-  private static String idOf(String key) {
+  static String idOf(String key) {
     return key.substring(4, 20);
   }
 
-  private static void assertInvalid(Browser.Response r) {
+  static void assertInvalid(Browser.Response r) {
     assertThat(r.status()).as(r.toString()).isEqualTo(401);
     assertThat(r.error()).isEqualTo("api_key_invalid");
     assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer");
@@ -256,6 +274,16 @@ class ApiKeysApiTest {
     assertRefused("{\"name\":\"ci\"}", "scopes");
     assertRefused("{\"name\":\"ci\",\"scopes\":[]}", "scopes");
     assertRefused("{\"name\":\"ci\",\"scopes\":[\"sessions:write\"]}", "scopes");
+    assertThat(
+            admin
+                .post("/api/v1/api-keys", "{\"name\":\"ci\",\"scopes\":[]}")
+                .json()
+                .path("fields")
+                .path("scopes")
+                .asText())
+        .isEqualTo(
+            "scopes must name at least one of sessions:open, sessions:read, sessions:end, each"
+                + " once; got [].");
     assertRefused("{\"name\":\"ci\",\"scopes\":[\"sessions:open\",\"sessions:open\"]}", "scopes");
     assertRefused("{\"name\":\"ci\",\"scopes\":\"sessions:open\"}", "scopes");
     assertRefused("{\"name\":\"ci\",\"scopes\":[\"sessions:open\"],\"key\":\"x\"}", "key");

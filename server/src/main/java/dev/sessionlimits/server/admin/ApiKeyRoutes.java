@@ -84,7 +84,7 @@ public final class ApiKeyRoutes {
                 "field.api_key_scopes",
                 "scopes",
                 String.join(", ", SCOPE_CODES),
-                Text.shorten(String.join(", ", codes), 200)));
+                "[" + Text.shorten(String.join(", ", codes), 200) + "]"));
       }
     }
     fields.done();
