@@ -4,55 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.core.ExhaustionActions;
 import dev.sessionlimits.core.SessionManager;
-import dev.sessionlimits.core.SessionStore;
-import dev.sessionlimits.identity.oidc.OidcClient;
 import dev.sessionlimits.identity.oidc.OidcConfig;
-import dev.sessionlimits.server.apidocs.ApiDocsRoutes;
-import dev.sessionlimits.server.apidocs.OpenApiDocument;
-import dev.sessionlimits.server.auth.AccountRoutes;
-import dev.sessionlimits.server.auth.AuthRoutes;
-import dev.sessionlimits.server.auth.Authenticator;
-import dev.sessionlimits.server.auth.ForwardAuth;
-import dev.sessionlimits.server.auth.MfaRoutes;
-import dev.sessionlimits.server.auth.OidcRoutes;
-import dev.sessionlimits.server.auth.Reauthentication;
-import dev.sessionlimits.server.auth.SessionStart;
-import dev.sessionlimits.server.auth.SignInRedirect;
-import dev.sessionlimits.server.http.ClientAddresses;
-import dev.sessionlimits.server.http.Requests;
 import dev.sessionlimits.server.ops.Metrics;
-import dev.sessionlimits.server.ops.OpsRoutes;
-import dev.sessionlimits.server.push.EventRoutes;
 import dev.sessionlimits.server.push.PushHub;
-import dev.sessionlimits.server.service.Auditor;
-import dev.sessionlimits.server.service.CachingUserStore;
-import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.DirectoryPasswords;
-import dev.sessionlimits.server.service.ExternalUsers;
-import dev.sessionlimits.server.service.FileSettings;
-import dev.sessionlimits.server.service.FirstAdministrator;
 import dev.sessionlimits.server.service.LoginThrottle;
-import dev.sessionlimits.server.service.Logins;
-import dev.sessionlimits.server.service.MfaTickets;
 import dev.sessionlimits.server.service.Passwords;
-import dev.sessionlimits.server.service.ProviderSignIns;
-import dev.sessionlimits.server.service.ResolveTokens;
-import dev.sessionlimits.server.service.SecondFactorService;
-import dev.sessionlimits.server.service.SecondSteps;
-import dev.sessionlimits.server.service.SettingsService;
-import dev.sessionlimits.server.service.SignInChoices;
-import dev.sessionlimits.server.service.SignIns;
 import io.javalin.Javalin;
-import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintStream;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,103 +53,21 @@ public final class SessionlimitsServer implements AutoCloseable {
 
   private SessionlimitsServer(Builder b) {
     this.stores = b.stores;
-    SessionStore sessionStore = b.stores.sessions();
-    InstantSource clock = b.clock;
     this.metrics = (b.registry == null) ? Metrics.prometheus() : new Metrics(b.registry);
-    ExhaustionActions actions =
-        (b.actions != null)
-            ? b.actions
-            : ExhaustionActions.load(SessionlimitsServer.class.getClassLoader());
-    FileSettings files = FileSettings.load(b.config.configDir(), actions.names());
-    SettingsService settings = new SettingsService(stores.settings(), files, actions, clock);
-    Passwords passwords = new Passwords(b.passwordCost);
-    Auditor auditor = new Auditor(stores.audit(), clock);
-    FirstAdministrator.createIfNoUsers(
-        stores.users(), passwords, auditor, b.config.adminPassword(), b.out, clock);
-    SessionManager sessions = new SessionManager(sessionStore, clock);
-    Requests requests =
-        new Requests(
-            new ClientAddresses(b.config.trustedProxies()),
-            b.config.cookieSecure(),
-            b.config.cookieDomain());
-    SignInRedirect redirects = new SignInRedirect(requests.addresses());
-    SecureRandom random = new SecureRandom();
-    DeviceCookies devices =
-        new DeviceCookies(
-            stores.throttle().secret(DeviceCookies.KEY_NAME, () -> DeviceCookies.newKey(random)),
-            clock,
-            random,
-            requests,
-            b.config.cookieSecure());
-    LoginThrottle throttle = new LoginThrottle(stores.throttle(), clock, b.throttle);
-    CachingUserStore users = new CachingUserStore(stores.users(), clock);
-    ExternalUsers externalUsers =
-        new ExternalUsers(users.uncached(), stores.groups(), stores.identities(), clock);
-    this.directory =
-        b.config
-            .ldap()
-            .map(ldap -> DirectoryPasswords.open(ldap, externalUsers, stores.identities()));
-    Logins logins = new Logins(stores.users(), passwords, throttle, devices, auditor, directory);
-    SecondFactorService factors = new SecondFactorService(stores.secondFactors(), clock, random);
-    SecondSteps steps = new SecondSteps(factors, stores.users(), throttle, devices, auditor);
-    Authenticator auth =
-        new Authenticator(sessions, users, settings, logins, steps, requests, clock);
-    Reauthentication reauth = new Reauthentication(sessions, b.config.reauthWindow(), clock);
-    SignIns signIns = new SignIns(sessions, settings, stores.groups(), auditor, metrics);
-    ResolveTokens resolveTokens = ResolveTokens.keptIn(stores.throttle(), clock, random);
-    SignInChoices choices =
-        new SignInChoices(
-            signIns, sessions, settings, users.uncached(), resolveTokens, auditor, clock);
-    SessionStart start = new SessionStart(choices, requests, devices, clock);
-    MfaTickets tickets =
-        new MfaTickets(
-            stores.throttle().secret(MfaTickets.KEY_NAME, () -> MfaTickets.newKey(random)), clock);
-    MfaRoutes mfaRoutes =
-        new MfaRoutes(steps, factors, tickets, start, auth, reauth, requests, auditor);
-    Optional<ProviderSignIns> oidc =
-        b.oidc.map(
-            config ->
-                new ProviderSignIns(
-                    config,
-                    new OidcClient(config, clock),
-                    externalUsers,
-                    signIns,
-                    sessions,
-                    stores.providerSessions(),
-                    auditor));
-    AuthRoutes authRoutes =
-        new AuthRoutes(
-            sessions,
-            settings,
-            logins,
-            start,
-            mfaRoutes,
-            auth,
-            reauth,
-            requests,
-            redirects,
-            auditor,
-            stores.healthy(),
-            clock,
-            sessionId -> oidc.flatMap(o -> o.providerLogout(sessionId)),
+    Services services =
+        new Services(
+            b.config,
+            stores,
+            b.clock,
             metrics,
-            resolveTokens);
-    OidcRoutes oidcRoutes = new OidcRoutes(oidc, requests, clock);
-    AdminAndServiceSetup admin =
-        new AdminAndServiceSetup(
-            stores, sessions, users, passwords, settings, auth, reauth, auditor, clock, random);
-    AccountRoutes accountRoutes =
-        new AccountRoutes(sessions, admin.users(), logins, auth, reauth, auditor);
-    this.push =
-        new PushHub(
-            sessionStore,
-            (session, locale) -> auth.sessionEnded(session).body(locale),
-            b.heartbeat);
-    EventRoutes eventRoutes = new EventRoutes(auth, users, requests, push);
-
-    ForwardAuth forwardAuth = new ForwardAuth(auth, requests, redirects, metrics);
-    OpsRoutes ops = OpsSetup.routes(metrics, b.config.metrics(), stores, users, push, clock);
-    ApiDocsRoutes apiDocs = new ApiDocsRoutes(OpenApiDocument.load(Version.CURRENT));
+            b.actions,
+            b.passwordCost,
+            b.throttle,
+            b.oidc,
+            b.out);
+    this.directory = services.directory;
+    Routes routes = new Routes(services, stores, b.config.metrics(), b.heartbeat);
+    this.push = routes.push;
     this.app =
         Javalin.create(
             config ->
@@ -193,20 +75,10 @@ public final class SessionlimitsServer implements AutoCloseable {
                     config,
                     b.config,
                     b.requestReadTimeout,
-                    requests,
-                    forwardAuth,
-                    Stream.of(
-                            List.<Consumer<RoutesConfig>>of(
-                                authRoutes::register,
-                                oidcRoutes::register,
-                                accountRoutes::register,
-                                mfaRoutes::register),
-                            admin.routes(),
-                            List.<Consumer<RoutesConfig>>of(
-                                eventRoutes::register, ops::register, apiDocs::register))
-                        .flatMap(List::stream)
-                        .toList()));
-    this.purger = new Purger(sessionStore, throttle, clock);
+                    services.requests,
+                    routes.forwardAuth,
+                    routes.registrars));
+    this.purger = new Purger(stores.sessions(), services.throttle, b.clock);
     try {
       app.start();
     } catch (RuntimeException e) {
@@ -223,8 +95,8 @@ public final class SessionlimitsServer implements AutoCloseable {
         app.port(),
         b.config.bind() == null ? "every interface" : b.config.bind(),
         b.config.tls() ? ", HTTPS" : "",
-        actions.names().size() - ExhaustionActions.builtIns().names().size(),
-        files.entries().size());
+        services.actions.names().size() - ExhaustionActions.builtIns().names().size(),
+        services.files.entries().size());
   }
 
   void purgeNow() {

@@ -92,6 +92,9 @@ class RouteMatrixTest {
               Map.entry("GET /api/v1/sessions", new Row(401, 403, 200)),
               Map.entry("DELETE /api/v1/sessions", new Row(401, 403, 200)),
               Map.entry("DELETE /api/v1/sessions/{id}", new Row(401, 403, 404)),
+              Map.entry("POST /api/v1/service/sessions", new Row(401, 401, 401)),
+              Map.entry("GET /api/v1/service/sessions/{ref}", new Row(401, 401, 401)),
+              Map.entry("DELETE /api/v1/service/sessions/{ref}", new Row(401, 401, 401)),
               Map.entry("POST /api/v1/sessions/enforce", new Row(401, 403, 200)),
               Map.entry("GET /api/v1/audit", new Row(401, 403, 200)),
               Map.entry("GET /api/v1/audit/export", new Row(401, 403, 200)),
@@ -221,6 +224,7 @@ class RouteMatrixTest {
   private static String concrete(String pattern) {
     return pattern
         .replace("{id}", "no-such-session")
+        .replace("{ref}", "no-such-session")
         .replace("{username}", "nobody")
         .replace("{name}", "no-such-group")
         .replace("{file}", "swagger-ui.css")

@@ -32,7 +32,8 @@ public final class OpenApiDocument {
           "paths-settings-users.json",
           "paths-groups-sessions-audit.json",
           "paths-api-keys.json",
-          "paths-monitors.json");
+          "paths-monitors.json",
+          "paths-service.json");
 
   private static final String DIRECTORY = "/openapi/";
 

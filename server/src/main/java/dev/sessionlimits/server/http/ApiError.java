@@ -47,6 +47,7 @@ public enum ApiError {
   GROUP_EXISTS(409, "group_exists"),
   LAST_ADMIN(409, "last_admin"),
   CONFLICT(409, "conflict"),
+  SERVICE_USER_CONFLICT(409, "service_user_conflict"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large"),
   URI_TOO_LONG(414, "uri_too_long"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),

@@ -51,8 +51,11 @@ public final class ExternalUsers {
   /** The account, or why there is none. */
   public sealed interface Provisioned {}
 
-  /** The account to sign in; the caller still refuses a disabled one. */
-  public record Ready(User user) implements Provisioned {}
+  /**
+   * The account to sign in; the caller still refuses a disabled one. {@code created} is true if
+   * this call created it.
+   */
+  public record Ready(User user, boolean created) implements Provisioned {}
 
   /** No account: {@code reason} says why, for the log and the sign-in page. */
   public record Conflict(String reason) implements Provisioned {}
@@ -72,13 +75,35 @@ public final class ExternalUsers {
       Optional<Boolean> admin,
       GroupSource source,
       Collection<String> groupNames) {
+    Provisioned provisioned = provision(identity, username, admin);
+    if (provisioned instanceof Ready ready) {
+      Set<String> valid = new LinkedHashSet<>();
+      for (String group : groupNames) {
+        if (Group.isValidName(group)) {
+          valid.add(group);
+        }
+      }
+      groups.replaceMemberships(ready.user().username(), source, valid);
+    }
+    return provisioned;
+  }
+
+  /**
+   * The account of {@code identity}, created or brought in step as {@link #provision(
+   * ExternalIdentity, String, Optional, GroupSource, Collection)} does, for a source that names no
+   * groups: her memberships stay as they are.
+   */
+  public Provisioned provision(
+      ExternalIdentity identity, String username, Optional<Boolean> admin) {
     Optional<String> linked = identities.usernameFor(identity);
     String name;
     if (linked.isPresent()) {
       name = linked.get();
     } else {
       Optional<User> existing = users.find(username);
-      if (existing.isPresent()) {
+      if (existing.isPresent()
+          // A simultaneous first sign-in of this identity may have linked and created it since.
+          && !identities.usernameFor(identity).equals(Optional.of(username))) {
         return new Conflict(
             "the account " + username + " exists already and is not linked to this sign-in");
       }
@@ -91,9 +116,11 @@ public final class ExternalUsers {
     }
     Instant now = clock.instant();
     User user = users.find(name).orElse(null);
+    boolean createdHere = false;
     if (user == null) {
       User created = new User(name, null, admin.orElse(false), false, null, now, now);
-      if (!users.create(created)) {
+      createdHere = users.create(created);
+      if (!createdHere) {
         user = users.find(name).orElse(null);
         if (user == null) {
           return new Conflict("the account " + name + " could not be created");
@@ -120,13 +147,6 @@ public final class ExternalUsers {
         user = changed;
       }
     }
-    Set<String> valid = new LinkedHashSet<>();
-    for (String group : groupNames) {
-      if (Group.isValidName(group)) {
-        valid.add(group);
-      }
-    }
-    groups.replaceMemberships(name, source, valid);
-    return new Ready(user);
+    return new Ready(user, createdHere);
   }
 }

@@ -106,6 +106,27 @@ public final class SignIns {
       String sessionId,
       EndFirst endFirst,
       RefusalOffer offer) {
+    return open(user, attempt, presentedToken, sessionId, endFirst, offer, Map.of());
+  }
+
+  /**
+   * {@link #open(User, LoginAttempt, String)} for a caller that vouches for the user itself (a
+   * service's API key): its {@code login} or {@code login_refused} event also carries {@code
+   * auditFields}, such as which key asked.
+   */
+  public SessionManager.LoginResult.Admitted openVouched(
+      User user, LoginAttempt attempt, Map<String, ?> auditFields) {
+    return open(user, attempt, null, null, null, RefusalOffer.NONE, auditFields);
+  }
+
+  private SessionManager.LoginResult.Admitted open(
+      User user,
+      LoginAttempt attempt,
+      String presentedToken,
+      String sessionId,
+      EndFirst endFirst,
+      RefusalOffer offer,
+      Map<String, ?> auditFields) {
     QuotaPolicy policy = policy(user);
     SessionManager.LoginResult result;
     try {
@@ -119,7 +140,7 @@ public final class SignIns {
     }
     if (result instanceof SessionManager.LoginResult.Refused refused) {
       metrics.refused(refused.deny().scope());
-      throw refusal(refused.deny(), attempt)
+      throw refusal(refused.deny(), attempt, auditFields)
           .withFields(offer.fields(user, attempt, refused.deny()));
     }
     SessionManager.LoginResult.Admitted admitted = (SessionManager.LoginResult.Admitted) result;
@@ -129,7 +150,7 @@ public final class SignIns {
         metrics.evicted(policy.action().name(), evicted.end().cause().scope());
       }
     }
-    audit(attempt, admitted);
+    audit(attempt, admitted, auditFields);
     LOG.info(
         "Login of {} from {} ({}): session {} (token {}…), {} ended{}",
         user.username(),
@@ -148,7 +169,10 @@ public final class SignIns {
     return Groups.policy(groups, user, current, settings.actions());
   }
 
-  private void audit(LoginAttempt attempt, SessionManager.LoginResult.Admitted admitted) {
+  private void audit(
+      LoginAttempt attempt,
+      SessionManager.LoginResult.Admitted admitted,
+      Map<String, ?> auditFields) {
     Session session = admitted.session();
     String ip = attempt.clientIp();
     List<String> endedIds = new ArrayList<>();
@@ -186,47 +210,41 @@ public final class SignIns {
               superseded.id(),
               map("caused_by_session", session.id(), "caused_by_user", session.user())));
     }
-    audit.add(
-        auditor.event(
-            "login",
-            attempt.user(),
-            ip,
-            attempt.user(),
-            session.id(),
-            map(
-                "user_agent", session.userAgent(),
-                "device", session.device(),
-                "auth_method", attempt.authMethod(),
-                "ended_sessions", endedIds)));
+    Map<String, Object> login =
+        map(
+            "user_agent", session.userAgent(),
+            "device", session.device(),
+            "auth_method", attempt.authMethod(),
+            "ended_sessions", endedIds);
+    login.putAll(auditFields);
+    audit.add(auditor.event("login", attempt.user(), ip, attempt.user(), session.id(), login));
     auditor.recordAll(audit);
   }
 
-  private ApiException refusal(QuotaDecision.Deny deny, LoginAttempt attempt) {
+  private ApiException refusal(
+      QuotaDecision.Deny deny, LoginAttempt attempt, Map<String, ?> auditFields) {
     String ip = attempt.clientIp();
-    auditor.record(
-        "login_refused",
-        attempt.user(),
-        ip,
-        attempt.user(),
-        null,
+    Map<String, Object> refused =
         map(
             "scope", deny.scope().code(),
             "limit", deny.limit(),
             "active", deny.active(),
             "auth_method", attempt.authMethod(),
-            "explanation", deny.explanation()));
+            "explanation", deny.explanation());
+    refused.putAll(auditFields);
+    auditor.record("login_refused", attempt.user(), ip, attempt.user(), null, refused);
     Sentence message =
         Sentence.of(
             (deny.scope() == Scope.USER) ? "refusal.user" : "refusal.ip",
             Sentence.of("count.active_sessions", deny.active()),
             EndMessages.sessions(deny.limit()),
             ip);
-    ApiException refused =
+    ApiException answer =
         ApiError.SESSION_LIMIT_REACHED
             .exception(message)
             .withFields(
                 map("scope", deny.scope().code(), "limit", deny.limit(), "active", deny.active()));
     // The address is the client's own; whose sessions hold it is never said.
-    return (deny.scope() == Scope.IP) ? refused.withFields(map("client_ip", ip)) : refused;
+    return (deny.scope() == Scope.IP) ? answer.withFields(map("client_ip", ip)) : answer;
   }
 }
