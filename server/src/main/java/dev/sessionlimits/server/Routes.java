@@ -1,5 +1,7 @@
 package dev.sessionlimits.server;
 
+import dev.sessionlimits.server.admin.AdminRoutes;
+import dev.sessionlimits.server.admin.ApiKeyRoutes;
 import dev.sessionlimits.server.apidocs.ApiDocsRoutes;
 import dev.sessionlimits.server.apidocs.OpenApiDocument;
 import dev.sessionlimits.server.auth.AccountRoutes;
@@ -14,7 +16,6 @@ import dev.sessionlimits.server.push.EventRoutes;
 import dev.sessionlimits.server.push.PushHub;
 import io.javalin.config.RoutesConfig;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -69,16 +70,30 @@ final class Routes {
     ApiDocsRoutes apiDocs = new ApiDocsRoutes(OpenApiDocument.load(Version.CURRENT));
     ServiceRoutes serviceRoutes =
         new ServiceRoutes(s.serviceKeys, s.serviceSessions, s.auth, s.requests, s.metrics, s.clock);
-    List<Consumer<RoutesConfig>> all = new ArrayList<>();
-    all.addAll(
+    AdminRoutes adminRoutes =
+        new AdminRoutes(
+            s.sessions,
+            s.userService,
+            s.groups,
+            s.enforcement,
+            stores.audit(),
+            s.settings,
+            s.auth,
+            s.reauth,
+            s.auditor,
+            s.clock);
+    ApiKeyRoutes apiKeyRoutes = new ApiKeyRoutes(s.apiKeys, s.auth, s.reauth, s.auditor);
+    this.registrars =
         List.of(
             authRoutes::register,
             oidcRoutes::register,
             accountRoutes::register,
             mfaRoutes::register,
-            serviceRoutes::register));
-    all.addAll(s.admin.routes());
-    all.addAll(List.of(eventRoutes::register, ops::register, apiDocs::register));
-    this.registrars = List.copyOf(all);
+            serviceRoutes::register,
+            adminRoutes::register,
+            apiKeyRoutes::register,
+            eventRoutes::register,
+            ops::register,
+            apiDocs::register);
   }
 }

@@ -12,13 +12,16 @@ import dev.sessionlimits.server.auth.SignInRedirect;
 import dev.sessionlimits.server.http.ClientAddresses;
 import dev.sessionlimits.server.http.Requests;
 import dev.sessionlimits.server.ops.Metrics;
+import dev.sessionlimits.server.service.ApiKeys;
 import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.CachingUserStore;
 import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.DirectoryPasswords;
+import dev.sessionlimits.server.service.Enforcement;
 import dev.sessionlimits.server.service.ExternalUsers;
 import dev.sessionlimits.server.service.FileSettings;
 import dev.sessionlimits.server.service.FirstAdministrator;
+import dev.sessionlimits.server.service.Groups;
 import dev.sessionlimits.server.service.LoginThrottle;
 import dev.sessionlimits.server.service.Logins;
 import dev.sessionlimits.server.service.MfaTickets;
@@ -39,8 +42,9 @@ import java.util.Optional;
 
 /**
  * The server's building blocks below its routes, each made once, in dependency order, on one set of
- * {@link Stores}: settings, the audit, sessions, sign-ins and their checks, users and groups.
- * {@link Routes} hands them to the routes; {@link SessionlimitsServer} starts and stops what runs.
+ * {@link Stores}: settings, the audit, sessions, sign-ins and their checks, users and groups, API
+ * keys. {@link Routes} hands them to the routes; {@link SessionlimitsServer} starts and stops what
+ * runs.
  */
 final class Services {
 
@@ -69,8 +73,10 @@ final class Services {
   final SessionStart start;
   final MfaTickets tickets;
   final Optional<ProviderSignIns> oidc;
-  final AdminAndServiceSetup admin;
   final UserService userService;
+  final Groups groups;
+  final Enforcement enforcement;
+  final ApiKeys apiKeys;
   final ServiceKeys serviceKeys;
   final ServiceSessions serviceSessions;
 
@@ -149,11 +155,19 @@ final class Services {
                     sessions,
                     stores.providerSessions(),
                     auditor));
-    this.admin =
-        new AdminAndServiceSetup(
-            stores, sessions, users, passwords, settings, auth, reauth, auditor, clock, random);
-    this.userService = admin.users();
-    this.serviceKeys = admin.serviceKeys();
+    this.userService =
+        new UserService(
+            sessions,
+            users.uncached(),
+            passwords,
+            stores.groups(),
+            stores.identities(),
+            stores.secondFactors(),
+            clock);
+    this.groups = new Groups(stores.groups(), users.uncached(), settings, clock);
+    this.enforcement = new Enforcement(sessions, users.uncached(), groups, settings, clock);
+    this.apiKeys = new ApiKeys(stores.apiKeys(), clock, random);
+    this.serviceKeys = new ServiceKeys(stores.apiKeys(), clock);
     this.serviceSessions =
         new ServiceSessions(signIns, externalUsers, userService, sessions, settings, auditor);
   }
