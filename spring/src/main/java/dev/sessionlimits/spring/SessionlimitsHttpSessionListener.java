@@ -1,0 +1,37 @@
+package dev.sessionlimits.spring;
+
+import static dev.sessionlimits.spring.SessionlimitsAuthenticationStrategy.SESSION_ID;
+import static dev.sessionlimits.spring.SessionlimitsAuthenticationStrategy.attribute;
+
+import dev.sessionlimits.core.EndReason;
+import dev.sessionlimits.core.SessionManager;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
+
+/**
+ * Ends the store session of an HttpSession the container destroys: {@code idle_timeout} when it
+ * timed out, {@code logged_out} when the application invalidated it. A session ended already (by
+ * logout, or found ended by the filter) is left as it is.
+ */
+public final class SessionlimitsHttpSessionListener implements HttpSessionListener {
+
+  private final SessionManager manager;
+
+  public SessionlimitsHttpSessionListener(SessionManager manager) {
+    this.manager = manager;
+  }
+
+  @Override
+  public void sessionDestroyed(HttpSessionEvent event) {
+    HttpSession session = event.getSession();
+    String id = attribute(session, SESSION_ID);
+    if (id == null) {
+      return;
+    }
+    long idleMillis = manager.now().toEpochMilli() - session.getLastAccessedTime();
+    int maxInactive = session.getMaxInactiveInterval();
+    boolean timedOut = maxInactive > 0 && idleMillis >= maxInactive * 1000L;
+    manager.end(id, timedOut ? EndReason.IDLE_TIMEOUT : EndReason.LOGGED_OUT, null);
+  }
+}
