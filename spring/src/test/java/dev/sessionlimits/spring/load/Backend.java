@@ -21,13 +21,6 @@ enum Backend {
   private static final String SESSION = "org.springframework.boot.autoconfigure.session";
   private static final String DATA_SOURCE = "org.springframework.boot.autoconfigure.jdbc";
 
-  /**
-   * Boot 3.5's Flyway auto-configuration calls a method Flyway 13 (store-jdbc's, which migrates its
-   * own tables) no longer has, so an application with a DataSource excludes it.
-   */
-  private static final String FLYWAY =
-      "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration";
-
   private static final String REDIS = "org.springframework.boot.autoconfigure.data.redis";
 
   /**
@@ -47,14 +40,11 @@ enum Backend {
           case CONTAINER_POSTGRES ->
               List.of(
                   SESSION + ".SessionAutoConfiguration",
-                  FLYWAY,
                   REDIS + ".RedisAutoConfiguration",
                   REDIS + ".RedisRepositoriesAutoConfiguration");
           case SPRING_SESSION_JDBC ->
               List.of(
-                  FLYWAY,
-                  REDIS + ".RedisAutoConfiguration",
-                  REDIS + ".RedisRepositoriesAutoConfiguration");
+                  REDIS + ".RedisAutoConfiguration", REDIS + ".RedisRepositoriesAutoConfiguration");
           case SPRING_SESSION_REDIS -> List.of(DATA_SOURCE + ".DataSourceAutoConfiguration");
         };
     properties.put("spring.autoconfigure.exclude", String.join(",", excluded));
