@@ -52,6 +52,13 @@ final class LoadChecks {
   static List<Round> starterRounds(
       Browsers browsers, List<SampleApp> apps, Login how, String action)
       throws InterruptedException {
+    return starterRounds(browsers, apps, how, action, () -> {});
+  }
+
+  /** As above, running {@code whileLive} after each round's checks, before the sign-out. */
+  static List<Round> starterRounds(
+      Browsers browsers, List<SampleApp> apps, Login how, String action, Runnable whileLive)
+      throws InterruptedException {
     List<URI> bases = apps.stream().map(SampleApp::base).toList();
     SampleApp any = apps.get(0);
     List<Round> rounds = new ArrayList<>();
@@ -81,6 +88,7 @@ final class LoadChecks {
         assertThat(round.told()).as(what).isEqualTo(BROWSERS - 1);
       }
       assertThat(round.text200()).as(what).isZero();
+      whileLive.run();
       browsers.signOut(bases, round);
       Await.until(
           "no session of " + SampleApplication.USER + " left after round " + i,
