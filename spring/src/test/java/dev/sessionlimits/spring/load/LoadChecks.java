@@ -52,18 +52,27 @@ final class LoadChecks {
   static List<Round> starterRounds(
       Browsers browsers, List<SampleApp> apps, Login how, String action)
       throws InterruptedException {
-    return starterRounds(browsers, apps, how, action, () -> {});
+    return starterRounds(browsers, apps, List.of(how), action, () -> {});
   }
 
-  /** As above, running {@code whileLive} after each round's checks, before the sign-out. */
+  /**
+   * As above, round {@code i} signing in the {@code (i - 1) % logins.size()}th way of {@code
+   * logins} (so {@code List.of(FORM, BASIC)} alternates), and running {@code whileLive} after each
+   * round's checks, before the sign-out.
+   */
   static List<Round> starterRounds(
-      Browsers browsers, List<SampleApp> apps, Login how, String action, Runnable whileLive)
+      Browsers browsers,
+      List<SampleApp> apps,
+      List<Login> logins,
+      String action,
+      Runnable whileLive)
       throws InterruptedException {
     List<URI> bases = apps.stream().map(SampleApp::base).toList();
     SampleApp any = apps.get(0);
     List<Round> rounds = new ArrayList<>();
     assertThat(any.storeSessionsOf(SampleApplication.USER)).as("sessions before round 1").isZero();
     for (int i = 1; i <= ROUNDS; i++) {
+      Login how = logins.get((i - 1) % logins.size());
       Round round = browsers.loginTogether(bases, how);
       rounds.add(round);
       String what =

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionlimits.spring.load.Browsers.Login;
 import dev.sessionlimits.store.jdbc.TestPostgres;
+import java.io.IOException;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -26,6 +28,11 @@ class StarterLoadTest {
     browsers = new Browsers(LoadChecks.BROWSERS);
   }
 
+  @AfterAll
+  static void writeFigures() throws IOException {
+    Figures.write();
+  }
+
   @ParameterizedTest(name = "{0}")
   @FieldSource("ACTIONS")
   void exactlyOneSessionLivesOnTheInMemoryStore(String action) throws Exception {
@@ -34,8 +41,13 @@ class StarterLoadTest {
             LoadChecks.with(
                 Backend.CONTAINER_MEMORY.properties(null, null), LoadChecks.starter(action)))) {
       for (Login how : Login.values()) {
-        assertThat(LoadChecks.starterRounds(browsers, List.of(app), how, action))
-            .hasSize(LoadChecks.ROUNDS);
+        List<Round> rounds = LoadChecks.starterRounds(browsers, List.of(app), how, action);
+        assertThat(rounds).hasSize(LoadChecks.ROUNDS);
+        Figures.record(
+            "2 " + ACTIONS.indexOf(action) + how.ordinal(),
+            "starter, " + action + ", in-memory store, Tomcat sessions",
+            how.name(),
+            rounds);
       }
     }
   }
@@ -50,8 +62,13 @@ class StarterLoadTest {
                     Backend.CONTAINER_POSTGRES.properties(database.url(), null),
                     LoadChecks.starter(action)))) {
       for (Login how : Login.values()) {
-        assertThat(LoadChecks.starterRounds(browsers, List.of(app), how, action))
-            .hasSize(LoadChecks.ROUNDS);
+        List<Round> rounds = LoadChecks.starterRounds(browsers, List.of(app), how, action);
+        assertThat(rounds).hasSize(LoadChecks.ROUNDS);
+        Figures.record(
+            "3 " + ACTIONS.indexOf(action) + how.ordinal(),
+            "starter, " + action + ", PostgreSQL store, Tomcat sessions",
+            how.name(),
+            rounds);
       }
     }
   }
