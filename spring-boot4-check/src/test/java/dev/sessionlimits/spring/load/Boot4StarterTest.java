@@ -3,6 +3,7 @@ package dev.sessionlimits.spring.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionlimits.spring.load.Browsers.Login;
+import dev.sessionlimits.store.jdbc.TestPostgres;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +23,7 @@ import org.springframework.security.core.SpringSecurityCoreVersion;
 /**
  * The starter, built against Boot 3.5, in a Spring Boot 4 / Spring Security 7 application: the
  * spring module's sample application and rounds ({@link LoadChecks}), run on Boot 4's class path
- * with the container's sessions and the in-memory store.
+ * with the container's sessions, on the in-memory store and on the application's PostgreSQL.
  */
 class Boot4StarterTest {
 
@@ -47,6 +48,28 @@ class Boot4StarterTest {
         assertThat(LoadChecks.starterRounds(browsers, List.of(app), how, action))
             .hasSize(LoadChecks.ROUNDS);
       }
+    }
+  }
+
+  @Test
+  void theStoreOnTheApplicationsPostgresHoldsExactlyOneSessionOnBoot4() throws Exception {
+    try (TestPostgres database = TestPostgres.create();
+        SampleApp app =
+            SampleApp.start(
+                LoadChecks.with(
+                    LoadChecks.starter("DESTROY_NEXT_EXPIRING"),
+                    Map.of(
+                        "spring.datasource.url", database.url(),
+                        "spring.datasource.hikari.maximum-pool-size", "8",
+                        "sessionlimits.store", "jdbc")))) {
+      assertThat(
+              LoadChecks.starterRounds(
+                  browsers,
+                  List.of(app),
+                  List.of(Login.FORM, Login.BASIC),
+                  "DESTROY_NEXT_EXPIRING",
+                  () -> {}))
+          .hasSize(LoadChecks.ROUNDS);
     }
   }
 
