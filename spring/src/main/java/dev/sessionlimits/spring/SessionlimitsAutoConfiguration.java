@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.session.SessionRegistry;
 
@@ -51,7 +52,7 @@ public class SessionlimitsAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public ExhaustionActions sessionlimitsExhaustionActions(
-      ObjectProvider<ExhaustionAction> beans, org.springframework.core.io.ResourceLoader loader) {
+      ObjectProvider<ExhaustionAction> beans, ResourceLoader loader) {
     ExhaustionActions loaded = ExhaustionActions.load(loader.getClassLoader());
     Set<String> builtIns = ExhaustionActions.builtIns().names();
     List<ExhaustionAction> custom = new ArrayList<>();
@@ -69,6 +70,7 @@ public class SessionlimitsAutoConfiguration {
     return properties.settings(actions.names());
   }
 
+  /** The store the starter makes; {@code checked}: the properties are checked before it opens. */
   @Bean
   @ConditionalOnMissingBean(SessionStore.class)
   OwnedStore sessionlimitsOwnedStore(

@@ -7,8 +7,10 @@ import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.spring.sample.Browser;
+import dev.sessionlimits.spring.sample.Crowd;
 import dev.sessionlimits.spring.sample.SampleApplication;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -80,5 +82,14 @@ class SpringSessionJdbcTest {
 
     assertThat(second.statusCode()).as("evicting, so admitted").isEqualTo(200);
     assertThat(holder.api("/api/me").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void twentySimultaneousEvictingLoginsLeaveExactlyOneLiveSession() throws Exception {
+    List<Crowd.Login> logins = Crowd.signInAtOnce(port, 20, "carol");
+
+    assertThat(logins).allSatisfy(l -> assertThat(l.answer().statusCode()).isLessThan(500));
+    assertThat(logins.stream().filter(l -> l.browser().isLive()).count()).isEqualTo(1);
+    assertThat(manager.liveSessionsOfUser("carol")).hasSize(1);
   }
 }
