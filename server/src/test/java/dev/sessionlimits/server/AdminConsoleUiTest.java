@@ -11,15 +11,11 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElem
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -30,32 +26,20 @@ import org.openqa.selenium.WebElement;
  * actions the API offers, a setting back to its default, the phone layout and the dark scheme, each
  * state held at 0 axe-core violations. One server and one browser serve every test.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AdminConsoleUiTest {
+class AdminConsoleUiTest extends OneServerInChromium {
 
   private static final String PASSWORD = "plum-harbor-lantern-42";
   private static final String SESSION_ROW = "[data-test=admin-session]";
   private static final String USER_ROW = "[data-test=user-row]";
 
-  private TestServer t;
-  private String base;
-  private Chromium browser;
   private Browser api;
 
   @BeforeAll
-  void start() {
-    if (!Chromium.installedOrSkipping()) {
+  void adminApi() {
+    if (t == null) {
       return;
     }
-    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS), Map.of(), b -> {});
-    base = t.base.toString();
-    browser = Chromium.launch();
     api = t.admin();
-  }
-
-  @AfterAll
-  void stop() {
-    Chromium.closeAll(browser, t);
   }
 
   @BeforeEach

@@ -6,13 +6,7 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.numberOfElements
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.WebElement;
@@ -22,27 +16,7 @@ import org.openqa.selenium.WebElement;
  * webjar, no CDN), under its Content-Security-Policy without a violation, shows this server's
  * document (not the example petstore) and its operations, and runs one of them against the server.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ApiDocsUiTest {
-
-  private TestServer t;
-  private String base;
-  private Chromium browser;
-
-  @BeforeAll
-  void start() {
-    if (!Chromium.installedOrSkipping()) {
-      return;
-    }
-    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS), Map.of(), b -> {});
-    base = t.base.toString();
-    browser = Chromium.launch();
-  }
-
-  @AfterAll
-  void stop() {
-    Chromium.closeAll(browser, t);
-  }
+class ApiDocsUiTest extends OneServerInChromium {
 
   @Test
   void swaggerUiShowsEveryOperationOfTheDocumentWithoutAPolicyViolation() {

@@ -12,14 +12,8 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElem
 import dev.sessionlimits.core.ApiKey;
 import dev.sessionlimits.core.ApiKeyScope;
 import dev.sessionlimits.core.TokenHash;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 
 /**
@@ -27,29 +21,9 @@ import org.openqa.selenium.By;
  * scopes is shown once with a copy button, is gone from the page once hidden and after a reload, is
  * listed without it, and is revoked after a confirmation; each state at 0 axe-core violations.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ApiKeysUiTest {
+class ApiKeysUiTest extends OneServerInChromium {
 
   private static final String ROW = "[data-test=api-key-row]";
-
-  private TestServer t;
-  private String base;
-  private Chromium browser;
-
-  @BeforeAll
-  void start() {
-    if (!Chromium.installedOrSkipping()) {
-      return;
-    }
-    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS), Map.of(), b -> {});
-    base = t.base.toString();
-    browser = Chromium.launch();
-  }
-
-  @AfterAll
-  void stop() {
-    Chromium.closeAll(browser, t);
-  }
 
   @Test
   void anAdministratorCreatesAKeySeesItOnceAndRevokesIt() {

@@ -8,15 +8,9 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentI
 import static org.openqa.selenium.support.ui.ExpectedConditions.urlContains;
 import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 
@@ -26,29 +20,9 @@ import org.openqa.selenium.Keys;
  * sessions; the page asks for the password in a dialog and then makes the change, or, cancelled,
  * changes nothing.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReauthenticationUiTest {
+class ReauthenticationUiTest extends OneServerInChromium {
 
   private static final String DIALOG = "dialog#reauth-dialog[open]";
-
-  private TestServer t;
-  private String base;
-  private Chromium browser;
-
-  @BeforeAll
-  void start() {
-    if (!Chromium.installedOrSkipping()) {
-      return;
-    }
-    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS), Map.of(), b -> {});
-    base = t.base.toString();
-    browser = Chromium.launch();
-  }
-
-  @AfterAll
-  void stop() {
-    Chromium.closeAll(browser, t);
-  }
 
   @BeforeEach
   void freshBrowser() {

@@ -7,16 +7,10 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.urlContains;
 import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
 import dev.sessionlimits.server.service.Totp;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 
@@ -25,30 +19,10 @@ import org.openqa.selenium.By;
  * account page (QR code, key, first code, recovery codes), and then signs in with her password and
  * a code; an administrator who must have one sets it up on the sign-in page.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SecondFactorUiTest {
+class SecondFactorUiTest extends OneServerInChromium {
 
   private static final String PASSWORD = "alice-plum-harbor-lantern";
-
-  private TestServer t;
-  private String base;
-  private Chromium browser;
-
-  @BeforeAll
-  void start() {
-    if (!Chromium.installedOrSkipping()) {
-      return;
-    }
-    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS), Map.of(), b -> {});
-    base = t.base.toString();
-    browser = Chromium.launch();
-  }
-
-  @AfterAll
-  void stop() {
-    Chromium.closeAll(browser, t);
-  }
 
   @AfterEach
   void noContentSecurityPolicyViolations() {

@@ -8,17 +8,12 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElem
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
@@ -29,29 +24,16 @@ import org.openqa.selenium.WebElement;
  * page a proxy's sign-in redirect was asked for, is followed after sign-in; anything that could
  * leave the origin, however encoded, ends on the account page of this origin instead.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SignInNextUiTest {
+class SignInNextUiTest extends OneServerInChromium {
 
   private static final String PASSWORD = "dora-plum-harbor-lantern";
 
-  private TestServer t;
-  private String base;
-  private Chromium browser;
-
   @BeforeAll
-  void start() {
-    if (!Chromium.installedOrSkipping()) {
+  void dora() {
+    if (t == null) {
       return;
     }
-    t = TestServer.startAt(Instant.now().truncatedTo(ChronoUnit.SECONDS), Map.of(), b -> {});
-    base = t.base.toString();
     t.createUser("dora", PASSWORD);
-    browser = Chromium.launch();
-  }
-
-  @AfterAll
-  void stop() {
-    Chromium.closeAll(browser, t);
   }
 
   @BeforeEach

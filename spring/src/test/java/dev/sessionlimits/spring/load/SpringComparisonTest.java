@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.spring.load.Browsers.Login;
 import dev.sessionlimits.store.jdbc.TestPostgres;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,17 +28,7 @@ class SpringComparisonTest {
 
   static final List<String> ACTIONS = LoadChecks.ACTIONS;
 
-  private static Browsers browsers;
-
-  @BeforeAll
-  static void browsers() {
-    browsers = new Browsers(LoadChecks.BROWSERS);
-  }
-
-  @AfterAll
-  static void writeFigures() throws IOException {
-    Figures.write();
-  }
+  @RegisterExtension static final LoadRun run = new LoadRun();
 
   @ParameterizedTest(name = "stock maximumSessions(1), {0}")
   @ValueSource(strings = {"deny", "expire"})
@@ -67,7 +55,7 @@ class SpringComparisonTest {
       assertThat(app.has(SessionManager.class)).as("the starter is off in the stock app").isFalse();
       DataSource dataSource = app.bean(DataSource.class);
       List<Round> rounds =
-          LoadChecks.stockRounds(browsers, app, () -> deleteSpringSessions(dataSource));
+          LoadChecks.stockRounds(run.browsers, app, () -> deleteSpringSessions(dataSource));
       assertThat(rounds).hasSize(LoadChecks.ROUNDS);
       String label =
           "stock `maximumSessions(1).maxSessionsPreventsLogin("
@@ -91,7 +79,7 @@ class SpringComparisonTest {
       assertThat(app.bean(SessionRepository.class))
           .isInstanceOf(JdbcIndexedSessionRepository.class);
       for (Login how : Login.values()) {
-        List<Round> rounds = LoadChecks.starterRounds(browsers, List.of(app), how, action);
+        List<Round> rounds = LoadChecks.starterRounds(run.browsers, List.of(app), how, action);
         Figures.record(
             "1 " + ACTIONS.indexOf(action) + how.ordinal(),
             "starter, " + action + ", Spring Session JDBC",

@@ -3,11 +3,9 @@ package dev.sessionlimits.spring.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionlimits.spring.load.Browsers.Login;
-import java.io.IOException;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -22,17 +20,7 @@ class SpringSessionRedisTest {
 
   static final List<String> ACTIONS = LoadChecks.ACTIONS;
 
-  private static Browsers browsers;
-
-  @BeforeAll
-  static void browsers() {
-    browsers = new Browsers(LoadChecks.BROWSERS);
-  }
-
-  @AfterAll
-  static void writeFigures() throws IOException {
-    Figures.write();
-  }
+  @RegisterExtension static final LoadRun run = new LoadRun();
 
   @ParameterizedTest(name = "{0}")
   @FieldSource("ACTIONS")
@@ -49,7 +37,7 @@ class SpringSessionRedisTest {
         // ten rounds, form and Basic in turn (both are measured in full on the other stores)
         List<Round> rounds =
             LoadChecks.starterRounds(
-                browsers,
+                run.browsers,
                 List.of(app),
                 List.of(Login.FORM, Login.BASIC),
                 action,

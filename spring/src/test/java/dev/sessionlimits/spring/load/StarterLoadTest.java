@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionlimits.spring.load.Browsers.Login;
 import dev.sessionlimits.store.jdbc.TestPostgres;
-import java.io.IOException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
@@ -21,17 +19,7 @@ class StarterLoadTest {
 
   static final List<String> ACTIONS = LoadChecks.ACTIONS;
 
-  private static Browsers browsers;
-
-  @BeforeAll
-  static void browsers() {
-    browsers = new Browsers(LoadChecks.BROWSERS);
-  }
-
-  @AfterAll
-  static void writeFigures() throws IOException {
-    Figures.write();
-  }
+  @RegisterExtension static final LoadRun run = new LoadRun();
 
   @ParameterizedTest(name = "{0}")
   @FieldSource("ACTIONS")
@@ -41,7 +29,7 @@ class StarterLoadTest {
             LoadChecks.with(
                 Backend.CONTAINER_MEMORY.properties(null, null), LoadChecks.starter(action)))) {
       for (Login how : Login.values()) {
-        List<Round> rounds = LoadChecks.starterRounds(browsers, List.of(app), how, action);
+        List<Round> rounds = LoadChecks.starterRounds(run.browsers, List.of(app), how, action);
         assertThat(rounds).hasSize(LoadChecks.ROUNDS);
         Figures.record(
             "2 " + ACTIONS.indexOf(action) + how.ordinal(),
@@ -62,7 +50,7 @@ class StarterLoadTest {
                     Backend.CONTAINER_POSTGRES.properties(database.url(), null),
                     LoadChecks.starter(action)))) {
       for (Login how : Login.values()) {
-        List<Round> rounds = LoadChecks.starterRounds(browsers, List.of(app), how, action);
+        List<Round> rounds = LoadChecks.starterRounds(run.browsers, List.of(app), how, action);
         assertThat(rounds).hasSize(LoadChecks.ROUNDS);
         Figures.record(
             "3 " + ACTIONS.indexOf(action) + how.ordinal(),

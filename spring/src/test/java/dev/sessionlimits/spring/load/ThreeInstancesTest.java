@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionlimits.spring.load.Browsers.Login;
 import dev.sessionlimits.store.jdbc.TestPostgres;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
@@ -22,17 +20,7 @@ class ThreeInstancesTest {
   static final List<String> ACTIONS = LoadChecks.ACTIONS;
   static final int INSTANCES = 3;
 
-  private static Browsers browsers;
-
-  @BeforeAll
-  static void browsers() {
-    browsers = new Browsers(LoadChecks.BROWSERS);
-  }
-
-  @AfterAll
-  static void writeFigures() throws IOException {
-    Figures.write();
-  }
+  @RegisterExtension static final LoadRun run = new LoadRun();
 
   @ParameterizedTest(name = "{0}")
   @FieldSource("ACTIONS")
@@ -50,7 +38,7 @@ class ThreeInstancesTest {
         // ten rounds, form and Basic in turn
         List<Round> rounds =
             LoadChecks.starterRounds(
-                browsers, instances, List.of(Login.FORM, Login.BASIC), action, () -> {});
+                run.browsers, instances, List.of(Login.FORM, Login.BASIC), action, () -> {});
         assertThat(rounds).hasSize(LoadChecks.ROUNDS);
         Figures.record(
             "4 " + ACTIONS.indexOf(action),
