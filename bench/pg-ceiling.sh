@@ -6,33 +6,39 @@
 # which bench/run.sh hands to Report.java. The disk is measured before and after the runs; rates far
 # apart mean that something else was writing meanwhile, and that the ceiling is low by as much.
 #
-#   bench/pg-ceiling.sh OUT [--quick] [--db-prefix PREFIX]
+#   bench/pg-ceiling.sh OUT [--quick] [--db-prefix PREFIX] [--workloads W,W] [--no-fsync]
 #
-# Workloads, each with 1 and 8 clients for 5 seconds (2 with --quick):
+# Workloads, each with 1 and 8 clients for 5 seconds (2 with --quick); --workloads picks some:
 #   evict            a login at limit 1 that evicts the user's previous session, in two round trips:
 #                    BEGIN, the lock of the user's quota row and the read of its unended sessions;
-#                    then the statement that ends, inserts and notifies, and COMMIT
-#   evict-no-notify  the same without pg_notify: what NOTIFY's commit lock costs
+#                    then the UPDATE that ends it (recording end_xid and end_node, what the other
+#                    nodes poll for), the INSERT and COMMIT
+#   evict-no-notify  the same UPDATE without end_xid and end_node: what those columns and their
+#                    index cost. (Before issue 19 the store's UPDATE also ran pg_notify, which
+#                    halved the rate; this baseline never did, hence its name.)
 #   unlimited        a login no limit constrains: one INSERT in autocommit mode
-# The statements are JdbcSessions' (keep them in step with it), with literals and now() where it
-# binds values that pgbench has no variables for. A psql session
-# LISTENs on the channel and polls every 100 ms meanwhile, as each node's ClusterListener does.
+# The statements are JdbcLogins' and SessionSql's (keep them in step), with literals and now() where
+# the store binds values that pgbench has no variables for. A psql session meanwhile polls every
+# 100 ms for the recent ends of other nodes by the end_xid index, as each node's ClusterListener
+# does. --no-fsync skips the disk's rate (pg_test_fsync), for repeated runs (bench/open-ceiling.sh).
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth); the scratch database
 # <PREFIX>ceiling_<random> (PREFIX sl_bench_ unless given) is dropped at exit.
 set -euo pipefail
 
-out="" seconds=5 prefix="sl_bench_"
+out="" seconds=5 prefix="sl_bench_" workloads="evict,evict-no-notify,unlimited" fsync=1
 while (($#)); do
   case "$1" in
     --quick) seconds=2 ;;
     --db-prefix) prefix="$2"; shift ;;
+    --workloads) workloads="$2"; shift ;;
+    --no-fsync) fsync=0 ;;
     -*) echo "unknown option $1 (see the top of $0)" >&2; exit 2 ;;
     *) out="$1" ;;
   esac
   shift
 done
-[ -n "$out" ] || { echo "usage: $0 OUT [--quick] [--db-prefix PREFIX]" >&2; exit 2; }
+[ -n "$out" ] || { echo "usage: $0 OUT [--quick] [--db-prefix PREFIX] [--workloads W,W] [--no-fsync]" >&2; exit 2; }
 out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
 cd "$(dirname "$0")/.."
 
@@ -42,7 +48,7 @@ pg_test_fsync="$(command -v pg_test_fsync || echo "$pg_bin/pg_test_fsync")"
 [ -x "$pgbench" ] || { echo "pgbench is missing (it comes with PostgreSQL)" >&2; exit 1; }
 db="${prefix}ceiling_$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
 work="$(mktemp -d /tmp/sl-pg-ceiling.XXXXXX)"
-sql() { psql -h 127.0.0.1 -U postgres -d "$db" -qAt -v ON_ERROR_STOP=1 "$@"; }
+sql() { PGOPTIONS='-c client_min_messages=warning' psql -h 127.0.0.1 -U postgres -d "$db" -qAt -v ON_ERROR_STOP=1 "$@"; }
 listener=""
 cleanup() {
   set +e
@@ -63,13 +69,14 @@ columns="id, token_hash, user_name, client_ip, user_agent, device, auth_method, 
 columns="$columns last_seen_at, expires_at, absolute_expires_at, ended_at, end_reason, end_scope,"
 columns="$columns end_limit, end_login_at, end_login_ip, end_login_user_agent, end_login_device,"
 columns="$columns end_login_session_id, end_actor, end_recorded_at"
+node="0123456789abcdef"
 # Client c is user c; its n-th session has id c * 10^9 + n and is the one its next login evicts.
 ids='\set n :n + 1
 \set id :client_id * 1000000000 + :n
 \set prev :id - 1'
 insert="INSERT INTO sl_sessions (id, token_hash, user_name, client_ip, user_agent, device,
   auth_method, created_at, last_seen_at, expires_at, absolute_expires_at)"
-evict() { # $1: the main query of the ending statement
+evict() { # $1: what the ending UPDATE records besides the end itself
   cat <<EOF
 $ids
 \startpipeline
@@ -78,21 +85,19 @@ SELECT subject FROM sl_quota_locks WHERE scope = 'user' AND subject = :client_id
 SELECT $columns FROM sl_sessions WHERE user_name = :client_id AND ended_at IS NULL;
 \endpipeline
 \startpipeline
-WITH ended AS (UPDATE sl_sessions SET ended_at = now(), end_reason = 'session_limit_reached',
+UPDATE sl_sessions SET ended_at = now(), end_reason = 'session_limit_reached',
   end_scope = 'user', end_limit = 1, end_login_at = now(), end_login_ip = '203.0.113.7',
   end_login_user_agent = '$ua', end_login_device = NULL, end_login_session_id = :id,
-  end_actor = NULL, end_recorded_at = clock_timestamp() WHERE id = :prev AND ended_at IS NULL
-  AND (CAST(NULL AS TIMESTAMP WITH TIME ZONE) IS NULL OR expires_at = NULL) RETURNING id)
-$1;
+  end_actor = NULL, end_recorded_at = clock_timestamp()$1 WHERE id = :prev AND ended_at IS NULL
+  AND (CAST(NULL AS TIMESTAMP WITH TIME ZONE) IS NULL OR expires_at = NULL);
 $insert VALUES (:id, :id, :client_id, '203.0.113.7', '$ua', NULL, 'password', now(), now(),
   now() + interval '3650 days', NULL);
 COMMIT;
 \endpipeline
 EOF
 }
-evict "SELECT id, pg_notify('sessionlimits_ended', '1 0123456789abcdef ' || :prev) FROM ended" \
-  > "$work/evict.sql"
-evict "SELECT id FROM ended" > "$work/evict-no-notify.sql"
+evict ", end_xid = pg_current_xact_id(), end_node = '$node'" > "$work/evict.sql"
+evict "" > "$work/evict-no-notify.sql"
 cat > "$work/unlimited.sql" <<EOF
 $ids
 $insert VALUES (:id, :id, :id, '203.0.113.7', '$ua', NULL, 'password', now(), now(),
@@ -104,7 +109,7 @@ EOF
 # address), analyzed: PostgreSQL then plans as for a table in use. (On a table analyzed nearly
 # empty, its cached plans scan the whole table, which grows with every login of the run.)
 reset() {
-  sql -c "TRUNCATE sl_sessions, sl_quota_locks" -c "INSERT INTO sl_quota_locks
+  sql -c "TRUNCATE sl_sessions, sl_quota_locks CASCADE" -c "INSERT INTO sl_quota_locks
     SELECT 'user', c::text, now() FROM generate_series(0, 7) c" -c "$insert
     SELECT (c::bigint * 1000000000)::text, (c::bigint * 1000000000)::text, c::text, '203.0.113.7',
     '$ua', NULL, 'password', now(), now(), now() + interval '3650 days', NULL
@@ -125,7 +130,7 @@ run() { # workload clients seconds: prints the rate
 # The disk's rate before and after the runs: far apart, something else was writing meanwhile.
 fdatasync() {
   local rate=""
-  if [ -x "$pg_test_fsync" ]; then
+  if ((fsync)) && [ -x "$pg_test_fsync" ]; then
     rate="$(cd /tmp && timeout 60 "$pg_test_fsync" -s 1 -f "$work/fsync.tmp" 2>/dev/null |
       awk '/^[[:space:]]+fdatasync[[:space:]]+[0-9]/ && !done {print $2; done=1}')"
   fi
@@ -134,14 +139,15 @@ fdatasync() {
 fsync_before="$(fdatasync)"
 echo "fdatasync before: $fsync_before/s" >&2
 
-psql -h 127.0.0.1 -U postgres -d "$db" -q > /dev/null 2>&1 <<'EOF' &
-LISTEN sessionlimits_ended;
-SELECT 1 \watch 0.1
+psql -h 127.0.0.1 -U postgres -d "$db" -q > /dev/null 2>&1 <<EOF &
+SELECT $columns FROM sl_sessions
+  WHERE end_xid >= pg_snapshot_xmin(pg_current_snapshot()) AND end_node IS DISTINCT FROM 'poller'
+\watch 0.1
 EOF
 listener=$!
 
 runs=""
-for workload in evict evict-no-notify unlimited; do
+for workload in ${workloads//,/ }; do
   run "$workload" 1 1 > /dev/null
   for clients in 1 8; do
     tps="$(run "$workload" "$clients" "$seconds")"

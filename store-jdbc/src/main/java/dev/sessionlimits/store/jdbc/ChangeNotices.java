@@ -8,7 +8,7 @@ package dev.sessionlimits.store.jdbc;
  */
 final class ChangeNotices {
 
-  /** The channel every node LISTENs on, besides {@link EndNotices#CHANNEL}. */
+  /** The channel every node LISTENs on. */
   static final String CHANNEL = "sessionlimits_changed";
 
   /** What changed: the settings (the only kind so far). */

@@ -2,7 +2,6 @@ package dev.sessionlimits.store.jdbc;
 
 import dev.sessionlimits.core.Session;
 import java.lang.System.Logger.Level;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,10 +10,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -23,31 +20,42 @@ import org.postgresql.PGNotification;
 
 /**
  * One node's ear for the ends of the other nodes of a cluster: a daemon thread on a connection of
- * its own (not from the pool) that LISTENs on {@link EndNotices#CHANNEL}, loads the sessions other
- * nodes ended and hands them to {@code heard} (which invalidates this node's cache and tells its
+ * its own (not from the pool) that polls every {@link #POLL_MILLIS} for the sessions other nodes
+ * ended and hands them to {@code heard} (which invalidates this node's cache and tells its
  * listeners). It also LISTENs on {@link ChangeNotices#CHANNEL} and runs {@code changed} when
  * another node saved the settings, and on every new connection (news may have been missed while
  * nobody listened), so the node reads them again at once.
  *
- * <p>Design note: liveness. Each round the thread makes a round trip ({@code SELECT
- * clock_timestamp()}), applies every notification that arrived up to its answer, and only then
- * records the time the round trip <em>started</em> as confirmed. PostgreSQL signals listening
- * backends when a NOTIFY commits, and a backend sends the notifications it was signalled before it
- * reports ready for the next query; so every end committed before that start has been applied when
- * the confirmation is recorded. The cache trusts its entries only while the last confirmation is
+ * <p>Design note: the snapshot chain. Each end records the id of its transaction ({@code end_xid},
+ * {@link SessionSql#END}). Each poll is one statement ({@link SessionSql#ENDS_SINCE_SNAPSHOT}) that
+ * returns its own snapshot ({@code pg_current_snapshot()}, which is the statement's active
+ * snapshot, the one its scans see) and the rows, ended by another node, whose transaction the
+ * previous poll's snapshot did not see: {@code end_xid >= xmax} of that snapshot, or among its
+ * running transactions ({@code xip}). A transaction below the previous xmax and not in its xip list
+ * had finished before that snapshot was taken, so if it committed, the previous poll (or the start
+ * of the chain) already saw its rows. So each committed end is delivered in exactly the first poll
+ * whose snapshot sees it: no time margin, and a transaction that started before one poll and
+ * committed after it (in that poll's xip list) is still found. The xip list is bounded by the
+ * number of connections; {@code end_xid} is 64 bits and never wraps; a poll assigns no xid.
+ *
+ * <p>Liveness. A poll's snapshot is taken after the poll was sent, so once its rows are applied,
+ * every end committed before the poll <em>started</em> has been applied here; the thread then
+ * records that start as confirmed. The cache trusts its entries only while the last confirmation is
  * younger than {@link #TRUST_WINDOW} ({@link #alive}); an end that a lost or slow connection kept
  * from this node therefore stops working here within that window, because the cache is bypassed.
- * Between round trips the thread waits up to {@link #POLL_MILLIS} for notifications, so ends are
- * usually applied within milliseconds.
+ * Polls every 100 ms apply ends 100 to 200 ms after their commit. Nothing is sent in the ending
+ * transaction: a NOTIFY there takes PostgreSQL's global commit lock for notifications.
  *
- * <p>Reconnecting. When the connection fails (or a notification cannot be loaded), the thread
- * closes it and connects again, backing off from {@link #MIN_BACKOFF} to {@link #MAX_BACKOFF}. On
- * every new connection it first LISTENs, then clears the cache (entries loaded while nobody
- * listened may be stale), then announces every session whose end the database recorded since the
- * last confirmation minus {@link #RESYNC_MARGIN} ({@code end_recorded_at}, the database's clock, so
- * the nodes' clocks do not matter), and only then confirms. Announcements are therefore
- * at-least-once: after a reconnect, listeners may hear again of sessions they were already told of,
- * including ones this node ended itself.
+ * <p>Reconnecting. When the connection fails (or a poll cannot be read), the thread closes it and
+ * connects again, backing off from {@link #MIN_BACKOFF} to {@link #MAX_BACKOFF}. On every new
+ * connection it first LISTENs for settings changes and takes the chain's first snapshot, then
+ * clears the cache, then announces every session whose end the database recorded since the last
+ * confirmation minus {@link #RESYNC_MARGIN} ({@code end_recorded_at}, the database's clock, so the
+ * nodes' clocks do not matter), and only then polls and confirms. The first snapshot comes before
+ * the clear: an end committed after it is delivered by the chain, one committed before it is gone
+ * from the cache with everything else, and a read that filled the cache after the clear saw it.
+ * Announcements are therefore at-least-once: after a reconnect, listeners may hear again of
+ * sessions they were already told of, including ones this node ended itself.
  */
 final class ClusterListener implements AutoCloseable {
 
@@ -56,7 +64,7 @@ final class ClusterListener implements AutoCloseable {
   /** How long a confirmation lets the cache be trusted. */
   static final Duration TRUST_WINDOW = Duration.ofMillis(500);
 
-  /** The longest wait for notifications between two round trips. */
+  /** How often the thread polls for ends (waiting for settings notifications meanwhile). */
   static final int POLL_MILLIS = 100;
 
   static final Duration MIN_BACKOFF = Duration.ofMillis(50);
@@ -67,17 +75,12 @@ final class ClusterListener implements AutoCloseable {
    */
   static final Duration RESYNC_MARGIN = Duration.ofSeconds(10);
 
-  /** Sessions loaded per query. */
+  /** Sessions loaded per query, and handed over per call. */
   private static final int LOAD_BATCH = 500;
 
-  private static final String LISTEN_ENDS = "LISTEN " + EndNotices.CHANNEL;
   private static final String LISTEN_CHANGES = "LISTEN " + ChangeNotices.CHANNEL;
 
-  /** The database's time now, not its transaction's. */
-  private static final String DB_TIME = "SELECT clock_timestamp() AS now";
-
   private static final String SELECT = SessionSql.SELECT;
-  private static final String BY_IDS = SELECT + " WHERE id = ANY (?)";
   private static final String RECORDED_SINCE =
       SELECT
           + " WHERE end_recorded_at >= ?"
@@ -91,6 +94,26 @@ final class ClusterListener implements AutoCloseable {
           + " ORDER BY end_recorded_at, id FETCH FIRST "
           + LOAD_BATCH
           + " ROWS ONLY";
+
+  /**
+   * What a poll needs of the previous poll's snapshot ({@code xmin:xmax:xip,...}, as PostgreSQL
+   * writes a {@code pg_snapshot}): its xmax, and its running transactions as an array literal.
+   */
+  record Snapshot(String xmax, String running) {
+    Snapshot {
+      if (!xmax.matches("[0-9]+") || !running.matches("\\{([0-9]+(,[0-9]+)*)?}")) {
+        throw new IllegalArgumentException("not a snapshot: " + xmax + " " + running);
+      }
+    }
+
+    static Snapshot parse(String text) {
+      String[] parts = text.split(":", -1);
+      if (parts.length != 3) {
+        throw new IllegalArgumentException("not a pg_snapshot: " + text);
+      }
+      return new Snapshot(parts[1], "{" + parts[2] + "}");
+    }
+  }
 
   private final String url;
   private final Properties properties;
@@ -177,36 +200,36 @@ final class ClusterListener implements AutoCloseable {
         }
         PGConnection pg = c.unwrap(PGConnection.class);
         try (Statement listen = c.createStatement()) {
-          listen.execute(LISTEN_ENDS);
           listen.execute(LISTEN_CHANGES);
         }
         changed.run();
+        Snapshot snapshot = firstSnapshot(c);
         cache.clear();
         if (confirmedDbTime != null) {
           resync(c, confirmedDbTime.minus(RESYNC_MARGIN));
         }
         backoff = MIN_BACKOFF.toMillis();
         boolean first = true;
-        while (!closed) {
-          long start = System.nanoTime();
-          Instant dbTime = roundTrip(c);
-          deliver(c, pg.getNotifications());
-          confirmedDbTime = dbTime;
-          confirmedNanos = start;
-          confirmed = true;
-          if (first) {
-            first = false;
-            if (lost) {
-              lost = false;
-              LOG.log(
-                  Level.INFO,
-                  "Node "
-                      + nodeId
-                      + " listens for the cluster's session ends again;"
-                      + " ends it may have missed were announced again");
+        try (PreparedStatement poll = c.prepareStatement(SessionSql.ENDS_SINCE_SNAPSHOT)) {
+          while (!closed) {
+            long start = System.nanoTime();
+            snapshot = poll(poll, snapshot);
+            confirmedNanos = start;
+            confirmed = true;
+            if (first) {
+              first = false;
+              if (lost) {
+                lost = false;
+                LOG.log(
+                    Level.INFO,
+                    "Node "
+                        + nodeId
+                        + " hears the cluster's session ends again;"
+                        + " ends it may have missed were announced again");
+              }
             }
+            awaitNextPoll(pg, start + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
           }
-          deliver(c, pg.getNotifications(POLL_MILLIS));
         }
       } catch (SQLException | RuntimeException e) {
         confirmed = false;
@@ -219,11 +242,11 @@ final class ClusterListener implements AutoCloseable {
               Level.WARNING,
               "Node "
                   + nodeId
-                  + " cannot listen for the cluster's session ends ("
+                  + " cannot hear the cluster's session ends ("
                   + describe(e)
                   + "); its cache is bypassed until it can, and it keeps trying");
         } else {
-          LOG.log(Level.DEBUG, () -> "Node " + nodeId + " still cannot listen: " + describe(e));
+          LOG.log(Level.DEBUG, () -> "Node " + nodeId + " still cannot hear: " + describe(e));
         }
       } finally {
         confirmed = false;
@@ -244,64 +267,79 @@ final class ClusterListener implements AutoCloseable {
     return c;
   }
 
-  private static Instant roundTrip(Connection c) throws SQLException {
+  /** The snapshot that starts a chain of polls. */
+  private Snapshot firstSnapshot(Connection c) throws SQLException {
     try (Statement statement = c.createStatement();
-        ResultSet rows = statement.executeQuery(DB_TIME)) {
+        ResultSet rows = statement.executeQuery(SessionSql.SNAPSHOT)) {
       rows.next();
-      return Sql.instant(rows, "now");
+      return Snapshot.parse(rows.getString("snapshot"));
     }
   }
 
-  /** Loads and hands over the sessions that other nodes' notifications name. */
-  private void deliver(Connection c, PGNotification[] notifications) throws SQLException {
-    if (notifications == null || notifications.length == 0) {
+  /**
+   * Hands over the ends, by other nodes, that {@code previous} did not see and this poll's snapshot
+   * does; the poll's snapshot.
+   */
+  private Snapshot poll(PreparedStatement poll, Snapshot previous) throws SQLException {
+    poll.setString(1, previous.xmax());
+    poll.setString(2, nodeId);
+    poll.setString(3, previous.running());
+    poll.setString(4, nodeId);
+    Snapshot snapshot = null;
+    Instant dbTime = null;
+    List<Session> ended = new ArrayList<>();
+    try (ResultSet rows = poll.executeQuery()) {
+      while (rows.next()) {
+        if (snapshot == null) {
+          snapshot = Snapshot.parse(rows.getString("snapshot"));
+          dbTime = Sql.instant(rows, "now");
+        }
+        if (rows.getString("id") != null) {
+          Session session = SessionRows.read(rows);
+          if (session.end() != null) {
+            ended.add(session);
+          }
+        }
+      }
+    }
+    if (snapshot == null) {
+      throw new SQLException("the poll for ends answered no row");
+    }
+    for (int from = 0; from < ended.size(); from += LOAD_BATCH) {
+      heard.accept(ended.subList(from, Math.min(ended.size(), from + LOAD_BATCH)));
+    }
+    confirmedDbTime = dbTime;
+    return snapshot;
+  }
+
+  /** Runs {@code changed} for settings notifications until {@code dueNanos} or until closed. */
+  private void awaitNextPoll(PGConnection pg, long dueNanos) throws SQLException {
+    settingsNotices(pg.getNotifications());
+    while (!closed) {
+      long left = TimeUnit.NANOSECONDS.toMillis(dueNanos - System.nanoTime());
+      if (left <= 0) {
+        return;
+      }
+      // A timeout of 0 would wait for ever.
+      settingsNotices(pg.getNotifications((int) Math.max(1, left)));
+    }
+  }
+
+  /** Runs {@code changed} if another node announced a settings change. */
+  private void settingsNotices(PGNotification[] notifications) {
+    if (notifications == null) {
       return;
     }
-    Set<String> ids = new LinkedHashSet<>();
     boolean settingsChanged = false;
     for (PGNotification notification : notifications) {
       if (ChangeNotices.CHANNEL.equals(notification.getName())) {
         ChangeNotices.Notice notice = ChangeNotices.parse(notification.getParameter());
         // One in a format this node does not read is taken as a change: a reload costs little.
         settingsChanged |= notice == null || !notice.origin().equals(nodeId);
-        continue;
-      }
-      if (!EndNotices.CHANNEL.equals(notification.getName())) {
-        continue;
-      }
-      EndNotices.Notice notice = EndNotices.parse(notification.getParameter());
-      if (notice == null) {
-        LOG.log(
-            Level.WARNING,
-            "Ignoring a notification on "
-                + EndNotices.CHANNEL
-                + " in a format this node does not read");
-      } else if (!notice.origin().equals(nodeId)) {
-        ids.addAll(notice.sessionIds());
       }
     }
     if (settingsChanged) {
       changed.run();
-    }
-    List<String> all = new ArrayList<>(ids);
-    for (int from = 0; from < all.size(); from += LOAD_BATCH) {
-      List<String> batch = all.subList(from, Math.min(all.size(), from + LOAD_BATCH));
-      List<Session> ended = new ArrayList<>(batch.size());
-      Array array = c.createArrayOf("text", batch.toArray(new String[0]));
-      try (PreparedStatement select = c.prepareStatement(BY_IDS)) {
-        select.setArray(1, array);
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            Session session = SessionRows.read(rows);
-            if (session.end() != null) {
-              ended.add(session);
-            }
-          }
-        }
-      } finally {
-        array.free();
-      }
-      heard.accept(ended);
     }
   }
 

@@ -41,8 +41,18 @@ enum Dialect {
   }
 
   /**
+   * The SQL for the id of the statement's transaction, assigned if it had none: on PostgreSQL its
+   * 64-bit id ({@code pg_current_xact_id()}), which {@link ClusterListener} compares with its
+   * snapshots; on H2, with no other node to tell, NULL.
+   */
+  String transactionId() {
+    return postgres ? "pg_current_xact_id()" : "NULL";
+  }
+
+  /**
    * Whether a transaction can tell every node of what it changed, delivered on commit ({@code
-   * pg_notify}); without it the other nodes (there are none on H2) hear nothing.
+   * pg_notify}; the settings use it); without it the other nodes (there are none on H2) hear
+   * nothing.
    */
   boolean notifies() {
     return postgres;

@@ -55,14 +55,14 @@ import java.util.function.Supplier;
  * after the other, taking each read's snapshot when it binds it, after the locks are granted; so
  * the reads see exactly what they would see sent one by one. (One statement that both locked and
  * read would not: its single snapshot is taken before the lock wait.) The second carries, likewise,
- * one statement for each session to end, in ascending id order ({@link SessionSql#END_AND_NOTIFY}),
- * the INSERT of the new session and {@code COMMIT}; the driver, having seen the transaction end,
- * sends nothing for the commit that follows. After its first few executions on a connection the
- * server reuses one generic plan for each of these statements (one UPDATE joined to arrays of all
- * the sessions would be planned anew for every login, as its row estimate depends on the arrays'
- * length). A login that records expiries leaves the {@code COMMIT} out and sends it after checking
- * them (below), one round trip more; one that ends more than {@link LoginWrites#PIPELINED_ENDS}
- * sessions ends them one round trip each; a refused login commits after the first.
+ * one statement for each session to end, in ascending id order ({@link SessionSql#END}), the INSERT
+ * of the new session and {@code COMMIT}; the driver, having seen the transaction end, sends nothing
+ * for the commit that follows. After its first few executions on a connection the server reuses one
+ * generic plan for each of these statements (one UPDATE joined to arrays of all the sessions would
+ * be planned anew for every login, as its row estimate depends on the arrays' length). A login that
+ * records expiries leaves the {@code COMMIT} out and sends it after checking them (below), one
+ * round trip more; one that ends more than {@link LoginWrites#PIPELINED_ENDS} sessions ends them
+ * one round trip each; a refused login commits after the first.
  *
  * <p>A missing lock row is inserted in autocommit mode, outside the login's transaction, and the
  * transaction is run again. Purge ({@link SessionPurge}) deletes the lock rows, an hour old or
@@ -228,7 +228,7 @@ final class JdbcLogins {
   /** {@code session} (or null) ended with {@code end} in this transaction; null if it was not. */
   private Session endNow(Connection connection, Session session, SessionEnd end)
       throws SQLException {
-    return (session != null && ends.end(connection, session.id(), end, null, true))
+    return (session != null && ends.end(connection, session.id(), end, null))
         ? session.withEnd(end)
         : null;
   }

@@ -29,9 +29,8 @@ import java.util.function.Supplier;
 /**
  * The {@link SessionStore} on H2 or PostgreSQL: lookups, touches and ends here; the login
  * transaction in {@link JdbcLogins} (with its lock order), purge in {@link SessionPurge}, the SQL
- * in {@link SessionSql}, rows in {@link SessionRows}, the UPDATE that ends a session and its
- * notification in {@link SessionEnds}, and this node's cache, touch queue and listeners in {@link
- * NodeView}.
+ * in {@link SessionSql}, rows in {@link SessionRows}, the UPDATE that ends a session in {@link
+ * SessionEnds}, and this node's cache, touch queue and listeners in {@link NodeView}.
  *
  * <p>Design note. Correctness comes from the database alone, never from this JVM, so any number of
  * nodes may share one database. Only {@link #open} makes a session live (under the quota locks);
@@ -70,7 +69,7 @@ final class JdbcSessions implements SessionStore {
 
   /**
    * @param batchSize rows purge handles per statement or transaction
-   * @param nodeId names this node in the notifications it sends
+   * @param nodeId names this node in the ends it records ({@code end_node})
    * @param cache the cache of live sessions, or null for none; with a cache, touches are batched
    */
   JdbcSessions(Database db, int batchSize, String nodeId, SessionCache cache) {
@@ -83,7 +82,7 @@ final class JdbcSessions implements SessionStore {
     this.list = new SessionList(db, view);
   }
 
-  /** The node id this store's notifications carry. */
+  /** The node id this store records with its ends. */
   String nodeId() {
     return ends.nodeId();
   }
@@ -203,7 +202,7 @@ final class JdbcSessions implements SessionStore {
                 Session session = view.overlay(row);
                 if (!session.isLive(now)) {
                   SessionEnd expiry = session.endAt(now);
-                  if (ends.end(connection, row.id(), expiry, row.expiresAt(), true)) {
+                  if (ends.end(connection, row.id(), expiry, row.expiresAt())) {
                     Session done = session.withEnd(expiry);
                     ended.add(done);
                     db.persist(connection);
@@ -365,7 +364,7 @@ final class JdbcSessions implements SessionStore {
                 Session session = view.overlay(row);
                 SessionEnd actual =
                     session.isLive(wanted.at()) ? wanted : session.endAt(wanted.at());
-                if (ends.end(connection, sessionId, actual, row.expiresAt(), true)) {
+                if (ends.end(connection, sessionId, actual, row.expiresAt())) {
                   Session done = session.withEnd(actual);
                   ended.add(done);
                   db.persist(connection);

@@ -230,7 +230,7 @@ public final class JdbcStore implements AutoCloseable {
    * jdbc:postgresql://127.0.0.1:5432/sessionlimits?user=sessionlimits&password=...}. Any number of
    * nodes may open it at once: limits hold exactly across them, and each one's {@link
    * SessionStore#subscribe} listeners hear of the sessions every node ends. Besides its pool the
-   * store keeps one connection of its own that LISTENs for those ends.
+   * store keeps one connection of its own that polls for those ends every 100 ms.
    *
    * <p>When the database cannot be reached, every call throws {@link StoreUnavailableException}
    * within seconds: unless the URL says otherwise, connecting gives up after 3 seconds, waiting for
@@ -297,7 +297,7 @@ public final class JdbcStore implements AutoCloseable {
 
   /**
    * This store's id in the cluster: sixteen random hex digits, new for every store instance. The
-   * notices of the sessions it ends carry it (so its own listener skips them), and on PostgreSQL
+   * ends it records carry it ({@code end_node}, so its own listener skips them), and on PostgreSQL
    * its listening connection shows in {@code pg_stat_activity} as {@code application_name} {@code
    * sessionlimits-listener-<node id>}.
    */

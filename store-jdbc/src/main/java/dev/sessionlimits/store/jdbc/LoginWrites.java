@@ -44,16 +44,16 @@ final class LoginWrites {
   }
 
   /**
-   * Ends {@code toEnd} one statement each (notifying every node of each end where there are
-   * notifications), then inserts {@code session}; the ids it ended. Runs the login again if an
-   * expiry was not recorded because the session was extended meanwhile, so it counts again.
+   * Ends {@code toEnd} one statement each, then inserts {@code session}; the ids it ended. Runs the
+   * login again if an expiry was not recorded because the session was extended meanwhile, so it
+   * counts again.
    */
   Set<String> endAndInsert(Connection connection, Collection<PlannedEnd> toEnd, Session session)
       throws SQLException {
     Set<String> done = new HashSet<>();
     for (PlannedEnd planned : toEnd) {
       String id = planned.session().id();
-      if (ends.end(connection, id, planned.end(), planned.storedExpiry(), true)) {
+      if (ends.end(connection, id, planned.end(), planned.storedExpiry())) {
         done.add(id);
       } else if (planned.storedExpiry() != null && stillUnended(connection, id)) {
         throw extendedMeanwhile(id);
@@ -79,9 +79,9 @@ final class LoginWrites {
       int index = 1;
       for (PlannedEnd planned : toEnd) {
         String id = planned.session().id();
-        index = SessionRows.bindEnd(statement, index, id, planned.end(), planned.storedExpiry());
-        statement.setString(index++, EndNotices.CHANNEL);
-        statement.setString(index++, ends.payload(id));
+        index =
+            SessionRows.bindEnd(
+                statement, index, id, planned.end(), planned.storedExpiry(), ends.nodeId());
       }
       SessionRows.bindInsert(statement, index, session);
       try {
@@ -92,11 +92,10 @@ final class LoginWrites {
         }
         throw e;
       }
+      // One update count per end, in order; then the INSERT's (and the COMMIT's).
       for (PlannedEnd planned : toEnd) {
-        try (ResultSet rows = statement.getResultSet()) {
-          if (rows.next()) {
-            done.add(planned.session().id());
-          }
+        if (statement.getUpdateCount() == 1) {
+          done.add(planned.session().id());
         }
         statement.getMoreResults();
       }

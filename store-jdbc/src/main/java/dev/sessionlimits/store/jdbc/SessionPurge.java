@@ -20,8 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * {@link SessionStore#purge}: records the expiries nobody has found yet, in batches that lock their
- * rows in ascending id order and notify every node before they commit; forgets tombstones after
- * {@link SessionStore#TOMBSTONE_RETENTION}; and deletes the quota lock rows, at least {@link
+ * rows in ascending id order (the other nodes poll for the ends they record); forgets tombstones
+ * after {@link SessionStore#TOMBSTONE_RETENTION}; and deletes the quota lock rows, at least {@link
  * #LOCK_ROW_AGE} old, of subjects without live sessions (see {@link JdbcLogins} for why that is
  * safe).
  */
@@ -109,11 +109,10 @@ final class SessionPurge {
                     continue;
                   }
                   SessionEnd expiry = session.endAt(now);
-                  if (ends.end(connection, row.id(), expiry, row.expiresAt(), false)) {
+                  if (ends.end(connection, row.id(), expiry, row.expiresAt())) {
                     done.add(session.withEnd(expiry));
                   }
                 }
-                ends.notifyEnded(connection, done);
                 return done;
               });
       view.ended(ended);

@@ -107,10 +107,16 @@ final class SessionRows {
 
   /**
    * Sets the parameters of {@link SessionSql#END} from {@code first} on: {@code end} with its
-   * cause, the session's id and the stored expiry the end requires (null: any); the index after.
+   * cause, the node that ends it, the session's id and the stored expiry the end requires (null:
+   * any); the index after.
    */
   static int bindEnd(
-      PreparedStatement update, int first, String sessionId, SessionEnd end, Instant storedExpiry)
+      PreparedStatement update,
+      int first,
+      String sessionId,
+      SessionEnd end,
+      Instant storedExpiry,
+      String nodeId)
       throws SQLException {
     EndCause cause = end.cause();
     int index = first;
@@ -124,6 +130,7 @@ final class SessionRows {
     update.setString(index++, cause.loginDevice());
     update.setString(index++, cause.loginSessionId());
     update.setString(index++, cause.actor());
+    update.setString(index++, nodeId);
     update.setString(index++, sessionId);
     setInstant(update, index++, storedExpiry);
     setInstant(update, index++, storedExpiry);

@@ -15,6 +15,9 @@ final class SessionSql {
   /** Stands for {@link Dialect#clock()} in a statement. */
   static final String CLOCK = "{clock}";
 
+  /** Stands for {@link Dialect#transactionId()} in a statement. */
+  static final String TRANSACTION_ID = "{xid}";
+
   /** The columns {@link SessionRows#read} reads, by name. */
   static final String COLUMNS =
       "id, token_hash, user_name, client_ip, user_agent, device,"
@@ -141,7 +144,9 @@ final class SessionSql {
   /**
    * Ends one session if it has not ended and, unless the expiry given (twice) is null, if its
    * stored {@code expires_at} is still that; parameters as {@link SessionRows#bindEnd} sets them.
-   * The end is recorded at the database's own time too ({@code end_recorded_at}).
+   * The end is recorded at the database's own time too ({@code end_recorded_at}), with the id of
+   * the transaction that ends it ({@code end_xid}, PostgreSQL only) and the node that ended it
+   * ({@code end_node}): what the other nodes' {@link ClusterListener}s poll for. No notification.
    */
   static final String END =
       "UPDATE sl_sessions SET ended_at = ?, end_reason = ?, end_scope = ?,"
@@ -149,18 +154,33 @@ final class SessionSql {
           + " end_login_device = ?, end_login_session_id = ?, end_actor = ?,"
           + " end_recorded_at = "
           + CLOCK
+          + ", end_xid = "
+          + TRANSACTION_ID
+          + ", end_node = ?"
           + " WHERE id = ? AND ended_at IS NULL"
           + " AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR expires_at = ?)";
 
   /**
-   * {@link #END}, and a notification of the end to every node (parameters: channel, payload), sent
-   * on commit; answers the session's id if it ended it. PostgreSQL only.
+   * PostgreSQL, the cluster listener's poll ({@link ClusterListener}): the statement's own snapshot
+   * ({@code xmin:xmax:xip,...}), the database's time, and the sessions whose end the previous
+   * poll's snapshot did not see, ended by another node; one row with NULL columns if there are
+   * none. Parameters: the previous snapshot's xmax, this node, the previous snapshot's running
+   * transactions ({@code {xid,...}}), this node. Two scans of the {@code end_xid} index, not one
+   * OR: the generic plan of an OR walks the whole index, every tombstone.
    */
-  static final String END_AND_NOTIFY =
-      "WITH ended AS (" + END + " RETURNING id) SELECT id, pg_notify(?, ?) FROM ended";
+  static final String ENDS_SINCE_SNAPSHOT =
+      "WITH s AS (SELECT CAST(pg_current_snapshot() AS text) AS snapshot,"
+          + " clock_timestamp() AS now)"
+          + " SELECT s.snapshot, s.now, e.* FROM s LEFT JOIN ("
+          + SELECT
+          + " WHERE end_xid >= CAST(? AS xid8) AND end_node IS DISTINCT FROM ?"
+          + " UNION ALL "
+          + SELECT
+          + " WHERE end_xid = ANY (CAST(? AS xid8[])) AND end_node IS DISTINCT FROM ?) e ON TRUE";
 
-  /** Parameters: channel, payload. PostgreSQL only. */
-  static final String NOTIFY = "SELECT pg_notify(?, ?)";
+  /** PostgreSQL: the first snapshot of a chain of polls, and the database's time. */
+  static final String SNAPSHOT =
+      "SELECT CAST(pg_current_snapshot() AS text) AS snapshot, clock_timestamp() AS now";
 
   /** Parameters: last seen, expires, id, last seen before (compare-and-set). */
   static final String TOUCH =
@@ -207,17 +227,19 @@ final class SessionSql {
   static final String SWEEP_USERS_DELETE = SWEEP_DELETE.formatted("user_name");
   static final String SWEEP_IPS_DELETE = SWEEP_DELETE.formatted("client_ip");
 
-  /** {@code sql} with {@link #CLOCK} replaced by {@code dialect}'s clock. */
+  /**
+   * {@code sql} with {@link #CLOCK} and {@link #TRANSACTION_ID} replaced by {@code dialect}'s SQL.
+   */
   static String forDialect(String sql, Dialect dialect) {
-    return sql.replace(CLOCK, dialect.clock());
+    return sql.replace(CLOCK, dialect.clock()).replace(TRANSACTION_ID, dialect.transactionId());
   }
 
   /**
-   * PostgreSQL, {@code [n][commit]}: {@link #END_AND_NOTIFY} {@code n} times, then {@link #INSERT},
-   * then, if {@code commit} is 1, {@code COMMIT}; one prepared statement each.
+   * PostgreSQL, {@code [n][commit]}: {@link #END} {@code n} times, then {@link #INSERT}, then, if
+   * {@code commit} is 1, {@code COMMIT}; one prepared statement each.
    */
   static String[][] endsAndInsert(int most) {
-    String end = forDialect(END_AND_NOTIFY, Dialect.POSTGRESQL);
+    String end = forDialect(END, Dialect.POSTGRESQL);
     String[][] sql = new String[most + 1][2];
     for (int n = 0; n <= most; n++) {
       String statements = String.join("; ", Collections.nCopies(n, end));
