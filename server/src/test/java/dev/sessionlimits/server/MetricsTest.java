@@ -83,7 +83,8 @@ class MetricsTest {
               "sessionlimits_push_connections",
               "jvm_memory_used_bytes",
               "jetty_threads_busy",
-              "cache_gets_total{cache=\"users\"");
+              "cache_gets_total{cache=\"users\"",
+              "cache_gets_total{cache=\"sessions\"");
     }
   }
 
