@@ -35,7 +35,7 @@ fi
 started=$(date +%s)
 java -jar "$jar" 'TableSizeBenchmark.find$' -p rows=10000,1000000 -p cache="$cache" \
   -f 3 -wi 2 -w 1 -i 3 -r 1 -rf json -rff "$out" 2>&1 \
-  | grep -E '^# (Parameters|Fork|node cache|warmed)|^Iteration|TableSizeBenchmark\.find |rror' || true
+  | grep -E '^# (Parameters|Fork|node cache|warm)|^Iteration|TableSizeBenchmark\.find |rror' || true
 echo "# took $(( $(date +%s) - started )) s; load average now: $(cut -d' ' -f1-3 /proc/loadavg); raw: $out"
 
 python3 - "$out" <<'PY'

@@ -126,6 +126,11 @@ final class BenchStores implements AutoCloseable {
     }
   }
 
+  /** The sessions a JDBC store's node cache holds (an estimate); 0 for the in-memory store. */
+  long cachedSessions() {
+    return (owner instanceof JdbcStore jdbc) ? jdbc.ops().cachedSessions() : 0;
+  }
+
   boolean isJdbc() {
     return url != null;
   }
