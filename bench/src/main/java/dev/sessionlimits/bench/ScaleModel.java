@@ -312,6 +312,11 @@ public final class ScaleModel {
             "nodes x (" + POOL_PER_SHARD + " pooled + 1 poll)"));
     rows.add(
         row(
+            "connections per node",
+            n(p.shards() * (POOL_PER_SHARD + 1)),
+            "shards x (" + POOL_PER_SHARD + " pooled + 1 poll)"));
+    rows.add(
+        row(
             "liveness polls per shard",
             n(polls) + "/s, " + pct(polls * POLL_CPU_US / 1e6) + " of a core",
             "nodes x " + n(POLLS_PER_S) + "/s x " + n(POLL_CPU_US) + " µs"));
