@@ -4,7 +4,9 @@
 # 10,000 and 1,000,000 rows, 3 forks each (the repetitions; each fork fills its own scratch database
 # and warms the node cache with every session, see TableSizeBenchmark), and prints each fork's
 # rate, the spread, and the ratio of 1M to 10k: the ceiling here is the same lookup on the small
-# table, measured in the same run. About 4 minutes on a quiet 2-core machine.
+# table, measured in the same run. Each 1M fork fills 1M rows and warms its cache with 1M lookups
+# (about 100 s at 10,000 lookups/s), so a run takes about 6 minutes on a quiet 2-core machine (an
+# estimate: on a loaded one, lookups time out, the store clears its cache, and warming may not end).
 #
 #   bench/cache-scale.sh [--build] [--cache N] [--out FILE.json]
 #
