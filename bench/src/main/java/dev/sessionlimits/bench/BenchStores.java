@@ -8,6 +8,7 @@ import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.core.TokenHash;
 import dev.sessionlimits.store.jdbc.JdbcStore;
+import dev.sessionlimits.store.jdbc.SessionCacheSize;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -83,6 +84,11 @@ final class BenchStores implements AutoCloseable {
 
   /** A fresh, empty store of {@code kind}: {@code memory}, {@code h2} or {@code postgres}. */
   static BenchStores open(String kind) {
+    return open(kind, SessionCacheSize.forThisHeap());
+  }
+
+  /** {@link #open(String)}, a JDBC store's node cache of {@code cacheSize}. */
+  static BenchStores open(String kind, SessionCacheSize cacheSize) {
     switch (kind) {
       case "memory":
         return new BenchStores(kind, SessionStore.inMemory(), null, null, null);
@@ -96,7 +102,7 @@ final class BenchStores implements AutoCloseable {
           }
           return new BenchStores(
               kind,
-              JdbcStore.embedded(dir),
+              JdbcStore.embedded(dir, cacheSize),
               dir,
               null,
               "jdbc:h2:file:" + dir.resolve("sessionlimits").toAbsolutePath());
@@ -109,7 +115,7 @@ final class BenchStores implements AutoCloseable {
           admin("CREATE DATABASE " + name);
           String url = PG_ADMIN.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1");
           try {
-            return new BenchStores(kind, JdbcStore.postgres(url), null, name, url);
+            return new BenchStores(kind, JdbcStore.postgres(url, cacheSize), null, name, url);
           } catch (RuntimeException e) {
             admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             throw e;
@@ -118,6 +124,11 @@ final class BenchStores implements AutoCloseable {
       default:
         throw new IllegalArgumentException("unknown store " + kind + "; memory, h2 or postgres");
     }
+  }
+
+  /** The sessions a JDBC store's node cache holds (an estimate); 0 for the in-memory store. */
+  long cachedSessions() {
+    return (owner instanceof JdbcStore jdbc) ? jdbc.ops().cachedSessions() : 0;
   }
 
   boolean isJdbc() {

@@ -43,6 +43,7 @@ final class OpsSetup {
       ops.trackPool(metrics.pool());
       readiness = ops::readinessProblems;
       live = ops::cachedSessions;
+      ops.sessionCache().ifPresent(cache -> metrics.cache(cache, "sessions"));
     } else {
       readiness = () -> stores.healthy().getAsBoolean() ? List.of() : List.of("store");
       live = () -> stores.sessions().liveSessions(clock.instant()).size();

@@ -6,6 +6,7 @@ import dev.sessionlimits.identity.ldap.LdapConfig;
 import dev.sessionlimits.server.http.ClientAddresses;
 import dev.sessionlimits.server.ops.MetricsAccess;
 import dev.sessionlimits.server.service.PasswordPolicy;
+import dev.sessionlimits.store.jdbc.SessionCacheSize;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
@@ -41,6 +42,8 @@ import java.util.Optional;
  * @param tlsKey the PEM private key of {@code tlsCert}; null exactly when {@code tlsCert} is
  * @param ldap the directory that signs users in ({@code SESSIONLIMITS_LDAP_*}), or empty for none
  * @param metrics who may read {@code /metrics} ({@code SESSIONLIMITS_METRICS_ALLOW})
+ * @param cacheSize the node's session cache ({@code SESSIONLIMITS_CACHE_SESSIONS} or {@code
+ *     SESSIONLIMITS_CACHE_MEMORY}; by default a fifth of the heap)
  */
 public record ServerConfig(
     int port,
@@ -56,7 +59,8 @@ public record ServerConfig(
     Path tlsCert,
     Path tlsKey,
     Optional<LdapConfig> ldap,
-    MetricsAccess metrics) {
+    MetricsAccess metrics,
+    SessionCacheSize cacheSize) {
 
   /** The shortest password accepted for the first administrator. */
   public static final int MIN_ADMIN_PASSWORD_LENGTH = PasswordPolicy.MIN_LENGTH;
@@ -108,12 +112,12 @@ public record ServerConfig(
     for (String cidr : trustedProxies) {
       ClientAddresses.canonicalBlock(cidr);
     }
-    if (bind != null && ClientAddresses.canonical(bind).isEmpty() && !isHostName(bind)) {
+    if (bind != null && ClientAddresses.canonical(bind).isEmpty() && !HostNames.isHostName(bind)) {
       throw new IllegalArgumentException(
           "bind must be an IP address or a host name, got \"" + bind + "\"");
     }
     if (cookieDomain != null) {
-      String problem = cookieDomainProblem(cookieDomain);
+      String problem = HostNames.cookieDomainProblem(cookieDomain);
       if (problem != null) {
         throw new IllegalArgumentException("cookieDomain \"" + cookieDomain + "\" " + problem);
       }
@@ -123,6 +127,7 @@ public record ServerConfig(
     }
     requireNonNull(ldap, "ldap");
     requireNonNull(metrics, "metrics");
+    requireNonNull(cacheSize, "cacheSize");
   }
 
   /** Whether the port serves HTTPS. */
@@ -234,7 +239,7 @@ public record ServerConfig(
     if (cookieDomain != null) {
       cookieDomain = cookieDomain.toLowerCase(Locale.ROOT);
       cookieDomain = cookieDomain.startsWith(".") ? cookieDomain.substring(1) : cookieDomain;
-      String problem = cookieDomainProblem(cookieDomain);
+      String problem = HostNames.cookieDomainProblem(cookieDomain);
       if (problem != null) {
         problems.add(
             "SESSIONLIMITS_COOKIE_DOMAIN must be a domain name with a dot, such as"
@@ -274,6 +279,8 @@ public record ServerConfig(
       problems.add(e.getMessage());
     }
     MetricsAccess metrics = MetricsAccess.fromEnvironment(env, problems);
+    SessionCacheSize cacheSize =
+        CacheSizing.fromEnvironment(env, Runtime.getRuntime().maxMemory(), problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
@@ -291,7 +298,8 @@ public record ServerConfig(
         tlsCert,
         tlsKey,
         ldap,
-        metrics);
+        metrics,
+        cacheSize);
   }
 
   @Override
@@ -324,6 +332,8 @@ public record ServerConfig(
         + ldap.map(LdapConfig::toString).orElse("(none)")
         + ", metricsAllow="
         + metrics.allowed()
+        + ", cacheSessions="
+        + cacheSize.sessions()
         + "]";
   }
 
@@ -336,7 +346,7 @@ public record ServerConfig(
     if (ClientAddresses.canonical(text).isPresent()) {
       return text;
     }
-    if (!isHostName(text)) {
+    if (!HostNames.isHostName(text)) {
       problems.add(
           "SESSIONLIMITS_BIND must be the address to listen on: an IPv4 or IPv6 address"
               + " (127.0.0.1, ::1, 0.0.0.0) or a host name, got \""
@@ -355,47 +365,6 @@ public record ServerConfig(
       return null;
     }
     return text;
-  }
-
-  /** Letters, digits and hyphens in dot-separated labels of 1..63 characters, 253 in all. */
-  private static boolean isHostName(String name) {
-    if (name.isEmpty() || name.length() > 253 || name.endsWith(".")) {
-      return false;
-    }
-    for (String label : name.split("\\.", -1)) {
-      if (label.isEmpty()
-          || label.length() > 63
-          || label.startsWith("-")
-          || label.endsWith("-")
-          || !label
-              .chars()
-              .allMatch(
-                  c ->
-                      (c >= 'a' && c <= 'z')
-                          || (c >= 'A' && c <= 'Z')
-                          || (c >= '0' && c <= '9')
-                          || c == '-')) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Why {@code domain} cannot be a cookie's {@code Domain}, or null when it can. */
-  private static String cookieDomainProblem(String domain) {
-    if (ClientAddresses.canonical(domain).isPresent()) {
-      return "is an IP address, which a cookie cannot share with other hosts";
-    }
-    if (!isHostName(domain) || !domain.equals(domain.toLowerCase(Locale.ROOT))) {
-      return "holds characters other than letters, digits, hyphens and dots between labels";
-    }
-    if (domain.indexOf('.') < 0) {
-      return "has no dot, and browsers refuse a cookie for a whole top-level name";
-    }
-    if (domain.substring(domain.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
-      return "ends in a number, like an IP address";
-    }
-    return null;
   }
 
   private static Duration reauthWindow(Map<String, String> env, List<String> problems) {

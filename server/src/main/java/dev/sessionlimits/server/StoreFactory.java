@@ -19,12 +19,13 @@ public final class StoreFactory {
   public static JdbcStore openStore(ServerConfig config) {
     JdbcStore store;
     if (config.dbUrl() != null) {
-      store = JdbcStore.postgres(config.dbUrl());
+      store = JdbcStore.postgres(config.dbUrl(), config.cacheSize());
       LOG.info("Store: PostgreSQL at {}", ServerConfig.redactUrl(config.dbUrl()));
     } else {
-      store = JdbcStore.embedded(config.dataDir());
+      store = JdbcStore.embedded(config.dataDir(), config.cacheSize());
       LOG.info("Store: the embedded database in {}", config.dataDir().toAbsolutePath().normalize());
     }
+    LOG.info(CacheSizing.describe(config.cacheSize(), Runtime.getRuntime().maxMemory()));
     return store;
   }
 }

@@ -171,13 +171,15 @@ class MetricsTest {
   }
 
   @Test
-  void theJdbcStoresFailuresAndPoolAreShown() {
+  void theJdbcStoresFailuresPoolAndSessionCacheAreShown() {
     JdbcStore store = JdbcStore.embedded(dataDir.resolve("embedded"));
     try (TestServer t = TestServer.start(Stores.of(store, store::isHealthy), Map.of(), b -> {})) {
       assertThat(t.admin().get("/auth/verify").status()).isEqualTo(200);
       String text = scrape(t);
       assertThat(text).contains("hikaricp_connections_active");
       assertThat(value(text, "sessionlimits_live_sessions", "")).isEqualTo(1);
+      assertThat(value(text, "cache_size", "cache=\"sessions\"")).isEqualTo(1);
+      assertThat(text).contains("cache_gets_total{cache=\"sessions\",result=\"hit\"}");
     }
   }
 

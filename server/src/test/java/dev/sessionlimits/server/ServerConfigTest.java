@@ -117,7 +117,8 @@ class ServerConfigTest {
                     null,
                     java.util.Optional.empty(),
                     new dev.sessionlimits.server.ops.MetricsAccess(
-                        dev.sessionlimits.server.ops.MetricsAccess.DEFAULT)))
+                        dev.sessionlimits.server.ops.MetricsAccess.DEFAULT),
+                    new dev.sessionlimits.store.jdbc.SessionCacheSize(1000)))
         .hasMessageContaining("too easy to guess: This is a top-10 common password.");
   }
 

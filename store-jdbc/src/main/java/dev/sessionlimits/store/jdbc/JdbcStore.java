@@ -103,6 +103,7 @@ public final class JdbcStore implements AutoCloseable {
    * @param mode how the sessions use the database
    * @param place the embedded database's file (for {@link Mode#EMBEDDED}) or the URL the cluster
    *     listener connects to (for {@link Mode#CLUSTER}); null otherwise
+   * @param cacheSize the node cache's size; null for {@link Mode#DIRECT}
    */
   private JdbcStore(
       DataSource dataSource,
@@ -110,7 +111,8 @@ public final class JdbcStore implements AutoCloseable {
       String description,
       int purgeBatch,
       Mode mode,
-      String place) {
+      String place,
+      SessionCacheSize cacheSize) {
     Dialect dialect;
     try (Connection connection = dataSource.getConnection()) {
       dialect = Dialect.of(connection);
@@ -139,9 +141,10 @@ public final class JdbcStore implements AutoCloseable {
     SessionCache cache =
         switch (mode) {
           case DIRECT -> null;
-          case EMBEDDED -> new SessionCache(() -> true);
+          case EMBEDDED -> new SessionCache(cacheSize, () -> true);
           case CLUSTER ->
               new SessionCache(
+                  cacheSize,
                   () -> {
                     ClusterListener current = ear.get();
                     return current != null && current.alive();
@@ -192,6 +195,11 @@ public final class JdbcStore implements AutoCloseable {
    * @throws StoreUnavailableException if the directory or the database cannot be opened or migrated
    */
   public static JdbcStore embedded(Path dataDir) {
+    return embedded(dataDir, SessionCacheSize.forThisHeap());
+  }
+
+  /** {@link #embedded(Path)} with a node cache of {@code size} (by default a fifth of the heap). */
+  public static JdbcStore embedded(Path dataDir, SessionCacheSize size) {
     requireNonNull(dataDir, "dataDir");
     Path dir = dataDir.toAbsolutePath().normalize();
     String file = dir.resolve(EMBEDDED_NAME).toString();
@@ -210,7 +218,8 @@ public final class JdbcStore implements AutoCloseable {
             "sessionlimits-h2", "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000", "org.h2.Driver");
     config.setUsername("sa");
     config.setPassword("");
-    JdbcStore store = withPool(config, "the embedded database in " + dir, Mode.EMBEDDED, file);
+    JdbcStore store =
+        withPool(config, "the embedded database in " + dir, Mode.EMBEDDED, file, size);
     try {
       OwnerOnlyFiles.files(dir, EMBEDDED_NAME);
     } catch (IOException e) {
@@ -242,13 +251,20 @@ public final class JdbcStore implements AutoCloseable {
    * @throws StoreUnavailableException if the database cannot be reached or migrated
    */
   public static JdbcStore postgres(String jdbcUrl) {
-    return postgres(jdbcUrl, jdbcUrl);
+    return postgres(jdbcUrl, SessionCacheSize.forThisHeap());
   }
 
-  /**
-   * {@link #postgres(String)}, its cluster listener connecting to {@code listenerUrl}: for tests.
-   */
+  /** {@link #postgres(String)} with a node cache of {@code cacheSize}. */
+  public static JdbcStore postgres(String jdbcUrl, SessionCacheSize cacheSize) {
+    return postgres(jdbcUrl, jdbcUrl, cacheSize);
+  }
+
+  /** {@link #postgres(String)}, its listener connecting to {@code listenerUrl}: for tests. */
   static JdbcStore postgres(String jdbcUrl, String listenerUrl) {
+    return postgres(jdbcUrl, listenerUrl, SessionCacheSize.forThisHeap());
+  }
+
+  private static JdbcStore postgres(String jdbcUrl, String listenerUrl, SessionCacheSize size) {
     requireNonNull(jdbcUrl, "jdbcUrl");
     requireNonNull(listenerUrl, "listenerUrl");
     String shown = JdbcSetup.withoutParameters(jdbcUrl);
@@ -267,7 +283,7 @@ public final class JdbcStore implements AutoCloseable {
     // part of a lookup's time, so it gets HikariCP's shortest bound. With the lookups' 500 ms for a
     // connection and for each read, a verify gives up within about 0.75 s.
     config.setValidationTimeout(Duration.ofMillis(250).toMillis());
-    return withPool(config, "PostgreSQL at " + shown, Mode.CLUSTER, listenerUrl);
+    return withPool(config, "PostgreSQL at " + shown, Mode.CLUSTER, listenerUrl, size);
   }
 
   /**
@@ -284,7 +300,8 @@ public final class JdbcStore implements AutoCloseable {
 
   static JdbcStore using(DataSource dataSource, int purgeBatch) {
     requireNonNull(dataSource, "dataSource");
-    return new JdbcStore(dataSource, null, "the given data source", purgeBatch, Mode.DIRECT, null);
+    return new JdbcStore(
+        dataSource, null, "the given data source", purgeBatch, Mode.DIRECT, null, null);
   }
 
   /**
@@ -390,7 +407,8 @@ public final class JdbcStore implements AutoCloseable {
   // ---- setup
 
   private static JdbcStore withPool(
-      HikariConfig config, String description, Mode mode, String place) {
+      HikariConfig config, String description, Mode mode, String place, SessionCacheSize size) {
+    requireNonNull(size, "cacheSize");
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);
@@ -399,7 +417,7 @@ public final class JdbcStore implements AutoCloseable {
           "Could not connect to " + description + ": " + JdbcSetup.rootCause(e), e);
     }
     try {
-      return new JdbcStore(pool, pool, description, PURGE_BATCH, mode, place);
+      return new JdbcStore(pool, pool, description, PURGE_BATCH, mode, place, size);
     } catch (RuntimeException e) {
       pool.close();
       throw e;

@@ -22,7 +22,8 @@ import java.util.function.BooleanSupplier;
  *       embedded store, where every end passes through this JVM; in a cluster only while the event
  *       listener has confirmed within the last half second that every end committed before its last
  *       round trip has been applied here ({@link ClusterListener}). Otherwise callers read the
- *       database, so a lost notification costs at most that half second.
+ *       database, so an end the listener has not yet applied works here at most that half second
+ *       longer.
  *   <li><b>Invalidation.</b> Every end this node learns of, its own after the commit or another
  *       node's from the listener, first bumps the generation of the token's stripe and then removes
  *       the entry ({@link #invalidate}). A lost connection clears everything the same way ({@link
@@ -38,33 +39,45 @@ import java.util.function.BooleanSupplier;
  *       confirms it against the database, where another node may have extended it.
  * </ol>
  *
- * <p>Touches replace an entry only if it is still the one read ({@link #replace}), so they never
- * bring back a removed entry. Embedded stores that share one database file in one JVM share their
- * invalidations ({@link #sharedBy}).
+ * <p>The cache holds at most its {@link SessionCacheSize} of sessions, evicting those least likely
+ * to be asked for again (Caffeine's W-TinyLFU): an evicted session is read from the database when
+ * next asked for, like one never cached. Touches replace an entry only if it is still the one read
+ * ({@link #replace}), so they never bring back a removed entry. Embedded stores that share one
+ * database file in one JVM share their invalidations ({@link #sharedBy}).
  */
 final class SessionCache {
 
   /** How many generations the token hashes are spread over. */
   private static final int STRIPES = 256;
 
-  private static final long MAXIMUM_SIZE = 100_000;
   private static final Duration IDLE_ENTRY = Duration.ofMinutes(10);
 
   private static final ConcurrentHashMap<String, Set<SessionCache>> GROUPS =
       new ConcurrentHashMap<>();
 
-  private final Cache<TokenHash, Session> entries =
-      Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE).expireAfterAccess(IDLE_ENTRY).build();
+  private final Cache<TokenHash, Session> entries;
   private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
   private final BooleanSupplier trusted;
   private volatile Set<SessionCache> peers = Set.of(this);
   private String group;
 
   /**
+   * @param size the most sessions held at once
    * @param trusted whether the entries may be answered from now (rule 1)
    */
-  SessionCache(BooleanSupplier trusted) {
+  SessionCache(SessionCacheSize size, BooleanSupplier trusted) {
+    this.entries =
+        Caffeine.newBuilder()
+            .maximumSize(size.sessions())
+            .expireAfterAccess(IDLE_ENTRY)
+            .recordStats()
+            .build();
     this.trusted = trusted;
+  }
+
+  /** A cache of the default size for this heap ({@link SessionCacheSize#forThisHeap}). */
+  SessionCache(BooleanSupplier trusted) {
+    this(SessionCacheSize.forThisHeap(), trusted);
   }
 
   /**
@@ -162,6 +175,11 @@ final class SessionCache {
   /** How many entries the cache holds, roughly, at once: for metrics. */
   long estimatedSize() {
     return entries.estimatedSize();
+  }
+
+  /** The Caffeine cache itself, for its size, hit and eviction metrics. */
+  Cache<?, ?> caffeine() {
+    return entries;
   }
 
   /** How many entries the cache holds (approximately): for tests. */

@@ -9,6 +9,8 @@ import dev.sessionlimits.core.EndReason;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.SessionEnd;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,31 @@ class SessionCacheTest {
         cache.generation(session.tokenHash()));
 
     assertThat(cache.trustedGet(session.tokenHash())).isNull();
+  }
+
+  @Test
+  void aCacheHoldsNoMoreSessionsThanItsSizeAndAnEvictedOneIsSimplyNotAnswered() {
+    SessionCache small = new SessionCache(new SessionCacheSize(10), () -> true);
+    List<Session> sessions = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      Session s = candidate("user" + i, "203.0.113.7", T0, unlimited());
+      sessions.add(s);
+      small.putIfUnchanged(s, small.generation(s.tokenHash()));
+    }
+
+    assertThat(small.size()).isEqualTo(10);
+    assertThat(sessions.stream().filter(s -> small.trustedGet(s.tokenHash()) != null).count())
+        .isEqualTo(10);
+  }
+
+  @Test
+  void aCacheOfSizeZeroAnswersNothing() {
+    SessionCache none = new SessionCache(new SessionCacheSize(0), () -> true);
+
+    none.putIfUnchanged(session, none.generation(session.tokenHash()));
+
+    assertThat(none.size()).isZero();
+    assertThat(none.trustedGet(session.tokenHash())).isNull();
   }
 
   @Test
