@@ -76,6 +76,32 @@ final class SessionEnds {
     }
   }
 
+  /** One end {@link #endAll} records: as {@link #end}'s arguments. */
+  record Ending(String sessionId, SessionEnd end, Instant storedExpiry) {}
+
+  /**
+   * {@link #end} without notifying, for every one of {@code endings} in one JDBC batch (which the
+   * PostgreSQL driver sends without waiting for each answer, so a purge batch costs a round trip or
+   * two rather than one per session); whether each was ended by this call, in order.
+   */
+  boolean[] endAll(Connection connection, List<Ending> endings) throws SQLException {
+    boolean[] ended = new boolean[endings.size()];
+    if (endings.isEmpty()) {
+      return ended;
+    }
+    try (PreparedStatement update = connection.prepareStatement(end)) {
+      for (Ending e : endings) {
+        SessionRows.bindEnd(update, 1, e.sessionId(), e.end(), e.storedExpiry());
+        update.addBatch();
+      }
+      int[] counts = update.executeBatch();
+      for (int k = 0; k < counts.length; k++) {
+        ended[k] = counts[k] == 1;
+      }
+    }
+    return ended;
+  }
+
   /** Where there are notifications, tells every node on commit that {@code ended} ended. */
   void notifyEnded(Connection connection, List<Session> ended) throws SQLException {
     if (!notifies || ended.isEmpty()) {
