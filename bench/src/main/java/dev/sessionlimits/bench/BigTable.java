@@ -10,9 +10,14 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Fills {@code sl_sessions}, as the store's migrations made it, with {@code rows} sessions at
@@ -35,9 +40,10 @@ import java.util.Map;
  * Fourteen indexes on random keys (ids, token hashes) make a row-by-row fill read and write index
  * pages at random once the indexes outgrow shared buffers: tens of minutes for ten million rows. So
  * the fill saves the definitions of every index and constraint PostgreSQL reports for the table
- * (and the foreign keys that point at it), drops them, inserts in one statement, and recreates them
- * from those definitions: the same schema, built once by sorting. {@link #restore} is also called
- * when the fill fails, so a half-filled table still has its schema.
+ * (and the foreign keys that point at it), drops them, inserts, builds the indexes from those
+ * definitions (the keys' under their own names) and adds the constraints back on them: the same
+ * schema, built once by sorting. A fill that fails leaves the schema incomplete; its scratch
+ * database is dropped anyway.
  */
 final class BigTable {
 
@@ -54,7 +60,9 @@ final class BigTable {
    */
   static final String CONSTRAINTS =
       "SELECT conrelid::regclass::text AS owner, conname AS name,"
-          + " pg_get_constraintdef(oid) AS definition, contype AS kind FROM pg_constraint"
+          + " pg_get_constraintdef(oid) AS definition, contype AS kind,"
+          + " CASE WHEN contype = 'f' THEN NULL ELSE pg_get_indexdef(conindid) END AS index"
+          + " FROM pg_constraint"
           + " WHERE (confrelid = 'sl_sessions'::regclass AND contype = 'f')"
           + " OR (conrelid = 'sl_sessions'::regclass AND contype IN ('p', 'u'))"
           + " ORDER BY contype = 'f' DESC, conname";
@@ -127,7 +135,10 @@ final class BigTable {
           + " SELECT 'user', user_name, ?::timestamptz FROM sl_sessions WHERE id LIKE ?";
 
   /** How many rows one INSERT ... SELECT of {@link #FILL} adds (a transaction each). */
-  private static final long CHUNK = 2_000_000;
+  private static final long CHUNK = 1_000_000;
+
+  /** Connections that insert, and build indexes, at once: the machine's two cores. */
+  private static final int WORKERS = 2;
 
   private BigTable() {}
 
@@ -155,66 +166,89 @@ final class BigTable {
     return BenchStores.T0.minus(Duration.ofHours(2));
   }
 
+  /** A new connection to the table's database, closed by its user. */
+  interface Connections {
+    Connection open() throws SQLException;
+  }
+
+  /** Work on a connection of its own. */
+  private interface Task {
+    void run(Connection c) throws SQLException;
+  }
+
   /**
    * Fills the table (empty, as migrated) with {@code rows} sessions and their lock rows, then
-   * analyzes it; answers how long each step took, in its order.
+   * vacuums and analyzes it; answers how long each step took, in its order. The inserts and the
+   * index builds run on {@link #WORKERS} connections at once.
    */
-  static Map<String, Duration> fill(Connection c, long rows) throws SQLException {
+  static Map<String, Duration> fill(Connections db, long rows) throws SQLException {
     Map<String, Duration> took = new LinkedHashMap<>();
     Instant start = Instant.now();
-    try (Statement s = c.createStatement()) {
-      s.execute("SET maintenance_work_mem = '512MB'");
-      s.execute("SET synchronous_commit = off");
-    }
-    c.setAutoCommit(false);
-    List<String[]> constraints = rows(c, CONSTRAINTS, "owner", "name", "definition");
-    List<String[]> indexes = rows(c, PLAIN_INDEXES, "name", "definition");
-    try (Statement s = c.createStatement()) {
-      for (String[] k : constraints) {
-        s.execute("ALTER TABLE " + k[0] + " DROP CONSTRAINT " + k[1]);
-      }
-      for (String[] index : indexes) {
+    List<String[]> constraints;
+    List<String> builds = new ArrayList<>();
+    try (Connection c = db.open();
+        Statement s = c.createStatement()) {
+      constraints = rows(c, CONSTRAINTS, "owner", "name", "definition", "kind", "index");
+      for (String[] index : rows(c, PLAIN_INDEXES, "name", "definition")) {
+        builds.add(index[1]);
         s.execute("DROP INDEX " + index[0]);
       }
-    }
-    c.commit();
-    boolean restored = false;
-    try {
-      long users = users(rows);
-      for (long first = 1; first <= rows; first += CHUNK) {
-        try (PreparedStatement insert = c.prepareStatement(FILL)) {
-          insert.setArray(1, c.createArrayOf("text", AGENTS));
-          insert.setArray(2, c.createArrayOf("text", DEVICES));
-          insert.setLong(3, first);
-          insert.setLong(4, Math.min(rows, first + CHUNK - 1));
-          insert.setTimestamp(5, Timestamp.from(BenchStores.T0));
-          insert.setLong(6, users);
-          insert.executeUpdate();
+      for (String[] k : constraints) {
+        s.execute("ALTER TABLE " + k[0] + " DROP CONSTRAINT " + k[1]);
+        if (k[4] != null) {
+          builds.add(k[4]);
         }
-        c.commit();
       }
-      try (PreparedStatement locks = c.prepareStatement(FILL_LOCKS)) {
-        locks.setTimestamp(1, Timestamp.from(locksMadeAt()));
-        locks.setLong(2, users);
-        locks.setTimestamp(3, Timestamp.from(locksMadeAt()));
-        locks.setLong(4, rows);
-        locks.executeUpdate();
-      }
-      c.commit();
-      took.put("insert", Duration.between(start, Instant.now()));
-      start = Instant.now();
-      restore(c, constraints, indexes);
-      restored = true;
-      took.put("indexes", Duration.between(start, Instant.now()));
-    } finally {
-      if (!restored) {
-        c.rollback();
-        restore(c, constraints, indexes);
-      }
-      c.setAutoCommit(true);
     }
+    // The GIN indexes take longest and build on one core: they go first.
+    builds.sort(Comparator.comparing((String sql) -> !sql.contains("USING gin")));
+    long users = users(rows);
+    List<Task> inserts = new ArrayList<>();
+    for (long first = 1; first <= rows; first += CHUNK) {
+      long from = first;
+      long to = Math.min(rows, first + CHUNK - 1);
+      inserts.add(c -> insert(c, from, to, users));
+    }
+    inParallel(db, inserts);
+    try (Connection c = db.open();
+        PreparedStatement locks = c.prepareStatement(FILL_LOCKS)) {
+      locks.setTimestamp(1, Timestamp.from(locksMadeAt()));
+      locks.setLong(2, users);
+      locks.setTimestamp(3, Timestamp.from(locksMadeAt()));
+      locks.setLong(4, rows);
+      locks.executeUpdate();
+    }
+    took.put("insert", Duration.between(start, Instant.now()));
     start = Instant.now();
-    try (Statement s = c.createStatement()) {
+    List<Task> indexes = new ArrayList<>();
+    for (String build : builds) {
+      indexes.add(
+          c -> {
+            try (Statement s = c.createStatement()) {
+              s.execute(build);
+            }
+          });
+    }
+    inParallel(db, indexes);
+    try (Connection c = db.open();
+        Statement s = c.createStatement()) {
+      // Keys first (on the indexes just built, under their own names), then the foreign keys.
+      for (int k = constraints.size() - 1; k >= 0; k--) {
+        String[] constraint = constraints.get(k);
+        String definition =
+            constraint[4] == null
+                ? constraint[2]
+                : (constraint[3].equals("p") ? "PRIMARY KEY" : "UNIQUE")
+                    + " USING INDEX "
+                    + constraint[1];
+        s.execute(
+            "ALTER TABLE " + constraint[0] + " ADD CONSTRAINT " + constraint[1] + " " + definition);
+      }
+    }
+    took.put("indexes", Duration.between(start, Instant.now()));
+    start = Instant.now();
+    try (Connection c = db.open();
+        Statement s = c.createStatement()) {
       s.execute("VACUUM ANALYZE sl_sessions");
       s.execute("VACUUM ANALYZE sl_quota_locks");
     }
@@ -222,25 +256,50 @@ final class BigTable {
     return took;
   }
 
-  /** Recreates the dropped indexes, then the constraints (keys before the foreign keys). */
-  private static void restore(Connection c, List<String[]> constraints, List<String[]> indexes)
-      throws SQLException {
-    try (Statement s = c.createStatement()) {
-      for (String[] index : indexes) {
-        s.execute(index[1]);
-      }
-      for (int k = constraints.size() - 1; k >= 0; k--) {
-        String[] constraint = constraints.get(k);
-        s.execute(
-            "ALTER TABLE "
-                + constraint[0]
-                + " ADD CONSTRAINT "
-                + constraint[1]
-                + " "
-                + constraint[2]);
-      }
+  private static void insert(Connection c, long from, long to, long users) throws SQLException {
+    try (PreparedStatement insert = c.prepareStatement(FILL)) {
+      insert.setArray(1, c.createArrayOf("text", AGENTS));
+      insert.setArray(2, c.createArrayOf("text", DEVICES));
+      insert.setLong(3, from);
+      insert.setLong(4, to);
+      insert.setTimestamp(5, Timestamp.from(BenchStores.T0));
+      insert.setLong(6, users);
+      insert.executeUpdate();
     }
-    c.commit();
+  }
+
+  /** Runs {@code tasks} on {@link #WORKERS} connections, in order; throws the first failure. */
+  private static void inParallel(Connections db, List<Task> tasks) throws SQLException {
+    ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (Task task : tasks) {
+        running.add(
+            pool.submit(
+                () -> {
+                  try (Connection c = db.open();
+                      Statement s = c.createStatement()) {
+                    s.execute("SET maintenance_work_mem = '512MB'");
+                    s.execute("SET synchronous_commit = off");
+                    task.run(c);
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : running) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw new IllegalStateException("the fill failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("the fill was interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /**

@@ -102,10 +102,10 @@ public final class BigTableBench {
       long rows, int seconds, int reps, boolean pgbench, ScaleReport.Size report) throws Exception {
     log("%,d rows: filling", rows);
     try (BenchStores stores = BenchStores.open("postgres")) {
+      Map<String, Duration> took = BigTable.fill(stores::sql, rows);
+      took.forEach(report::took);
+      log("%,d rows: filled %s", rows, took);
       try (Connection c = stores.sql()) {
-        Map<String, Duration> took = BigTable.fill(c, rows);
-        took.forEach(report::took);
-        log("%,d rows: filled %s", rows, took);
         report.sizes(BigTable.sizes(c));
       }
       SessionStore cluster = stores.store;

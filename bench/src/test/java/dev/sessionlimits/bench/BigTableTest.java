@@ -26,7 +26,7 @@ class BigTableTest {
         Connection c = postgres.dataSource().getConnection()) {
       List<String> schema = schema(c);
 
-      BigTable.fill(c, 1_000);
+      BigTable.fill(postgres.dataSource()::getConnection, 1_000);
 
       assertThat(schema(c)).isEqualTo(schema);
       assertThat(count(c, "SELECT count(*) FROM sl_sessions")).isEqualTo(1_000);
