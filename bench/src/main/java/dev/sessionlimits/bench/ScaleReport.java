@@ -67,8 +67,11 @@ final class ScaleReport {
       figures.put(key(what, threads), rates);
     }
 
+    /** pgbench's rates for {@code what}; left out if any run failed (NaN). */
     void ceiling(String what, int clients, double[] rates) {
-      ceilings.put(key(what, clients), rates);
+      if (Arrays.stream(rates).noneMatch(Double::isNaN)) {
+        ceilings.put(key(what, clients), rates);
+      }
     }
 
     void purge(int backlog, double[] expire, double[] forget, double[] idle) {
