@@ -96,7 +96,9 @@ final class ScaleReport {
     md.append(". Each figure: ").append(reps);
     md.append(" runs of ").append(seconds).append(" s after a 1 s warm-up, median (min to max).");
     md.append(" Load average before: ").append(loadBefore).append(", after: ");
-    md.append(loadAverage()).append(".\n\n");
+    md.append(loadAverage()).append(". Operations that failed as unavailable (a read over the");
+    md.append(" store's 500 ms bound), not counted in any rate: ");
+    md.append(BigTableBench.UNAVAILABLE.get()).append(".\n\n");
     md.append("Opens through `JdbcStore.postgres` (the cluster store); finds through");
     md.append(" `JdbcStore.using` (no node cache: every find reads the table). pgbench runs the");
     md.append(" same statements (`-M prepared`) on the same database in the same run.\n\n");
