@@ -135,6 +135,16 @@ final class BenchStores implements AutoCloseable {
     return url != null;
   }
 
+  /** The JDBC URL of the store's database (null in memory). */
+  String url() {
+    return url;
+  }
+
+  /** The scratch PostgreSQL database's name (null for the other stores). */
+  String database() {
+    return database;
+  }
+
   /** A plain connection to the store's database, for bulk filling (same JVM for H2). */
   Connection sql() throws SQLException {
     return kind.equals("h2")

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Records ends in the database, by the one statement {@link SessionSql#END}, naming this node
@@ -46,6 +47,31 @@ final class SessionEnds {
     try (PreparedStatement update = connection.prepareStatement(this.end)) {
       SessionRows.bindEnd(update, 1, sessionId, end, storedExpiry, nodeId);
       return update.executeUpdate() == 1;
+    }
+  }
+
+  /** One end {@link #endAll} records: as {@link #end}'s arguments. */
+  record Ending(String sessionId, SessionEnd end, Instant storedExpiry) {}
+
+  /**
+   * {@link #end} for every one of {@code endings} in one JDBC batch (which the PostgreSQL driver
+   * sends without waiting for each answer, so a purge batch costs a round trip or two rather than
+   * one per session); whether each was ended by this call, in order.
+   */
+  boolean[] endAll(Connection connection, List<Ending> endings) throws SQLException {
+    boolean[] ended = new boolean[endings.size()];
+    if (endings.isEmpty()) {
+      return ended;
+    }
+    try (PreparedStatement update = connection.prepareStatement(end)) {
+      for (Ending e : endings) {
+        SessionRows.bindEnd(update, 1, e.sessionId(), e.end(), e.storedExpiry(), nodeId);
+        update.addBatch();
+      }
+      int[] counts = update.executeBatch();
+      for (int k = 0; k < counts.length; k++) {
+        ended[k] = counts[k] == 1;
+      }
     }
   }
 }

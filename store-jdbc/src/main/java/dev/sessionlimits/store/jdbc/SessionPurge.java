@@ -20,10 +20,10 @@ import java.util.function.Supplier;
 
 /**
  * {@link SessionStore#purge}: records the expiries nobody has found yet, in batches that lock their
- * rows in ascending id order (the other nodes poll for the ends they record); forgets tombstones
- * after {@link SessionStore#TOMBSTONE_RETENTION}; and deletes the quota lock rows, at least {@link
- * #LOCK_ROW_AGE} old, of subjects without live sessions (see {@link JdbcLogins} for why that is
- * safe).
+ * rows in ascending id order (one JDBC batch of updates each; the other nodes poll for the ends
+ * they record); forgets tombstones after {@link SessionStore#TOMBSTONE_RETENTION}; and deletes the
+ * quota lock rows, at least {@link #LOCK_ROW_AGE} old, of subjects without live sessions (see
+ * {@link JdbcLogins} for why that is safe).
  */
 final class SessionPurge {
 
@@ -102,15 +102,22 @@ final class SessionPurge {
           db.transaction(
               () -> "record " + due.size() + " sessions expired at " + now,
               connection -> {
-                List<Session> done = new ArrayList<>(due.size());
+                List<Session> expiring = new ArrayList<>(due.size());
+                List<SessionEnds.Ending> endings = new ArrayList<>(due.size());
                 for (Session row : due) {
                   Session session = view.overlay(row);
                   if (session.isLive(now)) {
                     continue;
                   }
                   SessionEnd expiry = session.endAt(now);
-                  if (ends.end(connection, row.id(), expiry, row.expiresAt())) {
-                    done.add(session.withEnd(expiry));
+                  expiring.add(session.withEnd(expiry));
+                  endings.add(new SessionEnds.Ending(row.id(), expiry, row.expiresAt()));
+                }
+                boolean[] recorded = ends.endAll(connection, endings);
+                List<Session> done = new ArrayList<>(expiring.size());
+                for (int k = 0; k < recorded.length; k++) {
+                  if (recorded[k]) {
+                    done.add(expiring.get(k));
                   }
                 }
                 return done;

@@ -1,0 +1,142 @@
+package dev.sessionlimits.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * pgbench ({@code -M prepared}) running, on the big table's database, the statements the store
+ * sends for the same operation: the ceiling {@link BigTableBench} divides the store's rates by.
+ *
+ * <ul>
+ *   <li>{@code find}: the lookup by token hash of a random one of the table's sessions (the hash is
+ *       computed in the statement, as pgbench has no SHA-256 of its own: a little more work for the
+ *       server than the store's bound parameter);
+ *   <li>{@code evict}: a login at limit 1 that evicts the client's previous session, in the store's
+ *       two round trips (lock and read; end with {@code pg_notify}, insert, commit), as {@code
+ *       bench/pg-ceiling.sh} runs it (keep the two in step with {@code JdbcSessions}).
+ * </ul>
+ *
+ * pgbench's path is the system property {@code sessionlimits.bench.pgbench} (default: {@code
+ * pgbench} on the PATH).
+ */
+final class PgBenchRuns {
+
+  static final String PGBENCH = System.getProperty("sessionlimits.bench.pgbench", "pgbench");
+
+  private static final Pattern TPS = Pattern.compile("(?m)^tps = ([0-9.]+)");
+
+  private static final String COLUMNS =
+      "id, token_hash, user_name, client_ip, user_agent, device, auth_method, created_at,"
+          + " last_seen_at, expires_at, absolute_expires_at, ended_at, end_reason, end_scope,"
+          + " end_limit, end_login_at, end_login_ip, end_login_user_agent, end_login_device,"
+          + " end_login_session_id, end_actor, end_recorded_at";
+
+  private static final String FIND =
+      "\\set i random(1, :rows)\n"
+          + "SELECT "
+          + COLUMNS
+          + " FROM sl_sessions WHERE token_hash = encode(sha256(convert_to('t' || :i, 'UTF8')),"
+          + " 'hex');\n";
+
+  /** Client c is user {@code pgb<c>}; its n-th session has id c * 10^9 + n. */
+  private static final String EVICT =
+      """
+      \\set n :n + 1
+      \\set id :client_id * 1000000000 + :n
+      \\set prev :id - 1
+      \\startpipeline
+      BEGIN;
+      SELECT subject FROM sl_quota_locks WHERE scope = 'user' AND subject = 'pgb' || :client_id
+        FOR UPDATE;
+      SELECT %1$s FROM sl_sessions WHERE user_name = 'pgb' || :client_id AND ended_at IS NULL;
+      \\endpipeline
+      \\startpipeline
+      WITH ended AS (UPDATE sl_sessions SET ended_at = now(), end_reason = 'session_limit_reached',
+        end_scope = 'user', end_limit = 1, end_login_at = now(), end_login_ip = '203.0.113.7',
+        end_login_user_agent = '%2$s', end_login_device = NULL, end_login_session_id = :id,
+        end_actor = NULL, end_recorded_at = clock_timestamp() WHERE id = :prev AND ended_at IS NULL
+        AND (CAST(NULL AS TIMESTAMP WITH TIME ZONE) IS NULL OR expires_at = NULL) RETURNING id)
+      SELECT id, pg_notify('sessionlimits_ended', '1 0123456789abcdef ' || :prev) FROM ended;
+      INSERT INTO sl_sessions (id, token_hash, user_name, client_ip, user_agent, device,
+        auth_method, created_at, last_seen_at, expires_at, absolute_expires_at)
+        VALUES (:id, lpad(:id, 64, '0'), 'pgb' || :client_id, '203.0.113.7', '%2$s', NULL,
+        'password', now(), now(), now() + interval '3650 days', NULL);
+      COMMIT;
+      \\endpipeline
+      """
+          .formatted(COLUMNS, BenchStores.FIREFOX)
+          // pgbench reads a script line by line: each SQL statement is one line (up to ';').
+          .replace("\n  ", " ");
+
+  private final String database;
+  private final Path scripts;
+  private long nextN;
+
+  PgBenchRuns(String database, Path scripts) throws IOException {
+    this.database = database;
+    this.scripts = scripts;
+    Files.writeString(scripts.resolve("find.sql"), FIND, StandardCharsets.UTF_8);
+    Files.writeString(scripts.resolve("evict.sql"), EVICT, StandardCharsets.UTF_8);
+  }
+
+  /** The SQL that gives pgbench's evicting clients their quota rows (clients 0 to 7). */
+  static String evictSetUp() {
+    return "INSERT INTO sl_quota_locks (scope, subject, created_at)"
+        + " SELECT 'user', 'pgb' || c, now() FROM generate_series(0, 7) c";
+  }
+
+  /** Whether pgbench can be run at all. */
+  static boolean available() {
+    try {
+      Process p = new ProcessBuilder(PGBENCH, "--version").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * pgbench's transactions per second of {@code workload} with {@code clients} clients, or NaN if
+   * it failed three times (on a shared server, most often for want of a free connection slot).
+   */
+  double run(String workload, int clients, int seconds, long rows) throws IOException {
+    String out = "";
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      List<String> command = new ArrayList<>();
+      command.addAll(List.of(PGBENCH, "-h", "127.0.0.1", "-U", "postgres", "-n", "-M", "prepared"));
+      command.addAll(List.of("-c", "" + clients, "-j", "" + Math.min(clients, 2)));
+      command.addAll(List.of("-T", "" + seconds, "-D", "rows=" + rows));
+      // Each run's session ids start past the previous run's, so no insert meets an old id.
+      nextN += 10_000_000;
+      command.addAll(
+          List.of("-D", "n=" + nextN, "-f", scripts.resolve(workload + ".sql").toString()));
+      command.add(database);
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      try {
+        p.waitFor(seconds + 60L, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroy();
+        break;
+      }
+      Matcher m = TPS.matcher(out);
+      if (m.find() && !out.contains("aborted in command")) {
+        return Double.parseDouble(m.group(1));
+      }
+    }
+    BigTableBench.log("pgbench %s on %d clients failed: %s", workload, clients, out.strip());
+    return Double.NaN;
+  }
+}
