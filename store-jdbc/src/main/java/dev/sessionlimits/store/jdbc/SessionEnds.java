@@ -73,5 +73,6 @@ final class SessionEnds {
         ended[k] = counts[k] == 1;
       }
     }
+    return ended;
   }
 }
