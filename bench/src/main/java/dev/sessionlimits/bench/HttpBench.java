@@ -22,9 +22,11 @@ import java.util.List;
  * connections, each sending its next request when the previous answer arrives.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.sessionlimits.bench.HttpBench <benchmarks.jar>
- * <out.json> [--quick] [--profile <dir>]}. With {@code --profile}, a last pass records the server
- * with JFR while it answers verify requests and while it logs users in (Argon2id), dumps into that
- * directory (never the repository), and summarizes the hottest frames into the JSON.
+ * <out.json> [--quick] [--profile <dir>] [--verify-only]}. With {@code --profile}, a last pass
+ * records the server with JFR while it answers verify requests and while it logs users in
+ * (Argon2id), dumps into that directory (never the repository), and summarizes the hottest frames
+ * into the JSON. With {@code --verify-only}, only the verify comparison runs ({@link
+ * VerifyRuns#alone}), three times.
  *
  * <p>The targets are in {@link HttpTargets}, one load run in {@link HttpLoad}, the processes'
  * pinning, freezing and CPU time in {@link BenchProcesses}; this class is the run's script.
@@ -33,6 +35,9 @@ public final class HttpBench {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Repetitions of {@code --verify-only}: enough for a spread. */
+  private static final int VERIFY_REPS = 3;
+
   private final Path jar;
   private final boolean quick;
   private final Path profileDir;
@@ -40,10 +45,12 @@ public final class HttpBench {
   private final int seconds;
   private final BenchProcesses procs = new BenchProcesses();
   private final HttpLoad loads;
+  private final VerifyRuns verifies;
 
   private final ObjectNode out = JSON.createObjectNode();
   private final ArrayNode runs = out.putArray("runs");
   private boolean profileOnly;
+  private boolean verifyOnly;
 
   private HttpBench(Path jar, boolean quick, Path profileDir) throws IOException {
     this.jar = jar;
@@ -52,22 +59,27 @@ public final class HttpBench {
     this.work = Files.createTempDirectory("sl-http-bench-");
     this.seconds = quick ? 5 : 10;
     this.loads = new HttpLoad(procs, work, jar);
+    this.verifies = new VerifyRuns(loads, runs, seconds, quick);
   }
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
       System.err.println(
-          "usage: HttpBench <benchmarks.jar> <out.json> [--quick] [--profile <dir>]");
+          "usage: HttpBench <benchmarks.jar> <out.json> [--quick] [--profile <dir>]"
+              + " [--verify-only]");
       System.exit(2);
     }
     boolean quick = false;
     boolean profileOnly = false;
+    boolean verifyOnly = false;
     Path profile = null;
     for (int i = 2; i < args.length; i++) {
       if (args[i].equals("--quick")) {
         quick = true;
       } else if (args[i].equals("--profile")) {
         profile = Path.of(args[++i]);
+      } else if (args[i].equals("--verify-only")) {
+        verifyOnly = true;
       } else if (args[i].equals("--profile-only")) {
         profile = Path.of(args[++i]);
         profileOnly = true;
@@ -75,6 +87,7 @@ public final class HttpBench {
     }
     HttpBench bench = new HttpBench(Path.of(args[0]), quick, profile);
     bench.profileOnly = profileOnly;
+    bench.verifyOnly = verifyOnly;
     Runtime.getRuntime().addShutdownHook(new Thread(bench.procs::stopAll));
     try {
       bench.run();
@@ -104,6 +117,11 @@ public final class HttpBench {
       profile();
       return;
     }
+    if (verifyOnly) {
+      out.put("repetitions", VERIFY_REPS);
+      verifies.alone(procs, work, jar, VERIFY_REPS);
+      return;
+    }
     int reps = quick ? 1 : 2;
     out.put("repetitions", reps);
     // Long-lived targets, warmed once (a JVM on one core takes a while to compile its hot paths),
@@ -128,18 +146,18 @@ public final class HttpBench {
       for (HttpTargets.Floor floor : List.of(blocking, nonBlocking)) {
         load(floor.name, "warm-up", floor.ready, "verify", quick ? 5 : 10, 32, floor.process, null);
       }
-      warmUp(h2);
-      warmUp(pg);
+      verifies.warmUp(h2, quick ? 12 : 60);
+      verifies.warmUp(pg, quick ? 12 : 60);
       for (String user : new String[] {"unlimited", "limit1"}) {
         load(h2.name, "warm-up", h2.ready, "login", quick ? 3 : 5, 4, h2.process, user);
       }
       for (int rep = 1; rep <= reps; rep++) {
         if (nginx != null) {
-          verify(rep, "nginx static 204", "-", "-", nginx.ready, nginx.process);
+          verifies.verify(rep, "nginx static 204", "-", "-", nginx.ready, nginx.process);
         }
         for (HttpTargets.Floor floor : List.of(blocking, nonBlocking)) {
-          resume(floor.name, floor.ready, floor.process);
-          record(
+          verifies.resume(floor.name, floor.ready, floor.process);
+          verifies.record(
               rep,
               floor.name,
               "-",
@@ -155,8 +173,9 @@ public final class HttpBench {
                   floor.process,
                   null));
         }
-        verify(rep, "sessionlimits h2", "h2", "argon2id", h2.ready, h2.process);
-        verify(rep, "sessionlimits postgres", "postgres", "argon2id", pg.ready, pg.process);
+        verifies.verify(rep, "sessionlimits h2", "h2", "argon2id", h2.ready, h2.process);
+        verifies.verify(
+            rep, "sessionlimits postgres", "postgres", "argon2id", pg.ready, pg.process);
         logins(rep, h2, "h2", "argon2id", 4);
       }
     } finally {
@@ -179,54 +198,6 @@ public final class HttpBench {
     }
   }
 
-  /**
-   * A JVM on one (shared) core keeps compiling its hot paths for a long while: verify runs of 5 s
-   * until two in a row agree within 10% (at most 60 s; 12 s when quick).
-   */
-  private void warmUp(HttpTargets.Server server) throws Exception {
-    double previous = 0;
-    int limit = quick ? 12 : 60;
-    for (int spent = 0; spent < limit; spent += 5) {
-      double rps =
-          load(server.name, "warm-up", server.ready, "verify", 5, 32, server.process, null)
-              .get("rps")
-              .asDouble();
-      if (previous > 0 && Math.abs(rps - previous) <= 0.1 * previous) {
-        return;
-      }
-      previous = rps;
-    }
-  }
-
-  /**
-   * A short run, not recorded, after the other targets had the core: a server frozen meanwhile
-   * confirms its cluster listener again (its node cache is not trusted until then), and every
-   * target finds its caches as they were.
-   */
-  private void resume(String target, Path ready, Process p) throws Exception {
-    load(target, "resume", ready, "verify", 2, 32, p, null);
-  }
-
-  /** Verify throughput at 32 connections (saturation), then latency at 4 (light load). */
-  private void verify(int rep, String target, String store, String hashing, Path ready, Process p)
-      throws Exception {
-    resume(target, ready, p);
-    record(
-        rep,
-        target,
-        store,
-        hashing,
-        "verify c32",
-        load(target, "verify c32", ready, "verify", seconds, 32, p, null));
-    record(
-        rep,
-        target,
-        store,
-        hashing,
-        "verify c4",
-        load(target, "verify c4", ready, "verify", quick ? 3 : 4, 4, p, null));
-  }
-
   /** Logins as limit1 and unlimited, in the order A B B A (A B when quick). */
   private void logins(
       int rep, HttpTargets.Server server, String store, String hashing, int connections)
@@ -236,7 +207,7 @@ public final class HttpBench {
             ? new String[] {"limit1", "unlimited"}
             : new String[] {"limit1", "unlimited", "unlimited", "limit1"};
     for (String user : order) {
-      record(
+      verifies.record(
           rep,
           "sessionlimits " + store,
           store,
@@ -333,16 +304,5 @@ public final class HttpBench {
       String user)
       throws Exception {
     return loads.load(target, what, ready, kind, seconds, connections, process, user);
-  }
-
-  private void record(
-      int rep, String target, String store, String hashing, String workload, ObjectNode result) {
-    ObjectNode run = runs.addObject();
-    run.put("rep", rep);
-    run.put("target", target);
-    run.put("store", store);
-    run.put("hashing", hashing);
-    run.put("workload", workload);
-    run.setAll(result);
   }
 }

@@ -4,8 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +27,9 @@ final class HttpLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String UA =
       "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+
+  private static final String WAITED = "sessionlimits_verify_waited_total";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final BenchProcesses procs;
   private final Path work;
@@ -55,7 +63,21 @@ final class HttpLoad {
     int port = Integer.parseInt(Files.readAllLines(ready).get(0).substring("port=".length()));
     procs.freezeAllBut(process);
     try {
-      return measure(target, what, ready, port, kind, seconds, connections, process, user);
+      boolean server = kind.equals("verify") && target.startsWith("sessionlimits");
+      double waitedBefore = server ? waited(port) : Double.NaN;
+      ObjectNode result =
+          measure(target, what, ready, port, kind, seconds, connections, process, user);
+      double waited = waited(port) - waitedBefore;
+      if (!Double.isNaN(waited)) {
+        result.put("verify_waited", Math.round(waited));
+        System.out.printf(
+            Locale.ROOT,
+            "  %-36s %-18s %9d verifies waited for the store%n",
+            target,
+            what,
+            Math.round(waited));
+      }
+      return result;
     } finally {
       procs.thawAll();
     }
@@ -146,6 +168,33 @@ final class HttpLoad {
         errors(result),
         result.get("target_cpu_percent").asLong());
     return result;
+  }
+
+  /**
+   * The server's {@code sessionlimits_verify_waited_total} (verifies its caches could not answer at
+   * once) from its {@code /metrics}, or NaN if it has none.
+   */
+  private static double waited(int port) {
+    try {
+      HttpResponse<String> metrics =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return metrics
+          .body()
+          .lines()
+          .filter(l -> l.startsWith(WAITED + " "))
+          .mapToDouble(l -> Double.parseDouble(l.substring(WAITED.length() + 1).trim()))
+          .findFirst()
+          .orElse(Double.NaN);
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Double.NaN;
+    }
   }
 
   static long errors(JsonNode r) {
