@@ -4,6 +4,8 @@
 #
 #   bench/run.sh            the full run (about 15 minutes on 2 cores)
 #   bench/run.sh --quick    a smoke run (about 5 minutes): shorter runs, fewer parameters
+#   bench/run.sh --verify   only /auth/verify on H2 and PostgreSQL next to nginx and the Jetty floor,
+#                           three repetitions (about 5 minutes, plus the build unless --no-build)
 #
 # Options: --no-build (use bench/target/benchmarks.jar as it is), --m2 (build only the bench module,
 # against core, store-jdbc and server as installed in ~/.m2, instead of building them from this
@@ -22,10 +24,11 @@ root="$(pwd)"
 
 args="$*"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-quick=0 build=1 m2=0 http=1 jmh=1 memory=1 profile=1 ceiling=1 filter=""
+quick=0 build=1 m2=0 http=1 jmh=1 memory=1 profile=1 ceiling=1 filter="" verify=0
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
+    --verify) verify=1 jmh=0 memory=0 ceiling=0 profile=0 ;;
     --no-build) build=0 ;;
     --m2) m2=1 ;;
     --no-http) http=0 ;;
@@ -141,6 +144,7 @@ if ((http)); then
   log "HTTP"
   http_opts=()
   ((quick)) && http_opts+=(--quick)
+  ((verify)) && http_opts+=(--verify-only)
   ((profile && !quick)) && http_opts+=(--profile "$jfr_dir")
   java "${props[@]}" -cp "$jar" dev.sessionlimits.bench.HttpBench "$jar" "$raw/http.json" "${http_opts[@]}"
 fi

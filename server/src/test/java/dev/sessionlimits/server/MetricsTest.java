@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sessionlimits.server.service.CachingUserStore;
 import dev.sessionlimits.store.jdbc.Await;
 import dev.sessionlimits.store.jdbc.JdbcStore;
 import dev.sessionlimits.store.jdbc.TestPostgres;
@@ -97,6 +98,23 @@ class MetricsTest {
       assertThat(t.browser().get("/auth/verify").status()).isEqualTo(401);
 
       assertThat(value(scrape(t), "sessionlimits_verify_seconds_count", "")).isEqualTo(before + 2);
+    }
+  }
+
+  @Test
+  void aVerifyWhoseCopiesAgedOutIsCountedAsWaitedAndTheNextIsAnsweredAtOnce() {
+    try (TestServer t = TestServer.start()) {
+      Browser admin = t.admin();
+      assertThat(admin.get("/auth/verify").status()).isEqualTo(200);
+      t.clock.advance(CachingUserStore.STALENESS);
+      double before = value(scrape(t), "sessionlimits_verify_waited_total", "");
+
+      assertThat(admin.get("/auth/verify").status()).isEqualTo(200);
+      assertThat(value(scrape(t), "sessionlimits_verify_waited_total", ""))
+          .as("the user and the settings were read again first")
+          .isEqualTo(before + 1);
+      assertThat(admin.get("/auth/verify").status()).isEqualTo(200);
+      assertThat(value(scrape(t), "sessionlimits_verify_waited_total", "")).isEqualTo(before + 1);
     }
   }
 

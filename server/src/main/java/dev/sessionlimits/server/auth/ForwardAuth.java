@@ -97,6 +97,7 @@ public final class ForwardAuth extends Handler.Wrapper {
       metrics.verified(started);
       return answer(request, response, callback, known.value(), null);
     }
+    metrics.verifyWaited();
     return dispatch(
         request,
         response,

@@ -75,6 +75,7 @@ public final class Metrics implements AutoCloseable {
   private final Map<LoginResult, Counter> logins = new EnumMap<>(LoginResult.class);
   private final Map<EndReason, Counter> ended = new EnumMap<>(EndReason.class);
   private final Timer verify;
+  private final Counter verifyWaited;
   private final Timer login;
 
   /** Records into {@code registry}, with the JVM's and the process's own meters. */
@@ -101,6 +102,12 @@ public final class Metrics implements AutoCloseable {
             .description("GET /auth/verify, from its session lookup to its verdict")
             .publishPercentileHistogram()
             .maximumExpectedValue(Duration.ofSeconds(5))
+            .register(registry);
+    this.verifyWaited =
+        Counter.builder("sessionlimits.verify.waited")
+            .description(
+                "Verifies this node's caches could not answer at once, handed to a thread that"
+                    + " may wait for the store")
             .register(registry);
     this.login =
         Timer.builder("sessionlimits.login")
@@ -184,6 +191,11 @@ public final class Metrics implements AutoCloseable {
   /** Records a verify that started at {@code startNanos} ({@link System#nanoTime()}). */
   public void verified(long startNanos) {
     verify.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts a verify handed off the selector thread to wait for the store. */
+  public void verifyWaited() {
+    verifyWaited.increment();
   }
 
   /** Records a login that started at {@code startNanos} ({@link System#nanoTime()}). */

@@ -16,11 +16,20 @@ import java.util.Optional;
  * made through this object is seen at once on this node; one made on another node within {@link
  * #STALENESS}. That is safe because what must act at once already does through the sessions:
  * disabling a user or changing a password ends the user's sessions. Password checks do not use it.
+ *
+ * <p>A user asked for once the cached copy is {@link #REFRESH_AGE} old is read again in the
+ * background (Caffeine's refresh, on its default executor) while the copy is still answered; so a
+ * user who keeps making requests is never missing from the cache, and {@link #findWithoutWaiting}
+ * (the verify path on the selector thread) never has to hand the request over just because the copy
+ * aged out. The copy still expires at {@link #STALENESS}, refreshed or not.
  */
 public final class CachingUserStore implements UserStore {
 
   /** How old a cached user may be. */
   public static final Duration STALENESS = Duration.ofSeconds(1);
+
+  /** How old a cached user may get before a lookup has it read again in the background. */
+  static final Duration REFRESH_AGE = Duration.ofMillis(800);
 
   private static final int MAX_USERS = 100_000;
 
@@ -36,9 +45,10 @@ public final class CachingUserStore implements UserStore {
         Caffeine.newBuilder()
             .maximumSize(MAX_USERS)
             .expireAfterWrite(STALENESS)
+            .refreshAfterWrite(REFRESH_AGE)
             .ticker(() -> clock.instant().toEpochMilli() * 1_000_000L)
             .recordStats()
-            .build();
+            .build(delegate::find);
     this.readsCache = true;
     this.uncached = new CachingUserStore(this);
   }
@@ -61,7 +71,10 @@ public final class CachingUserStore implements UserStore {
     return readsCache ? cache.get(username, delegate::find) : delegate.find(username);
   }
 
-  /** {@link #find} if the answer is cached; {@code MustWait} if it must be read. */
+  /**
+   * {@link #find} if the answer is cached; {@code MustWait} if it must be read. A copy older than
+   * {@link #REFRESH_AGE} is answered and read again in the background.
+   */
   public Immediate<Optional<User>> findWithoutWaiting(String username) {
     Optional<User> cached = readsCache ? cache.getIfPresent(username) : null;
     return (cached == null) ? Immediate.mustWait() : Immediate.known(cached);

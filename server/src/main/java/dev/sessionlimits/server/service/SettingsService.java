@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -37,10 +38,13 @@ import org.slf4j.LoggerFactory;
  * loadedAt} and the stamp are taken <em>before</em> the read, so a copy never claims to be newer
  * than it is. Once the copy is too old, one thread reloads and every other thread that needs the
  * settings waits for that reload (at most {@link #RELOAD_WAIT}); none takes the old copy. If the
- * reload fails or does not answer in time they all get {@link StoreUnavailableException} (503). A
- * change made here replaces the copy at once. A stored value that is no longer valid (say, a custom
- * action that was uninstalled) is skipped with a warning rather than stopping every request; the
- * default (or file value) applies in its place.
+ * reload fails or does not answer in time they all get {@link StoreUnavailableException} (503). So
+ * that the verify path, which must not wait, rarely finds the copy too old, {@link
+ * #settingsWithoutWaiting} starts one reload in the background once the copy is {@link
+ * #REFRESH_AGE} old and answers with the copy meanwhile (still fresh by the rule above). A change
+ * made here replaces the copy at once. A stored value that is no longer valid (say, a custom action
+ * that was uninstalled) is skipped with a warning rather than stopping every request; the default
+ * (or file value) applies in its place.
  */
 public final class SettingsService {
 
@@ -48,6 +52,9 @@ public final class SettingsService {
 
   /** How old the stored values in hand may get before they are read again. */
   public static final Duration MAX_AGE = Duration.ofSeconds(1);
+
+  /** How old the copy may get before a verify starts reading it again in the background. */
+  static final Duration REFRESH_AGE = Duration.ofMillis(800);
 
   /**
    * The longest a request waits for another thread's reload before it is answered 503: above the
@@ -94,6 +101,7 @@ public final class SettingsService {
   private final InstantSource clock;
   private final Duration reloadWait;
   private final AtomicReference<CompletableFuture<Snapshot>> reloading = new AtomicReference<>();
+  private final AtomicBoolean refreshing = new AtomicBoolean();
   private volatile Snapshot snapshot;
   private volatile long warnedVersion = -1;
 
@@ -196,10 +204,38 @@ public final class SettingsService {
     return current().settings();
   }
 
-  /** {@link #settings} if the copy in hand is fresh; {@code MustWait} if they must be reloaded. */
+  /**
+   * {@link #settings} if the copy in hand is fresh; {@code MustWait} if they must be reloaded. A
+   * fresh copy older than {@link #REFRESH_AGE} is answered and reloaded in the background.
+   */
   public Immediate<Settings> settingsWithoutWaiting() {
     Snapshot s = snapshot;
-    return fresh(s) ? Immediate.known(s.settings()) : Immediate.mustWait();
+    if (!fresh(s)) {
+      return Immediate.mustWait();
+    }
+    if (!clock.instant().isBefore(s.loadedAt().plus(REFRESH_AGE))) {
+      refreshAhead();
+    }
+    return Immediate.known(s.settings());
+  }
+
+  /** Starts one reload on the common pool, unless one is already on its way. */
+  private void refreshAhead() {
+    if (reloading.get() != null || !refreshing.compareAndSet(false, true)) {
+      return;
+    }
+    CompletableFuture.runAsync(
+        () -> {
+          try {
+            reload(System.nanoTime() + reloadWait.toNanos());
+          } catch (RuntimeException e) {
+            // The copy ages out as it would have; the next request that needs it reloads and
+            // reports what fails then.
+            LOG.debug("Reading the settings ahead of their age failed", e);
+          } finally {
+            refreshing.set(false);
+          }
+        });
   }
 
   /** The settings the files define. */

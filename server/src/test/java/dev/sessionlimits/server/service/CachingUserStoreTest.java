@@ -6,6 +6,8 @@ import dev.sessionlimits.core.Immediate;
 import dev.sessionlimits.core.MutableClock;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
+import dev.sessionlimits.store.jdbc.Await;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,6 +57,29 @@ class CachingUserStoreTest {
     assertThat(users.findWithoutWaiting("alice"))
         .as("stale")
         .isInstanceOf(Immediate.MustWait.class);
+    assertThat(reads.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aUserAskedForPastTheRefreshAgeIsReadAgainInTheBackgroundWhileTheCopyIsAnswered() {
+    shared.create(alice(true));
+    users.find("alice");
+    shared.update(alice(false));
+    clock.advance(CachingUserStore.REFRESH_AGE.plusMillis(1));
+
+    assertThat(users.findWithoutWaiting("alice"))
+        .as("answered at once, the copy or what the background read just brought")
+        .isInstanceOf(Immediate.Known.class);
+    Await.until(
+        "the change read in the background",
+        Duration.ofSeconds(5),
+        () ->
+            users.findWithoutWaiting("alice") instanceof Immediate.Known<Optional<User>> known
+                && known.value().map(u -> !u.admin()).orElse(false));
+    clock.advance(CachingUserStore.STALENESS.minus(CachingUserStore.REFRESH_AGE));
+    assertThat(users.findWithoutWaiting("alice"))
+        .as("a second after the first read, still cached: it was read again")
+        .isInstanceOf(Immediate.Known.class);
     assertThat(reads.get()).isEqualTo(2);
   }
 

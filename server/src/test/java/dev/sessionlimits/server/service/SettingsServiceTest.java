@@ -112,6 +112,35 @@ class SettingsServiceTest {
   }
 
   @Test
+  void aVerifyFindingTheCopyOldIsAnsweredWithItWhileOneReloadRunsInTheBackground()
+      throws Exception {
+    assertThat(service.settings().sessionsPerUser()).isEqualTo(-1);
+    store.savedElsewhere("SESSIONS_PER_USER", "3");
+    clock.advance(SettingsService.REFRESH_AGE);
+    store.gate = new CountDownLatch(1);
+
+    for (int i = 0; i < 10; i++) {
+      assertThat(service.settingsWithoutWaiting())
+          .as("the copy, still fresh, answered at once")
+          .isEqualTo(Immediate.known(service.current().settings()));
+    }
+    assertThat(store.entered.await(5, TimeUnit.SECONDS)).as("a reload started").isTrue();
+    store.gate.countDown();
+    Await.until(
+        "the reload in force",
+        Duration.ofSeconds(5),
+        () ->
+            service.settingsWithoutWaiting() instanceof Immediate.Known<Settings> known
+                && known.value().sessionsPerUser() == 3);
+    clock.advance(SettingsService.MAX_AGE.minus(SettingsService.REFRESH_AGE));
+
+    assertThat(service.settingsWithoutWaiting())
+        .as("a second after the first copy, the reloaded one")
+        .isInstanceOf(Immediate.Known.class);
+    assertThat(store.loads).as("one reload however many verifies asked").hasValue(2);
+  }
+
+  @Test
   void aChangeTheStoreHeardOfIsReadAtOnceWithinTheSecond() {
     assertThat(service.settings().sessionsPerUser()).isEqualTo(-1);
     assertThat(service.settingsWithoutWaiting()).isInstanceOf(Immediate.Known.class);
