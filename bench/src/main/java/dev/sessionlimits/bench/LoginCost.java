@@ -1,0 +1,386 @@
+package dev.sessionlimits.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What enforcement adds to a login, in server CPU, and how that compares with a real login's
+ * hashing (issue 20's target: at most 1% of an Argon2id login). The narrow, fast cut of {@link
+ * HttpBench}'s login rows, for one command that fits in six minutes.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.sessionlimits.bench.LoginCost <out.json> [--reps N]
+ * [--seconds S] [--stores h2,postgres] [--profile <dir>]}.
+ *
+ * <p>For each store, one {@link BenchServer} with the cheap hash (so the hash does not drown the
+ * difference), pinned to CPU 1 with the load generator ({@link LoadGen}, 16 connections) on CPU 0:
+ * a warm-up of both kinds of login, then {@code N} repetitions of {@code limit1 unlimited unlimited
+ * limit1} (A B B A, so a drift of the machine cancels). Each run's figure is the server process's
+ * CPU time (user + system, from {@code /proc}) divided by the logins answered. A repetition's
+ * enforcement cost is the mean of its two {@code limit1} runs minus the mean of its two {@code
+ * unlimited} runs; every {@code limit1-<i>} login ends that user's previous session. The ceiling it
+ * is compared with, an unlimited login with Argon2id on H2 (4 connections), is measured in the same
+ * run, once per repetition. With {@code --profile}, each store's server also records JFR during one
+ * extra run of each kind, summarised by {@link JfrTop} into the directory.
+ */
+public final class LoginCost {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path jar;
+  private final int seconds;
+  private final boolean pin = Runtime.getRuntime().availableProcessors() >= 2;
+  private final Path work;
+
+  private LoginCost(Path jar, int seconds) throws IOException {
+    this.jar = jar;
+    this.seconds = seconds;
+    this.work = Files.createTempDirectory("sl-login-cost-");
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) {
+      System.err.println(
+          "usage: LoginCost <out.json> [--reps N] [--seconds S] [--stores h2,postgres]"
+              + " [--profile <dir>]");
+      System.exit(2);
+    }
+    Path out = Path.of(args[0]);
+    int reps = 3;
+    int seconds = 6;
+    String[] stores = {"h2", "postgres"};
+    Path profile = null;
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+        case "--stores" -> stores = args[++i].split(",");
+        case "--profile" -> profile = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Path jar = Path.of(LoginCost.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    LoginCost bench = new LoginCost(jar, seconds);
+    ObjectNode result = bench.run(reps, stores, profile);
+    Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+    System.out.println("written to " + out);
+  }
+
+  private ObjectNode run(int reps, String[] stores, Path profile) throws Exception {
+    ObjectNode result = JSON.createObjectNode();
+    result.put("repetitions", reps);
+    result.put("seconds_per_run", seconds);
+    result.put("pinned", pin ? "server on CPU 1, LoadGen on CPU 0" : "not pinned");
+    double[] argon = new double[reps];
+    try (Target server = new Target("h2", "argon2id")) {
+      server.load("unlimited", 3, 4);
+      for (int rep = 0; rep < reps; rep++) {
+        argon[rep] = server.load("unlimited", seconds, 4).get("cpu_ms_per_login").asDouble();
+      }
+    }
+    result.set("argon2id_login_cpu_ms", figures(argon));
+    double ceiling = mean(argon);
+    ObjectNode byStore = result.putObject("stores");
+    for (String store : stores) {
+      ObjectNode s = byStore.putObject(store);
+      ArrayNode runs = s.putArray("runs");
+      double[] extra = new double[reps];
+      double[] limited = new double[reps];
+      double[] unlimited = new double[reps];
+      try (Target server = new Target(store, "cheap")) {
+        // One core compiles the hot paths for a while: both kinds of login, twice, before counting.
+        for (int i = 0; i < 2; i++) {
+          server.load("unlimited", 8, 16);
+          server.load("limit1", 8, 16);
+        }
+        for (int rep = 0; rep < reps; rep++) {
+          double a = 0;
+          double b = 0;
+          for (String user : new String[] {"limit1", "unlimited", "unlimited", "limit1"}) {
+            ObjectNode run = server.load(user, seconds, 16);
+            run.put("rep", rep + 1);
+            run.put("user", user);
+            runs.add(run);
+            double ms = run.get("cpu_ms_per_login").asDouble();
+            if (user.equals("limit1")) {
+              a += ms / 2;
+            } else {
+              b += ms / 2;
+            }
+          }
+          limited[rep] = a;
+          unlimited[rep] = b;
+          extra[rep] = a - b;
+        }
+        if (profile != null) {
+          Files.createDirectories(profile);
+          for (String user : new String[] {"limit1", "unlimited"}) {
+            Path jfr = profile.resolve("login-" + store + "-cheap-" + user + ".jfr");
+            server.profile(user, jfr);
+            Files.writeString(
+                profile.resolve("login-" + store + "-cheap-" + user + ".json"),
+                JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(JfrTop.summarize(jfr, 30)));
+          }
+        }
+      }
+      s.set("limit1_cpu_ms", figures(limited));
+      s.set("unlimited_cpu_ms", figures(unlimited));
+      s.set("enforcement_cpu_ms", figures(extra));
+      double[] percent = new double[reps];
+      for (int i = 0; i < reps; i++) {
+        percent[i] = 100 * extra[i] / ceiling;
+      }
+      s.set("enforcement_percent_of_argon2id_login", figures(percent));
+      System.out.printf(
+          Locale.ROOT,
+          "%-9s enforcement %.3f ms per login (reps %s), %.2f%% of an Argon2id login (%.2f ms)"
+              + " [target <= 1%%]%n",
+          store,
+          mean(extra),
+          list(extra),
+          100 * mean(extra) / ceiling,
+          ceiling);
+    }
+    return result;
+  }
+
+  /** The repetitions' values, their mean and their spread (max - min). */
+  private static ObjectNode figures(double[] values) {
+    ObjectNode f = JSON.createObjectNode();
+    ArrayNode each = f.putArray("values");
+    double min = Double.MAX_VALUE;
+    double max = -Double.MAX_VALUE;
+    for (double v : values) {
+      each.add(round(v));
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    f.put("mean", round(mean(values)));
+    f.put("spread", round(max - min));
+    return f;
+  }
+
+  private static double mean(double[] values) {
+    double sum = 0;
+    for (double v : values) {
+      sum += v;
+    }
+    return sum / values.length;
+  }
+
+  private static String list(double[] values) {
+    List<String> s = new ArrayList<>();
+    for (double v : values) {
+      s.add(String.format(Locale.ROOT, "%.3f", v));
+    }
+    return String.join(" ", s);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  /** A BenchServer JVM on a fresh H2 directory or a scratch PostgreSQL database. */
+  private final class Target implements AutoCloseable {
+    private final String label;
+    private final Process process;
+    private final int port;
+    private final String database;
+
+    Target(String store, String hashing) throws Exception {
+      this.label = store + "-" + hashing;
+      Path dir = Files.createTempDirectory(work, label + "-");
+      Path ready = dir.resolve("ready");
+      String spec;
+      if (store.equals("h2")) {
+        spec = "h2:" + dir.resolve("data");
+        database = null;
+      } else if (store.equals("postgres")) {
+        database =
+            (BenchStores.DB_PREFIX
+                    + "login_"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 8))
+                .toLowerCase(Locale.ROOT);
+        admin("CREATE DATABASE " + database);
+        spec =
+            "postgres:"
+                + BenchStores.PG_ADMIN.replaceFirst("/[^/?]*(\\?|$)", "/" + database + "$1");
+      } else {
+        throw new IllegalArgumentException("store must be h2 or postgres, got " + store);
+      }
+      this.process =
+          new ProcessBuilder(
+                  pinned(
+                      1,
+                      "java",
+                      "-Xms1g",
+                      "-Xmx1g",
+                      "-XX:+UseG1GC",
+                      "-cp",
+                      jar.toString(),
+                      BenchServer.class.getName(),
+                      spec,
+                      hashing,
+                      ready.toString(),
+                      "1"))
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("server.log").toFile())
+              .start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      while (!Files.exists(ready)) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          close();
+          throw new IllegalStateException(
+              label + " did not start; see " + dir.resolve("server.log"));
+        }
+        Thread.sleep(100);
+      }
+      this.port = Integer.parseInt(Files.readAllLines(ready).get(0).substring("port=".length()));
+    }
+
+    /** One bounded run of logins as {@code <user>-0..63}: the server's CPU per login. */
+    ObjectNode load(String user, int runSeconds, int connections) throws Exception {
+      long before = ticks(process.pid());
+      Path log = work.resolve("load.log");
+      Process generator =
+          new ProcessBuilder(
+                  pinned(
+                      0,
+                      "java",
+                      "-Xmx256m",
+                      "-cp",
+                      jar.toString(),
+                      LoadGen.class.getName(),
+                      "127.0.0.1",
+                      Integer.toString(port),
+                      "login",
+                      user,
+                      Integer.toString(connections),
+                      Integer.toString(runSeconds)))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      if (!generator.waitFor(runSeconds + 60L, TimeUnit.SECONDS)) {
+        generator.destroyForcibly();
+        throw new IllegalStateException("LoadGen did not stop");
+      }
+      long after = ticks(process.pid());
+      String output = Files.readString(log);
+      JsonNode numbers =
+          JSON.readTree(
+              output
+                  .lines()
+                  .filter(l -> l.startsWith("JSON "))
+                  .findFirst()
+                  .orElseThrow(
+                      () -> new IllegalStateException("no result from LoadGen:\n" + output))
+                  .substring(5));
+      long logins = numbers.get("requests").asLong();
+      long errors = numbers.get("errors_status").asLong() + numbers.get("errors_read").asLong();
+      ObjectNode run = JSON.createObjectNode();
+      run.put("logins", logins);
+      run.put("errors", errors);
+      run.put("cpu_ms_per_login", round((after - before) * 10.0 / Math.max(1, logins)));
+      run.put("p99_ms", numbers.get("p99_us").asDouble() / 1000);
+      System.out.printf(
+          Locale.ROOT,
+          "  %-18s %-10s %6d logins  %7.3f ms CPU each  p99 %6.2f ms  errors %d%n",
+          label,
+          user,
+          logins,
+          run.get("cpu_ms_per_login").asDouble(),
+          run.get("p99_ms").asDouble(),
+          errors);
+      if (errors > 0) {
+        throw new IllegalStateException(label + ": " + errors + " logins failed; see " + log);
+      }
+      return run;
+    }
+
+    /** A run of {@code user}'s logins under JFR (method samples every millisecond). */
+    void profile(String user, Path jfr) throws Exception {
+      jcmd("JFR.start", "name=login", "settings=" + jfc());
+      load(user, Math.max(seconds, 10), 16);
+      jcmd("JFR.stop", "name=login", "filename=" + jfr);
+    }
+
+    private void jcmd(String... args) throws Exception {
+      List<String> c = new ArrayList<>(List.of("jcmd", Long.toString(process.pid())));
+      c.addAll(List.of(args));
+      Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
+      String text =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("jcmd " + String.join(" ", args) + " failed: " + text);
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      process.destroy();
+      try {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+      if (database != null) {
+        admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      }
+    }
+  }
+
+  /** JFR's "profile" settings with Java method samples every millisecond instead of every 10. */
+  private Path jfc() throws IOException {
+    Path jfc = work.resolve("profile-1ms.jfc");
+    if (!Files.exists(jfc)) {
+      Path jdk = Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc");
+      Files.writeString(
+          jfc,
+          Files.readString(jdk)
+              .replace(
+                  "control=\"method-sampling-java-interval\">10 ms<",
+                  "control=\"method-sampling-java-interval\">1 ms<"));
+    }
+    return jfc;
+  }
+
+  private List<String> pinned(int cpu, String... command) {
+    List<String> c = new ArrayList<>();
+    if (pin) {
+      c.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
+    }
+    c.addAll(List.of(command));
+    return c;
+  }
+
+  /** CPU time (user + system, in clock ticks of 1/100 s) of one process. */
+  private static long ticks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  private static void admin(String ddl) throws SQLException {
+    try (Connection c = DriverManager.getConnection(BenchStores.PG_ADMIN);
+        Statement s = c.createStatement()) {
+      s.execute(ddl);
+    }
+  }
+}
