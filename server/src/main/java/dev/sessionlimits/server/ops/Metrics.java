@@ -74,6 +74,7 @@ public final class Metrics implements AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Map<LoginResult, Counter> logins = new EnumMap<>(LoginResult.class);
   private final Map<EndReason, Counter> ended = new EnumMap<>(EndReason.class);
+  private final Counter endsNotPushed;
   private final Timer verify;
   private final Timer login;
 
@@ -96,6 +97,12 @@ public final class Metrics implements AutoCloseable {
               .tag("reason", reason.code())
               .register(registry));
     }
+    this.endsNotPushed =
+        Counter.builder("sessionlimits.push.dropped")
+            .description(
+                "Session ends not told to this node's listeners (nor pushed) because too many"
+                    + " were waiting")
+            .register(registry);
     this.verify =
         Timer.builder("sessionlimits.verify")
             .description("GET /auth/verify, from its session lookup to its verdict")
@@ -174,6 +181,11 @@ public final class Metrics implements AutoCloseable {
     if (session.end() != null) {
       ended.get(session.end().reason()).increment();
     }
+  }
+
+  /** Counts an end that was not told to the listeners: the notice queue was full. */
+  public void endNotPushed(Session session) {
+    endsNotPushed.increment();
   }
 
   /** Counts a failed store call of {@code kind} ({@code unavailable}, {@code busy}, ...). */
