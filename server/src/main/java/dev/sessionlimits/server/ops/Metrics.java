@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.server.Server;
@@ -74,6 +75,13 @@ public final class Metrics implements AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Map<LoginResult, Counter> logins = new EnumMap<>(LoginResult.class);
   private final Map<EndReason, Counter> ended = new EnumMap<>(EndReason.class);
+
+  /**
+   * By action and scope: registered at the first such eviction, then found here, not in the
+   * registry.
+   */
+  private final Map<String, Counter> evictions = new ConcurrentHashMap<>();
+
   private final Counter endsNotPushed;
   private final Timer verify;
   private final Timer login;
@@ -166,13 +174,11 @@ public final class Metrics implements AutoCloseable {
 
   /** Counts a session a login ended to make room, under {@code action} in {@code scope}. */
   public void evicted(String action, Scope scope) {
-    registry
-        .counter(
-            "sessionlimits.evictions",
-            "action",
-            action,
-            "scope",
-            scope == null ? "none" : scope.code())
+    String scopeTag = (scope == null) ? "none" : scope.code();
+    evictions
+        .computeIfAbsent(
+            action + " " + scopeTag,
+            key -> registry.counter("sessionlimits.evictions", "action", action, "scope", scopeTag))
         .increment();
   }
 
