@@ -73,10 +73,14 @@ public final class LoginCost {
       }
     }
     Path jar = Path.of(LoginCost.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    long start = System.nanoTime();
     LoginCost bench = new LoginCost(jar, seconds);
     ObjectNode result = bench.run(reps, stores, profile);
+    result.put("duration_seconds", (System.nanoTime() - start) / 1_000_000_000L);
+    result.put("load_average_after", Files.readString(Path.of("/proc/loadavg")).strip());
     Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
-    System.out.println("written to " + out);
+    System.out.println(
+        "written to " + out + " after " + result.get("duration_seconds").asLong() + " s");
   }
 
   private ObjectNode run(int reps, String[] stores, Path profile) throws Exception {
