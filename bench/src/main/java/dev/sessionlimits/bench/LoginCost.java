@@ -31,10 +31,13 @@ import java.util.concurrent.TimeUnit;
  * limit1} (A B B A, so a drift of the machine cancels). Each run's figure is the server process's
  * CPU time (user + system, from {@code /proc}) divided by the logins answered. A repetition's
  * enforcement cost is the mean of its two {@code limit1} runs minus the mean of its two {@code
- * unlimited} runs; every {@code limit1-<i>} login ends that user's previous session. The ceiling it
- * is compared with, an unlimited login with Argon2id on H2 (4 connections), is measured in the same
- * run, once per repetition. With {@code --profile}, each store's server also records JFR during one
- * extra run of each kind, summarised by {@link JfrTop} into the directory.
+ * unlimited} runs; every {@code limit1-<i>} login ends that user's previous session. A run's CPU is
+ * taken less the server's idle CPU (measured once, unloaded, after the warm-up) over the run's wall
+ * time, since limit-1 logins on PostgreSQL are fewer per second; the uncorrected difference is
+ * reported beside it. The ceiling it is compared with, an unlimited login with Argon2id on H2 (2
+ * connections), is measured in the same run, once per repetition. With {@code --profile}, each
+ * store's server also records JFR during one extra run of each kind, summarised by {@link JfrTop}
+ * into the directory.
  */
 public final class LoginCost {
 
@@ -75,7 +78,15 @@ public final class LoginCost {
     Path jar = Path.of(LoginCost.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     long start = System.nanoTime();
     LoginCost bench = new LoginCost(jar, seconds);
-    ObjectNode result = bench.run(reps, stores, profile);
+    ObjectNode result;
+    try {
+      result = bench.run(reps, stores, profile);
+    } finally {
+      // The servers' data directories and the load logs; JFR recordings live elsewhere.
+      try (java.util.stream.Stream<Path> files = Files.walk(bench.work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
     result.put("duration_seconds", (System.nanoTime() - start) / 1_000_000_000L);
     result.put("load_average_after", Files.readString(Path.of("/proc/loadavg")).strip());
     Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
@@ -90,9 +101,10 @@ public final class LoginCost {
     result.put("pinned", pin ? "server on CPU 1, LoadGen on CPU 0" : "not pinned");
     double[] argon = new double[reps];
     try (Target server = new Target("h2", "argon2id")) {
-      server.load("unlimited", 3, 4);
+      server.warm("unlimited", 3, 2);
+      result.put("argon2id_idle_cpu_ms_per_second", server.idle(5));
       for (int rep = 0; rep < reps; rep++) {
-        argon[rep] = server.load("unlimited", seconds, 4).get("cpu_ms_per_login").asDouble();
+        argon[rep] = server.load("unlimited", seconds, 2).get("net_cpu_ms_per_login").asDouble();
       }
     }
     result.set("argon2id_login_cpu_ms", figures(argon));
@@ -104,30 +116,38 @@ public final class LoginCost {
       double[] extra = new double[reps];
       double[] limited = new double[reps];
       double[] unlimited = new double[reps];
+      double[] rawExtra = new double[reps];
       try (Target server = new Target(store, "cheap")) {
         // One core compiles the hot paths for a while: both kinds of login, twice, before counting.
         for (int i = 0; i < 2; i++) {
-          server.load("unlimited", 8, 16);
-          server.load("limit1", 8, 16);
+          server.warm("unlimited", 8, 16);
+          server.warm("limit1", 8, 16);
         }
+        s.put("idle_cpu_ms_per_second", server.idle(8));
         for (int rep = 0; rep < reps; rep++) {
           double a = 0;
           double b = 0;
+          double rawA = 0;
+          double rawB = 0;
           for (String user : new String[] {"limit1", "unlimited", "unlimited", "limit1"}) {
             ObjectNode run = server.load(user, seconds, 16);
             run.put("rep", rep + 1);
             run.put("user", user);
             runs.add(run);
-            double ms = run.get("cpu_ms_per_login").asDouble();
+            double ms = run.get("net_cpu_ms_per_login").asDouble();
+            double raw = run.get("cpu_ms_per_login").asDouble();
             if (user.equals("limit1")) {
               a += ms / 2;
+              rawA += raw / 2;
             } else {
               b += ms / 2;
+              rawB += raw / 2;
             }
           }
           limited[rep] = a;
           unlimited[rep] = b;
           extra[rep] = a - b;
+          rawExtra[rep] = rawA - rawB;
         }
         if (profile != null) {
           Files.createDirectories(profile);
@@ -144,6 +164,7 @@ public final class LoginCost {
       s.set("limit1_cpu_ms", figures(limited));
       s.set("unlimited_cpu_ms", figures(unlimited));
       s.set("enforcement_cpu_ms", figures(extra));
+      s.set("enforcement_cpu_ms_without_idle_correction", figures(rawExtra));
       double[] percent = new double[reps];
       for (int i = 0; i < reps; i++) {
         percent[i] = 100 * extra[i] / ceiling;
@@ -204,6 +225,7 @@ public final class LoginCost {
     private final Process process;
     private final int port;
     private final String database;
+    private double idleMsPerSecond;
 
     Target(String store, String hashing) throws Exception {
       this.label = store + "-" + hashing;
@@ -256,9 +278,20 @@ public final class LoginCost {
       this.port = Integer.parseInt(Files.readAllLines(ready).get(0).substring("port=".length()));
     }
 
+    /** A run not counted: its refusals (such as 503s while the JIT is cold) do not matter. */
+    void warm(String user, int runSeconds, int connections) throws Exception {
+      run(user, runSeconds, connections, false);
+    }
+
     /** One bounded run of logins as {@code <user>-0..63}: the server's CPU per login. */
     ObjectNode load(String user, int runSeconds, int connections) throws Exception {
+      return run(user, runSeconds, connections, true);
+    }
+
+    private ObjectNode run(String user, int runSeconds, int connections, boolean counted)
+        throws Exception {
       long before = ticks(process.pid());
+      long t0 = System.nanoTime();
       Path log = work.resolve("load.log");
       Process generator =
           new ProcessBuilder(
@@ -283,6 +316,7 @@ public final class LoginCost {
         throw new IllegalStateException("LoadGen did not stop");
       }
       long after = ticks(process.pid());
+      double wallSeconds = (System.nanoTime() - t0) / 1e9;
       String output = Files.readString(log);
       JsonNode numbers =
           JSON.readTree(
@@ -293,26 +327,51 @@ public final class LoginCost {
                   .orElseThrow(
                       () -> new IllegalStateException("no result from LoadGen:\n" + output))
                   .substring(5));
-      long logins = numbers.get("requests").asLong();
-      long errors = numbers.get("errors_status").asLong() + numbers.get("errors_read").asLong();
+      long refused = numbers.get("errors_status").asLong();
+      long errors = refused + numbers.get("errors_read").asLong();
+      long logins = numbers.get("requests").asLong() - refused;
       ObjectNode run = JSON.createObjectNode();
       run.put("logins", logins);
       run.put("errors", errors);
-      run.put("cpu_ms_per_login", round((after - before) * 10.0 / Math.max(1, logins)));
+      double cpuMs = (after - before) * 10.0;
+      run.put("cpu_ms_per_login", round(cpuMs / Math.max(1, logins)));
+      run.put(
+          "net_cpu_ms_per_login",
+          round(Math.max(0, cpuMs - idleMsPerSecond * wallSeconds) / Math.max(1, logins)));
       run.put("p99_ms", numbers.get("p99_us").asDouble() / 1000);
       System.out.printf(
           Locale.ROOT,
-          "  %-18s %-10s %6d logins  %7.3f ms CPU each  p99 %6.2f ms  errors %d%n",
+          "  %-18s %-10s %6d logins  %7.3f ms CPU each (%.3f less idle)  p99 %6.2f ms  errors %d%n",
           label,
           user,
           logins,
           run.get("cpu_ms_per_login").asDouble(),
+          run.get("net_cpu_ms_per_login").asDouble(),
           run.get("p99_ms").asDouble(),
           errors);
-      if (errors > 0) {
-        throw new IllegalStateException(label + ": " + errors + " logins failed; see " + log);
+      // A few 503s (no hash could start within 2 s on a crowded machine) are counted, not fatal.
+      if (counted && errors * 10 > logins + errors) {
+        throw new IllegalStateException(
+            label + ": " + errors + " of " + (logins + errors) + " logins failed; see " + log);
       }
       return run;
+    }
+
+    /**
+     * The server's CPU time per second of wall time with no load (its timers: the cluster
+     * listener's round trips, heartbeats, the pool's housekeeping), which later runs subtract
+     * before dividing by their logins: a login kind that the database holds to fewer logins per
+     * second would otherwise be charged more of it.
+     */
+    double idle(int idleSeconds) throws Exception {
+      long before = ticks(process.pid());
+      long t0 = System.nanoTime();
+      Thread.sleep(idleSeconds * 1000L);
+      double ms = (ticks(process.pid()) - before) * 10.0;
+      idleMsPerSecond = ms / ((System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          Locale.ROOT, "  %-18s idle       %.1f ms CPU per second%n", label, idleMsPerSecond);
+      return round(idleMsPerSecond);
     }
 
     /** A run of {@code user}'s logins under JFR (method samples every millisecond). */
