@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,20 +28,26 @@ import org.slf4j.LoggerFactory;
  * told in the order the store reported them, so a user's ends never overtake each other. The queue
  * is bounded ({@code capacity}); when it is full the notice is not queued, and not told on the
  * ending thread either (a stuck listener must never hold logins): it is counted ({@code dropped})
- * and logged with the session, and the browser learns the reason at its next request or reconnect.
- * Listeners must be quick; a slow one delays the listeners after it, never a request.
+ * and logged (the first, then a count at most every 10 s), and the browser learns the reason at its
+ * next request or reconnect. Listeners must be quick; a slow one delays the listeners after it,
+ * never a request.
  */
 public final class EndAnnouncer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EndAnnouncer.class);
 
   /** How many ends may wait to be told before new ones are dropped (and counted). */
-  public static final int DEFAULT_CAPACITY = 10_000;
+  public static final int DEFAULT_CAPACITY = 100_000;
+
+  /** At most one warning about dropped ends in this time; the others are counted into it. */
+  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
   private final ThreadPoolExecutor executor;
   private final Consumer<Session> dropped;
   private final SessionStore.Subscription subscription;
+  private final AtomicLong droppedSinceWarning = new AtomicLong();
+  private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
   /**
    * Subscribes to {@code store} at once.
@@ -90,14 +97,29 @@ public final class EndAnnouncer implements AutoCloseable {
       if (executor.isShutdown()) {
         return;
       }
+      dropped.accept(session);
+      warnDropped(session);
+    }
+  }
+
+  /** A warning for the first drop, then at most one every 10 s with the count (a purge wave). */
+  private void warnDropped(Session session) {
+    long count = droppedSinceWarning.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastWarning.get();
+    if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
+      long since = droppedSinceWarning.getAndSet(0);
       LOG.warn(
-          "{} session ends are waiting to be told; the end of session {} (token {}…, {}) is"
-              + " not pushed: its browser learns it at its next request",
+          "{} session ends are waiting to be told, so {} were not pushed (the last: session {},"
+              + " token {}…, {}); each is stored with its reason, and its browser learns it at its"
+              + " next request",
           executor.getQueue().size(),
+          Math.max(since, count),
           session.id(),
           session.tokenHash().prefix(),
           session.end() == null ? "?" : session.end().reason().code());
-      dropped.accept(session);
+    } else {
+      LOG.debug("The end of session {} was not pushed: the queue is full", session.id());
     }
   }
 
