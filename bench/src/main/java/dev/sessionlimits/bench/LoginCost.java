@@ -120,10 +120,10 @@ public final class LoginCost {
       try (Target server = new Target(store, "cheap")) {
         // One core compiles the hot paths for a while: both kinds of login, twice, before counting.
         for (int i = 0; i < 2; i++) {
-          server.warm("unlimited", 8, 16);
-          server.warm("limit1", 8, 16);
+          server.warm("unlimited", 6, 16);
+          server.warm("limit1", 6, 16);
         }
-        s.put("idle_cpu_ms_per_second", server.idle(8));
+        s.put("idle_cpu_ms_per_second", server.idle(5));
         for (int rep = 0; rep < reps; rep++) {
           double a = 0;
           double b = 0;
