@@ -3,6 +3,7 @@ package dev.sessionlimits.server;
 import dev.sessionlimits.server.ops.Metrics;
 import dev.sessionlimits.server.ops.MetricsAccess;
 import dev.sessionlimits.server.ops.OpsRoutes;
+import dev.sessionlimits.server.push.EndAnnouncer;
 import dev.sessionlimits.server.push.PushHub;
 import dev.sessionlimits.server.service.CachingUserStore;
 import dev.sessionlimits.store.jdbc.JdbcOps;
@@ -22,18 +23,19 @@ final class OpsSetup {
   private OpsSetup() {}
 
   /**
-   * The operators' routes, with {@code metrics} watching {@code stores}, {@code users} and {@code
-   * push}. The live sessions are the JDBC store's node cache, or the in-memory store's live
-   * sessions (read in memory); never a database query per scrape.
+   * The operators' routes, with {@code metrics} watching {@code stores}, {@code users}, {@code
+   * push} and the ends {@code ends} announces. The live sessions are the JDBC store's node cache,
+   * or the in-memory store's live sessions (read in memory); never a database query per scrape.
    */
   static OpsRoutes routes(
       Metrics metrics,
       MetricsAccess access,
       Stores stores,
       CachingUserStore users,
+      EndAnnouncer ends,
       PushHub push,
       InstantSource clock) {
-    stores.sessions().subscribe(metrics::sessionEnded);
+    ends.subscribe(metrics::sessionEnded);
     metrics.cache(users.caffeine(), "users");
     Supplier<List<String>> readiness;
     LongSupplier live;

@@ -12,6 +12,7 @@ import dev.sessionlimits.server.auth.OidcRoutes;
 import dev.sessionlimits.server.auth.ServiceRoutes;
 import dev.sessionlimits.server.ops.MetricsAccess;
 import dev.sessionlimits.server.ops.OpsRoutes;
+import dev.sessionlimits.server.push.EndAnnouncer;
 import dev.sessionlimits.server.push.EventRoutes;
 import dev.sessionlimits.server.push.PushHub;
 import io.javalin.config.RoutesConfig;
@@ -25,6 +26,9 @@ import java.util.function.Consumer;
  * streams.
  */
 final class Routes {
+
+  /** Tells the hub and the metrics of ends, off the ending thread; the server closes it. */
+  final EndAnnouncer ends;
 
   /** The hub of the event streams; the server closes it. */
   final PushHub push;
@@ -59,14 +63,17 @@ final class Routes {
     OidcRoutes oidcRoutes = new OidcRoutes(s.oidc, s.requests, s.clock);
     AccountRoutes accountRoutes =
         new AccountRoutes(s.sessions, s.userService, s.logins, s.auth, s.reauth, s.auditor);
+    this.ends =
+        new EndAnnouncer(stores.sessions(), EndAnnouncer.DEFAULT_CAPACITY, s.metrics::endNotPushed);
     this.push =
         new PushHub(
             stores.sessions(),
+            ends::subscribe,
             (session, locale) -> s.auth.sessionEnded(session).body(locale),
             heartbeat);
     EventRoutes eventRoutes = new EventRoutes(s.auth, s.users, s.requests, push);
     this.forwardAuth = new ForwardAuth(s.auth, s.requests, s.redirects, s.metrics);
-    OpsRoutes ops = OpsSetup.routes(s.metrics, metricsAccess, stores, s.users, push, s.clock);
+    OpsRoutes ops = OpsSetup.routes(s.metrics, metricsAccess, stores, s.users, ends, push, s.clock);
     ApiDocsRoutes apiDocs = new ApiDocsRoutes(OpenApiDocument.load(Version.CURRENT));
     ServiceRoutes serviceRoutes =
         new ServiceRoutes(s.serviceKeys, s.serviceSessions, s.auth, s.requests, s.metrics, s.clock);

@@ -6,6 +6,7 @@ import dev.sessionlimits.core.ExhaustionActions;
 import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.identity.oidc.OidcConfig;
 import dev.sessionlimits.server.ops.Metrics;
+import dev.sessionlimits.server.push.EndAnnouncer;
 import dev.sessionlimits.server.push.PushHub;
 import dev.sessionlimits.server.service.DirectoryPasswords;
 import dev.sessionlimits.server.service.LoginThrottle;
@@ -48,6 +49,7 @@ public final class SessionlimitsServer implements AutoCloseable {
   private final Stores stores;
   private final Purger purger;
   private final PushHub push;
+  private final EndAnnouncer ends;
   private final Optional<DirectoryPasswords> directory;
   private final Metrics metrics;
 
@@ -68,6 +70,7 @@ public final class SessionlimitsServer implements AutoCloseable {
     this.directory = services.directory;
     Routes routes = new Routes(services, stores, b.config.metrics(), b.heartbeat);
     this.push = routes.push;
+    this.ends = routes.ends;
     this.app =
         Javalin.create(
             config ->
@@ -84,6 +87,7 @@ public final class SessionlimitsServer implements AutoCloseable {
     } catch (RuntimeException e) {
       purger.close();
       push.close();
+      ends.close();
       directory.ifPresent(DirectoryPasswords::close);
       throw Listener.startFailure(e, b.config);
     }
@@ -120,6 +124,10 @@ public final class SessionlimitsServer implements AutoCloseable {
     return push;
   }
 
+  EndAnnouncer ends() {
+    return ends;
+  }
+
   /** The port the server listens on. */
   public int port() {
     return app.port();
@@ -131,6 +139,7 @@ public final class SessionlimitsServer implements AutoCloseable {
     purger.close();
     try {
       push.close();
+      ends.close();
       app.stop();
       directory.ifPresent(DirectoryPasswords::close);
       metrics.close();

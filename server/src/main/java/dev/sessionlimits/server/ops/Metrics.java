@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.server.Server;
@@ -74,6 +75,14 @@ public final class Metrics implements AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Map<LoginResult, Counter> logins = new EnumMap<>(LoginResult.class);
   private final Map<EndReason, Counter> ended = new EnumMap<>(EndReason.class);
+
+  /**
+   * By action and scope: registered at the first such eviction, then found here, not in the
+   * registry.
+   */
+  private final Map<String, Counter> evictions = new ConcurrentHashMap<>();
+
+  private final Counter endsNotPushed;
   private final Timer verify;
   private final Counter verifyWaited;
   private final Timer login;
@@ -97,6 +106,12 @@ public final class Metrics implements AutoCloseable {
               .tag("reason", reason.code())
               .register(registry));
     }
+    this.endsNotPushed =
+        Counter.builder("sessionlimits.push.dropped")
+            .description(
+                "Session ends not told to this node's listeners (nor pushed) because too many"
+                    + " were waiting")
+            .register(registry);
     this.verify =
         Timer.builder("sessionlimits.verify")
             .description("GET /auth/verify, from its session lookup to its verdict")
@@ -166,13 +181,11 @@ public final class Metrics implements AutoCloseable {
 
   /** Counts a session a login ended to make room, under {@code action} in {@code scope}. */
   public void evicted(String action, Scope scope) {
-    registry
-        .counter(
-            "sessionlimits.evictions",
-            "action",
-            action,
-            "scope",
-            scope == null ? "none" : scope.code())
+    String scopeTag = (scope == null) ? "none" : scope.code();
+    evictions
+        .computeIfAbsent(
+            action + " " + scopeTag,
+            key -> registry.counter("sessionlimits.evictions", "action", action, "scope", scopeTag))
         .increment();
   }
 
@@ -181,6 +194,11 @@ public final class Metrics implements AutoCloseable {
     if (session.end() != null) {
       ended.get(session.end().reason()).increment();
     }
+  }
+
+  /** Counts an end that was not told to the listeners: the notice queue was full. */
+  public void endNotPushed(Session session) {
+    endsNotPushed.increment();
   }
 
   /** Counts a failed store call of {@code kind} ({@code unavailable}, {@code busy}, ...). */

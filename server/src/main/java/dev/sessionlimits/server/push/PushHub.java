@@ -1,6 +1,7 @@
 package dev.sessionlimits.server.push;
 
 import dev.sessionlimits.core.Session;
+import dev.sessionlimits.core.SessionListener;
 import dev.sessionlimits.core.SessionStore;
 import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.Messages;
@@ -18,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * slot whose writer is never attached (the response failed before the stream began) leaves the map
  * when its session ends, at the latest at expiry.
  *
- * <p>Writes never happen on the thread that ended the session (often a login request): the listener
- * only hands the slots to this hub's two threads, which also send the heartbeats.
+ * <p>Writes never happen on the thread that ended the session (often a login request): the server
+ * tells the hub of ends through {@link EndAnnouncer}, off that thread, and the listener only hands
+ * the slots to this hub's two threads, which also send the heartbeats. An end's event is built once
+ * per language, whatever the number of the session's streams.
  */
 public final class PushHub implements AutoCloseable {
 
@@ -87,6 +91,19 @@ public final class PushHub implements AutoCloseable {
       SessionStore store,
       BiFunction<Session, Locale, Map<String, Object>> endedBody,
       Duration heartbeat) {
+    this(store, store::subscribe, endedBody, heartbeat);
+  }
+
+  /**
+   * A hub told of ends through {@code ends} (such as {@link EndAnnouncer#subscribe}, off the ending
+   * request's thread) rather than by the store directly; {@code store} still answers whether a
+   * session ended before its stream registered.
+   */
+  public PushHub(
+      SessionStore store,
+      Function<SessionListener, SessionStore.Subscription> ends,
+      BiFunction<Session, Locale, Map<String, Object>> endedBody,
+      Duration heartbeat) {
     if (heartbeat.isNegative() || heartbeat.isZero()) {
       throw new IllegalArgumentException("heartbeat must be positive, got " + heartbeat);
     }
@@ -103,7 +120,7 @@ public final class PushHub implements AutoCloseable {
             });
     long every = heartbeat.toMillis();
     executor.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
-    this.subscription = store.subscribe(this::sessionEnded);
+    this.subscription = ends.apply(this::sessionEnded);
   }
 
   /**
@@ -114,7 +131,7 @@ public final class PushHub implements AutoCloseable {
   Optional<Slot> open(Session session) {
     Slot slot = new Slot(session.id());
     if (session.end() != null) {
-      slot.end(session);
+      slot.end(new Ended(session));
       return Optional.of(slot);
     }
     boolean[] admitted = {false};
@@ -141,7 +158,7 @@ public final class PushHub implements AutoCloseable {
     if (now.isEmpty()) {
       slot.drop();
     } else if (now.get().end() != null) {
-      slot.end(now.get());
+      slot.end(new Ended(now.get()));
     }
     return Optional.of(slot);
   }
@@ -149,9 +166,27 @@ public final class PushHub implements AutoCloseable {
   private void sessionEnded(Session session) {
     Set<Slot> slots = waiting.remove(session.id());
     if (slots != null) {
+      Ended ended = new Ended(session);
       for (Slot slot : slots) {
-        slot.end(session);
+        slot.end(ended);
       }
+    }
+  }
+
+  /**
+   * One end as its streams send it: the event's data is built once per language however many
+   * streams (tabs) the session has.
+   */
+  private final class Ended {
+    final Session session;
+    private final Map<Locale, String> data = new ConcurrentHashMap<>(2);
+
+    Ended(Session session) {
+      this.session = session;
+    }
+
+    String data(Locale locale) {
+      return data.computeIfAbsent(locale, l -> Json.write(endedBody.apply(session, l)));
     }
   }
 
@@ -220,7 +255,7 @@ public final class PushHub implements AutoCloseable {
   final class Slot {
     private final String sessionId;
     private Stream stream;
-    private Session ended;
+    private Ended ended;
     private boolean done;
 
     private Slot(String sessionId) {
@@ -261,13 +296,13 @@ public final class PushHub implements AutoCloseable {
       }
     }
 
-    private void end(Session session) {
+    private void end(Ended end) {
       boolean deliver;
       synchronized (this) {
         if (done || ended != null) {
           return;
         }
-        ended = session;
+        ended = end;
         deliver = stream != null;
       }
       remove(this);
@@ -278,17 +313,18 @@ public final class PushHub implements AutoCloseable {
 
     private void deliver() {
       Stream out;
-      Session session;
+      Ended end;
       synchronized (this) {
         if (done) {
           return;
         }
         done = true;
         out = stream;
-        session = ended;
+        end = ended;
       }
+      Session session = end.session;
       try {
-        out.send(EVENT, Json.write(endedBody.apply(session, out.locale())));
+        out.send(EVENT, end.data(out.locale()));
       } catch (RuntimeException e) {
         LOG.warn(
             "Could not push the end of session {} (token {}…)",

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,7 @@ class PushHubTest {
   }
 
   /** A stream that records what it is sent; {@code clientGone} makes every write fail. */
-  static final class FakeStream implements PushHub.Stream {
+  static class FakeStream implements PushHub.Stream {
     final List<String> events = new CopyOnWriteArrayList<>();
     final AtomicInteger comments = new AtomicInteger();
     final AtomicInteger closes = new AtomicInteger();
@@ -109,6 +111,63 @@ class PushHubTest {
     }
     assertThat(hub.streams()).isZero();
     assertThat(hub.sessions()).isZero();
+  }
+
+  @Test
+  void anEndsEventIsBuiltOncePerLanguageHoweverManyStreamsTheSessionHas() {
+    AtomicInteger built = new AtomicInteger();
+    try (PushHub counting =
+        new PushHub(
+            store,
+            (s, locale) -> {
+              built.incrementAndGet();
+              return Json.map("reason", s.end().reason().code());
+            },
+            Duration.ofSeconds(15))) {
+      Session session = login("alice");
+      List<FakeStream> streams = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        FakeStream stream = new FakeStream();
+        counting.open(session).orElseThrow().attach(stream);
+        streams.add(stream);
+      }
+
+      sessions.end(session.id(), EndReason.LOGGED_OUT, null);
+
+      for (FakeStream stream : streams) {
+        Await.untilAsserted("the stream is closed", () -> assertThat(stream.closes).hasValue(1));
+        assertThat(stream.events).containsExactly("session_ended {\"reason\":\"logged_out\"}");
+      }
+      assertThat(built).hasValue(1);
+    }
+  }
+
+  @Test
+  void theThreadThatEndsASessionDoesNotWaitForAStreamThatCannotBeWritten() throws Exception {
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch unblock = new CountDownLatch(1);
+    FakeStream stuck =
+        new FakeStream() {
+          @Override
+          public boolean send(String event, String data) {
+            writing.countDown();
+            try {
+              unblock.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return super.send(event, data);
+          }
+        };
+    Session session = login("alice");
+    hub.open(session).orElseThrow().attach(stuck);
+
+    sessions.end(session.id(), EndReason.LOGGED_OUT, null);
+
+    assertThat(writing.await(30, TimeUnit.SECONDS)).as("the write began").isTrue();
+    assertThat(stuck.events).as("and has not finished").isEmpty();
+    unblock.countDown();
+    Await.untilAsserted("the event is written", () -> assertThat(stuck.events).hasSize(1));
   }
 
   @Test

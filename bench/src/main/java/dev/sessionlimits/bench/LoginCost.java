@@ -1,0 +1,214 @@
+package dev.sessionlimits.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What enforcement adds to a login, in server CPU, and how that compares with a real login's
+ * hashing (issue 20's target: at most 1% of an Argon2id login). The narrow, fast cut of {@link
+ * HttpBench}'s login rows, for one command that fits in six minutes.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.sessionlimits.bench.LoginCost <out.json> [--reps N]
+ * [--seconds S] [--stores h2,postgres] [--profile <dir>]}.
+ *
+ * <p>For each store, one {@link BenchServer} with the cheap hash (so the hash does not drown the
+ * difference), pinned to CPU 1 with the load generator ({@link LoadGen}, 16 connections) on CPU 0:
+ * a warm-up of both kinds of login, then {@code N} repetitions of {@code limit1 unlimited unlimited
+ * limit1} (A B B A, so a drift of the machine cancels). Each run's figure is the server process's
+ * CPU time (user + system, from {@code /proc}) divided by the logins answered. A repetition's
+ * enforcement cost is the mean of its two {@code limit1} runs minus the mean of its two {@code
+ * unlimited} runs; every {@code limit1-<i>} login ends that user's previous session. A run's CPU is
+ * taken less the server's idle CPU (measured once, unloaded, after the warm-up) over the run's wall
+ * time, since limit-1 logins on PostgreSQL are fewer per second; the uncorrected difference is
+ * reported beside it. The ceiling it is compared with, an unlimited login with Argon2id on H2 (2
+ * connections), is measured in the same run, once per repetition. With {@code --profile}, each
+ * store's server also records JFR during one extra run of each kind, summarised by {@link JfrTop}
+ * into the directory.
+ */
+public final class LoginCost {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path jar;
+  private final int seconds;
+  private final boolean pin = Runtime.getRuntime().availableProcessors() >= 2;
+  private final Path work;
+
+  private LoginCost(Path jar, int seconds) throws IOException {
+    this.jar = jar;
+    this.seconds = seconds;
+    this.work = Files.createTempDirectory("sl-login-cost-");
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) {
+      System.err.println(
+          "usage: LoginCost <out.json> [--reps N] [--seconds S] [--stores h2,postgres]"
+              + " [--profile <dir>]");
+      System.exit(2);
+    }
+    Path out = Path.of(args[0]);
+    int reps = 3;
+    int seconds = 6;
+    String[] stores = {"h2", "postgres"};
+    Path profile = null;
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+        case "--stores" -> stores = args[++i].split(",");
+        case "--profile" -> profile = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Path jar = Path.of(LoginCost.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    long start = System.nanoTime();
+    LoginCost bench = new LoginCost(jar, seconds);
+    ObjectNode result;
+    try {
+      result = bench.run(reps, stores, profile);
+    } finally {
+      // The servers' data directories and the load logs; JFR recordings live elsewhere.
+      try (java.util.stream.Stream<Path> files = Files.walk(bench.work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    result.put("duration_seconds", (System.nanoTime() - start) / 1_000_000_000L);
+    result.put("load_average_after", Files.readString(Path.of("/proc/loadavg")).strip());
+    Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+    System.out.println(
+        "written to " + out + " after " + result.get("duration_seconds").asLong() + " s");
+  }
+
+  private ObjectNode run(int reps, String[] stores, Path profile) throws Exception {
+    ObjectNode result = JSON.createObjectNode();
+    result.put("repetitions", reps);
+    result.put("seconds_per_run", seconds);
+    result.put("pinned", pin ? "server on CPU 1, LoadGen on CPU 0" : "not pinned");
+    double[] argon = new double[reps];
+    try (LoginTarget server = new LoginTarget("h2", "argon2id", jar, work, pin, seconds)) {
+      server.warm("unlimited", 3, 2);
+      result.put("argon2id_idle_cpu_ms_per_second", server.idle(5));
+      for (int rep = 0; rep < reps; rep++) {
+        argon[rep] = server.load("unlimited", seconds, 2).get("net_cpu_ms_per_login").asDouble();
+      }
+    }
+    result.set("argon2id_login_cpu_ms", figures(argon));
+    double ceiling = mean(argon);
+    ObjectNode byStore = result.putObject("stores");
+    for (String store : stores) {
+      ObjectNode s = byStore.putObject(store);
+      ArrayNode runs = s.putArray("runs");
+      double[] extra = new double[reps];
+      double[] limited = new double[reps];
+      double[] unlimited = new double[reps];
+      double[] rawExtra = new double[reps];
+      try (LoginTarget server = new LoginTarget(store, "cheap", jar, work, pin, seconds)) {
+        // One core compiles the hot paths for a while: both kinds of login, twice, before counting.
+        for (int i = 0; i < 2; i++) {
+          server.warm("unlimited", 6, 16);
+          server.warm("limit1", 6, 16);
+        }
+        s.put("idle_cpu_ms_per_second", server.idle(5));
+        for (int rep = 0; rep < reps; rep++) {
+          double a = 0;
+          double b = 0;
+          double rawA = 0;
+          double rawB = 0;
+          for (String user : new String[] {"limit1", "unlimited", "unlimited", "limit1"}) {
+            ObjectNode run = server.load(user, seconds, 16);
+            run.put("rep", rep + 1);
+            run.put("user", user);
+            runs.add(run);
+            double ms = run.get("net_cpu_ms_per_login").asDouble();
+            double raw = run.get("cpu_ms_per_login").asDouble();
+            if (user.equals("limit1")) {
+              a += ms / 2;
+              rawA += raw / 2;
+            } else {
+              b += ms / 2;
+              rawB += raw / 2;
+            }
+          }
+          limited[rep] = a;
+          unlimited[rep] = b;
+          extra[rep] = a - b;
+          rawExtra[rep] = rawA - rawB;
+        }
+        if (profile != null) {
+          Files.createDirectories(profile);
+          for (String user : new String[] {"limit1", "unlimited"}) {
+            Path jfr = profile.resolve("login-" + store + "-cheap-" + user + ".jfr");
+            server.profile(user, jfr);
+            Files.writeString(
+                profile.resolve("login-" + store + "-cheap-" + user + ".json"),
+                JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(JfrTop.summarize(jfr, 30)));
+          }
+        }
+      }
+      s.set("limit1_cpu_ms", figures(limited));
+      s.set("unlimited_cpu_ms", figures(unlimited));
+      s.set("enforcement_cpu_ms", figures(extra));
+      s.set("enforcement_cpu_ms_without_idle_correction", figures(rawExtra));
+      double[] percent = new double[reps];
+      for (int i = 0; i < reps; i++) {
+        percent[i] = 100 * extra[i] / ceiling;
+      }
+      s.set("enforcement_percent_of_argon2id_login", figures(percent));
+      System.out.printf(
+          Locale.ROOT,
+          "%-9s enforcement %.3f ms per login (reps %s), %.2f%% of an Argon2id login (%.2f ms)"
+              + " [target <= 1%%]%n",
+          store,
+          mean(extra),
+          list(extra),
+          100 * mean(extra) / ceiling,
+          ceiling);
+    }
+    return result;
+  }
+
+  /** The repetitions' values, their mean and their spread (max - min). */
+  private static ObjectNode figures(double[] values) {
+    ObjectNode f = JSON.createObjectNode();
+    ArrayNode each = f.putArray("values");
+    double min = Double.MAX_VALUE;
+    double max = -Double.MAX_VALUE;
+    for (double v : values) {
+      each.add(round(v));
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    f.put("mean", round(mean(values)));
+    f.put("spread", round(max - min));
+    return f;
+  }
+
+  private static double mean(double[] values) {
+    double sum = 0;
+    for (double v : values) {
+      sum += v;
+    }
+    return sum / values.length;
+  }
+
+  private static String list(double[] values) {
+    List<String> s = new ArrayList<>();
+    for (double v : values) {
+      s.add(String.format(Locale.ROOT, "%.3f", v));
+    }
+    return String.join(" ", s);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}
