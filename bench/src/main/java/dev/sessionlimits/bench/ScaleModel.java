@@ -44,28 +44,32 @@ public final class ScaleModel {
 
   static final double TOMBSTONE_DAYS = 7;
 
-  // ---- inputs: measured here (docs/benchmarks.md, docs/operations.md); the lead updates them
+  // ---- inputs: measured here, 2026-12-06 at ccf528e on the quiet 2-core machine
+  // (docs/benchmarks.md,
+  // "Issues 19 and 20 on a quiet machine"; bench/results/2026-12-06T05*)
 
-  /** MEASURED: evicting opens/s on PostgreSQL, 8 threads, 2 shared cores (JMH, NOTIFY in each). */
-  static final double SHARD_OPENS_PER_S = 963;
+  /**
+   * MEASURED: evicting opens/s on PostgreSQL, 8 threads, 2 shared cores (bench/open-ceiling.sh).
+   */
+  static final double SHARD_OPENS_PER_S = 1_959;
 
   /** MEASURED: server CPU of an Argon2id password check, ms. */
-  static final double HASH_CPU_MS = 67;
+  static final double HASH_CPU_MS = 69.6;
 
-  /** MEASURED: server CPU of enforcement per login (limit 1 minus unlimited), ms. */
-  static final double ENFORCEMENT_CPU_MS = 1.6;
+  /** MEASURED: server CPU of enforcement per login (limit 1 minus unlimited, H2's), ms. */
+  static final double ENFORCEMENT_CPU_MS = 0.74;
 
-  /** MEASURED: server CPU per {@code /auth/verify} answered from the node cache, µs. */
-  static final double VERIFY_CPU_US = 19;
+  /** MEASURED: server CPU per {@code /auth/verify} from the caches (81,000/s on one core), µs. */
+  static final double VERIFY_CPU_US = 12;
 
   /** MEASURED: heap per cached session, bytes (SessionCacheSize.ENTRY_BYTES, an upper figure). */
   static final double CACHE_ENTRY_BYTES = 350;
 
-  /** MEASURED: sl_sessions with its indexes per row at 1M rows (385 MB), bytes. */
-  static final double ROW_BYTES = 385;
+  /** MEASURED: sl_sessions with its indexes per row at 10M rows (352 + 560), bytes. */
+  static final double ROW_BYTES = 912;
 
-  /** MEASURED: rows purge records a second on one shard (50,000 in 17 s at 1M rows). */
-  static final double PURGE_ROWS_PER_S = 2_900;
+  /** MEASURED: expiries purge records a second on one shard at 10M rows (bench/scale.sh). */
+  static final double PURGE_ROWS_PER_S = 8_590;
 
   // ---- inputs: estimates, to be measured
 

@@ -215,7 +215,9 @@ public final class JdbcStore implements AutoCloseable {
     }
     HikariConfig config =
         JdbcSetup.poolConfig(
-            "sessionlimits-h2", "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000", "org.h2.Driver");
+            "sessionlimits-h2",
+            "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000;TRACE_LEVEL_FILE=0",
+            "org.h2.Driver");
     config.setUsername("sa");
     config.setPassword("");
     JdbcStore store =
