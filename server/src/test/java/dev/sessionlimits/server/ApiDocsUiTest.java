@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.ElementClickInterceptedException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -46,7 +47,7 @@ class ApiDocsUiTest extends OneServerInChromium {
     if (health.findElements(By.cssSelector(".try-out__btn")).isEmpty()) {
       health.findElement(By.cssSelector(".opblock-summary")).click();
     }
-    clickOnceUncovered(health, ".try-out__btn");
+    tryItOut();
     clickOnceUncovered(health, ".execute");
     browser.await(
         textToBePresentInElementLocated(
@@ -54,6 +55,31 @@ class ApiDocsUiTest extends OneServerInChromium {
                 "#operations-monitors-health .live-responses-table tbody .response-col_status"),
             "200"));
     assertThat(browser.policyViolations()).isEmpty();
+  }
+
+  /**
+   * Turns "Try it out" on and waits for its Execute button. A click that lands while Swagger UI is
+   * still rendering the operation may be lost, so the button is clicked again until Execute shows;
+   * once on, it reads "Cancel" ({@code .cancel}) and is left alone.
+   */
+  private void tryItOut() {
+    By operation = By.cssSelector("#operations-monitors-health");
+    browser.await(
+        d -> {
+          WebElement health = d.findElement(operation);
+          if (!health.findElements(By.cssSelector(".execute")).isEmpty()) {
+            return true;
+          }
+          for (WebElement button :
+              health.findElements(By.cssSelector(".try-out__btn:not(.cancel)"))) {
+            try {
+              button.click();
+            } catch (ElementClickInterceptedException | StaleElementReferenceException e) {
+              return null;
+            }
+          }
+          return null;
+        });
   }
 
   /**
