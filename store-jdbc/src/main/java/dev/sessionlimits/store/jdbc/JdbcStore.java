@@ -213,11 +213,8 @@ public final class JdbcStore implements AutoCloseable {
       throw new StoreUnavailableException(
           "Could not create the data directory " + dir + " readable by its owner only: " + e, e);
     }
-    HikariConfig config =
-        JdbcSetup.poolConfig(
-            "sessionlimits-h2",
-            "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000;TRACE_LEVEL_FILE=0",
-            "org.h2.Driver");
+    String url = "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000;TRACE_LEVEL_FILE=0";
+    HikariConfig config = JdbcSetup.poolConfig("sessionlimits-h2", url, "org.h2.Driver");
     config.setUsername("sa");
     config.setPassword("");
     JdbcStore store =
