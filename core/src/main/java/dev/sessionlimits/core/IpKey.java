@@ -13,9 +13,6 @@ import java.util.regex.Pattern;
  */
 public final class IpKey {
 
-  private static final Pattern IPV4 =
-      Pattern.compile(
-          "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
   private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]{2,45}");
 
   private IpKey() {}
@@ -36,13 +33,9 @@ public final class IpKey {
     if (text == null) {
       return Optional.empty();
     }
-    if (IPV4.matcher(text).matches()) {
-      String[] parts = text.split("\\.");
-      byte[] bytes = new byte[4];
-      for (int i = 0; i < 4; i++) {
-        bytes[i] = (byte) Integer.parseInt(parts[i]);
-      }
-      return Optional.of(of(bytes));
+    byte[] ipv4 = dottedQuad(text);
+    if (ipv4 != null) {
+      return Optional.of(of(ipv4));
     }
     if (text.indexOf(':') < 0 || !IPV6_CHARS.matcher(text).matches()) {
       return Optional.empty();
@@ -54,5 +47,43 @@ public final class IpKey {
     } catch (UnknownHostException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The 4 bytes of a dotted quad ({@code 0} to {@code 255} four times, no leading zero, no sign,
+   * nothing else), or null. Parsed by hand rather than by a pattern and a split: it runs for every
+   * login, and the pattern took a few percent of a login's client CPU.
+   */
+  static byte[] dottedQuad(String text) {
+    int length = text.length();
+    if (length < 7 || length > 15) {
+      return null;
+    }
+    byte[] bytes = new byte[4];
+    int at = 0;
+    for (int part = 0; part < 4; part++) {
+      if (part > 0) {
+        if (at >= length || text.charAt(at) != '.') {
+          return null;
+        }
+        at++;
+      }
+      int start = at;
+      int value = 0;
+      while (at < length && at - start < 3) {
+        char c = text.charAt(at);
+        if (c < '0' || c > '9') {
+          break;
+        }
+        value = value * 10 + (c - '0');
+        at++;
+      }
+      int digits = at - start;
+      if (digits == 0 || value > 255 || (digits > 1 && text.charAt(start) == '0')) {
+        return null;
+      }
+      bytes[part] = (byte) value;
+    }
+    return (at == length) ? bytes : null;
   }
 }

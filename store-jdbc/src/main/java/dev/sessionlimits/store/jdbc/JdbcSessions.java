@@ -250,8 +250,8 @@ final class JdbcSessions implements SessionStore {
   private Lookup fromCache(TokenHash tokenHash, Instant now, Duration idleTimeout) {
     SessionCache cache = view.cache();
     while (true) {
-      Session cached = cache.trustedGet(tokenHash);
-      if (cached == null || !cached.isLive(now)) {
+      Session cached = cache.trustedLive(tokenHash, now);
+      if (cached == null) {
         return null;
       }
       if (idleTimeout == null) {

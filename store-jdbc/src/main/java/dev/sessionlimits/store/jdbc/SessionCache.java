@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.TokenHash;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -55,7 +56,7 @@ final class SessionCache {
   private static final ConcurrentHashMap<String, Set<SessionCache>> GROUPS =
       new ConcurrentHashMap<>();
 
-  private final Cache<TokenHash, Session> entries;
+  private final Cache<TokenHash, Entry> entries;
   private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
   private final BooleanSupplier trusted;
   private volatile Set<SessionCache> peers = Set.of(this);
@@ -71,6 +72,9 @@ final class SessionCache {
             .maximumSize(size.sessions())
             .expireAfterAccess(IDLE_ENTRY)
             .recordStats()
+            // Maintenance on the calling thread: handing it to a pool woke a thread for about
+            // every write, which cost a login more CPU than the work it handed over.
+            .executor(Runnable::run)
             .build();
     this.trusted = trusted;
   }
@@ -115,7 +119,20 @@ final class SessionCache {
     if (!trusted.getAsBoolean()) {
       return null;
     }
-    return entries.getIfPresent(tokenHash);
+    Entry entry = entries.getIfPresent(tokenHash);
+    return (entry == null) ? null : entry.session;
+  }
+
+  /**
+   * {@link #trustedGet}, if that session is live at {@code now}; null if it is not cached, not
+   * trusted, or expired (rule 4: the caller then confirms against the database).
+   */
+  Session trustedLive(TokenHash tokenHash, Instant now) {
+    if (!trusted.getAsBoolean()) {
+      return null;
+    }
+    Entry entry = entries.getIfPresent(tokenHash);
+    return (entry == null || !entry.liveAt(now)) ? null : entry.session;
   }
 
   /** The generation to take before reading {@code tokenHash}'s session from the database. */
@@ -140,16 +157,16 @@ final class SessionCache {
               if (generations.get(stripe) != generation) {
                 return cached;
               }
-              if (cached != null && !cached.lastSeenAt().isBefore(session.lastSeenAt())) {
+              if (cached != null && !cached.session.lastSeenAt().isBefore(session.lastSeenAt())) {
                 return cached;
               }
-              return session;
+              return new Entry(session);
             });
   }
 
   /** Replaces {@code before} by {@code after} if {@code before} is still the cached entry. */
   boolean replace(Session before, Session after) {
-    return entries.asMap().replace(before.tokenHash(), before, after);
+    return entries.asMap().replace(before.tokenHash(), new Entry(before), new Entry(after));
   }
 
   /** Forgets {@code tokenHash} here and in every cache sharing this one's database (rule 2). */
@@ -186,6 +203,39 @@ final class SessionCache {
   long size() {
     entries.cleanUp();
     return entries.estimatedSize();
+  }
+
+  /**
+   * A cached session with its expiry as numbers. At a million entries every object a lookup follows
+   * is a cache miss; with the expiry here, deciding liveness does not follow the session to its
+   * {@code Instant}. Equal when the sessions are ({@link #replace} compares entries).
+   */
+  private static final class Entry {
+    final Session session;
+    private final long expiresSecond;
+    private final int expiresNano;
+
+    Entry(Session session) {
+      this.session = session;
+      this.expiresSecond = session.expiresAt().getEpochSecond();
+      this.expiresNano = session.expiresAt().getNano();
+    }
+
+    /** {@link Session#isLive} for a cached (so unended) session. */
+    boolean liveAt(Instant now) {
+      long second = now.getEpochSecond();
+      return second < expiresSecond || (second == expiresSecond && now.getNano() < expiresNano);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Entry other && session.equals(other.session);
+    }
+
+    @Override
+    public int hashCode() {
+      return session.hashCode();
+    }
   }
 
   private static int stripe(TokenHash tokenHash) {

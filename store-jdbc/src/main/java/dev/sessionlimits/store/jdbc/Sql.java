@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -15,6 +16,8 @@ import java.time.temporal.ChronoUnit;
  * so what is read back equals what was returned to the caller.
  */
 final class Sql {
+
+  private static final ZoneOffset UTC = ZoneOffset.UTC;
 
   private Sql() {}
 
@@ -27,7 +30,10 @@ final class Sql {
     if (instant == null) {
       statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
     } else {
-      statement.setObject(index, OffsetDateTime.ofInstant(micros(instant), ZoneOffset.UTC));
+      // Not OffsetDateTime.ofInstant: it asks the offset for its rules, a new object each time.
+      Instant at = micros(instant);
+      LocalDateTime utc = LocalDateTime.ofEpochSecond(at.getEpochSecond(), at.getNano(), UTC);
+      statement.setObject(index, OffsetDateTime.of(utc, UTC));
     }
   }
 

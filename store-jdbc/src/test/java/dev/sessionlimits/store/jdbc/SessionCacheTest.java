@@ -120,4 +120,23 @@ class SessionCacheTest {
       second.close();
     }
   }
+
+  @Test
+  void aCachedSessionIsAnsweredAsLiveUntilTheInstantItExpires() {
+    cache.putIfUnchanged(session, cache.generation(session.tokenHash()));
+    Instant expiry = session.expiresAt();
+
+    assertThat(cache.trustedLive(session.tokenHash(), expiry.minusNanos(1))).isEqualTo(session);
+    assertThat(cache.trustedLive(session.tokenHash(), expiry)).isNull();
+    assertThat(cache.trustedLive(session.tokenHash(), expiry.plusSeconds(1))).isNull();
+    assertThat(cache.trustedGet(session.tokenHash())).isEqualTo(session);
+  }
+
+  @Test
+  void nothingIsAnsweredAsLiveWhileTheCacheIsNotTrusted() {
+    cache.putIfUnchanged(session, cache.generation(session.tokenHash()));
+    trusted.set(false);
+
+    assertThat(cache.trustedLive(session.tokenHash(), T0)).isNull();
+  }
 }
