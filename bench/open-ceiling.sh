@@ -8,7 +8,15 @@
 # count, the median and the spread (min-max) of each, and of the ratio store / pgbench evict taken
 # within each repetition. About 4 minutes with 3 repetitions on 2 cores.
 #
-#   bench/open-ceiling.sh [--reps N] [--no-build] [--ignore-jmh-lock]
+#   bench/open-ceiling.sh [--reps N] [--no-build] [--ignore-jmh-lock] [--pinned]
+#
+# --pinned runs both clients against a PostgreSQL of the run's own (initdb in a scratch directory,
+# a free port) whose processes are bound to CPU 0, with the client (the JMH JVM, or pgbench and its
+# psql listener) bound to CPU 1. On 2 shared cores the Java client's CPU (JMH, the JDBC driver, the
+# store) is taken from PostgreSQL's backends while pgbench's C client costs almost nothing, so the
+# shared ratio measures the client's language as much as the statements; pinned, each client has a
+# core of its own and the database the other, and the ratio compares what PostgreSQL does for the
+# store's transactions with what it does for pgbench's. Both modes are worth reporting.
 #
 # --ignore-jmh-lock runs JMH even while another JMH run holds /tmp/jmh.lock (a shared machine,
 # where the figures are indicative only).
@@ -18,12 +26,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-reps=3 build=1 lock=()
+reps=3 build=1 lock=() pinned=0
 while (($#)); do
   case "$1" in
     --reps) reps="$2"; shift ;;
     --no-build) build=0 ;;
     --ignore-jmh-lock) lock=(-Djmh.ignoreLock=true) ;;
+    --pinned) pinned=1 ;;
     *) echo "unknown option $1 (see the top of $0)" >&2; exit 2 ;;
   esac
   shift
@@ -31,7 +40,15 @@ done
 jar="bench/target/benchmarks.jar"
 run_id="sl_bench_$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')_"
 work="$(mktemp -d /tmp/sl-open-ceiling.XXXXXX)"
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+as_postgres=()
+[ "$(id -u)" = 0 ] && as_postgres=(runuser -u postgres --)
+pgdata="$work/pg"
 cleanup() {
+  set +e
+  if [ -f "$pgdata/postmaster.pid" ]; then
+    "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pgdata" -m immediate stop > /dev/null 2>&1
+  fi
   psql -h 127.0.0.1 -U postgres -d postgres -Atc \
     "SELECT datname FROM pg_database WHERE datname LIKE '${run_id}%'" 2>/dev/null |
     while read -r db; do
@@ -44,21 +61,37 @@ trap cleanup EXIT
 if ((build)); then
   mvn -q -B -DskipTests -pl bench -am package
 fi
+
+client=() pg_url=()
+if ((pinned)); then
+  (($(nproc) >= 2)) || { echo "--pinned needs 2 CPUs" >&2; exit 2; }
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  mkdir -p "$pgdata"
+  [ ${#as_postgres[@]} -gt 0 ] && chown postgres "$work" "$pgdata"
+  "${as_postgres[@]}" "$pg_bin/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 > "$work/initdb.log"
+  # The postmaster's affinity is inherited by every backend it forks.
+  taskset -c 0 "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w \
+    -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c autovacuum=off" start > /dev/null
+  export PGPORT="$port"
+  client=(taskset -c 1)
+  pg_url=("-Dsessionlimits.bench.pg=jdbc:postgresql://127.0.0.1:$port/postgres?user=postgres")
+  echo "pinned: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on CPU 0 (port $port), clients on CPU 1" >&2
+fi
 [ -f "$jar" ] || { echo "$jar is missing" >&2; exit 1; }
 
 for ((rep = 1; rep <= reps; rep++)); do
   echo "== repetition $rep of $reps" >&2
-  java "${lock[@]}" -jar "$jar" 'StoreOpenBenchmark.open$|ConcurrentOpenBenchmark.open$' \
+  "${client[@]}" java "${lock[@]}" -jar "$jar" 'StoreOpenBenchmark.open$|ConcurrentOpenBenchmark.open$' \
     -p store=postgres -p scenario=1:DESTROY_NEXT_EXPIRING -wi 2 -w 1 -i 3 -r 1 -f 1 \
-    -jvmArgsAppend "-Dsessionlimits.bench.dbPrefix=$run_id" -rf json -rff "$work/jmh-$rep.json" \
+    -jvmArgsAppend "-Dsessionlimits.bench.dbPrefix=$run_id ${pg_url[*]}" -rf json -rff "$work/jmh-$rep.json" \
     > "$work/jmh-$rep.txt" 2>&1 || { tail -20 "$work/jmh-$rep.txt" >&2; exit 1; }
-  bench/pg-ceiling.sh "$work/ceiling-$rep.json" --db-prefix "$run_id" --no-fsync \
+  "${client[@]}" bench/pg-ceiling.sh "$work/ceiling-$rep.json" --db-prefix "$run_id" --no-fsync \
     --workloads evict,evict-no-notify
 done
 
-python3 - "$work" "$reps" <<'PY'
+python3 - "$work" "$reps" "$pinned" <<'PY'
 import json, statistics, sys
-work, reps = sys.argv[1], int(sys.argv[2])
+work, reps, pinned = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 rows = {1: {"store": [], "evict": [], "evict-no-notify": []},
         8: {"store": [], "evict": [], "evict-no-notify": []}}
 for rep in range(1, reps + 1):
@@ -70,7 +103,9 @@ for rep in range(1, reps + 1):
 def show(values, fmt="{:,.0f}"):
     return (f"{fmt.format(statistics.median(values))}"
             f" ({fmt.format(min(values))}-{fmt.format(max(values))})")
-print(f"Evicting opens on PostgreSQL, {reps} repetitions: median (min-max), ops/s")
+mode = ("pinned: the database on CPU 0, each client on CPU 1" if pinned
+        else "shared: the clients and the database on the same 2 cores")
+print(f"Evicting opens on PostgreSQL, {reps} repetitions, {mode}: median (min-max), ops/s")
 print("| threads | store (JMH) | pgbench evict | pgbench evict-no-notify"
       " | store / evict | store / evict-no-notify |")
 print("|---:|---:|---:|---:|---:|---:|")

@@ -1,13 +1,19 @@
 package dev.sessionlimits.bench;
 
+import dev.sessionlimits.core.LoginAttempt;
 import dev.sessionlimits.core.Lookup;
 import dev.sessionlimits.core.OpenResult;
+import dev.sessionlimits.core.QuotaPolicy;
+import dev.sessionlimits.core.Session;
 import dev.sessionlimits.core.StoreUnavailableException;
 import dev.sessionlimits.core.TokenHash;
 import dev.sessionlimits.store.jdbc.SessionCacheSize;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,6 +45,13 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * found once from 4 threads, as a node that has served them for a while would have them: what is
  * measured is the steady state, not the cache's filling. {@code bench/cache-scale.sh} runs {@code
  * find} at 10,000 and 1,000,000 rows in 3 forks and gives the ratio.
+ *
+ * <p>{@code findCeiling} is that lookup's ceiling: the same sessions (built in memory as the
+ * in-memory store's fill builds them, no database) in a bare {@link ConcurrentHashMap}, found the
+ * same way (the token's hash computed, the entry looked up, its liveness checked). A map of a
+ * million entries does not fit in the CPU's caches, so each object a lookup follows may cost a trip
+ * to memory; how much the bare map slows down from 10,000 to 1,000,000 entries is what any cache of
+ * objects on this machine can do at best.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -60,11 +73,16 @@ public class TableSizeBenchmark {
   private static final int WARM_THREADS = 4;
 
   private BenchStores stores;
+  private Map<TokenHash, Session> ceiling;
   private Opener opener;
   private final SplittableRandom random = new SplittableRandom(42);
 
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) throws Exception {
+    if (params.getBenchmark().endsWith(".findCeiling")) {
+      ceiling = ceilingMap(rows);
+      return;
+    }
     SessionCacheSize size =
         cache.equals("default")
             ? SessionCacheSize.forThisHeap()
@@ -84,7 +102,24 @@ public class TableSizeBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    stores.close();
+    if (stores != null) {
+      stores.close();
+    }
+  }
+
+  /** Sessions {@code t1..t<rows>} as {@link BenchStores#fill} makes them, in a bare map. */
+  private static Map<TokenHash, Session> ceilingMap(int rows) {
+    QuotaPolicy unlimited = BenchStores.policy(-1, "DENY_ACCESS", Duration.ofDays(30));
+    Map<TokenHash, Session> map = new ConcurrentHashMap<>();
+    for (int i = 1; i <= rows; i++) {
+      int a = i / 100;
+      String ip = "10." + (a >> 16 & 0xFF) + "." + (a >> 8 & 0xFF) + "." + (a & 0xFF);
+      LoginAttempt attempt = LoginAttempt.password("fu" + i, ip, BenchStores.FIREFOX);
+      Session session =
+          Session.open("f" + i, TokenHash.of("t" + i), attempt, BenchStores.FILLED_AT, unlimited);
+      map.put(session.tokenHash(), session);
+    }
+    return map;
   }
 
   /**
@@ -142,6 +177,15 @@ public class TableSizeBenchmark {
   @Benchmark
   public OpenResult open() {
     return opener.open();
+  }
+
+  @Benchmark
+  public Lookup findCeiling() {
+    TokenHash hash = TokenHash.of("t" + (1 + random.nextInt(rows)));
+    Session session = ceiling.get(hash);
+    return (session != null && session.isLive(BenchStores.FILLED_AT))
+        ? new Lookup.Live(session)
+        : Lookup.UNKNOWN;
   }
 
   @Benchmark
