@@ -131,7 +131,13 @@ public final class LoginCost {
       double[] unlimited = new double[reps];
       double[] rawExtra = new double[reps];
       try (LoginTarget server = new LoginTarget(store, "cheap", jar, work, pin, seconds)) {
+        if (profile != null) {
+          server.startJfr();
+        }
         s.set("warm_up", warmUp(server));
+        if (profile != null) {
+          server.stopJfr();
+        }
         s.put("idle_cpu_ms_per_second", server.idle(5));
         for (int rep = 0; rep < reps; rep++) {
           double a = 0;
