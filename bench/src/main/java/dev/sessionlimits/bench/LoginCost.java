@@ -13,24 +13,24 @@ import java.util.Locale;
 /**
  * What enforcement adds to a login, in server CPU, and how that compares with a real login's
  * hashing (issue 20's target: at most 1% of an Argon2id login). The narrow, fast cut of {@link
- * HttpBench}'s login rows, for one command that fits in six minutes.
+ * HttpBench}'s login rows, for one command that fits in about seven minutes.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.sessionlimits.bench.LoginCost <out.json> [--reps N]
  * [--seconds S] [--stores h2,postgres] [--profile <dir>]}.
  *
  * <p>For each store, one {@link BenchServer} with the cheap hash (so the hash does not drown the
  * difference), pinned to CPU 1 with the load generator ({@link LoadGen}, 16 connections) on CPU 0:
- * a warm-up of both kinds of login, then {@code N} repetitions of {@code limit1 unlimited unlimited
- * limit1} (A B B A, so a drift of the machine cancels). Each run's figure is the server process's
- * CPU time (user + system, from {@code /proc}) divided by the logins answered. A repetition's
- * enforcement cost is the mean of its two {@code limit1} runs minus the mean of its two {@code
- * unlimited} runs; every {@code limit1-<i>} login ends that user's previous session. A run's CPU is
- * taken less the server's idle CPU (measured once, unloaded, after the warm-up) over the run's wall
- * time, since limit-1 logins on PostgreSQL are fewer per second; the uncorrected difference is
- * reported beside it. The ceiling it is compared with, an unlimited login with Argon2id on H2 (2
- * connections), is measured in the same run, once per repetition. With {@code --profile}, each
- * store's server also records JFR during one extra run of each kind, summarised by {@link JfrTop}
- * into the directory.
+ * a warm-up of both kinds of login until the server has settled ({@code warmUp}), then {@code N}
+ * repetitions of {@code limit1 unlimited unlimited limit1} (A B B A, so a drift of the machine
+ * cancels). Each run's figure is the server process's CPU time (user + system, from {@code /proc})
+ * divided by the logins answered. A repetition's enforcement cost is the mean of its two {@code
+ * limit1} runs minus the mean of its two {@code unlimited} runs; every {@code limit1-<i>} login
+ * ends that user's previous session. A run's CPU is taken less the server's idle CPU (measured
+ * once, unloaded, after the warm-up) over the run's wall time, since limit-1 logins on PostgreSQL
+ * are fewer per second; the uncorrected difference is reported beside it. The ceiling it is
+ * compared with, an unlimited login with Argon2id on H2 (2 connections), is measured in the same
+ * run, once per repetition. With {@code --profile}, each store's server also records JFR during one
+ * extra run of each kind, summarised by {@link JfrTop} into the directory.
  */
 public final class LoginCost {
 
