@@ -81,8 +81,10 @@ fi
 
 for ((rep = 1; rep <= reps; rep++)); do
   echo "== repetition $rep of $reps" >&2
+  # 4 warm-up iterations of 2 s: pinned, the JIT shares the client's one core with the benchmark's
+  # threads, and after 2 of 1 s it was still compiling through the measured ones.
   "${client[@]}" java "${lock[@]}" -jar "$jar" 'StoreOpenBenchmark.open$|ConcurrentOpenBenchmark.open$' \
-    -p store=postgres -p scenario=1:DESTROY_NEXT_EXPIRING -wi 2 -w 1 -i 3 -r 1 -f 1 \
+    -p store=postgres -p scenario=1:DESTROY_NEXT_EXPIRING -wi 4 -w 2 -i 3 -r 1 -f 1 \
     -jvmArgsAppend "-Dsessionlimits.bench.dbPrefix=$run_id ${pg_url[*]}" -rf json -rff "$work/jmh-$rep.json" \
     > "$work/jmh-$rep.txt" 2>&1 || { tail -20 "$work/jmh-$rep.txt" >&2; exit 1; }
   "${client[@]}" bench/pg-ceiling.sh "$work/ceiling-$rep.json" --db-prefix "$run_id" --no-fsync \
