@@ -81,6 +81,7 @@ evict() { # $1: what the ending UPDATE records besides the end itself
 $ids
 \startpipeline
 BEGIN;
+SET LOCAL enable_bitmapscan = off;
 SELECT subject FROM sl_quota_locks WHERE scope = 'user' AND subject = :client_id FOR UPDATE;
 SELECT $columns FROM sl_sessions WHERE user_name = :client_id AND ended_at IS NULL;
 \endpipeline

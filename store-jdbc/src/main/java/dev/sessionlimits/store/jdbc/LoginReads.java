@@ -125,6 +125,7 @@ final class LoginReads {
         statement.setString(index, session.clientIp());
       }
       statement.execute();
+      statement.getMoreResults(); // past PLAIN_INDEX_SCANS, which has no rows
       int locks = (ipLimited && userLimited) ? 2 : 1;
       for (int i = 0; i < locks; i++) {
         try (ResultSet rows = statement.getResultSet()) {

@@ -48,12 +48,35 @@ final class SessionSql {
           + " SELECT ?, ?, ? WHERE NOT EXISTS"
           + " (SELECT 1 FROM sl_quota_locks WHERE scope = ? AND subject = ?)";
 
-  /** The locks, then the reads, sent together: see {@link JdbcLogins}. */
-  static final String LOCK_AND_READ_USER = LOCK + "; " + UNENDED_OF_USER;
+  /**
+   * First in a PostgreSQL login's transaction: its reads walk the live-session indexes entry by
+   * entry instead of building a bitmap of them. The two plans cost about the same for a handful of
+   * rows and the planner often takes the bitmap; but only a plain index scan marks the entries of
+   * ended sessions dead as it passes them, a bitmap scan never does. With the bitmap, every login
+   * of a user read every earlier session of that user until VACUUM came by: 1.9 ms and 1,736
+   * buffers a login after 50,000 logins of one user (docs/benchmarks.md). {@code LOCAL}: it ends
+   * with the transaction, so the administrators' lists, whose trigram searches need bitmaps, keep
+   * them.
+   */
+  static final String PLAIN_INDEX_SCANS = "SET LOCAL enable_bitmapscan = off";
 
-  static final String LOCK_AND_READ_IP = LOCK + "; " + UNENDED_FROM_IP;
+  /**
+   * The locks, then the reads, sent together after {@link #PLAIN_INDEX_SCANS}: see {@link
+   * JdbcLogins}.
+   */
+  static final String LOCK_AND_READ_USER = PLAIN_INDEX_SCANS + "; " + LOCK + "; " + UNENDED_OF_USER;
+
+  static final String LOCK_AND_READ_IP = PLAIN_INDEX_SCANS + "; " + LOCK + "; " + UNENDED_FROM_IP;
   static final String LOCK_AND_READ_BOTH =
-      LOCK + "; " + LOCK + "; " + UNENDED_OF_USER + "; " + UNENDED_FROM_IP;
+      PLAIN_INDEX_SCANS
+          + "; "
+          + LOCK
+          + "; "
+          + LOCK
+          + "; "
+          + UNENDED_OF_USER
+          + "; "
+          + UNENDED_FROM_IP;
 
   /** Parameters as {@link SessionRows#bindInsert} sets them. */
   static final String INSERT =
