@@ -10,7 +10,8 @@
 #
 # Workloads, each with 1 and 8 clients for 5 seconds (2 with --quick); --workloads picks some:
 #   evict            a login at limit 1 that evicts the user's previous session, in two round trips:
-#                    BEGIN, the lock of the user's quota row and the read of its unended sessions;
+#                    BEGIN, SET LOCAL enable_bitmapscan = off (SessionSql.PLAIN_INDEX_SCANS), the
+#                    lock of the user's quota row and the read of its unended sessions;
 #                    then the UPDATE that ends it (recording end_xid and end_node, what the other
 #                    nodes poll for), the INSERT and COMMIT
 #   evict-no-notify  the same UPDATE without end_xid and end_node: what those columns and their
