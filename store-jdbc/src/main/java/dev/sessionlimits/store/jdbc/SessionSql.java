@@ -54,9 +54,9 @@ final class SessionSql {
    * rows and the planner often takes the bitmap; but only a plain index scan marks the entries of
    * ended sessions dead as it passes them, a bitmap scan never does. With the bitmap, every login
    * of a user read every earlier session of that user until VACUUM came by: 1.9 ms and 1,736
-   * buffers a login after 50,000 logins of one user (docs/benchmarks.md). {@code LOCAL}: it ends
-   * with the transaction, so the administrators' lists, whose trigram searches need bitmaps, keep
-   * them.
+   * buffers a login on average over 50,000 logins of one user (docs/benchmarks.md). {@code LOCAL}:
+   * it ends with the transaction, so the administrators' lists, whose trigram searches need
+   * bitmaps, keep them.
    */
   static final String PLAIN_INDEX_SCANS = "SET LOCAL enable_bitmapscan = off";
 
