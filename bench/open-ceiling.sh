@@ -6,7 +6,7 @@
 # bench/pg-ceiling.sh's workloads evict (the store's statements, in its round trips) and
 # evict-no-notify (the same without end_xid and end_node) with 1 and 8 clients. Prints, per thread
 # count, the median and the spread (min-max) of each, and of the ratio store / pgbench evict taken
-# within each repetition. About 4 minutes with 3 repetitions on 2 cores.
+# within each repetition. About 6 minutes with 3 repetitions on 2 cores.
 #
 #   bench/open-ceiling.sh [--reps N] [--no-build] [--ignore-jmh-lock] [--pinned]
 #
@@ -81,10 +81,14 @@ fi
 
 for ((rep = 1; rep <= reps; rep++)); do
   echo "== repetition $rep of $reps" >&2
-  # 4 warm-up iterations of 2 s: pinned, the JIT shares the client's one core with the benchmark's
-  # threads, and after 2 of 1 s it was still compiling through the measured ones.
+  # 14 warm-up iterations of 2 s, then 5 of 1 s measured (pgbench's 5 s). The store's login path is
+  # large and C2 keeps compiling it for about 16 s of load: on 8 threads the rate climbed from 2,146
+  # (iteration 4, where 4 warm-up iterations stopped) to 3,062/s (iteration 8) and held 3,200/s
+  # after iteration 12 (2026-12-06 21:30); -XX:+PrintCompilation showed 140 C2 compilations in the
+  # 5 s after 15 s of the JVM's life, 17 in the next 5 s and 1 to 14 per 5 s after that. With 4,
+  # the measured iterations shared the 2 cores with the compiler, which pgbench's client never does.
   "${client[@]}" java "${lock[@]}" -jar "$jar" 'StoreOpenBenchmark.open$|ConcurrentOpenBenchmark.open$' \
-    -p store=postgres -p scenario=1:DESTROY_NEXT_EXPIRING -wi 4 -w 2 -i 3 -r 1 -f 1 \
+    -p store=postgres -p scenario=1:DESTROY_NEXT_EXPIRING -wi 14 -w 2 -i 5 -r 1 -f 1 \
     -jvmArgsAppend "-Dsessionlimits.bench.dbPrefix=$run_id ${pg_url[*]}" -rf json -rff "$work/jmh-$rep.json" \
     > "$work/jmh-$rep.txt" 2>&1 || { tail -20 "$work/jmh-$rep.txt" >&2; exit 1; }
   "${client[@]}" bench/pg-ceiling.sh "$work/ceiling-$rep.json" --db-prefix "$run_id" --no-fsync \

@@ -10,8 +10,10 @@
 #
 # Workloads, each with 1 and 8 clients for 5 seconds (2 with --quick); --workloads picks some:
 #   evict            a login at limit 1 that evicts the user's previous session, in two round trips:
-#                    BEGIN, SET LOCAL enable_bitmapscan = off (SessionSql.PLAIN_INDEX_SCANS), the
-#                    lock of the user's quota row and the read of its unended sessions;
+#                    BEGIN ISOLATION LEVEL READ COMMITTED (SessionSql.BEGIN: the store, too, sends
+#                    it in the pipeline), SET LOCAL enable_bitmapscan = off
+#                    (SessionSql.PLAIN_INDEX_SCANS), the lock of the user's quota row and the read
+#                    of its unended sessions;
 #                    then the UPDATE that ends it (recording end_xid and end_node, what the other
 #                    nodes poll for), the INSERT and COMMIT
 #   evict-no-notify  the same UPDATE without end_xid and end_node: what those columns and their
@@ -81,7 +83,7 @@ evict() { # $1: what the ending UPDATE records besides the end itself
   cat <<EOF
 $ids
 \startpipeline
-BEGIN;
+BEGIN ISOLATION LEVEL READ COMMITTED;
 SET LOCAL enable_bitmapscan = off;
 SELECT subject FROM sl_quota_locks WHERE scope = 'user' AND subject = :client_id FOR UPDATE;
 SELECT $columns FROM sl_sessions WHERE user_name = :client_id AND ended_at IS NULL;

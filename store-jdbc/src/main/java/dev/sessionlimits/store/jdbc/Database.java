@@ -169,6 +169,32 @@ final class Database implements AutoCloseable {
   }
 
   /**
+   * {@link #transaction} on PostgreSQL for {@code work} whose first statement is {@link
+   * SessionSql#BEGIN}, sent together with the statements after it. The connection stays in
+   * autocommit mode, so the driver sends no BEGIN of its own: pgjdbc sends its BEGIN as a simple
+   * query, which the server answers and flushes by itself, one more packet each way and often one
+   * more wake-up of the waiting thread for each transaction (docs/benchmarks.md). Commits what
+   * {@code work} left open, and rolls back if it throws ({@link BegunTransaction}).
+   */
+  <T> T transactionBegunByWork(Supplier<String> what, Work<T> work) {
+    return withRetries(
+        what, false, connection -> autocommitted(connection, BegunTransaction.around(work)));
+  }
+
+  /** {@code work} on {@code connection} in autocommit mode, restoring the mode it was in. */
+  private static <T> T autocommitted(Connection connection, Work<T> work) throws SQLException {
+    if (connection.getAutoCommit()) {
+      return work.run(connection);
+    }
+    connection.setAutoCommit(true);
+    try {
+      return work.run(connection);
+    } finally {
+      connection.setAutoCommit(false);
+    }
+  }
+
+  /**
    * Returns once every commit made so far on {@code connection} would survive the process being
    * killed. PostgreSQL's COMMIT already is durable; H2's is not until its file is written.
    */
@@ -178,9 +204,13 @@ final class Database implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} with each statement committed on its own. */
+  /**
+   * Runs {@code work} with each statement committed on its own, also on a caller's pool whose
+   * connections do not autocommit (their statements would otherwise be rolled back when the
+   * connection goes back to the pool).
+   */
   <T> T autocommit(Supplier<String> what, Work<T> work) {
-    return withRetries(what, false, work);
+    return withRetries(what, false, connection -> autocommitted(connection, work));
   }
 
   /**
@@ -189,7 +219,7 @@ final class Database implements AutoCloseable {
    * #LOOKUP_TIMEOUT}.
    */
   <T> T lookup(Supplier<String> what, Work<T> work) {
-    return withRetries(what, true, work);
+    return withRetries(what, true, connection -> autocommitted(connection, work));
   }
 
   /** Whether the database is known to be unavailable: calls fail at once while it is. */

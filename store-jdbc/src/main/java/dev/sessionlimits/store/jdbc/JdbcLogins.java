@@ -49,21 +49,23 @@ import java.util.function.Supplier;
  * id too (should a plan not follow that order, a deadlock is retried like any other).
  *
  * <p>Round trips. On H2, in this process, each statement is run on its own. On PostgreSQL a login
- * that a scope limits takes two round trips. The first carries the driver's BEGIN, {@link
+ * that a scope limits takes two round trips. The first carries {@link SessionSql#BEGIN}, {@link
  * SessionSql#PLAIN_INDEX_SCANS}, the locks and the reads as the separate statements of one prepared
- * statement ({@code "set; lock; read"}): the driver sends each statement's Parse, Bind and Execute
- * and one Sync for all, and the server runs them one after the other, taking each read's snapshot
- * when it binds it, after the locks are granted; so the reads see exactly what they would see sent
- * one by one. (One statement that both locked and read would not: its single snapshot is taken
- * before the lock wait.) The second carries, likewise, one statement for each session to end, in
- * ascending id order ({@link SessionSql#END}), the INSERT of the new session and {@code COMMIT};
- * the driver, having seen the transaction end, sends nothing for the commit that follows. After its
- * first few executions on a connection the server reuses one generic plan for each of these
- * statements (one UPDATE joined to arrays of all the sessions would be planned anew for every
- * login, as its row estimate depends on the arrays' length). A login that records expiries leaves
- * the {@code COMMIT} out and sends it after checking them (below), one round trip more; one that
- * ends more than {@link LoginWrites#PIPELINED_ENDS} sessions ends them one round trip each; a
- * refused login commits after the first.
+ * statement ({@code "begin; set; lock; read"}) on a connection in autocommit mode ({@link
+ * Database#transactionBegunByWork}; the driver's own BEGIN, a simple query, would be answered and
+ * flushed by itself): the driver sends each statement's Parse, Bind and Execute and one Sync for
+ * all, and the server runs them one after the other, taking each read's snapshot when it binds it,
+ * after the locks are granted; so the reads see exactly what they would see sent one by one. (One
+ * statement that both locked and read would not: its single snapshot is taken before the lock
+ * wait.) The second carries, likewise, one statement for each session to end, in ascending id order
+ * ({@link SessionSql#END}), the INSERT of the new session and {@code COMMIT}; {@link
+ * BegunTransaction} then finds the transaction ended and sends nothing more. After its first few
+ * executions on a connection the server reuses one generic plan for each of these statements (one
+ * UPDATE joined to arrays of all the sessions would be planned anew for every login, as its row
+ * estimate depends on the arrays' length). A login that records expiries leaves the {@code COMMIT}
+ * out and sends it after checking them (below), one round trip more; one that ends more than {@link
+ * LoginWrites#PIPELINED_ENDS} sessions ends them one round trip each; a refused login commits after
+ * the first.
  *
  * <p>A missing lock row is inserted in autocommit mode, outside the login's transaction, and the
  * transaction is run again. Purge ({@link SessionPurge}) deletes the lock rows, an hour old or
@@ -134,12 +136,11 @@ final class JdbcLogins {
       return openUnlimited(session, policy, what, generation, presented, endFirst);
     }
     for (int round = 1; ; round++) {
+      Database.Work<Opening> work =
+          connection ->
+              openLocked(connection, session, policy, userLimited, ipLimited, presented, endFirst);
       Opening opening =
-          db.transaction(
-              what,
-              connection ->
-                  openLocked(
-                      connection, session, policy, userLimited, ipLimited, presented, endFirst));
+          together ? db.transactionBegunByWork(what, work) : db.transaction(what, work);
       if (opening != null) {
         view.ended(opening.ended());
         if (cache != null && opening.result() instanceof OpenResult.Opened) {

@@ -125,7 +125,8 @@ final class LoginReads {
         statement.setString(index, session.clientIp());
       }
       statement.execute();
-      statement.getMoreResults(); // past PLAIN_INDEX_SCANS, which has no rows
+      statement.getMoreResults(); // past BEGIN and PLAIN_INDEX_SCANS, which have no rows
+      statement.getMoreResults();
       int locks = (ipLimited && userLimited) ? 2 : 1;
       for (int i = 0; i < locks; i++) {
         try (ResultSet rows = statement.getResultSet()) {

@@ -61,14 +61,25 @@ final class SessionSql {
   static final String PLAIN_INDEX_SCANS = "SET LOCAL enable_bitmapscan = off";
 
   /**
-   * The locks, then the reads, sent together after {@link #PLAIN_INDEX_SCANS}: see {@link
-   * JdbcLogins}.
+   * The start of a PostgreSQL login's transaction, sent by the store as the first statement of its
+   * first round trip ({@link Database#transactionBegunByWork}); its isolation level is named, so
+   * that neither the database's default nor the pool's can change it.
    */
-  static final String LOCK_AND_READ_USER = PLAIN_INDEX_SCANS + "; " + LOCK + "; " + UNENDED_OF_USER;
+  static final String BEGIN = "BEGIN ISOLATION LEVEL READ COMMITTED";
 
-  static final String LOCK_AND_READ_IP = PLAIN_INDEX_SCANS + "; " + LOCK + "; " + UNENDED_FROM_IP;
+  /**
+   * The transaction's start, {@link #PLAIN_INDEX_SCANS}, the locks and then the reads, sent
+   * together: see {@link JdbcLogins}.
+   */
+  static final String LOCK_AND_READ_USER =
+      BEGIN + "; " + PLAIN_INDEX_SCANS + "; " + LOCK + "; " + UNENDED_OF_USER;
+
+  static final String LOCK_AND_READ_IP =
+      BEGIN + "; " + PLAIN_INDEX_SCANS + "; " + LOCK + "; " + UNENDED_FROM_IP;
   static final String LOCK_AND_READ_BOTH =
-      PLAIN_INDEX_SCANS
+      BEGIN
+          + "; "
+          + PLAIN_INDEX_SCANS
           + "; "
           + LOCK
           + "; "

@@ -4,15 +4,21 @@ import static dev.sessionlimits.core.Fixtures.candidate;
 import static dev.sessionlimits.core.Fixtures.unlimited;
 import static dev.sessionlimits.core.Fixtures.userLimit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sessionlimits.core.Burst;
+import dev.sessionlimits.core.DuplicateSessionException;
 import dev.sessionlimits.core.ExhaustionAction;
 import dev.sessionlimits.core.Lookup;
 import dev.sessionlimits.core.OpenResult;
 import dev.sessionlimits.core.QuotaPolicy;
 import dev.sessionlimits.core.Session;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +39,11 @@ class PostgresJdbcStoreTest extends AbstractJdbcStoreTest {
   }
 
   @Test
-  void anOpenAtALimitTakesTwoRoundTripsAndAnUnlimitedOneTakesOne() throws Exception {
+  void anOpenAtALimitTakesTwoRoundTripsEachAnsweredOnceAndAnUnlimitedOneTakesOne()
+      throws Exception {
     try (TcpProxy proxy = TcpProxy.to(postgres.url());
-        JdbcStore node = JdbcStore.postgres(proxy.route(postgres.url()), postgres.url())) {
+        JdbcStore node =
+            JdbcStore.postgres(withoutTls(proxy.route(postgres.url())), postgres.url())) {
       QuotaPolicy evicting = userLimit(1, ExhaustionAction.DESTROY_NEXT_EXPIRING);
       QuotaPolicy denying = userLimit(1, ExhaustionAction.DENY_ACCESS);
       // Past the driver's threshold for server-side prepared statements; the lock rows exist.
@@ -72,9 +80,92 @@ class PostgresJdbcStoreTest extends AbstractJdbcStoreTest {
                               .open(candidate("dave", IP_B, T0, unlimited()), unlimited()))
                       .isInstanceOf(OpenResult.Opened.class));
 
+      long evictingAnswers =
+          answers(
+              proxy,
+              () ->
+                  assertThat(
+                          ((OpenResult.Opened)
+                                  node.sessions()
+                                      .open(candidate("alice", IP_B, T0, evicting), evicting))
+                              .ended())
+                      .hasSize(1));
+
       assertThat(evictingTrips).as("an evicting open").isEqualTo(2);
       assertThat(refusedTrips).as("a refused open").isEqualTo(2);
       assertThat(unlimitedTrips).as("an unlimited open").isEqualTo(1);
+      // The store begins the transaction in its first round trip; the driver's own BEGIN, a simple
+      // query, would be answered and flushed on its own: three answers to two round trips.
+      assertThat(evictingAnswers).as("ReadyForQuery messages for an evicting open").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aLoginThatFailsInItsSecondRoundTripLeavesNoTransactionNorLockBehind() throws Exception {
+    try (JdbcStore node = JdbcStore.postgres(postgres.url());
+        Connection admin = DriverManager.getConnection(postgres.url());
+        Statement sql = admin.createStatement()) {
+      QuotaPolicy evicting = userLimit(1, ExhaustionAction.DESTROY_NEXT_EXPIRING);
+      Session first = candidate("erin", IP_A, T0, evicting);
+      node.sessions().open(first, evicting);
+
+      // The first round trip locks erin's row and reads `first`, the second ends it and fails to
+      // insert a session with its id.
+      assertThatThrownBy(() -> node.sessions().open(first, evicting))
+          .isInstanceOf(DuplicateSessionException.class);
+
+      try (ResultSet rows =
+          sql.executeQuery(
+              "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                  + " AND state LIKE 'idle in transaction%'")) {
+        rows.next();
+        assertThat(rows.getInt(1)).as("connections left inside a transaction").isZero();
+      }
+      admin.setAutoCommit(false);
+      try (ResultSet rows =
+          sql.executeQuery(
+              "SELECT subject FROM sl_quota_locks WHERE scope = 'user' AND subject = 'erin'"
+                  + " FOR UPDATE NOWAIT")) {
+        assertThat(rows.next()).as("erin's lock row, free at once").isTrue();
+      }
+      admin.rollback();
+      try (ResultSet rows =
+          sql.executeQuery("SELECT ended_at FROM sl_sessions WHERE id = '" + first.id() + "'")) {
+        assertThat(rows.next()).isTrue();
+        assertThat(rows.getTimestamp(1)).as("the end of `first`, rolled back").isNull();
+      }
+    }
+  }
+
+  @Test
+  void limitsHoldExactlyOnACallersPoolThatDoesNotAutocommitOverADatabaseDefaultOfRepeatableRead()
+      throws Exception {
+    try (TestPostgres own = TestPostgres.create()) {
+      try (Connection admin = DriverManager.getConnection(own.url());
+          Statement sql = admin.createStatement()) {
+        // A snapshot taken before the lock wait would miss the session the previous holder
+        // inserted: the login names READ COMMITTED in its BEGIN, whatever the database's default.
+        sql.execute(
+            "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_isolation"
+                + " = %L', current_database(), 'repeatable read'); END $$");
+      }
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(own.url());
+      config.setMaximumPoolSize(8);
+      config.setAutoCommit(false);
+      try (HikariDataSource pool = new HikariDataSource(config);
+          JdbcStore node = JdbcStore.using(pool)) {
+        QuotaPolicy evict = userLimit(1, ExhaustionAction.DESTROY_OLDEST_SESSION);
+
+        List<OpenResult> logins =
+            Burst.run(
+                32, i -> node.sessions().open(candidate("frank", "10.0.6." + i, T0, evict), evict));
+
+        assertThat(logins).allMatch(r -> r instanceof OpenResult.Opened);
+        long ended = logins.stream().mapToLong(r -> ((OpenResult.Opened) r).ended().size()).sum();
+        assertThat(ended).isEqualTo(31);
+        assertThat(node.sessions().liveSessionsOfUser("frank", T0)).hasSize(1);
+      }
     }
   }
 
@@ -130,6 +221,17 @@ class PostgresJdbcStoreTest extends AbstractJdbcStoreTest {
       quiet = (now == last) ? quiet + 1 : 0;
       last = now;
     }
+  }
+
+  private static long answers(TcpProxy proxy, Runnable work) {
+    long before = proxy.readyForQuery();
+    work.run();
+    return proxy.readyForQuery() - before;
+  }
+
+  /** {@code url} without TLS, so that {@link TcpProxy} can read the server's messages. */
+  private static String withoutTls(String url) {
+    return url + (url.contains("?") ? "&" : "?") + "sslmode=disable";
   }
 
   private static long roundTrips(TcpProxy proxy, Runnable work) {

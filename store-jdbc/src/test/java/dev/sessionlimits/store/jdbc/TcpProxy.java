@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * store without stopping it: {@link #cut} closes every connection and refuses new ones (accepted
  * and closed at once) until {@link #restore}; {@link #freeze} keeps every connection open but
  * forwards nothing, as a network that silently drops packets does, until {@link #restore}. It also
- * counts {@link #roundTrips}. In the test-jar, for the server's tests too.
+ * counts {@link #roundTrips} and, on a connection without TLS ({@code sslmode=disable}), the
+ * server's {@link #readyForQuery} messages. In the test-jar, for the server's tests too.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -36,6 +37,7 @@ public final class TcpProxy implements AutoCloseable {
             return thread;
           });
   private final AtomicLong roundTrips = new AtomicLong();
+  private final AtomicLong readyForQuery = new AtomicLong();
   private volatile boolean refusing;
   private volatile boolean frozen;
   private volatile boolean closed;
@@ -73,6 +75,15 @@ public final class TcpProxy implements AutoCloseable {
    */
   public long roundTrips() {
     return roundTrips.get();
+  }
+
+  /**
+   * How many ReadyForQuery messages PostgreSQL has sent over all connections so far: one each time
+   * it has run what a client sent up to a Sync, or a simple query, and flushed its answers. Counted
+   * only on connections without TLS.
+   */
+  public long readyForQuery() {
+    return readyForQuery.get();
   }
 
   /** Closes every proxied connection and refuses new ones until {@link #restore}. */
@@ -139,20 +150,78 @@ public final class TcpProxy implements AutoCloseable {
             pump(
                 client,
                 upstream,
-                () -> {
+                (buffer, n) -> {
                   if (clientSpoke.compareAndSet(false, true)) {
                     roundTrips.incrementAndGet();
                   }
                 }));
-    threads.execute(() -> pump(upstream, client, () -> clientSpoke.set(false)));
+    BackendMessages answers = new BackendMessages();
+    threads.execute(
+        () ->
+            pump(
+                upstream,
+                client,
+                (buffer, n) -> {
+                  clientSpoke.set(false);
+                  answers.read(buffer, n);
+                }));
   }
 
-  private void pump(Socket from, Socket to, Runnable onRead) {
+  /** What a pump does with each chunk it has read, before forwarding it. */
+  private interface OnRead {
+    void read(byte[] buffer, int n);
+  }
+
+  /**
+   * Splits a PostgreSQL server's side of a connection into its messages (a type byte, then a length
+   * that counts itself) and counts the ReadyForQuery ({@code 'Z'}) ones. A server asked for TLS
+   * first answers one byte: {@code 'N'}, and the messages follow in the clear; or {@code 'S'}, and
+   * nothing after it can be read here, so the connection counts nothing.
+   */
+  private final class BackendMessages {
+    private final byte[] header = new byte[5];
+    private int headerFill;
+    private long bodyLeft;
+    private boolean tls;
+    private boolean started;
+
+    void read(byte[] buffer, int n) {
+      int i = 0;
+      if (!started && n > 0) {
+        started = true;
+        tls = buffer[0] == 'S';
+        i = (buffer[0] == 'N') ? 1 : 0;
+      }
+      while (i < n && !tls) {
+        if (bodyLeft > 0) {
+          int skip = (int) Math.min(bodyLeft, n - i);
+          bodyLeft -= skip;
+          i += skip;
+          continue;
+        }
+        header[headerFill++] = buffer[i++];
+        if (headerFill == header.length) {
+          if (header[0] == 'Z') {
+            readyForQuery.incrementAndGet();
+          }
+          bodyLeft =
+              (((header[1] & 0xffL) << 24)
+                      | ((header[2] & 0xff) << 16)
+                      | ((header[3] & 0xff) << 8)
+                      | (header[4] & 0xff))
+                  - 4;
+          headerFill = 0;
+        }
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to, OnRead onRead) {
     byte[] buffer = new byte[64 * 1024];
     try (InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream()) {
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        onRead.run();
+        onRead.read(buffer, n);
         while (frozen && !refusing && !closed) {
           TimeUnit.MILLISECONDS.sleep(5);
         }
