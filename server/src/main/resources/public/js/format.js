@@ -132,7 +132,7 @@ export function humanize(code) {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-const AUTH_METHODS = ['password', 'ldap', 'oidc', 'password+totp', 'password+recovery_code', 'ldap+totp', 'service'];
+const AUTH_METHODS = ['password', 'ldap', 'oidc', 'password+totp', 'password+recovery_code', 'ldap+totp', 'ldap+recovery_code', 'service'];
 
 /** How a session's user proved who she is, in words (the API's auth_method as is if unknown). */
 export function authMethodText(method) {
