@@ -215,6 +215,17 @@ class OidcSignInTest {
               assertThat(e.path("subject").asText()).isEqualTo(user);
               assertThat(e.path("details").path("auth_method").asText()).isEqualTo("oidc");
             });
+    assertThat(events)
+        .filteredOn(
+            e ->
+                e.path("type").asText().equals("user_created")
+                    && e.path("subject").asText().equals(user))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.path("actor").isMissingNode() || e.path("actor").isNull()).isTrue();
+              assertThat(e.path("details").path("external").asText()).startsWith("http");
+            });
   }
 
   @Test

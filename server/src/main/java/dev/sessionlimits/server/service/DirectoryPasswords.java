@@ -23,8 +23,11 @@ public final class DirectoryPasswords implements AutoCloseable {
   /** What the directory said, and what became of it. */
   public sealed interface Outcome {}
 
-  /** The password is right: {@code user} is the local account, created or brought in step. */
-  public record Accepted(User user) implements Outcome {}
+  /**
+   * The password is right: {@code user} is the local account, brought in step, or created by this
+   * sign-in if {@code created}.
+   */
+  public record Accepted(User user, boolean created) implements Outcome {}
 
   /** Wrong password, or a user the directory does not know: the same answer for both. */
   public record Wrong() implements Outcome {}
@@ -105,7 +108,7 @@ public final class DirectoryPasswords implements AutoCloseable {
             GroupSource.LDAP,
             signedIn.groups());
     if (provisioned instanceof ExternalUsers.Ready ready) {
-      return new Accepted(ready.user());
+      return new Accepted(ready.user(), ready.created());
     }
     return new Refused(((ExternalUsers.Conflict) provisioned).reason());
   }

@@ -1,5 +1,6 @@
 package dev.sessionlimits.server.service;
 
+import dev.sessionlimits.core.ExternalIdentity;
 import dev.sessionlimits.core.User;
 import dev.sessionlimits.core.UserStore;
 import dev.sessionlimits.server.http.ApiError;
@@ -211,6 +212,16 @@ public final class Logins {
       Supplier<ApiException> wrong) {
     if (outcome instanceof DirectoryPasswords.Accepted accepted) {
       attempt.succeeded();
+      if (accepted.created()) {
+        User user = accepted.user();
+        auditor.record(
+            "user_created",
+            null,
+            clientIp,
+            user.username(),
+            null,
+            Map.of("external", ExternalIdentity.LDAP, "admin", user.admin()));
+      }
       return enabled(accepted.user(), LDAP, clientIp);
     }
     Map<String, Object> details = new HashMap<>();

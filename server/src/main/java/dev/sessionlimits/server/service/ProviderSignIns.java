@@ -157,7 +157,17 @@ public final class ProviderSignIns {
     if (provisioned instanceof ExternalUsers.Conflict conflict) {
       return refused(attempt, who.username(), ACCOUNT_CONFLICT, conflict.reason());
     }
-    User user = ((ExternalUsers.Ready) provisioned).user();
+    ExternalUsers.Ready ready = (ExternalUsers.Ready) provisioned;
+    User user = ready.user();
+    if (ready.created()) {
+      auditor.record(
+          "user_created",
+          null,
+          attempt.clientIp(),
+          user.username(),
+          null,
+          map("external", who.issuer(), "admin", user.admin()));
+    }
     if (user.disabled()) {
       return refused(attempt, user.username(), USER_DISABLED, "the account is disabled");
     }

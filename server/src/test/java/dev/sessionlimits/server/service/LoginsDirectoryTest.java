@@ -3,6 +3,7 @@ package dev.sessionlimits.server.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.AuditLog;
 import dev.sessionlimits.core.ExternalIdentities;
 import dev.sessionlimits.core.ExternalIdentity;
@@ -86,6 +87,25 @@ class LoginsDirectoryTest {
         .contains("dana");
     assertThat(groups.membershipsOf("dana"))
         .containsExactly(new GroupStore.Membership("contractors", GroupSource.LDAP));
+  }
+
+  @Test
+  void theFirstDirectorySignInAuditsTheAccountItCreatesAndLaterOnesDoNot() {
+    logins.checkPassword("dana", "dana-directory-secret", IP, null);
+    logins.checkPassword("dana", "dana-directory-secret", IP, null);
+
+    List<AuditEvent> created =
+        audit.recent(100, Long.MAX_VALUE).stream()
+            .filter(e -> e.type().equals("user_created"))
+            .toList();
+    assertThat(created)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.subject()).isEqualTo("dana");
+              assertThat(e.actor()).isNull();
+              assertThat(e.details()).contains("\"external\":\"ldap\"", "\"admin\":false");
+            });
   }
 
   @Test
