@@ -42,7 +42,15 @@ final class Routes {
   Routes(Services s, Stores stores, MetricsAccess metricsAccess, Duration heartbeat) {
     MfaRoutes mfaRoutes =
         new MfaRoutes(
-            s.steps, s.factors, s.tickets, s.start, s.auth, s.reauth, s.requests, s.auditor);
+            s.steps,
+            s.factors,
+            s.tickets,
+            s.start,
+            s.auth,
+            s.reauth,
+            s.requests,
+            s.auditor,
+            s.metrics);
     AuthRoutes authRoutes =
         new AuthRoutes(
             s.sessions,

@@ -133,7 +133,8 @@ final class Services {
     this.logins = new Logins(stores.users(), passwords, throttle, devices, auditor, directory);
     this.factors = new SecondFactorService(stores.secondFactors(), clock, random);
     this.steps = new SecondSteps(factors, stores.users(), throttle, devices, auditor);
-    this.auth = new Authenticator(sessions, users, settings, logins, steps, requests, clock);
+    this.auth =
+        new Authenticator(sessions, users, settings, logins, steps, requests, metrics, clock);
     this.reauth = new Reauthentication(sessions, config.reauthWindow(), clock);
     this.signIns = new SignIns(sessions, settings, stores.groups(), auditor, metrics);
     this.resolveTokens = ResolveTokens.keptIn(stores.throttle(), clock, random);

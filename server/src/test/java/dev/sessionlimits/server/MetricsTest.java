@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sessionlimits.server.service.CachingUserStore;
+import dev.sessionlimits.server.service.Totp;
 import dev.sessionlimits.store.jdbc.Await;
 import dev.sessionlimits.store.jdbc.JdbcStore;
 import dev.sessionlimits.store.jdbc.TestPostgres;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,6 +88,46 @@ class MetricsTest {
               "jvm_memory_used_bytes",
               "jetty_threads_busy",
               "cache_gets_total{cache=\"users\"");
+    }
+  }
+
+  @Test
+  void aWrongSecondStepCodeAndWrongBasicCredentialsCountAsBadCredentials() {
+    try (TestServer t = TestServer.start()) {
+      String password = "bea-quartz-meadow-violin";
+      assertThat(
+              t.admin()
+                  .post("/api/v1/users", "{\"username\":\"bea\",\"password\":\"" + password + "\"}")
+                  .status())
+          .isEqualTo(201);
+      t.settings("{\"AUTH_BASIC_ENABLED\": true}");
+      Browser owner = t.browser();
+      assertThat(owner.login("bea", password).status()).isEqualTo(201);
+      String secret = owner.post("/api/v1/me/mfa/totp", null).json().path("secret").asText();
+      String code = Totp.code(secret, Totp.stepOf(t.clock.instant()));
+      assertThat(owner.post("/api/v1/me/mfa/totp/confirm", "{\"code\": \"" + code + "\"}").status())
+          .isEqualTo(200);
+      double before = value(scrape(t), "sessionlimits_logins_total", "result=\"bad_credentials\"");
+
+      Browser.Response first = t.browser().login("bea", password);
+      assertThat(first.error()).isEqualTo("mfa_required");
+      String ticket = first.json().path("mfa_ticket").asText();
+      Browser.Response wrongCode =
+          t.browser()
+              .post(
+                  "/api/v1/login/mfa",
+                  "{\"mfa_ticket\": \"" + ticket + "\", \"code\": \"000000\"}");
+      assertThat(wrongCode.error()).isEqualTo("invalid_code");
+      String wrongBasic =
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString("bea:not-her-password".getBytes(StandardCharsets.UTF_8));
+      assertThat(t.browser().get("/api/v1/me", "Authorization", wrongBasic).status())
+          .isEqualTo(401);
+
+      assertThat(value(scrape(t), "sessionlimits_logins_total", "result=\"bad_credentials\""))
+          .as("the wrong code and the wrong Basic password")
+          .isEqualTo(before + 2);
     }
   }
 

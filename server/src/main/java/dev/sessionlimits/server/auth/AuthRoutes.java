@@ -146,7 +146,7 @@ public final class AuthRoutes {
     try {
       verified = logins.checkPassword(username, password, ip, DeviceCookies.presented(ctx));
     } catch (RuntimeException e) {
-      metrics.passwordFailed(e);
+      metrics.credentialsFailed(e);
       throw e;
     }
     mfa.requireSecondStep(ctx, verified.user(), settings.settings());

@@ -12,6 +12,7 @@ import dev.sessionlimits.server.http.Localized;
 import dev.sessionlimits.server.http.Requests;
 import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.http.Views;
+import dev.sessionlimits.server.ops.Metrics;
 import dev.sessionlimits.server.service.CachingUserStore;
 import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.Logins;
@@ -57,6 +58,7 @@ public final class Authenticator {
   private final Logins logins;
   private final SecondSteps steps;
   private final Requests requests;
+  private final Metrics metrics;
   private final InstantSource clock;
 
   /** Finds callers by session cookie or Basic credentials, as {@code settings} allow. */
@@ -67,8 +69,10 @@ public final class Authenticator {
       Logins logins,
       SecondSteps steps,
       Requests requests,
+      Metrics metrics,
       InstantSource clock) {
     this.sessions = sessions;
+    this.metrics = metrics;
     this.users = users;
     this.settings = settings;
     this.logins = logins;
@@ -96,14 +100,20 @@ public final class Authenticator {
         && authorization != null
         && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       String[] credentials = decodeBasic(authorization.substring(6).trim());
-      User user =
-          logins
-              .checkPassword(
-                  credentials[0],
-                  credentials[1],
-                  requests.clientIp(ctx),
-                  DeviceCookies.presented(ctx))
-              .user();
+      User user;
+      try {
+        user =
+            logins
+                .checkPassword(
+                    credentials[0],
+                    credentials[1],
+                    requests.clientIp(ctx),
+                    DeviceCookies.presented(ctx))
+                .user();
+      } catch (RuntimeException e) {
+        metrics.credentialsFailed(e);
+        throw e;
+      }
       if (steps.needOf(user, current) != SecondSteps.Need.NOTHING) {
         throw ApiError.MFA_REQUIRED.exception(Sentence.of("credentials.basic_no_second_factor"));
       }

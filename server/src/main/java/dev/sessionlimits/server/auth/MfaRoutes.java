@@ -10,6 +10,7 @@ import dev.sessionlimits.server.http.Json;
 import dev.sessionlimits.server.http.JsonFields;
 import dev.sessionlimits.server.http.Requests;
 import dev.sessionlimits.server.http.Sentence;
+import dev.sessionlimits.server.ops.Metrics;
 import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.DeviceCookies;
 import dev.sessionlimits.server.service.MfaTickets;
@@ -46,6 +47,7 @@ public final class MfaRoutes {
   private final Reauthentication reauth;
   private final Requests requests;
   private final Auditor auditor;
+  private final Metrics metrics;
 
   /** The second-factor routes. */
   public MfaRoutes(
@@ -56,7 +58,8 @@ public final class MfaRoutes {
       Authenticator auth,
       Reauthentication reauth,
       Requests requests,
-      Auditor auditor) {
+      Auditor auditor,
+      Metrics metrics) {
     this.steps = steps;
     this.factors = factors;
     this.tickets = tickets;
@@ -65,6 +68,7 @@ public final class MfaRoutes {
     this.reauth = reauth;
     this.requests = requests;
     this.auditor = auditor;
+    this.metrics = metrics;
   }
 
   /** Adds the second step of sign-in and the own-factor routes to {@code routes}. */
@@ -112,13 +116,19 @@ public final class MfaRoutes {
     fields.done();
     MfaTickets.Ticket ticket = ticket(ctx, ticketText);
     boolean enrolling = factors.pending(ticket.username());
-    SecondSteps.Passed passed =
-        steps.pass(
-            ticket.username(),
-            code,
-            enrolling,
-            requests.clientIp(ctx),
-            DeviceCookies.presented(ctx));
+    SecondSteps.Passed passed;
+    try {
+      passed =
+          steps.pass(
+              ticket.username(),
+              code,
+              enrolling,
+              requests.clientIp(ctx),
+              DeviceCookies.presented(ctx));
+    } catch (RuntimeException e) {
+      metrics.credentialsFailed(e);
+      throw e;
+    }
     Map<String, Object> extra =
         passed.recoveryCodes().isEmpty() ? Map.of() : map("recovery_codes", passed.recoveryCodes());
     start.answer(

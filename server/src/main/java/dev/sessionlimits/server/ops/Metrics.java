@@ -57,7 +57,7 @@ public final class Metrics implements AutoCloseable {
     REFUSED_USER,
     /** The address's limit refused it. */
     REFUSED_IP,
-    /** The name or the password was wrong. */
+    /** The name, the password, the second step's code or the Basic credentials were wrong. */
     BAD_CREDENTIALS,
     /** Too many wrong passwords: refused before the password was checked. */
     THROTTLED,
@@ -159,15 +159,16 @@ public final class Metrics implements AutoCloseable {
   }
 
   /**
-   * Counts a password check that failed with {@code failure}, by what it says: a wrong password,
-   * the throttle, a disabled account, or something that could not serve it.
+   * Counts a sign-in's check of credentials that failed with {@code failure} (a password, a second
+   * step's code, or HTTP Basic credentials), by what it says: wrong credentials, the throttle, a
+   * disabled account, or something that could not serve it.
    */
-  public void passwordFailed(RuntimeException failure) {
+  public void credentialsFailed(RuntimeException failure) {
     if (failure instanceof StoreUnavailableException) {
       login(LoginResult.UNAVAILABLE);
     } else if (failure instanceof ApiException e) {
       switch (e.error()) {
-        case INVALID_CREDENTIALS -> login(LoginResult.BAD_CREDENTIALS);
+        case INVALID_CREDENTIALS, INVALID_CODE -> login(LoginResult.BAD_CREDENTIALS);
         case TOO_MANY_ATTEMPTS -> login(LoginResult.THROTTLED);
         case USER_DISABLED -> login(LoginResult.DISABLED);
         case OVERLOADED, DIRECTORY_UNAVAILABLE, STORE_UNAVAILABLE, UNAVAILABLE ->
