@@ -181,17 +181,28 @@ final class Database implements AutoCloseable {
         what, false, connection -> autocommitted(connection, BegunTransaction.around(work)));
   }
 
-  /** {@code work} on {@code connection} in autocommit mode, restoring the mode it was in. */
+  /**
+   * {@code work} on {@code connection} in autocommit mode, restoring the mode it was in; a failure
+   * to restore it never hides why {@code work} failed.
+   */
   private static <T> T autocommitted(Connection connection, Work<T> work) throws SQLException {
     if (connection.getAutoCommit()) {
       return work.run(connection);
     }
     connection.setAutoCommit(true);
+    T result;
     try {
-      return work.run(connection);
-    } finally {
-      connection.setAutoCommit(false);
+      result = work.run(connection);
+    } catch (Throwable e) {
+      try {
+        connection.setAutoCommit(false);
+      } catch (SQLException | RuntimeException restoring) {
+        e.addSuppressed(restoring);
+      }
+      throw e;
     }
+    connection.setAutoCommit(false);
+    return result;
   }
 
   /**
