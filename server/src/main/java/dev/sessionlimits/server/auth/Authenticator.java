@@ -72,12 +72,12 @@ public final class Authenticator {
       Metrics metrics,
       InstantSource clock) {
     this.sessions = sessions;
-    this.metrics = metrics;
     this.users = users;
     this.settings = settings;
     this.logins = logins;
     this.steps = steps;
     this.requests = requests;
+    this.metrics = metrics;
     this.clock = clock;
   }
 

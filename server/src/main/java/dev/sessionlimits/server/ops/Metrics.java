@@ -59,11 +59,11 @@ public final class Metrics implements AutoCloseable {
     REFUSED_IP,
     /** The name, the password, the second step's code or the Basic credentials were wrong. */
     BAD_CREDENTIALS,
-    /** Too many wrong passwords: refused before the password was checked. */
+    /** Too many wrong passwords or codes: refused before the credentials were checked. */
     THROTTLED,
     /** The store, the directory or the hashing capacity could not serve it (503). */
     UNAVAILABLE,
-    /** The right password of a disabled account. */
+    /** The right password or code of a disabled account. */
     DISABLED;
 
     String tag() {

@@ -212,8 +212,8 @@ public final class Logins {
       Supplier<ApiException> wrong) {
     if (outcome instanceof DirectoryPasswords.Accepted accepted) {
       attempt.succeeded();
+      User user = accepted.user();
       if (accepted.created()) {
-        User user = accepted.user();
         auditor.record(
             "user_created",
             null,
@@ -222,7 +222,7 @@ public final class Logins {
             null,
             Map.of("external", ExternalIdentity.LDAP, "admin", user.admin()));
       }
-      return enabled(accepted.user(), LDAP, clientIp);
+      return enabled(user, LDAP, clientIp);
     }
     Map<String, Object> details = new HashMap<>();
     details.put("auth_method", LDAP);
