@@ -42,7 +42,7 @@ public final class Main {
       FileSettings.load(
           config.configDir(), ExhaustionActions.load(Main.class.getClassLoader()).names());
       JdbcStore store = StoreFactory.openStore(config);
-      Stores stores = Stores.of(store, store::isHealthy);
+      Stores stores = Stores.of(store, StoreFactory.secondFactors(config, store), store::isHealthy);
       // With JSON logs standard output is only JSON lines: the first start's generated
       // administrator password, shown once and never logged, goes to standard error.
       server =

@@ -6,6 +6,7 @@ import dev.sessionlimits.identity.ldap.LdapConfig;
 import dev.sessionlimits.server.http.ClientAddresses;
 import dev.sessionlimits.server.ops.MetricsAccess;
 import dev.sessionlimits.server.service.PasswordPolicy;
+import dev.sessionlimits.store.jdbc.SecretsKey;
 import dev.sessionlimits.store.jdbc.SessionCacheSize;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -44,6 +45,9 @@ import java.util.Optional;
  * @param metrics who may read {@code /metrics} ({@code SESSIONLIMITS_METRICS_ALLOW})
  * @param cacheSize the node's session cache ({@code SESSIONLIMITS_CACHE_SESSIONS} or {@code
  *     SESSIONLIMITS_CACHE_MEMORY}; by default a fifth of the heap)
+ * @param secretsKeyFile the file of the keys that seal TOTP secrets ({@code
+ *     SESSIONLIMITS_SECRETS_KEY_FILE}, checked to hold keys), or empty for the default ({@link
+ *     StoreFactory#secondFactors})
  */
 public record ServerConfig(
     int port,
@@ -60,7 +64,8 @@ public record ServerConfig(
     Path tlsKey,
     Optional<LdapConfig> ldap,
     MetricsAccess metrics,
-    SessionCacheSize cacheSize) {
+    SessionCacheSize cacheSize,
+    Optional<Path> secretsKeyFile) {
 
   /** The shortest password accepted for the first administrator. */
   public static final int MIN_ADMIN_PASSWORD_LENGTH = PasswordPolicy.MIN_LENGTH;
@@ -128,6 +133,7 @@ public record ServerConfig(
     requireNonNull(ldap, "ldap");
     requireNonNull(metrics, "metrics");
     requireNonNull(cacheSize, "cacheSize");
+    requireNonNull(secretsKeyFile, "secretsKeyFile");
   }
 
   /** Whether the port serves HTTPS. */
@@ -281,6 +287,13 @@ public record ServerConfig(
     MetricsAccess metrics = MetricsAccess.fromEnvironment(env, problems);
     SessionCacheSize cacheSize =
         CacheSizing.fromEnvironment(env, Runtime.getRuntime().maxMemory(), problems);
+    Optional<Path> secretsKeyFile =
+        Optional.ofNullable(path(env, StoreFactory.KEY_FILE_VARIABLE, null, problems));
+    try {
+      secretsKeyFile.ifPresent(SecretsKey::read);
+    } catch (IllegalArgumentException e) {
+      problems.add(StoreFactory.KEY_FILE_VARIABLE + ": " + e.getMessage());
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
@@ -299,7 +312,8 @@ public record ServerConfig(
         tlsKey,
         ldap,
         metrics,
-        cacheSize);
+        cacheSize,
+        secretsKeyFile);
   }
 
   @Override
@@ -334,6 +348,8 @@ public record ServerConfig(
         + metrics.allowed()
         + ", cacheSessions="
         + cacheSize.sessions()
+        + ", secretsKeyFile="
+        + secretsKeyFile.map(Path::toString).orElse("(default)")
         + "]";
   }
 

@@ -140,6 +140,14 @@ public record Stores(
 
   /** The stores of one JDBC database, closed with the server. */
   public static Stores of(JdbcStore store, BooleanSupplier healthy) {
+    return of(store, store.secondFactors(), healthy);
+  }
+
+  /**
+   * The stores of one JDBC database, closed with the server, with these second factors (of {@code
+   * store}, such as {@link JdbcStore#secondFactors(dev.sessionlimits.store.jdbc.SecretsKey)}).
+   */
+  public static Stores of(JdbcStore store, SecondFactors secondFactors, BooleanSupplier healthy) {
     return new Stores(
         store.sessions(),
         store.users(),
@@ -148,7 +156,7 @@ public record Stores(
         store.throttle(),
         store.groups(),
         store.identities(),
-        store.secondFactors(),
+        secondFactors,
         store.providerSessions(),
         store.apiKeys(),
         healthy,

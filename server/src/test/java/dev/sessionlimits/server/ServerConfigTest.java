@@ -118,7 +118,8 @@ class ServerConfigTest {
                     java.util.Optional.empty(),
                     new dev.sessionlimits.server.ops.MetricsAccess(
                         dev.sessionlimits.server.ops.MetricsAccess.DEFAULT),
-                    new dev.sessionlimits.store.jdbc.SessionCacheSize(1000)))
+                    new dev.sessionlimits.store.jdbc.SessionCacheSize(1000),
+                    java.util.Optional.empty()))
         .hasMessageContaining("too easy to guess: This is a top-10 common password.");
   }
 

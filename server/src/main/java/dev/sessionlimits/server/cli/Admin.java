@@ -45,7 +45,7 @@ final class Admin implements AutoCloseable {
             new Passwords(Passwords.Cost.OWASP),
             store.groups(),
             store.identities(),
-            store.secondFactors(),
+            StoreFactory.secondFactors(config, store),
             clock);
     this.auditor = new Auditor(store.audit(), clock);
   }

@@ -12,7 +12,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,7 +26,15 @@ import java.util.Optional;
  * Accepting a code and using a recovery code are each one conditional statement (an UPDATE that
  * needs the step to be later than the stored one, a DELETE of the code's row): the row lock makes
  * concurrent ones on any number of nodes wait for each other, and the loser's condition is then
- * false, so it changes no row.
+ * false, so it changes no row. A code's secret is read first and compared here (a sealed secret
+ * differs from the one it seals); the UPDATE then needs the row to hold the same stored value, so a
+ * factor replaced between the two is not accepted.
+ *
+ * <h2>Sealed secrets</h2>
+ *
+ * With a {@link SecretsKey}, every secret is stored sealed and opened when read; a secret stored
+ * before sealing (or sealed with an older key) is read as it is and sealed again by {@link
+ * #sealAll}. Without one, secrets are stored as given, and a sealed one cannot be read.
  */
 final class JdbcSecondFactors implements SecondFactors {
 
@@ -40,7 +51,20 @@ final class JdbcSecondFactors implements SecondFactors {
           + " SELECT ?, ?, ?, NULL, -1"
           + " WHERE NOT EXISTS (SELECT 1 FROM sl_totp_factors WHERE username = ?)";
 
-  /** Parameters: step, now, user name, secret, step. */
+  private static final String SECRET = "SELECT secret FROM sl_totp_factors WHERE username = ?";
+
+  private static final String ALL_SECRETS = "SELECT username, secret FROM sl_totp_factors";
+
+  /** Parameters: the new stored value, user name, the value read. */
+  private static final String RESEAL =
+      "UPDATE sl_totp_factors SET secret = ? WHERE username = ? AND secret = ?";
+
+  private static final String COUNT_SEALED =
+      "SELECT COUNT(*) AS sealed FROM sl_totp_factors WHERE secret LIKE '"
+          + SecretsKey.PREFIX
+          + "%'";
+
+  /** Parameters: step, now, user name, the stored secret, step. */
   private static final String ACCEPT_STEP =
       "UPDATE sl_totp_factors SET last_used_step = ?, confirmed_at = COALESCE(confirmed_at, ?)"
           + " WHERE username = ? AND secret = ? AND last_used_step < ?";
@@ -55,9 +79,11 @@ final class JdbcSecondFactors implements SecondFactors {
   private static final String DELETE_FACTOR = "DELETE FROM sl_totp_factors WHERE username = ?";
 
   private final Database db;
+  private final Optional<SecretsKey> key;
 
-  JdbcSecondFactors(Database db) {
+  JdbcSecondFactors(Database db, Optional<SecretsKey> key) {
     this.db = db;
+    this.key = requireNonNull(key, "key");
   }
 
   @Override
@@ -89,7 +115,7 @@ final class JdbcSecondFactors implements SecondFactors {
           update(connection, DELETE_PENDING, username);
           try (PreparedStatement insert = connection.prepareStatement(INSERT_PENDING)) {
             insert.setString(1, username);
-            insert.setString(2, pending.secret());
+            insert.setString(2, key.map(k -> k.seal(username, secret)).orElse(secret));
             setInstant(insert, 3, pending.enrolledAt());
             insert.setString(4, username);
             if (insert.executeUpdate() == 1) {
@@ -116,11 +142,24 @@ final class JdbcSecondFactors implements SecondFactors {
     return db.autocommit(
         () -> "accept a one-time code of " + username,
         connection -> {
+          String stored;
+          try (PreparedStatement select = connection.prepareStatement(SECRET)) {
+            select.setString(1, username);
+            try (ResultSet rows = select.executeQuery()) {
+              if (!rows.next()) {
+                return false;
+              }
+              stored = rows.getString("secret");
+            }
+          }
+          if (!open(username, stored).equals(secret)) {
+            return false;
+          }
           try (PreparedStatement accept = connection.prepareStatement(ACCEPT_STEP)) {
             accept.setLong(1, step);
             setInstant(accept, 2, now);
             accept.setString(3, username);
-            accept.setString(4, secret);
+            accept.setString(4, stored);
             accept.setLong(5, step);
             boolean accepted = accept.executeUpdate() == 1;
             db.persist(connection);
@@ -194,6 +233,72 @@ final class JdbcSecondFactors implements SecondFactors {
         });
   }
 
+  /**
+   * With a key, seals every secret stored before sealing or with an older key, and returns how
+   * many; without one, changes nothing and returns 0.
+   *
+   * @throws IllegalStateException without a key, if a secret is stored sealed (it could not be
+   *     read); with one, if a sealed secret does not open with any of its keys
+   */
+  int sealAll() {
+    if (key.isEmpty()) {
+      long sealed =
+          db.autocommit(
+              () -> "count the sealed TOTP secrets",
+              connection -> {
+                try (PreparedStatement count = connection.prepareStatement(COUNT_SEALED);
+                    ResultSet rows = count.executeQuery()) {
+                  rows.next();
+                  return rows.getLong("sealed");
+                }
+              });
+      if (sealed > 0) {
+        throw new IllegalStateException(
+            sealed + " TOTP secrets in the database are sealed, and no key to open them was given");
+      }
+      return 0;
+    }
+    SecretsKey k = key.get();
+    return db.transaction(
+        () -> "seal the TOTP secrets",
+        connection -> {
+          Map<String, String> toSeal = new LinkedHashMap<>();
+          try (PreparedStatement select = connection.prepareStatement(ALL_SECRETS);
+              ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              String stored = rows.getString("secret");
+              if (!k.sealsNow(stored)) {
+                toSeal.put(rows.getString("username"), stored);
+              }
+            }
+          }
+          List<String> done = new ArrayList<>();
+          try (PreparedStatement reseal = connection.prepareStatement(RESEAL)) {
+            for (Map.Entry<String, String> row : toSeal.entrySet()) {
+              String user = row.getKey();
+              reseal.setString(1, k.seal(user, k.open(user, row.getValue())));
+              reseal.setString(2, user);
+              reseal.setString(3, row.getValue());
+              if (reseal.executeUpdate() == 1) {
+                done.add(user);
+              }
+            }
+          }
+          return done.size();
+        });
+  }
+
+  private String open(String username, String stored) {
+    if (key.isPresent()) {
+      return key.get().open(username, stored);
+    }
+    if (SecretsKey.isSealed(stored)) {
+      throw new IllegalStateException(
+          "the TOTP secret of " + username + " is sealed, and no key to open it was given");
+    }
+    return stored;
+  }
+
   private static void update(Connection connection, String sql, String username)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -211,10 +316,11 @@ final class JdbcSecondFactors implements SecondFactors {
     }
   }
 
-  private static TotpFactor factor(ResultSet rows) throws SQLException {
+  private TotpFactor factor(ResultSet rows) throws SQLException {
+    String username = rows.getString("username");
     return new TotpFactor(
-        rows.getString("username"),
-        rows.getString("secret"),
+        username,
+        open(username, rows.getString("secret")),
         instant(rows, "enrolled_at"),
         Optional.ofNullable(instant(rows, "confirmed_at")),
         rows.getLong("last_used_step"));

@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
@@ -170,7 +171,7 @@ public final class JdbcStore implements AutoCloseable {
     this.users = new JdbcUsers(db);
     this.groups = new JdbcGroups(db, InstantSource.system());
     this.identities = new JdbcIdentities(db);
-    this.secondFactors = new JdbcSecondFactors(db);
+    this.secondFactors = new JdbcSecondFactors(db, Optional.empty());
     this.providerSessions = new JdbcProviderSessions(db);
     this.apiKeys = new JdbcApiKeys(db);
     this.audit = new JdbcAuditLog(db);
@@ -365,9 +366,31 @@ public final class JdbcStore implements AutoCloseable {
     return identities;
   }
 
-  /** Local accounts' second factors: TOTP secrets and recovery codes. */
+  /**
+   * Local accounts' second factors: TOTP secrets and recovery codes, the secrets stored as given.
+   * Reading a secret that {@link #secondFactors(SecretsKey)} sealed throws {@link
+   * IllegalStateException}; {@link #requireNoSealedSecrets} tells at start.
+   */
   public SecondFactors secondFactors() {
     return secondFactors;
+  }
+
+  /**
+   * Local accounts' second factors, each TOTP secret stored sealed with {@code key}. Every secret
+   * stored before, in the clear or with an older key of {@code key}, is sealed first.
+   *
+   * @throws IllegalStateException if a sealed secret opens with none of the keys
+   * @throws StoreUnavailableException if the database cannot be reached
+   */
+  public SecondFactors secondFactors(SecretsKey key) {
+    JdbcSecondFactors sealed = new JdbcSecondFactors(db, Optional.of(key));
+    sealed.sealAll();
+    return sealed;
+  }
+
+  /** Throws {@link IllegalStateException} if a TOTP secret is stored sealed: a key is needed. */
+  public void requireNoSealedSecrets() {
+    secondFactors.sealAll();
   }
 
   /**
