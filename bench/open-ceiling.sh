@@ -8,7 +8,12 @@
 # count, the median and the spread (min-max) of each, and of the ratio store / pgbench evict taken
 # within each repetition. About 6 minutes with 3 repetitions on 2 cores.
 #
-#   bench/open-ceiling.sh [--reps N] [--no-build] [--ignore-jmh-lock] [--pinned]
+#   bench/open-ceiling.sh [--reps N] [--no-build] [--ignore-jmh-lock] [--pinned] [--java PATH]
+#                         [--virtual]
+#
+# --java runs JMH on another JDK (the Docker image runs Java 21); --virtual runs JMH's benchmark
+# threads as virtual threads (Java 21+, -Djmh.executor=VIRTUAL), as the server runs its requests
+# on a JDK that has them.
 #
 # --pinned runs both clients against a PostgreSQL of the run's own (initdb in a scratch directory,
 # a free port) whose processes are bound to CPU 0, with the client (the JMH JVM, or pgbench and its
@@ -26,13 +31,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-reps=3 build=1 lock=() pinned=0
+reps=3 build=1 lock=() pinned=0 java_bin=java executor=
 while (($#)); do
   case "$1" in
     --reps) reps="$2"; shift ;;
     --no-build) build=0 ;;
     --ignore-jmh-lock) lock=(-Djmh.ignoreLock=true) ;;
     --pinned) pinned=1 ;;
+    --java) java_bin="$2"; shift ;;
+    --virtual) executor="-Djmh.executor=VIRTUAL" ;;
     *) echo "unknown option $1 (see the top of $0)" >&2; exit 2 ;;
   esac
   shift
@@ -87,15 +94,16 @@ for ((rep = 1; rep <= reps; rep++)); do
   # after iteration 12 (2026-12-06 21:30); -XX:+PrintCompilation showed 140 C2 compilations in the
   # 5 s after 15 s of the JVM's life, 17 in the next 5 s and 1 to 14 per 5 s after that. With 4,
   # the measured iterations shared the 2 cores with the compiler, which pgbench's client never does.
-  "${client[@]}" java "${lock[@]}" -jar "$jar" 'StoreOpenBenchmark.open$|ConcurrentOpenBenchmark.open$' \
+  "${client[@]}" "$java_bin" "${lock[@]}" -jar "$jar" 'StoreOpenBenchmark.open$|ConcurrentOpenBenchmark.open$' \
     -p store=postgres -p scenario=1:DESTROY_NEXT_EXPIRING -wi 14 -w 2 -i 5 -r 1 -f 1 \
-    -jvmArgsAppend "-Dsessionlimits.bench.dbPrefix=$run_id ${pg_url[*]}" -rf json -rff "$work/jmh-$rep.json" \
+    -jvmArgsAppend "$executor -Dsessionlimits.bench.dbPrefix=$run_id ${pg_url[*]}" -rf json -rff "$work/jmh-$rep.json" \
     > "$work/jmh-$rep.txt" 2>&1 || { tail -20 "$work/jmh-$rep.txt" >&2; exit 1; }
   "${client[@]}" bench/pg-ceiling.sh "$work/ceiling-$rep.json" --db-prefix "$run_id" --no-fsync \
     --workloads evict,evict-no-notify
 done
 
-python3 - "$work" "$reps" "$pinned" <<'PY'
+jdk="$("$java_bin" -version 2>&1 | head -1)${executor:+, virtual threads}"
+python3 - "$work" "$reps" "$pinned" "$jdk" <<'PY'
 import json, statistics, sys
 work, reps, pinned = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 rows = {1: {"store": [], "evict": [], "evict-no-notify": []},
@@ -111,7 +119,8 @@ def show(values, fmt="{:,.0f}"):
             f" ({fmt.format(min(values))}-{fmt.format(max(values))})")
 mode = ("pinned: the database on CPU 0, each client on CPU 1" if pinned
         else "shared: the clients and the database on the same 2 cores")
-print(f"Evicting opens on PostgreSQL, {reps} repetitions, {mode}: median (min-max), ops/s")
+print(f"Evicting opens on PostgreSQL, {reps} repetitions, {mode}; JMH on {sys.argv[4]}:"
+      " median (min-max), ops/s")
 print("| threads | store (JMH) | pgbench evict | pgbench evict-no-notify"
       " | store / evict | store / evict-no-notify |")
 print("|---:|---:|---:|---:|---:|---:|")

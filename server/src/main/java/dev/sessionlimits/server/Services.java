@@ -155,7 +155,8 @@ final class Services {
                     signIns,
                     sessions,
                     stores.providerSessions(),
-                    auditor));
+                    auditor,
+                    metrics));
     this.userService =
         new UserService(
             sessions,

@@ -259,7 +259,7 @@ class MetricsTest {
     }
   }
 
-  private static String scrape(TestServer t) {
+  static String scrape(TestServer t) {
     Browser.Response r = t.browser().get("/metrics");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
@@ -267,7 +267,7 @@ class MetricsTest {
   }
 
   /** The value of the sample {@code name{labels...}}; 0 when there is none. */
-  private static double value(String text, String name, String labels) {
+  static double value(String text, String name, String labels) {
     String open =
         labels.isEmpty() ? "(?:\\{[^}]*\\})?" : "\\{[^}]*" + Pattern.quote(labels) + "[^}]*\\}";
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + open + " (\\S+)$").matcher(text);

@@ -250,6 +250,7 @@ class OidcSignInTest {
     String user = newUser("staff");
     Pending pending = toCallback(user, "/account.html");
     String tampered = pending.callback().toString().replaceFirst("state=([^&])", "state=X$1");
+    double rejectedBefore = rejectedSignIns();
 
     HttpResponse<String> answer = callback(new Pending(pending.cookie(), URI.create(tampered)));
 
@@ -258,6 +259,12 @@ class OidcSignInTest {
         .contains("oidc_error=oidc_state_mismatch");
     assertThat(sessionCookie(answer)).isNull();
     assertThat(t.stores.sessions().liveSessionsOfUser(user, Instant.now())).isEmpty();
+    assertThat(rejectedSignIns()).as("counted as rejected").isEqualTo(rejectedBefore + 1);
+  }
+
+  private double rejectedSignIns() {
+    return MetricsTest.value(
+        MetricsTest.scrape(t), "sessionlimits_logins_total", "result=\"rejected\"");
   }
 
   @Test

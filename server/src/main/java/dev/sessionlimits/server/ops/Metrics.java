@@ -64,7 +64,13 @@ public final class Metrics implements AutoCloseable {
     /** The store, the directory or the hashing capacity could not serve it (503). */
     UNAVAILABLE,
     /** The right password or code of a disabled account. */
-    DISABLED;
+    DISABLED,
+    /**
+     * An OpenID Connect sign-in not accepted: the provider's error, an answer that failed its
+     * checks (state, token, nonce), a user name that is not valid here or belongs to another
+     * account.
+     */
+    REJECTED;
 
     String tag() {
       return name().toLowerCase(Locale.ROOT);

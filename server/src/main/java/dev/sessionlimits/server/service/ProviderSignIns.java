@@ -21,6 +21,7 @@ import dev.sessionlimits.identity.oidc.StartAnswer;
 import dev.sessionlimits.identity.oidc.Unavailable;
 import dev.sessionlimits.server.http.ApiError;
 import dev.sessionlimits.server.http.ApiException;
+import dev.sessionlimits.server.ops.Metrics;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,6 +66,7 @@ public final class ProviderSignIns {
   private final SessionManager sessions;
   private final ProviderSessions providerSessions;
   private final Auditor auditor;
+  private final Metrics metrics;
 
   /** Sign-ins with the provider {@code config} names, through {@code client}. */
   public ProviderSignIns(
@@ -74,7 +76,8 @@ public final class ProviderSignIns {
       SignIns signIns,
       SessionManager sessions,
       ProviderSessions providerSessions,
-      Auditor auditor) {
+      Auditor auditor,
+      Metrics metrics) {
     this.config = requireNonNull(config, "config");
     this.client = requireNonNull(client, "client");
     this.users = requireNonNull(users, "users");
@@ -82,6 +85,7 @@ public final class ProviderSignIns {
     this.sessions = requireNonNull(sessions, "sessions");
     this.providerSessions = requireNonNull(providerSessions, "providerSessions");
     this.auditor = requireNonNull(auditor, "auditor");
+    this.metrics = requireNonNull(metrics, "metrics");
   }
 
   /** The provider's configuration. */
@@ -199,6 +203,12 @@ public final class ProviderSignIns {
 
   private Refused refused(LoginAttempt attempt, String username, String code, String detail) {
     LOG.info("OpenID Connect sign-in from {} refused: {} ({})", attempt.clientIp(), code, detail);
+    metrics.login(
+        switch (code) {
+          case USER_DISABLED -> Metrics.LoginResult.DISABLED;
+          case PROVIDER_UNAVAILABLE -> Metrics.LoginResult.UNAVAILABLE;
+          default -> Metrics.LoginResult.REJECTED;
+        });
     auditor.record(
         "login_failed",
         null,
