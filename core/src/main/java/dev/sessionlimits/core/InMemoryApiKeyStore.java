@@ -42,15 +42,7 @@ final class InMemoryApiKeyStore implements ApiKeyStore {
             return key;
           }
           revoked[0] = true;
-          return new ApiKey(
-              key.id(),
-              key.name(),
-              key.scopes(),
-              key.hash(),
-              key.createdAt(),
-              key.createdBy(),
-              key.lastUsedAt(),
-              Optional.of(at));
+          return key.revoked(at);
         });
     return revoked[0];
   }
@@ -61,16 +53,6 @@ final class InMemoryApiKeyStore implements ApiKeyStore {
     keys.computeIfPresent(
         requireNonNull(id, "id"),
         (k, key) ->
-            key.lastUsedAt().filter(last -> !last.isBefore(at)).isPresent()
-                ? key
-                : new ApiKey(
-                    key.id(),
-                    key.name(),
-                    key.scopes(),
-                    key.hash(),
-                    key.createdAt(),
-                    key.createdBy(),
-                    Optional.of(at),
-                    key.revokedAt()));
+            key.lastUsedAt().filter(last -> !last.isBefore(at)).isPresent() ? key : key.usedAt(at));
   }
 }

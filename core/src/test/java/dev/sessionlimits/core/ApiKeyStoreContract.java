@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -69,6 +70,32 @@ public abstract class ApiKeyStoreContract {
     assertThat(found.live()).isTrue();
     assertThat(found.lastUsedAt()).isEmpty();
     assertThat(store.find("0123456789abcdef")).isEmpty();
+  }
+
+  @Test
+  void aKeysExpiryIsKeptThroughItsUseAndRevocationAndDecidesWhenItIsAccepted() {
+    Instant expiry = T0.plus(Duration.ofDays(90));
+    ApiKey key =
+        ApiKey.created(
+            ApiKeyToken.generate(RANDOM),
+            "quarterly",
+            EnumSet.of(ApiKeyScope.SESSIONS_OPEN),
+            T0,
+            "alice",
+            Optional.of(expiry));
+    assertThat(store.create(key)).isTrue();
+
+    assertThat(store.find(key.id()).orElseThrow().expiresAt()).contains(expiry);
+    assertThat(created("forever", T0, ApiKeyScope.SESSIONS_OPEN).expiresAt()).isEmpty();
+    store.recordUse(key.id(), T0.plusSeconds(60));
+    ApiKey used = store.find(key.id()).orElseThrow();
+    assertThat(used.expiresAt()).contains(expiry);
+    assertThat(used.acceptedAt(expiry.minusMillis(1))).isTrue();
+    assertThat(used.acceptedAt(expiry)).as("at its expiry").isFalse();
+    store.revoke(key.id(), T0.plusSeconds(120));
+    ApiKey revoked = store.find(key.id()).orElseThrow();
+    assertThat(revoked.expiresAt()).contains(expiry);
+    assertThat(revoked.acceptedAt(T0.plusSeconds(121))).isFalse();
   }
 
   @Test

@@ -1,5 +1,5 @@
-// Administration, API keys: the keys services use for the service routes. Create one (name and
-// scopes; the server asks for the password again if it was entered too long ago), see the key once
+// Administration, API keys: the keys services use for the service routes. Create one (name,
+// scopes and lifetime, 90 days unless chosen otherwise; the server asks for the password again if it was entered too long ago), see the key once
 // with a copy button, list them (never the key), revoke one after a confirmation.
 
 import { api } from '../api.js';
@@ -20,9 +20,19 @@ function scopeText(scope) {
   return t('scope_' + scope.replace(':', '_'));
 }
 
+/** A key's state: revoked, expired, live until its expiry, or live. */
+function keyState(k, revoked, expired) {
+  if (revoked) return [t('api_key_revoked_state') + ' ', timeEl(k.revoked_at)];
+  if (expired) return [t('api_key_expired_state') + ' ', timeEl(k.expires_at)];
+  if (k.expires_at) return [t('api_key_live_until') + ' ', timeEl(k.expires_at)];
+  return t('api_key_live');
+}
+
 function keyRow(k) {
   const revoked = Boolean(k.revoked_at);
-  return h('tr', { 'data-test': 'api-key-row', 'data-key-id': k.id, class: revoked ? 'muted' : null },
+  const expired = Boolean(k.expires_at) && Date.parse(k.expires_at) <= Date.now();
+  const muted = revoked || expired;
+  return h('tr', { 'data-test': 'api-key-row', 'data-key-id': k.id, class: muted ? 'muted' : null },
     h('th', { scope: 'row', 'data-label': t('col_key_name') }, h('span', { class: 'name' }, k.name)),
     h('td', { 'data-label': t('col_key_id') }, h('code', {}, k.id)),
     h('td', { 'data-label': t('api_key_scopes') }, (k.scopes || []).map(scopeText).join(', ')),
@@ -31,7 +41,7 @@ function keyRow(k) {
     h('td', { 'data-label': t('col_key_last_used') },
       k.last_used_at ? timeEl(k.last_used_at) : t('api_key_never_used')),
     h('td', { 'data-label': t('col_status'), 'data-test': 'api-key-status' },
-      revoked ? [t('api_key_revoked_state') + ' ', timeEl(k.revoked_at)] : t('api_key_live')),
+      keyState(k, revoked, expired)),
     h('td', { class: 'cell-actions' }, revoked ? '' : h('button', {
       type: 'button', class: 'danger-outline small', 'data-test': 'api-key-revoke',
       'aria-label': t('api_key_revoke_label', { name: k.name }), onclick: () => revoke(k),
@@ -104,6 +114,7 @@ async function createKey(event) {
   event.preventDefault();
   fieldError('new-api-key-name', '');
   fieldError('new-api-key-scopes', '');
+  fieldError('new-api-key-expiry', '');
   const name = form.elements.name.value.trim();
   const scopes = SCOPES.filter((s) => form.querySelector('input[value="' + s + '"]').checked);
   if (!name) fieldError('new-api-key-name', t('enter_api_key_name'));
@@ -114,7 +125,9 @@ async function createKey(event) {
     return;
   }
   try {
-    const { data } = await api('POST', 'api/v1/api-keys', { body: { name, scopes } });
+    const days = form.elements.expiry.value;
+    const body = { name, scopes, expires_in_days: days ? Number(days) : null };
+    const { data } = await api('POST', 'api/v1/api-keys', { body });
     form.reset();
     setStatus(status, t('api_key_created', { name: data.name }));
     showKey(data.key, data.name);
@@ -123,6 +136,7 @@ async function createKey(event) {
     const fields = e.fields || {};
     if (fields.name) fieldError('new-api-key-name', fields.name);
     if (fields.scopes) fieldError('new-api-key-scopes', fields.scopes);
+    if (fields.expires_in_days) fieldError('new-api-key-expiry', fields.expires_in_days);
     panelError(status, t('api_key_not_created'), Object.keys(fields).length
       ? { status: e.status, message: t('fix_marked') } : e);
     focusInvalid();

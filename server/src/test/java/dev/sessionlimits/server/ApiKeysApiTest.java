@@ -8,12 +8,15 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sessionlimits.core.ApiKey;
 import dev.sessionlimits.core.ApiKeyScope;
 import dev.sessionlimits.server.auth.ServiceCaller;
 import dev.sessionlimits.server.auth.ServiceKeys;
 import dev.sessionlimits.server.http.ErrorAnswers;
 import io.javalin.Javalin;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -193,6 +196,59 @@ class ApiKeysApiTest {
     assertThat(use(other, "sessions:end").status())
         .as("revoking one key leaves the others")
         .isEqualTo(200);
+  }
+
+  @Test
+  void aKeyWithALifetimeWorksUntilItExpiresThenIsRefusedLikeARevokedOneAndStaysListed() {
+    Browser.Response r =
+        admin.post(
+            "/api/v1/api-keys",
+            "{\"name\":\"quarterly\",\"scopes\":[\"sessions:read\"],\"expires_in_days\":30}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    String key = r.json().path("key").asText();
+    Instant created = Instant.parse(r.json().path("created_at").asText());
+    Instant expires = Instant.parse(r.json().path("expires_at").asText());
+    assertThat(expires).isEqualTo(created.plus(Duration.ofDays(30)));
+    assertThat(listed(idOf(key)).path("expires_at").asText()).isEqualTo(expires.toString());
+    String forever = createdKey("forever", "sessions:read");
+    assertThat(listed(idOf(forever)).path("expires_at").isNull()).isTrue();
+
+    t.clock.advance(Duration.ofDays(30).minusSeconds(1));
+    assertThat(use(key, "sessions:read").status()).as("a second before").isEqualTo(200);
+    t.clock.advanceSeconds(1);
+
+    assertInvalid(use(key, "sessions:read"));
+    assertThat(use(forever, "sessions:read").status()).isEqualTo(200);
+    ApiKey kept = t.stores.apiKeys().find(idOf(key)).orElseThrow();
+    assertThat(kept.expiresAt()).contains(expires);
+    assertThat(kept.revokedAt()).isEmpty();
+  }
+
+  @Test
+  void aLifetimeOutsideOneDayToTenYearsIsRefusedNamingTheField() {
+    for (String days : new String[] {"0", "-1", "3651", "\"30\"", "1.5", "true"}) {
+      assertRefused(
+          "{\"name\":\"ci\",\"scopes\":[\"sessions:open\"],\"expires_in_days\":" + days + "}",
+          "expires_in_days");
+    }
+    assertThat(
+            admin
+                .post(
+                    "/api/v1/api-keys",
+                    "{\"name\":\"ci\",\"scopes\":[\"sessions:open\"],\"expires_in_days\":0}")
+                .json()
+                .path("fields")
+                .path("expires_in_days")
+                .asText())
+        .isEqualTo(
+            "expires_in_days must be a whole number of days from 1 to 3650, or null for a key"
+                + " that never expires; got a number (0).");
+    Browser.Response never =
+        admin.post(
+            "/api/v1/api-keys",
+            "{\"name\":\"ci\",\"scopes\":[\"sessions:open\"],\"expires_in_days\":null}");
+    assertThat(never.status()).as(never.toString()).isEqualTo(201);
+    assertThat(never.json().path("expires_at").isNull()).isTrue();
   }
 
   @Test

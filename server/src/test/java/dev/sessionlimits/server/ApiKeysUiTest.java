@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
 /**
- * The API keys tab of the admin console in real headless Chromium: a key created with a name and
- * scopes is shown once with a copy button, is gone from the page once hidden and after a reload, is
- * listed without it, and is revoked after a confirmation; each state at 0 axe-core violations.
+ * The API keys tab of the admin console in real headless Chromium: a key created with a name,
+ * scopes and the default lifetime (90 days) is shown once with a copy button, is gone from the page
+ * once hidden and after a reload, is listed without it, and is revoked after a confirmation; each
+ * state at 0 axe-core violations.
  */
 class ApiKeysUiTest extends OneServerInChromium {
 
@@ -56,10 +57,14 @@ class ApiKeysUiTest extends OneServerInChromium {
     assertThat(stored.hash()).as("the key shown is the one kept").isEqualTo(TokenHash.of(key));
     assertThat(stored.scopes())
         .containsExactlyInAnyOrder(ApiKeyScope.SESSIONS_OPEN, ApiKeyScope.SESSIONS_READ);
+    assertThat(stored.expiresAt())
+        .as("the console's default lifetime")
+        .contains(stored.createdAt().plus(java.time.Duration.ofDays(90)));
     assertThat(browser.find("#api-key-value-label").getText()).isEqualTo("The key billing (Node)");
     browser.await(numberOfElementsToBe(By.cssSelector(ROW), 1));
     assertThat(browser.find(ROW).getText())
-        .contains("billing (Node)", key.substring(4, 20), "Open sessions, Check sessions", "Live")
+        .contains(
+            "billing (Node)", key.substring(4, 20), "Open sessions, Check sessions", "Live until")
         .doesNotContain(key.substring(21));
     Axe.assertNoViolations(browser, "the key shown once");
     browser.screenshot("admin-api-key-created");

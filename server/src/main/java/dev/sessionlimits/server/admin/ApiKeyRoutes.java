@@ -16,6 +16,7 @@ import dev.sessionlimits.server.service.ApiKeys;
 import dev.sessionlimits.server.service.Auditor;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -27,10 +28,14 @@ import java.util.Set;
 /**
  * {@code /api/v1/api-keys}: the administrators' API keys for services. Creation answers the key
  * itself, once; it needs a recent password entry ({@link Reauthentication}), since a key opens
- * sessions for any user. The list and the audit name a key by its id and name only. Revoking is
- * idempotent: a second revocation changes nothing and records nothing.
+ * sessions for any user. A key may be given a lifetime ({@code expires_in_days}, 1 to {@value
+ * #MAX_DAYS}; without it, it never expires). The list and the audit name a key by its id and name
+ * only. Revoking is idempotent: a second revocation changes nothing and records nothing.
  */
 public final class ApiKeyRoutes {
+
+  /** The longest lifetime a key may be given: ten years. */
+  static final int MAX_DAYS = 3650;
 
   private static final List<String> SCOPE_CODES =
       Arrays.stream(ApiKeyScope.values()).map(ApiKeyScope::code).toList();
@@ -62,7 +67,8 @@ public final class ApiKeyRoutes {
 
   private void create(Context ctx) {
     Authenticator.Caller caller = auth.requireAdmin(ctx);
-    JsonFields fields = new JsonFields(Json.object(Requests.body(ctx)), "name", "scopes");
+    JsonFields fields =
+        new JsonFields(Json.object(Requests.body(ctx)), "name", "scopes", "expires_in_days");
     String name = fields.string("name", ApiKey.MAX_NAME_LENGTH, true);
     if (name != null && !ApiKey.isValidName(name)) {
       fields.error("name", Sentence.of("field.api_key_name", "name", ApiKey.MAX_NAME_LENGTH));
@@ -87,9 +93,10 @@ public final class ApiKeyRoutes {
                 "[" + Text.shorten(String.join(", ", codes), 200) + "]"));
       }
     }
+    Optional<Duration> lifetime = lifetime(fields);
     fields.done();
     reauth.require(caller);
-    ApiKeys.Created created = keys.create(name, scopes, caller.username());
+    ApiKeys.Created created = keys.create(name, scopes, caller.username(), lifetime);
     ApiKey key = created.key();
     auditor.record(
         "api_key_created",
@@ -97,7 +104,13 @@ public final class ApiKeyRoutes {
         caller.clientIp(),
         key.id(),
         null,
-        map("name", key.name(), "scopes", codes(key)));
+        map(
+            "name",
+            key.name(),
+            "scopes",
+            codes(key),
+            "expires_at",
+            key.expiresAt().map(Views::time).orElse(null)));
     Map<String, Object> view = view(key);
     view.put("key", created.value());
     ctx.status(201).json(view);
@@ -128,7 +141,15 @@ public final class ApiKeyRoutes {
     m.put("created_by", key.createdBy());
     m.put("last_used_at", key.lastUsedAt().map(Views::time).orElse(null));
     m.put("revoked_at", key.revokedAt().map(Views::time).orElse(null));
+    m.put("expires_at", key.expiresAt().map(Views::time).orElse(null));
     return m;
+  }
+
+  /** {@code expires_in_days}: 1 to {@link #MAX_DAYS} days, or empty (absent or null: never). */
+  private static Optional<Duration> lifetime(JsonFields fields) {
+    return Optional.ofNullable(
+            fields.wholeNumber("expires_in_days", 1, MAX_DAYS, "field.api_key_expiry"))
+        .map(Duration::ofDays);
   }
 
   private static List<String> codes(ApiKey key) {

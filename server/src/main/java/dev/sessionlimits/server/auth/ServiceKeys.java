@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>The key is looked up by its public id in the store on every call (so a revocation on any node
  * counts at once), and the SHA-256 of the presented key is compared with the stored one in constant
  * time ({@link MessageDigest#isEqual}), so the answer's timing tells nothing of the secret.
- * Missing, malformed, unknown, wrong and revoked keys get the same answer: 401 {@code
+ * Missing, malformed, unknown, wrong, revoked and expired keys get the same answer: 401 {@code
  * api_key_invalid} with {@code WWW-Authenticate: Bearer}. A valid key without the route's scope
  * gets 403 {@code api_key_scope_missing}.
  *
@@ -81,9 +81,19 @@ public final class ServiceKeys {
     if (token.isEmpty()) {
       return Optional.empty();
     }
-    return keys.find(token.get().id())
-        .filter(ApiKey::live)
-        .filter(key -> sameHash(key, token.get()));
+    Optional<ApiKey> key =
+        keys.find(token.get().id()).filter(ApiKey::live).filter(k -> sameHash(k, token.get()));
+    Instant now = clock.instant();
+    if (key.isPresent() && !key.get().acceptedAt(now)) {
+      // The holder is the service itself: tell its operators why, not the caller.
+      LOG.info(
+          "API key {} ({}) expired at {}: refused",
+          key.get().id(),
+          key.get().name(),
+          key.get().expiresAt().orElseThrow());
+      return Optional.empty();
+    }
+    return key;
   }
 
   private static boolean sameHash(ApiKey key, ApiKeyToken token) {

@@ -174,6 +174,26 @@ public final class JsonFields {
     return limit;
   }
 
+  /**
+   * A whole number from {@code min} to {@code max}, or null if the field is absent or null;
+   * anything else marks it with the sentence {@code key}, whose arguments are the field's name,
+   * {@code max} and what was sent.
+   */
+  public Integer wholeNumber(String name, int min, int max, String key) {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (value.isIntegralNumber()
+        && value.canConvertToInt()
+        && value.intValue() >= min
+        && value.intValue() <= max) {
+      return value.intValue();
+    }
+    errors.put(name, Sentence.of(key, name, max, Json.describe(value)));
+    return null;
+  }
+
   /** Marks the field {@code name} bad with {@code sentence}, unless it is already. */
   public void error(String name, String sentence) {
     errors.putIfAbsent(name, locale -> sentence);

@@ -8,6 +8,8 @@ import dev.sessionlimits.core.ApiKeyStore;
 import dev.sessionlimits.core.ApiKeyToken;
 import dev.sessionlimits.server.http.ApiError;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
@@ -50,9 +52,19 @@ public final class ApiKeys {
 
   /** Creates a live key named {@code name} with {@code scopes}, by {@code createdBy}. */
   public Created create(String name, Set<ApiKeyScope> scopes, String createdBy) {
+    return create(name, scopes, createdBy, Optional.empty());
+  }
+
+  /**
+   * Creates a live key named {@code name} with {@code scopes}, by {@code createdBy}, that expires
+   * {@code lifetime} from now, or never.
+   */
+  public Created create(
+      String name, Set<ApiKeyScope> scopes, String createdBy, Optional<Duration> lifetime) {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       ApiKeyToken token = ApiKeyToken.generate(random);
-      ApiKey key = ApiKey.created(token, name, scopes, clock.instant(), createdBy);
+      Instant now = clock.instant();
+      ApiKey key = ApiKey.created(token, name, scopes, now, createdBy, lifetime.map(now::plus));
       if (store.create(key)) {
         return new Created(key, token.value());
       }
@@ -60,7 +72,7 @@ public final class ApiKeys {
     throw new IllegalStateException(ATTEMPTS + " random API key ids were all taken");
   }
 
-  /** Every key, live and revoked, oldest first. */
+  /** Every key, live, expired and revoked, oldest first. */
   public List<ApiKey> list() {
     return store.list();
   }

@@ -20,18 +20,18 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The {@link ApiKeyStore} on the {@code sl_api_keys} table (V10). Scopes are one column, their API
- * names separated by single spaces, as OAuth writes scopes. Revocation and use are single
- * conditional UPDATEs, so neither needs a transaction of its own: a second revocation finds no row
- * to change, and an earlier use never overwrites a later one.
+ * The {@link ApiKeyStore} on the {@code sl_api_keys} table (V10, {@code expires_at} V12). Scopes
+ * are one column, their API names separated by single spaces, as OAuth writes scopes. Revocation
+ * and use are single conditional UPDATEs, so neither needs a transaction of its own: a second
+ * revocation finds no row to change, and an earlier use never overwrites a later one.
  */
 final class JdbcApiKeys implements ApiKeyStore {
 
   private static final String COLUMNS =
-      "id, name, scopes, key_hash, created_at, created_by, last_used_at, revoked_at";
+      "id, name, scopes, key_hash, created_at, created_by, last_used_at, revoked_at, expires_at";
 
   private static final String INSERT =
-      "INSERT INTO sl_api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO sl_api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private static final String FIND = "SELECT " + COLUMNS + " FROM sl_api_keys WHERE id = ?";
 
@@ -66,6 +66,7 @@ final class JdbcApiKeys implements ApiKeyStore {
             insert.setString(6, key.createdBy());
             setInstant(insert, 7, key.lastUsedAt().orElse(null));
             setInstant(insert, 8, key.revokedAt().orElse(null));
+            setInstant(insert, 9, key.expiresAt().orElse(null));
             insert.executeUpdate();
             db.persist(connection);
             return true;
@@ -152,7 +153,8 @@ final class JdbcApiKeys implements ApiKeyStore {
         instant(rows, "created_at"),
         rows.getString("created_by"),
         Optional.ofNullable(instant(rows, "last_used_at")),
-        Optional.ofNullable(instant(rows, "revoked_at")));
+        Optional.ofNullable(instant(rows, "revoked_at")),
+        Optional.ofNullable(instant(rows, "expires_at")));
   }
 
   private static String scopes(Set<ApiKeyScope> scopes) {
