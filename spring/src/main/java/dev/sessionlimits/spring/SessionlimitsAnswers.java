@@ -46,6 +46,25 @@ public final class SessionlimitsAnswers {
   }
 
   /**
+   * The login was refused by a limit: a page request is sent to the login page ({@code ?error})
+   * with the refusal as Spring's last authentication exception, as a refused form login is; any
+   * other request gets {@link #refused(HttpServletResponse, SessionLimitReachedException) 403
+   * JSON}.
+   */
+  public void refused(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      SessionLimitReachedException refusal)
+      throws IOException {
+    if (wantsPage(request)) {
+      request.getSession(true).setAttribute(WebAttributes.AUTHENTICATION_EXCEPTION, refusal);
+      response.sendRedirect(request.getContextPath() + loginPage + "?error");
+      return;
+    }
+    refused(response, refusal);
+  }
+
+  /**
    * The request's session has ended: a page request is redirected to the login page ({@code
    * ?error&session_ended=<reason>}, the reason kept for Spring's default page), any other gets 401
    * JSON and {@value #END_REASON_HEADER}. The caller has invalidated the old HttpSession.

@@ -35,6 +35,12 @@ public final class SessionlimitsAuthenticationStrategy implements SessionAuthent
   /** The HttpSession attribute holding the user the session was opened for (a String). */
   public static final String SESSION_USER = "dev.sessionlimits.spring.SESSION_USER";
 
+  /**
+   * The request attribute holding this request's refusal, for {@link SessionlimitsFilter} to answer
+   * when the filter that asked swallowed it (remember-me goes on unauthenticated).
+   */
+  static final String REFUSAL = "dev.sessionlimits.spring.REFUSAL";
+
   private final SessionManager manager;
   private final SessionlimitsPolicies policies;
 
@@ -64,7 +70,9 @@ public final class SessionlimitsAuthenticationStrategy implements SessionAuthent
           "Sign-in is unavailable for a moment: the session store cannot be reached.", e);
     }
     if (result instanceof LoginResult.Refused refused) {
-      throw new SessionLimitReachedException(refused.deny());
+      SessionLimitReachedException refusal = new SessionLimitReachedException(refused.deny());
+      request.setAttribute(REFUSAL, refusal);
+      throw refusal;
     }
     LoginResult.Admitted admitted = (LoginResult.Admitted) result;
     HttpSession session = request.getSession(true);

@@ -34,9 +34,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *       elsewhere) or unknown: the HttpSession is invalidated, the request is not authenticated and
  *       is answered by {@link SessionlimitsAnswers#ended}.
  *   <li>The request is authenticated but has no session of ours, or one of another user: a login
- *       that did not pass a session strategy (HTTP Basic, remember-me). It is opened here with the
- *       same {@link SessionlimitsAuthenticationStrategy}, and the security context is saved in the
- *       new HttpSession, so the client's cookie carries it from now on. A refusal is 403 JSON.
+ *       that did not pass a session strategy (HTTP Basic; remember-me when no strategy was shared
+ *       with it). It is opened here with the same {@link SessionlimitsAuthenticationStrategy}, and
+ *       the security context is saved in the new HttpSession, so the client's cookie carries it
+ *       from now on. A refusal is 403 JSON.
+ *   <li>The request is not authenticated because a limit refused the login a filter before this one
+ *       tried (remember-me calls the session strategies, then goes on without a login when one
+ *       refuses): the refusal is answered as {@link SessionlimitsAnswers#refused(
+ *       HttpServletRequest, HttpServletResponse, SessionLimitReachedException)} says.
  * </ul>
  *
  * <p>A store that cannot be reached is 503 JSON: the request is never let through unchecked.
@@ -74,6 +79,14 @@ public final class SessionlimitsFilter extends OncePerRequestFilter {
     String token = (session == null) ? null : attribute(session, SESSION_TOKEN);
     Authentication authentication = holder.getContext().getAuthentication();
     boolean authenticated = authentication != null && trust.isAuthenticated(authentication);
+    if (!authenticated
+        && request.getAttribute(SessionlimitsAuthenticationStrategy.REFUSAL)
+            instanceof SessionLimitReachedException refusal) {
+      // A login filter that goes on after a failure (remember-me, which also forgets its cookie)
+      // had this login refused by a limit: the refusal is answered, never a bare login page.
+      answers.refused(request, response, refusal);
+      return;
+    }
     try {
       if (token != null) {
         Lookup lookup = manager.authenticate(token, policies.idleTimeout(), false);
