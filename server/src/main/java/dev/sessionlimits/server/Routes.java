@@ -97,7 +97,7 @@ final class Routes {
             s.reauth,
             s.auditor,
             s.clock);
-    ApiKeyRoutes apiKeyRoutes = new ApiKeyRoutes(s.apiKeys, s.auth, s.reauth, s.auditor);
+    ApiKeyRoutes apiKeyRoutes = new ApiKeyRoutes(s.apiKeys, s.auth, s.reauth);
     this.registrars =
         List.of(
             authRoutes::register,

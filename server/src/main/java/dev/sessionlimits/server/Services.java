@@ -168,7 +168,7 @@ final class Services {
             clock);
     this.groups = new Groups(stores.groups(), users.uncached(), settings, clock);
     this.enforcement = new Enforcement(sessions, users.uncached(), groups, settings, clock);
-    this.apiKeys = new ApiKeys(stores.apiKeys(), clock, random);
+    this.apiKeys = new ApiKeys(stores.apiKeys(), auditor, clock, random);
     this.serviceKeys = new ServiceKeys(stores.apiKeys(), clock);
     this.serviceSessions =
         new ServiceSessions(signIns, externalUsers, userService, sessions, settings, auditor);

@@ -152,6 +152,71 @@ class CliTest {
     assertThat(auditTypes(env)).containsOnlyOnce("settings_changed");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void apiKeysAreCreatedOnceListedAndRevokedAndTheServerHonoursBoth(String kind) {
+    Map<String, String> env = env(kind);
+    Run created =
+        cli(
+            env,
+            "api-keys",
+            "create",
+            "--name",
+            "billing",
+            "--scope",
+            "sessions:read",
+            "--expires-in-days",
+            "30");
+    assertThat(created.code()).as(created.toString()).isZero();
+    String key = created.out().strip();
+    assertThat(key).matches("slk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}");
+    String id = key.substring(4, 20);
+    assertThat(created.err()).contains(id, "expiring at").doesNotContain(key);
+
+    Run list = cli(env, "api-keys", "list", "--json");
+    assertThat(list.out()).contains("\"id\":\"" + id + "\"").doesNotContain(key.substring(21));
+    assertThat(list.out()).containsPattern("\"expires_at\":\"[^\"]+\"");
+    assertThat(cli(env, "api-keys", "list").out()).contains(id, "live", "sessions:read", "billing");
+    assertThat(serviceStatus(env, key)).as("a live key").isNotEqualTo(401);
+
+    assertThat(cli(env, "api-keys", "revoke", id).out()).contains("Revoked " + id);
+    assertThat(cli(env, "api-keys", "revoke", id).out()).contains("revoked already");
+    assertThat(cli(env, "api-keys", "revoke", "0123456789abcdef").code()).isEqualTo(Cli.FAILED);
+    assertThat(serviceStatus(env, key)).as("a revoked key").isEqualTo(401);
+    assertThat(cli(env, "api-keys", "list").out()).contains("revoked");
+    assertThat(auditTypes(env)).contains("api_key_created", "api_key_revoked");
+
+    assertThat(cli(env, "api-keys", "create", "--name", "x", "--scope", "sessions:all").code())
+        .isEqualTo(Cli.USAGE);
+    assertThat(
+            cli(
+                    env,
+                    "api-keys",
+                    "create",
+                    "--name",
+                    "x",
+                    "--scope",
+                    "sessions:end",
+                    "--expires-in-days",
+                    "0")
+                .code())
+        .isEqualTo(Cli.USAGE);
+  }
+
+  /**
+   * The status of a service route's answer to {@code key}, from a server on {@code env}'s store.
+   */
+  private static int serviceStatus(Map<String, String> env, String key) {
+    try (JdbcStore store = StoreFactory.openStore(ServerConfig.fromEnvironment(env));
+        TestServer server =
+            TestServer.start(Stores.of(store, store::isHealthy), Map.of(), b -> {})) {
+      return server
+          .browser()
+          .get("/api/v1/service/sessions/no-such-token", "Authorization", "Bearer " + key)
+          .status();
+    }
+  }
+
   @Test
   void aLostAdministratorPasswordIsResetAndSignsInOverHttp() {
     Map<String, String> env = env("h2");

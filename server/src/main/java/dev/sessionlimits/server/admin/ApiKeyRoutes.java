@@ -13,13 +13,11 @@ import dev.sessionlimits.server.http.Sentence;
 import dev.sessionlimits.server.http.Text;
 import dev.sessionlimits.server.http.Views;
 import dev.sessionlimits.server.service.ApiKeys;
-import dev.sessionlimits.server.service.Auditor;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,14 +41,12 @@ public final class ApiKeyRoutes {
   private final ApiKeys keys;
   private final Authenticator auth;
   private final Reauthentication reauth;
-  private final Auditor auditor;
 
-  /** The routes over {@code keys}; {@code auditor} records creations and revocations. */
-  public ApiKeyRoutes(ApiKeys keys, Authenticator auth, Reauthentication reauth, Auditor auditor) {
+  /** The routes over {@code keys}, which audits creations and revocations. */
+  public ApiKeyRoutes(ApiKeys keys, Authenticator auth, Reauthentication reauth) {
     this.keys = keys;
     this.auth = auth;
     this.reauth = reauth;
-    this.auditor = auditor;
   }
 
   /** Adds the routes of API keys to {@code routes}. */
@@ -62,7 +58,7 @@ public final class ApiKeyRoutes {
 
   private void list(Context ctx) {
     auth.requireAdmin(ctx);
-    ctx.json(map("api_keys", keys.list().stream().map(ApiKeyRoutes::view).toList()));
+    ctx.json(map("api_keys", keys.list().stream().map(Views::apiKey).toList()));
   }
 
   private void create(Context ctx) {
@@ -96,53 +92,18 @@ public final class ApiKeyRoutes {
     Optional<Duration> lifetime = lifetime(fields);
     fields.done();
     reauth.require(caller);
-    ApiKeys.Created created = keys.create(name, scopes, caller.username(), lifetime);
+    ApiKeys.Created created =
+        keys.create(name, scopes, lifetime, caller.username(), caller.clientIp());
     ApiKey key = created.key();
-    auditor.record(
-        "api_key_created",
-        caller.username(),
-        caller.clientIp(),
-        key.id(),
-        null,
-        map(
-            "name",
-            key.name(),
-            "scopes",
-            codes(key),
-            "expires_at",
-            key.expiresAt().map(Views::time).orElse(null)));
-    Map<String, Object> view = view(key);
+    Map<String, Object> view = Views.apiKey(key);
     view.put("key", created.value());
     ctx.status(201).json(view);
   }
 
   private void revoke(Context ctx) {
     Authenticator.Caller caller = auth.requireAdmin(ctx);
-    Optional<ApiKey> revoked = keys.revoke(ctx.pathParam("id"));
-    revoked.ifPresent(
-        key ->
-            auditor.record(
-                "api_key_revoked",
-                caller.username(),
-                caller.clientIp(),
-                key.id(),
-                null,
-                map("name", key.name(), "scopes", codes(key))));
+    keys.revoke(ctx.pathParam("id"), caller.username(), caller.clientIp());
     ctx.status(204);
-  }
-
-  /** A key as the API shows it: never the key itself, nor its hash. */
-  private static Map<String, Object> view(ApiKey key) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", key.id());
-    m.put("name", key.name());
-    m.put("scopes", codes(key));
-    m.put("created_at", Views.time(key.createdAt()));
-    m.put("created_by", key.createdBy());
-    m.put("last_used_at", key.lastUsedAt().map(Views::time).orElse(null));
-    m.put("revoked_at", key.revokedAt().map(Views::time).orElse(null));
-    m.put("expires_at", key.expiresAt().map(Views::time).orElse(null));
-    return m;
   }
 
   /** {@code expires_in_days}: 1 to {@link #MAX_DAYS} days, or empty (absent or null: never). */
@@ -150,9 +111,5 @@ public final class ApiKeyRoutes {
     return Optional.ofNullable(
             fields.wholeNumber("expires_in_days", 1, MAX_DAYS, "field.api_key_expiry"))
         .map(Duration::ofDays);
-  }
-
-  private static List<String> codes(ApiKey key) {
-    return key.scopes().stream().map(ApiKeyScope::code).toList();
   }
 }

@@ -5,6 +5,7 @@ import dev.sessionlimits.core.SessionManager;
 import dev.sessionlimits.server.Environment;
 import dev.sessionlimits.server.ServerConfig;
 import dev.sessionlimits.server.StoreFactory;
+import dev.sessionlimits.server.service.ApiKeys;
 import dev.sessionlimits.server.service.Auditor;
 import dev.sessionlimits.server.service.FileSettings;
 import dev.sessionlimits.server.service.Passwords;
@@ -12,6 +13,7 @@ import dev.sessionlimits.server.service.SettingsService;
 import dev.sessionlimits.server.service.UserService;
 import dev.sessionlimits.store.jdbc.EmbeddedBackups;
 import dev.sessionlimits.store.jdbc.JdbcStore;
+import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Map;
 
@@ -33,6 +35,7 @@ final class Admin implements AutoCloseable {
   final Auditor auditor;
 
   private SettingsService settings;
+  private ApiKeys apiKeys;
 
   private Admin(ServerConfig config, JdbcStore store) {
     this.config = config;
@@ -65,7 +68,13 @@ final class Admin implements AutoCloseable {
   static Admin open(Map<String, String> env) {
     ServerConfig config = config(env);
     try {
-      return new Admin(config, StoreFactory.openStore(config));
+      JdbcStore store = StoreFactory.openStore(config);
+      try {
+        return new Admin(config, store);
+      } catch (RuntimeException e) {
+        store.close();
+        throw e;
+      }
     } catch (RuntimeException e) {
       if (EmbeddedBackups.inUse(e)) {
         throw inUse(config);
@@ -92,6 +101,14 @@ final class Admin implements AutoCloseable {
       settings = new SettingsService(store.settings(), files, actions, clock);
     }
     return settings;
+  }
+
+  /** Services' API keys, audited as the API audits them. */
+  ApiKeys apiKeys() {
+    if (apiKeys == null) {
+      apiKeys = new ApiKeys(store.apiKeys(), auditor, clock, new SecureRandom());
+    }
+    return apiKeys;
   }
 
   @Override

@@ -59,6 +59,7 @@ import picocli.CommandLine.Command;
       UsersCommand.class,
       SessionsCommand.class,
       SettingsCommand.class,
+      ApiKeysCommand.class,
       BackupCommands.Backup.class,
       BackupCommands.Restore.class,
       ResetAdminPassword.class,

@@ -1,6 +1,8 @@
 package dev.sessionlimits.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sessionlimits.core.ApiKey;
+import dev.sessionlimits.core.ApiKeyScope;
 import dev.sessionlimits.core.AuditEvent;
 import dev.sessionlimits.core.EndCause;
 import dev.sessionlimits.core.EndReason;
@@ -191,5 +193,19 @@ public final class Views {
       }
     }
     return details;
+  }
+
+  /** An API key as the API and the command line show it: never the key itself, nor its hash. */
+  public static Map<String, Object> apiKey(ApiKey key) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", key.id());
+    m.put("name", key.name());
+    m.put("scopes", key.scopes().stream().map(ApiKeyScope::code).toList());
+    m.put("created_at", time(key.createdAt()));
+    m.put("created_by", key.createdBy());
+    m.put("last_used_at", key.lastUsedAt().map(Views::time).orElse(null));
+    m.put("revoked_at", key.revokedAt().map(Views::time).orElse(null));
+    m.put("expires_at", key.expiresAt().map(Views::time).orElse(null));
+    return m;
   }
 }

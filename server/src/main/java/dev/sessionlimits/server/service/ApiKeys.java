@@ -1,5 +1,6 @@
 package dev.sessionlimits.server.service;
 
+import static dev.sessionlimits.server.http.Json.map;
 import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.core.ApiKey;
@@ -7,6 +8,7 @@ import dev.sessionlimits.core.ApiKeyScope;
 import dev.sessionlimits.core.ApiKeyStore;
 import dev.sessionlimits.core.ApiKeyToken;
 import dev.sessionlimits.server.http.ApiError;
+import dev.sessionlimits.server.http.Views;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,9 +18,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Services' API keys, whoever asks: creation (the key itself returned once, here, and never again),
- * the list, and revocation (404 {@code api_key_not_found} for an unknown id). The store keeps only
- * each key's SHA-256 ({@link ApiKeyToken}).
+ * Services' API keys, whoever asks (the API, the command line): creation (the key itself returned
+ * once, here, and never again), the list, and revocation (404 {@code api_key_not_found} for an
+ * unknown id). The store keeps only each key's SHA-256 ({@link ApiKeyToken}). Creations and
+ * revocations are audited here ({@code api_key_created}, {@code api_key_revoked}), naming the key
+ * by its id, name, scopes and expiry, never the key.
  */
 public final class ApiKeys {
 
@@ -26,12 +30,14 @@ public final class ApiKeys {
   private static final int ATTEMPTS = 3;
 
   private final ApiKeyStore store;
+  private final Auditor auditor;
   private final InstantSource clock;
   private final SecureRandom random;
 
   /** Keys in {@code store}, created and revoked at the time of {@code clock}. */
-  public ApiKeys(ApiKeyStore store, InstantSource clock, SecureRandom random) {
+  public ApiKeys(ApiKeyStore store, Auditor auditor, InstantSource clock, SecureRandom random) {
     this.store = requireNonNull(store, "store");
+    this.auditor = requireNonNull(auditor, "auditor");
     this.clock = requireNonNull(clock, "clock");
     this.random = requireNonNull(random, "random");
   }
@@ -50,22 +56,35 @@ public final class ApiKeys {
     }
   }
 
-  /** Creates a live key named {@code name} with {@code scopes}, by {@code createdBy}. */
-  public Created create(String name, Set<ApiKeyScope> scopes, String createdBy) {
-    return create(name, scopes, createdBy, Optional.empty());
-  }
-
   /**
-   * Creates a live key named {@code name} with {@code scopes}, by {@code createdBy}, that expires
-   * {@code lifetime} from now, or never.
+   * Creates a live key named {@code name} with {@code scopes} that expires {@code lifetime} from
+   * now, or never, by {@code actor} (who is its creator) from {@code clientIp} (null on the command
+   * line); audited.
    */
   public Created create(
-      String name, Set<ApiKeyScope> scopes, String createdBy, Optional<Duration> lifetime) {
+      String name,
+      Set<ApiKeyScope> scopes,
+      Optional<Duration> lifetime,
+      String actor,
+      String clientIp) {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       ApiKeyToken token = ApiKeyToken.generate(random);
       Instant now = clock.instant();
-      ApiKey key = ApiKey.created(token, name, scopes, now, createdBy, lifetime.map(now::plus));
+      ApiKey key = ApiKey.created(token, name, scopes, now, actor, lifetime.map(now::plus));
       if (store.create(key)) {
+        auditor.record(
+            "api_key_created",
+            actor,
+            clientIp,
+            key.id(),
+            null,
+            map(
+                "name",
+                key.name(),
+                "scopes",
+                codes(key),
+                "expires_at",
+                key.expiresAt().map(Views::time).orElse(null)));
         return new Created(key, token.value());
       }
     }
@@ -84,14 +103,28 @@ public final class ApiKeys {
   }
 
   /**
-   * Revokes the key of {@code id} now: the key as revoked by this call, or empty if it was revoked
-   * already; 404 {@code api_key_not_found} if there is none.
+   * Revokes the key of {@code id} now, by {@code actor} from {@code clientIp}: the key as revoked
+   * by this call (audited), or empty if it was revoked already (nothing recorded); 404 {@code
+   * api_key_not_found} if there is none.
    */
-  public Optional<ApiKey> revoke(String id) {
+  public Optional<ApiKey> revoke(String id, String actor, String clientIp) {
     ApiKey key = existing(id);
     if (!store.revoke(key.id(), clock.instant())) {
       return Optional.empty();
     }
-    return store.find(key.id());
+    Optional<ApiKey> revoked = store.find(key.id());
+    auditor.record(
+        "api_key_revoked",
+        actor,
+        clientIp,
+        key.id(),
+        null,
+        map("name", key.name(), "scopes", codes(key)));
+    return revoked;
+  }
+
+  /** The API names of the key's scopes. */
+  public static List<String> codes(ApiKey key) {
+    return key.scopes().stream().map(ApiKeyScope::code).toList();
   }
 }
