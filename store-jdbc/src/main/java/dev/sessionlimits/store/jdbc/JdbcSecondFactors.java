@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,9 @@ final class JdbcSecondFactors implements SecondFactors {
 
   private static final String SECRET = "SELECT secret FROM sl_totp_factors WHERE username = ?";
 
-  private static final String ALL_SECRETS = "SELECT username, secret FROM sl_totp_factors";
+  /** Parameter: the prefix of what the current key seals, {@code v1:<key id>:%}. */
+  private static final String NOT_SEALED_NOW =
+      "SELECT username, secret FROM sl_totp_factors WHERE secret NOT LIKE ?";
 
   /** Parameters: the new stored value, user name, the value read. */
   private static final String RESEAL =
@@ -263,28 +264,25 @@ final class JdbcSecondFactors implements SecondFactors {
         () -> "seal the TOTP secrets",
         connection -> {
           Map<String, String> toSeal = new LinkedHashMap<>();
-          try (PreparedStatement select = connection.prepareStatement(ALL_SECRETS);
-              ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-              String stored = rows.getString("secret");
-              if (!k.sealsNow(stored)) {
-                toSeal.put(rows.getString("username"), stored);
+          try (PreparedStatement select = connection.prepareStatement(NOT_SEALED_NOW)) {
+            select.setString(1, k.sealedPrefix() + "%");
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                toSeal.put(rows.getString("username"), rows.getString("secret"));
               }
             }
           }
-          List<String> done = new ArrayList<>();
+          int sealed = 0;
           try (PreparedStatement reseal = connection.prepareStatement(RESEAL)) {
             for (Map.Entry<String, String> row : toSeal.entrySet()) {
               String user = row.getKey();
               reseal.setString(1, k.seal(user, k.open(user, row.getValue())));
               reseal.setString(2, user);
               reseal.setString(3, row.getValue());
-              if (reseal.executeUpdate() == 1) {
-                done.add(user);
-              }
+              sealed += reseal.executeUpdate();
             }
           }
-          return done.size();
+          return sealed;
         });
   }
 

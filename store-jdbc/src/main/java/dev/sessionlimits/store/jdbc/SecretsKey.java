@@ -131,12 +131,16 @@ public final class SecretsKey {
               + Base64.getEncoder().encodeToString(randomKey())
               + "\n";
       try {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.write(
-            file, text.getBytes(US_ASCII), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Path folder = Files.createDirectories(file.toAbsolutePath().getParent());
+        // Owner-only from its creation on: the key is never readable by others, not even briefly.
+        if (Files.getFileStore(folder).supportsFileAttributeView("posix")) {
+          Files.createFile(
+              file,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+          Files.createFile(file);
         }
+        Files.write(file, text.getBytes(US_ASCII), StandardOpenOption.TRUNCATE_EXISTING);
       } catch (FileAlreadyExistsException e) {
         // another process made it first: read theirs
       } catch (IOException e) {
@@ -207,9 +211,9 @@ public final class SecretsKey {
     }
   }
 
-  /** Whether {@code stored} is sealed with the key that seals now. */
-  boolean sealsNow(String stored) {
-    return stored.startsWith(PREFIX + ids.get(0) + ":");
+  /** How every value the key that seals now sealed begins: {@code v1:<key id>:}. */
+  String sealedPrefix() {
+    return PREFIX + ids.get(0) + ":";
   }
 
   /** Whether {@code stored} is a sealed value rather than a secret stored before sealing. */
