@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -65,12 +64,6 @@ public final class JdbcStore implements AutoCloseable {
   static final int PURGE_BATCH = 500;
 
   private static final SecureRandom NODE_IDS = new SecureRandom();
-
-  /**
-   * How long a PostgreSQL call waits for a pooled connection, so an unreachable database fails
-   * calls within seconds rather than queueing them.
-   */
-  private static final Duration POSTGRES_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
 
   /** How a store uses its database beyond the SQL every store runs. */
   private enum Mode {
@@ -203,23 +196,14 @@ public final class JdbcStore implements AutoCloseable {
   public static JdbcStore embedded(Path dataDir, SessionCacheSize size) {
     requireNonNull(dataDir, "dataDir");
     Path dir = dataDir.toAbsolutePath().normalize();
-    String file = dir.resolve(EMBEDDED_NAME).toString();
-    if (file.indexOf(';') >= 0) {
-      throw new IllegalArgumentException(
-          "The data directory " + dir + " contains ';', which H2 cannot take in a database path");
-    }
-    try {
-      OwnerOnlyFiles.directory(dir);
-    } catch (IOException e) {
-      throw new StoreUnavailableException(
-          "Could not create the data directory " + dir + " readable by its owner only: " + e, e);
-    }
-    String url = "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000;TRACE_LEVEL_FILE=0";
-    HikariConfig config = JdbcSetup.poolConfig("sessionlimits-h2", url, "org.h2.Driver");
-    config.setUsername("sa");
-    config.setPassword("");
+    String file = JdbcSetup.embeddedFile(dir);
     JdbcStore store =
-        withPool(config, "the embedded database in " + dir, Mode.EMBEDDED, file, size);
+        withPool(
+            JdbcSetup.embeddedPool(file),
+            "the embedded database in " + dir,
+            Mode.EMBEDDED,
+            file,
+            size);
     try {
       OwnerOnlyFiles.files(dir, EMBEDDED_NAME);
     } catch (IOException e) {
@@ -272,18 +256,8 @@ public final class JdbcStore implements AutoCloseable {
       throw new IllegalArgumentException(
           "A PostgreSQL JDBC URL starts with jdbc:postgresql:, got " + shown);
     }
-    HikariConfig config =
-        JdbcSetup.poolConfig("sessionlimits-postgres", jdbcUrl, "org.postgresql.Driver");
-    config.addDataSourceProperty("connectTimeout", "3");
-    config.addDataSourceProperty("loginTimeout", "5");
-    config.addDataSourceProperty("socketTimeout", "10");
-    config.addDataSourceProperty("tcpKeepAlive", "true");
-    config.setConnectionTimeout(POSTGRES_CONNECTION_TIMEOUT.toMillis());
-    // A borrowed connection idle for a while is checked first; on a silent network that check is
-    // part of a lookup's time, so it gets HikariCP's shortest bound. With the lookups' 500 ms for a
-    // connection and for each read, a verify gives up within about 0.75 s.
-    config.setValidationTimeout(Duration.ofMillis(250).toMillis());
-    return withPool(config, "PostgreSQL at " + shown, Mode.CLUSTER, listenerUrl, size);
+    return withPool(
+        JdbcSetup.postgresPool(jdbcUrl), "PostgreSQL at " + shown, Mode.CLUSTER, listenerUrl, size);
   }
 
   /**
