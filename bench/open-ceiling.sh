@@ -1,45 +1,44 @@
 #!/usr/bin/env bash
-# Evicting opens on PostgreSQL against their ceiling, in one run (issue 19's target: >= 90% of
-# pgbench for the same statements, single-threaded and from 8 threads). Each repetition runs, one
-# after the other so that both see the machine alike: the JMH benchmarks StoreOpenBenchmark (1
-# thread) and ConcurrentOpenBenchmark (8 threads) at limit 1 (every login evicts one session), and
-# bench/pg-ceiling.sh's workloads evict (the store's statements, in its round trips) and
-# evict-no-notify (the same without end_xid and end_node) with 1 and 8 clients. Prints, per thread
-# count, the median and the spread (min-max) of each, and of the ratio store / pgbench evict taken
-# within each repetition. About 6 minutes with 3 repetitions on 2 cores.
+# Evicting opens on PostgreSQL against their ceiling, paired (issue 19's target: >= 90% of pgbench
+# for the same statements, single-threaded and from 8 threads). One JVM (OpenCeiling) warms the
+# store's login path up once, then runs rounds: in each, the store's evicting open (limit 1, every
+# login ends its user's previous session) and pgbench's workloads evict (the store's statements, in
+# its round trips) and evict-no-notify (the same without end_xid and end_node), 1 and 8 clients,
+# back to back for 5 s each on the same scratch database, in an order that reverses every round.
+# Prints, per thread count, the median and the spread (min-max) of each rate, and of the ratio
+# store / pgbench taken within each round. About 4 minutes with 5 rounds on 2 cores.
 #
-#   bench/open-ceiling.sh [--reps N] [--no-build] [--ignore-jmh-lock] [--pinned] [--java PATH]
-#                         [--virtual]
+#   bench/open-ceiling.sh [--reps N] [--no-build] [--pinned] [--java PATH] [--virtual] [--json FILE]
 #
-# --java runs JMH on another JDK (the Docker image runs Java 21); --virtual runs JMH's benchmark
-# threads as virtual threads (Java 21+, -Djmh.executor=VIRTUAL), as the server runs its requests
-# on a JDK that has them.
+# --reps sets the number of rounds (5); --json keeps every run's rate in FILE. --java runs the JVM on another JDK (the Docker image runs
+# Java 21); --virtual runs the store's openers on virtual threads (Java 21+), as the server runs its
+# requests on a JDK that has them.
+#
+# Until 2026-12-07 each repetition ran JMH (StoreOpenBenchmark, ConcurrentOpenBenchmark) and then
+# bench/pg-ceiling.sh, a minute apart: on this shared 2-core host the machine's speed drifted by
+# more than the gap measured between them (one repetition's ratio 62%, the next 112%). Paired runs
+# seconds apart take the ratio where both saw the same machine.
 #
 # --pinned runs both clients against a PostgreSQL of the run's own (initdb in a scratch directory,
-# a free port) whose processes are bound to CPU 0, with the client (the JMH JVM, or pgbench and its
-# psql listener) bound to CPU 1. On 2 shared cores the Java client's CPU (JMH, the JDBC driver, the
-# store) is taken from PostgreSQL's backends while pgbench's C client costs almost nothing, so the
-# shared ratio measures the client's language as much as the statements; pinned, each client has a
-# core of its own and the database the other, and the ratio compares what PostgreSQL does for the
-# store's transactions with what it does for pgbench's. Both modes are worth reporting.
+# a free port) whose processes are bound to CPU 0, with the client (the JVM, and pgbench, which it
+# starts) bound to CPU 1. On 2 shared cores the Java client's CPU (the JDBC driver, the store) is
+# taken from PostgreSQL's backends while pgbench's C client costs almost nothing; pinned, each
+# client has a core of its own and the database the other.
 #
-# --ignore-jmh-lock runs JMH even while another JMH run holds /tmp/jmh.lock (a shared machine,
-# where the figures are indicative only).
-#
-# Needs what bench/run.sh needs for JMH and the ceiling: Java 17+, Maven, PostgreSQL on
-# 127.0.0.1:5432 (user postgres, trust auth); scratch databases sl_bench_* are dropped at exit.
+# Needs Java 17+, Maven, pgbench and PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth);
+# scratch databases sl_bench_* are dropped at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-reps=3 build=1 lock=() pinned=0 java_bin=java executor=
+reps=5 build=1 pinned=0 java_bin=java virtual= json=
 while (($#)); do
   case "$1" in
     --reps) reps="$2"; shift ;;
     --no-build) build=0 ;;
-    --ignore-jmh-lock) lock=(-Djmh.ignoreLock=true) ;;
     --pinned) pinned=1 ;;
     --java) java_bin="$2"; shift ;;
-    --virtual) executor="-Djmh.executor=VIRTUAL" ;;
+    --virtual) virtual=virtual ;;
+    --json) json="$2"; shift ;;
     *) echo "unknown option $1 (see the top of $0)" >&2; exit 2 ;;
   esac
   shift
@@ -86,48 +85,13 @@ if ((pinned)); then
 fi
 [ -f "$jar" ] || { echo "$jar is missing" >&2; exit 1; }
 
-for ((rep = 1; rep <= reps; rep++)); do
-  echo "== repetition $rep of $reps" >&2
-  # 14 warm-up iterations of 2 s, then 5 of 1 s measured (pgbench's 5 s). The store's login path is
-  # large and C2 keeps compiling it for about 16 s of load: on 8 threads the rate climbed from 2,146
-  # (iteration 4, where 4 warm-up iterations stopped) to 3,062/s (iteration 8) and held 3,200/s
-  # after iteration 12 (2026-12-06 21:30); -XX:+PrintCompilation showed 140 C2 compilations in the
-  # 5 s after 15 s of the JVM's life, 17 in the next 5 s and 1 to 14 per 5 s after that. With 4,
-  # the measured iterations shared the 2 cores with the compiler, which pgbench's client never does.
-  "${client[@]}" "$java_bin" "${lock[@]}" -jar "$jar" 'StoreOpenBenchmark.open$|ConcurrentOpenBenchmark.open$' \
-    -p store=postgres -p scenario=1:DESTROY_NEXT_EXPIRING -wi 14 -w 2 -i 5 -r 1 -f 1 \
-    -jvmArgsAppend "$executor -Dsessionlimits.bench.dbPrefix=$run_id ${pg_url[*]}" -rf json -rff "$work/jmh-$rep.json" \
-    > "$work/jmh-$rep.txt" 2>&1 || { tail -20 "$work/jmh-$rep.txt" >&2; exit 1; }
-  "${client[@]}" bench/pg-ceiling.sh "$work/ceiling-$rep.json" --db-prefix "$run_id" --no-fsync \
-    --workloads evict,evict-no-notify
-done
-
-jdk="$("$java_bin" -version 2>&1 | head -1)${executor:+, virtual threads}"
-python3 - "$work" "$reps" "$pinned" "$jdk" <<'PY'
-import json, statistics, sys
-work, reps, pinned = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
-rows = {1: {"store": [], "evict": [], "evict-no-notify": []},
-        8: {"store": [], "evict": [], "evict-no-notify": []}}
-for rep in range(1, reps + 1):
-    for b in json.load(open(f"{work}/jmh-{rep}.json")):
-        threads = 1 if b["benchmark"].endswith("StoreOpenBenchmark.open") else 8
-        rows[threads]["store"].append(b["primaryMetric"]["score"])
-    for run in json.load(open(f"{work}/ceiling-{rep}.json"))["runs"]:
-        rows[run["clients"]][run["workload"]].append(run["tps"])
-def show(values, fmt="{:,.0f}"):
-    return (f"{fmt.format(statistics.median(values))}"
-            f" ({fmt.format(min(values))}-{fmt.format(max(values))})")
-mode = ("pinned: the database on CPU 0, each client on CPU 1" if pinned
-        else "shared: the clients and the database on the same 2 cores")
-print(f"Evicting opens on PostgreSQL, {reps} repetitions, {mode}; JMH on {sys.argv[4]}:"
-      " median (min-max), ops/s")
-print("| threads | store (JMH) | pgbench evict | pgbench evict-no-notify"
-      " | store / evict | store / evict-no-notify |")
-print("|---:|---:|---:|---:|---:|---:|")
-for threads, r in rows.items():
-    ratio = [s / e for s, e in zip(r["store"], r["evict"])]
-    ratio_nn = [s / e for s, e in zip(r["store"], r["evict-no-notify"])]
-    print(f"| {threads} | {show(r['store'])} | {show(r['evict'])} | {show(r['evict-no-notify'])}"
-          f" | {show([100 * x for x in ratio], '{:.0f}%')}"
-          f" | {show([100 * x for x in ratio_nn], '{:.0f}%')} |")
-PY
+"${client[@]}" "$java_bin" -Xms2g -Xmx2g -Dsessionlimits.bench.dbPrefix="$run_id" "${pg_url[@]}" \
+  -cp "$jar" dev.sessionlimits.bench.OpenCeiling "$work/open-ceiling.json" "$reps" 5 60 $virtual \
+  > "$work/table.md" 2> "$work/log.txt" || { tail -20 "$work/log.txt" >&2; exit 1; }
+cat "$work/log.txt" >&2
+[ -n "$json" ] && cp "$work/open-ceiling.json" "$json"
+mode="shared: the clients and the database on the same 2 cores"
+((pinned)) && mode="pinned: the database on CPU 0, each client on CPU 1"
+echo "Evicting opens on PostgreSQL, $reps paired rounds, $mode;" \
+  "$("$java_bin" -version 2>&1 | head -1)${virtual:+, virtual threads}: median (min-max), ops/s"
+cat "$work/table.md"

@@ -131,6 +131,14 @@ final class BenchStores implements AutoCloseable {
     return (owner instanceof JdbcStore jdbc) ? jdbc.ops().cachedSessions() : 0;
   }
 
+  /**
+   * The node id a JDBC store records in the ends it writes ({@code end_node}), so that its own
+   * cluster listener skips them; empty for the in-memory store.
+   */
+  String nodeId() {
+    return (owner instanceof JdbcStore jdbc) ? jdbc.nodeId() : "";
+  }
+
   boolean isJdbc() {
     return url != null;
   }

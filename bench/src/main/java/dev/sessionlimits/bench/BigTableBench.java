@@ -151,7 +151,8 @@ public final class BigTableBench {
         }
         Path scripts = Files.createTempDirectory("sl-scale-pgbench-");
         try {
-          PgBenchRuns runs = new PgBenchRuns(stores.database(), scripts);
+          PgBenchRuns runs =
+              new PgBenchRuns(stores.database(), stores.nodeId(), scripts, stores::sql);
           for (int clients : new int[] {1, 8}) {
             double[] find = new double[reps];
             double[] evict = new double[reps];
