@@ -145,14 +145,7 @@ public final class BigTableBench {
       }
       log("%,d rows: finds done", rows);
       if (pgbench) {
-        try (Connection c = stores.sql();
-            Statement s = c.createStatement()) {
-          s.execute(PgBenchRuns.evictSetUp());
-        }
-        Path scripts = Files.createTempDirectory("sl-scale-pgbench-");
-        try {
-          PgBenchRuns runs =
-              new PgBenchRuns(stores.database(), stores.nodeId(), scripts, stores::sql);
+        try (PgBenchRuns runs = PgBenchRuns.on(stores)) {
           for (int clients : new int[] {1, 8}) {
             double[] find = new double[reps];
             double[] evict = new double[reps];
@@ -163,13 +156,6 @@ public final class BigTableBench {
             report.ceiling("find, no node cache", clients, find);
             report.ceiling("open, evicting at limit 1", clients, evict);
           }
-        } finally {
-          try (var files = Files.list(scripts)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-              Files.deleteIfExists(f);
-            }
-          }
-          Files.deleteIfExists(scripts);
         }
         log("%,d rows: pgbench done", rows);
       }

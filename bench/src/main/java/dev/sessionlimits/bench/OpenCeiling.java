@@ -5,8 +5,6 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -16,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * Issue 19's target, paired: evicting opens through the store ({@link Opener}, limit 1, every login
@@ -65,14 +62,7 @@ public final class OpenCeiling {
     double[][][] rates = new double[THREADS.length][rounds][1 + CEILINGS.size()];
     try (BenchStores stores = BenchStores.open("postgres")) {
       stores.fill(10_000, 2, 100);
-      try (Connection c = stores.sql();
-          Statement s = c.createStatement()) {
-        s.execute(PgBenchRuns.evictSetUp());
-      }
-      Path scripts = Files.createTempDirectory("sl-open-ceiling-");
-      try {
-        PgBenchRuns pgbench =
-            new PgBenchRuns(stores.database(), stores.nodeId(), scripts, stores::sql);
+      try (PgBenchRuns pgbench = PgBenchRuns.on(stores)) {
         QuotaPolicy policy = BenchStores.policy(1, "DESTROY_NEXT_EXPIRING", Opener.LIMITED_IDLE);
         List<Opener> openers = new ArrayList<>();
         for (int i = 0; i < THREADS[THREADS.length - 1]; i++) {
@@ -100,13 +90,6 @@ public final class OpenCeiling {
             }
           }
         }
-      } finally {
-        try (Stream<Path> files = Files.list(scripts)) {
-          for (Path f : (Iterable<Path>) files::iterator) {
-            Files.deleteIfExists(f);
-          }
-        }
-        Files.deleteIfExists(scripts);
       }
     }
     Files.writeString(out, json(rates, seconds, warmUp, virtual), StandardCharsets.UTF_8);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * pgbench ({@code -M prepared}) running, on the big table's database, the statements the store
@@ -32,7 +33,7 @@ import java.util.regex.Pattern;
  * pgbench's path is the system property {@code sessionlimits.bench.pgbench} (default: {@code
  * pgbench} on the PATH).
  */
-final class PgBenchRuns {
+final class PgBenchRuns implements AutoCloseable {
 
   static final String PGBENCH = System.getProperty("sessionlimits.bench.pgbench", "pgbench");
 
@@ -124,7 +125,21 @@ final class PgBenchRuns {
   private final String database;
   private final Path scripts;
   private final Sql sql;
+  private final boolean ownsScripts;
   private long nextN;
+
+  /**
+   * pgbench's runs on {@code stores}' database (PostgreSQL): gives its evicting clients their quota
+   * rows and writes the scripts to a directory of their own, which {@link #close} removes.
+   */
+  static PgBenchRuns on(BenchStores stores) throws IOException, SQLException {
+    try (Connection c = stores.sql();
+        Statement s = c.createStatement()) {
+      s.execute(evictSetUp());
+    }
+    Path scripts = Files.createTempDirectory("sl-pgbench-");
+    return new PgBenchRuns(stores.database(), stores.nodeId(), scripts, stores::sql, true);
+  }
 
   /**
    * Writes the scripts to {@code scripts}: {@code find}, {@code evict} (the store's statements) and
@@ -134,9 +149,15 @@ final class PgBenchRuns {
    * same table meanwhile, skips them as it skips the store's own (no other node reads either).
    */
   PgBenchRuns(String database, String node, Path scripts, Sql sql) throws IOException {
+    this(database, node, scripts, sql, false);
+  }
+
+  private PgBenchRuns(String database, String node, Path scripts, Sql sql, boolean ownsScripts)
+      throws IOException {
     this.database = database;
     this.scripts = scripts;
     this.sql = sql;
+    this.ownsScripts = ownsScripts;
     Files.writeString(scripts.resolve("find.sql"), FIND, StandardCharsets.UTF_8);
     Files.writeString(
         scripts.resolve("evict.sql"),
@@ -218,5 +239,19 @@ final class PgBenchRuns {
     } catch (SQLException e) {
       throw new IOException("could not give pgbench's clients their first sessions: " + e, e);
     }
+  }
+
+  /** Removes the scripts' directory if {@link #on} made it. */
+  @Override
+  public void close() throws IOException {
+    if (!ownsScripts) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(scripts)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(f);
+      }
+    }
+    Files.deleteIfExists(scripts);
   }
 }
