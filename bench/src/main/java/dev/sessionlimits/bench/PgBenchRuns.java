@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * pgbench ({@code -M prepared}) running, on the big table's database, the statements the store
- * sends for the same operation: the ceiling {@link BigTableBench} divides the store's rates by.
+ * pgbench ({@code -M prepared}) running, on a benchmark's own database, the statements the store
+ * sends for the same operation: the ceiling {@link BigTableBench} and {@link OpenCeiling} divide
+ * the store's rates by.
  *
  * <ul>
  *   <li>{@code find}: the lookup by token hash of a random one of the table's sessions (the hash is
