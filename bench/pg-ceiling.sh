@@ -23,7 +23,9 @@
 # The statements are JdbcLogins' and SessionSql's (keep them in step), with literals and now() where
 # the store binds values that pgbench has no variables for. A psql session meanwhile polls every
 # 100 ms for the recent ends of other nodes by the end_xid index, as each node's ClusterListener
-# does. --no-fsync skips the disk's rate (pg_test_fsync), for repeated runs (bench/open-ceiling.sh).
+# does. --no-fsync skips the disk's rate (pg_test_fsync), for repeated runs. The new session's
+# token hash is 64 hex digits from SHA-256, as the store's (PgBenchRuns, which OpenCeiling and
+# BigTableBench run, sends the same statements).
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth); the scratch database
 # <PREFIX>ceiling_<random> (PREFIX sl_bench_ unless given) is dropped at exit.
