@@ -51,10 +51,17 @@ public final class OpenCeiling {
       System.exit(2);
     }
     Path out = Path.of(args[0]);
-    int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 5;
-    int seconds = (args.length > 2) ? Integer.parseInt(args[2]) : 5;
-    int warmUp = (args.length > 3) ? Integer.parseInt(args[3]) : 60;
+    int rounds = positive(args, 1, "rounds", 5);
+    int seconds = positive(args, 2, "seconds a round", 5);
+    int warmUp = positive(args, 3, "warm-up seconds", 60);
     boolean virtual = args.length > 4 && args[4].equals("virtual");
+    if (args.length > 4 && !virtual) {
+      throw new IllegalArgumentException("the fifth argument is virtual or absent, got " + args[4]);
+    }
+    if (virtual && Runtime.version().feature() < 21) {
+      throw new IllegalArgumentException(
+          "virtual threads need Java 21 or later; this is Java " + Runtime.version());
+    }
     if (!PgBenchRuns.available()) {
       throw new IllegalStateException("pgbench (" + PgBenchRuns.PGBENCH + ") cannot be run");
     }
@@ -85,6 +92,11 @@ public final class OpenCeiling {
                   what.equals(STORE)
                       ? drive(openers.subList(0, threads), seconds, virtual)
                       : pgbench.run(what, threads, seconds, 0);
+              if (Double.isNaN(rate)) {
+                // A round without its ceiling has no ratio; the output above says why.
+                throw new IllegalStateException(
+                    "pgbench " + what + " failed on " + threads + " clients (its output is above)");
+              }
               rates[t][round][column(what)] = rate;
               log("round %d, %d thread(s), %s: %,.0f/s", round + 1, threads, what, rate);
             }
@@ -94,6 +106,28 @@ public final class OpenCeiling {
     }
     Files.writeString(out, json(rates, seconds, warmUp, virtual), StandardCharsets.UTF_8);
     System.out.print(table(rates));
+  }
+
+  /** Argument {@code index}, a whole number of at least 1, or {@code otherwise} if absent. */
+  private static int positive(String[] args, int index, String name, int otherwise) {
+    if (args.length <= index) {
+      return otherwise;
+    }
+    try {
+      int value = Integer.parseInt(args[index]);
+      if (value >= 1) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "the "
+            + name
+            + " (argument "
+            + (index + 1)
+            + ") is a whole number of at least 1, got "
+            + args[index]);
   }
 
   private static int column(String what) {
