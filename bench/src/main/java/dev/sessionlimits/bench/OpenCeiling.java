@@ -10,9 +10,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -138,34 +135,21 @@ public final class OpenCeiling {
   private static double drive(List<Opener> openers, double seconds, boolean virtual)
       throws Exception {
     AtomicLong opens = new AtomicLong();
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch start = new CountDownLatch(1);
-    List<Thread> running = new ArrayList<>();
+    TimedThreads timed = new TimedThreads();
     for (Opener opener : openers) {
       Runnable work =
-          () -> {
-            try {
-              start.await();
-            } catch (InterruptedException e) {
-              return;
-            }
-            long n = 0;
-            while (!stop.get()) {
-              opener.open();
-              n++;
-            }
-            opens.addAndGet(n);
-          };
-      running.add(virtual ? startVirtual(work) : startPlatform(work));
+          timed.released(
+              () -> {
+                long n = 0;
+                while (!timed.stopped()) {
+                  opener.open();
+                  n++;
+                }
+                opens.addAndGet(n);
+              });
+      timed.add(virtual ? startVirtual(work) : startPlatform(work));
     }
-    long wall = System.nanoTime();
-    start.countDown();
-    TimeUnit.MILLISECONDS.sleep((long) (seconds * 1000));
-    stop.set(true);
-    for (Thread thread : running) {
-      thread.join();
-    }
-    wall = System.nanoTime() - wall;
+    long wall = timed.run(seconds);
     return opens.get() * 1e9 / wall;
   }
 

@@ -10,9 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,46 +69,33 @@ public final class OpenCpu {
     AtomicLong opens = new AtomicLong();
     AtomicLong openerCpu = new AtomicLong();
     AtomicLong allocated = new AtomicLong();
-    CountDownLatch start = new CountDownLatch(1);
-    AtomicBoolean stop = new AtomicBoolean();
-    List<Thread> running = new ArrayList<>();
+    TimedThreads timed = new TimedThreads();
     for (Opener opener : openers) {
       Thread thread =
           new Thread(
-              () -> {
-                try {
-                  start.await();
-                } catch (InterruptedException e) {
-                  return;
-                }
-                long id = Thread.currentThread().getId();
-                long cpu = jvmThreads.getCurrentThreadCpuTime();
-                long bytes = jvmThreads.getThreadAllocatedBytes(id);
-                long n = 0;
-                while (!stop.get()) {
-                  opener.open();
-                  n++;
-                }
-                openerCpu.addAndGet(jvmThreads.getCurrentThreadCpuTime() - cpu);
-                allocated.addAndGet(jvmThreads.getThreadAllocatedBytes(id) - bytes);
-                opens.addAndGet(n);
-              });
+              timed.released(
+                  () -> {
+                    long id = Thread.currentThread().getId();
+                    long cpu = jvmThreads.getCurrentThreadCpuTime();
+                    long bytes = jvmThreads.getThreadAllocatedBytes(id);
+                    long n = 0;
+                    while (!timed.stopped()) {
+                      opener.open();
+                      n++;
+                    }
+                    openerCpu.addAndGet(jvmThreads.getCurrentThreadCpuTime() - cpu);
+                    allocated.addAndGet(jvmThreads.getThreadAllocatedBytes(id) - bytes);
+                    opens.addAndGet(n);
+                  }));
       thread.start();
-      running.add(thread);
+      timed.add(thread);
     }
     String sockets = sockets();
     long segmentsOut = sum(SEGMENTS_OUT, sockets);
     long segmentsIn = sum(SEGMENTS_IN, sockets);
     long processCpu = os.getProcessCpuTime();
     long postgresTicks = postgresTicks();
-    long wall = System.nanoTime();
-    start.countDown();
-    TimeUnit.MILLISECONDS.sleep((long) (seconds * 1000));
-    stop.set(true);
-    for (Thread thread : running) {
-      thread.join();
-    }
-    wall = System.nanoTime() - wall;
+    long wall = timed.run(seconds);
     processCpu = os.getProcessCpuTime() - processCpu;
     postgresTicks = postgresTicks() - postgresTicks;
     sockets = sockets();

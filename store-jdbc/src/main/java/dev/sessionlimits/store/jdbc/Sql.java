@@ -60,8 +60,8 @@ final class Sql {
   }
 
   /**
-   * {@code utc}, of a year from 1 to 9999, as PostgreSQL reads a {@code timestamptz} in any {@code
-   * DateStyle}: {@code yyyy-MM-dd HH:mm:ss.SSSSSS+00}.
+   * {@code utc}, of a year from 1 to 9999, as PostgreSQL reads a {@code timestamptz} whatever the
+   * session's time zone and order of dates: {@code yyyy-MM-dd HH:mm:ss.SSSSSS+00}.
    */
   static String postgresText(LocalDateTime utc) {
     char[] text = new char[29];
