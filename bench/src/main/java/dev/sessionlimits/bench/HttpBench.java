@@ -143,11 +143,12 @@ public final class HttpBench {
       if (nginx != null) {
         load("nginx", "warm-up", nginx.ready, "verify", 2, 32, nginx.process, null);
       }
+      int warmLimit = quick ? 12 : VerifyRuns.WARM_LIMIT;
       for (HttpTargets.Floor floor : List.of(blocking, nonBlocking)) {
-        load(floor.name, "warm-up", floor.ready, "verify", quick ? 5 : 10, 32, floor.process, null);
+        verifies.warmUp(floor.name, floor.ready, floor.process, warmLimit);
       }
-      verifies.warmUp(h2, quick ? 12 : 60);
-      verifies.warmUp(pg, quick ? 12 : 60);
+      verifies.warmUp(h2, warmLimit);
+      verifies.warmUp(pg, warmLimit);
       for (String user : new String[] {"unlimited", "limit1"}) {
         load(h2.name, "warm-up", h2.ready, "login", quick ? 3 : 5, 4, h2.process, user);
       }
@@ -157,21 +158,7 @@ public final class HttpBench {
         }
         for (HttpTargets.Floor floor : List.of(blocking, nonBlocking)) {
           verifies.resume(floor.name, floor.ready, floor.process);
-          verifies.record(
-              rep,
-              floor.name,
-              "-",
-              "-",
-              "verify c32",
-              load(
-                  floor.name,
-                  "verify c32",
-                  floor.ready,
-                  "verify",
-                  seconds,
-                  32,
-                  floor.process,
-                  null));
+          verifies.measure(rep, floor.name, "-", "-", 32, floor.ready, floor.process);
         }
         verifies.verify(rep, "sessionlimits h2", "h2", "argon2id", h2.ready, h2.process);
         verifies.verify(

@@ -95,6 +95,7 @@ final class HttpLoad {
       String user)
       throws Exception {
     long cpuBefore = BenchProcesses.cpuTicks(process);
+    double jitBefore = JitThreads.cpuMs(process.pid());
     long t0 = System.nanoTime();
     List<String> command;
     if (wrk) {
@@ -140,6 +141,7 @@ final class HttpLoad {
     procs.forget(generator);
     double wall = (System.nanoTime() - t0) / 1e9;
     long cpuAfter = BenchProcesses.cpuTicks(process);
+    double jit = JitThreads.cpuMs(process.pid()) - jitBefore;
     String output = Files.readString(log);
     String line =
         output
@@ -157,16 +159,20 @@ final class HttpLoad {
         "target_cpu_ms_per_request",
         (cpuAfter - cpuBefore) * 10.0 / Math.max(1, result.get("requests").asDouble()));
     result.put("connections", connections);
+    if (!Double.isNaN(jit)) {
+      result.put("jit_ms", Math.round(jit));
+    }
     System.out.printf(
         Locale.ROOT,
-        "  %-36s %-18s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d" + "  target CPU %d%%%n",
+        "  %-36s %-18s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  target CPU %d%%%s%n",
         target,
         what,
         result.get("rps").asDouble(),
         result.get("p50_us").asDouble() / 1000,
         result.get("p99_us").asDouble() / 1000,
         errors(result),
-        result.get("target_cpu_percent").asLong());
+        result.get("target_cpu_percent").asLong(),
+        Double.isNaN(jit) ? "" : String.format(Locale.ROOT, "  JIT %.0f ms", jit));
     return result;
   }
 

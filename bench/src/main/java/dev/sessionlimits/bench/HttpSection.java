@@ -39,13 +39,13 @@ final class HttpSection {
     line("");
     line(
         "| rep | target | hashing | workload | conns | req/s | p50 ms | p99 ms | errors | target"
-            + " CPU | verifies that waited |");
-    line("|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            + " CPU | JIT ms | verifies that waited |");
+    line("|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (JsonNode r : runs) {
       line(
           String.format(
               Locale.ROOT,
-              "| %d | %s | %s | %s | %d | %s | %.2f | %.2f | %d | %d%% | %s |",
+              "| %d | %s | %s | %s | %d | %s | %.2f | %.2f | %d | %d%% | %s | %s |",
               r.path("rep").asInt(),
               r.path("target").asText(),
               r.path("hashing").asText(),
@@ -56,6 +56,7 @@ final class HttpSection {
               r.path("p99_us").asDouble() / 1000,
               HttpLoad.errors(r),
               r.path("target_cpu_percent").asInt(),
+              r.has("jit_ms") ? r.path("jit_ms").asText() : "–",
               r.has("verify_waited") ? r.path("verify_waited").asText() : "–"));
     }
     line("");
@@ -63,6 +64,13 @@ final class HttpSection {
         "`verifies that waited` counts the verifies the server's caches (sessions, users,"
             + " settings) could not answer at once, handed to a thread that waits for the store"
             + " (`sessionlimits_verify_waited_total` before and after the run).");
+    line("");
+    line(
+        "`JIT ms` is the CPU the target JVM's JIT compiler threads used during the run, on the"
+            + " target's one core: while it compiles, requests wait behind it. Each JVM target is"
+            + " warmed until its JIT is nearly quiet (for at most a few minutes); a measured run in"
+            + " which it used 1% of the time or more is shown as `JIT busy`, left out of the"
+            + " targets and run again (at most twice; the last try counts).");
     line("");
     line(
         "`target CPU` is the CPU time the server (or nginx) used over the run's wall time; 100% is"

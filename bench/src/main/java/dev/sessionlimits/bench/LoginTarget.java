@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -210,34 +209,16 @@ final class LoginTarget implements AutoCloseable {
   }
 
   /**
-   * Raises the server's JIT compiler threads to nice {@link #JIT_NICE} (again for each run, as the
-   * JVM starts and stops compiler threads as it needs them), so that under load they do not wait
-   * behind 16 request threads for the one core and finish in seconds what took minutes. Their CPU
-   * is the server's either way; only when it is spent changes. Needs the right to raise a priority
-   * (root, or CAP_SYS_NICE); without it the warm-up is slower and says so.
+   * Raises the server's JIT compiler threads to nice {@link #JIT_NICE} ({@link JitThreads#renice}),
+   * so that under load they do not wait behind 16 request threads for the one core and finish in
+   * seconds what took minutes. Their CPU is the server's either way; only when it is spent changes.
+   * Without the right to raise a priority the warm-up is slower and says so.
    */
   private void prioritizeJit() throws Exception {
-    List<String> command = new ArrayList<>(List.of("renice", "-n", Integer.toString(JIT_NICE)));
-    try (DirectoryStream<Path> tasks =
-        Files.newDirectoryStream(Path.of("/proc", Long.toString(process.pid()), "task"))) {
-      for (Path task : tasks) {
-        try {
-          if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
-            command.addAll(List.of("-p", task.getFileName().toString()));
-          }
-        } catch (IOException e) {
-          // The thread ended meanwhile.
-        }
-      }
-    }
-    if (command.size() == 3) {
-      return;
-    }
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if ((!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) && !jitNiceFailed) {
+    String failure = JitThreads.renice(process.pid(), JIT_NICE);
+    if (failure != null && !jitNiceFailed) {
       jitNiceFailed = true;
-      System.out.println("  (could not raise the JIT's priority: " + text.strip() + ")");
+      System.out.println("  (could not raise the JIT's priority: " + failure + ")");
     }
   }
 
@@ -260,29 +241,9 @@ final class LoginTarget implements AutoCloseable {
     return round((System.nanoTime() - t0) / 1e9);
   }
 
-  /**
-   * How long the server's JIT compilers have spent compiling so far, in milliseconds ({@code jstat
-   * -compiler}, which reads the JVM's performance counters without attaching to it); NaN if that
-   * cannot be read. Wall time of the compile tasks: on the server's one core, the time they held or
-   * waited for it.
-   */
-  double jitMs() throws Exception {
-    Process p =
-        new ProcessBuilder(pinned(0, "jstat", "-compiler", Long.toString(process.pid())))
-            .redirectErrorStream(true)
-            .start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      return Double.NaN;
-    }
-    // "Compiled Failed Invalid Time FailedType FailedMethod", then one line of values.
-    List<String> lines = text.strip().lines().toList();
-    String[] values = lines.get(lines.size() - 1).trim().split("\\s+");
-    try {
-      return Double.parseDouble(values[3]) * 1000;
-    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-      return Double.NaN;
-    }
+  /** The CPU the server's JIT compiler threads have used so far ({@link JitThreads#cpuMs}). */
+  double jitMs() {
+    return JitThreads.cpuMs(process.pid());
   }
 
   /**
