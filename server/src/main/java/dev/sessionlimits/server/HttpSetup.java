@@ -75,11 +75,7 @@ final class HttpSetup {
     config.http.defaultContentType = "application/json";
     config.http.prefer405over404 = true;
     config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-    // Jetty caches each connection's repeated header fields, Cookie among them; a proxy's
-    // connection
-    // carries a different session cookie with nearly every request, so the cache would be filled
-    // and cleared over and over (a tenth of a verify's time). Parsing the fields anew costs less.
-    config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
+    withoutHeaderFieldCache(config);
     config.jetty.addConnector(
         (jetty, http) -> Listener.connector(jetty, http, listen, IDLE_TIMEOUT, requestReadTimeout));
     config.jetty.modifyServer(
@@ -119,6 +115,21 @@ final class HttpSetup {
     routes.forEach(register -> register.accept(config.routes));
     ErrorAnswers.register(config.routes);
     config.routes.after(ctx -> RequestLogFields.close());
+  }
+
+  /**
+   * Turns off Jetty's cache of the header fields each connection has sent.
+   *
+   * <p>The cache matches a field's value without regard to case (Jetty's default). With it, a
+   * request on a connection that had sent a session cookie or an API key was read as carrying that
+   * credential when it sent the same letters in another case: the wrong credential accepted, the
+   * right one refused after its wrong twin ({@code HeaderValuesOnOneConnectionTest}). A proxy's
+   * connection carries many clients' requests. The cache also costs here: a proxy's connection
+   * brings a new session cookie with nearly every request, so it was filled and cleared over and
+   * over (a tenth of a verify's time).
+   */
+  static void withoutHeaderFieldCache(JavalinConfig config) {
+    config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
   }
 
   private static Map<String, String> withCacheControl(String value) {

@@ -14,12 +14,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A minimal HTTP/1.1 client on a plain socket bound to a chosen local address (127.0.0.2, ...),
- * which java.net.http cannot do: enough to make requests come from different client addresses.
+ * which java.net.http cannot do: enough to make requests come from different client addresses; and
+ * requests sent exactly as given, or several on one connection.
  */
 final class RawHttp {
+
+  private static final Pattern CONTENT_LENGTH =
+      Pattern.compile("(?im)^Content-Length:\\s*(\\d+)\\s*$");
 
   private RawHttp() {}
 
@@ -68,6 +74,57 @@ final class RawHttp {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Sends the GET requests {@code path} with {@code headers} on one connection, pipelined (the last
+   * closes it), and answers their statuses in order.
+   */
+  static List<Integer> statusesOnOneConnection(int port, String path, List<List<String>> headers) {
+    StringBuilder requests = new StringBuilder();
+    for (int r = 0; r < headers.size(); r++) {
+      requests.append("GET ").append(path).append(" HTTP/1.1\r\n");
+      requests.append("Host: 127.0.0.1:").append(port).append("\r\n");
+      List<String> fields = headers.get(r);
+      for (int i = 0; i < fields.size(); i += 2) {
+        requests.append(fields.get(i)).append(": ").append(fields.get(i + 1)).append("\r\n");
+      }
+      if (r == headers.size() - 1) {
+        // Last: Jetty stops caching a connection's fields from a Connection: close on.
+        requests.append("Connection: close\r\n");
+      }
+      requests.append("\r\n");
+    }
+    try (Socket socket = new Socket()) {
+      socket.setSoTimeout(30_000);
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return statuses(socket.getInputStream().readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The statuses of the responses in {@code raw}, one after another, each with a length. */
+  private static List<Integer> statuses(byte[] raw) throws IOException {
+    String all = new String(raw, StandardCharsets.ISO_8859_1);
+    List<Integer> statuses = new ArrayList<>();
+    int at = 0;
+    while (at < all.length()) {
+      int end = all.indexOf("\r\n\r\n", at);
+      if (end < 0) {
+        throw new IOException("no HTTP response head in: " + all.substring(at));
+      }
+      String head = all.substring(at, end);
+      statuses.add(Integer.parseInt(head.split(" ", 3)[1]));
+      Matcher length = CONTENT_LENGTH.matcher(head);
+      if (!length.find()) {
+        throw new IOException("no Content-Length in: " + head);
+      }
+      at = end + 4 + Integer.parseInt(length.group(1));
+    }
+    return statuses;
   }
 
   private static Browser.Response parse(byte[] raw) throws IOException {
