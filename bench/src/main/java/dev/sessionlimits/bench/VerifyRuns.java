@@ -94,17 +94,12 @@ final class VerifyRuns {
    * seconds; the measured runs then report what their JIT still used.
    */
   void warmUp(String target, Path ready, Process p, int limit) throws Exception {
-    double previousRate = 0;
-    boolean previousQuiet = false;
+    Settling.Streak streak = new Settling.Streak(0.1);
     for (int spent = 0; spent < limit; spent += WARM_SECONDS) {
       ObjectNode run = loads.load(target, "warm-up", ready, "verify", WARM_SECONDS, 32, p, null);
-      double rate = run.get("rps").asDouble();
-      boolean quiet = run.path("jit_ms").asDouble(0) < QUIET_JIT * WARM_SECONDS * 1000;
-      if (quiet && previousQuiet && Math.abs(rate - previousRate) <= 0.1 * previousRate) {
+      if (streak.settledAfter(run.get("rps").asDouble(), quiet(run, WARM_SECONDS))) {
         return;
       }
-      previousRate = rate;
-      previousQuiet = quiet;
     }
     System.out.printf(
         "  %s: neither the rate nor the JIT had settled after %d s; measured as it is%n",
@@ -126,7 +121,7 @@ final class VerifyRuns {
   void resume(String target, Path ready, Process p) throws Exception {
     for (int spent = 0; spent < RESUME_LIMIT; spent += RESUME_SECONDS) {
       ObjectNode run = loads.load(target, "resume", ready, "verify", RESUME_SECONDS, 32, p, null);
-      if (run.path("jit_ms").asDouble(0) < QUIET_JIT * RESUME_SECONDS * 1000) {
+      if (quiet(run, RESUME_SECONDS)) {
         return;
       }
     }
@@ -156,13 +151,17 @@ final class VerifyRuns {
     for (int attempt = 0; ; attempt++) {
       ObjectNode result =
           loads.load(target, workload, ready, "verify", runSeconds, connections, p, null);
-      boolean busy = result.path("jit_ms").asDouble(0) >= QUIET_JIT * runSeconds * 1000;
-      if (!busy || attempt == JIT_RETRIES) {
+      if (Settling.counts(quiet(result, runSeconds), attempt, JIT_RETRIES)) {
         record(rep, target, store, hashing, workload, result);
         return;
       }
       record(rep, target, store, hashing, workload + ", JIT busy", result);
     }
+  }
+
+  /** Whether the target's JIT used less than {@link #QUIET_JIT} of a run of {@code seconds}. */
+  private static boolean quiet(ObjectNode run, int seconds) {
+    return Settling.jitQuiet(run.path("jit_ms").asDouble(Double.NaN), seconds * 1000.0, QUIET_JIT);
   }
 
   void record(
