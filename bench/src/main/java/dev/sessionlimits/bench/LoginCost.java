@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,12 +30,16 @@ import java.util.Locale;
  * once, unloaded, after the warm-up) over the run's wall time, since limit-1 logins on PostgreSQL
  * are fewer per second; the uncorrected difference is reported beside it. The ceiling it is
  * compared with, an unlimited login with Argon2id on H2 (2 connections), is measured in the same
- * run, once per repetition. With {@code --profile}, each store's server also records JFR during one
- * extra run of each kind, summarised by {@link JfrTop} into the directory.
+ * run, once per repetition, after the same kind of warm-up. With {@code --profile}, each store's
+ * server also records JFR during one extra run of each kind, summarised by {@link JfrTop} into the
+ * directory.
  */
 public final class LoginCost {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A repetition's runs: A B B A, so that a drift of the machine cancels. */
+  private static final String[] ABBA = {"limit1", "unlimited", "unlimited", "limit1"};
 
   /** The length of one warm-up slice of one kind of login. */
   private static final int WARM_SLICE_SECONDS = 5;
@@ -123,11 +128,11 @@ public final class LoginCost {
     result.put("pinned", pin ? "server on CPU 1, LoadGen on CPU 0" : "not pinned");
     double[] argon = new double[reps];
     try (LoginTarget server = new LoginTarget("h2", "argon2id", jar, work, pin, seconds)) {
-      server.warm("unlimited", 3, 2);
-      server.settle(SETTLE_SECONDS);
+      result.set("argon2id_warm_up", warmUp(server, new String[] {"unlimited"}, 2));
       result.put("argon2id_idle_cpu_ms_per_second", server.idle(5));
+      ArrayNode runs = result.putArray("argon2id_runs");
       for (int rep = 0; rep < reps; rep++) {
-        argon[rep] = server.load("unlimited", seconds, 2).get("net_cpu_ms_per_login").asDouble();
+        argon[rep] = repetition(server, rep + 1, new String[] {"unlimited"}, 2, runs)[0];
       }
     }
     result.set("argon2id_login_cpu_ms", figures(argon));
@@ -144,7 +149,7 @@ public final class LoginCost {
         if (profile != null) {
           server.startJfr();
         }
-        s.set("warm_up", warmUp(server));
+        s.set("warm_up", warmUp(server, new String[] {"unlimited", "limit1"}, 16));
         if (profile != null) {
           server.stopJfr();
         }
@@ -154,7 +159,7 @@ public final class LoginCost {
         server.warm("limit1", 3, 16);
         server.warm("unlimited", 3, 16);
         for (int rep = 0; rep < reps; rep++) {
-          double[] f = repetition(server, rep + 1, runs);
+          double[] f = repetition(server, rep + 1, ABBA, 16, runs);
           limited[rep] = f[0];
           unlimited[rep] = f[1];
           extra[rep] = f[0] - f[1];
@@ -195,27 +200,32 @@ public final class LoginCost {
   }
 
   /**
-   * One repetition, {@code limit1 unlimited unlimited limit1}: the mean CPU per login of each kind,
-   * less idle and not, as {@code {limit1, unlimited, raw limit1, raw unlimited}}. A repetition in
-   * which the JIT used {@link #QUIET_JIT} of the loaded time or more is run again, at most {@link
-   * #JIT_RETRIES} times ({@link Settling#counts}); the server's CPU includes its compiler threads',
-   * so such a repetition is charged the compiling. Every run is kept in {@code runs}, with whether
-   * it counted.
+   * One repetition: a run as each of {@code users} in turn, at {@code connections}; the mean CPU
+   * per login of each kind in order of first appearance, less idle and not ({@code {limit1,
+   * unlimited, raw limit1, raw unlimited}} for {@link #ABBA}). A repetition in which the JIT used
+   * {@link #QUIET_JIT} of the loaded time or more is run again, at most {@link #JIT_RETRIES} times
+   * ({@link Settling#counts}): the server's CPU includes its compiler threads', so such a
+   * repetition is charged the compiling. Every run is kept in {@code runs}, with whether it
+   * counted.
    */
-  private double[] repetition(LoginTarget server, int rep, ArrayNode runs) throws Exception {
+  private double[] repetition(
+      LoginTarget server, int rep, String[] users, int connections, ArrayNode runs)
+      throws Exception {
+    List<String> kinds = Arrays.stream(users).distinct().toList();
     for (int attempt = 0; ; attempt++) {
-      double[] figures = new double[4];
+      double[] figures = new double[2 * kinds.size()];
       double jitMs = 0;
       double wallMs = 0;
       List<ObjectNode> these = new ArrayList<>();
-      for (String user : new String[] {"limit1", "unlimited", "unlimited", "limit1"}) {
-        ObjectNode run = server.load(user, seconds, 16);
+      for (String user : users) {
+        ObjectNode run = server.load(user, seconds, connections);
         run.put("rep", rep);
         run.put("user", user);
         these.add(run);
-        int kind = user.equals("limit1") ? 0 : 1;
-        figures[kind] += run.get("net_cpu_ms_per_login").asDouble() / 2;
-        figures[kind + 2] += run.get("cpu_ms_per_login").asDouble() / 2;
+        int kind = kinds.indexOf(user);
+        double share = (double) kinds.size() / users.length;
+        figures[kind] += share * run.get("net_cpu_ms_per_login").asDouble();
+        figures[kind + kinds.size()] += share * run.get("cpu_ms_per_login").asDouble();
         jitMs += run.path("jit_ms").asDouble(Double.NaN);
         wallMs += run.get("wall_seconds").asDouble() * 1000;
       }
@@ -236,20 +246,21 @@ public final class LoginCost {
   }
 
   /**
-   * Warms both kinds of login up until the server has settled, or for {@link #WARM_LIMIT_SECONDS}
-   * at most; the pairs' figures. A pair is {@link #WARM_SLICE_SECONDS} of each kind, then a pause
-   * until the JIT is idle ({@link LoginTarget#settle}, at most {@link #SETTLE_SECONDS}). Design
-   * note: the JIT compiles on the server's one core, which a run's 16 connections keep busy, so
-   * under load it falls behind for minutes; measured before it has caught up, the logins get
-   * cheaper from run to run (at the former two fixed rounds of 6 s each, an unlimited login on H2
-   * went from 2.40 to 1.51 ms over the three repetitions) and the early repetitions are charged the
-   * compiling. Settled: at least {@link #MIN_WARM_PAIRS} pairs, neither kind's CPU per login fell
-   * by more than {@link #SETTLED_FALL} against the previous pair, and the JIT compiled for less
-   * than {@link #QUIET_JIT} of the loaded slices' wall time (if it can be read).
+   * Warms {@code kinds} of login up at {@code connections} until the server has settled, or for
+   * {@link #WARM_LIMIT_SECONDS} at most; the pairs' figures. A pair (one slice for the Argon2id
+   * server's one kind) is {@link #WARM_SLICE_SECONDS} of each kind, then a pause until the JIT is
+   * idle ({@link LoginTarget#settle}, at most {@link #SETTLE_SECONDS}). Design note: the JIT
+   * compiles on the server's one core, which a run's 16 connections keep busy, so under load it
+   * falls behind for minutes; measured before it has caught up, the logins get cheaper from run to
+   * run (at the former two fixed rounds of 6 s each, an unlimited login on H2 went from 2.40 to
+   * 1.51 ms over the three repetitions) and the early repetitions are charged the compiling.
+   * Settled: at least {@link #MIN_WARM_PAIRS} pairs, neither kind's CPU per login fell by more than
+   * {@link #SETTLED_FALL} against the previous pair, and the JIT compiled for less than {@link
+   * #QUIET_JIT} of the loaded slices' wall time (if it can be read).
    */
-  private static ArrayNode warmUp(LoginTarget server) throws Exception {
+  private static ArrayNode warmUp(LoginTarget server, String[] kinds, int connections)
+      throws Exception {
     ArrayNode pairs = JSON.createArrayNode();
-    String[] kinds = {"unlimited", "limit1"};
     double[] previous = null;
     long start = System.nanoTime();
     for (int pair = 1; System.nanoTime() - start < WARM_LIMIT_SECONDS * 1_000_000_000L; pair++) {
@@ -257,7 +268,7 @@ public final class LoginCost {
       double jitMs = 0;
       double wallMs = 0;
       for (int k = 0; k < kinds.length; k++) {
-        ObjectNode run = server.warm(kinds[k], WARM_SLICE_SECONDS, 16);
+        ObjectNode run = server.warm(kinds[k], WARM_SLICE_SECONDS, connections);
         cpu[k] = run.get("cpu_ms_per_login").asDouble();
         jitMs += run.path("jit_ms").asDouble(0);
         wallMs += run.get("wall_seconds").asDouble() * 1000;
@@ -267,10 +278,11 @@ public final class LoginCost {
       for (int k = 0; settled && k < kinds.length; k++) {
         settled = Settling.notFalling(previous[k], cpu[k], SETTLED_FALL);
       }
-      pairs
-          .addObject()
-          .put("unlimited_cpu_ms", cpu[0])
-          .put("limit1_cpu_ms", cpu[1])
+      ObjectNode figures = pairs.addObject();
+      for (int k = 0; k < kinds.length; k++) {
+        figures.put(kinds[k] + "_cpu_ms", cpu[k]);
+      }
+      figures
           .put("jit_share", round(jitMs / wallMs))
           .put("pause_seconds", paused)
           .put("settled", settled);
