@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Enforcement's CPU per login (issue 20): a limit-1 login (each one evicts) minus an unlimited one,
 # cheap hash, A B B A, three repetitions with their spread, on H2 and PostgreSQL, as a fraction of
-# an Argon2id login measured in the same run. About 7 minutes on 2 quiet cores. See docs/benchmarks.md.
+# an Argon2id login measured in the same run. 8 to 12 minutes on 2 quiet cores. See docs/benchmarks.md.
 #
 #   bench/login-cost.sh [--no-build] [--m2] [LoginCost options: --reps N --seconds S --stores h2,postgres --profile DIR]
 #

@@ -14,7 +14,7 @@ import java.util.Locale;
 /**
  * What enforcement adds to a login, in server CPU, and how that compares with a real login's
  * hashing (issue 20's target: at most 1% of an Argon2id login). The narrow, fast cut of {@link
- * HttpBench}'s login rows, for one command that fits in about seven minutes.
+ * HttpBench}'s login rows, for one command that fits in 8 to 12 minutes.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.sessionlimits.bench.LoginCost <out.json> [--reps N]
  * [--seconds S] [--stores h2,postgres] [--profile <dir>]}.
