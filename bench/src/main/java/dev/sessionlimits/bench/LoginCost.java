@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -223,7 +224,7 @@ public final class LoginCost {
         run.put("user", user);
         these.add(run);
         int kind = kinds.indexOf(user);
-        double share = (double) kinds.size() / users.length;
+        double share = 1.0 / Collections.frequency(Arrays.asList(users), user);
         figures[kind] += share * run.get("net_cpu_ms_per_login").asDouble();
         figures[kind + kinds.size()] += share * run.get("cpu_ms_per_login").asDouble();
         jitMs += run.path("jit_ms").asDouble(Double.NaN);
