@@ -17,7 +17,12 @@
 #            THP "madvise" or "always"): fewer TLB misses for lookups spread over a large heap
 #
 # Each size also runs findCeiling: the same sessions in a bare ConcurrentHashMap (no database, no
-# cache policy), the lookup's ceiling on this machine; its fill takes seconds, not minutes.
+# cache policy), the lookup's ceiling on this machine; its fill takes seconds, not minutes. And
+# findFloor: the same sessions in LookupFloor, a table where a hit reads two objects and nothing
+# else, the least memory a lookup returning a session can touch: how far any such lookup falls from
+# 10,000 to 1,000,000 sessions on this machine. The forks' heaps are touched before they start
+# (-XX:+AlwaysPreTouch): without it the bare map's rate at 1M fell by half within a fork as the
+# heap's pages were first touched.
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth), java and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +33,7 @@ while (($#)); do
     --build) build=1 ;;
     --cache) cache="$2"; shift ;;
     --out) out="$2"; shift ;;
-    --thp) jmh=(-jvmArgsAppend "-Xms2g -Xmx2g -XX:+UseTransparentHugePages") ;;
+    --thp) jmh=(-jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages") ;;
     *) echo "unknown option $1 (see the top of $0)" >&2; exit 2 ;;
   esac
   shift
@@ -41,23 +46,23 @@ fi
 [ -n "$out" ] || out="$(mktemp -t sl-cache-scale-XXXXXX.json)"
 
 started=$(date +%s)
-java -jar "$jar" 'TableSizeBenchmark.find$|TableSizeBenchmark.findCeiling$' \
+java -jar "$jar" 'TableSizeBenchmark.find$|TableSizeBenchmark.findCeiling$|TableSizeBenchmark.findFloor$' \
   -p rows=10000,1000000 -p cache="$cache" ${jmh[@]+"${jmh[@]}"} \
-  -f 3 -wi 2 -w 1 -i 3 -r 1 -rf json -rff "$out" 2>&1 \
+  -f 3 -wi 3 -w 1 -i 3 -r 1 -rf json -rff "$out" 2>&1 \
   | grep -E '^# (Benchmark:|Parameters|Fork|node cache|warm)|^Iteration|TableSizeBenchmark\.find|rror' || true
 echo "# took $(( $(date +%s) - started )) s; load average now: $(cut -d' ' -f1-3 /proc/loadavg); raw: $out"
 
 python3 - "$out" <<'PY'
 import json, statistics, sys
 runs = json.load(open(sys.argv[1]))
-by = {"find": {}, "findCeiling": {}}
+by = {"find": {}, "findCeiling": {}, "findFloor": {}}
+labels = {"find": "store find", "findCeiling": "bare map", "findFloor": "floor"}
 for r in runs:
     name = r["benchmark"].rsplit(".", 1)[1]
     forks = [statistics.mean(f) for f in r["primaryMetric"]["rawData"]]
     by[name][int(r["params"]["rows"])] = forks
     med = statistics.median(forks)
-    what = "store find " if name == "find" else "bare map   "
-    print(f"{what} rows={int(r['params']['rows']):>9,} cache={r['params']['cache']}: forks "
+    print(f"{labels[name]:<11} rows={int(r['params']['rows']):>9,} cache={r['params']['cache']}: forks "
           + ", ".join(f"{x:,.0f}" for x in forks)
           + f" /s; median {med:,.0f}, spread (max-min)/median {(max(forks)-min(forks))/med:.1%}")
 ratios = {}
@@ -66,13 +71,18 @@ for name, rows in by.items():
         small, big = rows[10000], rows[1000000]
         ratios[name] = statistics.median(big) / statistics.median(small)
         worst = min(big) / max(small)
-        label = "store find" if name == "find" else "bare map (ceiling)"
-        print(f"{label}: 1M / 10k = {ratios[name]:.2f} of the median (worst fork against best:"
+        print(f"{labels[name]}: 1M / 10k = {ratios[name]:.2f} of the median (worst fork against best:"
               f" {worst:.2f})")
 if "find" in ratios:
     print(f"target >= 0.50 (within 2x): {'met' if ratios['find'] >= 0.5 else 'NOT met'}")
-if len(ratios) == 2:
-    print(f"the store's ratio is {ratios['find'] / ratios['findCeiling']:.0%} of the bare map's;"
-          f" at 1M the store finds at {statistics.median(by['find'][1000000]) / statistics.median(by['findCeiling'][1000000]):.0%}"
-          " of the bare map's rate")
+def at_1m(name):
+    return statistics.median(by[name][1000000])
+for other in ("findCeiling", "findFloor"):
+    if "find" in ratios and other in ratios:
+        print(f"the store's ratio is {ratios['find'] / ratios[other]:.0%} of the {labels[other]}'s;"
+              f" at 1M the store finds at {at_1m('find') / at_1m(other):.0%} of its rate")
+if "findFloor" in ratios:
+    print(f"the floor (two objects a hit): 1M / 10k = {ratios['findFloor']:.2f}: "
+          + ("a lookup returning a session can stay within 2x here" if ratios["findFloor"] >= 0.5
+             else "no lookup returning a session stays within 2x on this machine"))
 PY
