@@ -1,5 +1,6 @@
 package dev.sessionlimits.core;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,4 +33,13 @@ public interface ProviderSessions {
 
   /** Forgets the session {@code sessionId}; nothing if it is unknown. */
   void forget(String sessionId);
+
+  /**
+   * Records that the back-channel logout token {@code jti} of {@code issuer} has been received, and
+   * answers whether this is its first receipt: false for a replay, a token recorded before and kept
+   * until after {@code now}. The record is kept until {@code keptUntil} (the token is refused as
+   * expired after that anyway) and may be forgotten from then on. Of two concurrent receipts of one
+   * token, exactly one is the first, on every node of a cluster.
+   */
+  boolean firstReceipt(String issuer, String jti, Instant keptUntil, Instant now);
 }

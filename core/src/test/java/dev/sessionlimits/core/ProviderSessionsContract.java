@@ -3,6 +3,8 @@ package dev.sessionlimits.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +21,7 @@ public abstract class ProviderSessionsContract {
   private static final String ISSUER = "https://id.example.org/realms/staff";
   private static final String OTHER_ISSUER = "https://login.example.com/tenant/v2.0";
   private static final String HINT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln";
+  private static final Instant T0 = Instant.parse("2026-12-07T18:00:00Z");
 
   protected ProviderSessions store;
 
@@ -101,6 +104,35 @@ public abstract class ProviderSessionsContract {
     assertThat(store.sessionsOf(ISSUER, "sid-1")).isEmpty();
     assertThat(store.sessionsOf(ISSUER, "sid-9")).containsExactly(first.sessionId());
     assertThat(store.idTokenHintOf(first.sessionId())).contains(longHint);
+  }
+
+  @Test
+  void aLogoutTokenIsReceivedFirstOnceAndEveryReceiptAfterThatIsAReplayUntilItIsKept() {
+    Instant until = T0.plusSeconds(180);
+
+    assertThat(store.firstReceipt(ISSUER, "jti-1", until, T0)).isTrue();
+    assertThat(store.firstReceipt(ISSUER, "jti-1", until, T0.plusSeconds(1))).isFalse();
+    assertThat(store.firstReceipt(ISSUER, "jti-1", until, T0.plusSeconds(179))).isFalse();
+    assertThat(store.firstReceipt(ISSUER, "JTI-1", until, T0)).isTrue();
+    assertThat(store.firstReceipt(OTHER_ISSUER, "jti-1", until, T0)).isTrue();
+  }
+
+  @Test
+  void aTokenPastTheTimeItWasKeptUntilIsForgottenAndCountsAsNewAgain() {
+    store.firstReceipt(ISSUER, "jti-old", T0.plusSeconds(60), T0);
+
+    assertThat(store.firstReceipt(ISSUER, "jti-old", T0.plusSeconds(240), T0.plusSeconds(60)))
+        .isTrue();
+    assertThat(store.firstReceipt(ISSUER, "jti-old", T0.plusSeconds(240), T0.plusSeconds(61)))
+        .isFalse();
+  }
+
+  @Test
+  void ofManyConcurrentReceiptsOfOneTokenExactlyOneIsTheFirst() throws Exception {
+    List<Boolean> firsts =
+        Burst.run(16, i -> store.firstReceipt(ISSUER, "jti-burst", T0.plusSeconds(120), T0));
+
+    assertThat(firsts).containsOnlyOnce(true).hasSize(16);
   }
 
   @Test

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.JWTParser;
 import dev.sessionlimits.core.Group;
+import dev.sessionlimits.identity.oidc.BackChannelReceiver;
 import dev.sessionlimits.identity.oidc.KeycloakAdmin;
 import dev.sessionlimits.identity.oidc.KeycloakServer;
 import dev.sessionlimits.identity.oidc.OidcConfig;
@@ -315,6 +317,35 @@ class OidcSignInTest {
     assertThat(t.admin().get("/api/v1/audit").json().path("events"))
         .anySatisfy(
             e -> assertThat(e.path("type").asText()).isEqualTo("session_ended_by_provider"));
+  }
+
+  @Test
+  void aLogoutTokenPostedAgainIsRefusedWith400AndAuditedAsAReplay() throws Exception {
+    String user = newUser("staff");
+    String cookie = sessionCookie(callback(toCallback(user, "/")));
+    String token;
+    try (BackChannelReceiver receiver = BackChannelReceiver.start()) {
+      // The provider posts this logout to the receiver; the test delivers it, twice.
+      admin.configureClient(
+          publicUrl, URI.create(receiver.publicUrl() + OidcConfig.BACKCHANNEL_LOGOUT_PATH));
+      admin.logoutUser(user);
+      token = receiver.awaitAnyToken();
+    }
+    String form = "logout_token=" + URLEncoder.encode(token, UTF_8);
+
+    HttpResponse<String> first = send("POST", OidcConfig.BACKCHANNEL_LOGOUT_PATH, null, form);
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    Browser.Response me = signedIn(cookie).get("/api/v1/me");
+    assertThat(me.status()).isEqualTo(401);
+    assertThat(me.json().path("reason").asText()).isEqualTo("identity_provider_logout");
+
+    HttpResponse<String> again = send("POST", OidcConfig.BACKCHANNEL_LOGOUT_PATH, null, form);
+    assertThat(again.statusCode()).isEqualTo(400);
+    assertThat(json(again.body()).path("error").asText()).isEqualTo("invalid_request");
+    String jti = JWTParser.parse(token).getJWTClaimsSet().getJWTID();
+    assertThat(t.admin().get("/api/v1/audit?type=logout_token_replayed").json().path("events"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.path("details").path("jti").asText()).isEqualTo(jti));
   }
 
   @Test

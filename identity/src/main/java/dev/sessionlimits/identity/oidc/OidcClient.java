@@ -181,7 +181,9 @@ public final class OidcClient {
 
   /**
    * Checks a back-channel logout token (OpenID Connect Back-Channel Logout 1.0, section 2.6):
-   * signature, issuer, audience, {@code iat}/{@code exp}, the logout event, no nonce.
+   * signature, issuer, audience, {@code iat}/{@code exp}, {@code jti} (at most {@link
+   * LogoutAnswer.LogoutNotice#MAX_JTI_LENGTH} characters), the logout event, no nonce. Whether the
+   * token was received before is the caller's to check, with the notice's {@code jti}.
    */
   public LogoutAnswer validateLogoutToken(String jwt) {
     JWT token;
@@ -191,11 +193,25 @@ public final class OidcClient {
       return new LogoutAnswer.Invalid("not a JWT: " + e.getMessage());
     }
     try {
-      LogoutTokenClaimsSet claims = provider().logouts().validate(token);
+      LogoutTokenValidator validator = provider().logouts();
+      LogoutTokenClaimsSet claims = validator.validate(token);
+      String jti = claims.getJWTID().getValue();
+      if (jti.length() > LogoutAnswer.LogoutNotice.MAX_JTI_LENGTH) {
+        return new LogoutAnswer.Invalid(
+            "its jti has "
+                + jti.length()
+                + " characters, more than "
+                + LogoutAnswer.LogoutNotice.MAX_JTI_LENGTH);
+      }
+      // The validator requires exp; it accepts the token until exp plus its clock skew.
+      Instant keptUntil =
+          claims.getExpirationTime().toInstant().plusSeconds(validator.getMaxClockSkew());
       return new LogoutAnswer.LogoutNotice(
           claims.getIssuer().getValue(),
           Optional.ofNullable(claims.getSubject()).map(subject -> subject.getValue()),
-          Optional.ofNullable(claims.getSessionID()).map(SessionID::getValue));
+          Optional.ofNullable(claims.getSessionID()).map(SessionID::getValue),
+          jti,
+          keptUntil);
     } catch (ProviderDown e) {
       return new Unavailable(e.getMessage());
     } catch (KeySourceException e) {

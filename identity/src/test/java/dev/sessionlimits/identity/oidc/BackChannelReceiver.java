@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A tiny JDK HTTP server on a free loopback port standing in for the application's public URL: it
  * answers {@link OidcConfig#BACKCHANNEL_LOGOUT_PATH} with 200 and keeps the logout tokens posted
- * there, for a test to wait on.
+ * there, for a test to wait on. Public for the server's tests, which replay a token it caught.
  */
-final class BackChannelReceiver implements AutoCloseable {
+public final class BackChannelReceiver implements AutoCloseable {
 
   private static final long WAIT_SECONDS = 30;
 
@@ -31,7 +31,8 @@ final class BackChannelReceiver implements AutoCloseable {
     this.server = server;
   }
 
-  static BackChannelReceiver start() throws IOException {
+  /** A receiver listening on a free loopback port. */
+  public static BackChannelReceiver start() throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     BackChannelReceiver receiver = new BackChannelReceiver(server);
     server.createContext(
@@ -51,7 +52,7 @@ final class BackChannelReceiver implements AutoCloseable {
   }
 
   /** {@code http://127.0.0.1:<port>}. */
-  URI publicUrl() {
+  public URI publicUrl() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
@@ -76,6 +77,16 @@ final class BackChannelReceiver implements AutoCloseable {
         return token;
       }
     }
+  }
+
+  /** The next logout token received, now or within 30 s, whichever session it names. */
+  public synchronized String awaitAnyToken() throws InterruptedException {
+    String token = tokens.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    if (token == null) {
+      throw new AssertionError("no logout token within 30 s");
+    }
+    seen.add(token);
+    return token;
   }
 
   @Override

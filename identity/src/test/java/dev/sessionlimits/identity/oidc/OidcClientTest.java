@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import dev.sessionlimits.identity.oidc.LogoutAnswer.LogoutNotice;
 import dev.sessionlimits.identity.oidc.OidcAnswer.Refused;
@@ -294,10 +295,16 @@ class OidcClientTest {
       admin.logoutUser(username);
       String token = receiver.awaitTokenWithSid(carol.sid().orElseThrow());
 
+      JWTClaimsSet sent = JWTParser.parse(token).getJWTClaimsSet();
+      assertThat(sent.getJWTID()).isNotBlank();
       assertThat(client.validateLogoutToken(token))
           .isEqualTo(
               new LogoutNotice(
-                  keycloak.issuer().toString(), Optional.of(carol.subject()), carol.sid()));
+                  keycloak.issuer().toString(),
+                  Optional.of(carol.subject()),
+                  carol.sid(),
+                  sent.getJWTID(),
+                  sent.getExpirationTime().toInstant().plusSeconds(60)));
       assertThat(admin.sessionIds(username)).isEmpty();
     } finally {
       admin.deleteUser(username);

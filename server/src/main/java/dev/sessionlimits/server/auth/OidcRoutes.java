@@ -139,7 +139,8 @@ public final class OidcRoutes {
     if (token == null || token.isBlank()) {
       throw ApiError.INVALID_REQUEST.exception(Sentence.of("oidc.logout_token_missing"));
     }
-    ProviderSignIns.Logout logout = signIns.backChannelLogout(token, requests.clientIp(ctx));
+    ProviderSignIns.Logout logout =
+        signIns.backChannelLogout(token, requests.clientIp(ctx), clock.instant());
     if (logout instanceof ProviderSignIns.InvalidToken invalid) {
       throw ApiError.INVALID_REQUEST.exception(
           Sentence.of("oidc.logout_token_invalid", invalid.reason()));

@@ -20,6 +20,7 @@ public final class AuditTypes {
           "sessions_revoked",
           "all_sessions_revoked",
           "session_ended_by_provider",
+          "logout_token_replayed",
           "sessions_enforced",
           "enforcement_previewed",
           "settings_changed",

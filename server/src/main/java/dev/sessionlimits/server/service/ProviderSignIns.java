@@ -234,11 +234,14 @@ public final class ProviderSignIns {
   /**
    * Ends the sessions a back-channel logout token names: those of its {@code sid} at its issuer,
    * else (a token without {@code sid}) every session of its {@code sub} there; each with reason
-   * {@code identity_provider_logout}, audited, and told to its browser like any other end.
+   * {@code identity_provider_logout}, audited, and told to its browser like any other end. A token
+   * is acted on once: received again while it is still valid (its {@code jti} recorded on any
+   * node), it is refused, audited as {@code logout_token_replayed}, and nothing is ended.
    *
    * @param clientIp the address the token came from, for the audit trail
+   * @param now when the token came
    */
-  public Logout backChannelLogout(String logoutToken, String clientIp) {
+  public Logout backChannelLogout(String logoutToken, String clientIp, Instant now) {
     LogoutAnswer answer = client.validateLogoutToken(logoutToken);
     if (answer instanceof Unavailable down) {
       return new ProviderDown(down.reason());
@@ -247,6 +250,24 @@ public final class ProviderSignIns {
       return new InvalidToken(invalid.reason());
     }
     LogoutAnswer.LogoutNotice notice = (LogoutAnswer.LogoutNotice) answer;
+    if (!providerSessions.firstReceipt(notice.issuer(), notice.jti(), notice.keptUntil(), now)) {
+      auditor.record(
+          "logout_token_replayed",
+          null,
+          clientIp,
+          null,
+          null,
+          map(
+              "issuer", notice.issuer(),
+              "jti", notice.jti(),
+              "sid", notice.sid().orElse(null),
+              "subject", notice.subject().orElse(null)));
+      LOG.warn(
+          "Back-channel logout token {} from {} received again: refused, nothing ended",
+          notice.jti(),
+          notice.issuer());
+      return new InvalidToken("it was received before (jti " + notice.jti() + ")");
+    }
     List<String> ids =
         notice.sid().isPresent()
             ? providerSessions.sessionsOf(notice.issuer(), notice.sid().get())

@@ -1,5 +1,6 @@
 package dev.sessionlimits.store.jdbc;
 
+import static dev.sessionlimits.store.jdbc.Sql.setInstant;
 import static java.util.Objects.requireNonNull;
 
 import dev.sessionlimits.core.ProviderSession;
@@ -8,13 +9,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The {@link ProviderSessions} on the {@code sl_provider_sessions} table, whose rows go with their
- * session's row when that is purged (a foreign key with {@code ON DELETE CASCADE}).
+ * session's row when that is purged (a foreign key with {@code ON DELETE CASCADE}), and the logout
+ * tokens received on {@code sl_logout_tokens}, whose primary key makes one receipt the first.
  */
 final class JdbcProviderSessions implements ProviderSessions {
 
@@ -32,6 +35,14 @@ final class JdbcProviderSessions implements ProviderSessions {
 
   private static final String HINT =
       "SELECT id_token_hint FROM sl_provider_sessions WHERE session_id = ?";
+
+  /** Parameters: now. */
+  private static final String FORGET_EXPIRED_TOKENS =
+      "DELETE FROM sl_logout_tokens WHERE kept_until <= ?";
+
+  /** Parameters: issuer, jti, kept until; fails with a unique violation for a replay. */
+  private static final String RECORD_TOKEN =
+      "INSERT INTO sl_logout_tokens (issuer, jti, kept_until) VALUES (?, ?, ?)";
 
   private final Database db;
 
@@ -117,6 +128,40 @@ final class JdbcProviderSessions implements ProviderSessions {
           }
           db.persist(connection);
           return null;
+        });
+  }
+
+  /**
+   * Deletes the tokens kept until {@code now} or before, then inserts this one, each statement
+   * committed on its own: of two receipts of one token, the second insert waits for the first's
+   * commit and fails on the primary key.
+   */
+  @Override
+  public boolean firstReceipt(String issuer, String jti, Instant keptUntil, Instant now) {
+    requireNonNull(issuer, "issuer");
+    requireNonNull(jti, "jti");
+    requireNonNull(keptUntil, "keptUntil");
+    requireNonNull(now, "now");
+    return db.autocommit(
+        () -> "record the logout token " + jti + " of " + issuer,
+        connection -> {
+          try (PreparedStatement forget = connection.prepareStatement(FORGET_EXPIRED_TOKENS)) {
+            setInstant(forget, 1, now);
+            forget.executeUpdate();
+          }
+          try (PreparedStatement record = connection.prepareStatement(RECORD_TOKEN)) {
+            record.setString(1, issuer);
+            record.setString(2, jti);
+            setInstant(record, 3, keptUntil);
+            record.executeUpdate();
+          } catch (SQLException e) {
+            if (Database.isUniqueViolation(e)) {
+              return false;
+            }
+            throw e;
+          }
+          db.persist(connection);
+          return true;
         });
   }
 

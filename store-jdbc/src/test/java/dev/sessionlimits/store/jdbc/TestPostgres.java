@@ -29,7 +29,8 @@ public final class TestPostgres implements AutoCloseable, BeforeAllCallback, Aft
   private static final String TABLES =
       "sl_sessions, sl_quota_locks, sl_users, sl_settings, sl_audit_events, sl_login_failures,"
           + " sl_secrets, sl_groups, sl_group_members, sl_member_locks, sl_identities,"
-          + " sl_totp_factors, sl_recovery_codes, sl_provider_sessions, sl_api_keys";
+          + " sl_totp_factors, sl_recovery_codes, sl_provider_sessions, sl_api_keys,"
+          + " sl_logout_tokens";
 
   private String adminUrl;
   private String name;
