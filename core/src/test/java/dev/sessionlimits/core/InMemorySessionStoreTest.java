@@ -8,7 +8,7 @@ class InMemorySessionStoreTest extends SessionStoreContract {
   }
 
   @Override
-  protected boolean answersLiveSessionsWithoutWaiting() {
+  public boolean answersLiveSessionsWithoutWaiting() {
     return true;
   }
 }
