@@ -40,8 +40,8 @@ class IpKeyMigrationTest {
           .load()
           .migrate();
       try (Connection connection = pool.getConnection()) {
-        AbstractJdbcStoreTest.insertRow(connection, session("old-v4", "198.51.100.7"));
-        AbstractJdbcStoreTest.insertRow(connection, session("old-v6", "2001:db8:5::1"));
+        JdbcStoreUnderTest.insertRow(connection, session("old-v4", "198.51.100.7"));
+        JdbcStoreUnderTest.insertRow(connection, session("old-v6", "2001:db8:5::1"));
       }
 
       try (JdbcStore store = JdbcStore.using(pool)) {
