@@ -21,8 +21,8 @@
 # findFloor: the same sessions in LookupFloor, a table where a hit reads two objects and nothing
 # else, the least memory a lookup returning a session can touch: how far any such lookup falls from
 # 10,000 to 1,000,000 sessions on this machine. The forks' heaps are touched before they start
-# (-XX:+AlwaysPreTouch): without it the bare map's rate at 1M fell by half within a fork as the
-# heap's pages were first touched.
+# (-XX:+AlwaysPreTouch): without it, and with one warm-up iteration fewer, the bare map's rate at
+# 1M fell by half within a fork (likely the heap's pages being touched first; not isolated).
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth), java and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -196,11 +196,11 @@ public final class OidcClient {
       LogoutTokenValidator validator = provider().logouts();
       LogoutTokenClaimsSet claims = validator.validate(token);
       String jti = claims.getJWTID().getValue();
-      if (jti.length() > LogoutAnswer.LogoutNotice.MAX_JTI_LENGTH) {
+      if (jti.isEmpty() || jti.length() > LogoutAnswer.LogoutNotice.MAX_JTI_LENGTH) {
         return new LogoutAnswer.Invalid(
             "its jti has "
                 + jti.length()
-                + " characters, more than "
+                + " characters, not 1 to "
                 + LogoutAnswer.LogoutNotice.MAX_JTI_LENGTH);
       }
       // The validator requires exp; it accepts the token until exp plus its clock skew.
